@@ -1,0 +1,92 @@
+/**
+ * The few types that cross the engine's parts (data → run loop → runtime → editors). Each part owns
+ * its own details; only what two or more parts exchange lives here.
+ */
+
+/** One fact edit, normalized from any dataset layout (DESIGN.md §3). */
+export interface EditRecord {
+  /** 0-based position of the record in its source file. */
+  index: number;
+  prompt: string;
+  answer: string;
+  rephrase?: string;
+  locPrompt?: string;
+  locAnswer?: string;
+  /** WikiBigEdit persona-styled prompt for the same fact. */
+  personas?: string;
+  /** WikiBigEdit two-hop question and its answer. */
+  mhop?: string;
+  mhopAnswer?: string;
+  subject?: string;
+  /** The answer before the edit, where the layout has one (EasyEdit ground_truth, answers[0]). */
+  oldAnswer?: string;
+}
+
+/** What the engine needs of a tokenizer: ids for text, text for ids. */
+export interface TextTokenizer {
+  /** addSpecialTokens follows HF semantics: BOS etc. as the tokenizer's post-processor says. */
+  encode(text: string, addSpecialTokens: boolean): number[];
+  decode(ids: number[]): string;
+  readonly vocabSize: number;
+  readonly padId: number;
+  readonly eosId: number | null;
+}
+
+/** Keys and value gradients of one edited module for one sub-batch (DESIGN.md §1 step 3). */
+export interface ModuleCapture {
+  module: string;
+  /** rows = label positions in the sub-batch, row-major over (batch, position). */
+  rows: number;
+  dIn: number;
+  dOut: number;
+  /** [rows, dIn] module inputs. */
+  keys: Float32Array;
+  /** [rows, dOut] dL/d(module output). */
+  grads: Float32Array;
+}
+
+/** One padded sub-batch as fed to the capture graph. */
+export interface SubBatch {
+  batch: number;
+  seqLen: number;
+  inputIds: Int32Array;
+  attentionMask: Int32Array;
+  labels: Int32Array;
+  /** Which records (EditRecord.index) are in the sub-batch, in row order. */
+  records: number[];
+}
+
+export interface SubBatchCapture {
+  loss: number;
+  modules: ModuleCapture[];
+}
+
+/**
+ * A readable file, whatever holds it: a path in Node, a File in the browser, a cached Hub download.
+ * Random access so safetensors and huge datasets are never read whole.
+ */
+export interface FileSource {
+  readonly name: string;
+  size(): Promise<number>;
+  /** Bytes [start, end). */
+  read(start: number, end: number): Promise<Uint8Array>;
+  /** Sequential chunks of the whole file. */
+  stream(): AsyncIterable<Uint8Array>;
+}
+
+/** A folder of files (a checkpoint in the Hub's layout). Returns null for a missing file. */
+export interface FolderSource {
+  readonly name: string;
+  open(path: string): Promise<FileSource | null>;
+}
+
+/** Thrown for anything the user gave us that is wrong; `where` says which file/record/tensor. */
+export class InputError extends Error {
+  constructor(
+    readonly where: string,
+    message: string,
+  ) {
+    super(`${where}: ${message}`);
+    this.name = 'InputError';
+  }
+}
