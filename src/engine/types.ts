@@ -52,6 +52,8 @@ export interface SubBatch {
   inputIds: Int32Array;
   attentionMask: Int32Array;
   labels: Int32Array;
+  /** Flat positions b·seqLen + t where labels[b, t] != -100, in row-major order: the rows of K and G. */
+  labelPositions: Int32Array;
   /** Which records (EditRecord.index) are in the sub-batch, in row order. */
   records: number[];
 }

@@ -1,0 +1,29 @@
+/**
+ * What the run loop needs of a loaded model, whichever backend executes it (onnxruntime-web on
+ * WebGPU in the browser, its wasm EP on CPU in Node and as the browser fallback).
+ */
+import type { SubBatch, SubBatchCapture } from '../types';
+import type { EditableModule, ModelSpec, Weights } from '../model/spec';
+
+export interface NextTokens {
+  /** Top-k token ids at the last position, most likely first, with their probabilities. */
+  ids: number[];
+  probs: number[];
+}
+
+export interface ModelRuntime {
+  readonly backend: 'webgpu' | 'wasm';
+  readonly spec: ModelSpec;
+  readonly modules: EditableModule[];
+  /** One forward + backward on the current weights: loss, keys and value gradients at label positions. */
+  capture(sb: SubBatch, modules: string[]): Promise<SubBatchCapture>;
+  /** Top-1 prediction at each label position of the sub-batch (same order as labelPositions). */
+  predict(sb: SubBatch): Promise<Int32Array>;
+  /** Next-token distribution after a prompt (for the probe box). */
+  nextTokens(ids: number[], k: number): Promise<NextTokens>;
+  /** W += ΔW for a module; delta is [dIn, dOut] (output change k·ΔW), mapped onto the weight's layout. */
+  applyDelta(module: string, delta: Float32Array): Promise<void>;
+  /** The current full state dict (edited weights included), under the checkpoint's names. */
+  weights(): Promise<Weights>;
+  dispose(): Promise<void>;
+}
