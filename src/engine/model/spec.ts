@@ -24,6 +24,12 @@ export interface ModelSpec {
   /** Biases on q/k/v projections (Qwen2; GPT-2 has biases everywhere). */
   qkvBias: boolean;
   tiedEmbeddings: boolean;
+  /**
+   * Mistral/Qwen2 sliding-window attention width, null when attention is full. Our edit prompts are
+   * far shorter than any real window (4096+), so the window never binds; the reference forward
+   * rejects a sequence longer than it rather than guess HF's per-version off-by-one.
+   */
+  slidingWindow?: number | null;
   bosId: number | null;
   eosId: number | null;
 }

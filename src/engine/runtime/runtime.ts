@@ -23,6 +23,8 @@ export interface ModelRuntime {
   nextTokens(ids: number[], k: number): Promise<NextTokens>;
   /** W += ΔW for a module; delta is [dIn, dOut] (output change k·ΔW), mapped onto the weight's layout. */
   applyDelta(module: string, delta: Float32Array): Promise<void>;
+  /** Overwrite one weight tensor (checkpoint resume restores edited modules bit-exactly). */
+  setWeight(name: string, data: Float32Array): Promise<void>;
   /** The current full state dict (edited weights included), under the checkpoint's names. */
   weights(): Promise<Weights>;
   dispose(): Promise<void>;
