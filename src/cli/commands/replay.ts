@@ -1,0 +1,139 @@
+/**
+ * `replay`: the editor math alone on a captured stream (DESIGN.md §5), on the CPU backend, so streams
+ * captured elsewhere (e.g. by the PyTorch reference code) can be compared delta for delta.
+ * In: `t{t}.sb{b}.{module}.keys` [N_b, dIn] and `.grads` [N_b, dOut] (optional `t{t}.sb{b}.loss` [1]).
+ * Out: `t{t}.{module}.delta` [dIn, dOut] for every turn, and `<out minus .safetensors>.diagnostics.json`.
+ */
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { nodeFile } from '../../engine/io/files.node.js'; // '.js': tsx reads an extensionless '.node' as a native addon
+import { readSafetensorsHeader, type TensorInfo } from '../../engine/safetensors/header';
+import { readTensorF32 } from '../../engine/safetensors/read';
+import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/encode';
+import type { EditorOptions, TurnDiagnostics } from '../../engine/editors/editor';
+import { createEditor, editorNames } from '../../engine/editors/registry';
+import { InputError, type FileSource, type ModuleCapture } from '../../engine/types';
+import { int, list, num, parseFlags, str, UsageError } from '../args';
+
+export const summary = 'run an editor on a captured K/G stream and write every turn’s ΔW';
+
+export const usage = `usage: stableedit-lab replay --in STREAM.safetensors --editor NAME --lr X --ridge X
+                            [--warmup-turns K] [--modules a,b] [--solve dual|primal]
+                            [--niw-mu0 X --niw-kappa0 X --niw-nu0 X --niw-psi0 X] --out D.safetensors
+
+  --in            tensors t{t}.sb{b}.{module}.keys [N_b, d_in] and .grads [N_b, d_out]
+                  (optional t{t}.sb{b}.loss [1], reported in the diagnostics)
+  --editor        ${editorNames.join(' | ')}
+  --warmup-turns  turns 0..K-1 are warm-up turns (diagonal normalization; deltas still written)
+  --modules       module order for the statistics updates within a sub-batch
+                  (default: names in natural order, so layers.2 precedes layers.10)
+  --solve         force the ridge form (default: dual when N < d_in)
+  --out           writes t{t}.{module}.delta [d_in, d_out] (float32) and D.diagnostics.json beside it`;
+
+const CAPTURE = /^t(\d+)\.sb(\d+)\.(.+)\.(keys|grads)$/;
+const LOSS = /^t(\d+)\.sb(\d+)\.loss$/;
+
+interface StreamLayout {
+  /** turns[t][b] = module → {keys, grads} tensor infos. */
+  turns: Map<string, { keys?: TensorInfo; grads?: TensorInfo }>[][];
+  losses: (TensorInfo | undefined)[][];
+}
+
+/** Groups the stream's tensors by turn and sub-batch and checks that both are numbered 0, 1, 2, … */
+export function streamLayout(tensors: Map<string, TensorInfo>, where: string): StreamLayout {
+  const turns: Map<string, { keys?: TensorInfo; grads?: TensorInfo }>[][] = [];
+  const losses: (TensorInfo | undefined)[][] = [];
+  for (const [name, info] of tensors) {
+    const m = CAPTURE.exec(name);
+    if (m) {
+      const [t, b] = [Number(m[1]), Number(m[2])];
+      const sb = ((turns[t] ??= [])[b] ??= new Map());
+      const kg = sb.get(m[3]) ?? {};
+      kg[m[4] as 'keys' | 'grads'] = info;
+      sb.set(m[3], kg);
+      continue;
+    }
+    const l = LOSS.exec(name);
+    if (l) (losses[Number(l[1])] ??= [])[Number(l[2])] = info;
+  }
+  if (turns.length === 0) throw new InputError(where, 'no tensors named t{t}.sb{b}.{module}.keys|grads');
+  for (let t = 0; t < turns.length; t++) {
+    if (!turns[t]) throw new InputError(where, `turn ${t} is missing (the stream has turns up to ${turns.length - 1})`);
+    for (let b = 0; b < turns[t].length; b++) {
+      if (!turns[t][b]) throw new InputError(where, `turn ${t} has no sub-batch ${b} (it has sub-batches up to ${turns[t].length - 1})`);
+      for (const [module, kg] of turns[t][b])
+        for (const part of ['keys', 'grads'] as const)
+          if (!kg[part]) throw new InputError(where, `t${t}.sb${b}.${module}.${part} is missing`);
+    }
+  }
+  return { turns, losses };
+}
+
+async function readCapture(file: FileSource, module: string, keys: TensorInfo, grads: TensorInfo): Promise<ModuleCapture> {
+  const where = `${file.name}: ${keys.name}`;
+  if (keys.shape.length !== 2) throw new InputError(where, `expected shape [N, d_in], got [${keys.shape.join(', ')}]`);
+  if (grads.shape.length !== 2) throw new InputError(`${file.name}: ${grads.name}`, `expected shape [N, d_out], got [${grads.shape.join(', ')}]`);
+  if (keys.shape[0] !== grads.shape[0]) throw new InputError(where, `has ${keys.shape[0]} rows but ${grads.name} has ${grads.shape[0]}`);
+  const [rows, dIn] = keys.shape;
+  return { module, rows, dIn, dOut: grads.shape[1], keys: await readTensorF32(file, keys), grads: await readTensorF32(file, grads) };
+}
+
+export function diagnosticsPath(out: string): string {
+  return out.replace(/\.safetensors$/, '') + '.diagnostics.json';
+}
+
+function editorOptions(flags: ReturnType<typeof parseFlags>['flags']): EditorOptions {
+  const solve = flags.solve === undefined ? undefined : str(flags, 'solve');
+  if (solve !== undefined && solve !== 'dual' && solve !== 'primal') throw new UsageError(`--solve must be dual or primal, got "${solve}"`);
+  const niwFlag = (k: string) => (flags[`niw-${k}`] === undefined ? undefined : num(flags, `niw-${k}`));
+  const niw = { mu0: niwFlag('mu0'), kappa0: niwFlag('kappa0'), nu0: niwFlag('nu0'), psi0: niwFlag('psi0') };
+  return { lr: num(flags, 'lr'), ridge: num(flags, 'ridge'), solveForm: solve, niw };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { flags } = parseFlags(argv);
+  const input = str(flags, 'in');
+  const out = str(flags, 'out');
+  const name = str(flags, 'editor');
+  if (!editorNames.includes(name)) throw new UsageError(`--editor must be one of ${editorNames.join(', ')}, got "${name}"`);
+  const warmupTurns = int(flags, 'warmup-turns', 0);
+  if (warmupTurns < 0) throw new UsageError(`--warmup-turns must be ≥ 0, got ${warmupTurns}`);
+  const order = flags.modules === undefined ? null : list(flags, 'modules');
+  const editor = createEditor(name, editorOptions(flags));
+
+  if (!existsSync(input)) throw new InputError(input, 'no such file (--in)');
+  if (!existsSync(dirname(out) || '.')) throw new InputError(out, 'the folder of --out does not exist');
+  const file = nodeFile(input);
+  const { tensors } = await readSafetensorsHeader(file);
+  const layout = streamLayout(tensors, input);
+  const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+  const outTensors: Record<string, TensorToWrite> = {};
+  const diagnostics: TurnDiagnostics[] = [];
+  for (let t = 0; t < layout.turns.length; t++) {
+    const subBatches: ModuleCapture[][] = [];
+    for (const [b, sb] of layout.turns[t].entries()) {
+      const names = [...sb.keys()].sort(natural);
+      if (order) {
+        const unknown = names.filter((m) => !order.includes(m));
+        if (unknown.length) throw new InputError(`${input}: t${t}.sb${b}`, `module ${unknown[0]} is not in --modules`);
+        names.sort((x, y) => order.indexOf(x) - order.indexOf(y));
+      }
+      subBatches.push(await Promise.all(names.map((m) => readCapture(file, m, sb.get(m)!.keys!, sb.get(m)!.grads!))));
+    }
+    const lossInfos = layout.losses[t] ?? [];
+    let loss: number | undefined;
+    if (lossInfos.length === subBatches.length && lossInfos.every(Boolean)) {
+      const ls = await Promise.all(lossInfos.map(async (i) => (await readTensorF32(file, i!))[0]));
+      loss = ls.reduce((s, v) => s + v, 0) / ls.length;
+    }
+    const r = editor.turn({ subBatches, warmup: t < warmupTurns, loss });
+    for (const [module, d] of r.deltas) outTensors[`t${t}.${module}.delta`] = { dtype: 'F32', shape: [d.dIn, d.dOut], data: d.delta };
+    diagnostics.push(r.diagnostics);
+  }
+  await writeFile(out, encodeSafetensors(outTensors, { editor: name, turns: String(layout.turns.length), warmup_turns: String(warmupTurns) }));
+  const opts = editorOptions(flags);
+  await writeFile(diagnosticsPath(out), JSON.stringify({ editor: name, lr: opts.lr, ridge: opts.ridge, warmupTurns, turns: diagnostics }, null, 1) + '\n');
+  process.stdout.write(`replay: ${name}, ${layout.turns.length} turns (${Math.min(warmupTurns, layout.turns.length)} warm-up) → ${out}, ${diagnosticsPath(out)}\n`);
+  return 0;
+}
