@@ -1,0 +1,74 @@
+/**
+ * A run's settings, validated in one place for the UI form, the URL and the CLI flags alike.
+ */
+import type { NiwPrior } from '../editors/editor';
+import { editorNames } from '../editors/registry';
+import { WARMUP_PLACEMENTS, type WarmupPlacement } from './schedule';
+
+export interface RunConfig {
+  editor: string;
+  lr: number;
+  ridge: number;
+  niw?: NiwPrior;
+  modules: string[];
+  nEdits: number;
+  subBatch: number;
+  /** Target turns; default: as many as the stream allows. */
+  turns?: number;
+  warmupTurns: number;
+  warmupPlacement: WarmupPlacement;
+  /** Paper Table 13 "Warmup-100": warm-up updates statistics only, applies nothing. */
+  warmupStatisticsOnly: boolean;
+  /** Score each turn's edits right after its update. */
+  immediateEval: boolean;
+  /** Every this many target turns, score a sample of all edits so far (0: never). */
+  sampleEvery: number;
+  sampleSize: number;
+  /** Score every edit after the last turn, and the pre-edit model on the same records first. */
+  finalEval: boolean;
+  /** Save a checkpoint every this many steps (0: never). */
+  checkpointEvery: number;
+  seed: number;
+}
+
+export const DEFAULT_RUN: Omit<RunConfig, 'modules'> = {
+  editor: 'stableedit',
+  lr: 1e-6,
+  ridge: 10,
+  nEdits: 100,
+  subBatch: 10,
+  warmupTurns: 0,
+  warmupPlacement: 'start',
+  warmupStatisticsOnly: false,
+  immediateEval: true,
+  sampleEvery: 10,
+  sampleSize: 100,
+  finalEval: true,
+  checkpointEvery: 10,
+  seed: 0,
+};
+
+/** Problems by field name; empty when the config is usable. */
+export function validateRunConfig(c: RunConfig): Record<string, string> {
+  const bad: Record<string, string> = {};
+  const positiveInt = (k: keyof RunConfig, v: unknown) => {
+    if (!(Number.isInteger(v) && (v as number) >= 1)) bad[k] = `must be a whole number ≥ 1 (got ${v})`;
+  };
+  const nonNegInt = (k: keyof RunConfig, v: unknown) => {
+    if (!(Number.isInteger(v) && (v as number) >= 0)) bad[k] = `must be a whole number ≥ 0 (got ${v})`;
+  };
+  if (!editorNames.includes(c.editor)) bad.editor = `unknown editor "${c.editor}"; one of ${editorNames.join(', ')}`;
+  if (!(Number.isFinite(c.lr) && c.lr > 0)) bad.lr = `must be a positive number (got ${c.lr})`;
+  if (!(Number.isFinite(c.ridge) && c.ridge > 0)) bad.ridge = `must be a positive number (got ${c.ridge})`;
+  if (c.modules.length === 0) bad.modules = 'choose at least one module to edit';
+  positiveInt('nEdits', c.nEdits);
+  positiveInt('subBatch', c.subBatch);
+  if (c.turns !== undefined) positiveInt('turns', c.turns);
+  nonNegInt('warmupTurns', c.warmupTurns);
+  if (!WARMUP_PLACEMENTS.includes(c.warmupPlacement)) bad.warmupPlacement = `one of ${WARMUP_PLACEMENTS.join(', ')}`;
+  nonNegInt('sampleEvery', c.sampleEvery);
+  positiveInt('sampleSize', c.sampleSize);
+  nonNegInt('checkpointEvery', c.checkpointEvery);
+  if (!Number.isInteger(c.seed)) bad.seed = `must be a whole number (got ${c.seed})`;
+  return bad;
+}

@@ -1,0 +1,72 @@
+/**
+ * What a run reports as it goes, in the worker and in the CLI alike. The UI's charts and the CLI's
+ * metrics.jsonl are both built from these records, so one turn means the same thing everywhere.
+ */
+import type { TurnDiagnostics } from '../editors/editor';
+import type { MetricKind, MetricSummary } from '../eval/evaluate';
+
+/** Which evaluation protocol produced a number (DESIGN.md §2: label every number with it). */
+export type EvalProtocol =
+  /** Each turn's own edits, scored right after that turn's update. */
+  | 'immediate'
+  /** A seeded sample of all edits so far, scored on the current model (a cheap periodic estimate). */
+  | 'sample'
+  /** Every edit of the run, scored after the last turn (UltraEdit's protocol). */
+  | 'final'
+  /** The model before any edit. */
+  | 'pre-edit';
+
+export interface MetricsRecord {
+  protocol: EvalProtocol;
+  /** Target edits applied when measured. */
+  edits: number;
+  metrics: Partial<Record<MetricKind, MetricSummary>>;
+  specificityAgreement?: MetricSummary;
+}
+
+export interface TurnTimings {
+  tokenize: number;
+  capture: number;
+  editor: number;
+  apply: number;
+  evaluate: number;
+  total: number;
+}
+
+export interface TurnRecord {
+  /** Position in the whole run, warm-up included. */
+  step: number;
+  kind: 'warmup' | 'target';
+  /** Turn index within its stream. */
+  turn: number;
+  /** Target edits applied after this turn. */
+  edits: number;
+  /** Mean capture loss over the turn's sub-batches, before the update. */
+  loss: number;
+  /** Milliseconds since the run started (wall time axis). */
+  wallMs: number;
+  timings: TurnTimings;
+  diagnostics: TurnDiagnostics;
+  /** The immediate protocol's score of this turn's edits, when it was measured. */
+  immediate?: MetricsRecord;
+}
+
+export type RunEvent =
+  | { type: 'started'; steps: number; targetTurns: number; warmupTurns: number; resumedFrom: number | null }
+  | { type: 'turn'; record: TurnRecord }
+  | { type: 'metrics'; record: MetricsRecord }
+  | { type: 'warning'; message: string; step?: number }
+  | { type: 'checkpoint'; step: number; bytes: number }
+  | { type: 'error'; message: string; where: string; step: number }
+  | { type: 'finished'; report: RunReport };
+
+export interface RunReport {
+  editor: string;
+  targetEdits: number;
+  warmupEdits: number;
+  preEdit?: MetricsRecord;
+  final: MetricsRecord;
+  seconds: number;
+  turnsPerSecond: number;
+  editsPerSecond: number;
+}

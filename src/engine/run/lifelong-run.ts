@@ -1,0 +1,282 @@
+/**
+ * A lifelong editing run (DESIGN.md §1): for each scheduled turn, tokenize and group its records,
+ * capture keys and value gradients on the current weights, let the editor turn them into ΔW, apply
+ * them; score as configured; checkpoint every few steps so a killed run resumes bit-exactly.
+ *
+ * The run is driven one step at a time (`step()`), so the worker can pause, resume, stop or single-step
+ * it and the CLI can loop; everything it reports goes through `emit` as RunEvents.
+ */
+import type { EditRecord, TextTokenizer } from '../types';
+import type { ModelRuntime } from '../runtime/runtime';
+import type { Editor, EditorState } from '../editors/editor';
+import { createEditor } from '../editors/registry';
+import { buildSubBatches, editPairs } from './batching';
+import { evaluate, type MetricKind, type RecordScores } from '../eval/evaluate';
+import { buildSchedule, type ScheduledTurn } from './schedule';
+import { validateRunConfig, type RunConfig } from './config';
+import type { EvalProtocol, MetricsRecord, RunEvent, RunReport, TurnRecord } from './events';
+import type { CheckpointStore } from './checkpoint-store';
+import { pack, unpack } from '../util/pack';
+import { Rng } from '../util/rng';
+import { mean } from '../eval/token-accuracy';
+
+export interface RunInputs {
+  runtime: ModelRuntime;
+  tokenizer: TextTokenizer;
+  target: readonly EditRecord[];
+  warmup?: readonly EditRecord[];
+  store?: CheckpointStore;
+  emit?: (e: RunEvent) => void;
+}
+
+interface Checkpoint {
+  version: 1;
+  config: RunConfig;
+  nextStep: number;
+  editor: EditorState;
+  /** Current weights of the edited modules (bit-exact resume; deltas = these − pre-edit weights). */
+  weights: Record<string, Float32Array>;
+  turns: TurnRecord[];
+  metrics: MetricsRecord[];
+  baseline: [string, { tokenAccuracy: number; exact: boolean; predicted: number[] }][] | null;
+  elapsedMs: number;
+}
+
+const CHECKPOINT = 'checkpoint.bin';
+const IMMEDIATE_KINDS: readonly MetricKind[] = ['efficacy', 'generalization'];
+
+export class LifelongRun {
+  readonly schedule: ScheduledTurn[];
+  readonly turns: TurnRecord[] = [];
+  readonly metrics: MetricsRecord[] = [];
+  private editor: Editor;
+  private next = 0;
+  private baseline: RecordScores | null = null;
+  private elapsedBefore = 0;
+  private t0 = performance.now();
+  private failed: string | null = null;
+
+  private constructor(
+    readonly config: RunConfig,
+    private readonly io: RunInputs,
+  ) {
+    const bad = validateRunConfig(config);
+    const keys = Object.keys(bad);
+    if (keys.length) throw new Error(`run settings: ${keys.map((k) => `${k} ${bad[k]}`).join('; ')}`);
+    const known = new Set(io.runtime.modules.map((m) => m.name));
+    for (const m of config.modules) if (!known.has(m)) throw new Error(`run settings: the model has no editable module "${m}"`);
+    this.schedule = buildSchedule({
+      targetRecords: io.target.length,
+      nEdits: config.nEdits,
+      turns: config.turns,
+      warmupRecords: io.warmup?.length ?? 0,
+      warmupTurns: config.warmupTurns,
+      placement: config.warmupPlacement,
+    });
+    this.editor = createEditor(config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw });
+  }
+
+  /** Start a run, or resume it from the store's checkpoint when one exists for the same settings. */
+  static async open(config: RunConfig, io: RunInputs): Promise<LifelongRun> {
+    const run = new LifelongRun(config, io);
+    const resumed = io.store ? await run.tryResume(io.store) : false;
+    const targetTurns = run.schedule.filter((t) => t.kind === 'target').length;
+    run.emitEvent({
+      type: 'started',
+      steps: run.schedule.length,
+      targetTurns,
+      warmupTurns: run.schedule.length - targetTurns,
+      resumedFrom: resumed ? run.next : null,
+    });
+    if (!resumed && config.finalEval) await run.measurePreEdit();
+    return run;
+  }
+
+  get done(): boolean {
+    return this.next >= this.schedule.length || this.failed !== null;
+  }
+  get stepIndex(): number {
+    return this.next;
+  }
+  get error(): string | null {
+    return this.failed;
+  }
+  get editsApplied(): number {
+    return this.schedule.slice(0, this.next).filter((t) => t.kind === 'target').length * this.config.nEdits;
+  }
+
+  /** Run the next scheduled turn. A bad turn (NaN gradients…) stops the run and changes nothing. */
+  async step(): Promise<TurnRecord | null> {
+    if (this.done) return null;
+    const s = this.schedule[this.next];
+    const warm = s.kind === 'warmup';
+    const records = (warm ? this.io.warmup! : this.io.target).slice(s.start, s.end);
+    const { runtime, tokenizer } = this.io;
+    const clock = stopwatch();
+
+    const subBatches = buildSubBatches(tokenizer, editPairs(records), { subBatch: this.config.subBatch });
+    const tokenize = clock();
+    const captures = [];
+    for (const sb of subBatches) captures.push(await runtime.capture(sb, this.config.modules));
+    const capture = clock();
+    const loss = mean(captures.map((c) => c.loss));
+
+    let result;
+    try {
+      if (!Number.isFinite(loss)) throw new Error(`the capture loss is ${loss}`);
+      result = this.editor.turn({
+        subBatches: captures.map((c) => c.modules),
+        warmup: warm,
+        statisticsOnly: warm && this.config.warmupStatisticsOnly,
+        loss,
+      });
+    } catch (e) {
+      const where = `step ${s.step} (${s.kind} turn ${s.turn}, records ${records[0]?.index}–${records.at(-1)?.index})`;
+      this.failed = `${where}: ${(e as Error).message}`;
+      this.emitEvent({ type: 'error', message: (e as Error).message, where, step: s.step });
+      return null;
+    }
+    const editor = clock();
+    for (const [module, d] of result.deltas) await runtime.applyDelta(module, d.delta);
+    const apply = clock();
+
+    this.next++;
+    const record: TurnRecord = {
+      step: s.step,
+      kind: s.kind,
+      turn: s.turn,
+      edits: this.editsApplied,
+      loss,
+      wallMs: this.elapsedMs(),
+      timings: { tokenize, capture, editor, apply, evaluate: 0, total: 0 },
+      diagnostics: result.diagnostics,
+    };
+    if (!warm && this.config.immediateEval) record.immediate = await this.score('immediate', records, IMMEDIATE_KINDS);
+    const isLastTarget = !warm && this.schedule.slice(this.next).every((t) => t.kind !== 'target');
+    record.timings.evaluate = clock();
+    record.timings.total = tokenize + capture + editor + apply + record.timings.evaluate;
+    this.turns.push(record);
+    this.emitEvent({ type: 'turn', record });
+
+    if (!warm && this.config.sampleEvery > 0 && (s.turn + 1) % this.config.sampleEvery === 0 && !isLastTarget)
+      await this.score('sample', this.sampleEdited(), undefined);
+    if (this.io.store && this.config.checkpointEvery > 0 && this.next % this.config.checkpointEvery === 0 && !this.done)
+      await this.saveCheckpoint(this.io.store);
+    return record;
+  }
+
+  /** Score every edit (UltraEdit's protocol) and report; the checkpoint is removed once done. */
+  async finish(): Promise<RunReport> {
+    if (this.failed) throw new Error(this.failed);
+    if (!this.done) throw new Error(`the run is at step ${this.next} of ${this.schedule.length}`);
+    const edited = this.editedRecords();
+    const final = this.config.finalEval ? await this.score('final', edited, undefined) : this.metrics.at(-1) ?? emptyMetrics('final', edited.length);
+    const seconds = this.elapsedMs() / 1000;
+    const targetTurns = this.schedule.filter((t) => t.kind === 'target').length;
+    const report: RunReport = {
+      editor: this.config.editor,
+      targetEdits: edited.length,
+      warmupEdits: (this.schedule.length - targetTurns) * this.config.nEdits,
+      preEdit: this.metrics.find((m) => m.protocol === 'pre-edit'),
+      final,
+      seconds,
+      turnsPerSecond: this.schedule.length / seconds,
+      editsPerSecond: (this.schedule.length * this.config.nEdits) / seconds,
+    };
+    this.emitEvent({ type: 'finished', report });
+    await this.io.store?.remove(CHECKPOINT);
+    return report;
+  }
+
+  async saveCheckpoint(store: CheckpointStore): Promise<void> {
+    const all = await this.io.runtime.weights();
+    const weights: Record<string, Float32Array> = {};
+    for (const m of this.io.runtime.modules.filter((m) => this.config.modules.includes(m.name))) weights[m.weight] = all.get(m.weight)!.data;
+    const ckpt: Checkpoint = {
+      version: 1,
+      config: this.config,
+      nextStep: this.next,
+      editor: this.editor.saveState(),
+      weights,
+      turns: this.turns,
+      metrics: this.metrics,
+      baseline: this.baseline ? [...this.baseline.entries()] : null,
+      elapsedMs: this.elapsedMs(),
+    };
+    const bytes = pack(ckpt);
+    await store.write(CHECKPOINT, bytes);
+    this.emitEvent({ type: 'checkpoint', step: this.next, bytes: bytes.length });
+  }
+
+  private async tryResume(store: CheckpointStore): Promise<boolean> {
+    const bytes = await store.read(CHECKPOINT);
+    if (!bytes) return false;
+    const ckpt = unpack<Checkpoint>(bytes, 'run checkpoint');
+    if (JSON.stringify(ckpt.config) !== JSON.stringify(this.config)) {
+      this.emitEvent({ type: 'warning', message: 'a checkpoint with other settings was found and ignored; this run starts over' });
+      return false;
+    }
+    for (const [name, data] of Object.entries(ckpt.weights)) await this.io.runtime.setWeight(name, data);
+    this.editor.loadState(ckpt.editor);
+    this.next = ckpt.nextStep;
+    this.turns.push(...ckpt.turns);
+    this.metrics.push(...ckpt.metrics);
+    this.baseline = ckpt.baseline ? new Map(ckpt.baseline) : null;
+    this.elapsedBefore = ckpt.elapsedMs;
+    return true;
+  }
+
+  private async measurePreEdit() {
+    await this.score('pre-edit', this.runTargetRecords(), undefined);
+  }
+
+  private async score(protocol: EvalProtocol, records: readonly EditRecord[], kinds: readonly MetricKind[] | undefined): Promise<MetricsRecord> {
+    const ev = await evaluate(this.io.runtime, this.io.tokenizer, records, { kinds, baseline: this.baseline ?? undefined });
+    if (protocol === 'pre-edit') this.baseline = ev.scores;
+    const record: MetricsRecord = { protocol, edits: this.editsApplied, metrics: ev.metrics };
+    if (ev.specificityAgreement) record.specificityAgreement = ev.specificityAgreement;
+    if (protocol !== 'immediate') {
+      this.metrics.push(record);
+      this.emitEvent({ type: 'metrics', record });
+    }
+    return record;
+  }
+
+  private runTargetRecords(): readonly EditRecord[] {
+    const last = this.schedule.filter((t) => t.kind === 'target').at(-1);
+    return last ? this.io.target.slice(0, last.end) : [];
+  }
+
+  private editedRecords(): readonly EditRecord[] {
+    return this.io.target.slice(0, this.editsApplied);
+  }
+
+  /** A seeded sample of the edits so far: the same run and step always score the same records. */
+  private sampleEdited(): EditRecord[] {
+    const edited = [...this.editedRecords()];
+    return new Rng(this.config.seed * 1_000_003 + this.next).shuffle(edited).slice(0, this.config.sampleSize);
+  }
+
+  private elapsedMs() {
+    return this.elapsedBefore + performance.now() - this.t0;
+  }
+
+  private emitEvent(e: RunEvent) {
+    this.io.emit?.(e);
+  }
+}
+
+function emptyMetrics(protocol: EvalProtocol, edits: number): MetricsRecord {
+  return { protocol, edits, metrics: {} };
+}
+
+/** Each call returns the milliseconds since the previous call. */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const d = now - last;
+    last = now;
+    return d;
+  };
+}
