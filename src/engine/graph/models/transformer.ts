@@ -1,0 +1,207 @@
+/**
+ * Graphs of a decoder-only transformer (GPT-2, Llama, Qwen2, Mistral) from its ModelSpec. Weights
+ * are graph inputs named by their Hugging Face checkpoint names (canonical, see model/modules.ts).
+ *
+ * - capture: loss (mean CE over label positions) and, per edited module, keys [N, d_in] (module
+ *   inputs) and grads [N, d_out] (dL/d module output) at the label positions. Backward runs only
+ *   from the loss down to the lowest edited module; no weight gradients; the final norm and LM
+ *   head run only on the N label rows.
+ * - forward: logits [B, T, V] (tests, and the forward-only timing baseline).
+ */
+import type { EditableModule, ModelSpec } from '../../model/spec';
+import { expectedTensors, lmHeadWeightName } from '../../model/modules';
+import { ropeInvFreq } from '../../reference/rope';
+import { GraphBuilder } from '../builder';
+import type { Value } from '../ir';
+import { attention, causalPaddingMask, crossEntropy, geluTanh, layerNorm, linear, mergeHeads, rmsNorm, rope, silu, splitHeads } from '../nn';
+
+export interface GraphShape {
+  batch: number;
+  seqLen: number;
+}
+
+/** Declares checkpoint tensors as graph inputs on first use, with their expected shapes. */
+class WeightInputs {
+  private readonly shapes: Map<string, number[]>;
+  private readonly made = new Map<string, Value>();
+  constructor(private readonly g: GraphBuilder, spec: ModelSpec) {
+    this.shapes = expectedTensors(spec);
+  }
+  get(name: string): Value {
+    let v = this.made.get(name);
+    if (!v) {
+      const shape = this.shapes.get(name);
+      if (!shape) throw new Error(`graph: '${name}' is not a tensor of this model`);
+      v = this.g.input(name, 'float32', shape);
+      this.made.set(name, v);
+    }
+    return v;
+  }
+  names(): string[] {
+    return [...this.made.keys()];
+  }
+}
+
+interface Body {
+  /** Residual stream after the last block, [B, T, H]. */
+  hidden: Value;
+  /** Per editable module: its input [B, T, d_in] and output [B, T, d_out]. */
+  modules: Map<string, { input: Value; output: Value }>;
+}
+
+/** cos/sin [T, d] of positions 0..T−1 (HF: concat(freqs, freqs)); right padding keeps these positions. */
+function ropeTables(g: GraphBuilder, spec: ModelSpec, T: number): [Value, Value] {
+  const inv = ropeInvFreq(spec);
+  const d = spec.headDim;
+  const cos = new Float64Array(T * d);
+  const sin = new Float64Array(T * d);
+  for (let t = 0; t < T; t++)
+    for (let i = 0; i < d; i++) {
+      const a = t * inv[i % (d / 2)];
+      cos[t * d + i] = Math.cos(a);
+      sin[t * d + i] = Math.sin(a);
+    }
+  return [g.constant([T, d], cos), g.constant([T, d], sin)];
+}
+
+function decoder(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, ids: Value, mask: Value): Body {
+  const T = ids.shape[1];
+  const H = spec.hidden;
+  const gpt2 = spec.arch === 'gpt2';
+  const norm = (x: Value, prefix: string) =>
+    spec.norm === 'layernorm' ? layerNorm(g, x, W.get(`${prefix}.weight`), W.get(`${prefix}.bias`), spec.normEps) : rmsNorm(g, x, W.get(`${prefix}.weight`), spec.normEps);
+
+  let h = g.gather(W.get(gpt2 ? 'transformer.wte.weight' : 'model.embed_tokens.weight'), ids);
+  if (gpt2) h = g.add(h, g.slice(W.get('transformer.wpe.weight'), [0], [T], [0]));
+  const allowed = causalPaddingMask(g, mask);
+  const tables = spec.rope ? ropeTables(g, spec, T) : null;
+  const modules = new Map<string, { input: Value; output: Value }>();
+
+  for (let l = 0; l < spec.layers; l++) {
+    const p = gpt2 ? `transformer.h.${l}` : `model.layers.${l}`;
+    const a = norm(h, gpt2 ? `${p}.ln_1` : `${p}.input_layernorm`);
+    let q: Value, k: Value, v: Value;
+    let ctx: Value;
+    if (gpt2) {
+      const qkv = linear(g, a, W.get(`${p}.attn.c_attn.weight`), W.get(`${p}.attn.c_attn.bias`), 'conv1d');
+      [q, k, v] = [0, 1, 2].map((i) => splitHeads(g, g.slice(qkv, [i * H], [(i + 1) * H], [2]), spec.heads));
+      ctx = linear(g, mergeHeads(g, attention(g, q, k, v, allowed)), W.get(`${p}.attn.c_proj.weight`), W.get(`${p}.attn.c_proj.bias`), 'conv1d');
+    } else {
+      const proj = (n: string, heads: number) =>
+        splitHeads(g, linear(g, a, W.get(`${p}.self_attn.${n}.weight`), spec.qkvBias ? W.get(`${p}.self_attn.${n}.bias`) : null, 'linear'), heads);
+      [q, k, v] = [proj('q_proj', spec.heads), proj('k_proj', spec.kvHeads), proj('v_proj', spec.kvHeads)];
+      if (tables) [q, k] = [rope(g, q, ...tables), rope(g, k, ...tables)];
+      ctx = linear(g, mergeHeads(g, attention(g, q, k, v, allowed)), W.get(`${p}.self_attn.o_proj.weight`), null, 'linear');
+    }
+    h = g.add(h, ctx);
+
+    const m = norm(h, gpt2 ? `${p}.ln_2` : `${p}.post_attention_layernorm`);
+    let act: Value, out: Value;
+    if (gpt2) {
+      act = geluTanh(g, linear(g, m, W.get(`${p}.mlp.c_fc.weight`), W.get(`${p}.mlp.c_fc.bias`), 'conv1d'));
+      out = linear(g, act, W.get(`${p}.mlp.c_proj.weight`), W.get(`${p}.mlp.c_proj.bias`), 'conv1d');
+      modules.set(`${p}.mlp.c_proj`, { input: act, output: out });
+    } else {
+      const gate = linear(g, m, W.get(`${p}.mlp.gate_proj.weight`), null, 'linear');
+      const up = linear(g, m, W.get(`${p}.mlp.up_proj.weight`), null, 'linear');
+      act = g.mul(silu(g, gate), up);
+      out = linear(g, act, W.get(`${p}.mlp.down_proj.weight`), null, 'linear');
+      modules.set(`${p}.mlp.down_proj`, { input: act, output: out });
+    }
+    h = g.add(h, out);
+  }
+  return { hidden: h, modules };
+}
+
+function finalNorm(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, x: Value): Value {
+  return spec.norm === 'layernorm'
+    ? layerNorm(g, x, W.get('transformer.ln_f.weight'), W.get('transformer.ln_f.bias'), spec.normEps)
+    : rmsNorm(g, x, W.get('model.norm.weight'), spec.normEps);
+}
+
+export interface ModelGraph {
+  g: GraphBuilder;
+  /** Checkpoint tensors the graph takes as inputs, in input order after the int inputs. */
+  weightNames: string[];
+}
+
+/** inputs input_ids, attention_mask int32 [B, T] + weights → logits [B, T, V]. */
+export function buildForwardGraph(spec: ModelSpec, shape: GraphShape): ModelGraph {
+  const g = new GraphBuilder();
+  const ids = g.input('input_ids', 'int32', [shape.batch, shape.seqLen]);
+  const mask = g.input('attention_mask', 'int32', [shape.batch, shape.seqLen]);
+  const W = new WeightInputs(g, spec);
+  const { hidden } = decoder(g, spec, W, ids, mask);
+  const flat = g.reshape(finalNorm(g, spec, W, hidden), [-1, spec.hidden]);
+  const logits = g.gemm(flat, W.get(lmHeadWeightName(spec)), null, { transB: true });
+  g.output('logits', g.reshape(logits, [shape.batch, shape.seqLen, spec.vocabSize]));
+  return { g, weightNames: W.names() };
+}
+
+export interface CaptureShape extends GraphShape {
+  /** N: label positions in the sub-batch. */
+  labels: number;
+}
+
+/**
+ * inputs input_ids, attention_mask, labels int32 [B, T], label_positions int32 [N] (flat b·T + t,
+ * row-major) + weights → `loss` [1], `<module>.keys` [N, d_in], `<module>.grads` [N, d_out].
+ */
+export function buildCaptureGraph(spec: ModelSpec, shape: CaptureShape, edited: readonly EditableModule[]): ModelGraph {
+  if (edited.length === 0) throw new Error('capture graph: no edited modules');
+  const { batch: B, seqLen: T, labels: N } = shape;
+  const g = new GraphBuilder();
+  const ids = g.input('input_ids', 'int32', [B, T]);
+  const mask = g.input('attention_mask', 'int32', [B, T]);
+  const labels = g.input('labels', 'int32', [B, T]);
+  const positions = g.input('label_positions', 'int32', [N]);
+  const W = new WeightInputs(g, spec);
+  const body = decoder(g, spec, W, ids, mask);
+  const rows = (x: Value) => g.gather(g.reshape(x, [B * T, x.shape[2]]), positions);
+
+  const logits = g.gemm(finalNorm(g, spec, W, rows(body.hidden)), W.get(lmHeadWeightName(spec)), null, { transB: true });
+  const loss = crossEntropy(g, logits, g.gather(g.reshape(labels, [B * T]), positions));
+  g.output('loss', g.reshape(loss, [1]));
+
+  const picked = edited.map((m) => {
+    const t = body.modules.get(m.name);
+    if (!t) throw new Error(`capture graph: '${m.name}' is not an editable module of this ${spec.arch} model`);
+    return { m, ...t };
+  });
+  const grads = g.grad(loss, picked.map((p) => p.output));
+  picked.forEach((p, i) => {
+    g.output(`${p.m.name}.keys`, rows(p.input));
+    g.output(`${p.m.name}.grads`, rows(grads[i]));
+  });
+  return { g, weightNames: W.names() };
+}
+
+export interface ScoreShape extends GraphShape {
+  /** N: positions whose top-1 prediction is wanted (flat b·T + t). */
+  positions: number;
+  /** Positions (flat) whose top-k is wanted, e.g. each row's last token. */
+  probes: number;
+  k: number;
+}
+
+/**
+ * inputs input_ids, attention_mask [B, T], positions int32 [N], probe_positions int32 [P] + weights →
+ * `top1` int32 [N] (argmax token at each position), `topk_ids` int32 [P, k] and `topk_logprobs` [P, k].
+ * The head runs only on the N + P rows.
+ */
+export function buildScoreGraph(spec: ModelSpec, shape: ScoreShape): ModelGraph {
+  const { batch: B, seqLen: T } = shape;
+  const g = new GraphBuilder();
+  const ids = g.input('input_ids', 'int32', [B, T]);
+  const mask = g.input('attention_mask', 'int32', [B, T]);
+  const positions = g.input('positions', 'int32', [shape.positions]);
+  const probes = g.input('probe_positions', 'int32', [shape.probes]);
+  const W = new WeightInputs(g, spec);
+  const flat = g.reshape(decoder(g, spec, W, ids, mask).hidden, [B * T, spec.hidden]);
+  const head = (rows: Value) => g.gemm(finalNorm(g, spec, W, g.gather(flat, rows)), W.get(lmHeadWeightName(spec)), null, { transB: true });
+  g.output('top1', g.argMax(head(positions), -1));
+  const [vals, idx] = g.topK(g.logSoftmax(head(probes), -1), shape.k);
+  g.output('topk_ids', idx);
+  g.output('topk_logprobs', vals);
+  return { g, weightNames: W.names() };
+}

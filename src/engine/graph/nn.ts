@@ -1,0 +1,100 @@
+/**
+ * Transformer building blocks as composites of primitives (their VJPs come from the primitives).
+ * Shapes: activations [..., D]; attention tensors [B, H, T, dh].
+ */
+import type { Value } from './ir';
+import { describe } from './ir';
+import type { GraphBuilder } from './builder';
+
+/** x·Wᵀ + b for torch Linear weights [out, in] (`linear`), x·W + b for GPT-2 Conv1D [in, out]. */
+export function linear(g: GraphBuilder, x: Value, w: Value, b: Value | null, layout: 'linear' | 'conv1d'): Value {
+  const dIn = x.shape[x.shape.length - 1];
+  const dOut = layout === 'linear' ? w.shape[0] : w.shape[1];
+  if ((layout === 'linear' ? w.shape[1] : w.shape[0]) !== dIn) throw new Error(`linear: ${describe(w)} (${layout}) does not take ${describe(x)}`);
+  const y = g.gemm(g.reshape(x, [-1, dIn]), w, b, { transB: layout === 'linear' });
+  return g.reshape(y, [...x.shape.slice(0, -1), dOut]);
+}
+
+/** (x − mean) / √(var + eps) · w + b over the last axis (biased variance, like torch). */
+export function layerNorm(g: GraphBuilder, x: Value, w: Value, b: Value, eps: number): Value {
+  const ax = [x.shape.length - 1];
+  const xc = g.sub(x, g.reduceMean(x, ax, true));
+  const inv = g.reciprocal(g.sqrt(g.add(g.reduceMean(g.mul(xc, xc), ax, true), g.scalar(eps))));
+  return g.add(g.mul(g.mul(xc, inv), w), b);
+}
+
+/** x / √(mean(x²) + eps) · w over the last axis. */
+export function rmsNorm(g: GraphBuilder, x: Value, w: Value, eps: number): Value {
+  const ms = g.reduceMean(g.mul(x, x), [x.shape.length - 1], true);
+  return g.mul(g.mul(x, g.reciprocal(g.sqrt(g.add(ms, g.scalar(eps))))), w);
+}
+
+/** ½x(1 + tanh(√(2/π)(x + 0.044715x³))), GPT-2's gelu_new. */
+export function geluTanh(g: GraphBuilder, x: Value): Value {
+  const inner = g.mul(g.add(x, g.mul(g.scalar(0.044715), g.mul(x, g.mul(x, x)))), g.scalar(Math.sqrt(2 / Math.PI)));
+  return g.mul(g.mul(x, g.scalar(0.5)), g.add(g.scalar(1), g.tanh(inner)));
+}
+
+export function silu(g: GraphBuilder, x: Value): Value {
+  return g.mul(x, g.sigmoid(x));
+}
+
+/** Rotary embedding, HF rotate_half convention: x·cos + [−x₂, x₁]·sin; cos/sin broadcast to x. */
+export function rope(g: GraphBuilder, x: Value, cos: Value, sin: Value): Value {
+  const last = x.shape.length - 1;
+  const d = x.shape[last];
+  const x1 = g.slice(x, [0], [d / 2], [last]);
+  const x2 = g.slice(x, [d / 2], [d], [last]);
+  return g.add(g.mul(x, cos), g.mul(g.concat([g.neg(x2), x1], last), sin));
+}
+
+/**
+ * Which keys each query may attend to, bool [B, 1, T, T] from an int attention mask [B, T]
+ * (1 = token): key j ≤ query i and j is a token.
+ */
+export function causalPaddingMask(g: GraphBuilder, attentionMask: Value): Value {
+  const [B, T] = attentionMask.shape;
+  const tri = Array.from({ length: T * T }, (_, k) => (k % T <= Math.floor(k / T) ? 1 : 0));
+  const causal = g.constant([T, T], tri, 'bool');
+  const keyIsToken = g.reshape(g.equal(attentionMask, g.scalar(1, attentionMask.dtype)), [B, 1, 1, T]);
+  return g.and(causal, keyIsToken);
+}
+
+/**
+ * softmax(q·kᵀ/√dh masked)·v with grouped-query heads (k, v have H/rep heads, each serving rep q
+ * heads). Masked scores are *replaced* by −1e9, not offset, and masked probabilities zeroed, so a
+ * query with no visible key (a padding row) outputs 0 and passes no gradient (the reference forward's
+ * convention); elsewhere exp(−1e9 − max) is already exactly 0 and the second mask changes nothing.
+ */
+export function attention(g: GraphBuilder, q: Value, k: Value, v: Value, allowed: Value): Value {
+  const [B, H, T, dh] = q.shape;
+  const hkv = k.shape[1];
+  if (H % hkv !== 0) throw new Error(`attention: ${H} query heads not divisible by ${hkv} kv heads`);
+  const repeat = (x: Value) => {
+    if (hkv === H) return x;
+    const e = g.expand(g.reshape(x, [B, hkv, 1, T, dh]), [B, hkv, H / hkv, T, dh]);
+    return g.reshape(e, [B, H, T, dh]);
+  };
+  const raw = g.mul(g.matmul(q, g.transposeLast2(repeat(k))), g.scalar(1 / Math.sqrt(dh)));
+  const scores = g.where(allowed, raw, g.scalar(-1e9));
+  const probs = g.where(allowed, g.softmax(scores, -1), g.scalar(0));
+  return g.matmul(probs, repeat(v));
+}
+
+/** [B, T, H·dh] → [B, H, T, dh] and back. */
+export function splitHeads(g: GraphBuilder, x: Value, heads: number): Value {
+  const [B, T, D] = x.shape;
+  return g.transpose(g.reshape(x, [B, T, heads, D / heads]), [0, 2, 1, 3]);
+}
+export function mergeHeads(g: GraphBuilder, x: Value): Value {
+  const [B, H, T, dh] = x.shape;
+  return g.reshape(g.transpose(x, [0, 2, 1, 3]), [B, T, H * dh]);
+}
+
+/** Mean of −log softmax(logits)[label] over rows; logits [N, V], labels int [N]. */
+export function crossEntropy(g: GraphBuilder, logits: Value, labels: Value): Value {
+  const [N] = labels.shape;
+  const logp = g.logSoftmax(logits, -1);
+  const picked = g.gatherElements(logp, g.reshape(labels, [N, 1]), 1);
+  return g.neg(g.reduceMean(picked, [0, 1]));
+}
