@@ -1,0 +1,27 @@
+/**
+ * Editor WGSL kernels vs their float64 twins in real Chromium WebGPU (SwiftShader here). Each check
+ * states its own tolerance (max-norm relative error unless named otherwise); see
+ * e2e/pages/editor-kernels.ts for the inputs.
+ */
+import { expect, test } from '@playwright/test';
+import type { EditorKernelCheck } from './pages/editor-kernels';
+
+test('editor kernels match their float64 twins', async ({ page }) => {
+  test.setTimeout(120_000);
+  page.on('console', (m) => m.type() === 'error' && console.log(`[page] ${m.text()}`));
+  await page.goto('/e2e/pages/editor-kernels.html');
+  await page.waitForFunction(() => 'editorKernelChecks' in window);
+  const results = (await page.evaluate(() => window.editorKernelChecks.runEditorKernelChecks())) as EditorKernelCheck[];
+  for (const r of results) {
+    const errs = Object.entries(r.errors).map(([k, v]) => `${k} ${v.toExponential(2)}`).join('  ');
+    const notes = r.notes ? '  ' + Object.entries(r.notes).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(' ') : '';
+    console.log(`${r.name.padEnd(78)} ${errs}  (≤ ${r.tolerance})${notes}`);
+  }
+  for (const prefix of ['chan merge', 'scatter', 'values', 'ridge', 'cholesky', 'weight update', 'frobenius', 'Newton–Schulz'])
+    expect(results.some((r) => r.name.startsWith(prefix)), prefix).toBe(true);
+  for (const r of results)
+    for (const [output, err] of Object.entries(r.errors)) {
+      if (output.includes('f64 twins')) continue;
+      expect(err, `${r.name}: ${output}`).toBeLessThanOrEqual(r.tolerance);
+    }
+});

@@ -1,0 +1,53 @@
+/**
+ * `eval` (DESIGN.md §5): the metrics of a model as it stands on the first N records of a dataset,
+ * printed as one JSON object. The protocol label says what was measured: 'pre-edit' for a checkpoint
+ * without edits, 'current' for one `run` wrote (its metadata records the edits applied).
+ */
+import { int, parseFlags, str, UsageError } from '../args';
+import { checkpointEdits, loadModelFlag, loadRecordsFlag } from '../load';
+import { evaluate, METRIC_KINDS, type MetricKind } from '../../engine/eval/evaluate';
+import { createWasmRuntime } from '../../engine/runtime/wasm-runtime';
+
+export const summary = 'print efficacy / generalization / specificity … of a model as JSON';
+export const usage = `usage: stableedit-lab eval --model DIR --data FILE [--n N] [--batch B] [--metrics a,b] [--on-invalid skip|stop]
+
+Teacher-forced top-1 token accuracy per record (partial credit, UltraEdit's score) and exact match,
+each averaged over records; metrics: ${METRIC_KINDS.join(', ')} (those the data has).`;
+
+export const SCORING = {
+  tokenAccuracy: 'teacher-forced top-1 token accuracy over the answer tokens of a record, mean over records (UltraEdit)',
+  exactMatch: 'every answer token predicted, mean over records',
+};
+
+export async function run(argv: string[]): Promise<number> {
+  const { flags } = parseFlags(argv);
+  const n = flags.n === undefined ? undefined : int(flags, 'n');
+  const batch = int(flags, 'batch', 16);
+  if (batch < 1) throw new UsageError('--batch must be positive');
+  const kinds = flags.metrics === undefined ? METRIC_KINDS : (str(flags, 'metrics').split(',') as MetricKind[]);
+  const unknown = kinds.find((k) => !METRIC_KINDS.includes(k));
+  if (unknown) throw new UsageError(`--metrics: unknown metric '${unknown}' (known: ${METRIC_KINDS.join(', ')})`);
+  const model = await loadModelFlag(flags);
+  const records = await loadRecordsFlag(flags, n);
+  const edits = await checkpointEdits(str(flags, 'model'));
+
+  const t0 = performance.now();
+  const runtime = await createWasmRuntime(model);
+  try {
+    const ev = await evaluate(runtime, model.tokenizer, records, { kinds, batch });
+    const result = {
+      protocol: edits > 0 ? 'current' : 'pre-edit',
+      edits,
+      model: model.name,
+      data: str(flags, 'data'),
+      records: records.length,
+      scoring: SCORING,
+      metrics: ev.metrics,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  } finally {
+    await runtime.dispose();
+  }
+  return 0;
+}

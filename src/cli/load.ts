@@ -1,0 +1,47 @@
+/** What the model-driving commands (capture, eval) share: a checkpoint folder and the first N records of a dataset. */
+import { loadDataset } from '../engine/data/dataset';
+import { nodeFile, nodeFolder } from '../engine/io/files.node.js'; // '.js': tsx reads an extensionless '.node' as a native addon
+import { loadModel, type LoadedModel } from '../engine/model/load';
+import { SINGLE_FILE } from '../engine/safetensors/checkpoint';
+import { readSafetensorsHeader } from '../engine/safetensors/header';
+import { InputError, type EditRecord } from '../engine/types';
+import { str, UsageError, type Flags } from './args';
+
+export async function loadModelFlag(flags: Flags): Promise<LoadedModel> {
+  return loadModel(nodeFolder(str(flags, 'model')));
+}
+
+/**
+ * The first `n` valid records of --data (all of them when n is undefined). `--on-invalid skip` reads
+ * past bad records (reported on stderr); the default stops at the first with its record and field.
+ */
+export async function loadRecordsFlag(flags: Flags, n?: number): Promise<EditRecord[]> {
+  const path = str(flags, 'data');
+  const onInvalid = str(flags, 'on-invalid', 'stop');
+  if (onInvalid !== 'skip' && onInvalid !== 'stop') throw new UsageError('--on-invalid must be skip or stop');
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1)) throw new UsageError(`the record count must be a positive integer, got ${n}`);
+  const { records, report } = await loadDataset(nodeFile(path), { onInvalid, limit: n });
+  if (report.skipped > 0) process.stderr.write(`warning: ${path}: skipped ${report.skipped} invalid records (see --on-invalid)\n`);
+  if (records.length === 0) throw new InputError(path, 'has no valid records');
+  if (n !== undefined && records.length < n) throw new InputError(path, `has ${records.length} valid records; ${n} were asked for`);
+  return records;
+}
+
+/** Every name must be an editable module of the model; the message lists what is. */
+export function checkModules(model: LoadedModel, names: string[]): void {
+  if (names.length === 0) throw new UsageError('--modules lists no module');
+  const known = new Set(model.modules.map((m) => m.name));
+  for (const n of names) {
+    if (!known.has(n)) throw new InputError(`--modules: '${n}'`, `is not an editable module of ${model.name} (${model.spec.arch}); editable: ${model.modules.map((m) => m.name).join(', ')}`);
+  }
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new UsageError(`--modules lists '${dup}' twice`);
+}
+
+/** Edits recorded in a single-file checkpoint's metadata by `run` (edited.safetensors), or 0. */
+export async function checkpointEdits(modelDir: string): Promise<number> {
+  const file = await nodeFolder(modelDir).open(SINGLE_FILE);
+  if (!file) return 0;
+  const edits = Number((await readSafetensorsHeader(file)).metadata.edits ?? 0);
+  return Number.isFinite(edits) ? edits : 0;
+}

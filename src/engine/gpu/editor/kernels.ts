@@ -1,0 +1,208 @@
+/**
+ * The editor's WGSL kernels (shaders/editor/*.wgsl, plus the harness's matmul and moments) behind one
+ * object: pipelines are compiled once by `loadEditorKernels`, after which every `encode*` method only
+ * records a dispatch into the caller's command encoder, so a whole turn is one submit. Parameter
+ * blocks come from the pool and are released by `submit`.
+ */
+import { InputError } from '../../types';
+import type { MatmulShape } from '../../linalg/matmul';
+import type { GpuContext } from '../context';
+import { ceilDiv, encodeKernel, grid2d, splitWorkgroups, type Grid } from '../dispatch';
+import { withErrorScope } from '../error-scope';
+import { f, u, uniformParams, type ParamWord } from './params';
+
+const MATMUL_TILE = 64; // matmul.wgsl: one 16×16 workgroup per 64×64 block of C
+const MOMENTS_COLS = 64; // moments.wgsl: columns per workgroup
+
+export type BatchVariance = 'biased' | 'unbiased-batch';
+
+const PIPELINES = {
+  matmulNN: { shader: 'matmul', constants: { TRANS_A: false, TRANS_B: false } },
+  matmulTN: { shader: 'matmul', constants: { TRANS_A: true, TRANS_B: false } },
+  matmulNT: { shader: 'matmul', constants: { TRANS_A: false, TRANS_B: true } },
+  matmulTT: { shader: 'matmul', constants: { TRANS_A: true, TRANS_B: true } },
+  moments: { shader: 'moments' },
+  chanMerge: { shader: 'editor/chan-merge' },
+  scatter: { shader: 'editor/scatter' },
+  valuesDiag: { shader: 'editor/values', constants: { K_NORM: true, G_MODE: 1 } },
+  valuesGiven: { shader: 'editor/values', constants: { K_NORM: true, G_MODE: 0 } },
+  valuesRaw: { shader: 'editor/values', constants: { K_NORM: false, G_MODE: 0 } },
+  cholesky: { shader: 'editor/cholesky' },
+  solveLower: { shader: 'editor/trisolve', constants: { TRANSPOSED: false } },
+  solveUpper: { shader: 'editor/trisolve', constants: { TRANSPOSED: true } },
+  updateLinear: { shader: 'editor/weight-update', constants: { CONV1D: false } },
+  updateConv1d: { shader: 'editor/weight-update', constants: { CONV1D: true } },
+  addDiagonal: { shader: 'editor/add-diagonal' },
+  centreRows: { shader: 'editor/centre-rows' },
+  nsInit: { shader: 'editor/newton-schulz', entry: 'init' },
+  nsStep: { shader: 'editor/newton-schulz', entry: 'step' },
+  nsFinish: { shader: 'editor/newton-schulz', entry: 'finish' },
+  frobenius: { shader: 'editor/frobenius' },
+  scale: { shader: 'editor/scale' },
+} as const;
+
+type PipelineName = keyof typeof PIPELINES;
+
+/** The value-target variants: which of k and g get the diagonal normalization in the kernel. */
+export type ValuesMode = 'diagonal' | 'whitened' | 'raw';
+
+export class EditorKernels {
+  private uniforms: GPUBuffer[] = [];
+
+  private constructor(
+    readonly ctx: GpuContext,
+    private readonly pipelines: Record<PipelineName, GPUComputePipeline>,
+  ) {}
+
+  static async load(ctx: GpuContext): Promise<EditorKernels> {
+    const names = Object.keys(PIPELINES) as PipelineName[];
+    const compiled = await Promise.all(names.map((n) => ctx.pipelines.get(PIPELINES[n])));
+    return new EditorKernels(ctx, Object.fromEntries(names.map((n, i) => [n, compiled[i]])) as Record<PipelineName, GPUComputePipeline>);
+  }
+
+  /** A storage buffer from the pool (caller releases it to ctx.pool). */
+  buffer(floats: number, label: string): GPUBuffer {
+    return this.ctx.pool.acquire(floats * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label);
+  }
+
+  /** Submits the encoder inside an error scope naming `label`, then returns the parameter blocks to the pool. */
+  async submit(encoder: GPUCommandEncoder, label: string): Promise<void> {
+    const uniforms = this.uniforms;
+    this.uniforms = [];
+    try {
+      await withErrorScope(this.ctx.device, label, () => this.ctx.device.queue.submit([encoder.finish()]));
+    } finally {
+      for (const b of uniforms) this.ctx.pool.release(b);
+    }
+  }
+
+  private dispatch(encoder: GPUCommandEncoder, name: PipelineName, label: string, buffers: GPUBuffer[], grid: Grid, params?: ParamWord[]): void {
+    if (params) {
+      const p = uniformParams(this.ctx, params);
+      this.uniforms.push(p);
+      buffers = [...buffers, p];
+    }
+    encodeKernel(this.ctx.device, encoder, { label, pipeline: this.pipelines[name], buffers, grid });
+  }
+
+  private linear(count: number, perGroup: number): Grid {
+    return splitWorkgroups(ceilDiv(count, perGroup), this.ctx.maxWorkgroupsPerDimension);
+  }
+
+  /** C = op(A)·op(B) with the harness's matmul.wgsl (see kernels/matmul.ts for the shape convention). */
+  matmul(encoder: GPUCommandEncoder, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, s: MatmulShape): void {
+    const name: PipelineName = s.transA ? (s.transB ? 'matmulTT' : 'matmulTN') : s.transB ? 'matmulNT' : 'matmulNN';
+    const label = `matmul ${s.m}×${s.k}·${s.k}×${s.n}`;
+    this.dispatch(encoder, name, label, [a, b, c], grid2d(s.m, s.n, MATMUL_TILE, MATMUL_TILE, this.ctx.maxWorkgroupsPerDimension), [u(s.m), u(s.k), u(s.n), u(0)]);
+  }
+
+  /** Column mean and M2 of x [rows, d] (harness moments.wgsl). */
+  moments(encoder: GPUCommandEncoder, x: GPUBuffer, rows: number, d: number, mean: GPUBuffer, m2: GPUBuffer): void {
+    this.dispatch(encoder, 'moments', `moments ${rows}×${d}`, [x, mean, m2], this.linear(d, MOMENTS_COLS), [u(rows), u(d), u(0), u(0)]);
+  }
+
+  /**
+   * Chan merge of batch moments of `rows` rows into running mean/M2 columns [offset, offset + d);
+   * δ = batch mean − old running mean goes to `delta`. nOld is the running count before this batch.
+   */
+  chanMerge(encoder: GPUCommandEncoder, b: { mean: GPUBuffer; m2: GPUBuffer }, run: { mean: GPUBuffer; m2: GPUBuffer }, delta: GPUBuffer, o: { d: number; offset: number; nOld: number; rows: number; variance: BatchVariance }): void {
+    if (o.variance === 'unbiased-batch' && o.rows < 2) throw new InputError('chanMerge', 'the unbiased batch variance (ultraedit) needs at least 2 rows per sub-batch');
+    const denom = o.variance === 'biased' ? o.rows : o.rows - 1;
+    this.dispatch(encoder, 'chanMerge', `chan merge ${o.rows}×${o.d}`, [b.mean, b.m2, run.mean, run.m2, delta], this.linear(o.d, 64), [u(o.d), u(o.offset), f(o.nOld), f(o.rows), f(denom), u(0), u(0), u(0)]);
+  }
+
+  /** S [d, d] += Σ (g − ḡ_b)(g − ḡ_b)ᵀ + coef·δδᵀ for g [rows, d]. */
+  scatter(encoder: GPUCommandEncoder, g: GPUBuffer, batchMean: GPUBuffer, delta: GPUBuffer, s: GPUBuffer, rows: number, d: number, coef: number): void {
+    this.dispatch(encoder, 'scatter', `scatter ${rows}×${d}`, [g, batchMean, delta, s], grid2d(d, d, 16, 16, this.ctx.maxWorkgroupsPerDimension), [u(rows), u(d), f(coef), u(0)]);
+  }
+
+  /**
+   * V [rows, dOut] = −lr·‖k̂‖²·ĝ. `diagonal`: k and g standardized from the running mean/M2 (count n);
+   * `whitened`: k standardized, g given already whitened; `raw`: no statistics (no-ln).
+   */
+  values(encoder: GPUCommandEncoder, mode: ValuesMode, keys: GPUBuffer, grads: GPUBuffer, mean: GPUBuffer, m2: GPUBuffer, v: GPUBuffer, o: { rows: number; dIn: number; dOut: number; n: number; lr: number; eps: number }): void {
+    const name: PipelineName = mode === 'diagonal' ? 'valuesDiag' : mode === 'whitened' ? 'valuesGiven' : 'valuesRaw';
+    const grid = splitWorkgroups(o.rows, this.ctx.maxWorkgroupsPerDimension);
+    this.dispatch(encoder, name, `values ${mode} ${o.rows}×${o.dIn}→${o.dOut}`, [keys, grads, mean, m2, v], grid, [u(o.rows), u(o.dIn), u(o.dOut), u(0), f(o.n), f(o.lr), f(o.eps), u(0)]);
+  }
+
+  /** out [rows, d] = x − mean[offset + j]. */
+  centreRows(encoder: GPUCommandEncoder, x: GPUBuffer, mean: GPUBuffer, out: GPUBuffer, rows: number, d: number, offset: number): void {
+    this.dispatch(encoder, 'centreRows', `centre ${rows}×${d}`, [x, mean, out], this.linear(rows * d, 256), [u(rows), u(d), u(offset), u(0)]);
+  }
+
+  addDiagonal(encoder: GPUCommandEncoder, a: GPUBuffer, n: number, lambda: number): void {
+    this.dispatch(encoder, 'addDiagonal', `+λI ${n}`, [a], this.linear(n, 64), [u(n), u(0), u(0), u(0), f(lambda), u(0), u(0), u(0)]);
+  }
+
+  /** In-place L·Lᵀ = A [n, n]; info[0] = 0 or 1 + the first failed pivot. */
+  cholesky(encoder: GPUCommandEncoder, a: GPUBuffer, info: GPUBuffer, n: number): void {
+    this.dispatch(encoder, 'cholesky', `cholesky ${n}`, [a, info], [1, 1, 1], [u(n), u(0), u(0), u(0)]);
+  }
+
+  /** b [n, m] ← L⁻¹b (transposed false) or L⁻ᵀb (true). */
+  triangularSolve(encoder: GPUCommandEncoder, l: GPUBuffer, b: GPUBuffer, n: number, m: number, transposed: boolean): void {
+    this.dispatch(encoder, transposed ? 'solveUpper' : 'solveLower', `trisolve ${n}×${m}${transposed ? ' Lᵀ' : ''}`, [l, b], this.linear(m, 64), [u(n), u(m), u(0), u(0)]);
+  }
+
+  /**
+   * ΔW [dIn, dOut] = (KᵀK + λI)⁻¹KᵀV. Dual: Kᵀ(KKᵀ + λI)⁻¹V (N×N factorisation); primal: dIn×dIn.
+   * `work` must hold max(N, dIn)² + max(N, dIn)·dOut floats; info gets the Cholesky status.
+   */
+  ridge(encoder: GPUCommandEncoder, form: 'dual' | 'primal', k: GPUBuffer, v: GPUBuffer, delta: GPUBuffer, work: { a: GPUBuffer; x: GPUBuffer; info: GPUBuffer }, s: { rows: number; dIn: number; dOut: number; lambda: number }): void {
+    const { rows, dIn, dOut, lambda } = s;
+    if (form === 'dual') {
+      this.matmul(encoder, k, k, work.a, { m: rows, k: dIn, n: rows, transB: true });
+      this.addDiagonal(encoder, work.a, rows, lambda);
+      this.cholesky(encoder, work.a, work.info, rows);
+      encoder.copyBufferToBuffer(v, 0, work.x, 0, rows * dOut * 4);
+      this.triangularSolve(encoder, work.a, work.x, rows, dOut, false);
+      this.triangularSolve(encoder, work.a, work.x, rows, dOut, true);
+      this.matmul(encoder, k, work.x, delta, { m: dIn, k: rows, n: dOut, transA: true });
+    } else {
+      this.matmul(encoder, k, k, work.a, { m: dIn, k: rows, n: dIn, transA: true });
+      this.addDiagonal(encoder, work.a, dIn, lambda);
+      this.cholesky(encoder, work.a, work.info, dIn);
+      this.matmul(encoder, k, v, delta, { m: dIn, k: rows, n: dOut, transA: true });
+      this.triangularSolve(encoder, work.a, delta, dIn, dOut, false);
+      this.triangularSolve(encoder, work.a, delta, dIn, dOut, true);
+    }
+  }
+
+  /** Linear W [dOut, dIn] += ΔWᵀ, or Conv1D W [dIn, dOut] += ΔW. */
+  applyDelta(encoder: GPUCommandEncoder, delta: GPUBuffer, w: GPUBuffer, layout: 'linear' | 'conv1d', dIn: number, dOut: number): void {
+    this.dispatch(encoder, layout === 'linear' ? 'updateLinear' : 'updateConv1d', `W += ΔW (${layout} ${dIn}×${dOut})`, [delta, w], this.linear(dIn * dOut, 256), [u(dIn), u(dOut), u(0), u(0)]);
+  }
+
+  /** out = s·x over `len` floats. */
+  scale(encoder: GPUCommandEncoder, x: GPUBuffer, out: GPUBuffer, len: number, s: number): void {
+    this.dispatch(encoder, 'scale', `scale ${len}`, [x, out], this.linear(len, 256), [u(len), u(0), u(0), u(0), f(s), u(0), u(0), u(0)]);
+  }
+
+  /** out[slot] = ⟨a, b⟩ over `len` floats. */
+  inner(encoder: GPUCommandEncoder, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer, len: number, slot: number): void {
+    this.dispatch(encoder, 'frobenius', `⟨a,b⟩ ${len}`, [a, b, out], [1, 1, 1], [u(len), u(slot), u(0), u(0)]);
+  }
+
+  /**
+   * Σ^{-1/2} ≈ Z/√c by coupled Newton–Schulz from Y₀ = Σ/c, Z₀ = I, a fixed number of iterations
+   * (no readback inside a turn). c must bound λmax (use a λmax estimate ×1.01). `work` holds five
+   * d×d buffers; the result goes to `out`.
+   */
+  newtonSchulz(encoder: GPUCommandEncoder, sigma: GPUBuffer, out: GPUBuffer, work: GPUBuffer[], d: number, scale: number, iterations: number): void {
+    let [y, z, t, y2, z2] = work;
+    const grid = this.linear(d * d, 256);
+    const params = (s: number) => [u(d), u(0), u(0), u(0), f(s), u(0), u(0), u(0)];
+    this.dispatch(encoder, 'nsInit', `NS init ${d}`, [sigma, y, z], grid, params(1 / scale));
+    const sq = { m: d, k: d, n: d };
+    for (let it = 0; it < iterations; it++) {
+      this.matmul(encoder, z, y, t, sq); // P = Z·Y, then T = ½(3I − P) in place of y2 as scratch
+      this.dispatch(encoder, 'nsStep', `NS step ${d}`, [t, y2, z2], grid, params(0));
+      this.matmul(encoder, y, y2, t, sq); // Y ← Y·T
+      this.matmul(encoder, y2, z, z2, sq); // Z ← T·Z
+      [y, t] = [t, y];
+      [z, z2] = [z2, z];
+    }
+    this.dispatch(encoder, 'nsFinish', `NS finish ${d}`, [z, out, y2], grid, params(1 / Math.sqrt(scale)));
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The backend strategy behind GraphRuntime: how an emitted graph becomes a session, how weights
+ * reach it, and how it runs. The wasm executor feeds the runtime's Float32Arrays; the WebGPU one
+ * mirrors them in GPU buffers and is told when one changes.
+ */
+import type { ModelGraph } from '../graph/models/transformer';
+import type { Fetch } from '../graph/ort-session';
+import type { Weights } from '../model/spec';
+
+export interface CompiledGraph {
+  /** ONNX nodes after dead-node pruning (emitOnnx's count). */
+  readonly nodeCount: number;
+  /** Runs with the int inputs given and every weight input taken from `weights`; outputs on the CPU. */
+  run(ints: Record<string, Int32Array>, weights: Weights): Promise<Record<string, Fetch>>;
+  release(): Promise<void>;
+}
+
+export interface GraphExecutor {
+  readonly backend: 'wasm' | 'webgpu';
+  compile(mg: ModelGraph, name: string): Promise<CompiledGraph>;
+  /** A weight's values changed in place (applyDelta, setWeight). */
+  weightChanged(name: string, data: Float32Array): void;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,192 @@
+/**
+ * ModelRuntime over our generated ONNX graphs (graph/models/transformer.ts), whatever executes them:
+ * the backend differences live in a GraphExecutor (wasm-runtime.ts, webgpu-runtime.ts). Weights are
+ * held here as fp32 under checkpoint names and fed to every graph as inputs, so an edit is a write to
+ * one array, never a rebuild.
+ *
+ * Shapes: the capture graph runs at the sub-batch's own label count N (its cross-entropy is a plain
+ * mean over the N gathered rows, so a padded row would count) and at the length rounded up to a
+ * multiple of 8; the score graph pads both (see buckets.ts).
+ */
+import { buildCaptureGraph, buildForwardGraph, buildScoreGraph, type ModelGraph } from '../graph/models/transformer';
+import type { Fetch } from '../graph/ort-session';
+import type { LoadedModel } from '../model/load';
+import type { EditableModule, ModelSpec, Weights } from '../model/spec';
+import { InputError, type ModuleCapture, type SubBatch, type SubBatchCapture } from '../types';
+import { checkSubBatch, countBucket, lengthBucket, padInts, padLength } from './buckets';
+import type { CompiledGraph, GraphExecutor } from './executor';
+import type { ModelRuntime, NextTokens } from './runtime';
+import { SessionCache } from './session-cache';
+import { addDelta } from './weight-layout';
+
+export interface GraphStats {
+  /** Sessions created since the runtime opened (a reused shape creates none). */
+  sessionsCreated: number;
+  sessionsCached: number;
+  /** ONNX node count of every graph compiled, by shape key. */
+  nodeCounts: Map<string, number>;
+}
+
+export interface GraphRuntimeOptions {
+  /** Sessions kept open (least recently used released first). Default 16. */
+  cacheSize?: number;
+}
+
+export class GraphRuntime implements ModelRuntime {
+  readonly spec: ModelSpec;
+  readonly modules: EditableModule[];
+  private readonly state: Weights;
+  private readonly byName: Map<string, EditableModule>;
+  private readonly cache: SessionCache;
+  private readonly nodeCounts = new Map<string, number>();
+
+  constructor(
+    loaded: Pick<LoadedModel, 'spec' | 'weights' | 'modules'>,
+    private readonly executor: GraphExecutor,
+    opts: GraphRuntimeOptions = {},
+  ) {
+    this.spec = loaded.spec;
+    this.modules = loaded.modules;
+    this.byName = new Map(loaded.modules.map((m) => [m.name, m]));
+    // Own copies: edits must not leak into the caller's LoadedModel (tests compare against it).
+    this.state = new Map([...loaded.weights].map(([k, t]) => [k, { shape: t.shape.slice(), data: Float32Array.from(t.data) }]));
+    this.cache = new SessionCache(opts.cacheSize ?? 16);
+  }
+
+  get backend(): 'wasm' | 'webgpu' {
+    return this.executor.backend;
+  }
+
+  async capture(sb: SubBatch, modules: string[]): Promise<SubBatchCapture> {
+    const edited = this.resolve(modules);
+    checkSubBatch(sb, this.spec.vocabSize);
+    if (sb.labelPositions.length === 0) throw new InputError(`sub-batch of records [${sb.records.join(', ')}]`, 'has no label positions to capture');
+    const p = padLength(sb, this.length(sb));
+    const N = p.labelPositions.length;
+    // Graph outputs follow the model's module order, so the same set in any order shares a session.
+    const ordered = this.modules.filter((m) => edited.includes(m));
+    const key = `capture B${p.batch} T${p.seqLen} N${N} ${ordered.map((m) => m.name).join(',')}`;
+    const out = await this.run(key, () => buildCaptureGraph(this.spec, { batch: p.batch, seqLen: p.seqLen, labels: N }, ordered), {
+      input_ids: p.inputIds,
+      attention_mask: p.attentionMask,
+      labels: p.labels,
+      label_positions: p.labelPositions,
+    });
+    const captures: ModuleCapture[] = edited.map((m) => ({
+      module: m.name,
+      rows: N,
+      dIn: m.dIn,
+      dOut: m.dOut,
+      keys: out[`${m.name}.keys`] as Float32Array,
+      grads: out[`${m.name}.grads`] as Float32Array,
+    }));
+    return { loss: (out.loss as Float32Array)[0], modules: captures };
+  }
+
+  async predict(sb: SubBatch): Promise<Int32Array> {
+    checkSubBatch(sb, this.spec.vocabSize);
+    const N = sb.labelPositions.length;
+    if (N === 0) return new Int32Array(0);
+    const p = padLength(sb, this.length(sb));
+    const out = await this.score(p.batch, p.seqLen, p.inputIds, p.attentionMask, p.labelPositions, 1);
+    return (out.top1 as Int32Array).slice(0, N);
+  }
+
+  async nextTokens(ids: number[], k: number): Promise<NextTokens> {
+    const where = 'next-token probe';
+    if (ids.length === 0) throw new InputError(where, 'the prompt has no tokens');
+    if (!(Number.isInteger(k) && k >= 1 && k <= this.spec.vocabSize)) throw new InputError(where, `k must be an integer in [1, ${this.spec.vocabSize}], got ${k}`);
+    const T = ids.length;
+    const sb: SubBatch = { batch: 1, seqLen: T, inputIds: Int32Array.from(ids), attentionMask: new Int32Array(T).fill(1), labels: new Int32Array(T).fill(-100), labelPositions: new Int32Array(0), records: [] };
+    checkSubBatch(sb, this.spec.vocabSize, where);
+    const p = padLength(sb, this.length(sb));
+    const last = Int32Array.of(T - 1);
+    const out = await this.score(1, p.seqLen, p.inputIds, p.attentionMask, last, k, last);
+    return {
+      ids: Array.from(out.topk_ids as Int32Array),
+      probs: Array.from(out.topk_logprobs as Float32Array, Math.exp),
+    };
+  }
+
+  /** Logits [B, T, V] of a sub-batch at its own length (tests; the forward-only timing baseline). */
+  async logits(sb: SubBatch): Promise<Float32Array> {
+    checkSubBatch(sb, this.spec.vocabSize);
+    const key = `forward B${sb.batch} T${sb.seqLen}`;
+    const out = await this.run(key, () => buildForwardGraph(this.spec, { batch: sb.batch, seqLen: sb.seqLen }), {
+      input_ids: sb.inputIds,
+      attention_mask: sb.attentionMask,
+    });
+    return out.logits as Float32Array;
+  }
+
+  async applyDelta(module: string, delta: Float32Array): Promise<void> {
+    const [m] = this.resolve([module]);
+    const w = this.state.get(m.weight)!.data;
+    addDelta(w, m, delta);
+    this.executor.weightChanged(m.weight, w);
+  }
+
+  async setWeight(name: string, data: Float32Array): Promise<void> {
+    const t = this.state.get(name);
+    if (!t) throw new InputError(`weight '${name}'`, `is not a tensor of this ${this.spec.arch} model`);
+    if (data.length !== t.data.length) throw new InputError(`weight '${name}'`, `has ${data.length} values, expected [${t.shape.join(', ')}] = ${t.data.length}`);
+    t.data.set(data);
+    this.executor.weightChanged(name, t.data);
+  }
+
+  /** The live state dict (no copy: a 7B model's weights are not duplicated on every export); treat as read-only. */
+  async weights(): Promise<Weights> {
+    return new Map(this.state);
+  }
+
+  stats(): GraphStats {
+    return { sessionsCreated: this.cache.created, sessionsCached: this.cache.size, nodeCounts: new Map(this.nodeCounts) };
+  }
+
+  async dispose(): Promise<void> {
+    await this.cache.clear();
+    await this.executor.dispose();
+  }
+
+  private resolve(names: readonly string[]): EditableModule[] {
+    if (names.length === 0) throw new InputError('modules', 'no module to edit was given');
+    return names.map((n) => {
+      const m = this.byName.get(n);
+      if (!m) {
+        const few = this.modules.slice(0, 4).map((x) => x.name).join(', ');
+        throw new InputError(`module '${n}'`, `is not an editable module of this ${this.spec.arch} model (editable: ${few}${this.modules.length > 4 ? ', …' : ''})`);
+      }
+      return m;
+    });
+  }
+
+  /** The padded length for a sub-batch, or a clear error when its records are too long for the model. */
+  private length(sb: SubBatch): number {
+    let longest = 0;
+    for (let b = 0; b < sb.batch; b++) for (let t = 0; t < sb.seqLen; t++) if (sb.attentionMask[b * sb.seqLen + t]) longest = Math.max(longest, t + 1);
+    const where = `sub-batch of records [${sb.records.join(', ')}]`;
+    if (longest > this.spec.maxPositions) throw new InputError(where, `a record has ${longest} tokens; the model takes at most ${this.spec.maxPositions}`);
+    if (this.spec.slidingWindow != null && longest > this.spec.slidingWindow) throw new InputError(where, `a record has ${longest} tokens, more than the sliding window ${this.spec.slidingWindow} (not implemented)`);
+    return Math.max(sb.seqLen, lengthBucket(sb.seqLen, this.spec.maxPositions));
+  }
+
+  private score(B: number, T: number, ids: Int32Array, mask: Int32Array, positions: Int32Array, k: number, probes = Int32Array.of(0)) {
+    const N = countBucket(positions.length);
+    const key = `score B${B} T${T} N${N} P${probes.length} k${k}`;
+    return this.run(key, () => buildScoreGraph(this.spec, { batch: B, seqLen: T, positions: N, probes: probes.length, k }), {
+      input_ids: ids,
+      attention_mask: mask,
+      positions: padInts(positions, N, 0),
+      probe_positions: probes,
+    });
+  }
+
+  private async run(key: string, build: () => ModelGraph, ints: Record<string, Int32Array>): Promise<Record<string, Fetch>> {
+    const session: CompiledGraph = await this.cache.get(key, async () => {
+      const s = await this.executor.compile(build(), key.split(' ')[0]);
+      this.nodeCounts.set(key, s.nodeCount);
+      return s;
+    });
+    return session.run(ints, this.state);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Final scores per run in the paper's layout (Eff. / Gen. / Spe. / Personas / Reasoning, in %, two
+ * decimals), with a "Pre-edited" row when the model was scored before editing. The caption states
+ * the protocol and the metric; a row that is only a sample estimate (run not finished) is marked.
+ */
+import { useId, useState } from 'react';
+import { COMPARISON_COLUMNS, comparisonRows, type ComparableRun, type ComparisonRow } from '../lib/comparison';
+import type { EvalMeasure } from '../lib/series';
+import { MEASURE_TITLE, PROTOCOL_TITLE } from './labels';
+
+export interface ComparisonTableProps {
+  runs: readonly ComparableRun[];
+  /** Initial metric; the table has its own selector. */
+  measure?: EvalMeasure;
+}
+
+export function ComparisonTable({ runs, measure: initial = 'tokenAccuracy' }: ComparisonTableProps) {
+  const id = useId();
+  const [measure, setMeasure] = useState<EvalMeasure>(initial);
+  const { preEdit, rows } = comparisonRows(runs, measure);
+  const protocols = [...new Set(rows.map((r) => r.protocol).filter((p) => p !== undefined))];
+  const sampled = rows.some((r) => r.protocol === 'sample');
+
+  return (
+    <div className="se-comparison">
+      <label>
+        metric
+        <select value={measure} onChange={(e) => setMeasure(e.target.value as EvalMeasure)} aria-controls={id}>
+          {(Object.keys(MEASURE_TITLE) as EvalMeasure[]).map((m) => (
+            <option key={m} value={m}>
+              {MEASURE_TITLE[m]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <table id={id} className="se-table">
+        <caption>
+          Scores in % — metric: {MEASURE_TITLE[measure]}
+          {measure === 'tokenAccuracy' ? ' (teacher-forced top-1, partial credit per record)' : ' (whole answer correct)'}; protocol:{' '}
+          {protocols.length === 1 ? PROTOCOL_TITLE[protocols[0]] : protocols.length === 0 ? 'none measured yet' : 'per row'}.
+          {sampled && ' * run not finished: latest sample estimate, not comparable with final scores.'} Best per column in bold.
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Method</th>
+            {COMPARISON_COLUMNS.map(([k, title]) => (
+              <th key={k} scope="col">
+                {title}
+              </th>
+            ))}
+            <th scope="col">Edits</th>
+          </tr>
+        </thead>
+        <tbody>
+          {preEdit && <Row row={preEdit} className="se-pre" />}
+          {rows.map((r) => (
+            <Row key={r.key} row={r} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Row({ row, className }: { row: ComparisonRow; className?: string }) {
+  return (
+    <tr className={className}>
+      <th scope="row">
+        {row.label}
+        {row.editor && <span className="se-muted"> ({row.editor})</span>}
+        {row.protocol === 'sample' && <span title={PROTOCOL_TITLE.sample}> *</span>}
+      </th>
+      {row.values.map((v, c) => {
+        const text = v === undefined ? '—' : v.toFixed(2);
+        return <td key={c}>{row.best[c] ? <strong>{text}</strong> : text}</td>;
+      })}
+      <td>{row.edits === undefined ? '—' : row.edits.toLocaleString('en-US')}</td>
+    </tr>
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * The numbers of the comparison table (paper layout: Eff. / Gen. / Spe. / Personas / Reasoning).
+ * A run's row shows its final evaluation when it has one, else its latest sample estimate — and says
+ * which, because the two protocols are not comparable (DESIGN.md §2).
+ */
+import type { MetricKind } from '../../engine/eval/evaluate';
+import type { EvalProtocol, MetricsRecord, RunReport } from '../../engine/run/events';
+import type { EvalMeasure } from './series';
+
+export const COMPARISON_COLUMNS: readonly [MetricKind, string][] = [
+  ['efficacy', 'Eff.'],
+  ['generalization', 'Gen.'],
+  ['specificity', 'Spe.'],
+  ['personas', 'Personas'],
+  ['multihop', 'Reasoning'],
+];
+
+export interface ComparableRun {
+  id: string;
+  label: string;
+  metrics: readonly MetricsRecord[];
+  report?: RunReport;
+}
+
+export interface ComparisonRow {
+  key: string;
+  label: string;
+  editor?: string;
+  protocol?: EvalProtocol;
+  edits?: number;
+  /** Percent, per column; undefined where not measured. */
+  values: (number | undefined)[];
+  /** Per column: this row holds the column's best value (only marked when there are ≥ 2 runs). */
+  best: boolean[];
+}
+
+export function scoresOf(run: ComparableRun): MetricsRecord | undefined {
+  if (run.report) return run.report.final;
+  let latest: MetricsRecord | undefined;
+  for (const m of run.metrics) if (m.protocol === 'final' || (m.protocol === 'sample' && latest?.protocol !== 'final')) latest = m;
+  return latest;
+}
+
+export function preEditOf(runs: readonly ComparableRun[]): MetricsRecord | undefined {
+  for (const r of runs) {
+    const pre = r.report?.preEdit ?? r.metrics.find((m) => m.protocol === 'pre-edit');
+    if (pre) return pre;
+  }
+  return undefined;
+}
+
+const percents = (rec: MetricsRecord | undefined, measure: EvalMeasure) =>
+  COMPARISON_COLUMNS.map(([k]) => {
+    const v = rec?.metrics[k]?.[measure];
+    return v === undefined || !Number.isFinite(v) ? undefined : 100 * v;
+  });
+
+export function comparisonRows(runs: readonly ComparableRun[], measure: EvalMeasure): { preEdit?: ComparisonRow; rows: ComparisonRow[] } {
+  const rows: ComparisonRow[] = runs.map((r) => {
+    const rec = scoresOf(r);
+    return { key: r.id, label: r.label, editor: r.report?.editor, protocol: rec?.protocol, edits: rec?.edits, values: percents(rec, measure), best: [] };
+  });
+  COMPARISON_COLUMNS.forEach((_, c) => {
+    const top = Math.max(...rows.map((r) => r.values[c] ?? -Infinity));
+    for (const r of rows) r.best[c] = rows.length > 1 && r.values[c] !== undefined && r.values[c] === top;
+  });
+  const pre = preEditOf(runs);
+  const preEdit = pre && { key: 'pre-edit', label: 'Pre-edited', protocol: pre.protocol, edits: 0, values: percents(pre, measure), best: COMPARISON_COLUMNS.map(() => false) };
+  return { preEdit, rows };
+}

@@ -1,0 +1,92 @@
+/**
+ * Per-edit results in the layout EasyEdit writes (its `all_metrics` list), so scripts written for
+ * EasyEdit outputs read ours unchanged:
+ *
+ *   [{ case_id, requested_rewrite: { prompt, target_new, ground_truth?, subject?, rephrase_prompt?,
+ *        locality?: { neighborhood: { prompt, ground_truth } } },
+ *      pre:  { rewrite_acc: [x], rephrase_acc?: [x], locality?: { neighborhood_acc: [x] },
+ *              portability?: { personas_acc?: [x], multihop_acc?: [x] } },
+ *      post: { …same… } }]
+ *
+ * Scores are one-element lists as in EasyEdit. One difference worth knowing: EasyEdit's `pre.locality`
+ * holds the pre-edit model's raw outputs and its `post.locality` the agreement with them; here both
+ * hold token accuracy against the dataset's locality answer (our Specificity, DESIGN.md §2).
+ */
+
+/** Scores of one edit record on one model state; token accuracy (teacher-forced top-1, partial credit). */
+export interface EditOutcome {
+  /** Efficacy: (prompt, new answer). */
+  rewriteAcc: number;
+  /** Generalization: (rephrase, new answer). */
+  rephraseAcc?: number;
+  /** Specificity: (locality prompt, locality answer). */
+  localityAcc?: number;
+  personasAcc?: number;
+  multihopAcc?: number;
+}
+
+/** One edit with its scores before and after editing — what a run's per-edit evaluation produces. */
+export interface PerEditResult {
+  /** The record's index in the edit stream. */
+  caseId: number;
+  prompt: string;
+  targetNew: string;
+  /** The old answer, when the dataset has one. */
+  groundTruth?: string;
+  subject?: string;
+  rephrase?: string;
+  locPrompt?: string;
+  locAnswer?: string;
+  pre: EditOutcome;
+  post: EditOutcome;
+}
+
+export interface EasyEditOutcome {
+  rewrite_acc: number[];
+  rephrase_acc?: number[];
+  locality?: { neighborhood_acc: number[] };
+  portability?: { personas_acc?: number[]; multihop_acc?: number[] };
+}
+
+export interface EasyEditCase {
+  case_id: number;
+  requested_rewrite: {
+    prompt: string;
+    target_new: string;
+    ground_truth?: string;
+    subject?: string;
+    rephrase_prompt?: string;
+    locality?: { neighborhood: { prompt: string; ground_truth: string } };
+  };
+  pre: EasyEditOutcome;
+  post: EasyEditOutcome;
+}
+
+function outcome(o: EditOutcome): EasyEditOutcome {
+  const out: EasyEditOutcome = { rewrite_acc: [o.rewriteAcc] };
+  if (o.rephraseAcc !== undefined) out.rephrase_acc = [o.rephraseAcc];
+  if (o.localityAcc !== undefined) out.locality = { neighborhood_acc: [o.localityAcc] };
+  if (o.personasAcc !== undefined || o.multihopAcc !== undefined) {
+    out.portability = {};
+    if (o.personasAcc !== undefined) out.portability.personas_acc = [o.personasAcc];
+    if (o.multihopAcc !== undefined) out.portability.multihop_acc = [o.multihopAcc];
+  }
+  return out;
+}
+
+export function toEasyEditCases(results: readonly PerEditResult[]): EasyEditCase[] {
+  return results.map((r) => {
+    const rewrite: EasyEditCase['requested_rewrite'] = { prompt: r.prompt, target_new: r.targetNew };
+    if (r.groundTruth !== undefined) rewrite.ground_truth = r.groundTruth;
+    if (r.subject !== undefined) rewrite.subject = r.subject;
+    if (r.rephrase !== undefined) rewrite.rephrase_prompt = r.rephrase;
+    if (r.locPrompt !== undefined && r.locAnswer !== undefined) {
+      rewrite.locality = { neighborhood: { prompt: r.locPrompt, ground_truth: r.locAnswer } };
+    }
+    return { case_id: r.caseId, requested_rewrite: rewrite, pre: outcome(r.pre), post: outcome(r.post) };
+  });
+}
+
+export function easyEditJson(results: readonly PerEditResult[]): string {
+  return JSON.stringify(toEasyEditCases(results), null, 2);
+}

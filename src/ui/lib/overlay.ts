@@ -1,0 +1,68 @@
+/**
+ * From full series to what a chart draws: smooth the whole series (so smoothing never depends on the
+ * zoom or the budget), drop what the axis cannot show, thin to a pixel budget with LTTB, then merge
+ * every series of every run into one row-per-x dataset for recharts (rows keyed by series key; a
+ * series without a point at some x simply has no value there).
+ */
+import { lttbIndices } from './lttb';
+import { drawablePoints } from './log-scale';
+import { debiasedEma } from './smoothing';
+import type { Series } from './series';
+
+export interface DrawOptions {
+  /** EMA weight in [0, 1); 0 draws raw values. */
+  smoothing: number;
+  logScale: boolean;
+  /** Most points drawn per series (about one per horizontal pixel). */
+  budget: number;
+}
+
+export interface DrawnSeries {
+  key: string;
+  runId: string;
+  module?: string;
+  xs: Float64Array;
+  /** Smoothed values (raw when smoothing is 0). */
+  ys: Float64Array;
+  /** Raw values at the same points, for the tooltip. */
+  raw: Float64Array;
+  /** Points in the data. */
+  total: number;
+  /** Points ≤ 0 hidden by the log axis. */
+  nonPositive: number;
+}
+
+export function drawSeries(s: Series, opts: DrawOptions): DrawnSeries {
+  const smoothed = debiasedEma(s.ys, opts.smoothing);
+  const d = drawablePoints(s.xs, smoothed, opts.logScale);
+  const pick = lttbIndices(d.xs, d.ys, opts.budget);
+  return {
+    key: s.key,
+    runId: s.runId,
+    module: s.module,
+    xs: Float64Array.from(pick, (i) => d.xs[i]),
+    ys: Float64Array.from(pick, (i) => d.ys[i]),
+    raw: Float64Array.from(pick, (i) => s.ys[d.kept[i]]),
+    total: s.xs.length,
+    nonPositive: d.nonPositive,
+  };
+}
+
+export type OverlayRow = { x: number } & Record<string, number>;
+
+/** Key under which a row carries a series' raw (unsmoothed) value. */
+export const rawKey = (key: string) => `raw:${key}`;
+
+export function mergeOverlay(series: readonly DrawnSeries[]): OverlayRow[] {
+  const rows = new Map<number, OverlayRow>();
+  for (const s of series) {
+    for (let i = 0; i < s.xs.length; i++) {
+      const x = s.xs[i];
+      let row = rows.get(x);
+      if (!row) rows.set(x, (row = { x } as OverlayRow));
+      row[s.key] = s.ys[i];
+      row[rawKey(s.key)] = s.raw[i];
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.x - b.x);
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricsRecord, TurnRecord } from '../../engine/run/events';
+import type { ModuleDiagnostics } from '../../engine/editors/editor';
+import { chartSeries, evalSeries, lossSeries, moduleSeries, modulesOf } from './series';
+import { syntheticRun } from './synthetic-turns';
+
+function diag(module: string, deltaNorm: number | null, cosinePrev: number | null): ModuleDiagnostics {
+  return { module, rows: 10, deltaNorm, cosinePrev, sigma: 'full', lambdaMax: 2, conditionNumber: 50, meanDrift: 0.1, covDrift: null, solve: 'dual', timeMs: { stats: 1, whitening: 1, solve: 1 } };
+}
+
+function turn(step: number, kind: 'warmup' | 'target', edits: number, wallMs: number, modules: ModuleDiagnostics[], eff?: number): TurnRecord {
+  const t: TurnRecord = {
+    step,
+    kind,
+    turn: step,
+    edits,
+    loss: 10 - step,
+    wallMs,
+    timings: { tokenize: 1, capture: 1, editor: 1, apply: 1, evaluate: 1, total: 5 },
+    diagnostics: { turn: step, warmup: kind === 'warmup', statisticsOnly: false, loss: 10 - step, modules },
+  };
+  if (eff !== undefined) t.immediate = { protocol: 'immediate', edits, metrics: { efficacy: { tokenAccuracy: eff, exactMatch: eff / 2, records: 10 } } };
+  return t;
+}
+
+const A = 'model.layers.1.mlp.down_proj';
+const B = 'model.layers.2.mlp.down_proj';
+const turns: TurnRecord[] = [
+  turn(0, 'warmup', 0, 100, [diag(A, 1, null), diag(B, 2, null)]),
+  turn(1, 'warmup', 0, 250, [diag(A, 1.5, 0.2), diag(B, 2.5, 0.3)]),
+  turn(2, 'target', 10, 400, [diag(A, 3, 0.4), diag(B, null, null)], 0.9),
+  turn(3, 'target', 20, 800, [diag(A, 4, -0.1)], 0.8),
+];
+
+describe('series extraction', () => {
+  it('lists modules in order of first appearance', () => {
+    expect(modulesOf(turns)).toEqual([A, B]);
+  });
+
+  it('per-module metric over turn, edits and wall time; missing values become NaN', () => {
+    const byTurn = moduleSeries('r', turns, 'deltaNorm', B, 'turn');
+    expect([...byTurn.xs]).toEqual([0, 1, 2, 3]);
+    expect([...byTurn.ys]).toEqual([2, 2.5, NaN, NaN]);
+    const byEdits = moduleSeries('r', turns, 'cosinePrev', A, 'edits');
+    expect([...byEdits.xs]).toEqual([10, 20]); // warm-up turns are not on the edits axis
+    expect([...byEdits.ys]).toEqual([0.4, -0.1]);
+    const byWall = moduleSeries('r', turns, 'deltaNorm', A, 'wall');
+    expect([...byWall.xs]).toEqual([0.1, 0.25, 0.4, 0.8]);
+    expect(byWall.key).toBe(`r|${A}|deltaNorm`);
+  });
+
+  it('loss per turn', () => {
+    const s = lossSeries('r', turns, 'turn');
+    expect([...s.ys]).toEqual([10, 9, 8, 7]);
+  });
+
+  it('immediate scores come from turn records, other protocols from metrics records', () => {
+    const imm = evalSeries('r', turns, [], 'efficacy', 'immediate', 'exactMatch', 'edits');
+    expect([...imm.xs]).toEqual([10, 20]);
+    expect([...imm.ys]).toEqual([0.45, 0.4]);
+    const metrics: MetricsRecord[] = [
+      { protocol: 'sample', edits: 20, metrics: { efficacy: { tokenAccuracy: 0.7, exactMatch: 0.6, records: 5 } } },
+      { protocol: 'pre-edit', edits: 0, metrics: { efficacy: { tokenAccuracy: 0.3, exactMatch: 0.1, records: 5 } } },
+      { protocol: 'sample', edits: 10, metrics: { efficacy: { tokenAccuracy: 0.75, exactMatch: 0.6, records: 5 } } },
+    ];
+    const sample = evalSeries('r', turns, metrics, 'efficacy', 'sample', 'tokenAccuracy', 'turn');
+    expect([...sample.xs]).toEqual([2, 3]); // placed at the target turn with that edits count, sorted
+    expect([...sample.ys]).toEqual([0.75, 0.7]);
+    const pre = evalSeries('r', turns, metrics, 'efficacy', 'pre-edit', 'tokenAccuracy', 'wall');
+    expect([...pre.xs]).toEqual([0]);
+    expect([...pre.ys]).toEqual([0.3]);
+  });
+
+  it('chartSeries gives one series per run and selected module present in that run', () => {
+    const runs = [
+      { id: 'a', turns, metrics: [] },
+      { id: 'b', turns: turns.slice(0, 1).map((t) => ({ ...t, diagnostics: { ...t.diagnostics, modules: [diag(A, 1, null)] } })), metrics: [] },
+    ];
+    const s = chartSeries(runs, { kind: 'module', metric: 'deltaNorm' }, [A, B], 'turn');
+    expect(s.map((x) => x.key)).toEqual([`a|${A}|deltaNorm`, `a|${B}|deltaNorm`, `b|${A}|deltaNorm`]);
+  });
+
+  it('on a synthetic run, every extracted value is the one stored in its record', () => {
+    const run = syntheticRun({ seed: 7, turns: 60, warmupTurns: 5, modules: [A, B] });
+    const s = moduleSeries('x', run.turns, 'conditionNumber', B, 'wall');
+    expect(s.xs.length).toBe(65);
+    run.turns.forEach((t, i) => {
+      expect(s.xs[i]).toBe(t.wallMs / 1000);
+      expect(s.ys[i]).toBe(t.diagnostics.modules[1].conditionNumber);
+    });
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * Turning a run's records into plottable series: one metric, one module (for per-module
+ * diagnostics), one x axis. Values that a turn did not produce (null diagnostics, a module absent
+ * from a turn) become NaN so the point is counted but not drawn.
+ */
+import type { MetricKind } from '../../engine/eval/evaluate';
+import type { EvalProtocol, MetricsRecord, TurnRecord } from '../../engine/run/events';
+import type { ModuleDiagnostics } from '../../engine/editors/editor';
+
+/**
+ * `turn`: position in the whole run (warm-up included, record.step). `edits`: target edits applied;
+ * warm-up turns are left out there, since they all share one edits count. `wall`: seconds since start.
+ */
+export type XAxis = 'turn' | 'edits' | 'wall';
+export const X_AXES: readonly XAxis[] = ['turn', 'edits', 'wall'];
+
+export const MODULE_METRICS = ['deltaNorm', 'cosinePrev', 'conditionNumber', 'lambdaMax', 'meanDrift', 'covDrift'] as const;
+export type ModuleMetric = (typeof MODULE_METRICS)[number];
+
+export type EvalMeasure = 'tokenAccuracy' | 'exactMatch';
+
+/** What one chart plots. */
+export type ChartMetric =
+  | { kind: 'module'; metric: ModuleMetric }
+  | { kind: 'loss' }
+  | { kind: 'eval'; metric: MetricKind; protocol: EvalProtocol; measure: EvalMeasure };
+
+export interface Series {
+  /** Unique within a chart: `${runId}|${module ?? ''}|…`. */
+  key: string;
+  runId: string;
+  module?: string;
+  xs: Float64Array;
+  ys: Float64Array;
+}
+
+export function xOf(t: TurnRecord, axis: XAxis): number {
+  switch (axis) {
+    case 'turn':
+      return t.step;
+    case 'edits':
+      return t.edits;
+    case 'wall':
+      return t.wallMs / 1000;
+  }
+}
+
+function onAxis(t: TurnRecord, axis: XAxis): boolean {
+  return axis !== 'edits' || t.kind === 'target';
+}
+
+/** Modules in the order they first appear in the run's diagnostics. */
+export function modulesOf(turns: readonly TurnRecord[]): string[] {
+  const seen = new Set<string>();
+  for (const t of turns) for (const m of t.diagnostics.modules) seen.add(m.module);
+  return [...seen];
+}
+
+export function moduleSeries(runId: string, turns: readonly TurnRecord[], metric: ModuleMetric, module: string, axis: XAxis): Series {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const t of turns) {
+    if (!onAxis(t, axis)) continue;
+    const d: ModuleDiagnostics | undefined = t.diagnostics.modules.find((m) => m.module === module);
+    xs.push(xOf(t, axis));
+    ys.push(d?.[metric] ?? NaN);
+  }
+  return { key: `${runId}|${module}|${metric}`, runId, module, xs: Float64Array.from(xs), ys: Float64Array.from(ys) };
+}
+
+export function lossSeries(runId: string, turns: readonly TurnRecord[], axis: XAxis): Series {
+  const kept = turns.filter((t) => onAxis(t, axis));
+  return {
+    key: `${runId}||loss`,
+    runId,
+    xs: Float64Array.from(kept, (t) => xOf(t, axis)),
+    ys: Float64Array.from(kept, (t) => t.loss ?? NaN),
+  };
+}
+
+/**
+ * Efficacy & co. over the run. `immediate` scores ride on the turn records; other protocols arrive as
+ * metrics events that carry only an edits count, placed on the turn/wall axes at the last target turn
+ * with that count (edits 0 with no such turn — the pre-edit model — sits at x = 0).
+ */
+export function evalSeries(
+  runId: string,
+  turns: readonly TurnRecord[],
+  metrics: readonly MetricsRecord[],
+  metric: MetricKind,
+  protocol: EvalProtocol,
+  measure: EvalMeasure,
+  axis: XAxis,
+): Series {
+  const key = `${runId}||${protocol}:${metric}:${measure}`;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  if (protocol === 'immediate') {
+    for (const t of turns) {
+      const s = t.immediate?.metrics[metric];
+      if (!s || !onAxis(t, axis)) continue;
+      xs.push(xOf(t, axis));
+      ys.push(s[measure]);
+    }
+  } else {
+    const atEdits = new Map<number, TurnRecord>();
+    for (const t of turns) if (t.kind === 'target') atEdits.set(t.edits, t);
+    const points: [number, number][] = [];
+    for (const r of metrics) {
+      const s = r.protocol === protocol ? r.metrics[metric] : undefined;
+      if (!s) continue;
+      const t = atEdits.get(r.edits);
+      const x = axis === 'edits' ? r.edits : t ? xOf(t, axis) : r.edits === 0 ? 0 : null;
+      if (x !== null) points.push([x, s[measure]]);
+    }
+    points.sort((a, b) => a[0] - b[0]);
+    for (const [x, y] of points) {
+      xs.push(x);
+      ys.push(y);
+    }
+  }
+  return { key, runId, xs: Float64Array.from(xs), ys: Float64Array.from(ys) };
+}
+
+/** All series a chart needs for the given runs and modules (modules apply to per-module metrics only). */
+export function chartSeries(
+  runs: readonly { id: string; turns: readonly TurnRecord[]; metrics: readonly MetricsRecord[] }[],
+  metric: ChartMetric,
+  modules: readonly string[],
+  axis: XAxis,
+): Series[] {
+  const out: Series[] = [];
+  for (const run of runs) {
+    if (metric.kind === 'module') {
+      const present = new Set(modulesOf(run.turns));
+      for (const m of modules) if (present.has(m)) out.push(moduleSeries(run.id, run.turns, metric.metric, m, axis));
+    } else if (metric.kind === 'loss') {
+      out.push(lossSeries(run.id, run.turns, axis));
+    } else {
+      out.push(evalSeries(run.id, run.turns, run.metrics, metric.metric, metric.protocol, metric.measure, axis));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import type { RunEvent, RunReport } from '../../engine/run/events';
+import { InputError } from '../../engine/types';
+import { syntheticRun } from '../lib/synthetic-turns';
+import { memoryPersistence } from './persistence';
+import { persistRuns } from './persist-runs';
+import { parseRunFileText, runFileJson } from './run-file';
+import { createRunsStore, runList, type Schedule } from './store';
+
+/** A schedule the test fires by hand, counting how often a flush was requested. */
+function manualSchedule() {
+  const queued: (() => void)[] = [];
+  const schedule: Schedule = (f) => void queued.push(f);
+  return { schedule, queued, fire: () => queued.splice(0).forEach((f) => f()) };
+}
+
+const report: RunReport = {
+  editor: 'stableedit',
+  targetEdits: 500,
+  warmupEdits: 0,
+  final: { protocol: 'final', edits: 500, metrics: { efficacy: { tokenAccuracy: 0.9, exactMatch: 0.8, records: 500 } } },
+  seconds: 10,
+  turnsPerSecond: 0.5,
+  editsPerSecond: 50,
+};
+
+describe('runs store', () => {
+  it('appends 5 000 turns in under 200 ms with one store update per flush', () => {
+    const { turns } = syntheticRun({ seed: 1, turns: 5000, editsPerTurn: 10 });
+    const m = manualSchedule();
+    const store = createRunsStore({ schedule: m.schedule });
+    const id = store.getState().addRun({ label: 'a', config: {} });
+    let notifications = 0;
+    store.subscribe(() => notifications++);
+    const t0 = performance.now();
+    for (let i = 0; i < turns.length; i++) {
+      store.getState().applyEvent(id, { type: 'turn', record: turns[i] });
+      if (i % 100 === 99) m.fire(); // a frame every 100 events
+    }
+    m.fire();
+    const ms = performance.now() - t0;
+    expect(ms).toBeLessThan(200);
+    const run = store.getState().runs[id];
+    expect(run.turns.length).toBe(5000);
+    expect(run.turns[4999]).toBe(turns[4999]);
+    expect(run.version).toBe(50);
+    expect(notifications).toBe(50);
+    console.log(`store: 5000 turn events applied in ${ms.toFixed(1)} ms`);
+  });
+
+  it('asks for one flush per batch and leaves other runs untouched', () => {
+    const m = manualSchedule();
+    const store = createRunsStore({ schedule: m.schedule });
+    const a = store.getState().addRun({ label: 'a', config: null });
+    const b = store.getState().addRun({ label: 'b', config: null });
+    const before = store.getState().runs[b];
+    const { turns } = syntheticRun({ seed: 2, turns: 3 });
+    for (const t of turns) store.getState().applyEvent(a, { type: 'turn', record: t });
+    expect(m.queued.length).toBe(1);
+    expect(store.getState().runs[a].turns.length).toBe(0); // nothing applied before the frame
+    m.fire();
+    expect(store.getState().runs[a].turns.length).toBe(3);
+    expect(store.getState().runs[b]).toBe(before);
+    expect(runList(store.getState()).map((r) => r.label)).toEqual(['a', 'b']);
+  });
+
+  it('folds the run lifecycle: started, metrics, warning, error/finished', () => {
+    const m = manualSchedule();
+    const store = createRunsStore({ schedule: m.schedule });
+    const id = store.getState().addRun({ label: 'x', config: { lr: 1e-6 }, status: 'paused' });
+    const events: RunEvent[] = [
+      { type: 'started', steps: 5, targetTurns: 5, warmupTurns: 0, resumedFrom: null },
+      { type: 'metrics', record: report.final },
+      { type: 'warning', message: 'slow', step: 2 },
+      { type: 'checkpoint', step: 3, bytes: 1024 },
+    ];
+    events.forEach((e) => store.getState().applyEvent(id, e));
+    m.fire();
+    let run = store.getState().runs[id];
+    expect(run.status).toBe('running');
+    expect(run.plan?.targetTurns).toBe(5);
+    expect(run.metrics).toEqual([report.final]);
+    expect(run.warnings).toEqual([{ message: 'slow', step: 2 }]);
+    expect(run.lastCheckpoint).toEqual({ step: 3, bytes: 1024 });
+    store.getState().applyEvent(id, { type: 'finished', report });
+    store.getState().setLabel(id, 'renamed'); // flushes the queued event first
+    run = store.getState().runs[id];
+    expect(run.status).toBe('finished');
+    expect(run.report).toBe(report);
+    expect(run.label).toBe('renamed');
+    const other = store.getState().addRun({ label: 'y', config: null });
+    store.getState().applyEvent(other, { type: 'error', message: 'out of memory', where: 'capture', step: 4 });
+    store.getState().flush();
+    expect(store.getState().runs[other].status).toBe('failed');
+    expect(store.getState().runs[other].error).toEqual({ message: 'out of memory', where: 'capture', step: 4 });
+    expect(() => store.getState().applyEvent('nope', { type: 'finished', report })).toThrow(/unknown run nope/);
+  });
+});
+
+describe('run files', () => {
+  const { turns, metrics } = syntheticRun({ seed: 3, turns: 20, warmupTurns: 2, sampleEvery: 5 });
+
+  it('export then import gives back the same run', () => {
+    const store = createRunsStore({ schedule: (f) => f() });
+    const id = store.getState().addRun({ label: 'stableedit λ=10', config: { ridge: 10, modules: ['a'] } });
+    for (const t of turns) store.getState().applyEvent(id, { type: 'turn', record: t });
+    for (const r of metrics) store.getState().applyEvent(id, { type: 'metrics', record: r });
+    store.getState().applyEvent(id, { type: 'finished', report });
+    const run = store.getState().runs[id];
+    const back = parseRunFileText(runFileJson(run), 'run.json');
+    expect({ ...back, version: run.version }).toEqual(run);
+    const again = store.getState().importRun(back);
+    expect(again).not.toBe(id); // the id clashed, so the import got a fresh one
+    expect(store.getState().runs[again].turns.length).toBe(22);
+  });
+
+  it('says which file and which field is wrong', () => {
+    expect(() => parseRunFileText('{oops', 'a.json')).toThrow(InputError);
+    expect(() => parseRunFileText('{oops', 'a.json')).toThrow(/a\.json: not valid JSON/);
+    expect(() => parseRunFileText('[]', 'b.json')).toThrow(/b\.json: top level/);
+    const good = JSON.parse(runFileJson({ id: 'r', label: 'r', config: null, status: 'finished', createdAt: 1, turns, metrics, warnings: [], version: 1 }));
+    expect(() => parseRunFileText(JSON.stringify({ ...good, format: 'other' }), 'c.json')).toThrow(/c\.json: format/);
+    const badTurn = structuredClone(good);
+    badTurn.turns[7].kind = 'middle';
+    expect(() => parseRunFileText(JSON.stringify(badTurn), 'd.json')).toThrow(/d\.json: turns\[7\]\.kind/);
+    const badVersion = { ...good, formatVersion: 99 };
+    expect(() => parseRunFileText(JSON.stringify(badVersion), 'e.json')).toThrow(/formatVersion.*not supported/);
+  });
+});
+
+describe('persistence', () => {
+  it('saves finished runs, restores them after a "reload", pauses interrupted ones, forgets removed ones', async () => {
+    const storage = memoryPersistence();
+    const store = createRunsStore({ schedule: (f) => f() });
+    const h = persistRuns(store, storage, { intervalMs: 10_000 });
+    expect(await h.restored).toBe(0);
+    const { turns } = syntheticRun({ seed: 5, turns: 8 });
+    const done = store.getState().addRun({ label: 'done', config: { seed: 1 } });
+    const going = store.getState().addRun({ label: 'going', config: { seed: 2 } });
+    const gone = store.getState().addRun({ label: 'gone', config: null, status: 'finished' });
+    for (const t of turns) {
+      store.getState().applyEvent(done, { type: 'turn', record: t });
+      store.getState().applyEvent(going, { type: 'turn', record: t });
+    }
+    store.getState().applyEvent(done, { type: 'finished', report });
+    store.getState().removeRun(gone);
+    await h.saveNow();
+    await Promise.resolve();
+    expect([...storage.stored.keys()].sort()).toEqual([done, going].sort());
+    h.dispose();
+
+    const reloaded = createRunsStore({ schedule: (f) => f() });
+    const h2 = persistRuns(reloaded, storage);
+    expect(await h2.restored).toBe(2);
+    const runs = reloaded.getState().runs;
+    expect(runs[done].status).toBe('finished');
+    expect(runs[done].turns).toEqual(turns);
+    expect(runs[done].report).toEqual(report);
+    expect(runs[going].status).toBe('paused');
+    expect(runs[going].warnings.at(-1)?.message).toMatch(/reloaded/);
+    expect(runs[going].turns.length).toBe(8);
+    h2.dispose();
+  });
+
+  it('reports stored runs it cannot read instead of failing the whole restore', async () => {
+    const storage = memoryPersistence();
+    storage.stored.set('bad', { format: 'stableedit-lab.run', formatVersion: 1, id: 'bad' } as never);
+    const errors: string[] = [];
+    const store = createRunsStore({ schedule: (f) => f() });
+    const h = persistRuns(store, storage, { onError: (m) => errors.push(m) });
+    expect(await h.restored).toBe(0);
+    expect(errors[0]).toMatch(/memory #0: label/);
+    h.dispose();
+  });
+});

@@ -1,0 +1,29 @@
+/** A run as the lab keeps it: what it was asked to do, and everything it has reported so far. */
+import type { MetricsRecord, RunReport, TurnRecord } from '../../engine/run/events';
+
+export type RunStatus = 'running' | 'paused' | 'finished' | 'failed';
+
+export interface LabRun {
+  id: string;
+  label: string;
+  /** The settings the run was started with (opaque here; the settings form owns its shape). */
+  config: unknown;
+  status: RunStatus;
+  /** Epoch ms. */
+  createdAt: number;
+  /** From the `started` event. */
+  plan?: { steps: number; targetTurns: number; warmupTurns: number; resumedFrom: number | null };
+  /**
+   * Append-only and shared between successive LabRun objects of the same run: the store pushes into
+   * them instead of copying thousands of records per event. `version` is the change signal — memoize
+   * on it, never on the array's identity.
+   */
+  turns: TurnRecord[];
+  metrics: MetricsRecord[];
+  report?: RunReport;
+  warnings: { message: string; step?: number }[];
+  error?: { message: string; where: string; step: number };
+  lastCheckpoint?: { step: number; bytes: number };
+  /** Bumped once per applied batch of events. */
+  version: number;
+}
