@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/engine/data/dataset';
 import { evaluate } from '../../src/engine/eval/evaluate';
-import { nodeFile, nodeFolder } from '../../src/engine/io/files.node';
+import { nodeFile, nodeFolder } from '../../src/engine/io/node-files';
 import { loadModel, type LoadedModel } from '../../src/engine/model/load';
 import type { GraphRuntime } from '../../src/engine/runtime/graph-runtime';
 import { createWasmRuntime } from '../../src/engine/runtime/wasm-runtime';

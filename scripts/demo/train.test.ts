@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeFolder } from '../../src/engine/io/files.node';
+import { nodeFolder } from '../../src/engine/io/node-files';
 import type { ModelSpec, Weights } from '../../src/engine/model/spec';
 import { loadTokenizer } from '../../src/engine/model/tokenizer';
 import { referenceLoss } from '../../src/engine/reference/fd';

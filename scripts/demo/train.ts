@@ -11,7 +11,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { int, num, parseFlags, str, UsageError } from '../../src/cli/args';
-import { nodeFolder } from '../../src/engine/io/files.node.js';
+import { nodeFolder } from '../../src/engine/io/node-files';
 import { loadTokenizer } from '../../src/engine/model/tokenizer';
 import { editableModules } from '../../src/engine/model/modules';
 import { createWasmRuntime } from '../../src/engine/runtime/wasm-runtime';

@@ -1,6 +1,6 @@
 /** What the model-driving commands (capture, eval) share: a checkpoint folder and the first N records of a dataset. */
 import { loadDataset } from '../engine/data/dataset';
-import { nodeFile, nodeFolder } from '../engine/io/files.node.js'; // '.js': tsx reads an extensionless '.node' as a native addon
+import { nodeFile, nodeFolder } from '../engine/io/node-files';
 import { loadModel, type LoadedModel } from '../engine/model/load';
 import { SINGLE_FILE } from '../engine/safetensors/checkpoint';
 import { readSafetensorsHeader } from '../engine/safetensors/header';

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { loadDataset } from '../../../src/engine/data/dataset';
 import { evaluate, type MetricKind } from '../../../src/engine/eval/evaluate';
-import { nodeFile, nodeFolder } from '../../../src/engine/io/files.node.js';
+import { nodeFile, nodeFolder } from '../../../src/engine/io/node-files';
 import { readFolderJson } from '../../../src/engine/io/text';
 import { loadModel } from '../../../src/engine/model/load';
 import type { ModelRuntime } from '../../../src/engine/runtime/runtime';

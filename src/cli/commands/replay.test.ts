@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEditor } from '../../engine/editors/registry';
 import { SyntheticStream } from '../../engine/editors/syntheticStream';
-import { nodeFile } from '../../engine/io/files.node';
+import { nodeFile } from '../../engine/io/node-files';
 import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/encode';
 import { readSafetensorsHeader } from '../../engine/safetensors/header';
 import { readTensorF32 } from '../../engine/safetensors/read';

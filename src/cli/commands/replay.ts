@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { nodeFile } from '../../engine/io/files.node.js'; // '.js': tsx reads an extensionless '.node' as a native addon
+import { nodeFile } from '../../engine/io/node-files';
 import { readSafetensorsHeader, type TensorInfo } from '../../engine/safetensors/header';
 import { readTensorF32 } from '../../engine/safetensors/read';
 import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/encode';

@@ -90,6 +90,14 @@ export interface EditorState {
   turn: number;
   /** Running statistics per weight shape `${dIn}x${dOut}`. */
   shapes: Record<string, Record<string, number | Float64Array>>;
+  /**
+   * What the diagnostics compare against (previous ΔW per module, previous centring mean and Σ per
+   * shape), so a resumed run reports the same cosines and drifts as an uninterrupted one.
+   */
+  memory?: {
+    deltas: Record<string, Float32Array>;
+    plans: Record<string, { gradMean: Float64Array; sigmaKind: 'full' | 'diagonal' | null; sigmaValues: Float64Array | null }>;
+  };
 }
 
 export interface Editor {

@@ -37,7 +37,7 @@ export class LifelongEditor implements Editor {
   readonly name: string;
   private turns = 0;
   private readonly stats = new Map<string, Normalizer>();
-  // Diagnostics memory only (not part of saveState): previous ΔW per module, previous plan per shape.
+  // Diagnostics memory: previous ΔW per module, previous plan per shape (saved as EditorState.memory).
   private readonly lastDelta = new Map<string, Float32Array>();
   private readonly lastPlan = new Map<string, PlanMemory>();
 
@@ -160,7 +160,10 @@ export class LifelongEditor implements Editor {
   saveState(): EditorState {
     const shapes: EditorState['shapes'] = {};
     for (const [key, n] of this.stats) shapes[key] = n.save();
-    return { editor: this.name, turn: this.turns, shapes };
+    const memory: NonNullable<EditorState['memory']> = { deltas: Object.fromEntries(this.lastDelta), plans: {} };
+    for (const [key, p] of this.lastPlan)
+      memory.plans[key] = { gradMean: p.gradMean, sigmaKind: p.sigma?.kind ?? null, sigmaValues: p.sigma?.values ?? null };
+    return { editor: this.name, turn: this.turns, shapes, memory };
   }
 
   loadState(state: EditorState): void {
@@ -179,6 +182,13 @@ export class LifelongEditor implements Editor {
     this.turns = state.turn;
     this.lastDelta.clear();
     this.lastPlan.clear();
+    for (const [module, d] of Object.entries(state.memory?.deltas ?? {})) this.lastDelta.set(module, d);
+    for (const [key, p] of Object.entries(state.memory?.plans ?? {}))
+      this.lastPlan.set(key, {
+        gradMean: p.gradMean,
+        // Drift needs only the kind and the values of the previous Σ, not its spectrum.
+        sigma: p.sigmaKind && p.sigmaValues ? { kind: p.sigmaKind, values: p.sigmaValues, spectrum: { lambdaMax: NaN, lambdaMin: NaN, conditionNumber: NaN } } : null,
+      });
   }
 }
 

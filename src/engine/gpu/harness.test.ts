@@ -3,7 +3,7 @@ import { maxRelativeError } from './compare';
 import { ceilDiv, grid2d, splitWorkgroups } from './dispatch';
 import { pipelineKey } from './pipelines';
 import { sourcesFromRecord } from './shader-sources';
-import { fileShaderSources } from './shader-sources.node';
+import { fileShaderSources } from './shader-sources-fs';
 import { paddedSize } from './buffers';
 
 describe('workgroup-count math', () => {

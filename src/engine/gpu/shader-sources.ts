@@ -1,7 +1,7 @@
 /**
  * Where WGSL text comes from. Everything that compiles a shader asks a ShaderSources function by
  * file name ('matmul' for shaders/matmul.wgsl), so the bundler-based loader (shader-sources.vite.ts)
- * and a file-system loader (shader-sources.node.ts) are interchangeable.
+ * and a file-system loader (shader-sources-fs.ts) are interchangeable.
  */
 export type ShaderSources = (name: string) => string;
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileSource, FolderSource } from '../types';
 import { tinyCheckpoint } from '../model/generate-tiny';
 import { loadModel } from '../model/load';
-import { nodeFolder } from './files.node';
+import { nodeFolder } from './node-files';
 import { blobFile, fileListFolder, urlFolder } from './files.web';
 import { memoryFolder } from './memory';
 import { readAllBytes } from './text';

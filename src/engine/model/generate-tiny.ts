@@ -1,7 +1,7 @@
 /**
  * Tiny seeded checkpoints in the Hub's layout (config.json, model.safetensors or shards + index,
  * tokenizer.json, tokenizer_config.json) for every architecture, so tests and demos exercise the same
- * loading path as real Hub models. Engine code (no node: imports); see generate-tiny.node.ts to write
+ * loading path as real Hub models. Engine code (no node: imports); see write-tiny.ts to write
  * one to disk.
  */
 import { encodeSafetensors, type TensorToWrite } from '../safetensors/encode';

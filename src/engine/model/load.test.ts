@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../types';
-import { nodeFolder } from '../io/files.node';
+import { nodeFolder } from '../io/node-files';
 import { memoryFolder } from '../io/memory';
 import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from '../safetensors/dtypes';
 import { encodeSafetensors } from '../safetensors/encode';
 import { tinyCheckpoint, type TinyOptions } from './generate-tiny';
-import { writeTinyCheckpoint } from './generate-tiny.node';
+import { writeTinyCheckpoint } from './write-tiny';
 import { loadModel } from './load';
 import { expectedTensors } from './modules';
 

@@ -8,7 +8,9 @@
  * no clamp and diverges on the rank-deficient Σ of early turns (see e2e/editor-kernels.spec.ts).
  *
  * The turn is asynchronous (GPU work), so this implements the Editor contract with `turn` returning
- * a Promise: `GpuEditor`.
+ * a Promise. Captures are validated (shapes, finite values) before any GPU work, so a refused turn
+ * leaves the statistics as they were. A Cholesky failure (λ too small for fp32) is detected after the
+ * statistics were merged: that turn's statistics stay merged and the error names turn and module.
  */
 import { InputError } from '../../types';
 import type { ModuleCapture } from '../../types';
@@ -116,8 +118,6 @@ export class GpuEditor {
       }
       const enc = device.createCommandEncoder({ label: `${this.name} turn ${t}` });
       const cursor = new Map<string, number>();
-      const nBefore = new Map<string, number>();
-      for (const s of this.stats.values()) nBefore.set(shapeKey(s), s.n);
       for (const caps of input.subBatches)
         for (const c of caps) {
           if (c.rows === 0) continue;
@@ -180,8 +180,9 @@ export class GpuEditor {
         const rows = st.rows;
         if (rows === 0) enc2.clearBuffer(delta);
         else if (this.kind.step === 'gradient') {
-          k.matmul(enc2, st.keys, st.grads, delta, { m: dIn, k: rows, n: dOut, transA: true });
-          k.scale(enc2, delta, delta, dIn * dOut, -this.options.lr);
+          const ktg = scratch(dIn * dOut, `KᵀG ${module}`);
+          k.matmul(enc2, st.keys, st.grads, ktg, { m: dIn, k: rows, n: dOut, transA: true });
+          k.scale(enc2, ktg, delta, dIn * dOut, -this.options.lr);
           forms.set(module, 'gradient');
         } else {
           const v = scratch(rows * dOut, `V ${module}`);
