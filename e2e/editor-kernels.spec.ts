@@ -4,7 +4,7 @@
  * e2e/pages/editor-kernels.ts for the inputs.
  */
 import { expect, test } from '@playwright/test';
-import type { EditorKernelCheck } from './pages/editor-kernels';
+import type { EditorKernelCheck, GpuEditorCheck } from './pages/editor-kernels';
 
 test('editor kernels match their float64 twins', async ({ page }) => {
   test.setTimeout(120_000);
@@ -25,3 +25,21 @@ test('editor kernels match their float64 twins', async ({ page }) => {
       expect(err, `${r.name}: ${output}`).toBeLessThanOrEqual(r.tolerance);
     }
 });
+
+// ΔW (max-norm relative) and every diagnostic (relative; the cosine absolute) within 1e-4 of the
+// float64 editor over 20 turns; the NaN turn refused naming turn and module, statistics unchanged.
+const EDITOR_TOLERANCE = 1e-4;
+for (const editor of ['ultraedit', 'stableedit', 'diagonal', 'no-ln', 'ft'])
+  test(`GPU editor ${editor} follows the float64 editor over a 20-turn stream`, async ({ page }) => {
+    test.setTimeout(120_000);
+    page.on('console', (m) => m.type() === 'error' && console.log(`[page] ${m.text()}`));
+    await page.goto('/e2e/pages/editor-kernels.html');
+    await page.waitForFunction(() => 'editorKernelChecks' in window);
+    const [r] = (await page.evaluate((n) => window.editorKernelChecks.runGpuEditorChecks([n]), editor)) as GpuEditorCheck[];
+    console.log(`${editor.padEnd(11)} ${Object.entries(r.worst).map(([k, v]) => `${k} ${v.toExponential(2)}`).join('  ')}`);
+    console.log(`${''.padEnd(11)} NaN turn: ${r.nanError}`);
+    expect(r.nanError).toMatch(/turn 7/);
+    expect(r.nanError).toMatch(/module layers\.1\.down_proj/);
+    expect(r.nanTurnKept).toBe(true);
+    for (const [k, v] of Object.entries(r.worst)) expect(v, `${editor}: ${k}`).toBeLessThanOrEqual(EDITOR_TOLERANCE);
+  });

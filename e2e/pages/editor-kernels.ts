@@ -23,6 +23,9 @@ import { spdWithCondition } from '../../src/engine/linalg/testMatrices';
 import { gramRows } from '../../src/engine/linalg/syrk';
 import { frobeniusInner } from '../../src/engine/linalg/frobenius';
 import { Rng } from '../../src/engine/util/rng';
+import { createEditor } from '../../src/engine/editors/registry';
+import { SyntheticStream } from '../../src/engine/editors/syntheticStream';
+import { GpuEditor } from '../../src/engine/gpu/editor/gpu-editor';
 
 export interface EditorKernelCheck {
   name: string;
@@ -272,11 +275,80 @@ function maxAbsOf(a: ArrayLike<number>): number {
   return m;
 }
 
+export interface GpuEditorCheck {
+  editor: string;
+  turns: number;
+  /** Worst over turns and modules: ΔW max-norm relative error, and each diagnostic's relative error. */
+  worst: Record<string, number>;
+  /** The NaN turn: the error message, and whether the turn index stayed put. */
+  nanError: string;
+  nanTurnKept: boolean;
+}
+
+/**
+ * A 20-turn synthetic stream (two modules sharing a shape plus one of another shape; N alternating
+ * below and above d_in, so both ridge forms run) through the GPU editor and the float64 editor side
+ * by side. Turn 7 carries a NaN in one module's gradients: both must refuse it, and the turns after
+ * it must still agree (the refused turn changed no statistics).
+ */
+export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorCheck[]> {
+  const { device } = await requestGpu();
+  const ctx = createGpuContext(device, bundledEditorShaderSources);
+  const results: GpuEditorCheck[] = [];
+  try {
+    for (const name of names) {
+      const options = { lr: 0.05, ridge: name === 'ultraedit' ? 1 : 10 };
+      const cpu = createEditor(name, options);
+      const gpu = await GpuEditor.create(name, options, ctx);
+      const stream = new SyntheticStream([
+        { module: 'layers.0.down_proj', dIn: 96, dOut: 40 },
+        { module: 'layers.1.down_proj', dIn: 96, dOut: 40 },
+        { module: 'h.2.c_proj', dIn: 50, dOut: 17 },
+      ], 77);
+      const worst: Record<string, number> = {};
+      const bump = (k: string, v: number) => (worst[k] = Math.max(worst[k] ?? 0, Number.isNaN(v) ? Infinity : v));
+      const rel = (a: number | null, b: number | null) => (a === null || b === null ? (a === b ? 0 : Infinity) : Math.abs(a - b) / Math.max(Math.abs(b), 1e-30));
+      let nanError = '';
+      let nanTurnKept = false;
+      for (let t = 0; t < 20; t++) {
+        const caps = stream.turn(t % 2 ? [40, 37, 30, 23] : [13, 9, 11]);
+        const input = { subBatches: caps, warmup: t < 2, statisticsOnly: t === 4 };
+        if (t === 7) {
+          const bad = caps.map((sb) => sb.map((c) => ({ ...c, grads: c.grads.slice() })));
+          bad[1][1].grads[5] = NaN;
+          const before = gpu.turnIndex;
+          nanError = await gpu.turn({ subBatches: bad }).then(() => 'no error', (e: Error) => e.message);
+          nanTurnKept = gpu.turnIndex === before && (() => { try { cpu.turn({ subBatches: bad }); return false; } catch { return true; } })();
+        }
+        const want = cpu.turn(input);
+        const got = await gpu.turn(input);
+        for (const m of want.diagnostics.modules) {
+          const g = got.diagnostics.modules.find((x) => x.module === m.module)!;
+          const wd = want.deltas.get(m.module), gd = got.deltas.get(m.module);
+          if (wd || gd) bump('ΔW', wd && gd ? maxRelativeError(gd.delta, wd.delta) : Infinity);
+          bump('‖ΔW‖', rel(g.deltaNorm, m.deltaNorm));
+          bump('cos(ΔW, ΔW_prev) abs', m.cosinePrev === null || g.cosinePrev === null ? (m.cosinePrev === g.cosinePrev ? 0 : Infinity) : Math.abs(g.cosinePrev - m.cosinePrev));
+          bump('λmax', rel(g.lambdaMax, m.lambdaMax));
+          bump('κ', rel(g.conditionNumber, m.conditionNumber));
+          bump('mean drift', rel(g.meanDrift, m.meanDrift));
+          bump('cov drift', rel(g.covDrift, m.covDrift));
+          bump('same Σ kind and solve form', g.sigma === m.sigma && g.solve === m.solve && g.rows === m.rows ? 0 : Infinity);
+        }
+      }
+      gpu.dispose();
+      results.push({ editor: name, turns: 20, worst, nanError, nanTurnKept });
+    }
+  } finally {
+    device.destroy();
+  }
+  return results;
+}
+
 declare global {
   interface Window {
-    editorKernelChecks: { runEditorKernelChecks: typeof runEditorKernelChecks };
+    editorKernelChecks: { runEditorKernelChecks: typeof runEditorKernelChecks; runGpuEditorChecks: typeof runGpuEditorChecks };
   }
 }
 
-window.editorKernelChecks = { runEditorKernelChecks };
+window.editorKernelChecks = { runEditorKernelChecks, runGpuEditorChecks };
 document.getElementById('out')!.textContent = 'ready: call window.editorKernelChecks.runEditorKernelChecks()';
