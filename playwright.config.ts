@@ -66,7 +66,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite --port ${PORT} --strictPort --clearScreen false`,
+    // --bypass-lock: a developer's own `npm start` on 5173 must not stop the test server on 5183.
+    command: `npx vite --port ${PORT} --strictPort --clearScreen false --bypass-lock`,
     url: `http://localhost:${PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,
