@@ -320,7 +320,7 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
           nanError = await gpu.turn({ subBatches: bad }).then(() => 'no error', (e: Error) => e.message);
           nanTurnKept = gpu.turnIndex === before && (() => { try { cpu.turn({ subBatches: bad }); return false; } catch { return true; } })();
         }
-        const want = cpu.turn(input);
+        const want = await cpu.turn(input);
         const got = await gpu.turn(input);
         for (const m of want.diagnostics.modules) {
           const g = got.diagnostics.modules.find((x) => x.module === m.module)!;

@@ -46,7 +46,7 @@ describe('replay CLI', () => {
     expect(header.tensors.size).toBe(6 * 3);
     for (let t = 0; t < 6; t++) {
       const sbs = turns[t].map((caps) => ordered.map((m) => caps.find((c) => c.module === m)!));
-      const want = direct.turn({ subBatches: sbs, warmup: t < 2 });
+      const want = await direct.turn({ subBatches: sbs, warmup: t < 2 });
       for (const [m, d] of want.deltas) {
         const info = header.tensors.get(`t${t}.${m}.delta`)!;
         expect(info.shape).toEqual([d.dIn, d.dOut]);

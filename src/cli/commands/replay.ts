@@ -127,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
       const ls = await Promise.all(lossInfos.map(async (i) => (await readTensorF32(file, i!))[0]));
       loss = ls.reduce((s, v) => s + v, 0) / ls.length;
     }
-    const r = editor.turn({ subBatches, warmup: t < warmupTurns, loss });
+    const r = await editor.turn({ subBatches, warmup: t < warmupTurns, loss });
     for (const [module, d] of r.deltas) outTensors[`t${t}.${module}.delta`] = { dtype: 'F32', shape: [d.dIn, d.dOut], data: d.delta };
     diagnostics.push(r.diagnostics);
   }

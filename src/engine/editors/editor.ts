@@ -114,3 +114,6 @@ export interface EditorDefinition {
   summary: string;
   create(options: EditorOptions): Editor;
 }
+
+/** An editor whose turn may resolve later: the GPU editor answers after its one readback per turn. */
+export type AnyEditor = Omit<Editor, 'turn'> & { turn(input: TurnInput): TurnResult | Promise<TurnResult> };

@@ -8,7 +8,7 @@
  */
 import type { EditRecord, TextTokenizer } from '../types';
 import type { ModelRuntime } from '../runtime/runtime';
-import type { Editor, EditorState } from '../editors/editor';
+import type { AnyEditor, EditorOptions, EditorState } from '../editors/editor';
 import { createEditor } from '../editors/registry';
 import { buildSubBatches, editPairs } from './batching';
 import { evaluate, type MetricKind, type RecordScores } from '../eval/evaluate';
@@ -27,6 +27,8 @@ export interface RunInputs {
   warmup?: readonly EditRecord[];
   store?: CheckpointStore;
   emit?: (e: RunEvent) => void;
+  /** Where the editor math runs; default the float64 CPU editors (src/engine/editors/registry.ts). */
+  createEditor?: (name: string, options: EditorOptions) => AnyEditor;
 }
 
 interface Checkpoint {
@@ -49,7 +51,7 @@ export class LifelongRun {
   readonly schedule: ScheduledTurn[];
   readonly turns: TurnRecord[] = [];
   readonly metrics: MetricsRecord[] = [];
-  private editor: Editor;
+  private editor: AnyEditor;
   private next = 0;
   private baseline: RecordScores | null = null;
   private elapsedBefore = 0;
@@ -73,7 +75,7 @@ export class LifelongRun {
       warmupTurns: config.warmupTurns,
       placement: config.warmupPlacement,
     });
-    this.editor = createEditor(config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw });
+    this.editor = (io.createEditor ?? createEditor)(config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw });
   }
 
   /** Start a run, or resume it from the store's checkpoint when one exists for the same settings. */
@@ -124,7 +126,7 @@ export class LifelongRun {
     let result;
     try {
       if (!Number.isFinite(loss)) throw new Error(`the capture loss is ${loss}`);
-      result = this.editor.turn({
+      result = await this.editor.turn({
         subBatches: captures.map((c) => c.modules),
         warmup: warm,
         statisticsOnly: warm && this.config.warmupStatisticsOnly,
