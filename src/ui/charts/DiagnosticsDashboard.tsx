@@ -1,24 +1,28 @@
 /**
  * The live dashboard: a grid of MetricCharts sharing one module selection, x axis and smoothing,
- * over one or several runs. Runs are deferred so a burst of turns never blocks typing or hovering.
+ * over one or several runs. Streaming runs are redrawn at a throttled rate (see useThrottled) so a
+ * burst of turns never blocks typing or hovering.
  */
-import { useDeferredValue, useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { EvalProtocol } from '../../engine/run/events';
 import { MODULE_METRICS, X_AXES, modulesOf, type ChartMetric, type EvalMeasure, type XAxis } from '../lib/series';
 import type { LabRun } from '../runs/types';
 import { MEASURE_TITLE, PROTOCOL_TITLE, X_AXIS_TITLE, shortModule } from './labels';
 import { MetricChart } from './MetricChart';
+import { useThrottled } from './use-throttled';
 
 export interface DiagnosticsDashboardProps {
   runs: readonly LabRun[];
   /** Modules selected at first; default: all. */
   initialModules?: readonly string[];
+  /** Least time between redraws while runs stream, ms. */
+  refreshMs?: number;
 }
 
 const EVAL_PROTOCOLS: EvalProtocol[] = ['immediate', 'sample'];
 
-export function DiagnosticsDashboard({ runs: liveRuns, initialModules }: DiagnosticsDashboardProps) {
-  const runs = useDeferredValue(liveRuns);
+export function DiagnosticsDashboard({ runs: liveRuns, initialModules, refreshMs = 250 }: DiagnosticsDashboardProps) {
+  const runs = useThrottled(liveRuns, refreshMs);
   const id = useId();
   const modules = useMemo(() => {
     const s = new Set<string>();
@@ -26,7 +30,7 @@ export function DiagnosticsDashboard({ runs: liveRuns, initialModules }: Diagnos
     return [...s];
   }, [runs.map((r) => `${r.id}:${r.turns.length > 0}`).join()]);
   const [picked, setPicked] = useState<ReadonlySet<string> | null>(initialModules ? new Set(initialModules) : null);
-  const selected = modules.filter((m) => picked === null || picked.has(m));
+  const selected = useMemo(() => modules.filter((m) => picked === null || picked.has(m)), [modules, picked]);
   const [xAxis, setXAxis] = useState<XAxis>('turn');
   const [smoothing, setSmoothing] = useState(0.6);
   const [protocol, setProtocol] = useState<EvalProtocol>('immediate');
@@ -39,11 +43,14 @@ export function DiagnosticsDashboard({ runs: liveRuns, initialModules }: Diagnos
     setPicked(next);
   };
 
-  const charts: ChartMetric[] = [
-    ...MODULE_METRICS.map((metric): ChartMetric => ({ kind: 'module', metric })),
-    { kind: 'loss' },
-    ...(['efficacy', 'generalization', 'specificity'] as const).map((metric): ChartMetric => ({ kind: 'eval', metric, protocol, measure })),
-  ];
+  const charts = useMemo<ChartMetric[]>(
+    () => [
+      ...MODULE_METRICS.map((metric): ChartMetric => ({ kind: 'module', metric })),
+      { kind: 'loss' },
+      ...(['efficacy', 'generalization', 'specificity'] as const).map((metric): ChartMetric => ({ kind: 'eval', metric, protocol, measure })),
+    ],
+    [protocol, measure],
+  );
 
   if (runs.length === 0) return <p className="se-empty">No runs to show yet. Start a run or import one.</p>;
 

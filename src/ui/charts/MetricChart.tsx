@@ -1,11 +1,15 @@
 /**
  * One metric over turns / edits / wall time, for the selected modules of one or several runs.
  * Every point stays in the run's data; what is drawn is smoothed (debiased EMA), filtered for the
- * axis (log hides ≤ 0, with a count), and thinned by LTTB to about one point per pixel.
+ * axis (log hides ≤ 0, with a count), and thinned by LTTB to about one point per pixel. Each line
+ * gets its own data array rather than one merged row-per-x table: recharts 3 redraws it 2–3× faster
+ * (measured in headless Chromium here), and the hover table finds each series' nearest point itself.
+ * "CSV" exports every point, merged on x (lib/overlay-csv.ts).
  */
-import { useId, useMemo, useRef, useState } from 'react';
+import { memo, useId, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis as RXAxis, YAxis } from 'recharts';
-import { mergeOverlay, drawSeries, type DrawnSeries } from '../lib/overlay';
+import { drawSeries, type DrawnSeries } from '../lib/overlay';
+import { overlayCsv } from '../lib/overlay-csv';
 import { chartSeries, X_AXES, type ChartMetric, type XAxis } from '../lib/series';
 import type { LabRun } from '../runs/types';
 import { downloadBlob, fileSafe, svgToPngBlob } from './export-png';
@@ -34,7 +38,8 @@ interface Styled extends DrawnSeries {
   dash?: string;
 }
 
-export function MetricChart(props: MetricChartProps) {
+/** Memoized: the dashboard re-renders on every store flush, a chart only when its inputs change. */
+export const MetricChart = memo(function MetricChart(props: MetricChartProps) {
   const { runs, metric, height = 240 } = props;
   const id = useId();
   const [ownX, setOwnX] = useState<XAxis>('turn');
@@ -80,9 +85,15 @@ export function MetricChart(props: MetricChartProps) {
     cache.current = next;
     return out;
   }, [versions, sig]);
-  const rows = useMemo(() => mergeOverlay(drawn), [drawn]);
+  const lineData = useMemo(() => drawn.map((s) => Array.from(s.xs, (x, i) => ({ x, y: s.ys[i] }))), [drawn]);
   const hidden = drawn.reduce((n, s) => n + s.nonPositive, 0);
   const points = drawn.reduce((n, s) => n + s.total, 0);
+
+  const exportCsv = () => {
+    const labelOf = new Map(drawn.map((d) => [d.key, d.label]));
+    const series = chartSeries(runs, metric, modules, xAxis).map((s) => ({ ...s, label: labelOf.get(s.key) ?? s.key }));
+    downloadBlob(new Blob([overlayCsv(series, X_AXIS_TITLE[xAxis], smoothing)], { type: 'text/csv' }), `${fileSafe(title)}.csv`);
+  };
 
   const exportPng = async () => {
     setExportError(null);
@@ -128,16 +139,19 @@ export function MetricChart(props: MetricChartProps) {
           <button type="button" onClick={exportPng} title={`Save “${title}” as PNG`}>
             PNG
           </button>
+          <button type="button" onClick={exportCsv} title={`Save every point of “${title}” as CSV`}>
+            CSV
+          </button>
         </div>
       </figcaption>
       <div ref={boxRef} className="se-chart-box">
-        {rows.length === 0 ? (
+        {lineData.every((d) => d.length === 0) ? (
           <p className="se-chart-empty" style={{ height }}>
             {points === 0 ? 'No data yet.' : 'Nothing drawable on this axis.'}
           </p>
         ) : (
           <div ref={plotRef}>
-            <LineChart width={width} height={height} data={rows} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
+            <LineChart width={width} height={height} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
               <CartesianGrid stroke="#8884" strokeDasharray="3 3" />
               <RXAxis
                 dataKey="x"
@@ -159,10 +173,11 @@ export function MetricChart(props: MetricChartProps) {
                 isAnimationActive={false}
                 content={({ active, label }) => (active && typeof label === 'number' ? <HoverValues x={label} series={drawn} xAxis={xAxis} smoothed={smoothing > 0} /> : null)}
               />
-              {drawn.map((s) => (
+              {drawn.map((s, i) => (
                 <Line
                   key={s.key}
-                  dataKey={s.key}
+                  data={lineData[i]}
+                  dataKey="y"
                   name={s.label}
                   type="linear"
                   stroke={s.stroke}
@@ -196,7 +211,7 @@ export function MetricChart(props: MetricChartProps) {
       </p>
     </figure>
   );
-}
+});
 
 /** Values of every series at the hovered x (nearest drawn point), smoothed and raw. */
 function HoverValues({ x, series, xAxis, smoothed }: { x: number; series: readonly Styled[]; xAxis: XAxis; smoothed: boolean }) {

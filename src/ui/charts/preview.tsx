@@ -8,14 +8,12 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useShallow } from 'zustand/react/shallow';
 import { syntheticRun } from '../lib/synthetic-turns';
-import { metricsCsv } from '../lib/metrics-csv';
 import { indexedDbPersistence } from '../runs/persistence';
 import { persistRuns } from '../runs/persist-runs';
-import { runFileJson } from '../runs/run-file';
+import { RunsPanel } from '../runs/RunsPanel';
 import { runList, useRunsStore } from '../runs/store';
 import { ComparisonTable } from './ComparisonTable';
 import { DiagnosticsDashboard } from './DiagnosticsDashboard';
-import { downloadBlob } from './export-png';
 import './charts.css';
 
 const params = new URLSearchParams(location.search);
@@ -76,14 +74,10 @@ function Preview() {
         <button type="button" onClick={() => (setLive(true), startLiveRun())} disabled={live}>
           stream a live run
         </button>{' '}
-        {runs[0] && (
-          <>
-            <button type="button" onClick={() => downloadBlob(new Blob([runFileJson(runs[0])], { type: 'application/json' }), 'run.json')}>export run 1 (JSON)</button>{' '}
-            <button type="button" onClick={() => downloadBlob(new Blob([metricsCsv(runs[0].turns)], { type: 'text/csv' }), 'metrics.csv')}>metrics.csv of run 1</button>{' '}
-          </>
-        )}
         <button type="button" onClick={() => indexedDB.deleteDatabase('stableedit-lab-chart-preview')}>clear stored preview runs</button>
       </p>
+      <h2>Runs</h2>
+      <RunsPanel />
       <h2>Comparison</h2>
       <ComparisonTable runs={runs} />
       <h2>Diagnostics</h2>

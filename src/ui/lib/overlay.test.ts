@@ -47,3 +47,16 @@ describe('drawSeries / mergeOverlay', () => {
     expect(rows[1].a).toBeUndefined();
   });
 });
+
+describe('overlayCsv', () => {
+  it('keeps every point of every series, raw and smoothed, merged on x', async () => {
+    const { overlayCsv } = await import('./overlay-csv');
+    const a = { ...series('a', [0, 1, 2, 3], [1, NaN, 3, 4]), label: 'run A' };
+    const b = { ...series('b', [1, 3], [10, 30]), label: 'run B, "quoted"' };
+    const text = overlayCsv([a, b], 'turn', 0.5);
+    const lines = text.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('turn,run A,run A (EMA 0.5),"run B, ""quoted""","run B, ""quoted"" (EMA 0.5)"');
+    const ema = debiasedEma([1, NaN, 3, 4], 0.5);
+    expect(lines.slice(1)).toEqual([`0,1,${ema[0]},,`, `1,,,10,10`, `2,3,${ema[2]},,`, `3,4,${ema[3]},30,${debiasedEma([10, 30], 0.5)[1]}`]);
+  });
+});

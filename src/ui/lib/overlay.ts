@@ -1,8 +1,8 @@
 /**
  * From full series to what a chart draws: smooth the whole series (so smoothing never depends on the
  * zoom or the budget), drop what the axis cannot show, thin to a pixel budget with LTTB, then merge
- * every series of every run into one row-per-x dataset for recharts (rows keyed by series key; a
- * series without a point at some x simply has no value there).
+ * every series of every run into one row-per-x dataset (rows keyed by series key; a series without
+ * a point at some x simply has no value there) — what a chart's CSV export writes.
  */
 import { lttbIndices } from './lttb';
 import { drawablePoints } from './log-scale';
