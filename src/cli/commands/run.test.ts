@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from './run';
+import { main } from '../main';
+import { nodeFile, nodeFolder } from '../../engine/io/node-files';
+import { readSafetensorsHeader } from '../../engine/safetensors/header';
+import { readTensorF32 } from '../../engine/safetensors/read';
+import { openCheckpointTensors } from '../../engine/safetensors/checkpoint';
+
+const DEMO = 'public/demo/model';
+const MODULE = 'model.layers.3.mlp.down_proj';
+
+function quiet<T>(f: () => Promise<T>): Promise<{ value: T; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = process.stdout.write.bind(process.stdout);
+  const e = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+  return f()
+    .then((value) => ({ value, stdout: out.join(''), stderr: err.join('') }))
+    .finally(() => {
+      process.stdout.write = o;
+      process.stderr.write = e;
+    });
+}
+
+describe('run command', () => {
+  it('writes one JSON line per turn, a report and an edited checkpoint under the input names', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'se-run-'));
+    const argv = ['--model', DEMO, '--data', 'public/demo/data/edits.eval.json', '--editor', 'ultraedit', '--modules', MODULE,
+      '--n-edits', '10', '--sub-batch', '5', '--turns', '2', '--lr', '3e-3', '--ridge', '1', '--sample-every', '0', '--out', out];
+    const { value, stdout } = await quiet(() => run(argv));
+    expect(value).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.step, l.kind, l.edits])).toEqual([[0, 'target', 10], [1, 'target', 20]]);
+    expect((await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    expect(report.final.protocol).toBe('final');
+    expect(report.final.metrics.efficacy.records).toBe(20);
+    expect(report.preEdit.metrics.efficacy.tokenAccuracy).toBeLessThan(report.final.metrics.efficacy.tokenAccuracy);
+
+    // Same tensor names and shapes as the input; only the edited module changed.
+    const edited = await readSafetensorsHeader(nodeFile(join(out, 'edited.safetensors')));
+    const original = await openCheckpointTensors(nodeFolder(DEMO));
+    expect([...edited.tensors.keys()].sort()).toEqual([...original.tensors.keys()].sort());
+    for (const [name, t] of original.tensors) {
+      const a = await readTensorF32(t.file, t.info);
+      const b = await readTensorF32(nodeFile(join(out, 'edited.safetensors')), edited.tensors.get(name)!);
+      const changed = a.some((x, i) => x !== b[i]);
+      expect(changed, name).toBe(name === `${MODULE}.weight`);
+    }
+  });
+
+  it('reports a malformed dataset line with file, record and field, and exits 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'se-bad-'));
+    const data = join(dir, 'bad.jsonl');
+    await writeFile(data, '{"src": "What is the capital of Minfethia?", "ans": "Gemtelvik", "rephrase": "x", "loc": "y", "loc_ans": "z"}\n{"src": 42, "ans": "x"}\n');
+    const { value, stderr } = await quiet(() =>
+      main(['run', '--model', DEMO, '--data', data, '--editor', 'ultraedit', '--modules', MODULE, '--n-edits', '1', '--sub-batch', '1', '--lr', '1e-3', '--ridge', '1', '--out', join(dir, 'out')]),
+    );
+    expect(value).toBe(1);
+    expect(stderr).toMatch(/bad\.jsonl/);
+    expect(stderr).toMatch(/record 1/);
+    expect(stderr).toMatch(/src/);
+  });
+});
