@@ -4,7 +4,9 @@
  * creation).
  */
 import * as ort from 'onnxruntime-web/webgpu';
+import * as ortWasm from 'onnxruntime-web';
 import asyncifyWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import jsepWasm from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import { getSharedGpu } from '../../src/engine/gpu/device';
 import { OP_CASES } from '../../src/engine/graph/cases';
 import { build, relErr } from '../../src/engine/graph/gradcheck';
@@ -13,9 +15,12 @@ import { interpret } from '../../src/engine/graph/interpret';
 import { emitOnnx } from '../../src/engine/graph/onnx/emit';
 import { Rng } from '../../src/engine/util/rng';
 import { tensor } from '../../src/engine/graph/tensor';
+import { checkWebGpuRuntime, type RuntimeCheck } from '../../src/engine/runtime/webgpu-check';
 
-// Vite pre-bundles ORT, which breaks its `new URL(wasm, import.meta.url)`: name the binary ourselves.
+// Vite pre-bundles ORT, which breaks its `new URL(wasm, import.meta.url)`: name the binaries ourselves
+// (the WebGPU bundle runs the asyncify build, the default bundle — our wasm runtime — the jsep one).
 ort.env.wasm.wasmPaths = { wasm: asyncifyWasm };
+ortWasm.env.wasm.wasmPaths = { wasm: jsepWasm };
 
 export interface OpResult {
   name: string;
@@ -69,11 +74,17 @@ export async function runOpCases(): Promise<OpResult[]> {
   return results;
 }
 
+/** The runtime self-check (webgpu-check.ts) on the shared device, CPU fallback disabled. */
+export async function runRuntimeChecks(): Promise<RuntimeCheck[]> {
+  const { device } = await getSharedGpu();
+  return checkWebGpuRuntime(device, { disableCpuFallback: true });
+}
+
 declare global {
   interface Window {
-    runtimeWebGpu: { runOpCases: typeof runOpCases };
+    runtimeWebGpu: { runOpCases: typeof runOpCases; runRuntimeChecks: typeof runRuntimeChecks };
   }
 }
 
-window.runtimeWebGpu = { runOpCases };
+window.runtimeWebGpu = { runOpCases, runRuntimeChecks };
 document.getElementById('out')!.textContent = 'ready';

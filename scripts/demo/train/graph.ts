@@ -1,15 +1,11 @@
 /**
- * The training step graph: the lab's own capture graph (graph/models/transformer.ts — the same
- * forward the lab evaluates and edits with, and its loss: mean cross-entropy over the gathered label
- * rows) with reverse-mode gradients w.r.t. every weight input appended to it.
- *
- * The capture builder insists on at least one edited module and outputs its keys/grads; we name the
- * last layer's down_proj and ignore those two small outputs rather than fork the decoder.
+ * The training step graph: the lab's own loss graph (graph/models/transformer.ts — the same forward
+ * and loss the capture graph uses: mean cross-entropy over the gathered label rows) with
+ * reverse-mode gradients w.r.t. every weight input appended to it.
  */
-import { buildCaptureGraph } from '../../../src/engine/graph/models/transformer';
+import { buildLossGraph } from '../../../src/engine/graph/models/transformer';
 import type { GraphBuilder } from '../../../src/engine/graph/builder';
 import { WasmGraphSession } from '../../../src/engine/graph/ort-session';
-import { editableModules } from '../../../src/engine/model/modules';
 import type { ModelSpec, Weights } from '../../../src/engine/model/spec';
 import type { LabeledSubBatch } from '../../../src/engine/run/batching';
 
@@ -34,10 +30,7 @@ export interface TrainGraph {
 const gradName = (w: string) => `grad:${w}`;
 
 export function buildTrainGraph(spec: ModelSpec, shape: TrainShape): TrainGraph {
-  const mods = editableModules(spec);
-  const { g, weightNames } = buildCaptureGraph(spec, shape, [mods[mods.length - 1]]);
-  const loss = g.outputs.find((o) => o.name === 'loss');
-  if (!loss) throw new Error('train graph: the capture graph has no loss output');
+  const { g, weightNames, loss } = buildLossGraph(spec, shape);
   const weights = weightNames.map((n) => g.inputs.find((v) => v.name === n)!);
   g.grad(loss, weights).forEach((gv, i) => g.output(gradName(weightNames[i]), gv));
   return { g, weightNames };

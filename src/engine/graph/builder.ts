@@ -11,13 +11,13 @@ import { And, Equal, Greater, Less, Not, Or, Where } from './ops/compare';
 import { Cast } from './ops/cast';
 import { Gemm, MatMul } from './ops/matmul';
 import { ReduceMax, ReduceMean, ReduceSum } from './ops/reduce';
-import { LogSoftmax, Softmax } from './ops/softmax';
+import { Softmax } from './ops/softmax';
 import { Expand, Reshape, Transpose } from './ops/layout';
 import { Concat, Pad, Slice } from './ops/slice';
 import { Gather, GatherElements, ScatterAdd } from './ops/gather';
 import { Constant, Zeros } from './ops/constant';
-import { ArgMax, TopK } from './ops/select';
 import { gradients } from './autodiff';
+import { argMax, logSoftmax, topK } from './selection';
 
 export class GraphBuilder {
   readonly nodes: Node[] = [];
@@ -112,7 +112,8 @@ export class GraphBuilder {
   reduceMean(x: Value, axes: number[], keepdims = false): Value { return this.one(ReduceMean, [x], { axes, keepdims: +keepdims }); }
   reduceMax(x: Value, axes: number[], keepdims = false): Value { return this.one(ReduceMax, [x], { axes, keepdims: +keepdims }); }
   softmax(x: Value, axis = -1): Value { return this.one(Softmax, [x], { axis }); }
-  logSoftmax(x: Value, axis = -1): Value { return this.one(LogSoftmax, [x], { axis }); }
+  /** A composite (selection.ts): the WebGPU EP has no LogSoftmax kernel. */
+  logSoftmax(x: Value, axis = -1): Value { return logSoftmax(this, x, axis); }
 
   // layout
   reshape(x: Value, shape: number[]): Value {
@@ -142,12 +143,11 @@ export class GraphBuilder {
     return this.reshape(this.reduceSum(x, axes, true), [...shape]);
   }
 
-  // selection (int32 results; ONNX's int64 stays inside)
+  // selection: int32 results, composed from primitives the WebGPU EP runs (selection.ts)
   argMax(x: Value, axis = -1, keepdims = false): Value {
-    return this.cast(this.one(ArgMax, [x], { axis, keepdims: +keepdims }), 'int32');
+    return argMax(this, x, axis, keepdims);
   }
   topK(x: Value, k: number): [Value, Value] {
-    const [v, i] = this.apply(TopK, [x], { k });
-    return [v, this.cast(i, 'int32')];
+    return topK(this, x, k);
   }
 }

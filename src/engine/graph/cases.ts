@@ -82,4 +82,11 @@ export const OP_CASES: OpCase[] = [
     specs: [f(4, 6), ints([4], [5, 0, 2, 2])],
     fn: (g, [l, y]) => crossEntropy(g, l, y),
   },
+  {
+    name: 'cross-entropy with ignored rows (−100)',
+    specs: [f(5, 6), ints([5], [5, -100, 2, -100, 0])],
+    fn: (g, [l, y]) => crossEntropy(g, l, y),
+  },
+  // every maximum appears twice along axis 1: the first occurrence must win, as in ONNX ArgMax
+  { name: 'argMax axis 1 with tied maxima, as float', specs: [f(3, 4, 2)], fn: (g, [a]) => g.cast(g.argMax(g.concat([a, a], 1), 1), 'float32') },
 ];

@@ -5,7 +5,7 @@
 import type { Tensor64 } from './tensor';
 import type { GraphBuilder } from './builder';
 
-/** int64 and bool appear only where ONNX forces them (ArgMax/TopK indices, comparisons). */
+/** int64 only in emitted shape/axes constants; bool from comparisons. */
 export type DType = 'float32' | 'int32' | 'int64' | 'bool';
 
 export type AttrValue = number | number[] | string | Tensor64;

@@ -91,10 +91,24 @@ export function mergeHeads(g: GraphBuilder, x: Value): Value {
   return g.reshape(g.transpose(x, [0, 2, 1, 3]), [B, T, H * dh]);
 }
 
-/** Mean of −log softmax(logits)[label] over rows; logits [N, V], labels int [N]. */
+/** Label value of rows that take no part in the loss (padding), as in torch's CrossEntropyLoss. */
+export const IGNORE_INDEX = -100;
+
+/**
+ * Mean of −log softmax(logits)[label] over the rows whose label is not IGNORE_INDEX; logits [N, V],
+ * labels int [N]. Ignored rows contribute nothing and get zero gradient, so a label count padded to
+ * a bucket gives the same loss; with no real row the loss is 0 (Σ over nothing / max(0, 1)).
+ */
 export function crossEntropy(g: GraphBuilder, logits: Value, labels: Value): Value {
   const [N] = labels.shape;
-  const logp = g.logSoftmax(logits, -1);
-  const picked = g.gatherElements(logp, g.reshape(labels, [N, 1]), 1);
-  return g.neg(g.reduceMean(picked, [0, 1]));
+  const col = g.reshape(labels, [N, 1]);
+  const real = g.not(g.equal(col, g.scalar(IGNORE_INDEX, labels.dtype)));
+  // an ignored row still needs an in-range index for GatherElements; its value is masked out
+  const safe = g.where(real, col, g.scalar(0, labels.dtype));
+  const picked = g.gatherElements(g.logSoftmax(logits, -1), safe, 1);
+  const weight = g.cast(real, 'float32');
+  const count = g.reduceSum(weight, [0, 1]);
+  const total = g.reduceSum(g.mul(picked, weight), [0, 1]);
+  const atLeastOne = g.where(g.greater(count, g.scalar(0)), count, g.scalar(1));
+  return g.neg(g.div(total, atLeastOne));
 }

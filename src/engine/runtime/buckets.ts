@@ -2,12 +2,16 @@
  * Graph sessions are shape-static, so every distinct (batch, length, label count) would otherwise cost
  * a fresh ONNX emission and session. Lengths are rounded up to a multiple of 8 (extra columns are
  * padding: id 0, mask 0, label −100 — masked keys, never-scored queries) and position counts to a
- * coarse grid (extra positions are computed and dropped). Both paddings leave the real rows' numbers
- * unchanged; runtime.test.ts checks it against the float64 reference.
+ * coarse grid (extra score positions are computed and dropped; extra capture positions are −1, rows
+ * the capture graph's loss ignores). Both paddings leave the real rows' numbers unchanged;
+ * runtime.test.ts and capture-buckets.test.ts check it against the float64 reference.
  */
 import { InputError, type SubBatch } from '../types';
 
 export const LENGTH_MULTIPLE = 8;
+
+/** Fills a capture's label positions up to its bucket: an ignored row (graph/models/transformer.ts). */
+export const PADDED_LABEL_POSITION = -1;
 
 /** Smallest multiple of 8 ≥ n, capped at `max` (GPT-2's learned positions end there). */
 export function lengthBucket(n: number, max = Infinity): number {

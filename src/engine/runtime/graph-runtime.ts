@@ -4,16 +4,16 @@
  * held here as fp32 under checkpoint names and fed to every graph as inputs, so an edit is a write to
  * one array, never a rebuild.
  *
- * Shapes: the capture graph runs at the sub-batch's own label count N (its cross-entropy is a plain
- * mean over the N gathered rows, so a padded row would count) and at the length rounded up to a
- * multiple of 8; the score graph pads both (see buckets.ts).
+ * Shapes: both graphs run at the length rounded up to a multiple of 8 and at a bucketed position
+ * count (see buckets.ts). Capture pads its label positions with −1, which the graph treats as
+ * ignored rows (no loss, no gradient); their keys/grads rows are dropped here.
  */
 import { buildCaptureGraph, buildForwardGraph, buildScoreGraph, type ModelGraph } from '../graph/models/transformer';
 import type { Fetch } from '../graph/ort-session';
 import type { LoadedModel } from '../model/load';
 import type { EditableModule, ModelSpec, Weights } from '../model/spec';
 import { InputError, type ModuleCapture, type SubBatch, type SubBatchCapture } from '../types';
-import { checkSubBatch, countBucket, lengthBucket, padInts, padLength } from './buckets';
+import { checkSubBatch, countBucket, lengthBucket, padInts, padLength, PADDED_LABEL_POSITION } from './buckets';
 import type { CompiledGraph, GraphExecutor } from './executor';
 import type { ModelRuntime, NextTokens } from './runtime';
 import { SessionCache } from './session-cache';
@@ -63,22 +63,27 @@ export class GraphRuntime implements ModelRuntime {
     if (sb.labelPositions.length === 0) throw new InputError(`sub-batch of records [${sb.records.join(', ')}]`, 'has no label positions to capture');
     const p = padLength(sb, this.length(sb));
     const N = p.labelPositions.length;
+    const padded = countBucket(N);
     // Graph outputs follow the model's module order, so the same set in any order shares a session.
     const ordered = this.modules.filter((m) => edited.includes(m));
-    const key = `capture B${p.batch} T${p.seqLen} N${N} ${ordered.map((m) => m.name).join(',')}`;
-    const out = await this.run(key, () => buildCaptureGraph(this.spec, { batch: p.batch, seqLen: p.seqLen, labels: N }, ordered), {
+    const key = `capture B${p.batch} T${p.seqLen} N${padded} ${ordered.map((m) => m.name).join(',')}`;
+    const out = await this.run(key, () => buildCaptureGraph(this.spec, { batch: p.batch, seqLen: p.seqLen, labels: padded }, ordered), {
       input_ids: p.inputIds,
       attention_mask: p.attentionMask,
       labels: p.labels,
-      label_positions: p.labelPositions,
+      label_positions: padInts(p.labelPositions, padded, PADDED_LABEL_POSITION),
     });
+    const firstRows = (name: string, d: number) => {
+      const a = out[name] as Float32Array;
+      return a.length === N * d ? a : a.slice(0, N * d);
+    };
     const captures: ModuleCapture[] = edited.map((m) => ({
       module: m.name,
       rows: N,
       dIn: m.dIn,
       dOut: m.dOut,
-      keys: out[`${m.name}.keys`] as Float32Array,
-      grads: out[`${m.name}.grads`] as Float32Array,
+      keys: firstRows(`${m.name}.keys`, m.dIn),
+      grads: firstRows(`${m.name}.grads`, m.dOut),
     }));
     return { loss: (out.loss as Float32Array)[0], modules: captures };
   }

@@ -6,14 +6,18 @@
  *   inputs) and grads [N, d_out] (dL/d module output) at the label positions. Backward runs only
  *   from the loss down to the lowest edited module; no weight gradients; the final norm and LM
  *   head run only on the N label rows.
+ * - loss: the capture graph's loss alone (the demo trainer differentiates it w.r.t. the weights).
  * - forward: logits [B, T, V] (tests, and the forward-only timing baseline).
+ *
+ * Label positions may be padded to a bucket with −1: such a row reads row 0, its label is treated
+ * as ignored (−100, see crossEntropy) and its keys/grads rows are to be dropped by the caller.
  */
 import type { EditableModule, ModelSpec } from '../../model/spec';
 import { expectedTensors, lmHeadWeightName } from '../../model/modules';
 import { ropeInvFreq } from '../../reference/rope';
 import { GraphBuilder } from '../builder';
 import type { Value } from '../ir';
-import { attention, causalPaddingMask, crossEntropy, geluTanh, layerNorm, linear, mergeHeads, rmsNorm, rope, silu, splitHeads } from '../nn';
+import { attention, causalPaddingMask, crossEntropy, IGNORE_INDEX, geluTanh, layerNorm, linear, mergeHeads, rmsNorm, rope, silu, splitHeads } from '../nn';
 
 export interface GraphShape {
   batch: number;
@@ -21,7 +25,7 @@ export interface GraphShape {
 }
 
 /** Declares checkpoint tensors as graph inputs on first use, with their expected shapes. */
-class WeightInputs {
+export class WeightInputs {
   private readonly shapes: Map<string, number[]>;
   private readonly made = new Map<string, Value>();
   constructor(private readonly g: GraphBuilder, spec: ModelSpec) {
@@ -42,7 +46,7 @@ class WeightInputs {
   }
 }
 
-interface Body {
+export interface DecoderBody {
   /** Residual stream after the last block, [B, T, H]. */
   hidden: Value;
   /** Per editable module: its input [B, T, d_in] and output [B, T, d_out]. */
@@ -64,7 +68,11 @@ function ropeTables(g: GraphBuilder, spec: ModelSpec, T: number): [Value, Value]
   return [g.constant([T, d], cos), g.constant([T, d], sin)];
 }
 
-function decoder(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, ids: Value, mask: Value): Body {
+/**
+ * The decoder stack on int inputs ids, mask [B, T]: embeddings, every block, no final norm. Weights
+ * come from `W` (declared as graph inputs as they are first used).
+ */
+export function decoderForward(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, ids: Value, mask: Value): DecoderBody {
   const T = ids.shape[1];
   const H = spec.hidden;
   const gpt2 = spec.arch === 'gpt2';
@@ -113,7 +121,7 @@ function decoder(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, ids: Value, 
   return { hidden: h, modules };
 }
 
-function finalNorm(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, x: Value): Value {
+export function finalNorm(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, x: Value): Value {
   return spec.norm === 'layernorm'
     ? layerNorm(g, x, W.get('transformer.ln_f.weight'), W.get('transformer.ln_f.bias'), spec.normEps)
     : rmsNorm(g, x, W.get('model.norm.weight'), spec.normEps);
@@ -131,7 +139,7 @@ export function buildForwardGraph(spec: ModelSpec, shape: GraphShape): ModelGrap
   const ids = g.input('input_ids', 'int32', [shape.batch, shape.seqLen]);
   const mask = g.input('attention_mask', 'int32', [shape.batch, shape.seqLen]);
   const W = new WeightInputs(g, spec);
-  const { hidden } = decoder(g, spec, W, ids, mask);
+  const { hidden } = decoderForward(g, spec, W, ids, mask);
   const flat = g.reshape(finalNorm(g, spec, W, hidden), [-1, spec.hidden]);
   const logits = g.gemm(flat, W.get(lmHeadWeightName(spec)), null, { transB: true });
   g.output('logits', g.reshape(logits, [shape.batch, shape.seqLen, spec.vocabSize]));
@@ -139,28 +147,50 @@ export function buildForwardGraph(spec: ModelSpec, shape: GraphShape): ModelGrap
 }
 
 export interface CaptureShape extends GraphShape {
-  /** N: label positions in the sub-batch. */
+  /** N: label positions in the sub-batch (a bucket size when padded with −1). */
   labels: number;
+}
+
+interface LabelInputs {
+  ids: Value;
+  mask: Value;
+  labels: Value;
+  positions: Value;
+}
+
+function labelInputs(g: GraphBuilder, { batch: B, seqLen: T, labels: N }: CaptureShape): LabelInputs {
+  return {
+    ids: g.input('input_ids', 'int32', [B, T]),
+    mask: g.input('attention_mask', 'int32', [B, T]),
+    labels: g.input('labels', 'int32', [B, T]),
+    positions: g.input('label_positions', 'int32', [N]),
+  };
+}
+
+/**
+ * The forward pass and the loss at the label positions: `rows(x)` gathers [B, T, d] → [N, d] at the
+ * positions (row 0 for padding), and the head runs on those N rows only.
+ */
+function labelLoss(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, inp: LabelInputs) {
+  const [B, T] = inp.ids.shape;
+  const body = decoderForward(g, spec, W, inp.ids, inp.mask);
+  const real = g.greater(inp.positions, g.scalar(-1, 'int32'));
+  const safe = g.where(real, inp.positions, g.scalar(0, 'int32'));
+  const rows = (x: Value) => g.gather(g.reshape(x, [B * T, x.shape[2]]), safe);
+  const labelAt = g.where(real, g.gather(g.reshape(inp.labels, [B * T]), safe), g.scalar(IGNORE_INDEX, 'int32'));
+  const logits = g.gemm(finalNorm(g, spec, W, rows(body.hidden)), W.get(lmHeadWeightName(spec)), null, { transB: true });
+  return { body, rows, loss: crossEntropy(g, logits, labelAt) };
 }
 
 /**
  * inputs input_ids, attention_mask, labels int32 [B, T], label_positions int32 [N] (flat b·T + t,
- * row-major) + weights → `loss` [1], `<module>.keys` [N, d_in], `<module>.grads` [N, d_out].
+ * row-major; −1 = padding) + weights → `loss` [1], `<module>.keys` [N, d_in], `<module>.grads` [N, d_out].
  */
 export function buildCaptureGraph(spec: ModelSpec, shape: CaptureShape, edited: readonly EditableModule[]): ModelGraph {
   if (edited.length === 0) throw new Error('capture graph: no edited modules');
-  const { batch: B, seqLen: T, labels: N } = shape;
   const g = new GraphBuilder();
-  const ids = g.input('input_ids', 'int32', [B, T]);
-  const mask = g.input('attention_mask', 'int32', [B, T]);
-  const labels = g.input('labels', 'int32', [B, T]);
-  const positions = g.input('label_positions', 'int32', [N]);
   const W = new WeightInputs(g, spec);
-  const body = decoder(g, spec, W, ids, mask);
-  const rows = (x: Value) => g.gather(g.reshape(x, [B * T, x.shape[2]]), positions);
-
-  const logits = g.gemm(finalNorm(g, spec, W, rows(body.hidden)), W.get(lmHeadWeightName(spec)), null, { transB: true });
-  const loss = crossEntropy(g, logits, g.gather(g.reshape(labels, [B * T]), positions));
+  const { body, rows, loss } = labelLoss(g, spec, W, labelInputs(g, shape));
   g.output('loss', g.reshape(loss, [1]));
 
   const picked = edited.map((m) => {
@@ -174,6 +204,14 @@ export function buildCaptureGraph(spec: ModelSpec, shape: CaptureShape, edited: 
     g.output(`${p.m.name}.grads`, rows(grads[i]));
   });
   return { g, weightNames: W.names() };
+}
+
+/** The capture graph's inputs → `loss` [1] only (every weight it read is in weightNames). */
+export function buildLossGraph(spec: ModelSpec, shape: CaptureShape): ModelGraph & { loss: Value } {
+  const g = new GraphBuilder();
+  const W = new WeightInputs(g, spec);
+  const loss = g.output('loss', g.reshape(labelLoss(g, spec, W, labelInputs(g, shape)).loss, [1]));
+  return { g, weightNames: W.names(), loss };
 }
 
 export interface ScoreShape extends GraphShape {
@@ -197,7 +235,7 @@ export function buildScoreGraph(spec: ModelSpec, shape: ScoreShape): ModelGraph 
   const positions = g.input('positions', 'int32', [shape.positions]);
   const probes = g.input('probe_positions', 'int32', [shape.probes]);
   const W = new WeightInputs(g, spec);
-  const flat = g.reshape(decoder(g, spec, W, ids, mask).hidden, [B * T, spec.hidden]);
+  const flat = g.reshape(decoderForward(g, spec, W, ids, mask).hidden, [B * T, spec.hidden]);
   const head = (rows: Value) => g.gemm(finalNorm(g, spec, W, g.gather(flat, rows)), W.get(lmHeadWeightName(spec)), null, { transB: true });
   g.output('top1', g.argMax(head(positions), -1));
   const [vals, idx] = g.topK(g.logSoftmax(head(probes), -1), shape.k);

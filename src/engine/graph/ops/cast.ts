@@ -13,5 +13,5 @@ export const Cast: OpDef = {
   infer: ([x], a) => [{ shape: [...x.shape], dtype: a.to as DType }],
   evaluate: ([x], a) => [{ shape: [...x.shape], data: x.data.map((v) => convert(v, a.to as DType)) }],
   emit: (e, n) => e.node('Cast', [e.name(n.inputs[0])], [e.name(n.outputs[0])], { to: ONNX_DTYPE[n.attrs.to as DType] }),
-  vjp: (_g, n, [gy]) => [gy && n.inputs[0].dtype === 'float32' ? gy : null],
+  vjp: (_g, n, [gy]) => [gy && n.inputs[0].dtype === 'float32' && n.outputs[0].dtype === 'float32' ? gy : null],
 };

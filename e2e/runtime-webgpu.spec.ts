@@ -1,0 +1,46 @@
+/**
+ * The generated graphs on onnxruntime-web's WebGPU EP, on the lab's shared GPUDevice, with CPU
+ * fallback disabled (`disable_cpu_ep_fallback`): a node the EP will not take fails session creation,
+ * so passing means every node ran on the GPU.
+ *  - every op case of graph/cases.ts (outputs and VJPs) and argMax/topK: fp32 vs the float64
+ *    interpreter, normwise relative error ≤1e-4 (the bar ORT wasm is held to in graph/ort.test.ts);
+ *  - tiny gpt2 and llama (GQA): capture loss/keys ≤1e-4, grads ≤1e-3 vs finite differences of the
+ *    float64 reference, predict and next-token top-k = reference, applyDelta reaches the GPU buffer;
+ *  - warm capture time on the WebGPU EP vs the wasm EP, same batch (printed, not asserted:
+ *    SwiftShader here is a CPU, DESIGN.md §4, so only the ratio means anything).
+ */
+import { expect, test } from '@playwright/test';
+import type { OpResult } from './pages/runtime-webgpu';
+import type { RuntimeCheck } from '../src/engine/runtime/webgpu-check';
+
+test.beforeEach(async ({ page }) => {
+  page.on('console', (m) => (m.type() === 'error' || m.text().startsWith('[webgpu-check]')) && console.log(`[page] ${m.text()}`));
+  await page.goto('/e2e/pages/runtime-webgpu.html');
+  await page.waitForFunction(() => 'runtimeWebGpu' in window);
+});
+
+test('every graph op runs on the WebGPU EP without CPU fallback and matches float64', async ({ page }) => {
+  const results = (await page.evaluate(() => window.runtimeWebGpu.runOpCases())) as OpResult[];
+  for (const r of results) console.log(`${r.name.padEnd(48)} ${r.err === null ? 'FAILED ' + r.error : r.err.toExponential(2)}`);
+  expect(results.length).toBeGreaterThanOrEqual(45);
+  for (const r of results) {
+    expect(r.err, `${r.name}: ${r.error}`).not.toBeNull();
+    expect(r.err!, r.name).toBeLessThanOrEqual(1e-4);
+  }
+});
+
+test('capture, predict, next tokens and applyDelta on WebGPU match the float64 reference (gpt2, llama GQA)', async ({ page }) => {
+  test.setTimeout(90_000);
+  const checks = (await page.evaluate(() => window.runtimeWebGpu.runRuntimeChecks())) as RuntimeCheck[];
+  for (const c of checks) {
+    console.log(`${c.model.padEnd(16)} loss ${c.loss.toExponential(1)}  keys ${c.keys.toExponential(1)}  grads ${c.grads.toExponential(1)}  edit ${c.edit.toExponential(1)}  (${c.nodes} capture nodes)`);
+    console.log(`${''.padEnd(16)} warm capture: webgpu ${c.webgpuMs.toFixed(1)} ms, wasm ${c.wasmMs.toFixed(1)} ms, webgpu/wasm ${(c.webgpuMs / c.wasmMs).toFixed(1)}×`);
+  }
+  expect(checks.map((c) => c.model)).toEqual(['gpt2', 'llama GQA 4/2']);
+  for (const c of checks) {
+    expect(c.loss).toBeLessThanOrEqual(1e-4);
+    expect(c.keys).toBeLessThanOrEqual(1e-4);
+    expect(c.grads).toBeLessThanOrEqual(1e-3);
+    expect(c.edit).toBeLessThanOrEqual(1e-4);
+  }
+});
