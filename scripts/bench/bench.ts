@@ -1,0 +1,65 @@
+/**
+ * `npm run bench [-- --full | --profile NAME] [--only MODEL] [--editors a,b] [--turns N] [--out DIR]`:
+ * the benchmark on the Node CPU backend (onnxruntime-web wasm EP, one thread). Prints the table and
+ * writes DIR/node-<profile>.json and .md (default docs/bench-results).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { nodeFile, nodeFolder } from '../../src/engine/io/node-files';
+import { WasmExecutor } from '../../src/engine/runtime/wasm-runtime';
+import { runProfile } from '../../src/bench/run-profile';
+import { PROFILES, type BenchProfile } from '../../src/bench/shapes';
+import { markdownTable } from '../../src/bench/table';
+import { machineNote } from './machine';
+
+function flag(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+export function profileFromArgs(argv: string[]): BenchProfile {
+  const name = argv.includes('--full') ? 'full' : flag(argv, 'profile') ?? 'quick';
+  const base = PROFILES[name];
+  if (!base) throw new Error(`bench: unknown profile "${name}" (profiles: ${Object.keys(PROFILES).join(', ')})`);
+  const p: BenchProfile = { ...base, cases: [...base.cases] };
+  const only = flag(argv, 'only');
+  if (only) p.cases = p.cases.filter((c) => only.split(',').includes(c.model));
+  const editors = flag(argv, 'editors');
+  if (editors) p.cases = p.cases.filter((c) => editors.split(',').includes(c.editor));
+  const turns = flag(argv, 'turns');
+  if (turns) p.turns = Number(turns);
+  const layers = flag(argv, 'layers');
+  if (layers) p.cases = p.cases.map((c) => (c.model === 'demo' ? c : { ...c, layers: Number(layers) }));
+  if (p.cases.length === 0) throw new Error('bench: --only/--editors left no configuration');
+  return p;
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const p = profileFromArgs(argv);
+  const out = flag(argv, 'out') ?? 'docs/bench-results';
+  let peakRss = 0;
+  const report = await runProfile(p, {
+    newExecutor: () => new WasmExecutor(),
+    demoModel: nodeFolder('public/demo/model'),
+    demoEdits: nodeFile('public/demo/data/edits.eval.json'),
+    memory: () => {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      return { jsHeapMB: m.heapUsed / 2 ** 20, rssMB: m.rss / 2 ** 20, gpuBuffersMB: null };
+    },
+    log: (l) => console.error(l),
+  });
+  const machine = machineNote();
+  const md = `${machine}\n\nProfile \`${p.name}\`, backend wasm (1 thread), matmul peak ${report.peakGflops.toFixed(1)} GFLOP/s; per-turn means over ${p.turns} timed turn(s) of ${p.nEdits} edits, sub-batch ${p.subBatch}; times in ms.\n\n${markdownTable(report.results)}\n`;
+  console.log(md);
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, `node-${p.name}.json`), JSON.stringify({ machine, cores: cpus().length, ...report }, null, 2));
+  await writeFile(join(out, `node-${p.name}.md`), md);
+}
+
+if (process.argv[1]?.endsWith('bench.ts')) void main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

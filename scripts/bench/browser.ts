@@ -1,0 +1,68 @@
+/**
+ * `npm run bench:browser [-- --profile tiny] [--backends webgpu,wasm] [--out DIR]`: serves the repo
+ * with Vite, opens /bench.html in headless Chromium (CHROME_PATH or /usr/bin/chromium, WebGPU
+ * enabled, the flags of playwright.config.ts), waits for the table and saves it as
+ * DIR/browser-<profile>.json and .md. On a machine with a real GPU, pass a larger profile.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+import type { ProfileReport } from '../../src/bench/run-profile';
+import { markdownTable } from '../../src/bench/table';
+import { machineNote } from './machine';
+
+const flag = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+
+function chromePath(): string | undefined {
+  const env = process.env.CHROME_PATH;
+  if (env) {
+    if (!existsSync(env)) throw new Error(`CHROME_PATH=${env} does not exist`);
+    return env;
+  }
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(existsSync);
+}
+
+async function main() {
+  const profile = flag('profile', 'tiny');
+  const backends = flag('backends', 'webgpu,wasm');
+  const out = flag('out', 'docs/bench-results');
+  const timeoutMs = Number(flag('timeout', '900')) * 1000;
+  const port = Number(flag('port', '5193'));
+  // 'mpa': a missing file is a 404, not index.html (the model loader probes for a shard index)
+  const server = await createServer({ appType: 'mpa', server: { port, strictPort: true, host: 'localhost' }, logLevel: 'warn' });
+  await server.listen();
+  const browser = await chromium.launch({
+    executablePath: chromePath(),
+    headless: true,
+    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...(process.env.CHROME_EXTRA_ARGS?.split(/\s+/).filter(Boolean) ?? [])],
+  });
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => console.error(`[page] ${m.text()}`));
+    await page.goto(`http://localhost:${port}/bench.html?profile=${profile}&backends=${backends}`);
+    await page.waitForFunction(() => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true, null, { timeout: timeoutMs, polling: 1000 });
+    const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as { reports: ProfileReport[]; error: string | null; userAgent: string; cores: number };
+    const log = await page.locator('#log').textContent();
+    console.error(log);
+    if (state.error) throw new Error(`bench page: ${state.error}`);
+    const machine = machineNote(`Chromium ${browser.version()} (${state.cores} cores seen by the page)`);
+    const md = [machine, '', ...state.reports.flatMap((r) => [`Profile \`${profile}\`, backend ${r.backend}, matmul peak ${r.peakGflops.toFixed(2)} GFLOP/s (times in ms per turn)`, '', markdownTable(r.results), ''])].join('\n');
+    console.log(md);
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, `browser-${profile}.json`), JSON.stringify({ machine, ...state }, null, 2));
+    await writeFile(join(out, `browser-${profile}.md`), md);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+void main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

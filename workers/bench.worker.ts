@@ -1,0 +1,67 @@
+/**
+ * The /bench page's worker: runs a benchmark profile with the same engine as the lab's worker, on
+ * WebGPU (our shared GPUDevice handed to ORT) or the wasm EP, and posts each row as it completes.
+ * GPU memory is the bytes of live buffers created on the device (ORT's included: it allocates on it).
+ */
+import { getSharedGpu } from '../src/engine/gpu/device';
+import { urlFile, urlFolder } from '../src/engine/io/files.web';
+import { WasmExecutor } from '../src/engine/runtime/wasm-runtime';
+import { WebGpuExecutor } from '../src/engine/runtime/webgpu-runtime';
+import { runProfile } from '../src/bench/run-profile';
+import { PROFILES } from '../src/bench/shapes';
+import { configureOrtAssets } from './ort-assets';
+
+export interface BenchRequest {
+  profile: string;
+  backend: 'webgpu' | 'wasm';
+}
+
+function tallyBuffers(device: GPUDevice): () => number {
+  let live = 0;
+  const create = device.createBuffer.bind(device);
+  device.createBuffer = (desc: GPUBufferDescriptor) => {
+    const b = create(desc);
+    live += desc.size;
+    const destroy = b.destroy.bind(b);
+    let gone = false;
+    b.destroy = () => {
+      if (!gone) live -= desc.size;
+      gone = true;
+      destroy();
+    };
+    return b;
+  };
+  return () => live;
+}
+
+let gpuBytes: (() => number) | null = null;
+
+self.onmessage = async (e: MessageEvent<BenchRequest>) => {
+  const post = (m: unknown) => (self as unknown as Worker).postMessage(m);
+  try {
+    configureOrtAssets();
+    const p = PROFILES[e.data.profile];
+    if (!p) throw new Error(`unknown profile "${e.data.profile}" (profiles: ${Object.keys(PROFILES).join(', ')})`);
+    let newExecutor: () => WasmExecutor | WebGpuExecutor = () => new WasmExecutor();
+    if (e.data.backend === 'webgpu') {
+      const { device } = await getSharedGpu();
+      gpuBytes ??= tallyBuffers(device);
+      newExecutor = () => new WebGpuExecutor(device);
+    }
+    const heap = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
+    const report = await runProfile(
+      p,
+      {
+        newExecutor,
+        demoModel: urlFolder(new URL('/demo/model/', self.location.href).href),
+        demoEdits: urlFile(new URL('/demo/data/edits.eval.json', self.location.href).href),
+        memory: () => ({ jsHeapMB: heap() / 2 ** 20, rssMB: null, gpuBuffersMB: e.data.backend === 'webgpu' && gpuBytes ? gpuBytes() / 2 ** 20 : null }),
+        log: (line) => post({ type: 'log', line }),
+      },
+      (result) => post({ type: 'row', result }),
+    );
+    post({ type: 'done', report });
+  } catch (err) {
+    post({ type: 'error', message: err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err) });
+  }
+};
