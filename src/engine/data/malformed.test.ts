@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../types';
 import { loadDataset, readDataset, scanDataset, type DatasetOptions } from './dataset';
-import { memoryFile } from './memory-source';
+import { memoryFile } from '../io/memory';
 
 const zsre = (src: unknown, ans: unknown = 'A') => ({ src, rephrase: 'r', ans, loc: 'l', loc_ans: 'la' });
 const brief = (r: Awaited<ReturnType<typeof scanDataset>>) => r.issues.map((i) => [i.index, i.line, i.field, i.outcome]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDataset, scanDataset } from './dataset';
 import type { LayoutId } from './layouts';
-import { memoryFile } from './memory-source';
+import { memoryFile } from '../io/memory';
 
 const SAMPLES = '/work/shared/samples';
 const sample = (name: string, chunk = 7) => memoryFile(name, readFileSync(join(SAMPLES, name)), chunk);
