@@ -1,16 +1,22 @@
 /// <reference lib="webworker" />
 /**
- * The engine worker: owns the GPUDevice (shared with onnxruntime-web later) and runs everything
- * heavy. Speaks only the messages in src/protocol/messages.ts.
+ * The engine worker: owns the GPUDevice, the loaded model, the scanned datasets and the runs, and
+ * speaks only the messages in src/protocol/messages.ts. Everything heavy happens here; the page
+ * renders what it is told.
  */
-import { getSharedGpu } from '../src/engine/gpu/device';
+import { getSharedGpu, type SharedGpu } from '../src/engine/gpu/device';
 import { WebGpuUnavailableError } from '../src/engine/gpu/errors';
 import { isCommand, PROTOCOL_VERSION, type Command, type CommandOf, type CommandType, type WorkerEvent } from '../src/protocol/messages';
+import { InputError } from '../src/engine/types';
+import { configureOrtAssets } from './ort-assets';
+import { hintFor } from './hints';
+import { Lab } from './lab';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+configureOrtAssets();
 
-function post(event: WorkerEvent): void {
-  scope.postMessage(event);
+function post(event: WorkerEvent, transfer: Transferable[] = []): void {
+  scope.postMessage(event, transfer);
 }
 
 const watched = new WeakSet<GPUDevice>();
@@ -30,12 +36,25 @@ function watch(device: GPUDevice): void {
   });
 }
 
+let gpu: SharedGpu | null = null;
+const lab = new Lab(post, async () => {
+  if (gpu) return gpu;
+  try {
+    gpu = await getSharedGpu();
+    watch(gpu.device);
+    return gpu;
+  } catch (e) {
+    if (e instanceof WebGpuUnavailableError) return null;
+    throw e;
+  }
+});
+
 type Handlers = { [T in CommandType]: (cmd: CommandOf<T>) => Promise<void> };
 
 const handlers: Handlers = {
   'device/init': async (cmd) => {
     try {
-      const gpu = await getSharedGpu();
+      gpu = await getSharedGpu();
       watch(gpu.device);
       post({ type: 'device/ready', replyTo: cmd.id, info: gpu.info });
     } catch (e) {
@@ -43,6 +62,18 @@ const handlers: Handlers = {
       post({ type: 'device/unavailable', replyTo: cmd.id, reason: e.reason, message: e.message, fallback: 'wasm' });
     }
   },
+  'model/load': (cmd) => lab.loadModel(cmd),
+  'model/reset': (cmd) => lab.resetModel(cmd),
+  'data/scan': (cmd) => lab.scan(cmd),
+  'run/start': (cmd) => lab.startRun(cmd),
+  'run/pause': async (cmd) => lab.controller(cmd.runId).pause(),
+  'run/resume': async (cmd) => lab.controller(cmd.runId).resume(),
+  'run/step': async (cmd) => lab.controller(cmd.runId).stepOnce(),
+  'run/stop': async (cmd) => lab.controller(cmd.runId).stop(),
+  'probe/ask': (cmd) => lab.probe(cmd),
+  'edit/apply': (cmd) => lab.applyEdit(cmd),
+  'export/weights': (cmd) => lab.exportWeights(cmd),
+  'export/per-edit': (cmd) => lab.perEdit(cmd),
 };
 
 scope.addEventListener('message', (ev: MessageEvent) => {
@@ -54,7 +85,13 @@ scope.addEventListener('message', (ev: MessageEvent) => {
   const handler = handlers[cmd.type] as (c: Command) => Promise<void>;
   handler(cmd).catch((e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));
-    post({ type: 'command/failed', replyTo: cmd.id, command: cmd.type, error: { name: err.name, message: err.message } });
+    post({
+      type: 'command/failed',
+      replyTo: cmd.id,
+      command: cmd.type,
+      error: { name: err.name, message: err.message, where: err instanceof InputError ? err.where : undefined },
+      hint: hintFor(cmd.type, err),
+    });
   });
 });
 

@@ -9,16 +9,78 @@
  * as exhaustive over Command['type'], so the compiler points at what is missing.
  */
 import type { GpuDeviceInfo } from '../engine/gpu/device';
+import type { DatasetOptions, DatasetReport } from '../engine/data/dataset';
+import type { RunConfig } from '../engine/run/config';
+import type { RunEvent } from '../engine/run/events';
+import type { RunState } from '../engine/run/controller';
+import type { ProbeAnswer } from '../engine/lab/probe';
+import type { EditableModule } from '../engine/model/spec';
+import type { PerEditResult } from '../ui/lib/easyedit-json';
 
 export const PROTOCOL_VERSION = 1;
 
-export type { GpuDeviceInfo };
+export type { GpuDeviceInfo, DatasetReport, RunEvent, RunState, ProbeAnswer, PerEditResult };
+
+/** Which model runtime: 'auto' takes WebGPU when a device is there and the session builds, else wasm. */
+export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
+
+export type ModelSource =
+  /** The built-in demo model served from the app's public/demo/model/. */
+  | { kind: 'demo' }
+  /** A Hugging Face Hub repo; the token stays in the worker's memory for this load only. */
+  | { kind: 'hub'; repo: string; revision: string; token?: string }
+  /** A picked or dropped checkpoint folder (File objects are structured-clone safe). */
+  | { kind: 'files'; files: File[]; name?: string };
+
+export type DataSlot = 'edits' | 'warmup';
+
+/** A dataset to read: a picked/dropped File, or a URL on this site (the demo's files). */
+export type DataInput = { kind: 'file'; file: File } | { kind: 'url'; url: string; name: string };
+
+export interface ModelSummary {
+  name: string;
+  arch: string;
+  params: number;
+  gpuBytes: number;
+  modules: EditableModule[];
+  backend: 'webgpu' | 'wasm';
+  layers: number;
+  hidden: number;
+  vocabSize: number;
+  /** Why 'auto' fell back to wasm, when it did. */
+  backendNote?: string;
+}
+
+export interface InteractiveSettings {
+  editor: string;
+  lr: number;
+  ridge: number;
+  modules: string[];
+  /** Records of the warm-up slot (else the edit stream) whose statistics precede the edit. */
+  statisticsRecords: number;
+}
 
 // ---------------------------------------------------------------- commands (page → worker)
 
 export type Command =
   /** Acquire the shared WebGPU device (or learn that there is none) and report it. */
-  | { type: 'device/init'; id: number };
+  | { type: 'device/init'; id: number }
+  | { type: 'model/load'; id: number; source: ModelSource; backend: BackendChoice }
+  | { type: 'data/scan'; id: number; slot: DataSlot; input: DataInput; options: Pick<DatasetOptions, 'onInvalid' | 'layout' | 'seed'> }
+  /** Start a run on the loaded model and the scanned slots; `runId` is chosen by the page (its runs store). */
+  | { type: 'run/start'; id: number; runId: string; config: RunConfig }
+  | { type: 'run/pause'; id: number; runId: string }
+  | { type: 'run/resume'; id: number; runId: string }
+  | { type: 'run/step'; id: number; runId: string }
+  | { type: 'run/stop'; id: number; runId: string }
+  | { type: 'probe/ask'; id: number; prompt: string; k: number; maxNewTokens: number }
+  /** One (prompt, answer) applied to the loaded model as a one-record turn; answers with probe/result before and after. */
+  | { type: 'edit/apply'; id: number; prompt: string; answer: string; k: number; maxNewTokens: number; settings: InteractiveSettings }
+  /** Reload the model's original weights (undo every edit). */
+  | { type: 'model/reset'; id: number }
+  | { type: 'export/weights'; id: number }
+  /** Per-edit pre/post scores of the last run's edits on the model as it stands (EasyEdit layout). */
+  | { type: 'export/per-edit'; id: number; runId: string };
 
 // ---------------------------------------------------------------- events (worker → page)
 
@@ -35,7 +97,16 @@ export type WorkerEvent =
   | { type: 'device/lost'; reason: 'destroyed' | 'unknown'; message: string }
   /** A GPUDevice 'uncapturederror': GPU work failed outside any error scope. */
   | { type: 'device/error'; kind: 'validation' | 'out-of-memory' | 'internal' | 'unknown'; message: string }
-  | { type: 'command/failed'; replyTo: number; command: Command['type']; error: { name: string; message: string } };
+  | { type: 'command/failed'; replyTo: number; command: Command['type']; error: { name: string; message: string; where?: string }; hint: string }
+  /** Download/read progress: bytes for URLs (Hub, demo), tensors for a local folder; total 0 while unknown. */
+  | { type: 'model/progress'; replyTo: number; stage: 'download' | 'tensors' | 'runtime'; done: number; total: number; unit: 'bytes' | 'tensors'; bytesPerSecond: number | null; etaSeconds: number | null; detail: string }
+  | { type: 'model/loaded'; replyTo: number; model: ModelSummary }
+  | { type: 'data/report'; replyTo: number; slot: DataSlot; report: DatasetReport; onInvalid: 'skip' | 'stop' }
+  | { type: 'run/event'; runId: string; event: RunEvent }
+  | { type: 'run/state'; runId: string; state: RunState; editsPerSecond: number | null; etaSeconds: number | null; step: number; steps: number }
+  | { type: 'probe/result'; replyTo: number; before?: ProbeAnswer; after?: ProbeAnswer; note?: string }
+  | { type: 'export/ready'; replyTo: number; name: string; mime: string; bytes: Uint8Array }
+  | { type: 'export/per-edit'; replyTo: number; runId: string; results: PerEditResult[] };
 
 // ---------------------------------------------------------------- helpers
 
@@ -47,7 +118,21 @@ export type EventOf<T extends EventType> = Extract<WorkerEvent, { type: T }>;
 /** A command without its id: what callers write; the client assigns the id. */
 export type CommandBody<T extends CommandType = CommandType> = T extends CommandType ? Omit<CommandOf<T>, 'id'> : never;
 
-const COMMAND_TYPES: Record<CommandType, true> = { 'device/init': true };
+const COMMAND_TYPES: Record<CommandType, true> = {
+  'device/init': true,
+  'model/load': true,
+  'model/reset': true,
+  'data/scan': true,
+  'run/start': true,
+  'run/pause': true,
+  'run/resume': true,
+  'run/step': true,
+  'run/stop': true,
+  'probe/ask': true,
+  'edit/apply': true,
+  'export/weights': true,
+  'export/per-edit': true,
+};
 const EVENT_TYPES: Record<EventType, true> = {
   'worker/ready': true,
   'worker/error': true,
@@ -56,6 +141,14 @@ const EVENT_TYPES: Record<EventType, true> = {
   'device/lost': true,
   'device/error': true,
   'command/failed': true,
+  'model/progress': true,
+  'model/loaded': true,
+  'data/report': true,
+  'run/event': true,
+  'run/state': true,
+  'probe/result': true,
+  'export/ready': true,
+  'export/per-edit': true,
 };
 
 function hasType(x: unknown): x is { type: unknown } {

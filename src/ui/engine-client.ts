@@ -1,6 +1,6 @@
 /**
  * The page's handle on the engine worker: starts it as a module worker, sends typed commands
- * (assigning ids) and feeds every event into the store.
+ * (assigning ids) and feeds every event into the store. `sendCommand` is what components call.
  */
 import { isWorkerEvent, type CommandBody, type Command, type WorkerEvent } from '../protocol/messages';
 
@@ -27,4 +27,18 @@ export function startEngine(onEvent: (ev: WorkerEvent) => void): EngineClient {
     },
     terminate: () => worker.terminate(),
   };
+}
+
+let current: { client: EngineClient; onSent: (type: Command['type'], id: number) => void } | null = null;
+
+/** Makes `client` the one `sendCommand` uses; `onSent` learns every command's type and id. */
+export function useEngine(client: EngineClient, onSent: (type: Command['type'], id: number) => void): void {
+  current = { client, onSent };
+}
+
+export function sendCommand(body: CommandBody): number {
+  if (!current) throw new Error('the engine worker has not been started');
+  const id = current.client.send(body);
+  current.onSent(body.type, id);
+  return id;
 }

@@ -49,3 +49,28 @@ describe('formatLimit', () => {
     expect(formatLimit('maxComputeWorkgroupsPerDimension', 65535)).toBe('65,535');
   });
 });
+
+describe('lab reducer: commands, model, runs', () => {
+  const summary = { name: 'demo', arch: 'llama', params: 10, gpuBytes: 0, modules: [], backend: 'wasm' as const, layers: 4, hidden: 128, vocabSize: 1011 };
+  it('keeps the previous model when a later load fails, with the error and hint for that command', async () => {
+    const { reduceSent } = await import('./store');
+    let s = reduceSent(initialLabState, 'model/load', 1);
+    s = reduceEvent(s, { type: 'model/loaded', replyTo: 1, model: summary });
+    expect(s.model).toEqual({ status: 'loaded', summary });
+    s = reduceSent(s, 'model/load', 2);
+    expect(s.model.status).toBe('loading');
+    s = reduceEvent(s, { type: 'command/failed', replyTo: 2, command: 'model/load', error: { name: 'InputError', message: 'x: HTTP 404' }, hint: 'check the repo id' });
+    expect(s.model).toEqual({ status: 'loaded', summary });
+    expect(s.errors['model/load']).toEqual({ message: 'x: HTTP 404', hint: 'check the repo id' });
+    expect(s.pending['model/load']).toBeUndefined();
+    expect(reduceSent(s, 'model/load', 3).errors['model/load']).toBeUndefined();
+  });
+  it('settles run commands on the next run state', async () => {
+    const { reduceSent } = await import('./store');
+    let s = reduceSent(initialLabState, 'run/start', 4);
+    expect(s.pending['run/start']).toBe(4);
+    s = reduceEvent(s, { type: 'run/state', runId: 'r', state: 'running', step: 0, steps: 4, editsPerSecond: null, etaSeconds: null });
+    expect(s.pending['run/start']).toBeUndefined();
+    expect(s.runStates.r).toEqual({ state: 'running', step: 0, steps: 4, editsPerSecond: null, etaSeconds: null });
+  });
+});

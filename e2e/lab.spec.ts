@@ -1,0 +1,122 @@
+/**
+ * The lab driven as a user would, on the built-in demo model with the CPU (wasm) backend — WebGPU
+ * here is SwiftShader, far too slow for whole runs; the backend selector makes wasm a per-user
+ * choice, and the URL carries it with short-run settings (a shared link reproduces them).
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { parseSafetensorsBytes } from './fixtures/safetensors-header';
+
+const QUERY = '?backend=wasm&nEdits=10&subBatch=5&turns=4&sampleEvery=2&sampleSize=10';
+const fixture = new URL('./fixtures/demo-slice.zsre.jsonl', import.meta.url);
+
+async function openLab(page: Page, query = QUERY) {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/' + query);
+  await expect(page.getByTestId('model-panel')).toHaveAttribute('data-status', 'loaded', { timeout: 60_000 });
+  await expect(page.getByTestId('model-backend')).toContainText('CPU');
+  await expect(page.getByTestId('count-edits')).toContainText('1,000 valid', { timeout: 30_000 });
+  return errors;
+}
+
+async function runToEnd(page: Page) {
+  await page.getByTestId('run-start').click();
+  await expect(page.getByTestId('run-progress')).toHaveAttribute('data-state', 'finished', { timeout: 90_000 });
+}
+
+test('a dataset dropped on the edit-stream zone shows its format, count, preview and problems', async ({ page }) => {
+  const errors = await openLab(page);
+  const text = readFileSync(fixture, 'utf8');
+  const dataTransfer = await page.evaluateHandle(
+    ({ text, name }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], name, { type: 'application/x-ndjson' }));
+      return dt;
+    },
+    { text, name: 'demo-slice.zsre.jsonl' },
+  );
+  await page.dispatchEvent('[data-testid=drop-edits]', 'drop', { dataTransfer });
+  await expect(page.getByTestId('file-edits')).toHaveText('demo-slice.zsre.jsonl');
+  await expect(page.getByTestId('format-edits')).toContainText('zsre (jsonl)');
+  // 7 lines, one without an answer: 6 valid, 1 skipped (the default policy), and the problem is named.
+  await expect(page.getByTestId('count-edits')).toHaveText('6 valid, 1 skipped');
+  await expect(page.getByTestId('issues-edits')).toContainText('record 3 (line 4)');
+  const rows = page.getByTestId('preview-edits').locator('tbody tr');
+  await expect(rows).toHaveCount(6);
+  await expect(rows.first()).toContainText('What is the occupation of Stesian?');
+  await expect(rows.first()).toContainText('astronomer');
+  // Switching to "stop" reads the same file again and stops at the bad record.
+  await page.getByTestId('slot-edits').getByRole('combobox').selectOption('stop');
+  await expect(page.getByTestId('report-edits')).toContainText('Reading stopped at record 3 (line 4)');
+  await expect(page.getByTestId('count-edits')).toHaveText('3 valid');
+  expect(errors).toEqual([]);
+});
+
+test('runs: charts fill, pause/resume, two editors compared, exports, interactive edit', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = await openLab(page);
+
+  // Run 1 (stableedit, the demo defaults), paused and resumed on the way.
+  await page.getByTestId('run-start').click();
+  const progress = page.getByTestId('run-progress');
+  await expect(progress).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
+  await page.getByTestId('run-pause').click();
+  await expect(progress).toHaveAttribute('data-state', 'paused', { timeout: 30_000 });
+  const pausedAt = await progress.textContent();
+  await page.waitForTimeout(1500);
+  expect(await progress.textContent()).toBe(pausedAt);
+  await page.getByTestId('run-step').click();
+  await expect(progress).not.toHaveText(pausedAt!, { timeout: 30_000 });
+  await expect(progress).toHaveAttribute('data-state', 'paused');
+  await page.getByTestId('run-resume').click();
+  await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 90_000 });
+  await expect(progress).toContainText('turn 4 of 4');
+  // The charts drew lines from the run's turns.
+  await expect(page.locator('.recharts-line path.recharts-curve').first()).toBeVisible();
+  expect(await page.locator('.recharts-line path.recharts-curve').count()).toBeGreaterThan(3);
+  await expect(page.getByTestId('run-list')).toContainText('4 turns');
+
+  // Run 2: ultraedit on the same stream; both appear in the comparison table.
+  await page.getByTestId('set-editor').selectOption('ultraedit');
+  expect(page.url()).toContain('editor=ultraedit');
+  await runToEnd(page);
+  const table = page.getByTestId('comparison').locator('table');
+  await expect(table.locator('tbody tr')).toHaveCount(3); // pre-edited + 2 runs
+  await expect(table).toContainText('stableedit lr 0.002');
+  await expect(table).toContainText('ultraedit lr 0.002');
+
+  // Exports: metrics CSV of the last run, EasyEdit per-edit JSON, edited weights.
+  const csvDl = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const csv = readFileSync(await (await csvDl).path(), 'utf8').trim().split('\n');
+  expect(csv).toHaveLength(1 + 4); // header + one line per turn
+  expect(csv[0]).toContain('model.layers.2.mlp.down_proj/delta_norm');
+  const easyDl = page.waitForEvent('download');
+  await page.getByTestId('export-easyedit').click();
+  const cases = JSON.parse(readFileSync(await (await easyDl).path(), 'utf8'));
+  expect(cases).toHaveLength(40);
+  expect(cases[0].requested_rewrite.prompt).toBe('What is the occupation of Stesian?');
+  expect(cases[0].requested_rewrite.target_new).toBe('astronomer');
+  const preEff = cases.reduce((s: number, c: { pre: { rewrite_acc: number[] } }) => s + c.pre.rewrite_acc[0], 0) / cases.length;
+  const postEff = cases.reduce((s: number, c: { post: { rewrite_acc: number[] } }) => s + c.post.rewrite_acc[0], 0) / cases.length;
+  expect(postEff).toBeGreaterThan(preEff);
+  const wDl = page.waitForEvent('download');
+  await page.getByTestId('export-weights').click();
+  const weights = parseSafetensorsBytes(readFileSync(await (await wDl).path()));
+  expect(weights.tensors['model.layers.2.mlp.down_proj.weight']).toEqual({ dtype: 'F32', shape: [128, 384] });
+  expect(Object.keys(weights.tensors)).toContain('lm_head.weight');
+
+  // Interactive edit: the probe's answer changes to the new one.
+  await page.getByTestId('set-editor').selectOption('stableedit');
+  await page.getByTestId('probe-prompt').fill('What is the occupation of Zelhathis?');
+  await page.getByTestId('probe-ask').click();
+  const firstTop = (await page.getByTestId('probe-after-top1').textContent({ timeout: 30_000 }))!;
+  expect(firstTop).not.toBe('"Trirtron"');
+  await page.getByTestId('edit-answer').fill('Trirtron');
+  await page.getByTestId('edit-apply').click();
+  await expect(page.getByTestId('probe-before-top1')).toHaveText(firstTop, { timeout: 60_000 });
+  await expect(page.getByTestId('probe-after-top1')).toHaveText('"Trirtron"');
+  await expect(page.getByTestId('probe-note')).toContainText('applied with stableedit');
+  expect(errors).toEqual([]);
+});

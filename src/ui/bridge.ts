@@ -1,0 +1,41 @@
+/**
+ * Where worker events go besides the lab store: run events into the runs store (charts, comparison,
+ * persistence), finished exports into downloads.
+ */
+import type { WorkerEvent } from '../protocol/messages';
+import { useRunsStore } from './runs/store';
+import { downloadBlob } from './charts/export-png';
+import { easyEditJson } from './lib/easyedit-json';
+import { useLabStore } from './store';
+import { applyModelPreset } from './lab-settings';
+
+export function routeEvent(ev: WorkerEvent): void {
+  useLabStore.getState().applyEvent(ev);
+  switch (ev.type) {
+    case 'run/event': {
+      const runs = useRunsStore.getState();
+      if (runs.runs[ev.runId]) runs.applyEvent(ev.runId, ev.event);
+      break;
+    }
+    case 'run/state': {
+      const runs = useRunsStore.getState();
+      const run = runs.runs[ev.runId];
+      // 'stopped' is not a stored status: a stopped run keeps its data and reads as paused.
+      const status = ev.state === 'stopped' ? 'paused' : ev.state;
+      if (run && run.status !== status && (status === 'running' || status === 'paused')) runs.setStatus(ev.runId, status);
+      break;
+    }
+    case 'model/loaded':
+      applyModelPreset(ev.model);
+      break;
+    case 'export/ready':
+      downloadBlob(new Blob([ev.bytes as Uint8Array<ArrayBuffer>], { type: ev.mime }), ev.name);
+      break;
+    case 'export/per-edit': {
+      const run = useRunsStore.getState().runs[ev.runId];
+      const name = `${(run?.label ?? ev.runId).replace(/[^\w.-]+/g, '_')}.easyedit.json`;
+      downloadBlob(new Blob([easyEditJson(ev.results)], { type: 'application/json' }), name);
+      break;
+    }
+  }
+}

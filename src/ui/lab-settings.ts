@@ -1,0 +1,30 @@
+/** The page's one settings store, seeded from the demo defaults and the URL, and written back to the URL. */
+import { DEMO_INTERACTIVE, DEMO_MODULES, DEMO_RUN } from '../engine/lab/demo-defaults';
+import { defaultLayers, presetFor } from '../engine/model/presets';
+import type { ModelSummary } from '../protocol/messages';
+import { createSettingsStore, formFromConfig, formToQuery } from './settings';
+
+export const SETTINGS_DEFAULTS = formFromConfig(DEMO_RUN, 'auto', DEMO_INTERACTIVE);
+
+const query = typeof location === 'undefined' ? '' : location.search;
+
+export const useSettings = createSettingsStore(SETTINGS_DEFAULTS, query, (form) => {
+  if (typeof history === 'undefined') return;
+  const url = `${location.pathname}?${formToQuery(form)}${location.hash}`;
+  history.replaceState(history.state, '', url);
+});
+
+/** Modules (and the paper's lr/λ where a preset exists) for a freshly loaded model, unless the URL chose modules. */
+export function applyModelPreset(model: ModelSummary): void {
+  const s = useSettings.getState();
+  const names = new Set(model.modules.map((m) => m.name));
+  if (s.modulesFromUrl && s.form.modules.every((m) => names.has(m))) return;
+  if (model.name === 'demo (built-in)') {
+    s.set({ modules: DEMO_MODULES.filter((m) => names.has(m)) });
+    return;
+  }
+  const preset = presetFor(model.name);
+  const layers = preset?.layers ?? defaultLayers(model.layers);
+  const modules = model.modules.filter((m) => layers.includes(m.layer)).map((m) => m.name);
+  s.set(preset ? { modules, lr: String(preset.lr), ridge: String(preset.ridge) } : { modules });
+}

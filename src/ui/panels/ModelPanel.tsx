@@ -1,0 +1,142 @@
+/** Choose and load a model: the demo, a known-good Hub model, any Hub repo, or a local folder. */
+import { useState } from 'react';
+import { gpuBytesNeeded, KNOWN_MODELS } from '../../engine/model/presets';
+import { sendCommand } from '../engine-client';
+import { formatBytes, formatCount, formatDuration } from '../format';
+import { useSettings } from '../lab-settings';
+import { useLabStore } from '../store';
+import { ErrorNote, Progress } from './ErrorNote';
+
+const TOKEN_KEY = 'stableedit-lab.hf-token';
+
+export function ModelPanel() {
+  const model = useLabStore((s) => s.model);
+  const device = useLabStore((s) => s.device);
+  const backend = useSettings((s) => s.form.backend);
+  const setSettings = useSettings((s) => s.set);
+  const [repo, setRepo] = useState('');
+  const [revision, setRevision] = useState('main');
+  const [token, setToken] = useState(() => (typeof localStorage !== 'undefined' ? localStorage.getItem(TOKEN_KEY) ?? '' : ''));
+  const [remember, setRemember] = useState(() => typeof localStorage !== 'undefined' && localStorage.getItem(TOKEN_KEY) !== null);
+  const loading = model.status === 'loading';
+  const maxBuffer = device.status === 'ready' ? device.info.limits.maxBufferSize : undefined;
+
+  const loadHub = (r: string) => {
+    if (remember && token) localStorage.setItem(TOKEN_KEY, token);
+    else localStorage.removeItem(TOKEN_KEY);
+    sendCommand({ type: 'model/load', source: { kind: 'hub', repo: r, revision: revision || 'main', token: token || undefined }, backend });
+  };
+  const loadFiles = (files: FileList | File[] | null) => {
+    if (!files || files.length === 0) return;
+    sendCommand({ type: 'model/load', source: { kind: 'files', files: Array.from(files) }, backend });
+  };
+
+  return (
+    <section className="panel" aria-labelledby="model-h" data-testid="model-panel" data-status={model.status}>
+      <h2 id="model-h">Model</h2>
+      <div className="row">
+        <button type="button" disabled={loading} onClick={() => sendCommand({ type: 'model/load', source: { kind: 'demo' }, backend })}>
+          Load the built-in demo model
+        </button>
+        <label>
+          backend{' '}
+          <select value={backend} onChange={(e) => setSettings({ backend: e.target.value as typeof backend })} data-testid="backend">
+            <option value="auto">auto (WebGPU, else CPU)</option>
+            <option value="webgpu">WebGPU</option>
+            <option value="wasm">CPU (wasm)</option>
+          </select>
+        </label>
+      </div>
+      <details>
+        <summary>Known-good Hub models</summary>
+        <ul className="plain">
+          {KNOWN_MODELS.map((m) => {
+            const need = gpuBytesNeeded(m.params);
+            // The largest weight matrix (the embedding) must fit one buffer; the total must be plausible too.
+            const tooBig = maxBuffer !== undefined && need / 8 > maxBuffer;
+            return (
+              <li key={m.repo}>
+                <button type="button" disabled={loading || tooBig} onClick={() => loadHub(m.repo)} title={tooBig ? 'this GPU’s buffer limit is too small for it' : undefined}>
+                  {m.repo}
+                </button>{' '}
+                <span className="muted">
+                  {m.arch}, {formatCount(m.params)} params, needs ≈{formatBytes(need)} of GPU memory{tooBig && ' — too large for this device'}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      </details>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          loadHub(repo);
+        }}
+      >
+        <label>
+          Hub repo <input value={repo} onChange={(e) => setRepo(e.target.value)} placeholder="owner/name" required />
+        </label>
+        <label>
+          revision <input value={revision} onChange={(e) => setRevision(e.target.value)} size={8} />
+        </label>
+        <label>
+          token <input type="password" value={token} onChange={(e) => setToken(e.target.value)} placeholder="hf_… (gated models)" autoComplete="off" />
+        </label>
+        <label>
+          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> remember
+        </label>
+        <button type="submit" disabled={loading}>
+          Load
+        </button>
+      </form>
+      <div
+        className="dropzone"
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={(e) => {
+          e.preventDefault();
+          loadFiles(e.dataTransfer.files);
+        }}
+      >
+        Drop a checkpoint’s files here (config.json, tokenizer.json, *.safetensors) or{' '}
+        <label className="linklike">
+          pick a folder
+          <input type="file" className="visually-hidden" {...{ webkitdirectory: '' }} multiple onChange={(e) => loadFiles(e.target.files)} />
+        </label>
+      </div>
+      {model.status === 'loading' && <LoadProgress />}
+      <ErrorNote command="model/load" testId="model-error" />
+      {model.status === 'loaded' && (
+        <dl className="kv" data-testid="model-summary">
+          <dt>Model</dt>
+          <dd data-testid="model-name">{model.summary.name}</dd>
+          <dt>Architecture</dt>
+          <dd>
+            {model.summary.arch}, {model.summary.layers} layers, hidden {model.summary.hidden}, vocabulary {model.summary.vocabSize.toLocaleString('en-US')}
+          </dd>
+          <dt>Parameters</dt>
+          <dd>{model.summary.params.toLocaleString('en-US')}</dd>
+          <dt>Backend</dt>
+          <dd data-testid="model-backend">
+            {model.summary.backend === 'webgpu' ? `WebGPU, ≈${formatBytes(model.summary.gpuBytes)} of GPU memory` : 'CPU (onnxruntime-web wasm)'}
+            {model.summary.backendNote && <div className="muted">{model.summary.backendNote}</div>}
+          </dd>
+          <dt>Editable modules</dt>
+          <dd>
+            {model.summary.modules.length} ({model.summary.modules[0]?.name} … {model.summary.modules.at(-1)?.name}, {model.summary.modules[0]?.dIn} → {model.summary.modules[0]?.dOut})
+          </dd>
+        </dl>
+      )}
+    </section>
+  );
+}
+
+function LoadProgress() {
+  const p = useLabStore((s) => (s.model.status === 'loading' ? s.model.progress : undefined));
+  if (!p) return <Progress value={0} max={0} label="starting…" />;
+  if (p.stage === 'runtime') return <Progress value={0} max={0} label={p.detail} />;
+  if (p.unit === 'tensors') return <Progress value={p.done} max={p.total} label={`tensor ${p.done} of ${p.total}: ${p.detail}`} />;
+  const eta = p.etaSeconds === null ? '' : `, ${formatDuration(p.etaSeconds)} left`;
+  const speed = p.bytesPerSecond ? `, ${formatBytes(p.bytesPerSecond)}/s` : '';
+  return <Progress value={p.done} max={p.total} label={`${formatBytes(p.done)}${p.total ? ` of ${formatBytes(p.total)}` : ''}${speed}${eta} (${p.detail})`} />;
+}

@@ -1,0 +1,113 @@
+/** Editor settings, validated as typed; every value (and the seed) lives in the URL. */
+import { useId, type ReactNode } from 'react';
+import { editorNames } from '../../engine/editors/registry';
+import { DEMO_RUN } from '../../engine/lab/demo-defaults';
+import { WARMUP_PLACEMENTS } from '../../engine/run/schedule';
+import { useSettings } from '../lab-settings';
+import { parseForm, type SettingsForm } from '../settings';
+import { useLabStore } from '../store';
+
+export function useParsedSettings() {
+  const form = useSettings((s) => s.form);
+  return { form, ...parseForm(form, DEMO_RUN) };
+}
+
+export function SettingsPanel() {
+  const { form, errors } = useParsedSettings();
+  const set = useSettings((s) => s.set);
+  const model = useLabStore((s) => s.model);
+  const modules = model.status === 'loaded' ? model.summary.modules : [];
+  const field = (k: keyof SettingsForm, label: string, hint?: string) => (
+    <Field label={label} error={errors[k]} hint={hint}>
+      {(id, describedBy) => (
+        <input id={id} aria-describedby={describedBy} aria-invalid={errors[k] ? true : undefined} value={form[k] as string} onChange={(e) => set({ [k]: e.target.value })} inputMode="decimal" size={8} data-testid={`set-${k}`} />
+      )}
+    </Field>
+  );
+  return (
+    <section className="panel" aria-labelledby="settings-h">
+      <h2 id="settings-h">Editor settings</h2>
+      <div className="grid-form">
+        <Field label="editor" error={errors.editor}>
+          {(id) => (
+            <select id={id} value={form.editor} onChange={(e) => set({ editor: e.target.value })} data-testid="set-editor">
+              {editorNames.map((n) => (
+                <option key={n}>{n}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {field('lr', 'lr', 'step of the value targets')}
+        {field('ridge', 'λ (ridge)')}
+        {field('nEdits', 'n_edits per turn')}
+        {field('subBatch', 'sub-batch')}
+        {field('turns', 'turns', 'empty: the whole stream')}
+        {field('seed', 'seed')}
+        {field('warmupTurns', 'warm-up turns')}
+        <Field label="warm-up placement" error={errors.warmupPlacement}>
+          {(id) => (
+            <select id={id} value={form.warmupPlacement} onChange={(e) => set({ warmupPlacement: e.target.value })}>
+              {WARMUP_PLACEMENTS.map((p) => (
+                <option key={p}>{p}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="warm-up statistics only">
+          {(id) => <input id={id} type="checkbox" checked={form.warmupStatisticsOnly} onChange={(e) => set({ warmupStatisticsOnly: e.target.checked })} />}
+        </Field>
+        {field('sampleEvery', 'sample eval every (turns)', '0: never')}
+        {field('sampleSize', 'sample size')}
+        {form.editor === 'stableedit-niw' && (
+          <>
+            {field('kappa0', 'NIW κ₀')}
+            {field('nu0', 'NIW ν₀')}
+            {field('psi0', 'NIW ψ₀ (Ψ₀ = ψ₀I)')}
+          </>
+        )}
+        {field('editLr', 'interactive edit lr')}
+        {field('editStats', 'interactive edit statistics records')}
+      </div>
+      <fieldset className="modules" aria-invalid={errors.modules ? true : undefined}>
+        <legend>Modules to edit</legend>
+        {modules.length === 0 && <span className="muted">load a model to choose its modules</span>}
+        {modules.map((m) => (
+          <label key={m.name}>
+            <input
+              type="checkbox"
+              checked={form.modules.includes(m.name)}
+              onChange={(e) => set({ modules: e.target.checked ? modules.map((x) => x.name).filter((n) => n === m.name || form.modules.includes(n)) : form.modules.filter((n) => n !== m.name) })}
+            />
+            {m.name}
+          </label>
+        ))}
+        {errors.modules && <div className="field-error">{errors.modules}</div>}
+        {form.modules.some((n) => modules.length > 0 && !modules.some((m) => m.name === n)) && (
+          <div className="field-error">not modules of this model: {form.modules.filter((n) => !modules.some((m) => m.name === n)).join(', ')}</div>
+        )}
+      </fieldset>
+    </section>
+  );
+}
+
+function Field({ label, error, hint, children }: { label: string; error?: string; hint?: string; children: (id: string, describedBy?: string) => ReactNode }) {
+  const id = useId();
+  const described = error ? `${id}-err` : hint ? `${id}-hint` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children(id, described)}
+      {error ? (
+        <div className="field-error" id={`${id}-err`}>
+          {error}
+        </div>
+      ) : (
+        hint && (
+          <div className="muted small" id={`${id}-hint`}>
+            {hint}
+          </div>
+        )
+      )}
+    </div>
+  );
+}

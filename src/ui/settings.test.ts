@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_INTERACTIVE, DEMO_RUN } from '../engine/lab/demo-defaults';
+import { validateRunConfig } from '../engine/run/config';
+import { formFromConfig, formFromQuery, formToQuery, parseForm } from './settings';
+
+const defaults = formFromConfig(DEMO_RUN, 'auto', DEMO_INTERACTIVE);
+
+describe('settings form', () => {
+  it('parses the demo defaults back to the same config, with no problems', () => {
+    const { config, errors } = parseForm(defaults, DEMO_RUN);
+    expect(errors).toEqual({});
+    expect(config).toEqual(DEMO_RUN);
+    expect(validateRunConfig(DEMO_RUN)).toEqual({});
+  });
+
+  it('names the field of a value that does not parse or is out of range', () => {
+    const { errors } = parseForm({ ...defaults, lr: 'abc', nEdits: '2.5', modules: [], editStats: '1' }, DEMO_RUN);
+    expect(errors.lr).toMatch(/positive number/);
+    expect(errors.nEdits).toMatch(/whole number/);
+    expect(errors.modules).toMatch(/at least one module/);
+    expect(errors.editStats).toMatch(/≥ 2/);
+    expect(Object.keys(errors).sort()).toEqual(['editStats', 'lr', 'modules', 'nEdits']);
+  });
+
+  it('carries the NIW prior only for stableedit-niw and checks it', () => {
+    const niw = parseForm({ ...defaults, editor: 'stableedit-niw', kappa0: '2', nu0: '150', psi0: '-1' }, DEMO_RUN);
+    expect(niw.config.niw).toEqual({ kappa0: 2, nu0: 150, psi0: -1 });
+    expect(niw.errors.psi0).toMatch(/≥ 0/);
+    expect(parseForm(defaults, DEMO_RUN).config.niw).toBeUndefined();
+  });
+
+  it('round-trips every field through the URL query', () => {
+    const form = { ...defaults, editor: 'ultraedit', modules: ['a.b', 'c.d'], lr: '3e-3', seed: '42', turns: '', warmupStatisticsOnly: true, warmupPlacement: 'q3', backend: 'wasm' as const };
+    const back = formFromQuery(formToQuery(form), defaults);
+    expect(back.fromUrl).toBe(true);
+    expect(back.form).toEqual(form);
+  });
+
+  it('keeps defaults for fields the query lacks and ignores unknown values', () => {
+    const { form, fromUrl } = formFromQuery('seed=7&backend=quantum&warmupPlacement=nowhere&other=1', defaults);
+    expect(fromUrl).toBe(true);
+    expect(form).toEqual({ ...defaults, seed: '7' });
+    expect(formFromQuery('', defaults)).toEqual({ form: defaults, fromUrl: false });
+  });
+});

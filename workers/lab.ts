@@ -1,0 +1,277 @@
+/**
+ * The lab's state inside the worker: one loaded model (and its pristine weights), the two dataset
+ * slots, and the runs. Each run starts from the model as loaded, so runs of different editors on
+ * the same stream compare like with like; interactive edits and the probe act on the model as it
+ * stands (after the last run, plus any interactive edits).
+ */
+import type { SharedGpu } from '../src/engine/gpu/device';
+import { blobFile, fileListFolder, urlFile, urlFolder } from '../src/engine/io/files.web';
+import { loadModel, type LoadedModel } from '../src/engine/model/load';
+import { gpuBytesNeeded } from '../src/engine/model/presets';
+import { loadDataset, scanDataset } from '../src/engine/data/dataset';
+import { createWasmRuntime } from '../src/engine/runtime/wasm-runtime';
+import { createWebGpuRuntime } from '../src/engine/runtime/webgpu-runtime';
+import type { ModelRuntime } from '../src/engine/runtime/runtime';
+import { LifelongRun } from '../src/engine/run/lifelong-run';
+import { RunController, type RunState } from '../src/engine/run/controller';
+import { MemoryStore, OpfsStore, type CheckpointStore } from '../src/engine/run/checkpoint-store';
+import { encodeWeights } from '../src/engine/run/export-weights';
+import { evaluate, type RecordScores } from '../src/engine/eval/evaluate';
+import { probe } from '../src/engine/lab/probe';
+import { applySingleEdit } from '../src/engine/lab/single-edit';
+import { InputError, type EditRecord, type FileSource, type FolderSource } from '../src/engine/types';
+import type { CommandOf, DataInput, DataSlot, ModelSummary, PerEditResult, WorkerEvent } from '../src/protocol/messages';
+import { cachedFetch, withoutSpaFallback } from './cached-fetch';
+import { perEditResults } from './per-edit';
+import { serialRuntime } from './serial-runtime';
+
+type Post = (e: WorkerEvent, transfer?: Transferable[]) => void;
+
+interface Model {
+  loaded: LoadedModel;
+  runtime: ModelRuntime;
+  summary: ModelSummary;
+}
+
+interface Slot {
+  source: FileSource;
+  onInvalid: 'skip' | 'stop';
+  seed?: number;
+  records?: EditRecord[];
+}
+
+interface RunEntry {
+  controller: RunController;
+  run: LifelongRun;
+  records: readonly EditRecord[];
+  pre: RecordScores;
+  perEdit?: PerEditResult[];
+}
+
+const CACHE = 'stableedit-lab-models-v2';
+
+export class Lab {
+  private model: Model | null = null;
+  private slots: Partial<Record<DataSlot, Slot>> = {};
+  private runs = new Map<string, RunEntry>();
+
+  constructor(
+    private readonly post: Post,
+    private readonly gpu: () => Promise<SharedGpu | null>,
+  ) {}
+
+  async loadModel(cmd: CommandOf<'model/load'>): Promise<void> {
+    if (this.activeRun()) throw new Error('a run is going on this model: stop it before loading another model');
+    let last = 0;
+    const progress = (p: Omit<Extract<WorkerEvent, { type: 'model/progress' }>, 'type' | 'replyTo'>, force = false) => {
+      const now = performance.now();
+      if (!force && now - last < 100) return;
+      last = now;
+      this.post({ type: 'model/progress', replyTo: cmd.id, ...p });
+    };
+    const onBytes = (d: { done: number; total: number; bytesPerSecond: number; etaSeconds: number | null; fromCache: number }) =>
+      progress({ stage: 'download', done: d.done, total: d.total, unit: 'bytes', bytesPerSecond: d.bytesPerSecond, etaSeconds: d.etaSeconds, detail: d.fromCache ? `${fmtMb(d.fromCache)} from the browser cache` : 'downloading' });
+    const src = cmd.source;
+    let folder: FolderSource;
+    let name: string | undefined;
+    let byTensor = false;
+    if (src.kind === 'demo') {
+      folder = urlFolder(new URL(`${import.meta.env.BASE_URL}demo/model/`, self.location.href).href, { fetch: cachedFetch(CACHE, onBytes, withoutSpaFallback()) });
+      name = 'demo (built-in)';
+    } else if (src.kind === 'hub') {
+      const repo = src.repo.trim();
+      if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) throw new InputError('repo id', `"${src.repo}" is not of the form owner/name (e.g. HuggingFaceTB/SmolLM2-135M)`);
+      const rev = encodeURIComponent(src.revision.trim() || 'main');
+      const headers: Record<string, string> = src.token ? { Authorization: `Bearer ${src.token}` } : {};
+      folder = urlFolder(`https://huggingface.co/${repo}/resolve/${rev}/`, { headers, fetch: cachedFetch(CACHE, onBytes) });
+      name = repo;
+    } else {
+      if (src.files.length === 0) throw new InputError('model folder', 'no files were dropped or picked');
+      folder = fileListFolder(src.files, src.name);
+      byTensor = true;
+    }
+    const loaded = await loadModel(folder, {
+      name,
+      onProgress: byTensor ? (done, total, tensor) => progress({ stage: 'tensors', done, total, unit: 'tensors', bytesPerSecond: null, etaSeconds: null, detail: tensor }, done === total) : undefined,
+    });
+    progress({ stage: 'runtime', done: 0, total: 0, unit: 'bytes', bytesPerSecond: null, etaSeconds: null, detail: 'building the model graphs' }, true);
+    const { runtime, note } = await this.createRuntime(loaded, cmd.backend);
+    await this.model?.runtime.dispose();
+    this.runs.clear();
+    const params = [...loaded.weights.values()].reduce((n, t) => n + t.data.length, 0);
+    const summary: ModelSummary = {
+      name: loaded.name,
+      arch: loaded.spec.arch,
+      params,
+      gpuBytes: runtime.backend === 'webgpu' ? gpuBytesNeeded(params) : 0,
+      modules: loaded.modules,
+      backend: runtime.backend,
+      layers: loaded.spec.layers,
+      hidden: loaded.spec.hidden,
+      vocabSize: loaded.spec.vocabSize,
+      backendNote: note,
+    };
+    this.model = { loaded, runtime: serialRuntime(runtime), summary };
+    this.post({ type: 'model/loaded', replyTo: cmd.id, model: summary });
+  }
+
+  private async createRuntime(loaded: LoadedModel, choice: 'auto' | 'webgpu' | 'wasm'): Promise<{ runtime: ModelRuntime; note?: string }> {
+    if (choice === 'wasm') return { runtime: await createWasmRuntime(loaded) };
+    const gpu = await this.gpu();
+    if (!gpu) {
+      if (choice === 'webgpu') throw new Error('WebGPU is not available in this browser; choose the wasm (CPU) backend');
+      return { runtime: await createWasmRuntime(loaded), note: 'no WebGPU device: running on the CPU (wasm)' };
+    }
+    const runtime = await createWebGpuRuntime(loaded, gpu.device);
+    try {
+      // Build one graph now so a backend that cannot run this model fails here, not mid-run.
+      await runtime.nextTokens([loaded.spec.bosId ?? 0], 1);
+      return { runtime };
+    } catch (e) {
+      await runtime.dispose();
+      if (choice === 'webgpu') throw e;
+      return { runtime: await createWasmRuntime(loaded), note: `WebGPU could not run this model (${(e as Error).message}); running on the CPU (wasm)` };
+    }
+  }
+
+  async resetModel(cmd: CommandOf<'model/reset'>): Promise<void> {
+    const m = this.needModel();
+    if (this.activeRun()) throw new Error('a run is going: stop it before resetting the model');
+    await this.restorePristine(m);
+    this.post({ type: 'probe/result', replyTo: cmd.id, note: 'the model is back to its loaded weights' });
+  }
+
+  async scan(cmd: CommandOf<'data/scan'>): Promise<void> {
+    const source = dataSource(cmd.input);
+    const onInvalid = cmd.options.onInvalid ?? 'skip';
+    const report = await scanDataset(source, { ...cmd.options, onInvalid, previewCount: 8, maxIssues: 50 });
+    this.slots[cmd.slot] = { source, onInvalid, seed: cmd.options.seed };
+    this.post({ type: 'data/report', replyTo: cmd.id, slot: cmd.slot, report, onInvalid });
+  }
+
+  private async records(slot: DataSlot): Promise<EditRecord[]> {
+    const s = this.slots[slot];
+    if (!s) throw new InputError(slot === 'edits' ? 'edit stream' : 'warm-up source', 'no dataset file was given: drop or pick one in the Data panel');
+    s.records ??= (await loadDataset(s.source, { onInvalid: s.onInvalid, seed: s.seed })).records;
+    if (s.records.length === 0) throw new InputError(s.source.name, 'has no valid records');
+    return s.records;
+  }
+
+  activeRun(): string | null {
+    for (const [id, r] of this.runs) if (r.controller.status === 'running' || r.controller.status === 'paused') return id;
+    return null;
+  }
+
+  controller(runId: string): RunController {
+    const r = this.runs.get(runId);
+    if (!r) throw new Error(`run ${runId} is not running in this page (it was restored from storage or has ended)`);
+    return r.controller;
+  }
+
+  async startRun(cmd: CommandOf<'run/start'>): Promise<void> {
+    const m = this.needModel();
+    const busy = this.activeRun();
+    if (busy) throw new Error(`run ${busy} is still going on this model: stop it or let it finish first`);
+    const target = await this.records('edits');
+    const warmup = cmd.config.warmupTurns > 0 ? await this.records('warmup') : undefined;
+    await this.restorePristine(m);
+    const store: CheckpointStore = typeof navigator.storage?.getDirectory === 'function' ? new OpfsStore(`run-${cmd.runId}`) : new MemoryStore();
+    const t0 = performance.now();
+    const run = await LifelongRun.open(cmd.config, {
+      runtime: m.runtime,
+      tokenizer: m.loaded.tokenizer,
+      target,
+      warmup,
+      store,
+      emit: (event) => {
+        this.post({ type: 'run/event', runId: cmd.runId, event });
+        if (event.type === 'turn') state(controller.status);
+      },
+    });
+    const targetEnd = Math.max(0, ...run.schedule.filter((t) => t.kind === 'target').map((t) => t.end));
+    const records = target.slice(0, targetEnd);
+    // Per-edit "pre" scores for the EasyEdit export: the model as loaded, before the first turn.
+    const pre = (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
+    const state = (s: RunState) => {
+      const secs = (performance.now() - t0) / 1000;
+      const done = run.stepIndex;
+      const perStep = done > 0 ? secs / done : null;
+      this.post({
+        type: 'run/state',
+        runId: cmd.runId,
+        state: s,
+        step: done,
+        steps: run.schedule.length,
+        editsPerSecond: secs > 0 && done > 0 ? (done * cmd.config.nEdits) / secs : null,
+        etaSeconds: perStep === null ? null : perStep * (run.schedule.length - done),
+      });
+    };
+    const controller = new RunController(run, state);
+    const entry: RunEntry = { controller, run, records, pre };
+    this.runs.set(cmd.runId, entry);
+    void controller.drive(true).then(
+      async (report) => {
+        if (!report) return;
+        entry.perEdit = perEditResults(records, pre, (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores);
+      },
+      (e: Error) => {
+        // The run's turns and last checkpoint stay; only the failure is reported.
+        this.post({ type: 'run/event', runId: cmd.runId, event: { type: 'error', message: e.message, where: `run ${cmd.runId}`, step: run.stepIndex } });
+        state('failed');
+      },
+    );
+  }
+
+  async probe(cmd: CommandOf<'probe/ask'>): Promise<void> {
+    const m = this.needModel();
+    const answer = await probe(m.runtime, m.loaded.tokenizer, cmd.prompt, cmd.k, cmd.maxNewTokens);
+    this.post({ type: 'probe/result', replyTo: cmd.id, after: answer });
+  }
+
+  async applyEdit(cmd: CommandOf<'edit/apply'>): Promise<void> {
+    const m = this.needModel();
+    if (this.activeRun()) throw new Error('a run is going on this model: stop it (or let it finish) before an interactive edit');
+    const s = cmd.settings;
+    const pool = this.slots.warmup ? await this.records('warmup') : this.slots.edits ? await this.records('edits') : [];
+    const statistics = pool.slice(0, s.statisticsRecords);
+    const before = await probe(m.runtime, m.loaded.tokenizer, cmd.prompt, cmd.k, cmd.maxNewTokens);
+    const turn = await applySingleEdit(m.runtime, m.loaded.tokenizer, { prompt: cmd.prompt, answer: cmd.answer }, { editor: s.editor, lr: s.lr, ridge: s.ridge, modules: s.modules, statistics });
+    const after = await probe(m.runtime, m.loaded.tokenizer, cmd.prompt, cmd.k, cmd.maxNewTokens);
+    const norms = turn.diagnostics.modules.map((d) => `${d.module.replace(/^.*layers\.(\d+)\..*$/, 'L$1')} ‖ΔW‖ ${d.deltaNorm?.toPrecision(3)}`).join(', ');
+    const note = `applied with ${s.editor} (lr ${s.lr}, λ ${s.ridge}) after the statistics of ${statistics.length} warm-up records; ${norms}`;
+    this.post({ type: 'probe/result', replyTo: cmd.id, before, after, note });
+  }
+
+  async exportWeights(cmd: CommandOf<'export/weights'>): Promise<void> {
+    const m = this.needModel();
+    const bytes = encodeWeights(await m.runtime.weights(), m.loaded.sourceNames, { source: m.loaded.name });
+    const name = `${m.loaded.name.replace(/[^\w.-]+/g, '_')}.edited.safetensors`;
+    this.post({ type: 'export/ready', replyTo: cmd.id, name, mime: 'application/octet-stream', bytes }, [bytes.buffer]);
+  }
+
+  async perEdit(cmd: CommandOf<'export/per-edit'>): Promise<void> {
+    const r = this.runs.get(cmd.runId);
+    if (!r) throw new Error(`run ${cmd.runId} was not run in this page session: per-edit scores exist only for runs finished since the model was loaded`);
+    if (!r.perEdit) throw new Error('the run has not finished: per-edit post scores are taken after its last turn');
+    this.post({ type: 'export/per-edit', replyTo: cmd.id, runId: cmd.runId, results: r.perEdit });
+  }
+
+  private needModel(): Model {
+    if (!this.model) throw new Error('no model is loaded: load one in the Model panel first');
+    return this.model;
+  }
+
+  private async restorePristine(m: Model): Promise<void> {
+    for (const mod of m.loaded.modules) await m.runtime.setWeight(mod.weight, m.loaded.weights.get(mod.weight)!.data);
+  }
+}
+
+function dataSource(input: DataInput): FileSource {
+  if (input.kind === 'file') return blobFile(input.file, input.file.name);
+  const f = urlFile(new URL(input.url, self.location.href).href);
+  return { ...f, name: input.name };
+}
+
+function fmtMb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}

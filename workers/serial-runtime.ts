@@ -1,0 +1,29 @@
+/**
+ * One model, several callers (a run's turns, the probe box, exports): every runtime call waits for
+ * the previous one, so two ORT sessions never run on the same weights at once and a probe between
+ * two turns sees the weights of a whole turn, never half of one.
+ */
+import type { ModelRuntime } from '../src/engine/runtime/runtime';
+
+export function serialRuntime(inner: ModelRuntime): ModelRuntime {
+  let tail: Promise<unknown> = Promise.resolve();
+  const queue = <T>(f: () => Promise<T>): Promise<T> => {
+    const next = tail.then(f, f);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    get backend() {
+      return inner.backend;
+    },
+    spec: inner.spec,
+    modules: inner.modules,
+    capture: (sb, modules) => queue(() => inner.capture(sb, modules)),
+    predict: (sb) => queue(() => inner.predict(sb)),
+    nextTokens: (ids, k) => queue(() => inner.nextTokens(ids, k)),
+    applyDelta: (m, d) => queue(() => inner.applyDelta(m, d)),
+    setWeight: (n, d) => queue(() => inner.setWeight(n, d)),
+    weights: () => queue(() => inner.weights()),
+    dispose: () => queue(() => inner.dispose()),
+  };
+}
