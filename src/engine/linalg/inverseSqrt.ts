@@ -15,17 +15,28 @@ export function inverseSqrtFromEigen(eig: SymmetricEigen, floor = EIGEN_CLAMP): 
     const s = 1 / Math.sqrt(Math.max(values[j], floor));
     for (let k = 0; k < n; k++) scaled[j * n + k] = s * vectors[j * n + k];
   }
-  // out[a][b] = Σ_j U[j][a] · s_j U[j][b]; accumulate row by row of U for contiguous access.
+  // out[a][b] = Σ_j U[j][a] · s_j U[j][b]: four output rows at a time stay in cache while row j of
+  // the scaled basis streams past once per block (4 FMAs per load), upper triangle then mirrored.
   const out = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const uj = j * n;
-    for (let a = 0; a < n; a++) {
-      const ua = vectors[uj + a];
-      if (ua === 0) continue;
-      const ra = a * n;
-      for (let b = 0; b < n; b++) out[ra + b] += ua * scaled[uj + b];
+  for (let a = 0; a < n; a += 4) {
+    const rows = Math.min(4, n - a);
+    for (let j = 0; j < n; j++) {
+      const uj = j * n;
+      const u0 = vectors[uj + a];
+      const u1 = rows > 1 ? vectors[uj + a + 1] : 0;
+      const u2 = rows > 2 ? vectors[uj + a + 2] : 0;
+      const u3 = rows > 3 ? vectors[uj + a + 3] : 0;
+      const r0 = a * n;
+      for (let b = a; b < n; b++) {
+        const sb = scaled[uj + b];
+        out[r0 + b] += u0 * sb;
+        if (rows > 1) out[r0 + n + b] += u1 * sb;
+        if (rows > 2) out[r0 + 2 * n + b] += u2 * sb;
+        if (rows > 3) out[r0 + 3 * n + b] += u3 * sb;
+      }
     }
   }
+  for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) out[a * n + b] = out[b * n + a];
   return out;
 }
 
