@@ -54,6 +54,18 @@ describe('run command', () => {
     }
   });
 
+  it('takes warm-up turns from the data file\'s own train split, after a seeded shuffle', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'se-split-'));
+    const argv = ['--model', DEMO, '--data', 'public/demo/data/edits.eval.json', '--editor', 'stableedit', '--modules', MODULE,
+      '--n-edits', '10', '--sub-batch', '5', '--turns', '1', '--lr', '2e-3', '--ridge', '10', '--warmup-turns', '2', '--warmup-split', '20',
+      '--shuffle', '7', '--sample-every', '0', '--no-final', '--out', out];
+    const { value, stdout } = await quiet(() => run(argv));
+    expect(value).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.kind, l.turn, l.edits])).toEqual([['warmup', 0, 0], ['warmup', 1, 0], ['target', 0, 10]]);
+    expect(lines[0].diagnostics.warmup).toBe(true);
+  });
+
   it('reports a malformed dataset line with file, record and field, and exits 1', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'se-bad-'));
     const data = join(dir, 'bad.jsonl');

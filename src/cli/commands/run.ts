@@ -10,6 +10,7 @@ import { Progress } from '../progress';
 import { nodeFile, nodeFolder } from '../../engine/io/node-files';
 import { loadModel } from '../../engine/model/load';
 import { loadDataset } from '../../engine/data/dataset';
+import { shuffled, splitTrainEval } from '../../engine/data/split';
 import { createWasmRuntime } from '../../engine/runtime/wasm-runtime';
 import { DEFAULT_RUN, type RunConfig } from '../../engine/run/config';
 import { LifelongRun } from '../../engine/run/lifelong-run';
@@ -23,8 +24,10 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     --n-edits N --sub-batch B --turns T --lr X --ridge X --out DIR
     [--warmup-data FILE --warmup-turns K] [--warmup-placement start|q1|middle|q3|end] [--warmup-stats-only]
     [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--no-immediate] [--no-final]
-    [--on-invalid skip|stop]
+    [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT]
 
+--shuffle SEED shuffles the edit stream (seeded) before it is cut into turns. --warmup-split takes the
+warm-up edits from the data file's own train split (the rest is the edit stream) instead of --warmup-data.
 Resumes from DIR/checkpoint.bin when it exists and was written with the same settings.`;
 
 export function runConfigFromFlags(flags: Flags): RunConfig {
@@ -57,13 +60,27 @@ export async function run(argv: string[]): Promise<number> {
   const out = str(flags, 'out');
   const onInvalid = str(flags, 'on-invalid', 'stop');
   if (onInvalid !== 'skip' && onInvalid !== 'stop') throw new UsageError('--on-invalid must be skip or stop');
-  if (config.warmupTurns > 0 && typeof flags['warmup-data'] !== 'string') throw new UsageError('--warmup-turns needs --warmup-data FILE');
+  const splitFlag = flags['warmup-split'];
+  if (config.warmupTurns > 0 && typeof flags['warmup-data'] !== 'string' && typeof splitFlag !== 'string')
+    throw new UsageError('--warmup-turns needs --warmup-data FILE or --warmup-split');
 
   const model = await loadModel(nodeFolder(str(flags, 'model')));
   const target = await loadDataset(nodeFile(str(flags, 'data')), { onInvalid });
   reportSkipped(target.report.skipped, str(flags, 'data'));
   const warmup = typeof flags['warmup-data'] === 'string' ? await loadDataset(nodeFile(flags['warmup-data']), { onInvalid }) : null;
   if (warmup) reportSkipped(warmup.report.skipped, flags['warmup-data'] as string);
+  const shuffleSeed = flags.shuffle === undefined ? undefined : int(flags, 'shuffle');
+  let targetRecords = shuffleSeed === undefined ? target.records : shuffled(target.records, shuffleSeed);
+  let warmupRecords = warmup?.records;
+  if (typeof splitFlag === 'string') {
+    // The warm-up is the train split, the edit stream the rest ("eval"), in shuffled order when asked.
+    const train = num(flags, 'warmup-split');
+    const evalPart = train > 0 && train < 1 ? 1 - train : targetRecords.length - train;
+    if (!(evalPart >= 0)) throw new UsageError(`--warmup-split ${train} is more than the ${targetRecords.length} records`);
+    const split = splitTrainEval(targetRecords, { eval: evalPart });
+    warmupRecords = split.train;
+    targetRecords = split.eval;
+  }
   const runtime = await createWasmRuntime(model);
 
   await mkdir(out, { recursive: true });
@@ -82,8 +99,8 @@ export async function run(argv: string[]): Promise<number> {
   const editRun = await LifelongRun.open(config, {
     runtime,
     tokenizer: model.tokenizer,
-    target: target.records,
-    warmup: warmup?.records,
+    target: targetRecords,
+    warmup: warmupRecords,
     store: new DirStore(out),
     emit,
   });
