@@ -68,6 +68,7 @@ const handlers: Handlers = {
   'run/start': (cmd) => lab.startRun(cmd),
   'run/pause': async (cmd) => lab.controller(cmd.runId).pause(),
   'run/resume': async (cmd) => lab.controller(cmd.runId).resume(),
+  'run/reopen': (cmd) => lab.reopenRun(cmd),
   'run/step': async (cmd) => lab.controller(cmd.runId).stepOnce(),
   'run/stop': async (cmd) => lab.controller(cmd.runId).stop(),
   'probe/ask': (cmd) => lab.probe(cmd),

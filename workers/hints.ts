@@ -14,6 +14,8 @@ export function hintFor(command: CommandType, err: Error): string {
       return 'Fix the file at the record named above, or choose “skip invalid records” and scan again.';
     case 'run/start':
       return 'Load a model and an edit stream first, and fix the settings marked in red. Nothing was changed.';
+    case 'run/reopen':
+      return 'A restored run resumes from its last checkpoint with the model and dataset files it was started with; load that model again if the message asks for it. Nothing was changed.';
     case 'probe/ask':
     case 'edit/apply':
       return 'Load a model first; keep prompts within the model’s context. The model was not changed by a failed edit.';

@@ -24,6 +24,9 @@ import type { CommandOf, DataInput, DataSlot, ModelSummary, PerEditResult, Worke
 import { cachedFetch, withoutSpaFallback } from './cached-fetch';
 import { perEditResults } from './per-edit';
 import { serialRuntime } from './serial-runtime';
+import { modelMismatch, readRunInputs, removeRunInputs, saveRunInputs, savedDataSource, type SavedModel, type SavedRunInputs } from './run-inputs';
+import { buildSchedule } from '../src/engine/run/schedule';
+import type { RunConfig } from '../src/engine/run/config';
 
 type Post = (e: WorkerEvent, transfer?: Transferable[]) => void;
 
@@ -31,9 +34,13 @@ interface Model {
   loaded: LoadedModel;
   runtime: ModelRuntime;
   summary: ModelSummary;
+  /** Where it came from, as a run's saved inputs record it. */
+  origin: SavedModel;
 }
 
 interface Slot {
+  /** What was read (URLs absolute), so a run can record it and be resumed after a reload. */
+  input: DataInput;
   source: FileSource;
   onInvalid: 'skip' | 'stop';
   seed?: number;
@@ -111,7 +118,11 @@ export class Lab {
       vocabSize: loaded.spec.vocabSize,
       backendNote: note,
     };
-    this.model = { loaded, runtime: serialRuntime(runtime), summary };
+    const origin: SavedModel =
+      src.kind === 'demo' ? { kind: 'demo', name: summary.name, params, backend: summary.backend }
+      : src.kind === 'hub' ? { kind: 'hub', repo: src.repo.trim(), revision: src.revision.trim() || 'main', name: summary.name, params, backend: summary.backend }
+      : { kind: 'files', name: summary.name, params, backend: summary.backend };
+    this.model = { loaded, runtime: serialRuntime(runtime), summary, origin };
     this.post({ type: 'model/loaded', replyTo: cmd.id, model: summary });
   }
 
@@ -142,10 +153,11 @@ export class Lab {
   }
 
   async scan(cmd: CommandOf<'data/scan'>): Promise<void> {
-    const source = dataSource(cmd.input);
+    const input = absolute(cmd.input);
+    const source = dataSource(input);
     const onInvalid = cmd.options.onInvalid ?? 'skip';
     const report = await scanDataset(source, { ...cmd.options, onInvalid, previewCount: 8, maxIssues: 50 });
-    this.slots[cmd.slot] = { source, onInvalid, seed: cmd.options.seed };
+    this.slots[cmd.slot] = { input, source, onInvalid, seed: cmd.options.seed };
     this.post({ type: 'data/report', replyTo: cmd.id, slot: cmd.slot, report, onInvalid });
   }
 
@@ -174,49 +186,96 @@ export class Lab {
     if (busy) throw new Error(`run ${busy} is still going on this model: stop it or let it finish first`);
     const target = await this.records('edits');
     const warmup = cmd.config.warmupTurns > 0 ? await this.records('warmup') : undefined;
+    const store = runStore(cmd.runId);
+    let saved: SavedRunInputs | null = null;
+    if (store) {
+      const used = { edits: this.slots.edits!, ...(warmup ? { warmup: this.slots.warmup! } : {}) };
+      saved = await saveRunInputs(store, cmd.config, m.origin, used);
+    }
+    await this.launch(cmd.runId, cmd.config, m, target, warmup, store ?? new MemoryStore(), saved);
+  }
+
+  /**
+   * A run restored after a reload: the same model (the demo is loaded again here; a Hub or folder
+   * model must be loaded by the user first), the same dataset bytes, then LifelongRun resumes from
+   * the OPFS checkpoint, which gives the numbers an uninterrupted run gives.
+   */
+  async reopenRun(cmd: CommandOf<'run/reopen'>): Promise<void> {
+    if (this.runs.has(cmd.runId)) throw new Error(`run ${cmd.runId} is already open in this page: use Resume`);
+    const busy = this.activeRun();
+    if (busy) throw new Error(`run ${busy} is still going on this model: stop it or let it finish first`);
+    const store = runStore(cmd.runId);
+    if (!store) throw new Error('this browser gives no Origin Private File System, where checkpoints are kept: the run cannot be resumed');
+    const saved = await readRunInputs(store, cmd.runId);
+    if (!saved) throw new Error(`run ${cmd.runId} left nothing to resume from in the browser storage (it finished, or was started by an older version of the lab): start it again`);
+    if (modelMismatch(saved.model, this.model?.summary ?? null) !== null) {
+      if (saved.model.kind !== 'demo') throw new Error(modelMismatch(saved.model, this.model?.summary ?? null)!);
+      await this.loadModel({ type: 'model/load', id: cmd.id, source: { kind: 'demo' }, backend: saved.model.backend });
+      const still = modelMismatch(saved.model, this.model?.summary ?? null);
+      if (still) throw new Error(still);
+    }
+    const read = async (slot: DataSlot) => {
+      const d = saved.data[slot];
+      if (!d) throw new InputError(`run ${cmd.runId}`, `its ${slot === 'edits' ? 'edit stream' : 'warm-up source'} was not saved`);
+      const { records } = await loadDataset(await savedDataSource(store, cmd.runId, slot, d), { onInvalid: d.onInvalid, seed: d.seed });
+      if (records.length === 0) throw new InputError(d.file.name, 'has no valid records');
+      return records;
+    };
+    const target = await read('edits');
+    const warmup = saved.config.warmupTurns > 0 ? await read('warmup') : undefined;
+    await this.launch(cmd.runId, saved.config, this.needModel(), target, warmup, store, saved);
+  }
+
+  private async launch(runId: string, config: RunConfig, m: Model, target: EditRecord[], warmup: EditRecord[] | undefined, store: CheckpointStore, saved: SavedRunInputs | null): Promise<void> {
     await this.restorePristine(m);
-    const store: CheckpointStore = typeof navigator.storage?.getDirectory === 'function' ? new OpfsStore(`run-${cmd.runId}`) : new MemoryStore();
+    // Per-edit "pre" scores for the EasyEdit export: the model as loaded, before the first turn
+    // (taken before opening, which may put a checkpoint's weights in place).
+    const records = scheduledTarget(config, target, warmup);
+    const pre = (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
     const t0 = performance.now();
-    const run = await LifelongRun.open(cmd.config, {
+    let stepsBefore = 0;
+    const run = await LifelongRun.open(config, {
       runtime: m.runtime,
       tokenizer: m.loaded.tokenizer,
       target,
       warmup,
       store,
       emit: (event) => {
-        this.post({ type: 'run/event', runId: cmd.runId, event });
+        this.post({ type: 'run/event', runId, event });
         if (event.type === 'turn') state(controller.status);
       },
     });
-    const targetEnd = Math.max(0, ...run.schedule.filter((t) => t.kind === 'target').map((t) => t.end));
-    const records = target.slice(0, targetEnd);
-    // Per-edit "pre" scores for the EasyEdit export: the model as loaded, before the first turn.
-    const pre = (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
+    stepsBefore = run.stepIndex;
+    // What the page shows must be what the checkpoint holds: turns it saw after the last
+    // checkpoint are run again, and turns it had not saved yet come from the checkpoint.
+    this.post({ type: 'run/resumed', runId, fromStep: run.stepIndex > 0 ? run.stepIndex : null, turns: run.turns, metrics: run.metrics });
     const state = (s: RunState) => {
       const secs = (performance.now() - t0) / 1000;
       const done = run.stepIndex;
-      const perStep = done > 0 ? secs / done : null;
+      const here = done - stepsBefore;
+      const perStep = here > 0 ? secs / here : null;
       this.post({
         type: 'run/state',
-        runId: cmd.runId,
+        runId,
         state: s,
         step: done,
         steps: run.schedule.length,
-        editsPerSecond: secs > 0 && done > 0 ? (done * cmd.config.nEdits) / secs : null,
+        editsPerSecond: secs > 0 && here > 0 ? (here * config.nEdits) / secs : null,
         etaSeconds: perStep === null ? null : perStep * (run.schedule.length - done),
       });
     };
     const controller = new RunController(run, state);
     const entry: RunEntry = { controller, run, records, pre };
-    this.runs.set(cmd.runId, entry);
+    this.runs.set(runId, entry);
     void controller.drive(true).then(
       async (report) => {
         if (!report) return;
+        await removeRunInputs(store, saved);
         entry.perEdit = perEditResults(records, pre, (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores);
       },
       (e: Error) => {
         // The run's turns and last checkpoint stay; only the failure is reported.
-        this.post({ type: 'run/event', runId: cmd.runId, event: { type: 'error', message: e.message, where: `run ${cmd.runId}`, step: run.stepIndex } });
+        this.post({ type: 'run/event', runId, event: { type: 'error', message: e.message, where: `run ${runId}`, step: run.stepIndex } });
         state('failed');
       },
     );
@@ -266,10 +325,24 @@ export class Lab {
   }
 }
 
+function absolute(input: DataInput): DataInput {
+  return input.kind === 'url' ? { ...input, url: new URL(input.url, self.location.href).href } : input;
+}
+
 function dataSource(input: DataInput): FileSource {
   if (input.kind === 'file') return blobFile(input.file, input.file.name);
-  const f = urlFile(new URL(input.url, self.location.href).href);
-  return { ...f, name: input.name };
+  return { ...urlFile(input.url), name: input.name };
+}
+
+function runStore(runId: string): CheckpointStore | null {
+  return typeof navigator.storage?.getDirectory === 'function' ? new OpfsStore(`run-${runId}`) : null;
+}
+
+/** The target records the run's schedule reaches (what its per-edit export covers). */
+function scheduledTarget(config: RunConfig, target: readonly EditRecord[], warmup: readonly EditRecord[] | undefined): EditRecord[] {
+  const schedule = buildSchedule({ targetRecords: target.length, nEdits: config.nEdits, turns: config.turns, warmupRecords: warmup?.length ?? 0, warmupTurns: config.warmupTurns, placement: config.warmupPlacement });
+  const end = Math.max(0, ...schedule.filter((t) => t.kind === 'target').map((t) => t.end));
+  return target.slice(0, end);
 }
 
 function fmtMb(bytes: number): string {

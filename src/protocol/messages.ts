@@ -11,7 +11,7 @@
 import type { GpuDeviceInfo } from '../engine/gpu/device';
 import type { DatasetOptions, DatasetReport } from '../engine/data/dataset';
 import type { RunConfig } from '../engine/run/config';
-import type { RunEvent } from '../engine/run/events';
+import type { MetricsRecord, RunEvent, TurnRecord } from '../engine/run/events';
 import type { RunState } from '../engine/run/controller';
 import type { ProbeAnswer } from '../engine/lab/probe';
 import type { EditableModule } from '../engine/model/spec';
@@ -71,6 +71,11 @@ export type Command =
   | { type: 'run/start'; id: number; runId: string; config: RunConfig }
   | { type: 'run/pause'; id: number; runId: string }
   | { type: 'run/resume'; id: number; runId: string }
+  /**
+   * Open a run restored after a reload (not running in this worker) from its OPFS checkpoint and
+   * continue it: the worker re-reads the run's saved inputs (model, dataset files) and resumes.
+   */
+  | { type: 'run/reopen'; id: number; runId: string }
   | { type: 'run/step'; id: number; runId: string }
   | { type: 'run/stop'; id: number; runId: string }
   | { type: 'probe/ask'; id: number; prompt: string; k: number; maxNewTokens: number }
@@ -103,6 +108,11 @@ export type WorkerEvent =
   | { type: 'model/loaded'; replyTo: number; model: ModelSummary }
   | { type: 'data/report'; replyTo: number; slot: DataSlot; report: DatasetReport; onInvalid: 'skip' | 'stop' }
   | { type: 'run/event'; runId: string; event: RunEvent }
+  /**
+   * A run was opened: its turns and metrics so far as its checkpoint holds them (empty, fromStep
+   * null, when it starts from the beginning). They replace what the page kept of the run.
+   */
+  | { type: 'run/resumed'; runId: string; fromStep: number | null; turns: TurnRecord[]; metrics: MetricsRecord[] }
   | { type: 'run/state'; runId: string; state: RunState; editsPerSecond: number | null; etaSeconds: number | null; step: number; steps: number }
   | { type: 'probe/result'; replyTo: number; before?: ProbeAnswer; after?: ProbeAnswer; note?: string }
   | { type: 'export/ready'; replyTo: number; name: string; mime: string; bytes: Uint8Array }
@@ -126,6 +136,7 @@ const COMMAND_TYPES: Record<CommandType, true> = {
   'run/start': true,
   'run/pause': true,
   'run/resume': true,
+  'run/reopen': true,
   'run/step': true,
   'run/stop': true,
   'probe/ask': true,
@@ -145,6 +156,7 @@ const EVENT_TYPES: Record<EventType, true> = {
   'model/loaded': true,
   'data/report': true,
   'run/event': true,
+  'run/resumed': true,
   'run/state': true,
   'probe/result': true,
   'export/ready': true,

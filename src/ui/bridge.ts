@@ -17,6 +17,19 @@ export function routeEvent(ev: WorkerEvent): void {
       if (runs.runs[ev.runId]) runs.applyEvent(ev.runId, ev.event);
       break;
     }
+    case 'run/resumed': {
+      // The checkpoint's turns and metrics replace what the page kept: the page may have seen turns
+      // after the last checkpoint (they are run again) or not yet saved the last ones it saw.
+      const runs = useRunsStore.getState();
+      if (!runs.runs[ev.runId]) break;
+      runs.flush();
+      useRunsStore.setState((s) => {
+        const run = s.runs[ev.runId];
+        const { error: _error, report: _report, ...rest } = run;
+        return { runs: { ...s.runs, [ev.runId]: { ...rest, turns: [...ev.turns], metrics: [...ev.metrics], version: run.version + 1 } } };
+      });
+      break;
+    }
     case 'run/state': {
       const runs = useRunsStore.getState();
       const run = runs.runs[ev.runId];

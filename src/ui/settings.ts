@@ -24,6 +24,8 @@ export interface SettingsForm {
   psi0: string;
   sampleEvery: string;
   sampleSize: string;
+  /** Steps between checkpoints (0: none); a run restored after a reload resumes from the last one. */
+  checkpointEvery: string;
   seed: string;
   backend: BackendChoice;
   /** Interactive edits: lr and statistics records (same editor, λ and modules as runs). */
@@ -31,7 +33,7 @@ export interface SettingsForm {
   editStats: string;
 }
 
-const NUMERIC = ['lr', 'ridge', 'nEdits', 'subBatch', 'turns', 'warmupTurns', 'kappa0', 'nu0', 'psi0', 'sampleEvery', 'sampleSize', 'seed', 'editLr', 'editStats'] as const;
+const NUMERIC = ['lr', 'ridge', 'nEdits', 'subBatch', 'turns', 'warmupTurns', 'kappa0', 'nu0', 'psi0', 'sampleEvery', 'sampleSize', 'checkpointEvery', 'seed', 'editLr', 'editStats'] as const;
 
 export function formFromConfig(c: RunConfig, backend: BackendChoice, edit: { lr: number; statisticsRecords: number }): SettingsForm {
   return {
@@ -50,6 +52,7 @@ export function formFromConfig(c: RunConfig, backend: BackendChoice, edit: { lr:
     psi0: String(c.niw?.psi0 ?? 0),
     sampleEvery: String(c.sampleEvery),
     sampleSize: String(c.sampleSize),
+    checkpointEvery: String(c.checkpointEvery),
     seed: String(c.seed),
     backend,
     editLr: String(edit.lr),
@@ -78,6 +81,7 @@ export function parseForm(f: SettingsForm, base: RunConfig): { config: RunConfig
     warmupStatisticsOnly: f.warmupStatisticsOnly,
     sampleEvery: num(f.sampleEvery),
     sampleSize: num(f.sampleSize),
+    checkpointEvery: num(f.checkpointEvery),
     seed: num(f.seed),
   };
   if (f.editor === 'stableedit-niw') config.niw = { kappa0: num(f.kappa0), nu0: num(f.nu0), psi0: num(f.psi0) };

@@ -107,10 +107,11 @@ export function reduceEvent(s: LabState, ev: WorkerEvent, now = Date.now()): Lab
     case 'data/report':
       return { ...s, pending: settle(s, ev.replyTo), data: { ...s.data, [ev.slot]: { report: ev.report, onInvalid: ev.onInvalid, name: ev.report.file.split('/').pop() ?? ev.report.file } } };
     case 'run/event':
+    case 'run/resumed':
       return s;
     case 'run/state': {
       // Run commands have no reply of their own: the controller's next state answers them.
-      const { 'run/start': _a, 'run/pause': _b, 'run/resume': _c, 'run/step': _d, 'run/stop': _e, ...pending } = s.pending;
+      const { 'run/start': _a, 'run/pause': _b, 'run/resume': _c, 'run/step': _d, 'run/stop': _e, 'run/reopen': _f, ...pending } = s.pending;
       return { ...s, pending, runStates: { ...s.runStates, [ev.runId]: { state: ev.state, step: ev.step, steps: ev.steps, editsPerSecond: ev.editsPerSecond, etaSeconds: ev.etaSeconds } } };
     }
     case 'probe/result': {

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { DiagnosticsDashboard } from '../charts/DiagnosticsDashboard';
 import { ComparisonTable } from '../charts/ComparisonTable';
 import { runList, useRunsStore } from '../runs/store';
+import type { LabRun } from '../runs/types';
 import { sendCommand } from '../engine-client';
 import { formatDuration } from '../format';
 import { useLabStore } from '../store';
@@ -31,6 +32,13 @@ export function RunPanel() {
     sendCommand({ type: 'run/start', runId, config });
   };
   const control = (type: 'run/pause' | 'run/resume' | 'run/step' | 'run/stop') => current && sendCommand({ type, runId: current });
+  // A run the worker does not hold (restored after a reload) is reopened from its OPFS checkpoint.
+  const busy = Object.values(runStates).some((r) => r.state === 'running' || r.state === 'paused') || starting;
+  const reopenBlocked = busy ? 'another run is going: stop it or let it finish first' : model.status === 'loading' ? 'wait for the model to load' : null;
+  const reopen = (runId: string) => {
+    setCurrent(runId);
+    sendCommand({ type: 'run/reopen', runId });
+  };
 
   return (
     <section className="panel" aria-labelledby="run-h">
@@ -53,7 +61,7 @@ export function RunPanel() {
         </button>
         {blocked && <span className="muted">{blocked}</span>}
       </div>
-      <ErrorNote command={['run/start', 'run/pause', 'run/resume', 'run/step', 'run/stop']} testId="run-error" />
+      <ErrorNote command={['run/start', 'run/pause', 'run/resume', 'run/step', 'run/stop', 'run/reopen']} testId="run-error" />
       {current && (
         <div data-testid="run-progress" data-state={cur?.state ?? 'starting'}>
           <Progress
@@ -62,13 +70,13 @@ export function RunPanel() {
             label={
               cur
                 ? `${cur.state} · turn ${cur.step} of ${cur.steps}${cur.editsPerSecond ? ` · ${cur.editsPerSecond.toFixed(1)} edits/s` : ''}${cur.etaSeconds !== null && cur.state === 'running' ? ` · ETA ${formatDuration(cur.etaSeconds)}` : ''}`
-                : 'starting (scoring the model before editing)…'
+                : runs.find((r) => r.id === current)?.turns.length ? 'reopening from the last checkpoint…' : 'starting (scoring the model before editing)…'
             }
           />
           <RunProblems runId={current} />
         </div>
       )}
-      <RunList runs={runs} />
+      <RunList runs={runs} restored={(r) => r.status === 'paused' && !runStates[r.id]} reopen={reopen} reopenBlocked={reopenBlocked} />
       <h3>Diagnostics</h3>
       <DiagnosticsDashboard runs={runs} />
       <h3>Comparison</h3>
@@ -99,7 +107,15 @@ function RunProblems({ runId }: { runId: string }) {
   );
 }
 
-function RunList({ runs }: { runs: ReturnType<typeof runList> }) {
+interface RunListProps {
+  runs: LabRun[];
+  /** Runs kept from before a reload, which the worker does not hold. */
+  restored: (r: LabRun) => boolean;
+  reopen: (runId: string) => void;
+  reopenBlocked: string | null;
+}
+
+function RunList({ runs, restored, reopen, reopenBlocked }: RunListProps) {
   const remove = useRunsStore((s) => s.removeRun);
   if (runs.length === 0) return null;
   return (
@@ -107,6 +123,11 @@ function RunList({ runs }: { runs: ReturnType<typeof runList> }) {
       {runs.map((r) => (
         <li key={r.id}>
           <strong>{r.label}</strong> <span className="muted">{r.status}, {r.turns.length} turns</span>{' '}
+          {restored(r) && (
+            <button type="button" className="small" onClick={() => reopen(r.id)} disabled={!!reopenBlocked} title={reopenBlocked ?? 'continue from its last checkpoint'} data-testid="run-reopen" aria-label={`resume run ${r.label} from its last checkpoint`}>
+              resume
+            </button>
+          )}{' '}
           <button type="button" className="small" onClick={() => remove(r.id)} aria-label={`remove run ${r.label}`}>
             remove
           </button>

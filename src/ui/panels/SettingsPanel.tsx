@@ -58,6 +58,7 @@ export function SettingsPanel() {
         </Field>
         {field('sampleEvery', 'sample eval every (turns)', '0: never')}
         {field('sampleSize', 'sample size')}
+        {field('checkpointEvery', 'checkpoint every (turns)', '0: never; a reloaded page resumes from the last one')}
         {form.editor === 'stableedit-niw' && (
           <>
             {field('kappa0', 'NIW κ₀')}

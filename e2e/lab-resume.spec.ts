@@ -1,0 +1,101 @@
+/**
+ * Issue #5: a run checkpointed to OPFS survives a page reload and, resumed, gives the numbers of an
+ * uninterrupted run. Demo model on the CPU (wasm) backend, a checkpoint after every turn. The edit
+ * stream of the interrupted run is a dropped file (the demo's own edits), so the resume also goes
+ * through the copy the worker keeps in OPFS; the uninterrupted run reads the same bytes by URL.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+
+const QUERY = '?backend=wasm&nEdits=10&subBatch=5&turns=10&sampleEvery=3&sampleSize=10&checkpointEvery=1';
+const demoEdits = new URL('../public/demo/data/edits.eval.json', import.meta.url);
+
+interface StoredRun {
+  id: string;
+  status: string;
+  createdAt: number;
+  plan?: { resumedFrom: number | null };
+  turns: { step: number; kind: string; edits: number; loss: number; diagnostics: { modules: { timeMs?: unknown }[] } }[];
+  metrics: { protocol: string; edits: number; metrics: unknown }[];
+  report?: { final: unknown; preEdit?: unknown; targetEdits: number };
+}
+
+async function labReady(page: Page) {
+  await expect(page.getByTestId('model-panel')).toHaveAttribute('data-status', 'loaded', { timeout: 60_000 });
+  await expect(page.getByTestId('model-backend')).toContainText('CPU');
+  await expect(page.getByTestId('count-edits')).toContainText('1,000 valid', { timeout: 30_000 });
+}
+
+/** The runs as the page persisted them (IndexedDB, the run-file format): exact numbers, no formatting. */
+function storedRuns(page: Page): Promise<StoredRun[]> {
+  return page.evaluate(
+    () =>
+      new Promise<StoredRun[]>((resolve, reject) => {
+        const open = indexedDB.open('stableedit-lab-runs', 1);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('runs').objectStore('runs').getAll();
+          all.onerror = () => reject(all.error);
+          all.onsuccess = () => resolve((all.result as StoredRun[]).sort((a, b) => a.createdAt - b.createdAt));
+        };
+      }),
+  );
+}
+
+test('a run interrupted by a reload resumes from its OPFS checkpoint and matches an uninterrupted run', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/' + QUERY);
+  await labReady(page);
+
+  // The edit stream as a dropped file: the resumed run must read the copy saved with the run.
+  const text = readFileSync(demoEdits, 'utf8');
+  const dataTransfer = await page.evaluateHandle(({ text }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'dropped-edits.json', { type: 'application/json' }));
+    return dt;
+  }, { text });
+  await page.dispatchEvent('[data-testid=drop-edits]', 'drop', { dataTransfer });
+  await expect(page.getByTestId('file-edits')).toHaveText('dropped-edits.json');
+  await expect(page.getByTestId('count-edits')).toContainText('1,000 valid');
+
+  await page.getByTestId('run-start').click();
+  const progress = page.getByTestId('run-progress');
+  await expect(progress).toContainText(/turn [2-6] of 10/, { timeout: 60_000 });
+  await expect(progress).toHaveAttribute('data-state', 'running');
+
+  // The page goes away mid-run (its worker with it).
+  await page.reload();
+  await labReady(page);
+  const reopen = page.getByTestId('run-reopen');
+  await expect(reopen).toHaveCount(1);
+  await expect(page.getByTestId('run-list')).toContainText('paused');
+  await reopen.click();
+  await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
+  await expect(progress).toContainText('turn 10 of 10');
+  await expect(page.getByTestId('run-reopen')).toHaveCount(0);
+
+  // The same settings, uninterrupted, on the demo's edit stream read by URL (the same bytes).
+  await expect(page.getByTestId('file-edits')).toHaveText('edits.eval.json');
+  await page.getByTestId('run-start').click();
+  await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
+
+  let runs: StoredRun[] = [];
+  await expect.poll(async () => (runs = await storedRuns(page)).map((r) => r.status), { timeout: 10_000 }).toEqual(['finished', 'finished']);
+  const [resumed, straight] = runs;
+  // It did resume (not start over) from a checkpoint taken before the reload.
+  expect(resumed.plan?.resumedFrom).toBeGreaterThanOrEqual(1);
+  expect(straight.plan?.resumedFrom).toBeNull();
+
+  // Everything a turn reports except how long it took.
+  const perTurn = (r: StoredRun) =>
+    r.turns.map((t) => ({ step: t.step, kind: t.kind, edits: t.edits, loss: t.loss, diagnostics: { ...t.diagnostics, modules: t.diagnostics.modules.map(({ timeMs: _t, ...m }) => m) } }));
+  expect(resumed.turns).toHaveLength(10);
+  expect(perTurn(resumed)).toEqual(perTurn(straight));
+  expect(resumed.metrics).toEqual(straight.metrics);
+  expect(resumed.report?.targetEdits).toBe(100);
+  expect(resumed.report?.final).toEqual(straight.report?.final);
+  expect(resumed.report?.preEdit).toEqual(straight.report?.preEdit);
+  expect(errors).toEqual([]);
+});

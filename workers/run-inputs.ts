@@ -1,0 +1,111 @@
+/**
+ * What a run needs besides its checkpoint to resume after a reload: the settings, which model it
+ * edits and which dataset files it reads. Written next to the checkpoint (the run's OPFS folder)
+ * when the run starts. The demo's datasets are URLs on this site; a dropped or picked file has no
+ * URL and no handle that outlives the page, so its bytes are copied into the folder with their size
+ * and SHA-256, and the resumed run reads exactly those bytes (checked before use).
+ */
+import type { CheckpointStore } from '../src/engine/run/checkpoint-store';
+import type { RunConfig } from '../src/engine/run/config';
+import { blobFile, urlFile } from '../src/engine/io/files.web';
+import { InputError, type FileSource } from '../src/engine/types';
+import type { DataInput, DataSlot, ModelSummary } from '../src/protocol/messages';
+
+/** The model a run edits; never the Hub token. */
+export type SavedModel = { name: string; params: number; backend: ModelSummary['backend'] } & ({ kind: 'demo' } | { kind: 'hub'; repo: string; revision: string } | { kind: 'files' });
+
+export type SavedFile = { kind: 'url'; url: string; name: string } | { kind: 'copy'; name: string; size: number; sha256: string; stored: string };
+
+export interface SavedData {
+  file: SavedFile;
+  onInvalid: 'skip' | 'stop';
+  seed?: number;
+}
+
+export interface SavedRunInputs {
+  version: 1;
+  config: RunConfig;
+  model: SavedModel;
+  data: Partial<Record<DataSlot, SavedData>>;
+}
+
+const MANIFEST = 'inputs.json';
+const copyName = (slot: DataSlot) => `${slot}.data`;
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** `url` inputs must already be absolute (the worker resolves them against its own location). */
+export async function saveRunInputs(
+  store: CheckpointStore,
+  config: RunConfig,
+  model: SavedModel,
+  slots: Partial<Record<DataSlot, { input: DataInput; onInvalid: 'skip' | 'stop'; seed?: number }>>,
+): Promise<SavedRunInputs> {
+  const data: SavedRunInputs['data'] = {};
+  for (const [slot, s] of Object.entries(slots) as [DataSlot, NonNullable<(typeof slots)[DataSlot]>][]) {
+    let file: SavedFile;
+    if (s.input.kind === 'url') {
+      file = { kind: 'url', url: s.input.url, name: s.input.name };
+    } else {
+      const bytes = new Uint8Array(await s.input.file.arrayBuffer());
+      await store.write(copyName(slot), bytes);
+      file = { kind: 'copy', name: s.input.file.name, size: bytes.length, sha256: await sha256Hex(bytes), stored: copyName(slot) };
+    }
+    data[slot] = { file, onInvalid: s.onInvalid, seed: s.seed };
+  }
+  const manifest: SavedRunInputs = { version: 1, config, model, data };
+  await store.write(MANIFEST, new TextEncoder().encode(JSON.stringify(manifest)));
+  return manifest;
+}
+
+/** null when the run saved nothing (it started before this existed, or storage was unavailable). */
+export async function readRunInputs(store: CheckpointStore, runId: string): Promise<SavedRunInputs | null> {
+  const bytes = await store.read(MANIFEST);
+  if (!bytes) return null;
+  const where = `run ${runId}: ${MANIFEST}`;
+  let m: SavedRunInputs;
+  try {
+    m = JSON.parse(new TextDecoder().decode(bytes)) as SavedRunInputs;
+  } catch (e) {
+    throw new InputError(where, `is not valid JSON (${(e as Error).message})`);
+  }
+  if (m.version !== 1) throw new InputError(where, `version ${String(m.version)} is not supported (expected 1)`);
+  if (!m.config || !m.model || !m.data?.edits) throw new InputError(where, 'lacks the run settings, the model or the edit stream');
+  return m;
+}
+
+/** The saved dataset as a FileSource; a copied file is checked against its recorded size and SHA-256. */
+export async function savedDataSource(store: CheckpointStore, runId: string, slot: DataSlot, saved: SavedData): Promise<FileSource> {
+  const f = saved.file;
+  if (f.kind === 'url') return { ...urlFile(f.url), name: f.name };
+  const where = `${f.name} (the copy run ${runId} saved of its ${slot === 'edits' ? 'edit stream' : 'warm-up source'})`;
+  const bytes = await store.read(f.stored);
+  if (!bytes) throw new InputError(where, 'is missing from the browser storage (OPFS): start the run again');
+  if (bytes.length !== f.size) throw new InputError(where, `has ${bytes.length} bytes, but the run read ${f.size}`);
+  const hash = await sha256Hex(bytes);
+  if (hash !== f.sha256) throw new InputError(where, `has SHA-256 ${hash}, but the run read ${f.sha256}: the stored copy is damaged`);
+  return blobFile(new Blob([bytes as Uint8Array<ArrayBuffer>]), f.name);
+}
+
+/** Once a run has finished, nothing of it needs resuming. */
+export async function removeRunInputs(store: CheckpointStore, saved: SavedRunInputs | null): Promise<void> {
+  await store.remove(MANIFEST);
+  for (const d of Object.values(saved?.data ?? {})) if (d.file.kind === 'copy') await store.remove(d.file.stored);
+}
+
+/** Why the loaded model cannot resume this run, or null when it can. */
+export function modelMismatch(saved: SavedModel, loaded: ModelSummary | null): string | null {
+  const what =
+    saved.kind === 'demo' ? 'the built-in demo model'
+    : saved.kind === 'hub' ? `${saved.repo} (revision ${saved.revision}) from the Hugging Face Hub`
+    : `the local model folder "${saved.name}"`;
+  const backend = saved.backend === 'wasm' ? 'CPU (wasm)' : 'WebGPU';
+  if (!loaded || loaded.name !== saved.name || loaded.params !== saved.params)
+    return `this run edits ${what}${loaded ? `, but "${loaded.name}" is loaded` : ', which is not loaded'}: load it again in the Model panel (backend ${backend}), then resume`;
+  if (loaded.backend !== saved.backend)
+    return `this run ran on the ${backend} backend and "${loaded.name}" is loaded on the other one; load it with backend ${backend} to resume it with the same numbers`;
+  return null;
+}
