@@ -13,12 +13,22 @@ test('editor kernels match their float64 twins', async ({ page }) => {
   await page.waitForFunction(() => 'editorKernelChecks' in window);
   const results = (await page.evaluate(() => window.editorKernelChecks.runEditorKernelChecks())) as EditorKernelCheck[];
   for (const r of results) {
-    const errs = Object.entries(r.errors).map(([k, v]) => `${k} ${v.toExponential(2)}`).join('  ');
-    const notes = r.notes ? '  ' + Object.entries(r.notes).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(' ') : '';
+    const errs = Object.entries(r.errors)
+      .map(([k, v]) => `${k} ${v.toExponential(2)}`)
+      .join('  ');
+    const notes = r.notes
+      ? '  ' +
+        Object.entries(r.notes)
+          .map(([k, v]) => `${k} ${v.toExponential(2)}`)
+          .join(' ')
+      : '';
     console.log(`${r.name.padEnd(78)} ${errs}  (≤ ${r.tolerance})${notes}`);
   }
   for (const prefix of ['chan merge', 'scatter', 'values', 'ridge', 'cholesky', 'weight update', 'frobenius', 'Newton–Schulz'])
-    expect(results.some((r) => r.name.startsWith(prefix)), prefix).toBe(true);
+    expect(
+      results.some((r) => r.name.startsWith(prefix)),
+      prefix,
+    ).toBe(true);
   for (const r of results)
     for (const [output, err] of Object.entries(r.errors)) {
       if (output.includes('f64 twins')) continue;
@@ -36,7 +46,11 @@ for (const editor of ['ultraedit', 'stableedit', 'diagonal', 'no-ln', 'ft'])
     await page.goto('/e2e/pages/editor-kernels.html');
     await page.waitForFunction(() => 'editorKernelChecks' in window);
     const [r] = (await page.evaluate((n) => window.editorKernelChecks.runGpuEditorChecks([n]), editor)) as GpuEditorCheck[];
-    console.log(`${editor.padEnd(11)} ${Object.entries(r.worst).map(([k, v]) => `${k} ${v.toExponential(2)}`).join('  ')}`);
+    console.log(
+      `${editor.padEnd(11)} ${Object.entries(r.worst)
+        .map(([k, v]) => `${k} ${v.toExponential(2)}`)
+        .join('  ')}`,
+    );
     console.log(`${''.padEnd(11)} NaN turn: ${r.nanError}`);
     expect(r.nanError).toMatch(/turn 7/);
     expect(r.nanError).toMatch(/module layers\.1\.down_proj/);

@@ -19,7 +19,11 @@ test('matmul and moments kernels match their float64 twins', async ({ page }) =>
   expect(names.filter((n) => n.startsWith('matmul')).length).toBeGreaterThanOrEqual(10);
   expect(names.filter((n) => n.startsWith('moments')).length).toBeGreaterThanOrEqual(5);
   for (const r of results) {
-    console.log(`${r.name.padEnd(58)} ${Object.entries(r.errors).map(([k, v]) => `${k} ${v.toExponential(2)}`).join('  ')}  (${r.ms.toFixed(1)} ms)`);
+    console.log(
+      `${r.name.padEnd(58)} ${Object.entries(r.errors)
+        .map(([k, v]) => `${k} ${v.toExponential(2)}`)
+        .join('  ')}  (${r.ms.toFixed(1)} ms)`,
+    );
   }
   for (const r of results) {
     for (const [output, err] of Object.entries(r.errors)) {

@@ -51,11 +51,14 @@ test('a run interrupted by a reload resumes from its OPFS checkpoint and matches
 
   // The edit stream as a dropped file: the resumed run must read the copy saved with the run.
   const text = readFileSync(demoEdits, 'utf8');
-  const dataTransfer = await page.evaluateHandle(({ text }) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([text], 'dropped-edits.json', { type: 'application/json' }));
-    return dt;
-  }, { text });
+  const dataTransfer = await page.evaluateHandle(
+    ({ text }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped-edits.json', { type: 'application/json' }));
+      return dt;
+    },
+    { text },
+  );
   await page.dispatchEvent('[data-testid=drop-edits]', 'drop', { dataTransfer });
   await expect(page.getByTestId('file-edits')).toHaveText('dropped-edits.json');
   await expect(page.getByTestId('count-edits')).toContainText('1,000 valid');
@@ -82,7 +85,9 @@ test('a run interrupted by a reload resumes from its OPFS checkpoint and matches
   await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
 
   let runs: StoredRun[] = [];
-  await expect.poll(async () => (runs = await storedRuns(page)).map((r) => r.status), { timeout: 10_000 }).toEqual(['finished', 'finished']);
+  await expect
+    .poll(async () => (runs = await storedRuns(page)).map((r) => r.status), { timeout: 10_000 })
+    .toEqual(['finished', 'finished']);
   const [resumed, straight] = runs;
   // It did resume (not start over) from a checkpoint taken before the reload.
   expect(resumed.plan?.resumedFrom).toBeGreaterThanOrEqual(1);
@@ -90,7 +95,13 @@ test('a run interrupted by a reload resumes from its OPFS checkpoint and matches
 
   // Everything a turn reports except how long it took.
   const perTurn = (r: StoredRun) =>
-    r.turns.map((t) => ({ step: t.step, kind: t.kind, edits: t.edits, loss: t.loss, diagnostics: { ...t.diagnostics, modules: t.diagnostics.modules.map(({ timeMs: _t, ...m }) => m) } }));
+    r.turns.map((t) => ({
+      step: t.step,
+      kind: t.kind,
+      edits: t.edits,
+      loss: t.loss,
+      diagnostics: { ...t.diagnostics, modules: t.diagnostics.modules.map(({ timeMs: _t, ...m }) => m) },
+    }));
   expect(resumed.turns).toHaveLength(10);
   expect(perTurn(resumed)).toEqual(perTurn(straight));
   expect(resumed.metrics).toEqual(straight.metrics);

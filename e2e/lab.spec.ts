@@ -89,7 +89,9 @@ test('runs: charts fill, pause/resume, two editors compared, exports, interactiv
   // Exports: metrics CSV of the last run, EasyEdit per-edit JSON, edited weights.
   const csvDl = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
-  const csv = readFileSync(await (await csvDl).path(), 'utf8').trim().split('\n');
+  const csv = readFileSync(await (await csvDl).path(), 'utf8')
+    .trim()
+    .split('\n');
   expect(csv).toHaveLength(1 + 4); // header + one line per turn
   expect(csv[0]).toContain('model.layers.2.mlp.down_proj/delta_norm');
   const easyDl = page.waitForEvent('download');

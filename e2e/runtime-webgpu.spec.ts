@@ -33,8 +33,12 @@ test('capture, predict, next tokens and applyDelta on WebGPU match the float64 r
   test.setTimeout(90_000);
   const checks = (await page.evaluate(() => window.runtimeWebGpu.runRuntimeChecks())) as RuntimeCheck[];
   for (const c of checks) {
-    console.log(`${c.model.padEnd(16)} loss ${c.loss.toExponential(1)}  keys ${c.keys.toExponential(1)}  grads ${c.grads.toExponential(1)}  edit ${c.edit.toExponential(1)}  (${c.nodes} capture nodes)`);
-    console.log(`${''.padEnd(16)} warm capture: webgpu ${c.webgpuMs.toFixed(1)} ms, wasm ${c.wasmMs.toFixed(1)} ms, webgpu/wasm ${(c.webgpuMs / c.wasmMs).toFixed(1)}×`);
+    console.log(
+      `${c.model.padEnd(16)} loss ${c.loss.toExponential(1)}  keys ${c.keys.toExponential(1)}  grads ${c.grads.toExponential(1)}  edit ${c.edit.toExponential(1)}  (${c.nodes} capture nodes)`,
+    );
+    console.log(
+      `${''.padEnd(16)} warm capture: webgpu ${c.webgpuMs.toFixed(1)} ms, wasm ${c.wasmMs.toFixed(1)} ms, webgpu/wasm ${(c.webgpuMs / c.wasmMs).toFixed(1)}×`,
+    );
   }
   expect(checks.map((c) => c.model)).toEqual(['gpt2', 'llama GQA 4/2']);
   for (const c of checks) {

@@ -15,8 +15,18 @@ sendCommand({ type: 'device/init' });
 // The lab opens ready to run: the demo model, its edit stream and its warm-up source.
 sendCommand({ type: 'model/load', source: { kind: 'demo' }, backend: useSettings.getState().form.backend });
 const base = import.meta.env.BASE_URL;
-sendCommand({ type: 'data/scan', slot: 'edits', input: { kind: 'url', url: base + DEMO_DATA.edits, name: 'edits.eval.json' }, options: { onInvalid: 'skip' } });
-sendCommand({ type: 'data/scan', slot: 'warmup', input: { kind: 'url', url: base + DEMO_DATA.warmup, name: 'edits.train.json' }, options: { onInvalid: 'skip' } });
+sendCommand({
+  type: 'data/scan',
+  slot: 'edits',
+  input: { kind: 'url', url: base + DEMO_DATA.edits, name: 'edits.eval.json' },
+  options: { onInvalid: 'skip' },
+});
+sendCommand({
+  type: 'data/scan',
+  slot: 'warmup',
+  input: { kind: 'url', url: base + DEMO_DATA.warmup, name: 'edits.train.json' },
+  options: { onInvalid: 'skip' },
+});
 startRunPersistence();
 
 createRoot(document.getElementById('root')!).render(

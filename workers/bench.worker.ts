@@ -55,7 +55,11 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
         newExecutor,
         demoModel: urlFolder(new URL('/demo/model/', self.location.href).href),
         demoEdits: urlFile(new URL('/demo/data/edits.eval.json', self.location.href).href),
-        memory: () => ({ jsHeapMB: heap() / 2 ** 20, rssMB: null, gpuBuffersMB: e.data.backend === 'webgpu' && gpuBytes ? gpuBytes() / 2 ** 20 : null }),
+        memory: () => ({
+          jsHeapMB: heap() / 2 ** 20,
+          rssMB: null,
+          gpuBuffersMB: e.data.backend === 'webgpu' && gpuBytes ? gpuBytes() / 2 ** 20 : null,
+        }),
         log: (line) => post({ type: 'log', line }),
       },
       (result) => post({ type: 'row', result }),

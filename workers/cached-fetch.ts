@@ -24,7 +24,8 @@ const KEPT_HEADERS = ['content-length', 'x-linked-size', 'content-type'];
 export function cachedFetch(cacheName: string, onProgress: (p: DownloadProgress) => void, base: typeof fetch = fetch): typeof fetch {
   const t0 = performance.now();
   const p: DownloadProgress = { done: 0, total: 0, bytesPerSecond: 0, etaSeconds: null, fromCache: 0 };
-  const cachePromise: Promise<Cache | null> = typeof caches === 'undefined' ? Promise.resolve(null) : caches.open(cacheName).catch(() => null);
+  const cachePromise: Promise<Cache | null> =
+    typeof caches === 'undefined' ? Promise.resolve(null) : caches.open(cacheName).catch(() => null);
 
   const report = (bytes: number, cached: boolean) => {
     p.done += bytes;
@@ -79,7 +80,10 @@ export function cachedFetch(cacheName: string, onProgress: (p: DownloadProgress)
     const body = await readCounting(res, (n) => report(n, false));
     const out = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
     // Only a real partial answer is stored under a range key: a server that ignored Range sent the whole file.
-    if (!range || res.status === 206) await cache?.put(key, new Response(body, { status: 200, headers: { 'content-type': 'application/octet-stream' } })).catch(() => undefined);
+    if (!range || res.status === 206)
+      await cache
+        ?.put(key, new Response(body, { status: 200, headers: { 'content-type': 'application/octet-stream' } }))
+        .catch(() => undefined);
     return out;
   };
 

@@ -24,14 +24,19 @@ const watched = new WeakSet<GPUDevice>();
 function watch(device: GPUDevice): void {
   if (watched.has(device)) return;
   watched.add(device);
-  void device.lost.then((info) => post({ type: 'device/lost', reason: info.reason === 'destroyed' ? 'destroyed' : 'unknown', message: info.message }));
+  void device.lost.then((info) =>
+    post({ type: 'device/lost', reason: info.reason === 'destroyed' ? 'destroyed' : 'unknown', message: info.message }),
+  );
   device.addEventListener('uncapturederror', (ev) => {
     const error = (ev as GPUUncapturedErrorEvent).error;
     const kind =
-      error instanceof GPUValidationError ? 'validation'
-      : error instanceof GPUOutOfMemoryError ? 'out-of-memory'
-      : error instanceof GPUInternalError ? 'internal'
-      : 'unknown';
+      error instanceof GPUValidationError
+        ? 'validation'
+        : error instanceof GPUOutOfMemoryError
+          ? 'out-of-memory'
+          : error instanceof GPUInternalError
+            ? 'internal'
+            : 'unknown';
     post({ type: 'device/error', kind, message: error.message });
   });
 }

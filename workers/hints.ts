@@ -3,10 +3,14 @@ import type { CommandType } from '../src/protocol/messages';
 
 export function hintFor(command: CommandType, err: Error): string {
   const m = err.message;
-  if (/HTTP 401|HTTP 403|access denied/.test(m)) return 'The repository is gated or private: accept its licence on huggingface.co and paste an access token (read scope), then load again.';
-  if (/HTTP 404|not found/.test(m) && command === 'model/load') return 'Check the repo id and the revision (branch, tag or commit); the folder needs config.json, tokenizer.json and *.safetensors.';
-  if (/Failed to fetch|NetworkError|network/i.test(m)) return 'The network request failed: check the connection (or a proxy/CORS block), then try again. Files already downloaded are cached.';
-  if (/out of memory|OutOfMemory|allocation/i.test(m)) return 'The device ran out of memory: pick a smaller model or switch the backend to wasm (CPU).';
+  if (/HTTP 401|HTTP 403|access denied/.test(m))
+    return 'The repository is gated or private: accept its licence on huggingface.co and paste an access token (read scope), then load again.';
+  if (/HTTP 404|not found/.test(m) && command === 'model/load')
+    return 'Check the repo id and the revision (branch, tag or commit); the folder needs config.json, tokenizer.json and *.safetensors.';
+  if (/Failed to fetch|NetworkError|network/i.test(m))
+    return 'The network request failed: check the connection (or a proxy/CORS block), then try again. Files already downloaded are cached.';
+  if (/out of memory|OutOfMemory|allocation/i.test(m))
+    return 'The device ran out of memory: pick a smaller model or switch the backend to wasm (CPU).';
   switch (command) {
     case 'model/load':
       return 'Pick another model, or a folder with config.json, tokenizer.json and model.safetensors in the Hugging Face layout.';

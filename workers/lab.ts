@@ -24,7 +24,15 @@ import type { CommandOf, DataInput, DataSlot, ModelSummary, PerEditResult, Worke
 import { cachedFetch, withoutSpaFallback } from './cached-fetch';
 import { perEditResults } from './per-edit';
 import { serialRuntime } from './serial-runtime';
-import { modelMismatch, readRunInputs, removeRunInputs, saveRunInputs, savedDataSource, type SavedModel, type SavedRunInputs } from './run-inputs';
+import {
+  modelMismatch,
+  readRunInputs,
+  removeRunInputs,
+  saveRunInputs,
+  savedDataSource,
+  type SavedModel,
+  type SavedRunInputs,
+} from './run-inputs';
 import { buildSchedule } from '../src/engine/run/schedule';
 import type { RunConfig } from '../src/engine/run/config';
 
@@ -77,17 +85,28 @@ export class Lab {
       this.post({ type: 'model/progress', replyTo: cmd.id, ...p });
     };
     const onBytes = (d: { done: number; total: number; bytesPerSecond: number; etaSeconds: number | null; fromCache: number }) =>
-      progress({ stage: 'download', done: d.done, total: d.total, unit: 'bytes', bytesPerSecond: d.bytesPerSecond, etaSeconds: d.etaSeconds, detail: d.fromCache ? `${fmtMb(d.fromCache)} from the browser cache` : 'downloading' });
+      progress({
+        stage: 'download',
+        done: d.done,
+        total: d.total,
+        unit: 'bytes',
+        bytesPerSecond: d.bytesPerSecond,
+        etaSeconds: d.etaSeconds,
+        detail: d.fromCache ? `${fmtMb(d.fromCache)} from the browser cache` : 'downloading',
+      });
     const src = cmd.source;
     let folder: FolderSource;
     let name: string | undefined;
     let byTensor = false;
     if (src.kind === 'demo') {
-      folder = urlFolder(new URL(`${import.meta.env.BASE_URL}demo/model/`, self.location.href).href, { fetch: cachedFetch(CACHE, onBytes, withoutSpaFallback()) });
+      folder = urlFolder(new URL(`${import.meta.env.BASE_URL}demo/model/`, self.location.href).href, {
+        fetch: cachedFetch(CACHE, onBytes, withoutSpaFallback()),
+      });
       name = 'demo (built-in)';
     } else if (src.kind === 'hub') {
       const repo = src.repo.trim();
-      if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) throw new InputError('repo id', `"${src.repo}" is not of the form owner/name (e.g. HuggingFaceTB/SmolLM2-135M)`);
+      if (!/^[\w.-]+\/[\w.-]+$/.test(repo))
+        throw new InputError('repo id', `"${src.repo}" is not of the form owner/name (e.g. HuggingFaceTB/SmolLM2-135M)`);
       const rev = encodeURIComponent(src.revision.trim() || 'main');
       const headers: Record<string, string> = src.token ? { Authorization: `Bearer ${src.token}` } : {};
       folder = urlFolder(`https://huggingface.co/${repo}/resolve/${rev}/`, { headers, fetch: cachedFetch(CACHE, onBytes) });
@@ -99,9 +118,18 @@ export class Lab {
     }
     const loaded = await loadModel(folder, {
       name,
-      onProgress: byTensor ? (done, total, tensor) => progress({ stage: 'tensors', done, total, unit: 'tensors', bytesPerSecond: null, etaSeconds: null, detail: tensor }, done === total) : undefined,
+      onProgress: byTensor
+        ? (done, total, tensor) =>
+            progress(
+              { stage: 'tensors', done, total, unit: 'tensors', bytesPerSecond: null, etaSeconds: null, detail: tensor },
+              done === total,
+            )
+        : undefined,
     });
-    progress({ stage: 'runtime', done: 0, total: 0, unit: 'bytes', bytesPerSecond: null, etaSeconds: null, detail: 'building the model graphs' }, true);
+    progress(
+      { stage: 'runtime', done: 0, total: 0, unit: 'bytes', bytesPerSecond: null, etaSeconds: null, detail: 'building the model graphs' },
+      true,
+    );
     const { runtime, note } = await this.createRuntime(loaded, cmd.backend);
     await this.model?.runtime.dispose();
     this.runs.clear();
@@ -119,9 +147,18 @@ export class Lab {
       backendNote: note,
     };
     const origin: SavedModel =
-      src.kind === 'demo' ? { kind: 'demo', name: summary.name, params, backend: summary.backend }
-      : src.kind === 'hub' ? { kind: 'hub', repo: src.repo.trim(), revision: src.revision.trim() || 'main', name: summary.name, params, backend: summary.backend }
-      : { kind: 'files', name: summary.name, params, backend: summary.backend };
+      src.kind === 'demo'
+        ? { kind: 'demo', name: summary.name, params, backend: summary.backend }
+        : src.kind === 'hub'
+          ? {
+              kind: 'hub',
+              repo: src.repo.trim(),
+              revision: src.revision.trim() || 'main',
+              name: summary.name,
+              params,
+              backend: summary.backend,
+            }
+          : { kind: 'files', name: summary.name, params, backend: summary.backend };
     this.model = { loaded, runtime: serialRuntime(runtime), summary, origin };
     this.post({ type: 'model/loaded', replyTo: cmd.id, model: summary });
   }
@@ -141,7 +178,10 @@ export class Lab {
     } catch (e) {
       await runtime.dispose();
       if (choice === 'webgpu') throw e;
-      return { runtime: await createWasmRuntime(loaded), note: `WebGPU could not run this model (${(e as Error).message}); running on the CPU (wasm)` };
+      return {
+        runtime: await createWasmRuntime(loaded),
+        note: `WebGPU could not run this model (${(e as Error).message}); running on the CPU (wasm)`,
+      };
     }
   }
 
@@ -163,7 +203,11 @@ export class Lab {
 
   private async records(slot: DataSlot): Promise<EditRecord[]> {
     const s = this.slots[slot];
-    if (!s) throw new InputError(slot === 'edits' ? 'edit stream' : 'warm-up source', 'no dataset file was given: drop or pick one in the Data panel');
+    if (!s)
+      throw new InputError(
+        slot === 'edits' ? 'edit stream' : 'warm-up source',
+        'no dataset file was given: drop or pick one in the Data panel',
+      );
     s.records ??= (await loadDataset(s.source, { onInvalid: s.onInvalid, seed: s.seed })).records;
     if (s.records.length === 0) throw new InputError(s.source.name, 'has no valid records');
     return s.records;
@@ -207,7 +251,10 @@ export class Lab {
     const store = runStore(cmd.runId);
     if (!store) throw new Error('this browser gives no Origin Private File System, where checkpoints are kept: the run cannot be resumed');
     const saved = await readRunInputs(store, cmd.runId);
-    if (!saved) throw new Error(`run ${cmd.runId} left nothing to resume from in the browser storage (it finished, or was started by an older version of the lab): start it again`);
+    if (!saved)
+      throw new Error(
+        `run ${cmd.runId} left nothing to resume from in the browser storage (it finished, or was started by an older version of the lab): start it again`,
+      );
     if (modelMismatch(saved.model, this.model?.summary ?? null) !== null) {
       if (saved.model.kind !== 'demo') throw new Error(modelMismatch(saved.model, this.model?.summary ?? null)!);
       await this.loadModel({ type: 'model/load', id: cmd.id, source: { kind: 'demo' }, backend: saved.model.backend });
@@ -226,7 +273,15 @@ export class Lab {
     await this.launch(cmd.runId, saved.config, this.needModel(), target, warmup, store, saved);
   }
 
-  private async launch(runId: string, config: RunConfig, m: Model, target: EditRecord[], warmup: EditRecord[] | undefined, store: CheckpointStore, saved: SavedRunInputs | null): Promise<void> {
+  private async launch(
+    runId: string,
+    config: RunConfig,
+    m: Model,
+    target: EditRecord[],
+    warmup: EditRecord[] | undefined,
+    store: CheckpointStore,
+    saved: SavedRunInputs | null,
+  ): Promise<void> {
     await this.restorePristine(m);
     // Per-edit "pre" scores for the EasyEdit export: the model as loaded, before the first turn
     // (taken before opening, which may put a checkpoint's weights in place).
@@ -294,9 +349,16 @@ export class Lab {
     const pool = this.slots.warmup ? await this.records('warmup') : this.slots.edits ? await this.records('edits') : [];
     const statistics = pool.slice(0, s.statisticsRecords);
     const before = await probe(m.runtime, m.loaded.tokenizer, cmd.prompt, cmd.k, cmd.maxNewTokens);
-    const turn = await applySingleEdit(m.runtime, m.loaded.tokenizer, { prompt: cmd.prompt, answer: cmd.answer }, { editor: s.editor, lr: s.lr, ridge: s.ridge, modules: s.modules, statistics });
+    const turn = await applySingleEdit(
+      m.runtime,
+      m.loaded.tokenizer,
+      { prompt: cmd.prompt, answer: cmd.answer },
+      { editor: s.editor, lr: s.lr, ridge: s.ridge, modules: s.modules, statistics },
+    );
     const after = await probe(m.runtime, m.loaded.tokenizer, cmd.prompt, cmd.k, cmd.maxNewTokens);
-    const norms = turn.diagnostics.modules.map((d) => `${d.module.replace(/^.*layers\.(\d+)\..*$/, 'L$1')} ‖ΔW‖ ${d.deltaNorm?.toPrecision(3)}`).join(', ');
+    const norms = turn.diagnostics.modules
+      .map((d) => `${d.module.replace(/^.*layers\.(\d+)\..*$/, 'L$1')} ‖ΔW‖ ${d.deltaNorm?.toPrecision(3)}`)
+      .join(', ');
     const note = `applied with ${s.editor} (lr ${s.lr}, λ ${s.ridge}) after the statistics of ${statistics.length} warm-up records; ${norms}`;
     this.post({ type: 'probe/result', replyTo: cmd.id, before, after, note });
   }
@@ -310,7 +372,10 @@ export class Lab {
 
   async perEdit(cmd: CommandOf<'export/per-edit'>): Promise<void> {
     const r = this.runs.get(cmd.runId);
-    if (!r) throw new Error(`run ${cmd.runId} was not run in this page session: per-edit scores exist only for runs finished since the model was loaded`);
+    if (!r)
+      throw new Error(
+        `run ${cmd.runId} was not run in this page session: per-edit scores exist only for runs finished since the model was loaded`,
+      );
     if (!r.perEdit) throw new Error('the run has not finished: per-edit post scores are taken after its last turn');
     this.post({ type: 'export/per-edit', replyTo: cmd.id, runId: cmd.runId, results: r.perEdit });
   }
@@ -340,7 +405,14 @@ function runStore(runId: string): CheckpointStore | null {
 
 /** The target records the run's schedule reaches (what its per-edit export covers). */
 function scheduledTarget(config: RunConfig, target: readonly EditRecord[], warmup: readonly EditRecord[] | undefined): EditRecord[] {
-  const schedule = buildSchedule({ targetRecords: target.length, nEdits: config.nEdits, turns: config.turns, warmupRecords: warmup?.length ?? 0, warmupTurns: config.warmupTurns, placement: config.warmupPlacement });
+  const schedule = buildSchedule({
+    targetRecords: target.length,
+    nEdits: config.nEdits,
+    turns: config.turns,
+    warmupRecords: warmup?.length ?? 0,
+    warmupTurns: config.warmupTurns,
+    placement: config.warmupPlacement,
+  });
   const end = Math.max(0, ...schedule.filter((t) => t.kind === 'target').map((t) => t.end));
   return target.slice(0, end);
 }

@@ -12,9 +12,12 @@ import { InputError, type FileSource } from '../src/engine/types';
 import type { DataInput, DataSlot, ModelSummary } from '../src/protocol/messages';
 
 /** The model a run edits; never the Hub token. */
-export type SavedModel = { name: string; params: number; backend: ModelSummary['backend'] } & ({ kind: 'demo' } | { kind: 'hub'; repo: string; revision: string } | { kind: 'files' });
+export type SavedModel = { name: string; params: number; backend: ModelSummary['backend'] } & (
+  { kind: 'demo' } | { kind: 'hub'; repo: string; revision: string } | { kind: 'files' }
+);
 
-export type SavedFile = { kind: 'url'; url: string; name: string } | { kind: 'copy'; name: string; size: number; sha256: string; stored: string };
+export type SavedFile =
+  { kind: 'url'; url: string; name: string } | { kind: 'copy'; name: string; size: number; sha256: string; stored: string };
 
 export interface SavedData {
   file: SavedFile;
@@ -99,9 +102,11 @@ export async function removeRunInputs(store: CheckpointStore, saved: SavedRunInp
 /** Why the loaded model cannot resume this run, or null when it can. */
 export function modelMismatch(saved: SavedModel, loaded: ModelSummary | null): string | null {
   const what =
-    saved.kind === 'demo' ? 'the built-in demo model'
-    : saved.kind === 'hub' ? `${saved.repo} (revision ${saved.revision}) from the Hugging Face Hub`
-    : `the local model folder "${saved.name}"`;
+    saved.kind === 'demo'
+      ? 'the built-in demo model'
+      : saved.kind === 'hub'
+        ? `${saved.repo} (revision ${saved.revision}) from the Hugging Face Hub`
+        : `the local model folder "${saved.name}"`;
   const backend = saved.backend === 'wasm' ? 'CPU (wasm)' : 'WebGPU';
   if (!loaded || loaded.name !== saved.name || loaded.params !== saved.params)
     return `this run edits ${what}${loaded ? `, but "${loaded.name}" is loaded` : ', which is not loaded'}: load it again in the Model panel (backend ${backend}), then resume`;

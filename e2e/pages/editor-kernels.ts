@@ -61,11 +61,39 @@ export async function runEditorKernelChecks(): Promise<EditorKernelCheck[]> {
   try {
     // 1. Batch moments + Chan merge into running statistics (z columns at an offset).
     for (const c of [
-      { name: 'biased, 37 rows into n=50, d 40 at offset 96', rows: 37, d: 40, offset: 96, nOld: 50, variance: 'biased' as BatchVariance, mean: 0, std: 1 },
-      { name: 'unbiased-batch, 130 rows into n=7, d 96', rows: 130, d: 96, offset: 0, nOld: 7, variance: 'unbiased-batch' as BatchVariance, mean: 0, std: 2 },
+      {
+        name: 'biased, 37 rows into n=50, d 40 at offset 96',
+        rows: 37,
+        d: 40,
+        offset: 96,
+        nOld: 50,
+        variance: 'biased' as BatchVariance,
+        mean: 0,
+        std: 1,
+      },
+      {
+        name: 'unbiased-batch, 130 rows into n=7, d 96',
+        rows: 130,
+        d: 96,
+        offset: 0,
+        nOld: 7,
+        variance: 'unbiased-batch' as BatchVariance,
+        mean: 0,
+        std: 2,
+      },
       // mean/std = 1e5: fp32 holds the means to ulp(1e3) ≈ 6e-5, i.e. δ (≈ std) to ~6e-3 relative, and the
       // n·B·δ²/n' term of M2 inherits that. A floor of fp32 storage, not of the kernel.
-      { name: 'biased, ill-conditioned: mean 1e3, std 1e-2', rows: 30, d: 40, offset: 0, nOld: 200, variance: 'biased' as BatchVariance, mean: 1e3, std: 1e-2, tol: 2e-3 },
+      {
+        name: 'biased, ill-conditioned: mean 1e3, std 1e-2',
+        rows: 30,
+        d: 40,
+        offset: 0,
+        nOld: 200,
+        variance: 'biased' as BatchVariance,
+        mean: 1e3,
+        std: 1e-2,
+        tol: 2e-3,
+      },
     ]) {
       const total = c.offset + c.d;
       const run0: RunningMoments = { n: c.nOld, mean: new Float64Array(total), m2: new Float64Array(total) };
@@ -73,20 +101,42 @@ export async function runEditorKernelChecks(): Promise<EditorKernelCheck[]> {
         run0.mean[j] = Math.fround(c.mean + c.std * rng.normal());
         run0.m2[j] = Math.fround(c.nOld * c.std * c.std * (0.5 + rng.uniform()));
       }
-      const x = matrix(rng, c.rows, c.d, () => c.mean, (j) => c.std * (1 + (j % 4)));
-      const gx = up(x, 'x'), gMean = up(run0.mean, 'mean'), gM2 = up(run0.m2, 'm2');
-      const bMean = K.buffer(c.d, 'bmean'), bM2 = K.buffer(c.d, 'bm2'), gDelta = K.buffer(c.d, 'delta');
+      const x = matrix(
+        rng,
+        c.rows,
+        c.d,
+        () => c.mean,
+        (j) => c.std * (1 + (j % 4)),
+      );
+      const gx = up(x, 'x'),
+        gMean = up(run0.mean, 'mean'),
+        gM2 = up(run0.m2, 'm2');
+      const bMean = K.buffer(c.d, 'bmean'),
+        bM2 = K.buffer(c.d, 'bm2'),
+        gDelta = K.buffer(c.d, 'delta');
       await run('chan', (e) => {
         K.moments(e, gx, c.rows, c.d, bMean, bM2);
-        K.chanMerge(e, { mean: bMean, m2: bM2 }, { mean: gMean, m2: gM2 }, gDelta, { d: c.d, offset: c.offset, nOld: c.nOld, rows: c.rows, variance: c.variance });
+        K.chanMerge(e, { mean: bMean, m2: bM2 }, { mean: gMean, m2: gM2 }, gDelta, {
+          d: c.d,
+          offset: c.offset,
+          nOld: c.nOld,
+          rows: c.rows,
+          variance: c.variance,
+        });
       });
       const ref = { n: run0.n, mean: run0.mean.slice(), m2: run0.m2.slice() };
       const refDelta = chanMergeBlock(ref, columnMoments(x, c.rows, c.d), c.offset, c.variance);
-      const gotMean = await read(gMean, total), gotM2 = await read(gM2, total), gotDelta = await read(gDelta, c.d);
+      const gotMean = await read(gMean, total),
+        gotM2 = await read(gM2, total),
+        gotDelta = await read(gDelta, c.d);
       out.push({
         name: `chan merge ${c.name}`,
         // δ cancels (batch mean − running mean): measure it against the mean's scale.
-        errors: { mean: maxRelativeError(gotMean, ref.mean), M2: maxRelativeError(gotM2, ref.m2), delta: maxAbs(gotDelta, refDelta) / Math.max(c.std, maxAbsOf(ref.mean)) },
+        errors: {
+          mean: maxRelativeError(gotMean, ref.mean),
+          M2: maxRelativeError(gotM2, ref.m2),
+          delta: maxAbs(gotDelta, refDelta) / Math.max(c.std, maxAbsOf(ref.mean)),
+        },
         tolerance: c.tol ?? 1e-5,
       });
       for (const b of [gx, gMean, gM2]) b.destroy();
@@ -98,15 +148,30 @@ export async function runEditorKernelChecks(): Promise<EditorKernelCheck[]> {
       { name: 'N 130 > d 40', rows: 130, d: 40, mean: 0, std: 1 },
       { name: 'ill-conditioned: mean 1e2, column std 1e-3..1', rows: 57, d: 33, mean: 1e2, std: -1 },
     ]) {
-      const g = matrix(rng, c.rows, c.d, () => c.mean, (j) => (c.std > 0 ? c.std : Math.pow(10, -3 + (3 * j) / (c.d - 1))));
+      const g = matrix(
+        rng,
+        c.rows,
+        c.d,
+        () => c.mean,
+        (j) => (c.std > 0 ? c.std : Math.pow(10, -3 + (3 * j) / (c.d - 1))),
+      );
       const s0 = new Float64Array(c.d * c.d);
-      const seed = matrix(rng, 5, c.d, () => 0, () => 1);
+      const seed = matrix(
+        rng,
+        5,
+        c.d,
+        () => 0,
+        () => 1,
+      );
       mergeScatter(s0, seed, 5, c.d, new Float64Array(c.d), new Float64Array(c.d), 0);
       const s0f = Float64Array.from(f32(s0));
       const bm = columnMoments(g, c.rows, c.d).mean;
       const delta = Float64Array.from(f32(Array.from(bm, (v) => v - c.mean * 0.9)));
       const coef = (40 * c.rows) / (40 + c.rows);
-      const gg = up(g, 'g'), gbm = up(bm, 'bm'), gd = up(delta, 'delta'), gs = up(s0f, 'S');
+      const gg = up(g, 'g'),
+        gbm = up(bm, 'bm'),
+        gd = up(delta, 'delta'),
+        gs = up(s0f, 'S');
       await run('scatter', (e) => K.scatter(e, gg, gbm, gd, gs, c.rows, c.d, coef));
       const ref = s0f.slice();
       mergeScatter(ref, g, c.rows, c.d, Float64Array.from(f32(bm)), delta, coef);
@@ -123,17 +188,38 @@ export async function runEditorKernelChecks(): Promise<EditorKernelCheck[]> {
       { name: 'whitened ĝ given, N 130', mode: 'whitened' as ValuesMode, rows: 130 },
       { name: 'raw (no-ln), N 7', mode: 'raw' as ValuesMode, rows: 7 },
     ]) {
-      const dIn = 96, dOut = 40, n = 523, lr = 2e-3;
-      const keys = matrix(rng, c.rows, dIn, (j) => 0.5 * (j % 3), (j) => 1 + (j % 5) * 0.3);
-      const grads = matrix(rng, c.rows, dOut, (j) => 1e-5 * j, () => 1e-3);
+      const dIn = 96,
+        dOut = 40,
+        n = 523,
+        lr = 2e-3;
+      const keys = matrix(
+        rng,
+        c.rows,
+        dIn,
+        (j) => 0.5 * (j % 3),
+        (j) => 1 + (j % 5) * 0.3,
+      );
+      const grads = matrix(
+        rng,
+        c.rows,
+        dOut,
+        (j) => 1e-5 * j,
+        () => 1e-3,
+      );
       const mean = f32(Array.from({ length: dIn + dOut }, (_, j) => (j < dIn ? 0.5 * (j % 3) : 1e-5 * (j - dIn)) + 0.01 * rng.normal()));
-      const m2 = f32(Array.from({ length: dIn + dOut }, (_, j) => (n - 1) * (j < dIn ? (1 + (j % 5) * 0.3) ** 2 : 1e-6) * (0.8 + 0.4 * rng.uniform())));
+      const m2 = f32(
+        Array.from({ length: dIn + dOut }, (_, j) => (n - 1) * (j < dIn ? (1 + (j % 5) * 0.3) ** 2 : 1e-6) * (0.8 + 0.4 * rng.uniform())),
+      );
       const st = { n, mean: Float64Array.from(mean), m2: Float64Array.from(m2) };
       const std = runningStd(st, F32_EPS);
       const kHat = c.mode === 'raw' ? keys : standardizeBlock(keys, c.rows, dIn, st.mean, std, 0);
       const gHat = c.mode === 'diagonal' ? standardizeBlock(grads, c.rows, dOut, st.mean, std, dIn) : grads;
       const ref = valueTargets(kHat, gHat, c.rows, dIn, dOut, lr);
-      const gk = up(keys, 'k'), gg = up(grads, 'g'), gm = up(mean, 'mean'), gm2 = up(m2, 'm2'), gv = K.buffer(c.rows * dOut, 'V');
+      const gk = up(keys, 'k'),
+        gg = up(grads, 'g'),
+        gm = up(mean, 'mean'),
+        gm2 = up(m2, 'm2'),
+        gv = K.buffer(c.rows * dOut, 'V');
       await run('values', (e) => K.values(e, c.mode, gk, gg, gm, gm2, gv, { rows: c.rows, dIn, dOut, n, lr, eps: F32_EPS }));
       out.push({ name: `values ${c.name}`, errors: { V: maxRelativeError(await read(gv, c.rows * dOut), ref) }, tolerance: 1e-5 });
       for (const b of [gk, gg, gm, gm2]) b.destroy();
@@ -146,27 +232,48 @@ export async function runEditorKernelChecks(): Promise<EditorKernelCheck[]> {
     for (const c of [
       { name: 'N 30 < d_in 96, λ 10', rows: 30, dIn: 96, dOut: 40, lambda: 10, keyStd: (j: number) => 1 + (j % 5) * 0.3, tol: 1e-5 },
       { name: 'N 130 > d_in 96, λ 1', rows: 130, dIn: 96, dOut: 40, lambda: 1, keyStd: (j: number) => 1 + (j % 5) * 0.3, tol: 1e-5 },
-      { name: 'ill-conditioned keys (column scales 1e-3..10), N 61, λ 1e-2', rows: 61, dIn: 96, dOut: 40, lambda: 1e-2, keyStd: (j: number) => Math.pow(10, -3 + (4 * j) / 95), tol: 1e-2 },
+      {
+        name: 'ill-conditioned keys (column scales 1e-3..10), N 61, λ 1e-2',
+        rows: 61,
+        dIn: 96,
+        dOut: 40,
+        lambda: 1e-2,
+        keyStd: (j: number) => Math.pow(10, -3 + (4 * j) / 95),
+        tol: 1e-2,
+      },
     ]) {
       const keys = matrix(rng, c.rows, c.dIn, (j) => 0.2 * (j % 3), c.keyStd);
-      const v = matrix(rng, c.rows, c.dOut, () => 0, () => 1e-3);
+      const v = matrix(
+        rng,
+        c.rows,
+        c.dOut,
+        () => 0,
+        () => 1e-3,
+      );
       const shape = { rows: c.rows, dIn: c.dIn, dOut: c.dOut };
       const refDual = ridgeSolveDual(keys, v, shape, c.lambda);
       const refPrimal = ridgeSolvePrimal(keys, v, shape, c.lambda);
       const errors: Record<string, number> = {};
-      const notes = { 'dual vs primal (f64 twins)': maxRelativeError(refDual, refPrimal), 'κ(KKᵀ+λI)': (lanczosExtremes(gramRows(keys, c.rows, c.dIn), c.rows, 30).lambdaMax + c.lambda) / c.lambda };
+      const notes = {
+        'dual vs primal (f64 twins)': maxRelativeError(refDual, refPrimal),
+        'κ(KKᵀ+λI)': (lanczosExtremes(gramRows(keys, c.rows, c.dIn), c.rows, 30).lambdaMax + c.lambda) / c.lambda,
+      };
       for (const form of ['dual', 'primal'] as const) {
         const big = Math.max(c.rows, c.dIn);
-        const gk = up(keys, 'K'), gv = up(v, 'V'), gd = K.buffer(c.dIn * c.dOut, 'ΔW');
+        const gk = up(keys, 'K'),
+          gv = up(v, 'V'),
+          gd = K.buffer(c.dIn * c.dOut, 'ΔW');
         const work = { a: K.buffer(big * big, 'A'), x: K.buffer(big * c.dOut, 'X'), info: K.buffer(4, 'info') };
         await run('ridge', (e) => K.ridge(e, form, gk, gv, gd, work, { ...shape, lambda: c.lambda }));
         const info = new Uint32Array(await readBuffer(device, work.info, 4))[0];
         const picked = (form === 'dual') === c.rows < c.dIn;
-        errors[`ΔW ${form}${picked ? '' : ' (other form)'}`] = info === 0 ? maxRelativeError(await read(gd, c.dIn * c.dOut), form === 'dual' ? refDual : refPrimal) : Infinity;
+        errors[`ΔW ${form}${picked ? '' : ' (other form)'}`] =
+          info === 0 ? maxRelativeError(await read(gd, c.dIn * c.dOut), form === 'dual' ? refDual : refPrimal) : Infinity;
         for (const b of [gk, gv]) b.destroy();
       }
       const otherTol = Math.max(c.tol, 1e-4);
-      for (const [k, v] of Object.entries(errors)) out.push({ name: `ridge ${c.name}: ${k}`, errors: { [k]: v }, tolerance: k.includes('other') ? otherTol : c.tol, notes });
+      for (const [k, v] of Object.entries(errors))
+        out.push({ name: `ridge ${c.name}: ${k}`, errors: { [k]: v }, tolerance: k.includes('other') ? otherTol : c.tol, notes });
     }
 
     // Cholesky reports the first non-positive pivot instead of returning garbage silently.
@@ -174,7 +281,8 @@ export async function runEditorKernelChecks(): Promise<EditorKernelCheck[]> {
       const n = 5;
       const a = new Float64Array(n * n);
       for (let i = 0; i < n; i++) a[i * n + i] = i === 3 ? -1 : 2;
-      const ga = up(a, 'A'), info = K.buffer(4, 'info');
+      const ga = up(a, 'A'),
+        info = K.buffer(4, 'info');
       await run('cholesky indefinite', (e) => K.cholesky(e, ga, info, n));
       const got = new Uint32Array(await readBuffer(device, info, 4))[0];
       out.push({ name: 'cholesky flags pivot 3 of an indefinite matrix (info = 4)', errors: { info: Math.abs(got - 4) }, tolerance: 0 });
@@ -183,18 +291,36 @@ export async function runEditorKernelChecks(): Promise<EditorKernelCheck[]> {
 
     // 6. In-place weight update, Linear [d_out, d_in] += ΔWᵀ and Conv1D [d_in, d_out] += ΔW.
     for (const layout of ['linear', 'conv1d'] as const) {
-      const dIn = 96, dOut = 40;
-      const w = matrix(rng, dIn, dOut, () => 0, () => 0.02);
-      const delta = matrix(rng, dIn, dOut, () => 0, () => 1e-3);
+      const dIn = 96,
+        dOut = 40;
+      const w = matrix(
+        rng,
+        dIn,
+        dOut,
+        () => 0,
+        () => 0.02,
+      );
+      const delta = matrix(
+        rng,
+        dIn,
+        dOut,
+        () => 0,
+        () => 1e-3,
+      );
       const ref = new Float64Array(dIn * dOut);
       for (let i = 0; i < dIn; i++)
         for (let o = 0; o < dOut; o++) {
           const e = layout === 'linear' ? o * dIn + i : i * dOut + o;
           ref[e] = Math.fround(w[e] + delta[i * dOut + o]);
         }
-      const gw = up(w, 'W'), gd = up(delta, 'ΔW');
+      const gw = up(w, 'W'),
+        gd = up(delta, 'ΔW');
       await run('apply', (e) => K.applyDelta(e, gd, gw, layout, dIn, dOut));
-      out.push({ name: `weight update ${layout} (exact fp32 add)`, errors: { W: maxRelativeError(await read(gw, dIn * dOut), ref) }, tolerance: 0 });
+      out.push({
+        name: `weight update ${layout} (exact fp32 add)`,
+        errors: { W: maxRelativeError(await read(gw, dIn * dOut), ref) },
+        tolerance: 0,
+      });
       gw.destroy();
       gd.destroy();
     }
@@ -202,16 +328,35 @@ export async function runEditorKernelChecks(): Promise<EditorKernelCheck[]> {
     // 7. Frobenius inner product and norm.
     {
       const len = 96 * 40 + 3;
-      const a = matrix(rng, 1, len, () => 0.1, () => 1e-3);
-      const b = matrix(rng, 1, len, () => -0.05, () => 1);
-      const ga = up(a, 'a'), gb = up(b, 'b'), res = K.buffer(4, 'diag');
+      const a = matrix(
+        rng,
+        1,
+        len,
+        () => 0.1,
+        () => 1e-3,
+      );
+      const b = matrix(
+        rng,
+        1,
+        len,
+        () => -0.05,
+        () => 1,
+      );
+      const ga = up(a, 'a'),
+        gb = up(b, 'b'),
+        res = K.buffer(4, 'diag');
       await run('frobenius', (e) => {
         K.inner(e, ga, gb, res, len, 0);
         K.inner(e, ga, ga, res, len, 1);
       });
       const got = await read(res, 2);
-      const refIn = frobeniusInner(a, b), refSq = frobeniusInner(a, a);
-      out.push({ name: `frobenius ⟨a,b⟩ and ‖a‖² over ${len}`, errors: { inner: Math.abs(got[0] - refIn) / Math.sqrt(refSq * frobeniusInner(b, b)), normSq: Math.abs(got[1] - refSq) / refSq }, tolerance: 1e-5 });
+      const refIn = frobeniusInner(a, b),
+        refSq = frobeniusInner(a, a);
+      out.push({
+        name: `frobenius ⟨a,b⟩ and ‖a‖² over ${len}`,
+        errors: { inner: Math.abs(got[0] - refIn) / Math.sqrt(refSq * frobeniusInner(b, b)), normSq: Math.abs(got[1] - refSq) / refSq },
+        tolerance: 1e-5,
+      });
       ga.destroy();
       gb.destroy();
     }
@@ -220,11 +365,19 @@ export async function runEditorKernelChecks(): Promise<EditorKernelCheck[]> {
     const d = 40;
     for (const kappa of [1e2, 1e4, 1e6]) {
       const { a: sigma } = spdWithCondition(d, kappa, 1, rng);
-      out.push(await newtonSchulzCheck(K, device, sigma, d, `κ ${kappa.toExponential(0)}`, kappa <= 1e2 ? 1e-4 : kappa <= 1e4 ? 1e-3 : 5e-2));
+      out.push(
+        await newtonSchulzCheck(K, device, sigma, d, `κ ${kappa.toExponential(0)}`, kappa <= 1e2 ? 1e-4 : kappa <= 1e4 ? 1e-3 : 5e-2),
+      );
     }
     {
       // Rank-deficient Σ (a scatter of N 25 < d 40 rows): the clamp matters; NS cannot reproduce it.
-      const g = matrix(rng, 25, d, () => 0, () => 1);
+      const g = matrix(
+        rng,
+        25,
+        d,
+        () => 0,
+        () => 1,
+      );
       const s = new Float64Array(d * d);
       mergeScatter(s, g, 25, d, columnMoments(g, 25, d).mean, new Float64Array(d), 0);
       for (let i = 0; i < s.length; i++) s[i] /= 25;
@@ -237,7 +390,14 @@ export async function runEditorKernelChecks(): Promise<EditorKernelCheck[]> {
   return out;
 }
 
-async function newtonSchulzCheck(K: EditorKernels, device: GPUDevice, sigma: Float64Array, d: number, name: string, tolerance: number): Promise<EditorKernelCheck> {
+async function newtonSchulzCheck(
+  K: EditorKernels,
+  device: GPUDevice,
+  sigma: Float64Array,
+  d: number,
+  name: string,
+  tolerance: number,
+): Promise<EditorKernelCheck> {
   const { lambdaMax, lambdaMin } = lanczosExtremes(sigma, d, 20);
   const scale = lambdaMax * 1.01;
   const kappa = scale / Math.max(lambdaMin, 1e-12);
@@ -251,11 +411,17 @@ async function newtonSchulzCheck(K: EditorKernels, device: GPUDevice, sigma: Flo
   await K.submit(e, 'newton-schulz');
   const got = await readFloat32(device, outB, d * d);
   gs.destroy();
-  return { name: `Newton–Schulz Σ^-1/2 d ${d}, ${name}, ${iterations} iterations`, errors: { 'vs eigh (Frobenius rel.)': frobRel(got, ref) }, tolerance, notes: { lanczosLambdaMax: lambdaMax, lanczosLambdaMin: lambdaMin } };
+  return {
+    name: `Newton–Schulz Σ^-1/2 d ${d}, ${name}, ${iterations} iterations`,
+    errors: { 'vs eigh (Frobenius rel.)': frobRel(got, ref) },
+    tolerance,
+    notes: { lanczosLambdaMax: lambdaMax, lanczosLambdaMin: lambdaMin },
+  };
 }
 
 function frobRel(x: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < ref.length; i++) {
     num += (x[i] - ref[i]) ** 2;
     den += ref[i] ** 2;
@@ -300,14 +466,18 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
       const options = { lr: 0.05, ridge: name === 'ultraedit' ? 1 : 10 };
       const cpu = createEditor(name, options);
       const gpu = await GpuEditor.create(name, options, ctx);
-      const stream = new SyntheticStream([
-        { module: 'layers.0.down_proj', dIn: 96, dOut: 40 },
-        { module: 'layers.1.down_proj', dIn: 96, dOut: 40 },
-        { module: 'h.2.c_proj', dIn: 50, dOut: 17 },
-      ], 77);
+      const stream = new SyntheticStream(
+        [
+          { module: 'layers.0.down_proj', dIn: 96, dOut: 40 },
+          { module: 'layers.1.down_proj', dIn: 96, dOut: 40 },
+          { module: 'h.2.c_proj', dIn: 50, dOut: 17 },
+        ],
+        77,
+      );
       const worst: Record<string, number> = {};
       const bump = (k: string, v: number) => (worst[k] = Math.max(worst[k] ?? 0, Number.isNaN(v) ? Infinity : v));
-      const rel = (a: number | null, b: number | null) => (a === null || b === null ? (a === b ? 0 : Infinity) : Math.abs(a - b) / Math.max(Math.abs(b), 1e-30));
+      const rel = (a: number | null, b: number | null) =>
+        a === null || b === null ? (a === b ? 0 : Infinity) : Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
       let nanError = '';
       let nanTurnKept = false;
       for (let t = 0; t < 20; t++) {
@@ -317,17 +487,37 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
           const bad = caps.map((sb) => sb.map((c) => ({ ...c, grads: c.grads.slice() })));
           bad[1][1].grads[5] = NaN;
           const before = gpu.turnIndex;
-          nanError = await gpu.turn({ subBatches: bad }).then(() => 'no error', (e: Error) => e.message);
-          nanTurnKept = gpu.turnIndex === before && (() => { try { cpu.turn({ subBatches: bad }); return false; } catch { return true; } })();
+          nanError = await gpu.turn({ subBatches: bad }).then(
+            () => 'no error',
+            (e: Error) => e.message,
+          );
+          nanTurnKept =
+            gpu.turnIndex === before &&
+            (() => {
+              try {
+                cpu.turn({ subBatches: bad });
+                return false;
+              } catch {
+                return true;
+              }
+            })();
         }
         const want = await cpu.turn(input);
         const got = await gpu.turn(input);
         for (const m of want.diagnostics.modules) {
           const g = got.diagnostics.modules.find((x) => x.module === m.module)!;
-          const wd = want.deltas.get(m.module), gd = got.deltas.get(m.module);
+          const wd = want.deltas.get(m.module),
+            gd = got.deltas.get(m.module);
           if (wd || gd) bump('ΔW', wd && gd ? maxRelativeError(gd.delta, wd.delta) : Infinity);
           bump('‖ΔW‖', rel(g.deltaNorm, m.deltaNorm));
-          bump('cos(ΔW, ΔW_prev) abs', m.cosinePrev === null || g.cosinePrev === null ? (m.cosinePrev === g.cosinePrev ? 0 : Infinity) : Math.abs(g.cosinePrev - m.cosinePrev));
+          bump(
+            'cos(ΔW, ΔW_prev) abs',
+            m.cosinePrev === null || g.cosinePrev === null
+              ? m.cosinePrev === g.cosinePrev
+                ? 0
+                : Infinity
+              : Math.abs(g.cosinePrev - m.cosinePrev),
+          );
           bump('λmax', rel(g.lambdaMax, m.lambdaMax));
           bump('κ', rel(g.conditionNumber, m.conditionNumber));
           bump('mean drift', rel(g.meanDrift, m.meanDrift));

@@ -76,7 +76,11 @@ export async function runKernelChecks(): Promise<KernelCheck[]> {
       const ref = columnMoments(x, c.n, c.d);
       out.push({
         name: `moments ${c.name}`,
-        errors: { count: Math.abs(got.count - ref.count), mean: maxRelativeError(got.mean, ref.mean), M2: maxRelativeError(got.m2, ref.m2) },
+        errors: {
+          count: Math.abs(got.count - ref.count),
+          mean: maxRelativeError(got.mean, ref.mean),
+          M2: maxRelativeError(got.m2, ref.m2),
+        },
         ms,
       });
     }
@@ -97,7 +101,11 @@ export async function runHarnessChecks(): Promise<HarnessCheck[]> {
     await gpuMatmulArrays(ctx, a, a, { m: 2, k: 3, n: 2, transB: true });
     const size1 = ctx.pipelines.size;
     await gpuMatmulArrays(ctx, a, a, { m: 2, k: 3, n: 2, transB: true });
-    check('pipeline cache reuses (shader, entry, constants)', ctx.pipelines.size === size1 && size1 === 1, `size ${size1} → ${ctx.pipelines.size}`);
+    check(
+      'pipeline cache reuses (shader, entry, constants)',
+      ctx.pipelines.size === size1 && size1 === 1,
+      `size ${size1} → ${ctx.pipelines.size}`,
+    );
     await gpuMatmulArrays(ctx, a, a, { m: 3, k: 2, n: 3, transA: true });
     check('a new constant set compiles a new pipeline', ctx.pipelines.size === 2, `size ${ctx.pipelines.size}`);
     check('buffer pool holds released buffers', ctx.pool.freeCount > 0, `free ${ctx.pool.freeCount}`);
@@ -107,13 +115,21 @@ export async function runHarnessChecks(): Promise<HarnessCheck[]> {
       () => 'no error',
       (e: Error) => `${e.name}: ${e.message}`,
     );
-    check('WGSL syntax error names the shader file and line', /GpuShaderError/.test(compileErr) && /broken\.wgsl:\d+:\d+/.test(compileErr), compileErr);
+    check(
+      'WGSL syntax error names the shader file and line',
+      /GpuShaderError/.test(compileErr) && /broken\.wgsl:\d+:\d+/.test(compileErr),
+      compileErr,
+    );
 
     const missingEntry = await ctx.pipelines.get({ shader: 'moments', entry: 'nope' }).then(
       () => 'no error',
       (e: Error) => `${e.name}: ${e.message}`,
     );
-    check('missing entry point names shader and entry', /GpuShaderError/.test(missingEntry) && /moments/.test(missingEntry) && /nope/.test(missingEntry), missingEntry);
+    check(
+      'missing entry point names shader and entry',
+      /GpuShaderError/.test(missingEntry) && /moments/.test(missingEntry) && /nope/.test(missingEntry),
+      missingEntry,
+    );
 
     const unknown = await ctx.pipelines.get({ shader: 'no-such-shader' }).then(
       () => 'no error',
@@ -126,11 +142,20 @@ export async function runHarnessChecks(): Promise<HarnessCheck[]> {
     const bad = device.createBuffer({ size: 64, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const good = device.createBuffer({ size: 64, usage: GPUBufferUsage.STORAGE });
     const dims = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM });
-    const validation = await runKernel(ctx, { label: 'moments (deliberately mis-bound)', pipeline, buffers: [bad, good, good, dims], grid: [1, 1, 1] }).then(
+    const validation = await runKernel(ctx, {
+      label: 'moments (deliberately mis-bound)',
+      pipeline,
+      buffers: [bad, good, good, dims],
+      grid: [1, 1, 1],
+    }).then(
       () => 'no error',
       (e: Error) => `${e.name}: ${e.message}`,
     );
-    check('validation error becomes an exception naming the kernel', /GpuValidationError/.test(validation) && /deliberately mis-bound/.test(validation), validation);
+    check(
+      'validation error becomes an exception naming the kernel',
+      /GpuValidationError/.test(validation) && /deliberately mis-bound/.test(validation),
+      validation,
+    );
   } finally {
     device.destroy();
   }

@@ -49,7 +49,18 @@ export async function runOpCases(): Promise<OpResult[]> {
   const [v, i] = sel.topK(x, 3);
   sel.output('topv', v);
   sel.output('topi', i);
-  cases.push({ name: 'argMax + topK (int32 out)', b: { g: sel, feeds: { x0: tensor([3, 7], Array.from({ length: 21 }, () => Math.fround(rng.normal()))) } } as never });
+  cases.push({
+    name: 'argMax + topK (int32 out)',
+    b: {
+      g: sel,
+      feeds: {
+        x0: tensor(
+          [3, 7],
+          Array.from({ length: 21 }, () => Math.fround(rng.normal())),
+        ),
+      },
+    } as never,
+  });
   for (const { name, b } of cases) {
     try {
       const ref = interpret(b.g, b.feeds);
@@ -57,7 +68,10 @@ export async function runOpCases(): Promise<OpResult[]> {
       const feeds: Record<string, ort.Tensor> = {};
       for (const inp of b.g.inputs) {
         const d = b.feeds[inp.name!].data;
-        feeds[inp.name!] = inp.dtype === 'float32' ? new ort.Tensor('float32', Float32Array.from(d), [...inp.shape]) : new ort.Tensor('int32', Int32Array.from(d), [...inp.shape]);
+        feeds[inp.name!] =
+          inp.dtype === 'float32'
+            ? new ort.Tensor('float32', Float32Array.from(d), [...inp.shape])
+            : new ort.Tensor('int32', Int32Array.from(d), [...inp.shape]);
       }
       const res = await s.run(feeds);
       let err = 0;

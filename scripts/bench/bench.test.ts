@@ -11,7 +11,11 @@ describe('bench smoke (demo model, one stableedit turn of 20 edits)', () => {
       newExecutor: () => new WasmExecutor(),
       demoModel: nodeFolder('public/demo/model'),
       demoEdits: nodeFile('public/demo/data/edits.eval.json'),
-      memory: () => ({ jsHeapMB: process.memoryUsage().heapUsed / 2 ** 20, rssMB: process.memoryUsage().rss / 2 ** 20, gpuBuffersMB: null }),
+      memory: () => ({
+        jsHeapMB: process.memoryUsage().heapUsed / 2 ** 20,
+        rssMB: process.memoryUsage().rss / 2 ** 20,
+        gpuBuffersMB: null,
+      }),
       log: () => {},
     });
     expect(report.peakGflops).toBeGreaterThan(0);

@@ -19,7 +19,7 @@ function flag(argv: string[], name: string): string | undefined {
 }
 
 export function profileFromArgs(argv: string[]): BenchProfile {
-  const name = argv.includes('--full') ? 'full' : flag(argv, 'profile') ?? 'quick';
+  const name = argv.includes('--full') ? 'full' : (flag(argv, 'profile') ?? 'quick');
   const base = PROFILES[name];
   if (!base) throw new Error(`bench: unknown profile "${name}" (profiles: ${Object.keys(PROFILES).join(', ')})`);
   const p: BenchProfile = { ...base, cases: [...base.cases] };
@@ -59,7 +59,8 @@ async function main() {
   await writeFile(join(out, `node-${p.name}.md`), md);
 }
 
-if (process.argv[1]?.endsWith('bench.ts')) void main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+if (process.argv[1]?.endsWith('bench.ts'))
+  void main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });

@@ -39,19 +39,44 @@ async function main() {
   const browser = await chromium.launch({
     executablePath: chromePath(),
     headless: true,
-    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...(process.env.CHROME_EXTRA_ARGS?.split(/\s+/).filter(Boolean) ?? [])],
+    args: [
+      '--enable-unsafe-webgpu',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      ...(process.env.CHROME_EXTRA_ARGS?.split(/\s+/).filter(Boolean) ?? []),
+    ],
   });
   try {
     const page = await browser.newPage();
     page.on('console', (m) => console.error(`[page] ${m.text()}`));
     await page.goto(`http://localhost:${port}/bench.html?profile=${profile}&backends=${backends}`);
-    await page.waitForFunction(() => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true, null, { timeout: timeoutMs, polling: 1000 });
-    const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as { reports: ProfileReport[]; error: string | null; userAgent: string; cores: number };
+    await page.waitForFunction(() => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true, null, {
+      timeout: timeoutMs,
+      polling: 1000,
+    });
+    const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
+      reports: ProfileReport[];
+      error: string | null;
+      userAgent: string;
+      cores: number;
+    };
     const log = await page.locator('#log').textContent();
     console.error(log);
     if (state.error) throw new Error(`bench page: ${state.error}`);
     const machine = machineNote(`Chromium ${browser.version()} (${state.cores} cores seen by the page)`);
-    const md = [machine, '', ...state.reports.flatMap((r) => [`Profile \`${profile}\`, backend ${r.backend}, matmul peak ${r.peakGflops.toFixed(2)} GFLOP/s (times in ms per turn)`, '', markdownTable(r.results), ''])].join('\n');
+    const md = [
+      machine,
+      '',
+      ...state.reports.flatMap((r) => [
+        `Profile \`${profile}\`, backend ${r.backend}, matmul peak ${r.peakGflops.toFixed(2)} GFLOP/s (times in ms per turn)`,
+        '',
+        markdownTable(r.results),
+        '',
+      ]),
+    ].join('\n');
     console.log(md);
     await mkdir(out, { recursive: true });
     await writeFile(join(out, `browser-${profile}.json`), JSON.stringify({ machine, ...state }, null, 2));

@@ -57,7 +57,12 @@ describe('edit streams', () => {
 
   it('ask two-hop questions whose answers follow the edited chain', () => {
     // Written out independently of the templates' MhopSpec: which known fact the second hop reads.
-    const second: Partial<Record<RelationId, RelationId>> = { birthplace: 'located_in', headquarters: 'located_in', occupation: 'tool', employer: 'founder' };
+    const second: Partial<Record<RelationId, RelationId>> = {
+      birthplace: 'located_in',
+      headquarters: 'located_in',
+      occupation: 'tool',
+      employer: 'founder',
+    };
     const check = (e: PlannedEdit) => {
       const w = toWikiBigEdit(e);
       const hop = second[e.fact.relation];
@@ -113,7 +118,8 @@ describe('training corpus', () => {
     for (const f of world.facts) expect(prompts.has(canonicalPrompt(f)), canonicalPrompt(f)).toBe(true);
     for (const [prompt, answer, kind, rel] of rows) {
       if (kind === 'mhop') {
-        const hop = { birthplace: 'located_in', headquarters: 'located_in', occupation: 'tool', employer: 'founder' }[rel] as RelationId | undefined;
+        const hop = { birthplace: 'located_in', headquarters: 'located_in', occupation: 'tool', employer: 'founder' }[rel] as
+          RelationId | undefined;
         const words = prompt.split(/[ ,.?]/);
         if (hop) {
           const subject = world.entities[relation(rel as RelationId).subject].find((s) => words.includes(s))!;

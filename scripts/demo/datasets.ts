@@ -73,7 +73,13 @@ export function knownFacts(world: World): ZsreRecord[] {
   const rng = partRng(world.seed, 'known-facts');
   return world.facts.map((fact) => {
     const loc = pickLoc(world.facts, fact.subject, rng);
-    return { src: canonicalPrompt(fact), rephrase: heldOutPrompt(fact), ans: fact.object, loc: withoutQuestionMark(canonicalPrompt(loc)), loc_ans: loc.object };
+    return {
+      src: canonicalPrompt(fact),
+      rephrase: heldOutPrompt(fact),
+      ans: fact.object,
+      loc: withoutQuestionMark(canonicalPrompt(loc)),
+      loc_ans: loc.object,
+    };
   });
 }
 
@@ -133,7 +139,13 @@ export function editStreams(world: World, nEval: number, nTrain: number): EditSt
 }
 
 export function toZsre(e: PlannedEdit): ZsreRecord {
-  return { src: canonicalPrompt(e.fact), rephrase: heldOutPrompt(e.fact), ans: e.newObject, loc: withoutQuestionMark(canonicalPrompt(e.loc)), loc_ans: e.loc.object };
+  return {
+    src: canonicalPrompt(e.fact),
+    rephrase: heldOutPrompt(e.fact),
+    ans: e.newObject,
+    loc: withoutQuestionMark(canonicalPrompt(e.loc)),
+    loc_ans: e.loc.object,
+  };
 }
 
 export function toWikiBigEdit(e: PlannedEdit): WikiBigEditRecord {
@@ -206,8 +218,13 @@ export function trainCorpus(world: World): TrainCorpus {
     seed: world.seed,
     promptStyle: PROMPT_STYLE,
     columns: ['prompt', 'answer', 'kind', 'relation'],
-    relations: RELATIONS.map((r) => ({ id: r.id, subject: r.subject, object: r.object, answers: world.entities[r.object].length, heldOutTemplate: r.templates[r.heldOut] })),
+    relations: RELATIONS.map((r) => ({
+      id: r.id,
+      subject: r.subject,
+      object: r.object,
+      answers: world.entities[r.object].length,
+      heldOutTemplate: r.templates[r.heldOut],
+    })),
     train,
   };
 }
-

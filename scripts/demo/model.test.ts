@@ -56,12 +56,17 @@ describe('the shipped demo model', () => {
     expect(m.tokenizer.eosId).toBe(m.spec.eosId);
     expect(m.modules.map((x) => x.name)).toEqual(Array.from({ length: m.spec.layers }, (_, l) => `model.layers.${l}.mlp.down_proj`));
     const bytes = duBytes('public/demo');
-    console.log(`public/demo: ${(bytes / 1e6).toFixed(2)} MB; model.safetensors ${(statSync(join(MODEL, 'model.safetensors')).size / 1e6).toFixed(2)} MB`);
+    console.log(
+      `public/demo: ${(bytes / 1e6).toFixed(2)} MB; model.safetensors ${(statSync(join(MODEL, 'model.safetensors')).size / 1e6).toFixed(2)} MB`,
+    );
     expect(bytes).toBeLessThanOrEqual(10e6);
   });
 
   it('knows its world: known facts ≥ 90%, held-out paraphrases ≥ 3× chance (all 1876 facts)', async () => {
-    const corpus = JSON.parse(readFileSync(join(DATA, 'train-corpus.json'), 'utf8')) as { relations: { id: string; answers: number }[]; train: string[][] };
+    const corpus = JSON.parse(readFileSync(join(DATA, 'train-corpus.json'), 'utf8')) as {
+      relations: { id: string; answers: number }[];
+      train: string[][];
+    };
     const answers = new Map(corpus.relations.map((r) => [r.id, r.answers]));
     const relationOf = new Map(corpus.train.filter((r) => r[2] === 'template').map((r) => [r[0], r[3]]));
     const sample = known;
@@ -78,7 +83,9 @@ describe('the shipped demo model', () => {
     const sample = edits;
     const ev = await evaluate(rt, m.tokenizer, sample, { kinds: ['efficacy', 'generalization', 'specificity'], batch: 64 });
     const [eff, gen, spe] = (['efficacy', 'generalization', 'specificity'] as const).map((k) => ev.metrics[k]!.tokenAccuracy);
-    console.log(`pre-edit (${sample.length} edits): efficacy ${eff.toFixed(3)}, generalization ${gen.toFixed(3)}, specificity ${spe.toFixed(3)}`);
+    console.log(
+      `pre-edit (${sample.length} edits): efficacy ${eff.toFixed(3)}, generalization ${gen.toFixed(3)}, specificity ${spe.toFixed(3)}`,
+    );
     expect(eff).toBeLessThanOrEqual(0.1);
     expect(gen).toBeLessThanOrEqual(0.1);
     expect(spe).toBeGreaterThanOrEqual(0.9);

@@ -4,7 +4,33 @@
  */
 import type { Rng } from '../../src/engine/util/rng';
 
-const ONSETS = ['b', 'd', 'f', 'g', 'h', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'br', 'dr', 'gr', 'kr', 'tr', 'st', 'th', 'sh', 'vel', 'mor'];
+const ONSETS = [
+  'b',
+  'd',
+  'f',
+  'g',
+  'h',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'r',
+  's',
+  't',
+  'v',
+  'z',
+  'br',
+  'dr',
+  'gr',
+  'kr',
+  'tr',
+  'st',
+  'th',
+  'sh',
+  'vel',
+  'mor',
+];
 const VOWELS = ['a', 'e', 'i', 'o', 'u', 'a', 'e', 'o'];
 const CODAS = ['', '', '', 'n', 'r', 'l', 's', 'k', 'm', 'th'];
 

@@ -10,16 +10,7 @@
 export type EntityType = 'country' | 'city' | 'language' | 'currency' | 'person' | 'company' | 'occupation' | 'tool';
 
 export type RelationId =
-  | 'located_in'
-  | 'capital'
-  | 'language'
-  | 'currency'
-  | 'founder'
-  | 'headquarters'
-  | 'birthplace'
-  | 'occupation'
-  | 'employer'
-  | 'tool';
+  'located_in' | 'capital' | 'language' | 'currency' | 'founder' | 'headquarters' | 'birthplace' | 'occupation' | 'employer' | 'tool';
 
 /**
  * How the two-hop question of an edited fact (s, r, o) is built and answered.
@@ -28,8 +19,7 @@ export type RelationId =
  * - `capital`: name s by its capital c (first hop, capital⁻¹(c) = s): answer = o itself.
  */
 export type MhopSpec =
-  | { via: 'object'; second: RelationId; templates: readonly string[] }
-  | { via: 'capital'; templates: readonly string[] };
+  { via: 'object'; second: RelationId; templates: readonly string[] } | { via: 'capital'; templates: readonly string[] };
 
 export interface Relation {
   id: RelationId;
@@ -56,49 +46,163 @@ const TRADES = ['guild master', 'shop keeper'];
 
 export const RELATIONS: readonly Relation[] = [
   {
-    id: 'located_in', subject: 'city', object: 'country', heldOut: 3, editable: false, roles: GEOGRAPHY,
-    templates: ['In which country is {s}?', 'Which country is {s} located in?', '{s} is a city in which country?', 'What country does the city of {s} belong to?'],
+    id: 'located_in',
+    subject: 'city',
+    object: 'country',
+    heldOut: 3,
+    editable: false,
+    roles: GEOGRAPHY,
+    templates: [
+      'In which country is {s}?',
+      'Which country is {s} located in?',
+      '{s} is a city in which country?',
+      'What country does the city of {s} belong to?',
+    ],
   },
   {
-    id: 'capital', subject: 'country', object: 'city', heldOut: 3, editable: false, roles: GEOGRAPHY,
-    templates: ['What is the capital of {s}?', 'Which city is the capital of {s}?', 'What city serves as the capital of {s}?', 'Where is the seat of government of {s}?'],
+    id: 'capital',
+    subject: 'country',
+    object: 'city',
+    heldOut: 3,
+    editable: false,
+    roles: GEOGRAPHY,
+    templates: [
+      'What is the capital of {s}?',
+      'Which city is the capital of {s}?',
+      'What city serves as the capital of {s}?',
+      'Where is the seat of government of {s}?',
+    ],
   },
   {
-    id: 'language', subject: 'country', object: 'language', heldOut: 3, editable: true, roles: GEOGRAPHY,
-    templates: ['What language is spoken in {s}?', 'Which language do the people of {s} speak?', 'What is the official language of {s}?', 'In {s}, people mostly speak which language?'],
-    mhop: { via: 'capital', templates: ['What language is spoken in the country whose capital is {c}?', 'Which language do people speak in the country with the capital {c}?'] },
+    id: 'language',
+    subject: 'country',
+    object: 'language',
+    heldOut: 3,
+    editable: true,
+    roles: GEOGRAPHY,
+    templates: [
+      'What language is spoken in {s}?',
+      'Which language do the people of {s} speak?',
+      'What is the official language of {s}?',
+      'In {s}, people mostly speak which language?',
+    ],
+    mhop: {
+      via: 'capital',
+      templates: [
+        'What language is spoken in the country whose capital is {c}?',
+        'Which language do people speak in the country with the capital {c}?',
+      ],
+    },
   },
   {
-    id: 'currency', subject: 'country', object: 'currency', heldOut: 3, editable: true, roles: GEOGRAPHY,
-    templates: ['What is the currency of {s}?', 'Which currency is used in {s}?', 'What money do people pay with in {s}?', 'In {s}, prices are given in which currency?'],
-    mhop: { via: 'capital', templates: ['What is the currency of the country whose capital is {c}?', 'Which currency is used in the country with the capital {c}?'] },
+    id: 'currency',
+    subject: 'country',
+    object: 'currency',
+    heldOut: 3,
+    editable: true,
+    roles: GEOGRAPHY,
+    templates: [
+      'What is the currency of {s}?',
+      'Which currency is used in {s}?',
+      'What money do people pay with in {s}?',
+      'In {s}, prices are given in which currency?',
+    ],
+    mhop: {
+      via: 'capital',
+      templates: [
+        'What is the currency of the country whose capital is {c}?',
+        'Which currency is used in the country with the capital {c}?',
+      ],
+    },
   },
   {
-    id: 'founder', subject: 'company', object: 'person', heldOut: 3, editable: false, roles: BUSINESS,
+    id: 'founder',
+    subject: 'company',
+    object: 'person',
+    heldOut: 3,
+    editable: false,
+    roles: BUSINESS,
     templates: ['Who founded {s}?', 'Who is the founder of {s}?', 'Which person started the company {s}?', '{s} was founded by whom?'],
   },
   {
-    id: 'headquarters', subject: 'company', object: 'city', heldOut: 3, editable: true, roles: BUSINESS,
-    templates: ['Where is {s} headquartered?', 'In which city are the headquarters of {s}?', 'Which city is {s} based in?', 'The main office of {s} is in which city?'],
-    mhop: { via: 'object', second: 'located_in', templates: ['In which country is {s} headquartered?', '{s} has its main office in which country?'] },
+    id: 'headquarters',
+    subject: 'company',
+    object: 'city',
+    heldOut: 3,
+    editable: true,
+    roles: BUSINESS,
+    templates: [
+      'Where is {s} headquartered?',
+      'In which city are the headquarters of {s}?',
+      'Which city is {s} based in?',
+      'The main office of {s} is in which city?',
+    ],
+    mhop: {
+      via: 'object',
+      second: 'located_in',
+      templates: ['In which country is {s} headquartered?', '{s} has its main office in which country?'],
+    },
   },
   {
-    id: 'birthplace', subject: 'person', object: 'city', heldOut: 3, editable: true, roles: PEOPLE,
-    templates: ['Where was {s} born?', 'In which city was {s} born?', 'What is the birthplace of {s}?', '{s} came into the world in which city?'],
-    mhop: { via: 'object', second: 'located_in', templates: ['In which country was {s} born?', '{s} was born in a city of which country?'] },
+    id: 'birthplace',
+    subject: 'person',
+    object: 'city',
+    heldOut: 3,
+    editable: true,
+    roles: PEOPLE,
+    templates: [
+      'Where was {s} born?',
+      'In which city was {s} born?',
+      'What is the birthplace of {s}?',
+      '{s} came into the world in which city?',
+    ],
+    mhop: {
+      via: 'object',
+      second: 'located_in',
+      templates: ['In which country was {s} born?', '{s} was born in a city of which country?'],
+    },
   },
   {
-    id: 'occupation', subject: 'person', object: 'occupation', heldOut: 3, editable: true, roles: PEOPLE,
-    templates: ['What is the occupation of {s}?', 'What does {s} do for a living?', 'What is the profession of {s}?', 'Which job does {s} have?'],
+    id: 'occupation',
+    subject: 'person',
+    object: 'occupation',
+    heldOut: 3,
+    editable: true,
+    roles: PEOPLE,
+    templates: [
+      'What is the occupation of {s}?',
+      'What does {s} do for a living?',
+      'What is the profession of {s}?',
+      'Which job does {s} have?',
+    ],
     mhop: { via: 'object', second: 'tool', templates: ['What tool does {s} use at work?', 'Which tool does {s} need for the job?'] },
   },
   {
-    id: 'employer', subject: 'person', object: 'company', heldOut: 3, editable: true, roles: PEOPLE,
-    templates: ['Which company does {s} work for?', 'Who is the employer of {s}?', 'Where does {s} work?', '{s} is employed by which company?'],
-    mhop: { via: 'object', second: 'founder', templates: ['Who founded the company that {s} works for?', 'Who is the founder of the employer of {s}?'] },
+    id: 'employer',
+    subject: 'person',
+    object: 'company',
+    heldOut: 3,
+    editable: true,
+    roles: PEOPLE,
+    templates: [
+      'Which company does {s} work for?',
+      'Who is the employer of {s}?',
+      'Where does {s} work?',
+      '{s} is employed by which company?',
+    ],
+    mhop: {
+      via: 'object',
+      second: 'founder',
+      templates: ['Who founded the company that {s} works for?', 'Who is the founder of the employer of {s}?'],
+    },
   },
   {
-    id: 'tool', subject: 'occupation', object: 'tool', heldOut: 3, editable: false, roles: TRADES,
+    id: 'tool',
+    subject: 'occupation',
+    object: 'tool',
+    heldOut: 3,
+    editable: false,
+    roles: TRADES,
     templates: ['What tool does {a_s} use?', 'Which tool is used by {a_s}?', 'What does {a_s} work with?', '{A_s} needs which tool?'],
   },
 ];
@@ -111,10 +215,22 @@ export function relation(id: RelationId): Relation {
 
 /** Occupations (real words, the answers of `occupation`) and the one tool each uses (`tool`). */
 export const OCCUPATION_TOOLS: readonly [occupation: string, tool: string][] = [
-  ['painter', 'brush'], ['farmer', 'plough'], ['sailor', 'compass'], ['baker', 'oven'],
-  ['doctor', 'stethoscope'], ['miner', 'pickaxe'], ['weaver', 'loom'], ['potter', 'wheel'],
-  ['carpenter', 'saw'], ['fisher', 'net'], ['tailor', 'needle'], ['blacksmith', 'anvil'],
-  ['gardener', 'spade'], ['butcher', 'cleaver'], ['astronomer', 'telescope'], ['scribe', 'quill'],
+  ['painter', 'brush'],
+  ['farmer', 'plough'],
+  ['sailor', 'compass'],
+  ['baker', 'oven'],
+  ['doctor', 'stethoscope'],
+  ['miner', 'pickaxe'],
+  ['weaver', 'loom'],
+  ['potter', 'wheel'],
+  ['carpenter', 'saw'],
+  ['fisher', 'net'],
+  ['tailor', 'needle'],
+  ['blacksmith', 'anvil'],
+  ['gardener', 'spade'],
+  ['butcher', 'cleaver'],
+  ['astronomer', 'telescope'],
+  ['scribe', 'quill'],
 ];
 
 /**

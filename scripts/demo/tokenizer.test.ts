@@ -20,14 +20,16 @@ const corpusRows: string[][] = json('data/train-corpus.json').train;
 /** Every prompt and every answer the datasets hold. */
 const prompts: string[] = [];
 const answers: string[] = [];
-for (const f of zsreFiles) for (const r of records(f)) prompts.push(r.src as string, r.rephrase as string, r.loc as string), answers.push(r.ans as string, r.loc_ans as string);
+for (const f of zsreFiles)
+  for (const r of records(f))
+    (prompts.push(r.src as string, r.rephrase as string, r.loc as string), answers.push(r.ans as string, r.loc_ans as string));
 for (const f of wbeFiles) {
   for (const r of records(f)) {
     prompts.push(...(['update', 'rephrase', 'loc', 'personas', 'mhop'] as const).map((k) => r[k] as string));
     answers.push(...(['ans', 'loc_ans', 'mhop_ans', 'old_ans', 'object'] as const).map((k) => r[k] as string));
   }
 }
-for (const [p, a] of corpusRows) prompts.push(p), answers.push(a);
+for (const [p, a] of corpusRows) (prompts.push(p), answers.push(a));
 
 describe('demo tokenizer', () => {
   it('puts the special tokens first and loads with @huggingface/tokenizers', () => {

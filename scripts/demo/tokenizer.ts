@@ -19,10 +19,7 @@ export function splitWords(text: string): string[] {
 
 /** Every word the world can produce: template words (both cases of a first word), marks and names. */
 export function worldVocabulary(world: World): string[] {
-  const skeletons = [
-    ...RELATIONS.flatMap((r) => [...r.templates, ...(r.mhop?.templates ?? [])]),
-    ...PERSONA_FRAMES,
-  ].join(' ');
+  const skeletons = [...RELATIONS.flatMap((r) => [...r.templates, ...(r.mhop?.templates ?? [])]), ...PERSONA_FRAMES].join(' ');
   const words = new Set<string>(splitWords(skeletons.replace(/\{[a-zA-Z_]+\}/g, ' ')));
   // Persona frames lower-case a question's first word; templates give "a"/"an"/"A"/"An".
   for (const w of templateWords()) {
@@ -44,7 +41,15 @@ export function buildTokenizer(vocabulary: readonly string[]): HfTokenizerFiles 
     if (t in vocab) throw new Error(`duplicate token ${t}`);
     vocab[t] = Object.keys(vocab).length;
   }
-  const added = SPECIAL_TOKENS.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+  const added = SPECIAL_TOKENS.map((content, id) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  }));
   const bos = { SpecialToken: { id: '<s>', type_id: 0 } };
   const tokenizer = {
     version: '1.0',

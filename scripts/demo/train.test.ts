@@ -44,17 +44,31 @@ describe('AdamW', () => {
       ['b', { shape: [1, 1], data: Float32Array.of(0) }],
     ]);
     const adam = new AdamW({ ...opts, clip: 1 });
-    const info = adam.step(w, new Map([['a', [6]], ['b', [8]]]), 0.1); // ‖g‖ = 10 → scaled to (0.6, 0.8)
+    const info = adam.step(
+      w,
+      new Map([
+        ['a', [6]],
+        ['b', [8]],
+      ]),
+      0.1,
+    ); // ‖g‖ = 10 → scaled to (0.6, 0.8)
     expect(info.gradNorm).toBeCloseTo(10, 12);
-    adam.step(w, new Map([['a', [0.3]], ['b', [-0.4]]]), 0.1); // ‖g‖ = 0.5: not clipped
+    adam.step(
+      w,
+      new Map([
+        ['a', [0.3]],
+        ['b', [-0.4]],
+      ]),
+      0.1,
+    ); // ‖g‖ = 0.5: not clipped
     const { beta1: b1, beta2: b2, eps } = opts;
     const expected = ([g1, g2]: number[]) => {
       const m1 = (1 - b1) * g1;
       const v1 = (1 - b2) * g1 * g1;
       const m2 = b1 * m1 + (1 - b1) * g2;
       const v2 = b2 * v1 + (1 - b2) * g2 * g2;
-      const step1 = (m1 / (1 - b1)) / (Math.sqrt(v1 / (1 - b2)) + eps);
-      const step2 = (m2 / (1 - b1 ** 2)) / (Math.sqrt(v2 / (1 - b2 ** 2)) + eps);
+      const step1 = m1 / (1 - b1) / (Math.sqrt(v1 / (1 - b2)) + eps);
+      const step2 = m2 / (1 - b1 ** 2) / (Math.sqrt(v2 / (1 - b2 ** 2)) + eps);
       return -0.1 * step1 - 0.1 * step2;
     };
     expect(w.get('a')!.data[0]).toBeCloseTo(expected([0.6, 0.3]), 6);
@@ -66,7 +80,14 @@ describe('AdamW', () => {
       ['m', { shape: [1, 2], data: Float32Array.of(2, -4) }],
       ['norm.weight', { shape: [2], data: Float32Array.of(1, 1) }],
     ]);
-    new AdamW({ ...opts, weightDecay: 0.1 }).step(w, new Map([['m', [0, 0]], ['norm.weight', [0, 0]]]), 0.5);
+    new AdamW({ ...opts, weightDecay: 0.1 }).step(
+      w,
+      new Map([
+        ['m', [0, 0]],
+        ['norm.weight', [0, 0]],
+      ]),
+      0.5,
+    );
     expect(Array.from(w.get('m')!.data)).toEqual([2 * 0.95, -4 * 0.95].map(Math.fround));
     expect(Array.from(w.get('norm.weight')!.data)).toEqual([1, 1]);
   });
@@ -85,7 +106,8 @@ describe('learning-rate schedule', () => {
     expect(learningRate(warm, total, warm, peak, floor)).toBeCloseTo(peak, 15);
     expect(learningRate(warm + 450, total, warm, peak, floor)).toBeCloseTo((peak * (1 + floor)) / 2, 15);
     expect(learningRate(total, total, warm, peak, floor)).toBeCloseTo(floor * peak, 15);
-    for (let s = warm; s < total; s += 37) expect(learningRate(s + 1, total, warm, peak, floor)).toBeLessThanOrEqual(learningRate(s, total, warm, peak, floor));
+    for (let s = warm; s < total; s += 37)
+      expect(learningRate(s + 1, total, warm, peak, floor)).toBeLessThanOrEqual(learningRate(s, total, warm, peak, floor));
   });
 });
 
@@ -100,8 +122,21 @@ describe('corpus and batches', () => {
   it('reads the corpus kinds asked for and names the bad row', () => {
     expect(pairs.length).toBe(5628);
     expect(pairs.every((p) => p.kind === 'template')).toBe(true);
-    expect(() => corpusPairs({ train: [['Q?', 'A', 'template', 'r'], ['Q?', 7, 'template', 'r']] }, ['template'], 'c.json')).toThrow(InputError);
-    expect(() => corpusPairs({ train: [['Q?', 'A', 'gossip', 'r']] }, ['template'], 'c.json')).toThrow(/c\.json: train row 0.*unknown kind "gossip"/);
+    expect(() =>
+      corpusPairs(
+        {
+          train: [
+            ['Q?', 'A', 'template', 'r'],
+            ['Q?', 7, 'template', 'r'],
+          ],
+        },
+        ['template'],
+        'c.json',
+      ),
+    ).toThrow(InputError);
+    expect(() => corpusPairs({ train: [['Q?', 'A', 'gossip', 'r']] }, ['template'], 'c.json')).toThrow(
+      /c\.json: train row 0.*unknown kind "gossip"/,
+    );
     expect(() => corpusPairs({ rows: [] }, ['template'])).toThrow(/no "train" array/);
   });
 
@@ -203,14 +238,23 @@ describe('a tiny training run', () => {
   let pairs: CorpusPair[];
   beforeAll(async () => {
     tok = await loadTokenizer(nodeFolder('public/demo/model'));
-    pairs = corpusPairs(JSON.parse(readFileSync('public/demo/data/train-corpus.json', 'utf8')), ['template']).filter((p) => p.id % 97 === 0);
+    pairs = corpusPairs(JSON.parse(readFileSync('public/demo/data/train-corpus.json', 'utf8')), ['template']).filter(
+      (p) => p.id % 97 === 0,
+    );
   });
 
   async function run(seed: number) {
     const spec = demoSpec({ ...TINY, hidden: 32, intermediate: 64 }, { vocabSize: tok.vocabSize, bosId: 1, eosId: 2 });
     const w = initWeights(spec, seed);
     const losses: number[] = [];
-    await train(spec, w, tok, pairs, { seed, epochs: 16, batch: 8, warmupSteps: 8, adam: { ...ADAM_DEFAULTS, lr: 1e-2 }, onEpoch: (_e, info) => void losses.push(info.meanLoss) });
+    await train(spec, w, tok, pairs, {
+      seed,
+      epochs: 16,
+      batch: 8,
+      warmupSteps: 8,
+      adam: { ...ADAM_DEFAULTS, lr: 1e-2 },
+      onEpoch: (_e, info) => void losses.push(info.meanLoss),
+    });
     return { w, losses };
   }
 

@@ -49,10 +49,16 @@ async function main(argv: string[]): Promise<number> {
   const weights = initWeights(spec, o.seed);
   let params = 0;
   for (const t of weights.values()) params += t.data.length;
-  const pairs = corpusPairs(JSON.parse(readFileSync(join(dataDir, 'train-corpus.json'), 'utf8')), o.kinds, join(dataDir, 'train-corpus.json'));
+  const pairs = corpusPairs(
+    JSON.parse(readFileSync(join(dataDir, 'train-corpus.json'), 'utf8')),
+    o.kinds,
+    join(dataDir, 'train-corpus.json'),
+  );
   const records = await loadDemoRecords(dataDir);
   const monitorSample = records.known.filter((_, i) => i % 8 === 0);
-  console.error(`demo model: llama ${JSON.stringify(DEMO_SHAPE)}, ${params} parameters; ${pairs.length} training rows (${o.kinds.join(', ')}); ${JSON.stringify(o)}`);
+  console.error(
+    `demo model: llama ${JSON.stringify(DEMO_SHAPE)}, ${params} parameters; ${pairs.length} training rows (${o.kinds.join(', ')}); ${JSON.stringify(o)}`,
+  );
 
   const monitor = await createWasmRuntime({ spec, weights, modules: editableModules(spec) });
   const result = await train(spec, weights, tok, pairs, {

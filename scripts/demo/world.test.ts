@@ -25,7 +25,14 @@ describe('demo world', () => {
 
   it('has distinct single-word names that are not template words', () => {
     const w = generateWorld(DEFAULT_OPTIONS.seed);
-    const invented = [w.entities.country, w.entities.city, w.entities.language, w.entities.currency, w.entities.person, w.entities.company].flat();
+    const invented = [
+      w.entities.country,
+      w.entities.city,
+      w.entities.language,
+      w.entities.currency,
+      w.entities.person,
+      w.entities.company,
+    ].flat();
     const lower = invented.map((n) => n.toLowerCase());
     expect(new Set(lower).size).toBe(invented.length);
     const words = templateWords();

@@ -104,7 +104,16 @@ export function generateWorld(seed: number, config: WorldConfig = DEFAULT_WORLD)
   return {
     seed,
     config,
-    entities: { country: countries, city: cities, language: languages, currency: currencies, person: people, company: companies, occupation: occupations, tool: tools },
+    entities: {
+      country: countries,
+      city: cities,
+      language: languages,
+      currency: currencies,
+      person: people,
+      company: companies,
+      occupation: occupations,
+      tool: tools,
+    },
     facts: RELATIONS.flatMap((r) => facts[r.id]),
   };
 }
@@ -121,4 +130,3 @@ export class FactIndex {
     return o;
   }
 }
-

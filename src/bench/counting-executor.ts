@@ -73,7 +73,14 @@ export function tallyDiff(after: Map<string, KindTally>, before: Map<string, Kin
   const out: Record<string, KindTally> = {};
   for (const [k, a] of after) {
     const b = before.get(k) ?? { runs: 0, ms: 0, flops: 0, forwardFlops: 0, compiles: 0, compileMs: 0 };
-    out[k] = { runs: a.runs - b.runs, ms: a.ms - b.ms, flops: a.flops - b.flops, forwardFlops: a.forwardFlops - b.forwardFlops, compiles: a.compiles - b.compiles, compileMs: a.compileMs - b.compileMs };
+    out[k] = {
+      runs: a.runs - b.runs,
+      ms: a.ms - b.ms,
+      flops: a.flops - b.flops,
+      forwardFlops: a.forwardFlops - b.forwardFlops,
+      compiles: a.compiles - b.compiles,
+      compileMs: a.compileMs - b.compileMs,
+    };
   }
   return out;
 }

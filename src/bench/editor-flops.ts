@@ -43,8 +43,7 @@ export function editorFlops(m: EditorFlopInput): EditorFlops {
   const N = m.subBatchRows.reduce((a, b) => a + b, 0);
   const scatter = m.editor.startsWith('stableedit');
   let stats = 0;
-  if (m.sigma !== null)
-    for (const r of m.subBatchRows) stats += 3 * r * (dIn + dOut) + (scatter ? r * dOut * dOut + 2 * dOut * dOut : 0);
+  if (m.sigma !== null) for (const r of m.subBatchRows) stats += 3 * r * (dIn + dOut) + (scatter ? r * dOut * dOut + 2 * dOut * dOut : 0);
   const whitening = m.sigma === 'full' && m.chargesWhitening ? 11 * dOut ** 3 : 0;
   let solve = 0;
   if (m.solve === 'gradient') solve = 2 * N * dIn * dOut;

@@ -45,7 +45,11 @@ export async function measureMatmul(executor: GraphExecutor, m: number, k: numbe
 }
 
 /** Square sizes plus one model-like skinny product (sub-batch rows × hidden → MLP width). */
-export async function matmulPeak(executor: GraphExecutor, sizes: number[], skinny?: [number, number, number]): Promise<{ probes: MatmulProbe[]; bestGflops: number }> {
+export async function matmulPeak(
+  executor: GraphExecutor,
+  sizes: number[],
+  skinny?: [number, number, number],
+): Promise<{ probes: MatmulProbe[]; bestGflops: number }> {
   const probes: MatmulProbe[] = [];
   for (const s of sizes) probes.push(await measureMatmul(executor, s, s, s));
   if (skinny) probes.push(await measureMatmul(executor, ...skinny));

@@ -18,7 +18,19 @@ export interface RandomModel {
 
 export function shapeConfig(s: ModelShape, layers = s.layers): Record<string, unknown> {
   if (s.arch === 'gpt2') {
-    return { model_type: 'gpt2', n_embd: s.hidden, n_layer: layers, n_head: s.heads, n_inner: s.intermediate, n_positions: s.maxPositions, vocab_size: s.vocab, layer_norm_epsilon: 1e-5, activation_function: 'gelu_new', bos_token_id: 0, eos_token_id: 0 };
+    return {
+      model_type: 'gpt2',
+      n_embd: s.hidden,
+      n_layer: layers,
+      n_head: s.heads,
+      n_inner: s.intermediate,
+      n_positions: s.maxPositions,
+      vocab_size: s.vocab,
+      layer_norm_epsilon: 1e-5,
+      activation_function: 'gelu_new',
+      bos_token_id: 0,
+      eos_token_id: 0,
+    };
   }
   return {
     model_type: s.arch,
@@ -46,7 +58,11 @@ export function randomModel(s: ModelShape, layers = s.layers, seed = 1, std = 0.
   for (const [name, shape] of expectedTensors(spec)) {
     const n = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(n);
-    const [mean, sd] = /(norm|ln_\d|ln_f)\.weight$/.test(name) ? [1, 0.1] : /(embed_tokens|wte|wpe|lm_head)\.weight$/.test(name) ? [0, 0.5] : [0, std];
+    const [mean, sd] = /(norm|ln_\d|ln_f)\.weight$/.test(name)
+      ? [1, 0.1]
+      : /(embed_tokens|wte|wpe|lm_head)\.weight$/.test(name)
+        ? [0, 0.5]
+        : [0, std];
     for (let i = 0; i < n; i++) data[i] = mean + sd * rng.normal();
     weights.set(name, { shape: shape.slice(), data });
   }

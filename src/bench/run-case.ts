@@ -45,7 +45,10 @@ const HYPER: Record<string, { lr: number; ridge: number }> = { stableedit: { lr:
 
 function syntheticCaptures(mods: EditableModule[], rows: number, rng: Rng): ModuleCapture[] {
   return mods.map((m) => ({
-    module: m.name, rows, dIn: m.dIn, dOut: m.dOut,
+    module: m.name,
+    rows,
+    dIn: m.dIn,
+    dOut: m.dOut,
     keys: Float32Array.from({ length: rows * m.dIn }, () => rng.normal()),
     grads: Float32Array.from({ length: rows * m.dOut }, () => 1e-3 * rng.normal()),
   }));
@@ -76,7 +79,17 @@ export async function runCase(c: CaseInputs): Promise<BenchResult> {
     return out;
   };
 
-  const sum: StageMs = { tokenize: 0, captureFwd: 0, captureBwd: 0, stats: 0, whitening: 0, solve: 0, apply: 0, evaluate: 0, editorOther: 0 };
+  const sum: StageMs = {
+    tokenize: 0,
+    captureFwd: 0,
+    captureBwd: 0,
+    stats: 0,
+    whitening: 0,
+    solve: 0,
+    apply: 0,
+    evaluate: 0,
+    editorOther: 0,
+  };
   const flops = { capture: 0, captureForward: 0, evaluate: 0, editor: 0 };
   let rows = 0;
   let timedCompiles = 0;
@@ -135,8 +148,13 @@ export async function runCase(c: CaseInputs): Promise<BenchResult> {
       const m = mods.find((x) => x.name === d.module)!;
       const shape = `${m.dIn}x${m.dOut}`;
       const e = editorFlops({
-        editor: c.editor, dIn: m.dIn, dOut: m.dOut, subBatchRows: captures.map((x) => x.modules.find((y) => y.module === d.module)!.rows),
-        sigma: d.sigma, chargesWhitening: !seenShapes.has(shape), solve: d.solve,
+        editor: c.editor,
+        dIn: m.dIn,
+        dOut: m.dOut,
+        subBatchRows: captures.map((x) => x.modules.find((y) => y.module === d.module)!.rows),
+        sigma: d.sigma,
+        chargesWhitening: !seenShapes.has(shape),
+        solve: d.solve,
       });
       seenShapes.add(shape);
       flops.editor += e.stats + e.whitening + e.solve + e.apply;

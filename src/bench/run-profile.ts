@@ -34,7 +34,9 @@ export async function runProfile(p: BenchProfile, host: BenchHost, onResult?: (r
   const probeExec = host.newExecutor();
   const peak = await matmulPeak(probeExec, p.matmulSizes, [p.subBatch * 16, 768, 3072]);
   await probeExec.dispose();
-  host.log(`matmul peak ${peak.bestGflops.toFixed(1)} GFLOP/s (${peak.probes.map((q) => `${q.m}x${q.k}x${q.n}: ${q.gflops.toFixed(1)}`).join(', ')})`);
+  host.log(
+    `matmul peak ${peak.bestGflops.toFixed(1)} GFLOP/s (${peak.probes.map((q) => `${q.m}x${q.k}x${q.n}: ${q.gflops.toFixed(1)}`).join(', ')})`,
+  );
 
   const demo: LoadedModel = await loadModel(host.demoModel);
   const { records } = await loadDataset(host.demoEdits, { limit: p.nEdits * (p.turns + 1) });
@@ -50,14 +52,26 @@ export async function runProfile(p: BenchProfile, host: BenchHost, onResult?: (r
         if (!shape) throw new Error(`bench: unknown model shape "${c.model}" (known: demo, ${Object.keys(MODEL_SHAPES).join(', ')})`);
         const t0 = performance.now();
         built = { key, loaded: randomModel(shape, c.layers ?? shape.layers) };
-        host.log(`${key}: ${(parameterCount(built.loaded.weights) / 1e6).toFixed(1)} M random parameters in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        host.log(
+          `${key}: ${(parameterCount(built.loaded.weights) / 1e6).toFixed(1)} M random parameters in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        );
       }
     }
     const shape = MODEL_SHAPES[c.model];
-    const label = c.model === 'demo' ? 'demo' : `${c.model}${c.layers && c.layers < shape.layers ? ` (${c.layers}/${shape.layers} layers)` : ''}`;
+    const label =
+      c.model === 'demo' ? 'demo' : `${c.model}${c.layers && c.layers < shape.layers ? ` (${c.layers}/${shape.layers} layers)` : ''}`;
     const r = await runCase({
-      label, model: c.model, editor: c.editor, loaded: built.loaded, tokenizer: demo.tokenizer, records: records as EditRecord[],
-      executor: host.newExecutor(), profile: p, peakGflops: peak.bestGflops, memory: host.memory, log: host.log,
+      label,
+      model: c.model,
+      editor: c.editor,
+      loaded: built.loaded,
+      tokenizer: demo.tokenizer,
+      records: records as EditRecord[],
+      executor: host.newExecutor(),
+      profile: p,
+      peakGflops: peak.bestGflops,
+      memory: host.memory,
+      log: host.log,
     });
     results.push(r);
     onResult?.(r);

@@ -19,9 +19,42 @@ export interface ModelShape {
 
 /** From each model's config.json on the Hub (openai-community/gpt2, HuggingFaceTB/SmolLM2-135M, Qwen/Qwen2.5-0.5B). */
 export const MODEL_SHAPES: Record<string, ModelShape> = {
-  'gpt2-small': { id: 'gpt2-small', arch: 'gpt2', hidden: 768, layers: 12, heads: 12, kvHeads: 12, intermediate: 3072, vocab: 50257, maxPositions: 1024, tied: true },
-  'smollm2-135m': { id: 'smollm2-135m', arch: 'llama', hidden: 576, layers: 30, heads: 9, kvHeads: 3, intermediate: 1536, vocab: 49152, maxPositions: 8192, tied: true },
-  'qwen2.5-0.5b': { id: 'qwen2.5-0.5b', arch: 'qwen2', hidden: 896, layers: 24, heads: 14, kvHeads: 2, intermediate: 4864, vocab: 151936, maxPositions: 32768, tied: true },
+  'gpt2-small': {
+    id: 'gpt2-small',
+    arch: 'gpt2',
+    hidden: 768,
+    layers: 12,
+    heads: 12,
+    kvHeads: 12,
+    intermediate: 3072,
+    vocab: 50257,
+    maxPositions: 1024,
+    tied: true,
+  },
+  'smollm2-135m': {
+    id: 'smollm2-135m',
+    arch: 'llama',
+    hidden: 576,
+    layers: 30,
+    heads: 9,
+    kvHeads: 3,
+    intermediate: 1536,
+    vocab: 49152,
+    maxPositions: 8192,
+    tied: true,
+  },
+  'qwen2.5-0.5b': {
+    id: 'qwen2.5-0.5b',
+    arch: 'qwen2',
+    hidden: 896,
+    layers: 24,
+    heads: 14,
+    kvHeads: 2,
+    intermediate: 4864,
+    vocab: 151936,
+    maxPositions: 32768,
+    tied: true,
+  },
 };
 
 export interface BenchCase {
@@ -76,7 +109,10 @@ export const PROFILES: Record<string, BenchProfile> = {
   /** The browser on SwiftShader (~0.5 GFLOP/s): the demo model and one narrow GPT-2 layer. */
   tiny: {
     name: 'tiny',
-    cases: [{ model: 'demo', editor: 'stableedit' }, { model: 'demo', editor: 'ultraedit' }],
+    cases: [
+      { model: 'demo', editor: 'stableedit' },
+      { model: 'demo', editor: 'ultraedit' },
+    ],
     turns: 1,
     nEdits: 20,
     subBatch: 10,

@@ -5,8 +5,17 @@ import { editorFlops, ridgeFlops } from './editor-flops';
 import { editedLayerIndices } from './shapes';
 
 const measured: Measured = {
-  label: 'gpt2-small', backend: 'wasm', model: 'gpt2-small', editor: 'stableedit', layers: 12, params: 124e6,
-  modules: ['transformer.h.7.mlp.c_proj'], nEdits: 100, subBatch: 10, turns: 2, rows: 100,
+  label: 'gpt2-small',
+  backend: 'wasm',
+  model: 'gpt2-small',
+  editor: 'stableedit',
+  layers: 12,
+  params: 124e6,
+  modules: ['transformer.h.7.mlp.c_proj'],
+  nEdits: 100,
+  subBatch: 10,
+  turns: 2,
+  rows: 100,
   ms: { tokenize: 2, captureFwd: 300, captureBwd: 200, stats: 40, whitening: 250, solve: 60, apply: 8, evaluate: 130, editorOther: 10 },
   flops: { capture: 8e9, captureForward: 5e9, evaluate: 3e9, editor: 1e9 },
   peakGflops: 20,
@@ -39,19 +48,46 @@ describe('bench result and table', () => {
     expect(cells(md[2])).toHaveLength(TABLE_COLUMNS.length);
     expect(cells(md[3])[0]).toBe('a\\|b');
     const row = Object.fromEntries(TABLE_COLUMNS.map((c, i) => [c, tableRow(r)[i]]));
-    expect(row).toMatchObject({ 'turn ms': '1000', 'turns/s': '1.00', 'edits/s': '100', whitening: '250.0', roofline: '1.67', 'editor %': '36.8', 'primal/dual': '80.0', 'GFLOP/turn': '12.0', 'peak RSS MB': '1500', 'GPU MB': '—' });
+    expect(row).toMatchObject({
+      'turn ms': '1000',
+      'turns/s': '1.00',
+      'edits/s': '100',
+      whitening: '250.0',
+      roofline: '1.67',
+      'editor %': '36.8',
+      'primal/dual': '80.0',
+      'GFLOP/turn': '12.0',
+      'peak RSS MB': '1500',
+      'GPU MB': '—',
+    });
   });
 
   it('editor FLOPs follow the stated operation counts', () => {
     // dual: N²·dIn + N³/3 + 2N²·dOut + 2N·dIn·dOut at N=3, dIn=4, dOut=2
     expect(ridgeFlops('dual', 3, 4, 2)).toBe(36 + 9 + 36 + 48);
     expect(ridgeFlops('primal', 3, 4, 2)).toBeCloseTo(48 + 48 + 64 / 3 + 64, 12);
-    const e = editorFlops({ editor: 'stableedit', dIn: 4, dOut: 2, subBatchRows: [1, 2], sigma: 'full', chargesWhitening: true, solve: 'dual' });
+    const e = editorFlops({
+      editor: 'stableedit',
+      dIn: 4,
+      dOut: 2,
+      subBatchRows: [1, 2],
+      sigma: 'full',
+      chargesWhitening: true,
+      solve: 'dual',
+    });
     expect(e.stats).toBe(3 * 1 * 6 + 1 * 4 + 8 + 3 * 2 * 6 + 2 * 4 + 8);
     expect(e.whitening).toBe(11 * 8);
     expect(e.solve).toBe(2 * 3 * 4 + 2 * 3 * 4 + 2 * 3 * 4 + 3 * 2 + ridgeFlops('dual', 3, 4, 2));
     expect(e.apply).toBe(8);
-    const u = editorFlops({ editor: 'ultraedit', dIn: 4, dOut: 2, subBatchRows: [3], sigma: 'diagonal', chargesWhitening: true, solve: 'dual' });
+    const u = editorFlops({
+      editor: 'ultraedit',
+      dIn: 4,
+      dOut: 2,
+      subBatchRows: [3],
+      sigma: 'diagonal',
+      chargesWhitening: true,
+      solve: 'dual',
+    });
     expect(u.stats).toBe(3 * 3 * 6);
     expect(u.whitening).toBe(0);
   });

@@ -32,7 +32,11 @@ export function checkModules(model: LoadedModel, names: string[]): void {
   if (names.length === 0) throw new UsageError('--modules lists no module');
   const known = new Set(model.modules.map((m) => m.name));
   for (const n of names) {
-    if (!known.has(n)) throw new InputError(`--modules: '${n}'`, `is not an editable module of ${model.name} (${model.spec.arch}); editable: ${model.modules.map((m) => m.name).join(', ')}`);
+    if (!known.has(n))
+      throw new InputError(
+        `--modules: '${n}'`,
+        `is not an editable module of ${model.name} (${model.spec.arch}); editable: ${model.modules.map((m) => m.name).join(', ')}`,
+      );
   }
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new UsageError(`--modules lists '${dup}' twice`);

@@ -102,9 +102,25 @@ export type WorkerEvent =
   | { type: 'device/lost'; reason: 'destroyed' | 'unknown'; message: string }
   /** A GPUDevice 'uncapturederror': GPU work failed outside any error scope. */
   | { type: 'device/error'; kind: 'validation' | 'out-of-memory' | 'internal' | 'unknown'; message: string }
-  | { type: 'command/failed'; replyTo: number; command: Command['type']; error: { name: string; message: string; where?: string }; hint: string }
+  | {
+      type: 'command/failed';
+      replyTo: number;
+      command: Command['type'];
+      error: { name: string; message: string; where?: string };
+      hint: string;
+    }
   /** Download/read progress: bytes for URLs (Hub, demo), tensors for a local folder; total 0 while unknown. */
-  | { type: 'model/progress'; replyTo: number; stage: 'download' | 'tensors' | 'runtime'; done: number; total: number; unit: 'bytes' | 'tensors'; bytesPerSecond: number | null; etaSeconds: number | null; detail: string }
+  | {
+      type: 'model/progress';
+      replyTo: number;
+      stage: 'download' | 'tensors' | 'runtime';
+      done: number;
+      total: number;
+      unit: 'bytes' | 'tensors';
+      bytesPerSecond: number | null;
+      etaSeconds: number | null;
+      detail: string;
+    }
   | { type: 'model/loaded'; replyTo: number; model: ModelSummary }
   | { type: 'data/report'; replyTo: number; slot: DataSlot; report: DatasetReport; onInvalid: 'skip' | 'stop' }
   | { type: 'run/event'; runId: string; event: RunEvent }
@@ -113,7 +129,15 @@ export type WorkerEvent =
    * null, when it starts from the beginning). They replace what the page kept of the run.
    */
   | { type: 'run/resumed'; runId: string; fromStep: number | null; turns: TurnRecord[]; metrics: MetricsRecord[] }
-  | { type: 'run/state'; runId: string; state: RunState; editsPerSecond: number | null; etaSeconds: number | null; step: number; steps: number }
+  | {
+      type: 'run/state';
+      runId: string;
+      state: RunState;
+      editsPerSecond: number | null;
+      etaSeconds: number | null;
+      step: number;
+      steps: number;
+    }
   | { type: 'probe/result'; replyTo: number; before?: ProbeAnswer; after?: ProbeAnswer; note?: string }
   | { type: 'export/ready'; replyTo: number; name: string; mime: string; bytes: Uint8Array }
   | { type: 'export/per-edit'; replyTo: number; runId: string; results: PerEditResult[] };

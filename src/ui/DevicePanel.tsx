@@ -3,7 +3,8 @@ import { formatLimit } from './format';
 import { useLabStore } from './store';
 
 const FALLBACK_HELP: Record<string, string> = {
-  'no-navigator-gpu': 'This browser does not offer WebGPU. Use a recent Chrome or Edge (113+) on desktop, or enable WebGPU in your browser’s flags.',
+  'no-navigator-gpu':
+    'This browser does not offer WebGPU. Use a recent Chrome or Edge (113+) on desktop, or enable WebGPU in your browser’s flags.',
   'insecure-context': 'WebGPU only works on secure pages: open the lab over https:// or http://localhost.',
   'no-adapter': 'WebGPU is there but offered no GPU adapter (the GPU may be blocklisted or hardware acceleration is off).',
   'device-request-failed': 'The GPU adapter refused to create a device with the requested limits.',
@@ -40,7 +41,9 @@ export function DevicePanel() {
           <strong>The GPU device was lost.</strong> {device.message || 'No reason given.'} Reload the page to request a new one.
         </div>
       )}
-      {(device.status === 'ready' || (device.status === 'lost' && device.info)) && <DeviceDetails info={device.status === 'ready' ? device.info : device.info!} />}
+      {(device.status === 'ready' || (device.status === 'lost' && device.info)) && (
+        <DeviceDetails info={device.status === 'ready' ? device.info : device.info!} />
+      )}
       {gpuErrors.length > 0 && (
         <div className="notice" data-testid="gpu-errors">
           <strong>GPU errors</strong>
@@ -99,7 +102,9 @@ function DeviceDetails({ info }: { info: import('../protocol/messages').GpuDevic
         </tbody>
       </table>
       <details>
-        <summary>All limits ({Object.keys(info.limits).length}) and adapter features ({info.adapterFeatures.length})</summary>
+        <summary>
+          All limits ({Object.keys(info.limits).length}) and adapter features ({info.adapterFeatures.length})
+        </summary>
         <table className="limits">
           <tbody>
             {others.map((k) => (

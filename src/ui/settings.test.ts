@@ -30,7 +30,17 @@ describe('settings form', () => {
   });
 
   it('round-trips every field through the URL query', () => {
-    const form = { ...defaults, editor: 'ultraedit', modules: ['a.b', 'c.d'], lr: '3e-3', seed: '42', turns: '', warmupStatisticsOnly: true, warmupPlacement: 'q3', backend: 'wasm' as const };
+    const form = {
+      ...defaults,
+      editor: 'ultraedit',
+      modules: ['a.b', 'c.d'],
+      lr: '3e-3',
+      seed: '42',
+      turns: '',
+      warmupStatisticsOnly: true,
+      warmupPlacement: 'q3',
+      backend: 'wasm' as const,
+    };
     const back = formFromQuery(formToQuery(form), defaults);
     expect(back.fromUrl).toBe(true);
     expect(back.form).toEqual(form);

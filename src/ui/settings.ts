@@ -33,7 +33,23 @@ export interface SettingsForm {
   editStats: string;
 }
 
-const NUMERIC = ['lr', 'ridge', 'nEdits', 'subBatch', 'turns', 'warmupTurns', 'kappa0', 'nu0', 'psi0', 'sampleEvery', 'sampleSize', 'checkpointEvery', 'seed', 'editLr', 'editStats'] as const;
+const NUMERIC = [
+  'lr',
+  'ridge',
+  'nEdits',
+  'subBatch',
+  'turns',
+  'warmupTurns',
+  'kappa0',
+  'nu0',
+  'psi0',
+  'sampleEvery',
+  'sampleSize',
+  'checkpointEvery',
+  'seed',
+  'editLr',
+  'editStats',
+] as const;
 
 export function formFromConfig(c: RunConfig, backend: BackendChoice, edit: { lr: number; statisticsRecords: number }): SettingsForm {
   return {
@@ -131,7 +147,8 @@ export function formFromQuery(query: string, defaults: SettingsForm): { form: Se
     if (v !== null) form[k] = v;
   }
   const placement = str('warmupPlacement');
-  if (placement !== null) form.warmupPlacement = (WARMUP_PLACEMENTS as readonly string[]).includes(placement) ? placement : defaults.warmupPlacement;
+  if (placement !== null)
+    form.warmupPlacement = (WARMUP_PLACEMENTS as readonly string[]).includes(placement) ? placement : defaults.warmupPlacement;
   const statsOnly = str('warmupStatisticsOnly');
   if (statsOnly !== null) form.warmupStatisticsOnly = statsOnly === '1' || statsOnly === 'true';
   const backend = str('backend');

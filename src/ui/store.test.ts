@@ -28,7 +28,13 @@ describe('store reducer', () => {
   });
 
   it('records unavailability with its reason and the wasm fallback', () => {
-    const s = reduceEvent(initialLabState, { type: 'device/unavailable', replyTo: 1, reason: 'no-adapter', message: 'm', fallback: 'wasm' });
+    const s = reduceEvent(initialLabState, {
+      type: 'device/unavailable',
+      replyTo: 1,
+      reason: 'no-adapter',
+      message: 'm',
+      fallback: 'wasm',
+    });
     expect(s.device).toEqual({ status: 'unavailable', reason: 'no-adapter', message: 'm', fallback: 'wasm' });
   });
 
@@ -51,7 +57,17 @@ describe('formatLimit', () => {
 });
 
 describe('lab reducer: commands, model, runs', () => {
-  const summary = { name: 'demo', arch: 'llama', params: 10, gpuBytes: 0, modules: [], backend: 'wasm' as const, layers: 4, hidden: 128, vocabSize: 1011 };
+  const summary = {
+    name: 'demo',
+    arch: 'llama',
+    params: 10,
+    gpuBytes: 0,
+    modules: [],
+    backend: 'wasm' as const,
+    layers: 4,
+    hidden: 128,
+    vocabSize: 1011,
+  };
   it('keeps the previous model when a later load fails, with the error and hint for that command', async () => {
     const { reduceSent } = await import('./store');
     let s = reduceSent(initialLabState, 'model/load', 1);
@@ -59,7 +75,13 @@ describe('lab reducer: commands, model, runs', () => {
     expect(s.model).toEqual({ status: 'loaded', summary });
     s = reduceSent(s, 'model/load', 2);
     expect(s.model.status).toBe('loading');
-    s = reduceEvent(s, { type: 'command/failed', replyTo: 2, command: 'model/load', error: { name: 'InputError', message: 'x: HTTP 404' }, hint: 'check the repo id' });
+    s = reduceEvent(s, {
+      type: 'command/failed',
+      replyTo: 2,
+      command: 'model/load',
+      error: { name: 'InputError', message: 'x: HTTP 404' },
+      hint: 'check the repo id',
+    });
     expect(s.model).toEqual({ status: 'loaded', summary });
     expect(s.errors['model/load']).toEqual({ message: 'x: HTTP 404', hint: 'check the repo id' });
     expect(s.pending['model/load']).toBeUndefined();

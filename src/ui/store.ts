@@ -3,7 +3,17 @@
  * state change that comes from the engine is in one place and testable without a browser.
  */
 import { create } from 'zustand';
-import type { CommandType, DataSlot, DatasetReport, GpuDeviceInfo, ModelSummary, ProbeAnswer, RunState, UnavailableReason, WorkerEvent } from '../protocol/messages';
+import type {
+  CommandType,
+  DataSlot,
+  DatasetReport,
+  GpuDeviceInfo,
+  ModelSummary,
+  ProbeAnswer,
+  RunState,
+  UnavailableReason,
+  WorkerEvent,
+} from '../protocol/messages';
 
 export type DeviceState =
   | { status: 'starting' }
@@ -97,7 +107,8 @@ export function reduceEvent(s: LabState, ev: WorkerEvent, now = Date.now()): Lab
         errors: { ...s.errors, [ev.command]: { message: ev.error.message, hint: ev.hint } },
       };
       // A failed load keeps the model that was there before it (the worker keeps it too).
-      if (ev.command === 'model/load' && s.model.status === 'loading') next.model = s.lastModel ? { status: 'loaded', summary: s.lastModel } : { status: 'none' };
+      if (ev.command === 'model/load' && s.model.status === 'loading')
+        next.model = s.lastModel ? { status: 'loaded', summary: s.lastModel } : { status: 'none' };
       return next;
     }
     case 'model/progress':
@@ -105,14 +116,36 @@ export function reduceEvent(s: LabState, ev: WorkerEvent, now = Date.now()): Lab
     case 'model/loaded':
       return { ...s, pending: settle(s, ev.replyTo), model: { status: 'loaded', summary: ev.model }, lastModel: ev.model, probe: null };
     case 'data/report':
-      return { ...s, pending: settle(s, ev.replyTo), data: { ...s.data, [ev.slot]: { report: ev.report, onInvalid: ev.onInvalid, name: ev.report.file.split('/').pop() ?? ev.report.file } } };
+      return {
+        ...s,
+        pending: settle(s, ev.replyTo),
+        data: {
+          ...s.data,
+          [ev.slot]: { report: ev.report, onInvalid: ev.onInvalid, name: ev.report.file.split('/').pop() ?? ev.report.file },
+        },
+      };
     case 'run/event':
     case 'run/resumed':
       return s;
     case 'run/state': {
       // Run commands have no reply of their own: the controller's next state answers them.
-      const { 'run/start': _a, 'run/pause': _b, 'run/resume': _c, 'run/step': _d, 'run/stop': _e, 'run/reopen': _f, ...pending } = s.pending;
-      return { ...s, pending, runStates: { ...s.runStates, [ev.runId]: { state: ev.state, step: ev.step, steps: ev.steps, editsPerSecond: ev.editsPerSecond, etaSeconds: ev.etaSeconds } } };
+      const {
+        'run/start': _a,
+        'run/pause': _b,
+        'run/resume': _c,
+        'run/step': _d,
+        'run/stop': _e,
+        'run/reopen': _f,
+        ...pending
+      } = s.pending;
+      return {
+        ...s,
+        pending,
+        runStates: {
+          ...s.runStates,
+          [ev.runId]: { state: ev.state, step: ev.step, steps: ev.steps, editsPerSecond: ev.editsPerSecond, etaSeconds: ev.etaSeconds },
+        },
+      };
     }
     case 'probe/result': {
       const kind = sentTypes.get(ev.replyTo) === 'edit/apply' ? 'edit' : sentTypes.get(ev.replyTo) === 'model/reset' ? 'reset' : 'probe';

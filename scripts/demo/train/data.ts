@@ -22,9 +22,13 @@ export function corpusPairs(json: unknown, kinds: readonly CorpusKind[], where =
   const out: CorpusPair[] = [];
   rows.forEach((r, i) => {
     if (!Array.isArray(r) || r.length !== 4 || r.some((x) => typeof x !== 'string' || x.length === 0))
-      throw new InputError(`${where}: train row ${i}`, `must be four non-empty strings [prompt, answer, kind, relation], got ${JSON.stringify(r).slice(0, 80)}`);
+      throw new InputError(
+        `${where}: train row ${i}`,
+        `must be four non-empty strings [prompt, answer, kind, relation], got ${JSON.stringify(r).slice(0, 80)}`,
+      );
     const [prompt, target, kind, relation] = r as string[];
-    if (!(CORPUS_KINDS as readonly string[]).includes(kind)) throw new InputError(`${where}: train row ${i}`, `unknown kind ${JSON.stringify(kind)} (${CORPUS_KINDS.join(', ')})`);
+    if (!(CORPUS_KINDS as readonly string[]).includes(kind))
+      throw new InputError(`${where}: train row ${i}`, `unknown kind ${JSON.stringify(kind)} (${CORPUS_KINDS.join(', ')})`);
     if (kinds.includes(kind as CorpusKind)) out.push({ id: i, prompt, target, kind: kind as CorpusKind, relation });
   });
   if (out.length === 0) throw new InputError(where, `has no rows of kinds ${kinds.join(', ')}`);

@@ -30,7 +30,13 @@ export interface EpochInfo {
 }
 
 /** Trains `weights` in place. The batch order draws from its own Rng (seed + 1), not the init's. */
-export async function train(spec: ModelSpec, weights: Weights, tok: TextTokenizer, pairs: readonly ScoringPair[], opts: TrainOptions): Promise<{ steps: number; seconds: number }> {
+export async function train(
+  spec: ModelSpec,
+  weights: Weights,
+  tok: TextTokenizer,
+  pairs: readonly ScoringPair[],
+  opts: TrainOptions,
+): Promise<{ steps: number; seconds: number }> {
   const plan = new BatchPlan(tok, pairs, opts.batch);
   const total = plan.batchesPerEpoch * opts.epochs;
   const rng = new Rng(opts.seed + 1);

@@ -40,7 +40,11 @@ export async function specialIds(folder: FolderSource, tok: TextTokenizer): Prom
 const BATCH = 64;
 
 /** Token accuracy on known facts' canonical prompts (src) and held-out paraphrases (rephrase). */
-export async function scoreKnown(rt: ModelRuntime, tok: TextTokenizer, records: readonly EditRecord[]): Promise<{ known: number; paraphrase: number }> {
+export async function scoreKnown(
+  rt: ModelRuntime,
+  tok: TextTokenizer,
+  records: readonly EditRecord[],
+): Promise<{ known: number; paraphrase: number }> {
   const ev = await evaluate(rt, tok, records, { kinds: ['efficacy', 'generalization'], batch: BATCH });
   return { known: ev.metrics.efficacy!.tokenAccuracy, paraphrase: ev.metrics.generalization!.tokenAccuracy };
 }

@@ -13,11 +13,35 @@ import { readTensorF32, readTensorI32 } from '../../engine/safetensors/read';
 import { run } from './capture';
 
 const RECORDS = [
-  { src: 'Which river flows through the city?', rephrase: 'What river runs through the city?', ans: 'Oleander River', loc: 'who composed the opera', loc_ans: 'Henrik' },
-  { src: 'What language did the author write in?', rephrase: 'The author wrote in which language?', ans: 'Danish', loc: 'when was the bridge built', loc_ans: '1887' },
+  {
+    src: 'Which river flows through the city?',
+    rephrase: 'What river runs through the city?',
+    ans: 'Oleander River',
+    loc: 'who composed the opera',
+    loc_ans: 'Henrik',
+  },
+  {
+    src: 'What language did the author write in?',
+    rephrase: 'The author wrote in which language?',
+    ans: 'Danish',
+    loc: 'when was the bridge built',
+    loc_ans: '1887',
+  },
   { src: 'The capital of France is', rephrase: 'France has its capital in', ans: 'Paris', loc: 'the capital of Italy', loc_ans: 'Rome' },
-  { src: 'The capital of Germany is', rephrase: 'Germany has its capital in', ans: 'Berlin', loc: 'the capital of France', loc_ans: 'Paris' },
-  { src: 'Who composed the opera?', rephrase: 'The opera was composed by', ans: 'a composer from the north', loc: 'the river of the city', loc_ans: 'Oleander' },
+  {
+    src: 'The capital of Germany is',
+    rephrase: 'Germany has its capital in',
+    ans: 'Berlin',
+    loc: 'the capital of France',
+    loc_ans: 'Paris',
+  },
+  {
+    src: 'Who composed the opera?',
+    rephrase: 'The opera was composed by',
+    ans: 'a composer from the north',
+    loc: 'the river of the city',
+    loc_ans: 'Oleander',
+  },
 ];
 
 async function setup(arch: 'gpt2' | 'llama') {
@@ -37,7 +61,20 @@ describe('capture CLI', () => {
     const { dir, model, data } = await setup('gpt2');
     const modules = ['transformer.h.1.mlp.c_proj', 'transformer.h.0.mlp.c_proj'];
     const out = join(dir, 'out', 'cap.safetensors');
-    const code = await run(['--model', model, '--data', data, '--modules', modules.join(','), '--n-edits', '5', '--sub-batch', '2', '--out', out]);
+    const code = await run([
+      '--model',
+      model,
+      '--data',
+      data,
+      '--modules',
+      modules.join(','),
+      '--n-edits',
+      '5',
+      '--sub-batch',
+      '2',
+      '--out',
+      out,
+    ]);
     expect(code).toBe(0);
 
     const m = await loadModel(nodeFolder(model));
@@ -81,7 +118,10 @@ describe('capture CLI', () => {
         const K = ref.moduleInputs.get(mod)!;
         const keys = rows.flatMap((r) => Array.from(K.subarray(r * spec.dIn, (r + 1) * spec.dIn)));
         expect(relErr(await readTensorF32(file, info(`${mod}.keys`)), keys)).toBeLessThanOrEqual(1e-4);
-        if (b === 0) expect(relErr(await readTensorF32(file, info(`${mod}.grads`)), moduleOutputGradFD(m.spec, m.weights, input, mod))).toBeLessThanOrEqual(1e-3);
+        if (b === 0)
+          expect(
+            relErr(await readTensorF32(file, info(`${mod}.grads`)), moduleOutputGradFD(m.spec, m.weights, input, mod)),
+          ).toBeLessThanOrEqual(1e-3);
       }
     }
   });
@@ -90,7 +130,11 @@ describe('capture CLI', () => {
     const { dir, model, data } = await setup('llama');
     const out = join(dir, 'x.safetensors');
     const base = ['--model', model, '--data', data, '--sub-batch', '2', '--out', out];
-    await expect(run([...base, '--modules', 'model.layers.7.mlp.down_proj', '--n-edits', '2'])).rejects.toThrow(/--modules: 'model.layers.7.mlp.down_proj': is not an editable module .*editable: model.layers.0.mlp.down_proj, model.layers.1.mlp.down_proj/);
-    await expect(run([...base, '--modules', 'model.layers.0.mlp.down_proj', '--n-edits', '9'])).rejects.toThrow(/zsre.json: has 5 valid records; 9 were asked for/);
+    await expect(run([...base, '--modules', 'model.layers.7.mlp.down_proj', '--n-edits', '2'])).rejects.toThrow(
+      /--modules: 'model.layers.7.mlp.down_proj': is not an editable module .*editable: model.layers.0.mlp.down_proj, model.layers.1.mlp.down_proj/,
+    );
+    await expect(run([...base, '--modules', 'model.layers.0.mlp.down_proj', '--n-edits', '9'])).rejects.toThrow(
+      /zsre.json: has 5 valid records; 9 were asked for/,
+    );
   });
 });

@@ -11,9 +11,27 @@ import { run } from './eval';
 
 const BASE = [
   { src: 'The capital of France is', rephrase: 'France has its capital in', ans: 'Paris', loc: 'the capital of Italy is', loc_ans: 'Rome' },
-  { src: 'Which river flows through the city?', rephrase: 'What river runs through the city?', ans: 'the Oleander River', loc: 'who composed the opera', loc_ans: 'a composer' },
-  { src: 'What language did the author write in?', rephrase: 'The author wrote in', ans: 'Danish', loc: 'when was the first bridge built', loc_ans: 'in 1887' },
-  { src: 'The capital of Germany is', rephrase: 'Germany has its capital in', ans: 'Berlin', loc: 'the capital of France is', loc_ans: 'Paris' },
+  {
+    src: 'Which river flows through the city?',
+    rephrase: 'What river runs through the city?',
+    ans: 'the Oleander River',
+    loc: 'who composed the opera',
+    loc_ans: 'a composer',
+  },
+  {
+    src: 'What language did the author write in?',
+    rephrase: 'The author wrote in',
+    ans: 'Danish',
+    loc: 'when was the first bridge built',
+    loc_ans: 'in 1887',
+  },
+  {
+    src: 'The capital of Germany is',
+    rephrase: 'Germany has its capital in',
+    ans: 'Berlin',
+    loc: 'the capital of France is',
+    loc_ans: 'Paris',
+  },
 ];
 
 /** UltraEdit's score of one (prompt, target) from the float64 reference, unpadded, one record at a time. */
@@ -37,7 +55,12 @@ function greedyAnswer(m: LoadedModel, prompt: string, steps: number): string {
   const p = ids.length;
   const V = m.spec.vocabSize;
   for (let s = 0; s < steps; s++) {
-    const { logits } = referenceForward(m.spec, m.weights, { batch: 1, seqLen: ids.length, inputIds: ids, attentionMask: ids.map(() => 1) });
+    const { logits } = referenceForward(m.spec, m.weights, {
+      batch: 1,
+      seqLen: ids.length,
+      inputIds: ids,
+      attentionMask: ids.map(() => 1),
+    });
     const row = logits.subarray((ids.length - 1) * V, ids.length * V);
     ids.push(row.indexOf(Math.max(...row)));
   }

@@ -73,7 +73,8 @@ export function streamLayout(tensors: Map<string, TensorInfo>, where: string): S
 async function readCapture(file: FileSource, module: string, keys: TensorInfo, grads: TensorInfo): Promise<ModuleCapture> {
   const where = `${file.name}: ${keys.name}`;
   if (keys.shape.length !== 2) throw new InputError(where, `expected shape [N, d_in], got [${keys.shape.join(', ')}]`);
-  if (grads.shape.length !== 2) throw new InputError(`${file.name}: ${grads.name}`, `expected shape [N, d_out], got [${grads.shape.join(', ')}]`);
+  if (grads.shape.length !== 2)
+    throw new InputError(`${file.name}: ${grads.name}`, `expected shape [N, d_out], got [${grads.shape.join(', ')}]`);
   if (keys.shape[0] !== grads.shape[0]) throw new InputError(where, `has ${keys.shape[0]} rows but ${grads.name} has ${grads.shape[0]}`);
   const [rows, dIn] = keys.shape;
   return { module, rows, dIn, dOut: grads.shape[1], keys: await readTensorF32(file, keys), grads: await readTensorF32(file, grads) };
@@ -131,9 +132,17 @@ export async function run(argv: string[]): Promise<number> {
     for (const [module, d] of r.deltas) outTensors[`t${t}.${module}.delta`] = { dtype: 'F32', shape: [d.dIn, d.dOut], data: d.delta };
     diagnostics.push(r.diagnostics);
   }
-  await writeFile(out, encodeSafetensors(outTensors, { editor: name, turns: String(layout.turns.length), warmup_turns: String(warmupTurns) }));
+  await writeFile(
+    out,
+    encodeSafetensors(outTensors, { editor: name, turns: String(layout.turns.length), warmup_turns: String(warmupTurns) }),
+  );
   const opts = editorOptions(flags);
-  await writeFile(diagnosticsPath(out), JSON.stringify({ editor: name, lr: opts.lr, ridge: opts.ridge, warmupTurns, turns: diagnostics }, null, 1) + '\n');
-  process.stdout.write(`replay: ${name}, ${layout.turns.length} turns (${Math.min(warmupTurns, layout.turns.length)} warm-up) → ${out}, ${diagnosticsPath(out)}\n`);
+  await writeFile(
+    diagnosticsPath(out),
+    JSON.stringify({ editor: name, lr: opts.lr, ridge: opts.ridge, warmupTurns, turns: diagnostics }, null, 1) + '\n',
+  );
+  process.stdout.write(
+    `replay: ${name}, ${layout.turns.length} turns (${Math.min(warmupTurns, layout.turns.length)} warm-up) → ${out}, ${diagnosticsPath(out)}\n`,
+  );
   return 0;
 }

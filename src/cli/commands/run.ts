@@ -93,7 +93,8 @@ export async function run(argv: string[]): Promise<number> {
       pending = pending.then(() => appendFile(metricsPath, line));
     } else if (e.type === 'warning') process.stderr.write(`warning: ${e.message}\n`);
     else if (e.type === 'error') process.stderr.write(`error at ${e.where}: ${e.message}\n`);
-    else if (e.type === 'metrics') process.stderr.write(`${e.record.protocol} metrics after ${e.record.edits} edits: ${summarize(e.record.metrics)}\n`);
+    else if (e.type === 'metrics')
+      process.stderr.write(`${e.record.protocol} metrics after ${e.record.edits} edits: ${summarize(e.record.metrics)}\n`);
   };
 
   const editRun = await LifelongRun.open(config, {
@@ -114,15 +115,22 @@ export async function run(argv: string[]): Promise<number> {
   }
   await pending;
   if (editRun.error) {
-    process.stderr.write(`run stopped: ${editRun.error}\nThe last checkpoint in ${out} is intact; fix the input and run the same command to resume.\n`);
+    process.stderr.write(
+      `run stopped: ${editRun.error}\nThe last checkpoint in ${out} is intact; fix the input and run the same command to resume.\n`,
+    );
     return 1;
   }
   const report = await editRun.finish();
   await writeFile(join(out, 'report.json'), JSON.stringify({ config, model: model.name, ...report }, null, 2) + '\n');
   const weights = await runtime.weights();
-  await writeFile(join(out, 'edited.safetensors'), encodeWeights(weights, model.sourceNames, { editor: config.editor, edits: String(report.targetEdits) }));
+  await writeFile(
+    join(out, 'edited.safetensors'),
+    encodeWeights(weights, model.sourceNames, { editor: config.editor, edits: String(report.targetEdits) }),
+  );
   await runtime.dispose();
-  process.stderr.write(`final (${report.targetEdits} edits, token accuracy): ${summarize(report.final.metrics)}\nwrote ${out}/metrics.jsonl, report.json, edited.safetensors\n`);
+  process.stderr.write(
+    `final (${report.targetEdits} edits, token accuracy): ${summarize(report.final.metrics)}\nwrote ${out}/metrics.jsonl, report.json, edited.safetensors\n`,
+  );
   return 0;
 }
 

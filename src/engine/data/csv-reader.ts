@@ -69,7 +69,10 @@ async function* csvRows(
         yield {
           fields: [],
           line: rowLine,
-          problem: state === State.Quoted ? `quoted field opened on line ${quoteLine} runs past maxRecordBytes (${maxBytes}): unterminated quote?` : `record is longer than ${maxBytes} bytes (maxRecordBytes)`,
+          problem:
+            state === State.Quoted
+              ? `quoted field opened on line ${quoteLine} runs past maxRecordBytes (${maxBytes}): unterminated quote?`
+              : `record is longer than ${maxBytes} bytes (maxRecordBytes)`,
           fatal: true,
         };
         return;
@@ -123,14 +126,20 @@ async function* csvRows(
     }
   }
   if (state === State.Quoted) {
-    yield { fields: [], line: rowLine, problem: `unterminated quoted field (the quote opened on line ${quoteLine} is never closed)`, fatal: true };
+    yield {
+      fields: [],
+      line: rowLine,
+      problem: `unterminated quoted field (the quote opened on line ${quoteLine} is never closed)`,
+      fatal: true,
+    };
     return;
   }
   if (len > 0 || fields.length > 0) yield endRow();
 }
 
 export async function* readCsv(file: FileSource, opts: ContainerOptions & { delimiter: string }): AsyncGenerator<RawItem> {
-  if (opts.delimiter.length !== 1 || opts.delimiter.charCodeAt(0) > 0x7f) throw new RangeError(`CSV delimiter must be one ASCII character, got ${JSON.stringify(opts.delimiter)}`);
+  if (opts.delimiter.length !== 1 || opts.delimiter.charCodeAt(0) > 0x7f)
+    throw new RangeError(`CSV delimiter must be one ASCII character, got ${JSON.stringify(opts.delimiter)}`);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let header: string[] | null = null;
   let index = 0;
@@ -161,7 +170,8 @@ export async function* readCsv(file: FileSource, opts: ContainerOptions & { deli
       continue;
     }
     if (row.problem) yield { index, line: row.line, problem: row.problem };
-    else if (texts.length !== header.length) yield { index, line: row.line, problem: `has ${texts.length} fields, the header has ${header.length}` };
+    else if (texts.length !== header.length)
+      yield { index, line: row.line, problem: `has ${texts.length} fields, the header has ${header.length}` };
     else yield { index, line: row.line, value: Object.fromEntries(header.map((h, k) => [h, texts[k]])) };
     index++;
   }

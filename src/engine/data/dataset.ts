@@ -106,15 +106,27 @@ async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: Da
   for await (const item of items) {
     if (item.problem !== undefined) {
       const stops = item.fatal || policy === 'stop';
-      yield { issue: { index: item.index, line: item.line, field: item.fatal ? '(file)' : '(record)', problem: item.problem, outcome: stops ? 'stopped' : 'skipped' } };
+      yield {
+        issue: {
+          index: item.index,
+          line: item.line,
+          field: item.fatal ? '(file)' : '(record)',
+          problem: item.problem,
+          outcome: stops ? 'stopped' : 'skipped',
+        },
+      };
       if (stops) return;
       continue;
     }
     if (!layout) {
       const value = item.value;
-      const detected = value !== null && typeof value === 'object' && !Array.isArray(value) ? detectLayout(value as Record<string, unknown>) : null;
+      const detected =
+        value !== null && typeof value === 'object' && !Array.isArray(value) ? detectLayout(value as Record<string, unknown>) : null;
       if (!detected) {
-        const fields = value !== null && typeof value === 'object' ? `fields ${JSON.stringify(Object.keys(value)).slice(0, 300)}` : `a ${Array.isArray(value) ? 'list' : typeof value}`;
+        const fields =
+          value !== null && typeof value === 'object'
+            ? `fields ${JSON.stringify(Object.keys(value)).slice(0, 300)}`
+            : `a ${Array.isArray(value) ? 'list' : typeof value}`;
         yield {
           issue: {
             index: item.index,
@@ -135,7 +147,15 @@ async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: Da
       yield { record: n.record };
       if (opts.limit !== undefined && ++valid >= opts.limit) return;
     } else {
-      yield { issue: { index: item.index, line: item.line, field: n.field, problem: n.problem, outcome: policy === 'stop' ? 'stopped' : 'skipped' } };
+      yield {
+        issue: {
+          index: item.index,
+          line: item.line,
+          field: n.field,
+          problem: n.problem,
+          outcome: policy === 'stop' ? 'stopped' : 'skipped',
+        },
+      };
       if (policy === 'stop') return;
     }
   }
@@ -171,11 +191,17 @@ export interface DatasetReport {
   preview: EditRecord[];
 }
 
-export async function scanDataset(file: FileSource, opts: DatasetOptions & { previewCount?: number; maxIssues?: number } = {}): Promise<DatasetReport> {
+export async function scanDataset(
+  file: FileSource,
+  opts: DatasetOptions & { previewCount?: number; maxIssues?: number } = {},
+): Promise<DatasetReport> {
   return consume(file, opts, opts.previewCount ?? 10, null);
 }
 
-export async function loadDataset(file: FileSource, opts: DatasetOptions & { maxIssues?: number } = {}): Promise<{ records: EditRecord[]; report: DatasetReport }> {
+export async function loadDataset(
+  file: FileSource,
+  opts: DatasetOptions & { maxIssues?: number } = {},
+): Promise<{ records: EditRecord[]; report: DatasetReport }> {
   const records: EditRecord[] = [];
   const report = await consume(file, opts, 0, records);
   if (report.stopped) {
@@ -185,10 +211,25 @@ export async function loadDataset(file: FileSource, opts: DatasetOptions & { max
   return { records, report };
 }
 
-async function consume(file: FileSource, opts: DatasetOptions & { maxIssues?: number }, previewCount: number, keep: EditRecord[] | null): Promise<DatasetReport> {
+async function consume(
+  file: FileSource,
+  opts: DatasetOptions & { maxIssues?: number },
+  previewCount: number,
+  keep: EditRecord[] | null,
+): Promise<DatasetReport> {
   const reader = readDataset(file, opts);
   const maxIssues = opts.maxIssues ?? 1000;
-  const report: DatasetReport = { file: file.name, detection: null, count: 0, seen: 0, skipped: 0, issues: [], issueCount: 0, stopped: null, preview: [] };
+  const report: DatasetReport = {
+    file: file.name,
+    detection: null,
+    count: 0,
+    seen: 0,
+    skipped: 0,
+    issues: [],
+    issueCount: 0,
+    stopped: null,
+    preview: [],
+  };
   for await (const item of reader) {
     if (item.record) {
       report.count++;

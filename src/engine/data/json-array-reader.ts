@@ -56,7 +56,9 @@ export async function* readJsonArray(file: FileSource, opts: ContainerOptions): 
       tokenizer.write(chunk);
     } catch (e) {
       yield* ready.splice(0);
-      yield fail(e instanceof NotAnArray ? 'the file is not a JSON array (it does not start with "[")' : `invalid JSON (${(e as Error).message})`);
+      yield fail(
+        e instanceof NotAnArray ? 'the file is not a JSON array (it does not start with "[")' : `invalid JSON (${(e as Error).message})`,
+      );
       return;
     }
     offset += chunk.length;

@@ -10,15 +10,7 @@ export type FieldPaths = string | readonly string[];
 export type FieldMapping = Partial<Record<RecordField, FieldPaths>>;
 
 export type LayoutId =
-  | 'zsre'
-  | 'zsre-easyedit'
-  | 'fever'
-  | 'wikibigedit'
-  | 'ultraeditbench'
-  | 'counterfact-rome'
-  | 'counterfact-easyedit'
-  | 'medcf'
-  | 'generic';
+  'zsre' | 'zsre-easyedit' | 'fever' | 'wikibigedit' | 'ultraeditbench' | 'counterfact-rome' | 'counterfact-easyedit' | 'medcf' | 'generic';
 
 export interface Layout {
   id: LayoutId;
@@ -185,5 +177,11 @@ export function layoutById(id: LayoutId): Layout {
 
 /** A user mapping: "generic" with its fields replaced by the user's (prompt and answer required). */
 export function customLayout(mapping: FieldMapping): Layout {
-  return { id: 'generic', title: 'generic with a user field mapping', signature: [], fields: mapping, listFields: ['rephrase', 'locPrompt', 'personas', 'mhop'] };
+  return {
+    id: 'generic',
+    title: 'generic with a user field mapping',
+    signature: [],
+    fields: mapping,
+    listFields: ['rephrase', 'locPrompt', 'personas', 'mhop'],
+  };
 }

@@ -198,14 +198,29 @@ describe('generic mapping on JSON', () => {
 describe('MedCF (best-effort mapping)', () => {
   it('is detected from prompt + target + rephrase, and reads ROME-style {str} targets', async () => {
     const rows = [
-      { prompt: 'Aspirin is used to treat', rephrase: 'Aspirin treats', target_new: { str: 'gout' }, target_true: { str: 'pain' }, locality_prompt: 'Insulin treats', locality_ground_truth: 'diabetes' },
+      {
+        prompt: 'Aspirin is used to treat',
+        rephrase: 'Aspirin treats',
+        target_new: { str: 'gout' },
+        target_true: { str: 'pain' },
+        locality_prompt: 'Insulin treats',
+        locality_ground_truth: 'diabetes',
+      },
       { prompt: 'Metformin is used to treat', rephrase: ['Metformin treats'], target: 'asthma' },
       { prompt: 'Q', rephrase: 'R', target: { str: 4 } },
     ];
     const r = await scan('medcf.json', JSON.stringify(rows));
     expect(r.detection?.layout).toBe('medcf');
     expect(r.preview).toEqual([
-      { index: 0, prompt: 'Aspirin is used to treat', rephrase: 'Aspirin treats', answer: 'gout', oldAnswer: 'pain', locPrompt: 'Insulin treats', locAnswer: 'diabetes' },
+      {
+        index: 0,
+        prompt: 'Aspirin is used to treat',
+        rephrase: 'Aspirin treats',
+        answer: 'gout',
+        oldAnswer: 'pain',
+        locPrompt: 'Insulin treats',
+        locAnswer: 'diabetes',
+      },
       { index: 1, prompt: 'Metformin is used to treat', rephrase: 'Metformin treats', answer: 'asthma' },
     ]);
     expect(r.issues).toEqual([{ index: 2, line: 1, field: 'target', problem: 'expected a string, got an object', outcome: 'skipped' }]);

@@ -22,10 +22,22 @@ export interface NormalizeOptions {
 export type Normalized = { record: EditRecord } | { field: string; problem: string };
 
 const REQUIRED: readonly RecordField[] = ['prompt', 'answer'];
-const ORDER: readonly RecordField[] = ['prompt', 'answer', 'rephrase', 'locPrompt', 'locAnswer', 'personas', 'mhop', 'mhopAnswer', 'subject', 'oldAnswer'];
+const ORDER: readonly RecordField[] = [
+  'prompt',
+  'answer',
+  'rephrase',
+  'locPrompt',
+  'locAnswer',
+  'personas',
+  'mhop',
+  'mhopAnswer',
+  'subject',
+  'oldAnswer',
+];
 
 export function normalizeRecord(raw: unknown, index: number, layout: Layout, opts: NormalizeOptions): Normalized {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { field: '(record)', problem: `expected an object, got ${typeName(raw)}` };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return { field: '(record)', problem: `expected an object, got ${typeName(raw)}` };
   const rec: Partial<EditRecord> = {};
   for (const [k, field] of ORDER.entries()) {
     const paths = layout.fields[field];
@@ -46,7 +58,13 @@ export function normalizeRecord(raw: unknown, index: number, layout: Layout, opt
   return { record: { index, ...out } };
 }
 
-function checkValue(value: unknown, allowList: boolean, opts: NormalizeOptions, index: number, fieldOrdinal: number): string | { problem: string } {
+function checkValue(
+  value: unknown,
+  allowList: boolean,
+  opts: NormalizeOptions,
+  index: number,
+  fieldOrdinal: number,
+): string | { problem: string } {
   if (Array.isArray(value)) {
     if (!allowList) return { problem: `expected a string, got a list` };
     if (value.length === 0) return { problem: 'is an empty list' };

@@ -25,7 +25,8 @@ const [, statsMs] = time(() => {
   for (let b = 0; b < N; b += 10) norm.update(keys.subarray(b * dIn, (b + 10) * dIn), grads.subarray(b * dOut, (b + 10) * dOut), 10);
 });
 // Σ needs n > dOut + 1: as in a later turn of a run, feed earlier "turns" (untimed) until it is defined.
-while ((norm.save().n as number) <= dOut + 1) for (let b = 0; b < N; b += 10) norm.update(keys.subarray(b * dIn, (b + 10) * dIn), grads.subarray(b * dOut, (b + 10) * dOut), 10);
+while ((norm.save().n as number) <= dOut + 1)
+  for (let b = 0; b < N; b += 10) norm.update(keys.subarray(b * dIn, (b + 10) * dIn), grads.subarray(b * dOut, (b + 10) * dOut), 10);
 const [plan, whitenMs] = time(() => norm.plan({ diagonalOnly: false }));
 const k64 = Float64Array.from(keys);
 const [v, valuesMs] = time(() => {

@@ -6,5 +6,11 @@ import { DiagonalNormalizer } from './normalizers/diagonal';
 export const diagonal: EditorDefinition = {
   name: 'diagonal',
   summary: 'StableEdit without whitening: exact Chan statistics, per-dimension normalization, ridge solve',
-  create: (options) => new LifelongEditor({ name: 'diagonal', options, step: 'ridge', normalizer: (dIn, dOut) => new DiagonalNormalizer(dIn, dOut, 'biased') }),
+  create: (options) =>
+    new LifelongEditor({
+      name: 'diagonal',
+      options,
+      step: 'ridge',
+      normalizer: (dIn, dOut) => new DiagonalNormalizer(dIn, dOut, 'biased'),
+    }),
 };

@@ -146,7 +146,17 @@ describe('every editor over a 20-turn synthetic stream', () => {
         expect(r.diagnostics.loss).toBeCloseTo(2 - 0.01 * t, 12);
         for (const d of r.diagnostics.modules) {
           expect(d.rows).toBe(9);
-          for (const v of [d.deltaNorm, d.cosinePrev, d.lambdaMax, d.conditionNumber, d.meanDrift, d.covDrift, d.timeMs.stats, d.timeMs.whitening, d.timeMs.solve])
+          for (const v of [
+            d.deltaNorm,
+            d.cosinePrev,
+            d.lambdaMax,
+            d.conditionNumber,
+            d.meanDrift,
+            d.covDrift,
+            d.timeMs.stats,
+            d.timeMs.whitening,
+            d.timeMs.solve,
+          ])
             if (v !== null) expect(Number.isFinite(v)).toBe(true);
           expect(d.deltaNorm).toBeGreaterThan(0);
           if (t > 0) expect(Math.abs(d.cosinePrev!)).toBeLessThanOrEqual(1 + 1e-12);

@@ -45,7 +45,8 @@ export class LifelongEditor implements Editor {
     this.name = cfg.name;
     const { lr, ridge } = cfg.options;
     if (!Number.isFinite(lr)) throw new InputError(`editor ${cfg.name}`, `lr must be a finite number, got ${lr}`);
-    if (cfg.step === 'ridge' && !(Number.isFinite(ridge) && ridge > 0)) throw new InputError(`editor ${cfg.name}`, `ridge λ must be a finite number > 0, got ${ridge}`);
+    if (cfg.step === 'ridge' && !(Number.isFinite(ridge) && ridge > 0))
+      throw new InputError(`editor ${cfg.name}`, `ridge λ must be a finite number > 0, got ${ridge}`);
   }
 
   get turnIndex(): number {
@@ -142,7 +143,13 @@ export class LifelongEditor implements Editor {
     };
   }
 
-  private step(keys: Float64Array, grads: Float64Array, rows: number, shape: ModuleShape, plan: NormalizationPlan | null): { delta: Float64Array; form: RidgeForm | 'gradient' } {
+  private step(
+    keys: Float64Array,
+    grads: Float64Array,
+    rows: number,
+    shape: ModuleShape,
+    plan: NormalizationPlan | null,
+  ): { delta: Float64Array; form: RidgeForm | 'gradient' } {
     const { dIn, dOut } = shape;
     const { lr, ridge } = this.cfg.options;
     if (this.cfg.step === 'gradient') {
@@ -168,11 +175,16 @@ export class LifelongEditor implements Editor {
 
   loadState(state: EditorState): void {
     if (state.editor !== this.name) throw new InputError('editor state', `was saved by editor "${state.editor}", this is "${this.name}"`);
-    if (!Number.isInteger(state.turn) || state.turn < 0) throw new InputError('editor state', `turn must be a non-negative integer, got ${state.turn}`);
+    if (!Number.isInteger(state.turn) || state.turn < 0)
+      throw new InputError('editor state', `turn must be a non-negative integer, got ${state.turn}`);
     const loaded = new Map<string, Normalizer>();
     for (const [key, s] of Object.entries(state.shapes)) {
       const m = /^(\d+)x(\d+)$/.exec(key);
-      if (!m || !this.cfg.normalizer) throw new InputError(`editor state shape "${key}"`, this.cfg.normalizer ? 'expected "<dIn>x<dOut>"' : `editor ${this.name} keeps no statistics`);
+      if (!m || !this.cfg.normalizer)
+        throw new InputError(
+          `editor state shape "${key}"`,
+          this.cfg.normalizer ? 'expected "<dIn>x<dOut>"' : `editor ${this.name} keeps no statistics`,
+        );
       const n = this.cfg.normalizer(Number(m[1]), Number(m[2]));
       n.load(s);
       loaded.set(key, n);
@@ -187,7 +199,10 @@ export class LifelongEditor implements Editor {
       this.lastPlan.set(key, {
         gradMean: p.gradMean,
         // Drift needs only the kind and the values of the previous Σ, not its spectrum.
-        sigma: p.sigmaKind && p.sigmaValues ? { kind: p.sigmaKind, values: p.sigmaValues, spectrum: { lambdaMax: NaN, lambdaMin: NaN, conditionNumber: NaN } } : null,
+        sigma:
+          p.sigmaKind && p.sigmaValues
+            ? { kind: p.sigmaKind, values: p.sigmaValues, spectrum: { lambdaMax: NaN, lambdaMin: NaN, conditionNumber: NaN } }
+            : null,
       });
   }
 }

@@ -48,11 +48,21 @@ function refUpdate(st: RefStats, c: ModuleCapture, unbiased: boolean): void {
   st.n = n1;
 }
 
-function refTurn(stats: Map<string, RefStats>, subBatches: ModuleCapture[][], opts: { unbiased: boolean; whiten: boolean; lr: number; ridge: number }) {
+function refTurn(
+  stats: Map<string, RefStats>,
+  subBatches: ModuleCapture[][],
+  opts: { unbiased: boolean; whiten: boolean; lr: number; ridge: number },
+) {
   for (const sb of subBatches)
     for (const c of sb) {
       const key = `${c.dIn}x${c.dOut}`;
-      if (!stats.has(key)) stats.set(key, { n: 0, mean: Array(c.dIn + c.dOut).fill(0), M2: Array(c.dIn + c.dOut).fill(0), S: Array.from({ length: c.dOut }, () => Array(c.dOut).fill(0)) });
+      if (!stats.has(key))
+        stats.set(key, {
+          n: 0,
+          mean: Array(c.dIn + c.dOut).fill(0),
+          M2: Array(c.dIn + c.dOut).fill(0),
+          S: Array.from({ length: c.dOut }, () => Array(c.dOut).fill(0)),
+        });
       refUpdate(stats.get(key)!, c, opts.unbiased);
     }
   const out = new Map<string, Float64Array>();
@@ -74,7 +84,9 @@ function refTurn(stats: Map<string, RefStats>, subBatches: ModuleCapture[][], op
       const sigma = st.S.flat().map((v) => v / (st.n - dOut - 1 + EPS));
       const { values, vectors } = symmetricEigen(sigma, dOut);
       const W = Array.from({ length: dOut }, (_, a) =>
-        Array.from({ length: dOut }, (_, b) => values.reduce((s, l, j) => s + vectors[j * dOut + a] * vectors[j * dOut + b] / Math.sqrt(Math.max(l, 1e-6)), 0)),
+        Array.from({ length: dOut }, (_, b) =>
+          values.reduce((s, l, j) => s + (vectors[j * dOut + a] * vectors[j * dOut + b]) / Math.sqrt(Math.max(l, 1e-6)), 0),
+        ),
       );
       gHat = G.map((_, idx) => {
         const i = Math.floor(idx / dOut);
@@ -102,17 +114,27 @@ const modules = [
   { module: 'layers.3.mlp.other', dIn: 9, dOut: 4 },
 ];
 
-for (const [name, unbiased, whiten] of [['ultraedit', true, false], ['diagonal', false, false], ['stableedit', false, true]] as const) {
+for (const [name, unbiased, whiten] of [
+  ['ultraedit', true, false],
+  ['diagonal', false, false],
+  ['stableedit', false, true],
+] as const) {
   describe(`${name} against the transcribed reference formulas`, () => {
     it('matches ΔW turn after turn (float32 output rounding: ≤1e-6 relative), across the n ≤ dOut+1 switch', () => {
-      const lr = 0.3, ridge = 2;
+      const lr = 0.3,
+        ridge = 2;
       const stream = new SyntheticStream(modules, 7);
       const editor = createEditor(name, { lr, ridge });
       const stats = new Map<string, RefStats>();
       // The 9x4 shape sees 4 rows in turn 0 (≤ dOut+1: diagonal fallback) and 13 after turn 1 (whitened);
       // the shared 12x5 shape sees 8 rows already in turn 0.
       const kinds = new Set<string | null>();
-      for (const rows of [[2, 2], [3, 2, 4], [5, 3], [2, 6, 2]]) {
+      for (const rows of [
+        [2, 2],
+        [3, 2, 4],
+        [5, 3],
+        [2, 6, 2],
+      ]) {
         const turn = stream.turn(rows);
         const { deltas: got, diagnostics } = editor.turn({ subBatches: turn });
         for (const d of diagnostics.modules) kinds.add(d.sigma);

@@ -7,5 +7,10 @@ export const stableeditNiw: EditorDefinition = {
   name: 'stableedit-niw',
   summary: 'StableEdit whitening from NIW posterior means with prior μ₀, κ₀, ν₀, Ψ₀ = ψ₀I (options.niw)',
   create: (options) =>
-    new LifelongEditor({ name: 'stableedit-niw', options, step: 'ridge', normalizer: (dIn, dOut) => new NiwNormalizer(dIn, dOut, options.niw) }),
+    new LifelongEditor({
+      name: 'stableedit-niw',
+      options,
+      step: 'ridge',
+      normalizer: (dIn, dOut) => new NiwNormalizer(dIn, dOut, options.niw),
+    }),
 };

@@ -30,7 +30,8 @@ export class SyntheticStream {
 
   private capture(m: SyntheticModule, rows: number): ModuleCapture {
     const keys = new Float32Array(rows * m.dIn);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < m.dIn; j++) keys[i * m.dIn + j] = 0.5 * (j % 3) + (1 + (j % 5) * 0.3) * this.rng.normal();
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < m.dIn; j++) keys[i * m.dIn + j] = 0.5 * (j % 3) + (1 + (j % 5) * 0.3) * this.rng.normal();
     const a = this.mixing.get(m.module)!;
     const grads = new Float32Array(rows * m.dOut);
     for (let i = 0; i < rows; i++) {

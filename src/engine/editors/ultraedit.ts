@@ -7,5 +7,11 @@ export const ultraedit: EditorDefinition = {
   name: 'ultraedit',
   summary: 'diagonal running normalization of [k|g] (UltraEdit code, unbiased batch variance), ridge solve',
   create: (options) =>
-    new LifelongEditor({ name: 'ultraedit', options, step: 'ridge', minBatchRows: 2, normalizer: (dIn, dOut) => new DiagonalNormalizer(dIn, dOut, 'unbiased-batch') }),
+    new LifelongEditor({
+      name: 'ultraedit',
+      options,
+      step: 'ridge',
+      minBatchRows: 2,
+      normalizer: (dIn, dOut) => new DiagonalNormalizer(dIn, dOut, 'unbiased-batch'),
+    }),
 };

@@ -14,8 +14,7 @@ export type MetricKind = (typeof METRIC_KINDS)[number];
 
 /** Which prompt/target of a record each metric scores; null when the record lacks it. */
 export function pairFor(kind: MetricKind, r: EditRecord): ScoringPair | null {
-  const pair = (prompt: string | undefined, target: string | undefined) =>
-    prompt && target ? { id: r.index, prompt, target } : null;
+  const pair = (prompt: string | undefined, target: string | undefined) => (prompt && target ? { id: r.index, prompt, target } : null);
   switch (kind) {
     case 'efficacy':
       return pair(r.prompt, r.answer);
@@ -56,7 +55,12 @@ export interface EvaluateOptions {
   baseline?: RecordScores;
 }
 
-export async function evaluate(runtime: ModelRuntime, tok: TextTokenizer, records: readonly EditRecord[], opts: EvaluateOptions = {}): Promise<Evaluation> {
+export async function evaluate(
+  runtime: ModelRuntime,
+  tok: TextTokenizer,
+  records: readonly EditRecord[],
+  opts: EvaluateOptions = {},
+): Promise<Evaluation> {
   const scores: RecordScores = new Map();
   const metrics: Evaluation['metrics'] = {};
   for (const kind of opts.kinds ?? METRIC_KINDS) {

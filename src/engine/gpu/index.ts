@@ -1,5 +1,13 @@
 /** The WebGPU harness: device acquisition, shader loading, pipelines, buffers, dispatch, kernels. */
-export { getSharedGpu, requestGpu, WANTED_FEATURES, WANTED_LIMITS, type GpuDeviceInfo, type GpuAdapterSummary, type SharedGpu } from './device';
+export {
+  getSharedGpu,
+  requestGpu,
+  WANTED_FEATURES,
+  WANTED_LIMITS,
+  type GpuDeviceInfo,
+  type GpuAdapterSummary,
+  type SharedGpu,
+} from './device';
 export { WebGpuUnavailableError, GpuShaderError, GpuValidationError } from './errors';
 export { sourcesFromRecord, type ShaderSources } from './shader-sources';
 export { PipelineCache, pipelineKey, type PipelineRequest, type OverrideConstants } from './pipelines';

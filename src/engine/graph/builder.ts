@@ -76,50 +76,106 @@ export class GraphBuilder {
   }
 
   // elementwise
-  add(a: Value, b: Value): Value { return this.one(Add, [a, b]); }
-  sub(a: Value, b: Value): Value { return this.one(Sub, [a, b]); }
-  mul(a: Value, b: Value): Value { return this.one(Mul, [a, b]); }
-  div(a: Value, b: Value): Value { return this.one(Div, [a, b]); }
-  pow(a: Value, b: Value): Value { return this.one(Pow, [a, b]); }
-  neg(x: Value): Value { return this.one(Neg, [x]); }
-  sqrt(x: Value): Value { return this.one(Sqrt, [x]); }
-  reciprocal(x: Value): Value { return this.one(Reciprocal, [x]); }
-  exp(x: Value): Value { return this.one(Exp, [x]); }
-  log(x: Value): Value { return this.one(Log, [x]); }
-  tanh(x: Value): Value { return this.one(Tanh, [x]); }
-  sigmoid(x: Value): Value { return this.one(Sigmoid, [x]); }
-  stopGradient(x: Value): Value { return this.one(StopGradient, [x]); }
+  add(a: Value, b: Value): Value {
+    return this.one(Add, [a, b]);
+  }
+  sub(a: Value, b: Value): Value {
+    return this.one(Sub, [a, b]);
+  }
+  mul(a: Value, b: Value): Value {
+    return this.one(Mul, [a, b]);
+  }
+  div(a: Value, b: Value): Value {
+    return this.one(Div, [a, b]);
+  }
+  pow(a: Value, b: Value): Value {
+    return this.one(Pow, [a, b]);
+  }
+  neg(x: Value): Value {
+    return this.one(Neg, [x]);
+  }
+  sqrt(x: Value): Value {
+    return this.one(Sqrt, [x]);
+  }
+  reciprocal(x: Value): Value {
+    return this.one(Reciprocal, [x]);
+  }
+  exp(x: Value): Value {
+    return this.one(Exp, [x]);
+  }
+  log(x: Value): Value {
+    return this.one(Log, [x]);
+  }
+  tanh(x: Value): Value {
+    return this.one(Tanh, [x]);
+  }
+  sigmoid(x: Value): Value {
+    return this.one(Sigmoid, [x]);
+  }
+  stopGradient(x: Value): Value {
+    return this.one(StopGradient, [x]);
+  }
 
   // masks
-  equal(a: Value, b: Value): Value { return this.one(Equal, [a, b]); }
-  less(a: Value, b: Value): Value { return this.one(Less, [a, b]); }
-  greater(a: Value, b: Value): Value { return this.one(Greater, [a, b]); }
-  and(a: Value, b: Value): Value { return this.one(And, [a, b]); }
-  or(a: Value, b: Value): Value { return this.one(Or, [a, b]); }
-  not(x: Value): Value { return this.one(Not, [x]); }
-  where(c: Value, x: Value, y: Value): Value { return this.one(Where, [c, x, y]); }
-  cast(x: Value, to: DType): Value { return x.dtype === to ? x : this.one(Cast, [x], { to }); }
+  equal(a: Value, b: Value): Value {
+    return this.one(Equal, [a, b]);
+  }
+  less(a: Value, b: Value): Value {
+    return this.one(Less, [a, b]);
+  }
+  greater(a: Value, b: Value): Value {
+    return this.one(Greater, [a, b]);
+  }
+  and(a: Value, b: Value): Value {
+    return this.one(And, [a, b]);
+  }
+  or(a: Value, b: Value): Value {
+    return this.one(Or, [a, b]);
+  }
+  not(x: Value): Value {
+    return this.one(Not, [x]);
+  }
+  where(c: Value, x: Value, y: Value): Value {
+    return this.one(Where, [c, x, y]);
+  }
+  cast(x: Value, to: DType): Value {
+    return x.dtype === to ? x : this.one(Cast, [x], { to });
+  }
 
   // linear algebra
-  matmul(a: Value, b: Value): Value { return this.one(MatMul, [a, b]); }
+  matmul(a: Value, b: Value): Value {
+    return this.one(MatMul, [a, b]);
+  }
   /** op(a)·op(b) (+ c) on 2-D operands. */
   gemm(a: Value, b: Value, c: Value | null = null, t: { transA?: boolean; transB?: boolean } = {}): Value {
     return this.one(Gemm, c ? [a, b, c] : [a, b], { transA: t.transA ? 1 : 0, transB: t.transB ? 1 : 0 });
   }
 
   // reductions
-  reduceSum(x: Value, axes: number[], keepdims = false): Value { return this.one(ReduceSum, [x], { axes, keepdims: +keepdims }); }
-  reduceMean(x: Value, axes: number[], keepdims = false): Value { return this.one(ReduceMean, [x], { axes, keepdims: +keepdims }); }
-  reduceMax(x: Value, axes: number[], keepdims = false): Value { return this.one(ReduceMax, [x], { axes, keepdims: +keepdims }); }
-  softmax(x: Value, axis = -1): Value { return this.one(Softmax, [x], { axis }); }
+  reduceSum(x: Value, axes: number[], keepdims = false): Value {
+    return this.one(ReduceSum, [x], { axes, keepdims: +keepdims });
+  }
+  reduceMean(x: Value, axes: number[], keepdims = false): Value {
+    return this.one(ReduceMean, [x], { axes, keepdims: +keepdims });
+  }
+  reduceMax(x: Value, axes: number[], keepdims = false): Value {
+    return this.one(ReduceMax, [x], { axes, keepdims: +keepdims });
+  }
+  softmax(x: Value, axis = -1): Value {
+    return this.one(Softmax, [x], { axis });
+  }
   /** A composite (selection.ts): the WebGPU EP has no LogSoftmax kernel. */
-  logSoftmax(x: Value, axis = -1): Value { return logSoftmax(this, x, axis); }
+  logSoftmax(x: Value, axis = -1): Value {
+    return logSoftmax(this, x, axis);
+  }
 
   // layout
   reshape(x: Value, shape: number[]): Value {
     return sameShape(x.shape, shape) ? x : this.one(Reshape, [x], { shape });
   }
-  transpose(x: Value, perm: number[]): Value { return this.one(Transpose, [x], { perm }); }
+  transpose(x: Value, perm: number[]): Value {
+    return this.one(Transpose, [x], { perm });
+  }
   transposeLast2(x: Value): Value {
     const r = x.shape.length;
     return this.transpose(x, [...Array(r - 2).keys(), r - 1, r - 2]);
@@ -127,11 +183,21 @@ export class GraphBuilder {
   expand(x: Value, shape: number[]): Value {
     return sameShape(x.shape, shape) ? x : this.one(Expand, [x], { shape });
   }
-  slice(x: Value, starts: number[], ends: number[], axes: number[]): Value { return this.one(Slice, [x], { starts, ends, axes }); }
-  pad(x: Value, begins: number[], ends: number[]): Value { return this.one(Pad, [x], { begins, ends }); }
-  concat(xs: Value[], axis: number): Value { return xs.length === 1 ? xs[0] : this.one(Concat, xs, { axis }); }
-  gather(data: Value, indices: Value): Value { return this.one(Gather, [data, indices]); }
-  gatherElements(data: Value, indices: Value, axis: number): Value { return this.one(GatherElements, [data, indices], { axis }); }
+  slice(x: Value, starts: number[], ends: number[], axes: number[]): Value {
+    return this.one(Slice, [x], { starts, ends, axes });
+  }
+  pad(x: Value, begins: number[], ends: number[]): Value {
+    return this.one(Pad, [x], { begins, ends });
+  }
+  concat(xs: Value[], axis: number): Value {
+    return xs.length === 1 ? xs[0] : this.one(Concat, xs, { axis });
+  }
+  gather(data: Value, indices: Value): Value {
+    return this.one(Gather, [data, indices]);
+  }
+  gatherElements(data: Value, indices: Value, axis: number): Value {
+    return this.one(GatherElements, [data, indices], { axis });
+  }
   scatterAdd(data: Value, indices: Value, updates: Value, axis: number): Value {
     return this.one(ScatterAdd, [data, indices, updates], { axis });
   }

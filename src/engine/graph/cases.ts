@@ -88,5 +88,9 @@ export const OP_CASES: OpCase[] = [
     fn: (g, [l, y]) => crossEntropy(g, l, y),
   },
   // every maximum appears twice along axis 1: the first occurrence must win, as in ONNX ArgMax
-  { name: 'argMax axis 1 with tied maxima, as float', specs: [f(3, 4, 2)], fn: (g, [a]) => g.cast(g.argMax(g.concat([a, a], 1), 1), 'float32') },
+  {
+    name: 'argMax axis 1 with tied maxima, as float',
+    specs: [f(3, 4, 2)],
+    fn: (g, [a]) => g.cast(g.argMax(g.concat([a, a], 1), 1), 'float32'),
+  },
 ];

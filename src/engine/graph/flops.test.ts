@@ -35,10 +35,14 @@ describe('FLOP counter', () => {
   });
 
   it('GPT-2 forward graph: matmul FLOPs = the closed form 24·BT·H² per layer + attention + head', async () => {
-    const H = 16, L = 2, heads = 4;
+    const H = 16,
+      L = 2,
+      heads = 4;
     const m = await loadModel(memoryFolder('tiny', tinyCheckpoint({ arch: 'gpt2', seed: 1, hidden: H, layers: L, heads })));
     const V = m.spec.vocabSize;
-    const B = 3, T = 8, BT = B * T;
+    const B = 3,
+      T = 8,
+      BT = B * T;
     const c = graphFlops(buildForwardGraph(m.spec, { batch: B, seqLen: T }).g);
     // c_attn 3H, attn c_proj H, c_fc 4H, mlp c_proj H: 2·BT·H·(3H+H+4H+4H) + biases BT·(3H+H+4H+H); LM head 2·BT·H·V
     expect(c.byOp.Gemm).toBe(L * (2 * BT * H * 12 * H + BT * 9 * H) + 2 * BT * H * V);

@@ -18,9 +18,43 @@ export interface FlopCount {
   byOp: Record<string, number>;
 }
 
-const ELEMENTWISE = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Neg', 'Sqrt', 'Reciprocal', 'Exp', 'Log', 'Tanh', 'Sigmoid', 'Equal', 'Less', 'Greater', 'And', 'Or', 'Not', 'Where']);
+const ELEMENTWISE = new Set([
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'Neg',
+  'Sqrt',
+  'Reciprocal',
+  'Exp',
+  'Log',
+  'Tanh',
+  'Sigmoid',
+  'Equal',
+  'Less',
+  'Greater',
+  'And',
+  'Or',
+  'Not',
+  'Where',
+]);
 const PER_INPUT = new Set(['ReduceSum', 'ReduceMean', 'ReduceMax', 'ArgMax', 'TopK']);
-const FREE = new Set(['Reshape', 'Transpose', 'Expand', 'Slice', 'Pad', 'Concat', 'Gather', 'GatherElements', 'Identity', 'StopGradient', 'Constant', 'Zeros', 'Cast']);
+const FREE = new Set([
+  'Reshape',
+  'Transpose',
+  'Expand',
+  'Slice',
+  'Pad',
+  'Concat',
+  'Gather',
+  'GatherElements',
+  'Identity',
+  'StopGradient',
+  'Constant',
+  'Zeros',
+  'Cast',
+]);
 const SOFTMAX_PER_ELEMENT = 5;
 
 export function nodeFlops(n: Node): number {
@@ -71,9 +105,13 @@ export function ancestorNodes(nodes: readonly Node[], roots: readonly Value[]): 
  * A capture-style graph split in two: `forward` = what the named outputs (the loss) need, `rest` =
  * everything else (the backward pass and the key/gradient gathers). Dead nodes count nowhere.
  */
-export function splitFlops(g: { nodes: readonly Node[]; outputs: readonly Value[] }, forwardOutputs: readonly string[]): { forward: FlopCount; rest: FlopCount } {
+export function splitFlops(
+  g: { nodes: readonly Node[]; outputs: readonly Value[] },
+  forwardOutputs: readonly string[],
+): { forward: FlopCount; rest: FlopCount } {
   const roots = g.outputs.filter((o) => forwardOutputs.includes(o.name!));
-  if (roots.length !== forwardOutputs.length) throw new Error(`flops: graph has no output(s) ${forwardOutputs.filter((n) => !roots.some((r) => r.name === n)).join(', ')}`);
+  if (roots.length !== forwardOutputs.length)
+    throw new Error(`flops: graph has no output(s) ${forwardOutputs.filter((n) => !roots.some((r) => r.name === n)).join(', ')}`);
   const live = new Set(ancestorNodes(g.nodes, g.outputs).map((n) => n.id));
   const fwd = new Set(ancestorNodes(g.nodes, roots).map((n) => n.id));
   return {

@@ -36,8 +36,14 @@ export function build(fn: (g: GraphBuilder, xs: Value[]) => Value, specs: InputS
   const g = new GraphBuilder();
   const inputs = specs.map((s, i) => g.input(`x${i}`, s.dtype ?? 'float32', s.shape));
   const out = fn(g, inputs);
-  const r = g.constant([...out.shape], Array.from({ length: sizeOf(out.shape) }, () => Math.fround(rng.normal())));
-  const loss = g.reduceSum(g.mul(out, r), out.shape.map((_, i) => i));
+  const r = g.constant(
+    [...out.shape],
+    Array.from({ length: sizeOf(out.shape) }, () => Math.fround(rng.normal())),
+  );
+  const loss = g.reduceSum(
+    g.mul(out, r),
+    out.shape.map((_, i) => i),
+  );
   const diff = inputs.filter((v) => v.dtype === 'float32');
   g.output('out', out);
   g.output('loss', loss);
@@ -45,7 +51,8 @@ export function build(fn: (g: GraphBuilder, xs: Value[]) => Value, specs: InputS
   grads.forEach((gv, i) => g.output(`grad_${diff[i].name}`, gv));
   const feeds: Record<string, Tensor64> = {};
   specs.forEach((s, i) => {
-    const data = s.data ?? Array.from({ length: sizeOf(s.shape) }, () => Math.fround(s.positive ? Math.abs(rng.normal()) + 0.5 : rng.normal()));
+    const data =
+      s.data ?? Array.from({ length: sizeOf(s.shape) }, () => Math.fround(s.positive ? Math.abs(rng.normal()) + 0.5 : rng.normal()));
     feeds[`x${i}`] = tensor(s.shape, data);
   });
   return { g, inputs, out, loss, grads, diff, feeds };

@@ -19,7 +19,11 @@ export function interpret(g: GraphBuilder, feeds: Record<string, Tensor64>, want
   const targets = want ?? g.outputs;
   const last = Math.max(-1, ...targets.map((v) => v.producer?.id ?? -1));
   for (const n of g.nodes.slice(0, last + 1)) {
-    const outs = n.op.evaluate(n.inputs.map((v) => env.get(v.id)!), n.attrs, n);
+    const outs = n.op.evaluate(
+      n.inputs.map((v) => env.get(v.id)!),
+      n.attrs,
+      n,
+    );
     n.outputs.forEach((o, k) => env.set(o.id, outs[k]));
   }
   return env;

@@ -10,7 +10,8 @@ import type { GraphBuilder } from './builder';
 export function linear(g: GraphBuilder, x: Value, w: Value, b: Value | null, layout: 'linear' | 'conv1d'): Value {
   const dIn = x.shape[x.shape.length - 1];
   const dOut = layout === 'linear' ? w.shape[0] : w.shape[1];
-  if ((layout === 'linear' ? w.shape[1] : w.shape[0]) !== dIn) throw new Error(`linear: ${describe(w)} (${layout}) does not take ${describe(x)}`);
+  if ((layout === 'linear' ? w.shape[1] : w.shape[0]) !== dIn)
+    throw new Error(`linear: ${describe(w)} (${layout}) does not take ${describe(x)}`);
   const y = g.gemm(g.reshape(x, [-1, dIn]), w, b, { transB: layout === 'linear' });
   return g.reshape(y, [...x.shape.slice(0, -1), dOut]);
 }

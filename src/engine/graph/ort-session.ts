@@ -18,7 +18,12 @@ export interface TensorSignature {
   shape: number[];
 }
 
-const ORT_TYPE: Record<DType, 'float32' | 'int32' | 'int64' | 'bool'> = { float32: 'float32', int32: 'int32', int64: 'int64', bool: 'bool' };
+const ORT_TYPE: Record<DType, 'float32' | 'int32' | 'int64' | 'bool'> = {
+  float32: 'float32',
+  int32: 'int32',
+  int64: 'int64',
+  bool: 'bool',
+};
 
 let configured = false;
 function configure(): void {
@@ -59,7 +64,9 @@ export class WasmGraphSession {
       if (!f) throw new Error(`graph run: missing input '${s.name}' (${s.dtype}[${s.shape}])`);
       const want = s.dtype === 'float32' ? Float32Array : Int32Array;
       if (!(f instanceof want) || f.length !== sizeOf(s.shape))
-        throw new Error(`graph run: input '${s.name}' needs ${s.dtype}[${s.shape}] (${sizeOf(s.shape)} elements), got ${f.constructor.name}(${f.length})`);
+        throw new Error(
+          `graph run: input '${s.name}' needs ${s.dtype}[${s.shape}] (${sizeOf(s.shape)} elements), got ${f.constructor.name}(${f.length})`,
+        );
       ortFeeds[s.name] = new ort.Tensor(ORT_TYPE[s.dtype], f, s.shape);
     }
     const res = await this.session.run(ortFeeds);

@@ -10,13 +10,18 @@ import { WasmGraphSession } from './ort-session';
 import { tensor } from './tensor';
 import { Rng } from '../util/rng';
 
-const R = 4, C = 9;
+const R = 4,
+  C = 9;
 
 function rows(data: number[]): number[][] {
   return Array.from({ length: R }, (_, r) => data.slice(r * C, (r + 1) * C));
 }
 const firstMax = (row: number[]) => row.indexOf(Math.max(...row));
-const topIdx = (row: number[], k: number) => row.map((_, i) => i).sort((a, b) => row[b] - row[a] || a - b).slice(0, k);
+const topIdx = (row: number[], k: number) =>
+  row
+    .map((_, i) => i)
+    .sort((a, b) => row[b] - row[a] || a - b)
+    .slice(0, k);
 
 describe('selection composites', () => {
   // small integers: many ties; one row has a −∞ entry
@@ -50,7 +55,9 @@ describe('selection composites', () => {
       const lse = Math.log(row.reduce((s, z) => s + Math.exp(z), 0));
       return row.map((z) => z - lse);
     });
-    Array.from(ref.lsm.data).forEach((z, k) => (Number.isFinite(want[k]) ? expect(Math.abs(z - want[k])).toBeLessThanOrEqual(1e-12) : expect(z).toBe(-Infinity)));
+    Array.from(ref.lsm.data).forEach((z, k) =>
+      Number.isFinite(want[k]) ? expect(Math.abs(z - want[k])).toBeLessThanOrEqual(1e-12) : expect(z).toBe(-Infinity),
+    );
   });
 
   it('ORT wasm returns the same int32 indices', async () => {

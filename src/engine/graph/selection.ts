@@ -20,7 +20,10 @@ export function logSoftmax(g: GraphBuilder, x: Value, axis = -1): Value {
 /** 0, 1, …, n−1 laid along `axis` of a rank-r tensor (size 1 elsewhere), float32. */
 function iota(g: GraphBuilder, n: number, axis: number, rank: number): Value {
   const shape = Array.from({ length: rank }, (_, i) => (i === axis ? n : 1));
-  return g.constant(shape, Array.from({ length: n }, (_, i) => i));
+  return g.constant(
+    shape,
+    Array.from({ length: n }, (_, i) => i),
+  );
 }
 
 /** Float index of the first element equal to `m` (keepdims form) along `axis`: −max(−i where x = m). */
@@ -35,7 +38,12 @@ export function argMax(g: GraphBuilder, x: Value, axis = -1, keepdims = false): 
   const idx = iota(g, x.shape[ax], ax, x.shape.length);
   const first = firstIndexOf(g, x, g.reduceMax(x, [ax], true), idx, ax);
   const out = g.cast(first, 'int32');
-  return keepdims ? out : g.reshape(out, x.shape.filter((_, i) => i !== ax));
+  return keepdims
+    ? out
+    : g.reshape(
+        out,
+        x.shape.filter((_, i) => i !== ax),
+      );
 }
 
 /**

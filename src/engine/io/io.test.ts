@@ -48,7 +48,10 @@ describe('FolderSources', () => {
     const ck = tinyCheckpoint({ arch: 'gpt2', seed: 1 });
     await mkdir(join(dir, 'ck'));
     for (const [n, d] of ck) await writeFile(join(dir, 'ck', n), d);
-    const files = new Map<string, Uint8Array>([['/sub/data.bin', BYTES], ...[...ck].map(([n, d]) => [`/ck/${n}`, typeof d === 'string' ? new TextEncoder().encode(d) : d] as [string, Uint8Array])]);
+    const files = new Map<string, Uint8Array>([
+      ['/sub/data.bin', BYTES],
+      ...[...ck].map(([n, d]) => [`/ck/${n}`, typeof d === 'string' ? new TextEncoder().encode(d) : d] as [string, Uint8Array]),
+    ]);
     server = createServer((req, res) => {
       const body = files.get(decodeURIComponent(req.url ?? ''));
       requests.push(`${req.method} ${req.url} ${req.headers.range ?? ''} ${req.headers.authorization ?? ''}`);

@@ -48,4 +48,3 @@ export function nodeFolder(dir: string): FolderSource {
     },
   };
 }
-

@@ -15,9 +15,16 @@ export interface ProbeAnswer {
   continuationIds: number[];
 }
 
-export async function probe(runtime: ModelRuntime, tok: TextTokenizer, prompt: string, k: number, maxNewTokens: number): Promise<ProbeAnswer> {
+export async function probe(
+  runtime: ModelRuntime,
+  tok: TextTokenizer,
+  prompt: string,
+  k: number,
+  maxNewTokens: number,
+): Promise<ProbeAnswer> {
   if (!prompt.trim()) throw new InputError('probe prompt', 'is empty: type a question or the start of a sentence');
-  if (!(Number.isInteger(maxNewTokens) && maxNewTokens >= 0 && maxNewTokens <= 256)) throw new InputError('probe', `max new tokens must be a whole number in [0, 256], got ${maxNewTokens}`);
+  if (!(Number.isInteger(maxNewTokens) && maxNewTokens >= 0 && maxNewTokens <= 256))
+    throw new InputError('probe', `max new tokens must be a whole number in [0, 256], got ${maxNewTokens}`);
   const ids = tok.encode(prompt, true);
   const room = runtime.spec.maxPositions - ids.length;
   if (room < 1) throw new InputError('probe prompt', `is ${ids.length} tokens; the model reads at most ${runtime.spec.maxPositions}`);

@@ -18,7 +18,12 @@ describe('applySingleEdit + probe on the demo model', () => {
     expect(before.top[0].text.trim()).not.toBe(rec.answer);
     // probabilities are a distribution's top entries, most likely first
     expect(before.top[0].prob).toBeGreaterThanOrEqual(before.top[1].prob);
-    const turn = await applySingleEdit(rt, model.tokenizer, { prompt: rec.prompt, answer: rec.answer }, { editor: 'stableedit', lr: DEMO_INTERACTIVE.lr, ridge: DEMO_INTERACTIVE.ridge, modules: DEMO_MODULES, statistics: train });
+    const turn = await applySingleEdit(
+      rt,
+      model.tokenizer,
+      { prompt: rec.prompt, answer: rec.answer },
+      { editor: 'stableedit', lr: DEMO_INTERACTIVE.lr, ridge: DEMO_INTERACTIVE.ridge, modules: DEMO_MODULES, statistics: train },
+    );
     expect(turn.kind).toBe('target');
     expect(turn.diagnostics.modules.map((d) => d.module)).toEqual(DEMO_MODULES);
     const after = await probe(rt, model.tokenizer, rec.prompt, 3, 2);

@@ -20,7 +20,12 @@ export interface SingleEditSettings {
   statistics: readonly EditRecord[];
 }
 
-export async function applySingleEdit(runtime: ModelRuntime, tokenizer: TextTokenizer, edit: { prompt: string; answer: string }, s: SingleEditSettings): Promise<TurnRecord> {
+export async function applySingleEdit(
+  runtime: ModelRuntime,
+  tokenizer: TextTokenizer,
+  edit: { prompt: string; answer: string },
+  s: SingleEditSettings,
+): Promise<TurnRecord> {
   if (!edit.prompt.trim()) throw new InputError('interactive edit', 'the prompt is empty');
   if (!edit.answer.trim()) throw new InputError('interactive edit', 'the new answer is empty');
   const config: RunConfig = {

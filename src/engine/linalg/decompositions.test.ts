@@ -25,7 +25,8 @@ describe('symmetric eigendecomposition (tred2 + tql2)', () => {
       const uut = matmul(vectors, vectors, { m: d, k: d, n: d, transB: true });
       for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) expect(Math.abs(uut[i * d + j] - (i === j ? 1 : 0))).toBeLessThan(1e-12);
       const rec = new Float64Array(d * d);
-      for (let k = 0; k < d; k++) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) rec[i * d + j] += values[k] * vectors[k * d + i] * vectors[k * d + j];
+      for (let k = 0; k < d; k++)
+        for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) rec[i * d + j] += values[k] * vectors[k * d + i] * vectors[k * d + j];
       expect(relativeError(rec, a)).toBeLessThan(1e-12);
     }
     // Repeated eigenvalues and a zero matrix: still a valid decomposition.
@@ -47,7 +48,11 @@ describe('symmetric eigendecomposition (tred2 + tql2)', () => {
 describe('Cholesky and SPD solve', () => {
   it('L·Lᵀ = A and A·X = B at condition 1e8, also for shapes that are not powers of two', () => {
     const rng = new Rng(5);
-    for (const [n, kappa] of [[1, 1], [17, 1e3], [45, 1e8]] as const) {
+    for (const [n, kappa] of [
+      [1, 1],
+      [17, 1e3],
+      [45, 1e8],
+    ] as const) {
       const { a } = spdWithCondition(n, kappa, 2, rng);
       const L = cholesky(a, n);
       expect(relativeError(matmul(L, L, { m: n, k: n, n, transB: true }), a)).toBeLessThan(1e-14);
@@ -104,7 +109,12 @@ describe('SYRK and Frobenius helpers', () => {
     const a = new Float64Array([1, -2, 3, 4]);
     expect(frobeniusNorm(a)).toBeCloseTo(Math.sqrt(30), 14);
     expect(frobeniusCosine(a, a)).toBeCloseTo(1, 14);
-    expect(frobeniusCosine(a, a.map((v) => -2 * v))).toBeCloseTo(-1, 14);
+    expect(
+      frobeniusCosine(
+        a,
+        a.map((v) => -2 * v),
+      ),
+    ).toBeCloseTo(-1, 14);
     expect(frobeniusCosine(a, new Float64Array(4))).toBeNull();
   });
 });

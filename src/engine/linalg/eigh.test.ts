@@ -86,8 +86,7 @@ describe('symmetricEigen (row-oriented tred2, strip-applied tql2)', () => {
     const rng = new Rng(8);
     const n = 11;
     const a = randomSymmetric(n, rng);
-    for (const z of [3, n - 1])
-      for (let k = 0; k < n; k++) a[z * n + k] = a[k * n + z] = 0;
+    for (const z of [3, n - 1]) for (let k = 0; k < n; k++) a[z * n + k] = a[k * n + z] = 0;
     const zeroed = decompositionErrors(a, n);
     expect(zeroed.orth).toBeLessThan(1e-13);
     expect(zeroed.rec).toBeLessThan(1e-13);

@@ -6,7 +6,9 @@ import { Rng } from '../util/rng';
 describe('matmul twin', () => {
   it('matches the definition for every transpose variant', () => {
     const rng = new Rng(1);
-    const m = 5, k = 7, n = 3;
+    const m = 5,
+      k = 7,
+      n = 3;
     const A = rng.normals(m * k) as Float64Array;
     const B = rng.normals(k * n) as Float64Array;
     const ref = (i: number, j: number) => {
@@ -18,7 +20,12 @@ describe('matmul twin', () => {
     for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) At[p * m + i] = A[i * k + p];
     const Bt = new Float64Array(n * k);
     for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) Bt[j * k + p] = B[p * n + j];
-    for (const [a, b, tA, tB] of [[A, B, false, false], [At, B, true, false], [A, Bt, false, true], [At, Bt, true, true]] as const) {
+    for (const [a, b, tA, tB] of [
+      [A, B, false, false],
+      [At, B, true, false],
+      [A, Bt, false, true],
+      [At, Bt, true, true],
+    ] as const) {
       const C = matmul(a, b, { m, k, n, transA: tA, transB: tB });
       for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) expect(C[i * n + j]).toBeCloseTo(ref(i, j), 12);
     }

@@ -8,7 +8,11 @@ import { relativeError, spdWithCondition } from './testMatrices';
 describe('coupled Newton–Schulz Σ^{-1/2} vs the exact eigendecomposition', () => {
   it('fp64 reaches ~1e-10 at κ = 1e2, 1e4 and stays accurate at 1e6', () => {
     const rng = new Rng(41);
-    for (const [kappa, tol] of [[1e2, 1e-12], [1e4, 1e-10], [1e6, 1e-8]] as const) {
+    for (const [kappa, tol] of [
+      [1e2, 1e-12],
+      [1e4, 1e-10],
+      [1e6, 1e-8],
+    ] as const) {
       const { a } = spdWithCondition(32, kappa, 10, rng);
       const exact = inverseSqrtEigh(a, 32).invSqrt;
       const ns = newtonSchulzInverseSqrt(a, 32);
@@ -19,7 +23,11 @@ describe('coupled Newton–Schulz Σ^{-1/2} vs the exact eigendecomposition', ()
   });
   it('fp32-emulated arithmetic floors near the DESIGN.md figures (3e-6, 1e-4, 7e-3), within 10×', () => {
     const rng = new Rng(42);
-    for (const [kappa, floor] of [[1e2, 3e-6], [1e4, 1e-4], [1e6, 7e-3]] as const) {
+    for (const [kappa, floor] of [
+      [1e2, 3e-6],
+      [1e4, 1e-4],
+      [1e6, 7e-3],
+    ] as const) {
       const { a } = spdWithCondition(24, kappa, 10, rng);
       const err = relativeError(newtonSchulzInverseSqrt(a, 24, { precision: 'f32' }).invSqrt, inverseSqrtEigh(a, 24).invSqrt);
       expect(err).toBeLessThan(10 * floor);

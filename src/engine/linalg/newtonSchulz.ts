@@ -26,7 +26,9 @@ export interface NewtonSchulzResult {
 
 export function newtonSchulzInverseSqrt(a: ArrayLike<number>, d: number, opts: NewtonSchulzOptions = {}): NewtonSchulzResult {
   const f32 = opts.precision === 'f32';
-  const mul = f32 ? (x: Float64Array, y: Float64Array) => matmulSquareF32(x, y, d) : (x: Float64Array, y: Float64Array) => matmul(x, y, { m: d, k: d, n: d });
+  const mul = f32
+    ? (x: Float64Array, y: Float64Array) => matmulSquareF32(x, y, d)
+    : (x: Float64Array, y: Float64Array) => matmul(x, y, { m: d, k: d, n: d });
   const round = f32 ? Math.fround : (x: number) => x;
   const scale = opts.scale ?? lanczosExtremes(a, d, 20).lambdaMax * 1.01;
   let Y: Float64Array = new Float64Array(d * d);

@@ -38,7 +38,13 @@ export function preferredRidgeForm(s: RidgeShape): RidgeForm {
   return s.rows < s.dIn ? 'dual' : 'primal';
 }
 
-export function ridgeSolve(k: ArrayLike<number>, v: ArrayLike<number>, s: RidgeShape, lambda: number, form: RidgeForm = preferredRidgeForm(s)): Float64Array {
+export function ridgeSolve(
+  k: ArrayLike<number>,
+  v: ArrayLike<number>,
+  s: RidgeShape,
+  lambda: number,
+  form: RidgeForm = preferredRidgeForm(s),
+): Float64Array {
   if (s.rows === 0) return new Float64Array(s.dIn * s.dOut);
   return form === 'dual' ? ridgeSolveDual(k, v, s, lambda) : ridgeSolvePrimal(k, v, s, lambda);
 }

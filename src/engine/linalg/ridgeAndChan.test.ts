@@ -9,7 +9,11 @@ import { relativeError } from './testMatrices';
 describe('ridge solve', () => {
   it('dual Kᵀ(KKᵀ+λI)⁻¹V equals primal (KᵀK+λI)⁻¹KᵀV to 1e-8 relative, N < dIn and N > dIn', () => {
     const rng = new Rng(21);
-    for (const [rows, dIn, dOut, lambda] of [[13, 37, 5, 1], [50, 19, 7, 10], [30, 30, 3, 1e-3]] as const) {
+    for (const [rows, dIn, dOut, lambda] of [
+      [13, 37, 5, 1],
+      [50, 19, 7, 10],
+      [30, 30, 3, 1e-3],
+    ] as const) {
       const k = rng.normals(rows * dIn) as Float64Array;
       const v = rng.normals(rows * dOut) as Float64Array;
       const s = { rows, dIn, dOut };
@@ -24,7 +28,9 @@ describe('ridge solve', () => {
   });
   it('dual == primal on keys with a large common offset (ill-conditioned KKᵀ, λ small vs ‖KKᵀ‖)', () => {
     const rng = new Rng(22);
-    const rows = 20, dIn = 60, dOut = 4;
+    const rows = 20,
+      dIn = 60,
+      dOut = 4;
     const k = (rng.normals(rows * dIn) as Float64Array).map((x) => 30 + x);
     const v = rng.normals(rows * dOut) as Float64Array;
     expect(relativeError(ridgeSolveDual(k, v, { rows, dIn, dOut }, 1), ridgeSolvePrimal(k, v, { rows, dIn, dOut }, 1))).toBeLessThan(1e-8);

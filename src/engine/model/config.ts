@@ -22,7 +22,8 @@ function parseGpt2(c: Record<string, unknown>, where: string): ModelSpec {
   const heads = int(c, 'n_head', where);
   const act = c.activation_function ?? 'gelu_new';
   // gelu_new and gelu_pytorch_tanh are the same tanh approximation; exact gelu would differ.
-  if (act !== 'gelu_new' && act !== 'gelu_pytorch_tanh') throw new InputError(where, `activation_function ${JSON.stringify(act)} is not supported (gelu_new only)`);
+  if (act !== 'gelu_new' && act !== 'gelu_pytorch_tanh')
+    throw new InputError(where, `activation_function ${JSON.stringify(act)} is not supported (gelu_new only)`);
   for (const flag of ['scale_attn_by_inverse_layer_idx', 'reorder_and_upcast_attn'] as const) {
     if (c[flag] === true) throw new InputError(where, `${flag}=true is not supported`);
   }
@@ -55,12 +56,15 @@ function parseLlamaLike(arch: 'llama' | 'qwen2' | 'mistral', c: Record<string, u
   const hidden = int(c, 'hidden_size', where);
   const heads = int(c, 'num_attention_heads', where);
   const kvHeads = optInt(c, 'num_key_value_heads', where) ?? heads;
-  if (heads % kvHeads !== 0) throw new InputError(where, `num_attention_heads ${heads} is not a multiple of num_key_value_heads ${kvHeads}`);
+  if (heads % kvHeads !== 0)
+    throw new InputError(where, `num_attention_heads ${heads} is not a multiple of num_key_value_heads ${kvHeads}`);
   const headDim = optInt(c, 'head_dim', where) ?? hidden / heads;
-  if (!Number.isInteger(headDim) || headDim % 2 !== 0) throw new InputError(where, `head_dim ${headDim} must be an even integer (hidden_size / num_attention_heads)`);
+  if (!Number.isInteger(headDim) || headDim % 2 !== 0)
+    throw new InputError(where, `head_dim ${headDim} must be an even integer (hidden_size / num_attention_heads)`);
   const act = c.hidden_act ?? 'silu';
   if (act !== 'silu') throw new InputError(where, `hidden_act ${JSON.stringify(act)} is not supported (silu only)`);
-  if (arch === 'llama' && c.attention_bias === true) throw new InputError(where, 'attention_bias=true is not supported (it also biases o_proj)');
+  if (arch === 'llama' && c.attention_bias === true)
+    throw new InputError(where, 'attention_bias=true is not supported (it also biases o_proj)');
   if (c.mlp_bias === true) throw new InputError(where, 'mlp_bias=true is not supported');
   return {
     arch,
@@ -111,7 +115,8 @@ function slidingWindow(arch: Architecture, c: Record<string, unknown>, where: st
 
 function int(c: Record<string, unknown>, key: string, where: string): number {
   const v = c[key];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw new InputError(where, `${key} must be a positive integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0)
+    throw new InputError(where, `${key} must be a positive integer, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -131,6 +136,7 @@ function tokenId(c: Record<string, unknown>, key: string, where: string): number
   let v = c[key];
   if (Array.isArray(v)) v = v[0];
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new InputError(where, `${key} must be a token id, got ${JSON.stringify(c[key])}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw new InputError(where, `${key} must be a token id, got ${JSON.stringify(c[key])}`);
   return v;
 }

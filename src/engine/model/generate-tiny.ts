@@ -37,13 +37,38 @@ export interface TinyOptions {
   std?: number;
 }
 
-const SPECIALS: Record<Architecture, SpecialTokens & { eos: string; pad: string | null; tokenizerClass: string; extra?: Record<string, unknown> }> = {
+const SPECIALS: Record<
+  Architecture,
+  SpecialTokens & { eos: string; pad: string | null; tokenizerClass: string; extra?: Record<string, unknown> }
+> = {
   gpt2: { leading: [], trailing: ['<|endoftext|>'], bos: null, eos: '<|endoftext|>', pad: null, tokenizerClass: 'GPT2Tokenizer' },
-  llama: { leading: [], trailing: ['<|begin_of_text|>', '<|end_of_text|>'], bos: '<|begin_of_text|>', eos: '<|end_of_text|>', pad: null, tokenizerClass: 'PreTrainedTokenizerFast' },
-  qwen2: { leading: [], trailing: ['<|endoftext|>', '<|im_start|>', '<|im_end|>'], bos: null, eos: '<|endoftext|>', pad: '<|endoftext|>', tokenizerClass: 'Qwen2Tokenizer' },
+  llama: {
+    leading: [],
+    trailing: ['<|begin_of_text|>', '<|end_of_text|>'],
+    bos: '<|begin_of_text|>',
+    eos: '<|end_of_text|>',
+    pad: null,
+    tokenizerClass: 'PreTrainedTokenizerFast',
+  },
+  qwen2: {
+    leading: [],
+    trailing: ['<|endoftext|>', '<|im_start|>', '<|im_end|>'],
+    bos: null,
+    eos: '<|endoftext|>',
+    pad: '<|endoftext|>',
+    tokenizerClass: 'Qwen2Tokenizer',
+  },
   // Mistral's real tokenizer is SentencePiece-style; here it is byte-level BPE with Mistral's special
   // tokens and LlamaTokenizer's add_bos_token handling, which is what the loader has to get right.
-  mistral: { leading: ['<unk>', '<s>', '</s>'], trailing: [], bos: '<s>', eos: '</s>', pad: null, tokenizerClass: 'LlamaTokenizer', extra: { add_bos_token: true, add_eos_token: false, unk_token: '<unk>' } },
+  mistral: {
+    leading: ['<unk>', '<s>', '</s>'],
+    trailing: [],
+    bos: '<s>',
+    eos: '</s>',
+    pad: null,
+    tokenizerClass: 'LlamaTokenizer',
+    extra: { add_bos_token: true, add_eos_token: false, unk_token: '<unk>' },
+  },
 };
 
 export function tinyCheckpoint(opts: TinyOptions): Map<string, Uint8Array | string> {

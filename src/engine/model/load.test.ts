@@ -19,7 +19,10 @@ const load = (opts: TinyOptions, edit?: (f: Map<string, Uint8Array | string>) =>
 };
 
 async function failure(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(() => null, (x: unknown) => x);
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(InputError);
   return (e as Error).message;
 }
@@ -90,7 +93,9 @@ describe('loadModel', () => {
         files.set('model.safetensors', ck.get('model.safetensors')!);
       }),
     );
-    expect(msg).toMatch(/tiny-llama\/model\.safetensors: tensor 'model\.layers\.1\.input_layernorm\.weight': missing \(config\.json implies shape \[16\]\)/);
+    expect(msg).toMatch(
+      /tiny-llama\/model\.safetensors: tensor 'model\.layers\.1\.input_layernorm\.weight': missing \(config\.json implies shape \[16\]\)/,
+    );
   });
 
   it('a wrong shape is named with both shapes', async () => {
@@ -101,7 +106,9 @@ describe('loadModel', () => {
         files.set('config.json', JSON.stringify(cfg));
       }),
     );
-    expect(msg).toMatch(/model\.safetensors: tensor 'model\.layers\.0\.mlp\.gate_proj\.weight': has shape \[32, 16\] but config\.json implies \[48, 16\]/);
+    expect(msg).toMatch(
+      /model\.safetensors: tensor 'model\.layers\.0\.mlp\.gate_proj\.weight': has shape \[32, 16\] but config\.json implies \[48, 16\]/,
+    );
   });
 
   it('a truncated safetensors file is refused naming the file and the tensor', async () => {
@@ -117,12 +124,17 @@ describe('loadModel', () => {
   it('refuses a duplicate under both GPT-2 spellings, a missing config, and a tokenizer larger than vocab_size', async () => {
     const dup = await failure(
       load({ arch: 'gpt2', seed: 1 }, (files) => {
-        const extra = encodeSafetensors({ 'wte.weight': { dtype: 'F32', shape: [1], data: [0] }, 'transformer.wte.weight': { dtype: 'F32', shape: [1], data: [0] } });
+        const extra = encodeSafetensors({
+          'wte.weight': { dtype: 'F32', shape: [1], data: [0] },
+          'transformer.wte.weight': { dtype: 'F32', shape: [1], data: [0] },
+        });
         files.set('model.safetensors', extra);
       }),
     );
     expect(dup).toMatch(/duplicates/);
-    expect(await failure(load({ arch: 'gpt2', seed: 1 }, (f) => f.delete('config.json')))).toMatch(/tiny-gpt2\/config\.json: file not found/);
+    expect(await failure(load({ arch: 'gpt2', seed: 1 }, (f) => f.delete('config.json')))).toMatch(
+      /tiny-gpt2\/config\.json: file not found/,
+    );
     const small = await failure(
       load({ arch: 'gpt2', seed: 1 }, (files) => {
         const cfg = JSON.parse(files.get('config.json') as string);

@@ -33,7 +33,10 @@ export async function loadModel(folder: FolderSource, opts: LoadOptions = {}): P
   const spec = parseConfig(await readFolderJson(folder, 'config.json', true), `${folder.name}/config.json`);
   const tokenizer = await loadTokenizer(folder, { eosId: spec.eosId });
   if (tokenizer.vocabSize > spec.vocabSize) {
-    throw new InputError(`${folder.name}/tokenizer.json`, `has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${spec.vocabSize}`);
+    throw new InputError(
+      `${folder.name}/tokenizer.json`,
+      `has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${spec.vocabSize}`,
+    );
   }
   const { weights, sourceNames } = await loadWeights(folder, spec, opts.onProgress);
   return { name: opts.name ?? displayName(folder.name), spec, weights, tokenizer, modules: editableModules(spec), sourceNames };
@@ -61,7 +64,10 @@ export async function loadWeights(
     if (!t) throw new InputError(`${ckpt.files.join(', ')}: tensor '${name}'`, `missing (config.json implies shape [${shape.join(', ')}])`);
     const got = t.info.shape;
     if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
-      throw new InputError(`${t.file.name}: tensor '${t.info.name}'`, `has shape [${got.join(', ')}] but config.json implies [${shape.join(', ')}]`);
+      throw new InputError(
+        `${t.file.name}: tensor '${t.info.name}'`,
+        `has shape [${got.join(', ')}] but config.json implies [${shape.join(', ')}]`,
+      );
     }
     weights.set(name, { shape: shape.slice(), data: await readTensorF32(t.file, t.info) });
     sourceNames.set(name, t.info.name);

@@ -16,10 +16,34 @@ export interface EditPreset {
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 export const PRESETS: readonly EditPreset[] = [
-  { model: 'mistralai/Mistral-7B-v0.3', layers: range(28, 30), lr: 1e-6, ridge: 10, source: 'paper: StableEdit Table 6 and App. B (lr 1e-6, λ 10)' },
-  { model: 'meta-llama/Meta-Llama-3-8B-Instruct', layers: [11, 12, 22, 23, 28, 29, 30], lr: 1e-6, ridge: 10, source: 'paper: StableEdit Table 6 and App. B (lr 1e-6, λ 10)' },
-  { model: 'EleutherAI/gpt-j-6b', layers: [...range(8, 15), ...range(22, 24)], lr: 2e-6, ridge: 10, source: 'paper: StableEdit Table 6 and App. B (lr 2e-6, λ 10)' },
-  { model: 'Qwen/Qwen2.5-7B-Instruct', layers: [...range(8, 14), ...range(18, 24)], lr: 2e-6, ridge: 10, source: 'paper: StableEdit Table 6 and App. B (lr 2e-6, λ 10)' },
+  {
+    model: 'mistralai/Mistral-7B-v0.3',
+    layers: range(28, 30),
+    lr: 1e-6,
+    ridge: 10,
+    source: 'paper: StableEdit Table 6 and App. B (lr 1e-6, λ 10)',
+  },
+  {
+    model: 'meta-llama/Meta-Llama-3-8B-Instruct',
+    layers: [11, 12, 22, 23, 28, 29, 30],
+    lr: 1e-6,
+    ridge: 10,
+    source: 'paper: StableEdit Table 6 and App. B (lr 1e-6, λ 10)',
+  },
+  {
+    model: 'EleutherAI/gpt-j-6b',
+    layers: [...range(8, 15), ...range(22, 24)],
+    lr: 2e-6,
+    ridge: 10,
+    source: 'paper: StableEdit Table 6 and App. B (lr 2e-6, λ 10)',
+  },
+  {
+    model: 'Qwen/Qwen2.5-7B-Instruct',
+    layers: [...range(8, 14), ...range(18, 24)],
+    lr: 2e-6,
+    ridge: 10,
+    source: 'paper: StableEdit Table 6 and App. B (lr 2e-6, λ 10)',
+  },
 ];
 
 export interface KnownModel {

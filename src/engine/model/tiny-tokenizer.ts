@@ -83,7 +83,10 @@ export interface SpecialTokens {
 }
 
 /** tokenizer.json for a byte-level BPE with the given special tokens. */
-export function byteLevelTokenizerJson(merges: [string, string][], special: SpecialTokens): { json: Record<string, unknown>; ids: Map<string, number> } {
+export function byteLevelTokenizerJson(
+  merges: [string, string][],
+  special: SpecialTokens,
+): { json: Record<string, unknown>; ids: Map<string, number> } {
   const vocab: Record<string, number> = {};
   const ids = new Map<string, number>();
   let next = 0;

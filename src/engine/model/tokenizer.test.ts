@@ -6,7 +6,7 @@ import { TINY_CORPUS, trainBpe } from './tiny-tokenizer';
 
 const SENTENCES = [
   'Which river flows through the city of Tarsavel?',
-  " Oleander River",
+  ' Oleander River',
   "What language did Mira Oskendahl write in? In which language were Mira Oskendahl's works written?",
   'nq question: when was the first bridge over the harlow estuary built 1887',
   'Zürich, São Paulo — 東京 🙂  double  spaces\tand tabs\n',

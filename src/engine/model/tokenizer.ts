@@ -17,7 +17,12 @@ export async function loadTokenizer(folder: FolderSource, ids: TokenizerIds = {}
   return makeTokenizer(json, config, ids, `${folder.name}/tokenizer.json`);
 }
 
-export function makeTokenizer(json: Record<string, unknown>, config: Record<string, unknown>, ids: TokenizerIds = {}, where = 'tokenizer.json'): TextTokenizer {
+export function makeTokenizer(
+  json: Record<string, unknown>,
+  config: Record<string, unknown>,
+  ids: TokenizerIds = {},
+  where = 'tokenizer.json',
+): TextTokenizer {
   let tok: Tokenizer;
   try {
     tok = new Tokenizer(withLlamaSpecialTokens(json, config), config);

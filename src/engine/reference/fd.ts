@@ -15,7 +15,12 @@ export interface LabeledInput extends ForwardInput {
 }
 
 /** The capture loss of the reference model, optionally with module outputs shifted. */
-export function referenceLoss(spec: ModelSpec, weights: Weights, input: LabeledInput, outputShift?: ReadonlyMap<string, ArrayLike<number>>): number {
+export function referenceLoss(
+  spec: ModelSpec,
+  weights: Weights,
+  input: LabeledInput,
+  outputShift?: ReadonlyMap<string, ArrayLike<number>>,
+): number {
   const { logits } = referenceForward(spec, weights, input, { outputShift });
   return meanCrossEntropy(logits, input.labels, spec.vocabSize);
 }
@@ -28,8 +33,15 @@ export interface FdOptions {
 }
 
 /** [rows.length, dOut]: ∂L/∂out[row, c] ≈ (L(out + h·e) − L(out − h·e)) / 2h. */
-export function moduleOutputGradFD(spec: ModelSpec, weights: Weights, input: LabeledInput, module: string, opts: FdOptions = {}): Float64Array {
-  if (!editableModules(spec).some((m) => m.name === module)) throw new InputError(`module '${module}'`, `is not an editable module of this ${spec.arch} model`);
+export function moduleOutputGradFD(
+  spec: ModelSpec,
+  weights: Weights,
+  input: LabeledInput,
+  module: string,
+  opts: FdOptions = {},
+): Float64Array {
+  if (!editableModules(spec).some((m) => m.name === module))
+    throw new InputError(`module '${module}'`, `is not an editable module of this ${spec.arch} model`);
   const h = opts.h ?? 1e-5;
   const rows = opts.rows ?? labelRows(input.labels);
   const d = spec.hidden; // every editable module writes into the residual stream

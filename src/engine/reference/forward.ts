@@ -43,10 +43,16 @@ export function referenceForward(spec: ModelSpec, weights: Weights, input: Forwa
   const { batch: B, seqLen: T } = input;
   const rows = B * T;
   if (input.inputIds.length !== rows || input.attentionMask.length !== rows) {
-    throw new InputError('reference forward', `input_ids/attention_mask have ${input.inputIds.length}/${input.attentionMask.length} entries, expected ${B}×${T}`);
+    throw new InputError(
+      'reference forward',
+      `input_ids/attention_mask have ${input.inputIds.length}/${input.attentionMask.length} entries, expected ${B}×${T}`,
+    );
   }
   if (spec.slidingWindow != null && T > spec.slidingWindow) {
-    throw new InputError('reference forward', `sequence length ${T} exceeds the sliding window ${spec.slidingWindow}, which is not implemented`);
+    throw new InputError(
+      'reference forward',
+      `sequence length ${T} exceeds the sliding window ${spec.slidingWindow}, which is not implemented`,
+    );
   }
   const W = (name: string): Tensor32 => {
     const t = weights.get(name);
@@ -64,7 +70,8 @@ export function referenceForward(spec: ModelSpec, weights: Weights, input: Forwa
   const h = new Float64Array(rows * H);
   for (let r = 0; r < rows; r++) {
     const id = input.inputIds[r];
-    if (!(Number.isInteger(id) && id >= 0 && id < spec.vocabSize)) throw new InputError('reference forward', `input id ${id} at row ${r} is outside [0, ${spec.vocabSize})`);
+    if (!(Number.isInteger(id) && id >= 0 && id < spec.vocabSize))
+      throw new InputError('reference forward', `input id ${id} at row ${r} is outside [0, ${spec.vocabSize})`);
     for (let c = 0; c < H; c++) h[r * H + c] = emb[id * H + c];
     if (gpt2) {
       const pos = r % T;
@@ -77,7 +84,9 @@ export function referenceForward(spec: ModelSpec, weights: Weights, input: Forwa
   for (let l = 0; l < spec.layers; l++) {
     const p = gpt2 ? `transformer.h.${l}` : `model.layers.${l}`;
     // Attention block.
-    const a = gpt2 ? layerNorm(h, W(`${p}.ln_1.weight`), W(`${p}.ln_1.bias`), spec.normEps) : rmsNorm(h, W(`${p}.input_layernorm.weight`), spec.normEps);
+    const a = gpt2
+      ? layerNorm(h, W(`${p}.ln_1.weight`), W(`${p}.ln_1.bias`), spec.normEps)
+      : rmsNorm(h, W(`${p}.input_layernorm.weight`), spec.normEps);
     let q: Float64Array, k: Float64Array, v: Float64Array;
     if (gpt2) {
       const qkv = conv1d(a, W(`${p}.attn.c_attn.weight`), W(`${p}.attn.c_attn.bias`));
@@ -95,11 +104,15 @@ export function referenceForward(spec: ModelSpec, weights: Weights, input: Forwa
       }
     }
     const ctx = attention(spec, q, k, v, input);
-    const o = gpt2 ? conv1d(ctx, W(`${p}.attn.c_proj.weight`), W(`${p}.attn.c_proj.bias`)) : linear(ctx, W(`${p}.self_attn.o_proj.weight`), null);
+    const o = gpt2
+      ? conv1d(ctx, W(`${p}.attn.c_proj.weight`), W(`${p}.attn.c_proj.bias`))
+      : linear(ctx, W(`${p}.self_attn.o_proj.weight`), null);
     addInPlace(h, o);
 
     // MLP block; the editable module is its output projection.
-    const m = gpt2 ? layerNorm(h, W(`${p}.ln_2.weight`), W(`${p}.ln_2.bias`), spec.normEps) : rmsNorm(h, W(`${p}.post_attention_layernorm.weight`), spec.normEps);
+    const m = gpt2
+      ? layerNorm(h, W(`${p}.ln_2.weight`), W(`${p}.ln_2.bias`), spec.normEps)
+      : rmsNorm(h, W(`${p}.post_attention_layernorm.weight`), spec.normEps);
     let act: Float64Array;
     let out: Float64Array;
     const modName = gpt2 ? `${p}.mlp.c_proj` : `${p}.mlp.down_proj`;
@@ -114,7 +127,8 @@ export function referenceForward(spec: ModelSpec, weights: Weights, input: Forwa
     }
     const shift = opts.outputShift?.get(modName);
     if (shift) {
-      if (shift.length !== out.length) throw new InputError('reference forward', `outputShift for '${modName}' has ${shift.length} values, expected ${out.length}`);
+      if (shift.length !== out.length)
+        throw new InputError('reference forward', `outputShift for '${modName}' has ${shift.length} values, expected ${out.length}`);
       for (let i = 0; i < out.length; i++) out[i] += shift[i];
     }
     if (capture.has(modName)) {
@@ -125,7 +139,9 @@ export function referenceForward(spec: ModelSpec, weights: Weights, input: Forwa
   }
 
   const finalHidden = h;
-  const n = gpt2 ? layerNorm(h, W('transformer.ln_f.weight'), W('transformer.ln_f.bias'), spec.normEps) : rmsNorm(h, W('model.norm.weight'), spec.normEps);
+  const n = gpt2
+    ? layerNorm(h, W('transformer.ln_f.weight'), W('transformer.ln_f.bias'), spec.normEps)
+    : rmsNorm(h, W('model.norm.weight'), spec.normEps);
   const head = W(lmHeadWeightName(spec));
   const logits = matmul(n, head.data, { m: rows, k: H, n: spec.vocabSize, transB: true });
   return { logits, moduleInputs, moduleOutputs, finalHidden };

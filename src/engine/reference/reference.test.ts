@@ -39,7 +39,8 @@ describe('reference forward: structure', () => {
     const ids = randomIds(rng, T, m.tokenizer.vocabSize);
     const ids2 = ids.slice();
     ids2[5] = (ids[5] + 17) % m.tokenizer.vocabSize;
-    const run = (x: number[]) => referenceForward(m.spec, m.weights, { batch: 1, seqLen: T, inputIds: x, attentionMask: x.map(() => 1) }).logits;
+    const run = (x: number[]) =>
+      referenceForward(m.spec, m.weights, { batch: 1, seqLen: T, inputIds: x, attentionMask: x.map(() => 1) }).logits;
     const a = run(ids);
     const b = run(ids2);
     const V = m.spec.vocabSize;
@@ -94,7 +95,12 @@ describe('reference forward: structure', () => {
     const m = await tiny({ arch, seed: 6 });
     const mod = m.modules[1];
     const ids = randomIds(new Rng(2), 5, m.tokenizer.vocabSize);
-    const r = referenceForward(m.spec, m.weights, { batch: 1, seqLen: 5, inputIds: ids, attentionMask: ids.map(() => 1) }, { capture: [mod.name] });
+    const r = referenceForward(
+      m.spec,
+      m.weights,
+      { batch: 1, seqLen: 5, inputIds: ids, attentionMask: ids.map(() => 1) },
+      { capture: [mod.name] },
+    );
     const k = r.moduleInputs.get(mod.name)!;
     const W = m.weights.get(mod.weight)!;
     const y = matmul(k, W.data, { m: 5, k: mod.dIn, n: mod.dOut, transB: mod.layout === 'linear' });
@@ -106,7 +112,9 @@ describe('reference forward: structure', () => {
   it('rejects sequences longer than a sliding window instead of guessing its semantics', async () => {
     const m = await tiny({ arch: 'mistral', seed: 1 });
     const spec = { ...m.spec, slidingWindow: 3 };
-    expect(() => referenceForward(spec, m.weights, { batch: 1, seqLen: 4, inputIds: [1, 2, 3, 4], attentionMask: [1, 1, 1, 1] })).toThrow(/sliding window 3/);
+    expect(() => referenceForward(spec, m.weights, { batch: 1, seqLen: 4, inputIds: [1, 2, 3, 4], attentionMask: [1, 1, 1, 1] })).toThrow(
+      /sliding window 3/,
+    );
   });
 
   it('activations match their closed forms at known points', () => {
@@ -139,7 +147,9 @@ describe('rope', () => {
     const spec = { rope: { theta: 500000, scaling: { type: 'llama3' as const, ...s } }, headDim: 128, arch: 'llama' } as ModelSpec;
     const scaled = ropeInvFreq(spec);
     const plain = ropeInvFreq({ ...spec, rope: { theta: 500000 } });
-    let kept = 0, divided = 0, between = 0;
+    let kept = 0,
+      divided = 0,
+      between = 0;
     for (let i = 0; i < plain.length; i++) {
       const wavelen = (2 * Math.PI) / plain[i];
       if (wavelen < 8192 / 4) {
@@ -221,7 +231,9 @@ describe('finite-difference value gradients', () => {
       seqLen: 7,
       inputIds: ids,
       attentionMask: [1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1],
-      labels: [-100, -100, -100, ids[3], ids[4], -100, -100, -100, -100, -100, -100, ids[11], ids[12], ids[13]].map((x, i) => (x === -100 ? x : (x * 7 + i) % vs)),
+      labels: [-100, -100, -100, ids[3], ids[4], -100, -100, -100, -100, -100, -100, ids[11], ids[12], ids[13]].map((x, i) =>
+        x === -100 ? x : (x * 7 + i) % vs,
+      ),
     };
   };
 

@@ -5,13 +5,29 @@ import { Rng } from '../util/rng';
 import { buildSubBatches, editPairs, IGNORE_INDEX as I, tokenizePair } from './batching';
 
 /** Whitespace words → fixed ids; BOS = 1 when special tokens are asked for. */
-const VOCAB: Record<string, number> = { the: 2, capital: 3, of: 4, France: 5, is: 6, Paris: 7, Lyon: 8, city: 9, big: 10, New: 11, York: 12, X: 13 };
+const VOCAB: Record<string, number> = {
+  the: 2,
+  capital: 3,
+  of: 4,
+  France: 5,
+  is: 6,
+  Paris: 7,
+  Lyon: 8,
+  city: 9,
+  big: 10,
+  New: 11,
+  York: 12,
+  X: 13,
+};
 const tok: TextTokenizer = {
   encode(text, addSpecialTokens) {
-    const ids = text.split(/\s+/).filter(Boolean).map((w) => {
-      if (!(w in VOCAB)) throw new Error(`unknown word ${w}`);
-      return VOCAB[w];
-    });
+    const ids = text
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => {
+        if (!(w in VOCAB)) throw new Error(`unknown word ${w}`);
+        return VOCAB[w];
+      });
     return addSpecialTokens ? [1, ...ids] : ids;
   },
   decode: (ids) => ids.join(' '),
@@ -42,8 +58,16 @@ const plain = (sb: ReturnType<typeof buildSubBatches>[number]) => ({
 
 describe('tokenizePair', () => {
   it('p with specials, " "+answer without; input = p ++ a[:-1], labels = [-100]*(|p|-1) ++ a', () => {
-    expect(tokenizePair(tok, { id: 11, prompt: 'X is', target: 'New York' })).toEqual({ id: 11, inputIds: [1, 13, 6, 11], labels: [I, I, 11, 12] });
-    expect(tokenizePair(tok, { id: 0, prompt: 'the capital of France is', target: 'Paris' })).toEqual({ id: 0, inputIds: [1, 2, 3, 4, 5, 6], labels: [I, I, I, I, I, 7] });
+    expect(tokenizePair(tok, { id: 11, prompt: 'X is', target: 'New York' })).toEqual({
+      id: 11,
+      inputIds: [1, 13, 6, 11],
+      labels: [I, I, 11, 12],
+    });
+    expect(tokenizePair(tok, { id: 0, prompt: 'the capital of France is', target: 'Paris' })).toEqual({
+      id: 0,
+      inputIds: [1, 2, 3, 4, 5, 6],
+      labels: [I, I, I, I, I, 7],
+    });
   });
 
   it('a target that tokenizes to nothing is an InputError naming the record', () => {

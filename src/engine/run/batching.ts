@@ -48,8 +48,10 @@ export interface BatchOptions {
 export function tokenizePair(tok: TextTokenizer, pair: ScoringPair): TokenizedPair {
   const p = tok.encode(pair.prompt, true);
   const a = tok.encode(' ' + pair.target, false);
-  if (p.length === 0) throw new InputError(`record ${pair.id}`, `the prompt ${JSON.stringify(pair.prompt.slice(0, 60))} tokenizes to no tokens`);
-  if (a.length === 0) throw new InputError(`record ${pair.id}`, `the target ${JSON.stringify(pair.target.slice(0, 60))} tokenizes to no tokens`);
+  if (p.length === 0)
+    throw new InputError(`record ${pair.id}`, `the prompt ${JSON.stringify(pair.prompt.slice(0, 60))} tokenizes to no tokens`);
+  if (a.length === 0)
+    throw new InputError(`record ${pair.id}`, `the target ${JSON.stringify(pair.target.slice(0, 60))} tokenizes to no tokens`);
   const inputIds = [...p, ...a.slice(0, -1)];
   const labels = [...new Array<number>(p.length - 1).fill(IGNORE_INDEX), ...a];
   return { id: pair.id, inputIds, labels };
@@ -57,7 +59,8 @@ export function tokenizePair(tok: TextTokenizer, pair: ScoringPair): TokenizedPa
 
 /** Tokenize, sort longest first (stable), cut and pad. */
 export function buildSubBatches(tok: TextTokenizer, pairs: readonly ScoringPair[], opts: BatchOptions): LabeledSubBatch[] {
-  if (!(Number.isInteger(opts.subBatch) && opts.subBatch >= 1)) throw new RangeError(`subBatch must be a positive integer, got ${opts.subBatch}`);
+  if (!(Number.isInteger(opts.subBatch) && opts.subBatch >= 1))
+    throw new RangeError(`subBatch must be a positive integer, got ${opts.subBatch}`);
   const multiple = opts.padMultiple ?? 1;
   if (!(Number.isInteger(multiple) && multiple >= 1)) throw new RangeError(`padMultiple must be a positive integer, got ${multiple}`);
   // Array.prototype.sort is stable (ES2019), which keeps ties in turn order.

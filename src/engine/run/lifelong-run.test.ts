@@ -12,8 +12,34 @@ import { LifelongRun } from './lifelong-run';
 import { MemoryStore } from './checkpoint-store';
 import type { RunEvent } from './events';
 
-const SUBJECTS = ['France', 'Germany', 'Italy', 'the city', 'the river', 'the company', 'the author', 'the opera', 'the novel', 'the bridge', 'the country', 'the writer'];
-const ANSWERS = ['Paris', 'Berlin', 'Rome', 'London', 'Danish', 'English', 'French', 'Thames', 'York', 'minister', 'goalkeeper', 'brothers'];
+const SUBJECTS = [
+  'France',
+  'Germany',
+  'Italy',
+  'the city',
+  'the river',
+  'the company',
+  'the author',
+  'the opera',
+  'the novel',
+  'the bridge',
+  'the country',
+  'the writer',
+];
+const ANSWERS = [
+  'Paris',
+  'Berlin',
+  'Rome',
+  'London',
+  'Danish',
+  'English',
+  'French',
+  'Thames',
+  'York',
+  'minister',
+  'goalkeeper',
+  'brothers',
+];
 
 /** Edits on the tiny model's own vocabulary: prompt → an answer it does not predict yet. */
 function edits(n: number): EditRecord[] {
@@ -54,9 +80,21 @@ describe('lifelong run on a tiny llama (wasm runtime)', () => {
     const model = await loadModel(nodeFolder('public/demo/model'));
     const { records } = await loadDataset(nodeFile('public/demo/data/edits.eval.json'));
     const results: Record<string, { pre: number; post: number; norm: number; spe: number }> = {};
-    for (const [editor, lr, ridge] of [['ultraedit', 3e-3, 1], ['stableedit', 5e-3, 10], ['no-ln', 1e-2, 10]] as const) {
+    for (const [editor, lr, ridge] of [
+      ['ultraedit', 3e-3, 1],
+      ['stableedit', 5e-3, 10],
+      ['no-ln', 1e-2, 10],
+    ] as const) {
       const runtime = await createWasmRuntime(model);
-      const cfg = config({ editor, lr, ridge, turns: 3, nEdits: 20, subBatch: 10, modules: ['model.layers.2.mlp.down_proj', 'model.layers.3.mlp.down_proj'] });
+      const cfg = config({
+        editor,
+        lr,
+        ridge,
+        turns: 3,
+        nEdits: 20,
+        subBatch: 10,
+        modules: ['model.layers.2.mlp.down_proj', 'model.layers.3.mlp.down_proj'],
+      });
       const run = await LifelongRun.open(cfg, { runtime, tokenizer: model.tokenizer, target: records });
       await drive(run);
       const report = await run.finish();
@@ -95,11 +133,22 @@ describe('lifelong run on a tiny llama (wasm runtime)', () => {
     await drive(killed, 2); // the process dies here; only the store survives
     const second = await createWasmRuntime(await tinyLlama());
     const events: RunEvent[] = [];
-    const resumed = await LifelongRun.open(cfg, { runtime: second, tokenizer: model.tokenizer, target: edits(16), store, emit: (e) => events.push(e) });
+    const resumed = await LifelongRun.open(cfg, {
+      runtime: second,
+      tokenizer: model.tokenizer,
+      target: edits(16),
+      store,
+      emit: (e) => events.push(e),
+    });
     expect(events[0]).toMatchObject({ type: 'started', resumedFrom: 2 });
     await drive(resumed);
 
-    const strip = (t: (typeof whole.turns)[number]) => ({ ...t, wallMs: 0, timings: null, diagnostics: { ...t.diagnostics, modules: t.diagnostics.modules.map((m) => ({ ...m, timeMs: null })) } });
+    const strip = (t: (typeof whole.turns)[number]) => ({
+      ...t,
+      wallMs: 0,
+      timings: null,
+      diagnostics: { ...t.diagnostics, modules: t.diagnostics.modules.map((m) => ({ ...m, timeMs: null })) },
+    });
     expect(resumed.turns.map(strip)).toEqual(whole.turns.map(strip));
     const a = (await fresh.weights()).get('model.layers.1.mlp.down_proj.weight')!.data;
     const b = (await second.weights()).get('model.layers.1.mlp.down_proj.weight')!.data;
@@ -119,7 +168,12 @@ describe('lifelong run on a tiny llama (wasm runtime)', () => {
       },
     });
     const events: RunEvent[] = [];
-    const run = await LifelongRun.open(config({ turns: 3, finalEval: false }), { runtime: faulty, tokenizer: model.tokenizer, target: edits(12), emit: (e) => events.push(e) });
+    const run = await LifelongRun.open(config({ turns: 3, finalEval: false }), {
+      runtime: faulty,
+      tokenizer: model.tokenizer,
+      target: edits(12),
+      emit: (e) => events.push(e),
+    });
     await drive(run, 1);
     const before = Float32Array.from((await runtime.weights()).get('model.layers.1.mlp.down_proj.weight')!.data);
     await drive(run);

@@ -172,7 +172,9 @@ export class LifelongRun {
     if (this.failed) throw new Error(this.failed);
     if (!this.done) throw new Error(`the run is at step ${this.next} of ${this.schedule.length}`);
     const edited = this.editedRecords();
-    const final = this.config.finalEval ? await this.score('final', edited, undefined) : this.metrics.at(-1) ?? emptyMetrics('final', edited.length);
+    const final = this.config.finalEval
+      ? await this.score('final', edited, undefined)
+      : (this.metrics.at(-1) ?? emptyMetrics('final', edited.length));
     const seconds = this.elapsedMs() / 1000;
     const targetTurns = this.schedule.filter((t) => t.kind === 'target').length;
     const report: RunReport = {
@@ -193,7 +195,8 @@ export class LifelongRun {
   async saveCheckpoint(store: CheckpointStore): Promise<void> {
     const all = await this.io.runtime.weights();
     const weights: Record<string, Float32Array> = {};
-    for (const m of this.io.runtime.modules.filter((m) => this.config.modules.includes(m.name))) weights[m.weight] = all.get(m.weight)!.data;
+    for (const m of this.io.runtime.modules.filter((m) => this.config.modules.includes(m.name)))
+      weights[m.weight] = all.get(m.weight)!.data;
     const ckpt: Checkpoint = {
       version: 1,
       config: this.config,
@@ -232,7 +235,11 @@ export class LifelongRun {
     await this.score('pre-edit', this.runTargetRecords(), undefined);
   }
 
-  private async score(protocol: EvalProtocol, records: readonly EditRecord[], kinds: readonly MetricKind[] | undefined): Promise<MetricsRecord> {
+  private async score(
+    protocol: EvalProtocol,
+    records: readonly EditRecord[],
+    kinds: readonly MetricKind[] | undefined,
+  ): Promise<MetricsRecord> {
     const ev = await evaluate(this.io.runtime, this.io.tokenizer, records, { kinds, baseline: this.baseline ?? undefined });
     if (protocol === 'pre-edit') this.baseline = ev.scores;
     const record: MetricsRecord = { protocol, edits: this.editsApplied, metrics: ev.metrics };

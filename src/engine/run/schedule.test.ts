@@ -15,7 +15,12 @@ describe('run schedule', () => {
 
   it('gives record ranges per stream and consecutive steps', () => {
     const s = buildSchedule({ targetRecords: 35, nEdits: 10, warmupRecords: 10, warmupTurns: 1 });
-    expect(s.map((t) => [t.step, t.start, t.end])).toEqual([[0, 0, 10], [1, 0, 10], [2, 10, 20], [3, 20, 30]]);
+    expect(s.map((t) => [t.step, t.start, t.end])).toEqual([
+      [0, 0, 10],
+      [1, 0, 10],
+      [2, 10, 20],
+      [3, 20, 30],
+    ]);
   });
 
   it('refuses more turns or warm-up than the records allow, saying how many are needed', () => {

@@ -51,12 +51,13 @@ export function buildSchedule(o: ScheduleOptions): ScheduledTurn[] {
     throw new Error(`${turns} turns of ${o.nEdits} edits need ${turns * o.nEdits} records; the stream has ${o.targetRecords}`);
   const wTurns = o.warmupTurns ?? 0;
   if (wTurns > 0 && (o.warmupRecords ?? 0) < wTurns * o.nEdits)
-    throw new Error(`${wTurns} warm-up turns of ${o.nEdits} edits need ${wTurns * o.nEdits} records; the warm-up source has ${o.warmupRecords ?? 0}`);
+    throw new Error(
+      `${wTurns} warm-up turns of ${o.nEdits} edits need ${wTurns * o.nEdits} records; the warm-up source has ${o.warmupRecords ?? 0}`,
+    );
   const at = warmupInsertion(o.placement ?? 'start', turns);
   const out: ScheduledTurn[] = [];
   const pushWarmup = () => {
-    for (let w = 0; w < wTurns; w++)
-      out.push({ step: out.length, kind: 'warmup', turn: w, start: w * o.nEdits, end: (w + 1) * o.nEdits });
+    for (let w = 0; w < wTurns; w++) out.push({ step: out.length, kind: 'warmup', turn: w, start: w * o.nEdits, end: (w + 1) * o.nEdits });
   };
   for (let t = 0; t < turns; t++) {
     if (t === at) pushWarmup();

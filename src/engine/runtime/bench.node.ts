@@ -39,11 +39,28 @@ async function main() {
     const pred = await time(() => rt.predict(sb), 10);
     const capTop = await time(() => rt.capture(sb, top), 10);
     const capAll = await time(() => rt.capture(sb, all), 10);
-    const nodes = Object.fromEntries([...rt.stats().nodeCounts].map(([k, n]) => [k.split(' ')[0] + (k.includes(',') ? '(all layers)' : k.startsWith('capture') ? '(top layer)' : ''), n]));
+    const nodes = Object.fromEntries(
+      [...rt.stats().nodeCounts].map(([k, n]) => [
+        k.split(' ')[0] + (k.includes(',') ? '(all layers)' : k.startsWith('capture') ? '(top layer)' : ''),
+        n,
+      ]),
+    );
     console.log(
       JSON.stringify({
-        arch, hidden, layers, vocab: m.spec.vocabSize, batch: sb.batch, seqLen: sb.seqLen, labels: sb.labelPositions.length,
-        ms: { forward: +fwd.toFixed(2), predict: +pred.toFixed(2), captureTopLayer: +capTop.toFixed(2), captureAllLayers: +capAll.toFixed(2), firstCaptureAllLayers: +firstCapture.toFixed(1) },
+        arch,
+        hidden,
+        layers,
+        vocab: m.spec.vocabSize,
+        batch: sb.batch,
+        seqLen: sb.seqLen,
+        labels: sb.labelPositions.length,
+        ms: {
+          forward: +fwd.toFixed(2),
+          predict: +pred.toFixed(2),
+          captureTopLayer: +capTop.toFixed(2),
+          captureAllLayers: +capAll.toFixed(2),
+          firstCaptureAllLayers: +firstCapture.toFixed(1),
+        },
         ratio: { topLayer: +(capTop / fwd).toFixed(2), allLayers: +(capAll / fwd).toFixed(2) },
         nodes,
       }),

@@ -57,18 +57,31 @@ export function padInts(xs: Int32Array, n: number, fill: number): Int32Array {
 export function checkSubBatch(sb: SubBatch, vocabSize: number, where = `sub-batch of records [${sb.records.join(', ')}]`): void {
   const n = sb.batch * sb.seqLen;
   if (!(sb.batch >= 1 && sb.seqLen >= 1)) throw new InputError(where, `has shape [${sb.batch}, ${sb.seqLen}]`);
-  for (const [name, a] of [['input_ids', sb.inputIds], ['attention_mask', sb.attentionMask], ['labels', sb.labels]] as const) {
+  for (const [name, a] of [
+    ['input_ids', sb.inputIds],
+    ['attention_mask', sb.attentionMask],
+    ['labels', sb.labels],
+  ] as const) {
     if (a.length !== n) throw new InputError(where, `${name} has ${a.length} entries, expected ${sb.batch}×${sb.seqLen}`);
   }
   for (let i = 0; i < n; i++) {
     const id = sb.inputIds[i];
-    if (id < 0 || id >= vocabSize) throw new InputError(where, `input id ${id} at row ${Math.floor(i / sb.seqLen)}, position ${i % sb.seqLen} is outside the vocabulary [0, ${vocabSize})`);
+    if (id < 0 || id >= vocabSize)
+      throw new InputError(
+        where,
+        `input id ${id} at row ${Math.floor(i / sb.seqLen)}, position ${i % sb.seqLen} is outside the vocabulary [0, ${vocabSize})`,
+      );
     const l = sb.labels[i];
-    if (l !== -100 && (l < 0 || l >= vocabSize)) throw new InputError(where, `label ${l} at row ${Math.floor(i / sb.seqLen)}, position ${i % sb.seqLen} is outside the vocabulary [0, ${vocabSize})`);
+    if (l !== -100 && (l < 0 || l >= vocabSize))
+      throw new InputError(
+        where,
+        `label ${l} at row ${Math.floor(i / sb.seqLen)}, position ${i % sb.seqLen} is outside the vocabulary [0, ${vocabSize})`,
+      );
   }
   let prev = -1;
   for (const p of sb.labelPositions) {
-    if (!(p > prev && p < n)) throw new InputError(where, `label positions must be increasing and inside [0, ${n}); got ${p} after ${prev}`);
+    if (!(p > prev && p < n))
+      throw new InputError(where, `label positions must be increasing and inside [0, ${n}); got ${p} after ${prev}`);
     if (sb.labels[p] === -100) throw new InputError(where, `label position ${p} has no label (−100)`);
     prev = p;
   }

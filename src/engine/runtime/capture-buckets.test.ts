@@ -36,14 +36,22 @@ describe('capture with label counts padded to a bucket', () => {
     const p = padLength(sb, lengthBucket(sb.seqLen, m.spec.maxPositions));
     const mg = buildCaptureGraph(m.spec, { batch: p.batch, seqLen: p.seqLen, labels: N }, mods);
     const s = await WasmGraphSession.fromGraph(mg.g);
-    const feeds: Record<string, Float32Array | Int32Array> = { input_ids: p.inputIds, attention_mask: p.attentionMask, labels: p.labels, label_positions: p.labelPositions };
+    const feeds: Record<string, Float32Array | Int32Array> = {
+      input_ids: p.inputIds,
+      attention_mask: p.attentionMask,
+      labels: p.labels,
+      label_positions: p.labelPositions,
+    };
     for (const w of mg.weightNames) feeds[w] = m.weights.get(w)!.data;
     const exact = await s.run(feeds);
     await s.release();
 
     const rt = await createWasmRuntime(m);
     try {
-      const cap = await rt.capture(sb, mods.map((x) => x.name));
+      const cap = await rt.capture(
+        sb,
+        mods.map((x) => x.name),
+      );
       expect(Math.abs(cap.loss - (exact.loss as Float32Array)[0]) / Math.abs(cap.loss)).toBeLessThanOrEqual(1e-6);
       expect(Math.abs(cap.loss - referenceLoss(m.spec, m.weights, sb)) / Math.abs(cap.loss)).toBeLessThanOrEqual(1e-4);
       for (const c of cap.modules) {
@@ -54,9 +62,13 @@ describe('capture with label counts padded to a bucket', () => {
         expect(relErr(c.grads, exact[`${c.module}.grads`] as Float32Array), `${c.module} grads`).toBeLessThanOrEqual(1e-6);
       }
       const created = rt.stats().sessionsCreated;
-      const cap2 = await rt.capture(sb2, mods.map((x) => x.name));
+      const cap2 = await rt.capture(
+        sb2,
+        mods.map((x) => x.name),
+      );
       expect(Math.abs(cap2.loss - referenceLoss(m.spec, m.weights, sb2)) / Math.abs(cap2.loss)).toBeLessThanOrEqual(1e-4);
-      if (lengthBucket(sb2.seqLen, m.spec.maxPositions) === p.seqLen && sb2.batch === sb.batch) expect(rt.stats().sessionsCreated).toBe(created);
+      if (lengthBucket(sb2.seqLen, m.spec.maxPositions) === p.seqLen && sb2.batch === sb.batch)
+        expect(rt.stats().sessionsCreated).toBe(created);
     } finally {
       await rt.dispose();
     }

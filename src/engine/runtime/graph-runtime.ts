@@ -60,7 +60,8 @@ export class GraphRuntime implements ModelRuntime {
   async capture(sb: SubBatch, modules: string[]): Promise<SubBatchCapture> {
     const edited = this.resolve(modules);
     checkSubBatch(sb, this.spec.vocabSize);
-    if (sb.labelPositions.length === 0) throw new InputError(`sub-batch of records [${sb.records.join(', ')}]`, 'has no label positions to capture');
+    if (sb.labelPositions.length === 0)
+      throw new InputError(`sub-batch of records [${sb.records.join(', ')}]`, 'has no label positions to capture');
     const p = padLength(sb, this.length(sb));
     const N = p.labelPositions.length;
     const padded = countBucket(N);
@@ -100,9 +101,18 @@ export class GraphRuntime implements ModelRuntime {
   async nextTokens(ids: number[], k: number): Promise<NextTokens> {
     const where = 'next-token probe';
     if (ids.length === 0) throw new InputError(where, 'the prompt has no tokens');
-    if (!(Number.isInteger(k) && k >= 1 && k <= this.spec.vocabSize)) throw new InputError(where, `k must be an integer in [1, ${this.spec.vocabSize}], got ${k}`);
+    if (!(Number.isInteger(k) && k >= 1 && k <= this.spec.vocabSize))
+      throw new InputError(where, `k must be an integer in [1, ${this.spec.vocabSize}], got ${k}`);
     const T = ids.length;
-    const sb: SubBatch = { batch: 1, seqLen: T, inputIds: Int32Array.from(ids), attentionMask: new Int32Array(T).fill(1), labels: new Int32Array(T).fill(-100), labelPositions: new Int32Array(0), records: [] };
+    const sb: SubBatch = {
+      batch: 1,
+      seqLen: T,
+      inputIds: Int32Array.from(ids),
+      attentionMask: new Int32Array(T).fill(1),
+      labels: new Int32Array(T).fill(-100),
+      labelPositions: new Int32Array(0),
+      records: [],
+    };
     checkSubBatch(sb, this.spec.vocabSize, where);
     const p = padLength(sb, this.length(sb));
     const last = Int32Array.of(T - 1);
@@ -134,7 +144,8 @@ export class GraphRuntime implements ModelRuntime {
   async setWeight(name: string, data: Float32Array): Promise<void> {
     const t = this.state.get(name);
     if (!t) throw new InputError(`weight '${name}'`, `is not a tensor of this ${this.spec.arch} model`);
-    if (data.length !== t.data.length) throw new InputError(`weight '${name}'`, `has ${data.length} values, expected [${t.shape.join(', ')}] = ${t.data.length}`);
+    if (data.length !== t.data.length)
+      throw new InputError(`weight '${name}'`, `has ${data.length} values, expected [${t.shape.join(', ')}] = ${t.data.length}`);
     t.data.set(data);
     this.executor.weightChanged(name, t.data);
   }
@@ -158,8 +169,14 @@ export class GraphRuntime implements ModelRuntime {
     return names.map((n) => {
       const m = this.byName.get(n);
       if (!m) {
-        const few = this.modules.slice(0, 4).map((x) => x.name).join(', ');
-        throw new InputError(`module '${n}'`, `is not an editable module of this ${this.spec.arch} model (editable: ${few}${this.modules.length > 4 ? ', …' : ''})`);
+        const few = this.modules
+          .slice(0, 4)
+          .map((x) => x.name)
+          .join(', ');
+        throw new InputError(
+          `module '${n}'`,
+          `is not an editable module of this ${this.spec.arch} model (editable: ${few}${this.modules.length > 4 ? ', …' : ''})`,
+        );
       }
       return m;
     });
@@ -168,10 +185,16 @@ export class GraphRuntime implements ModelRuntime {
   /** The padded length for a sub-batch, or a clear error when its records are too long for the model. */
   private length(sb: SubBatch): number {
     let longest = 0;
-    for (let b = 0; b < sb.batch; b++) for (let t = 0; t < sb.seqLen; t++) if (sb.attentionMask[b * sb.seqLen + t]) longest = Math.max(longest, t + 1);
+    for (let b = 0; b < sb.batch; b++)
+      for (let t = 0; t < sb.seqLen; t++) if (sb.attentionMask[b * sb.seqLen + t]) longest = Math.max(longest, t + 1);
     const where = `sub-batch of records [${sb.records.join(', ')}]`;
-    if (longest > this.spec.maxPositions) throw new InputError(where, `a record has ${longest} tokens; the model takes at most ${this.spec.maxPositions}`);
-    if (this.spec.slidingWindow != null && longest > this.spec.slidingWindow) throw new InputError(where, `a record has ${longest} tokens, more than the sliding window ${this.spec.slidingWindow} (not implemented)`);
+    if (longest > this.spec.maxPositions)
+      throw new InputError(where, `a record has ${longest} tokens; the model takes at most ${this.spec.maxPositions}`);
+    if (this.spec.slidingWindow != null && longest > this.spec.slidingWindow)
+      throw new InputError(
+        where,
+        `a record has ${longest} tokens, more than the sliding window ${this.spec.slidingWindow} (not implemented)`,
+      );
     return Math.max(sb.seqLen, lengthBucket(sb.seqLen, this.spec.maxPositions));
   }
 

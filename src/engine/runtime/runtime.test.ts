@@ -30,7 +30,8 @@ const PAIRS = [
   { id: 2, prompt: 'The author wrote in', target: 'Danish' },
 ];
 
-const rowsOf = (x: ArrayLike<number>, rows: ArrayLike<number>, d: number) => Array.from(rows).flatMap((r) => Array.from(x).slice(r * d, (r + 1) * d));
+const rowsOf = (x: ArrayLike<number>, rows: ArrayLike<number>, d: number) =>
+  Array.from(rows).flatMap((r) => Array.from(x).slice(r * d, (r + 1) * d));
 const argmax = (x: ArrayLike<number>, from: number, n: number) => {
   let best = from;
   for (let i = from; i < from + n; i++) if (x[i] > x[best]) best = i;
@@ -93,12 +94,24 @@ describe.each(CASES)('wasm runtime vs reference: %s', (name, opts) => {
     const ids = Array.from(sb.inputIds.subarray(0, 5));
     const k = 5;
     const next = await rt.nextTokens(ids, k);
-    const last = referenceForward(m.spec, m.weights, { batch: 1, seqLen: 5, inputIds: ids, attentionMask: [1, 1, 1, 1, 1] }).logits.subarray(4 * V, 5 * V);
+    const last = referenceForward(m.spec, m.weights, {
+      batch: 1,
+      seqLen: 5,
+      inputIds: ids,
+      attentionMask: [1, 1, 1, 1, 1],
+    }).logits.subarray(4 * V, 5 * V);
     const max = Math.max(...last);
     const z = last.reduce((s, x) => s + Math.exp(x - max), 0);
-    const order = Array.from(last, (_, j) => j).sort((x, y) => last[y] - last[x]).slice(0, k);
+    const order = Array.from(last, (_, j) => j)
+      .sort((x, y) => last[y] - last[x])
+      .slice(0, k);
     expect(next.ids).toEqual(order);
-    expect(relErr(next.probs, order.map((j) => Math.exp(last[j] - max) / z))).toBeLessThanOrEqual(1e-4);
+    expect(
+      relErr(
+        next.probs,
+        order.map((j) => Math.exp(last[j] - max) / z),
+      ),
+    ).toBeLessThanOrEqual(1e-4);
   });
 
   it('applyDelta changes the module output by k·ΔW (reference with that output shift agrees)', async () => {
@@ -110,7 +123,9 @@ describe.each(CASES)('wasm runtime vs reference: %s', (name, opts) => {
     const K = referenceForward(m.spec, m.weights, sb, { capture: [mod.name] }).moduleInputs.get(mod.name)!;
     const rows = sb.batch * sb.seqLen;
     const shift = new Float64Array(rows * mod.dOut);
-    for (let r = 0; r < rows; r++) for (let i = 0; i < mod.dIn; i++) for (let o = 0; o < mod.dOut; o++) shift[r * mod.dOut + o] += K[r * mod.dIn + i] * delta[i * mod.dOut + o];
+    for (let r = 0; r < rows; r++)
+      for (let i = 0; i < mod.dIn; i++)
+        for (let o = 0; o < mod.dOut; o++) shift[r * mod.dOut + o] += K[r * mod.dIn + i] * delta[i * mod.dOut + o];
     const refLoss = referenceLoss(m.spec, m.weights, sb, new Map([[mod.name, shift]]));
     const cap = await edited.capture(sb, [mod.name]);
     expect(Math.abs(cap.loss - refLoss) / refLoss).toBeLessThanOrEqual(1e-4);
@@ -125,7 +140,10 @@ describe.each(CASES)('wasm runtime vs reference: %s', (name, opts) => {
   it('reuses one session across sub-batches of the same bucket', async () => {
     const fresh = await createWasmRuntime(m);
     const mod = [m.modules[0].name];
-    const other: LabeledSubBatch = { ...sb, inputIds: sb.inputIds.map((id, i) => (sb.attentionMask[i] ? (id * 7 + 3) % m.tokenizer.vocabSize : 0)) };
+    const other: LabeledSubBatch = {
+      ...sb,
+      inputIds: sb.inputIds.map((id, i) => (sb.attentionMask[i] ? (id * 7 + 3) % m.tokenizer.vocabSize : 0)),
+    };
     const a = await fresh.capture(sb, mod);
     const b = await fresh.capture(other, mod);
     const c = await fresh.capture(padLength(sb, Math.ceil(sb.seqLen / 8) * 8), mod); // same bucket, already aligned
@@ -141,8 +159,12 @@ describe('runtime input errors', () => {
     const m = await loadModel(memoryFolder('tiny', tinyCheckpoint({ arch: 'llama', seed: 1 })));
     const rt = await createWasmRuntime(m);
     const [sb] = buildSubBatches(m.tokenizer, PAIRS, { subBatch: 3 });
-    await expect(rt.capture(sb, ['model.layers.9.mlp.down_proj'])).rejects.toThrow(/module 'model.layers.9.mlp.down_proj': is not an editable module/);
-    await expect(rt.applyDelta(m.modules[0].name, new Float32Array(3))).rejects.toThrow(/delta for module 'model.layers.0.mlp.down_proj': has 3 values/);
+    await expect(rt.capture(sb, ['model.layers.9.mlp.down_proj'])).rejects.toThrow(
+      /module 'model.layers.9.mlp.down_proj': is not an editable module/,
+    );
+    await expect(rt.applyDelta(m.modules[0].name, new Float32Array(3))).rejects.toThrow(
+      /delta for module 'model.layers.0.mlp.down_proj': has 3 values/,
+    );
     await expect(rt.setWeight('nope.weight', new Float32Array(1))).rejects.toThrow(/weight 'nope.weight'/);
     const bad = { ...sb, inputIds: sb.inputIds.map((x, i) => (i === 1 ? 99999 : x)) };
     await expect(rt.predict(bad)).rejects.toThrow(/records \[.*\]: input id 99999 at row 0, position 1/);

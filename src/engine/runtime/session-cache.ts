@@ -25,7 +25,10 @@ export class SessionCache {
     while (this.entries.size > this.capacity) {
       const [oldest, q] = this.entries.entries().next().value!;
       this.entries.delete(oldest);
-      void q.then((s) => s.release(), () => undefined);
+      void q.then(
+        (s) => s.release(),
+        () => undefined,
+      );
     }
     return p;
   }
@@ -37,6 +40,13 @@ export class SessionCache {
   async clear(): Promise<void> {
     const all = [...this.entries.values()];
     this.entries.clear();
-    await Promise.all(all.map((p) => p.then((s) => s.release(), () => undefined)));
+    await Promise.all(
+      all.map((p) =>
+        p.then(
+          (s) => s.release(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 }

@@ -30,6 +30,9 @@ export class WasmExecutor implements GraphExecutor {
   async dispose(): Promise<void> {}
 }
 
-export async function createWasmRuntime(loaded: Pick<LoadedModel, 'spec' | 'weights' | 'modules'>, opts?: GraphRuntimeOptions): Promise<GraphRuntime> {
+export async function createWasmRuntime(
+  loaded: Pick<LoadedModel, 'spec' | 'weights' | 'modules'>,
+  opts?: GraphRuntimeOptions,
+): Promise<GraphRuntime> {
   return new GraphRuntime(loaded, new WasmExecutor(), opts);
 }

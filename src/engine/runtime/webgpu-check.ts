@@ -55,10 +55,16 @@ const label = (o: TinyOptions) => `${o.arch}${o.kvHeads && o.heads && o.kvHeads 
 
 /** Indices of the k largest values, descending, first index on ties. */
 function topIndices(x: ArrayLike<number>, k: number): number[] {
-  return Array.from(x, (_, i) => i).sort((a, b) => x[b] - x[a] || a - b).slice(0, k);
+  return Array.from(x, (_, i) => i)
+    .sort((a, b) => x[b] - x[a] || a - b)
+    .slice(0, k);
 }
 
-export async function checkWebGpuRuntime(device: GPUDevice, opts: WebGpuRuntimeOptions = {}, models = CHECK_MODELS): Promise<RuntimeCheck[]> {
+export async function checkWebGpuRuntime(
+  device: GPUDevice,
+  opts: WebGpuRuntimeOptions = {},
+  models = CHECK_MODELS,
+): Promise<RuntimeCheck[]> {
   const out: RuntimeCheck[] = [];
   for (const o of models) {
     const name = label(o);
@@ -81,7 +87,8 @@ export async function checkWebGpuRuntime(device: GPUDevice, opts: WebGpuRuntimeO
       const ref = referenceForward(m.spec, m.weights, sb, { capture: names });
       const lossErr = Math.abs(cap.loss - refLoss) / refLoss;
       if (!(lossErr <= 1e-4)) fail(`loss rel ${lossErr}`);
-      let worstK = 0, worstG = 0;
+      let worstK = 0,
+        worstG = 0;
       for (const c of cap.modules) {
         const mod = m.modules.find((x) => x.name === c.module)!;
         const K = ref.moduleInputs.get(c.module)!;
@@ -101,7 +108,12 @@ export async function checkWebGpuRuntime(device: GPUDevice, opts: WebGpuRuntimeO
       lap('predict');
       const prompt = Array.from(sb.inputIds.subarray(0, sb.seqLen)).filter((_, t) => sb.attentionMask[t]);
       const next = await rt.nextTokens(prompt, 4);
-      const last = referenceForward(m.spec, m.weights, { batch: 1, seqLen: prompt.length, inputIds: prompt, attentionMask: prompt.map(() => 1) }).logits;
+      const last = referenceForward(m.spec, m.weights, {
+        batch: 1,
+        seqLen: prompt.length,
+        inputIds: prompt,
+        attentionMask: prompt.map(() => 1),
+      }).logits;
       const wantNext = topIndices(last.subarray((prompt.length - 1) * V), 4);
       if (next.ids.join() !== wantNext.join()) fail(`next-token top-4 ${next.ids} ≠ reference ${wantNext}`);
       lap('next tokens');

@@ -8,7 +8,8 @@ import { InputError } from '../types';
 
 export function addDelta(weight: Float32Array, m: EditableModule, delta: ArrayLike<number>): void {
   const { dIn, dOut } = m;
-  if (delta.length !== dIn * dOut) throw new InputError(`delta for module '${m.name}'`, `has ${delta.length} values, expected [${dIn}, ${dOut}] = ${dIn * dOut}`);
+  if (delta.length !== dIn * dOut)
+    throw new InputError(`delta for module '${m.name}'`, `has ${delta.length} values, expected [${dIn}, ${dOut}] = ${dIn * dOut}`);
   if (weight.length !== dIn * dOut) throw new Error(`weight '${m.weight}' has ${weight.length} values, expected ${dIn * dOut}`);
   if (m.layout === 'conv1d') {
     for (let i = 0; i < weight.length; i++) weight[i] += delta[i];

@@ -17,14 +17,17 @@ export interface TensorToWrite {
 }
 
 export function encodeSafetensors(tensors: Record<string, TensorToWrite>, metadata?: Record<string, string>): Uint8Array {
-  const names = Object.keys(tensors).sort((a, b) => DTYPE_SIZE[tensors[b].dtype] - DTYPE_SIZE[tensors[a].dtype] || (a < b ? -1 : a > b ? 1 : 0));
+  const names = Object.keys(tensors).sort(
+    (a, b) => DTYPE_SIZE[tensors[b].dtype] - DTYPE_SIZE[tensors[a].dtype] || (a < b ? -1 : a > b ? 1 : 0),
+  );
   const header: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
   for (const name of names) {
     const t = tensors[name];
     const n = numel(t.shape);
-    if (t.data.length !== n) throw new InputError(`tensor '${name}'`, `has ${t.data.length} values but shape [${t.shape.join(', ')}] needs ${n}`);
+    if (t.data.length !== n)
+      throw new InputError(`tensor '${name}'`, `has ${t.data.length} values but shape [${t.shape.join(', ')}] needs ${n}`);
     const bytes = n * DTYPE_SIZE[t.dtype];
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
@@ -68,6 +71,7 @@ export function encodeSafetensors(tensors: Record<string, TensorToWrite>, metada
 
 function checkedInt(v: number | bigint, name: string, i: number, limit: number): number {
   const x = Number(v);
-  if (!Number.isInteger(x) || x < -limit || x >= limit) throw new InputError(`tensor '${name}'`, `element ${i} = ${v} is not a representable integer`);
+  if (!Number.isInteger(x) || x < -limit || x >= limit)
+    throw new InputError(`tensor '${name}'`, `element ${i} = ${v} is not a representable integer`);
   return x;
 }

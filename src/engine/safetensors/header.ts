@@ -38,8 +38,13 @@ export async function readSafetensorsHeader(file: FileSource): Promise<Safetenso
   const lo = dv.getUint32(0, true);
   const hi = dv.getUint32(4, true);
   const n = hi * 2 ** 32 + lo;
-  if (n > MAX_HEADER_BYTES) throw new InputError(where, `safetensors header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit (not a safetensors file, or corrupt)`);
-  if (n > fileSize - 8) throw new InputError(where, `safetensors header length ${n} runs past the end of the ${fileSize}-byte file (truncated?)`);
+  if (n > MAX_HEADER_BYTES)
+    throw new InputError(
+      where,
+      `safetensors header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit (not a safetensors file, or corrupt)`,
+    );
+  if (n > fileSize - 8)
+    throw new InputError(where, `safetensors header length ${n} runs past the end of the ${fileSize}-byte file (truncated?)`);
   const headerBytes = await file.read(8, 8 + n);
   return parseSafetensorsHeader(headerBytes, fileSize, where);
 }
@@ -54,7 +59,8 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number
   } catch (e) {
     throw new InputError(where, `safetensors header is not valid UTF-8 JSON (${(e as Error).message})`);
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new InputError(where, 'safetensors header is not a JSON object');
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new InputError(where, 'safetensors header is not a JSON object');
 
   const tensors = new Map<string, TensorInfo>();
   let metadata: Record<string, string> = {};
@@ -67,13 +73,15 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number
     if (raw === null || typeof raw !== 'object') throw new InputError(at, 'header entry is not an object');
     const { dtype, shape, data_offsets } = raw as Record<string, unknown>;
     if (!isDtype(dtype)) throw new InputError(at, `unknown dtype ${JSON.stringify(dtype)}`);
-    if (!Array.isArray(shape) || !shape.every(isCount)) throw new InputError(at, `shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    if (!Array.isArray(shape) || !shape.every(isCount))
+      throw new InputError(at, `shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
     if (!Array.isArray(data_offsets) || data_offsets.length !== 2 || !data_offsets.every(isCount)) {
       throw new InputError(at, `data_offsets ${JSON.stringify(data_offsets)} is not [begin, end]`);
     }
     const [begin, end] = data_offsets as number[];
     if (begin > end) throw new InputError(at, `data_offsets [${begin}, ${end}] are reversed`);
-    if (end > dataSize) throw new InputError(at, `data_offsets [${begin}, ${end}] run past the ${dataSize}-byte data section (truncated file?)`);
+    if (end > dataSize)
+      throw new InputError(at, `data_offsets [${begin}, ${end}] run past the ${dataSize}-byte data section (truncated file?)`);
     const numel = (shape as number[]).reduce((a, b) => a * b, 1);
     const want = numel * DTYPE_SIZE[dtype];
     if (end - begin !== want) {

@@ -93,7 +93,10 @@ describe('encodeSafetensors / readTensor', () => {
     expect(Array.from(await readTensorI32(file, get('e.i64')))).toEqual([0, 5, -7, 2147483647, -2147483648, 9]);
     expect((await readTensorF32(file, get('z.empty'))).length).toBe(0);
     // Half reads of non-representable values are within half an ulp (relative 2^-11 / 2^-8).
-    const lossy = bytesFile('l', encodeSafetensors({ h: { dtype: 'F16', shape: [24], data: f }, b: { dtype: 'BF16', shape: [24], data: f } }));
+    const lossy = bytesFile(
+      'l',
+      encodeSafetensors({ h: { dtype: 'F16', shape: [24], data: f }, b: { dtype: 'BF16', shape: [24], data: f } }),
+    );
     const lh = await readSafetensorsHeader(lossy);
     const rh = await readTensorF32(lossy, lh.tensors.get('h')!);
     const rb = await readTensorF32(lossy, lh.tensors.get('b')!);
@@ -128,7 +131,11 @@ describe('readSafetensorsHeader rejects bad files, naming file and tensor', () =
     await rejects(readSafetensorsHeader(rawFile(good, 16, 'huge.safetensors', 200_000_000)), 'huge.safetensors', 'exceeds');
   });
   it('garbled JSON', async () => {
-    await rejects(readSafetensorsHeader(rawFile('{"w": {"dtype": "F3', 16, 'garbled.safetensors')), 'garbled.safetensors', 'not valid UTF-8 JSON');
+    await rejects(
+      readSafetensorsHeader(rawFile('{"w": {"dtype": "F3', 16, 'garbled.safetensors')),
+      'garbled.safetensors',
+      'not valid UTF-8 JSON',
+    );
     await rejects(readSafetensorsHeader(rawFile('[1,2]', 0)), 'not a JSON object');
   });
   it('truncated data section', async () => {
@@ -139,7 +146,12 @@ describe('readSafetensorsHeader rejects bad files, naming file and tensor', () =
     await rejects(readSafetensorsHeader(rawFile({ w: { ...good.w, shape: [2, -2] } }, 16)), "tensor 'w'", 'shape');
     await rejects(readSafetensorsHeader(rawFile({ w: { ...good.w, data_offsets: [8, 4] } }, 16)), "tensor 'w'", 'reversed');
     await rejects(readSafetensorsHeader(rawFile({ w: { ...good.w, data_offsets: [0] } }, 16)), "tensor 'w'", 'data_offsets');
-    await rejects(readSafetensorsHeader(rawFile({ w: { ...good.w, data_offsets: [0, 12] } }, 16)), "tensor 'w'", 'span 12 bytes', 'needs 16');
+    await rejects(
+      readSafetensorsHeader(rawFile({ w: { ...good.w, data_offsets: [0, 12] } }, 16)),
+      "tensor 'w'",
+      'span 12 bytes',
+      'needs 16',
+    );
   });
   it('overlapping tensors, even with an empty tensor between them', async () => {
     const h = {
@@ -155,20 +167,32 @@ describe('readSafetensorsHeader rejects bad files, naming file and tensor', () =
 });
 
 describe('openCheckpointTensors', () => {
-  const shard = (names: string[]) => encodeSafetensors(Object.fromEntries(names.map((n) => [n, { dtype: 'F32' as const, shape: [2], data: [1, 2] }])));
+  const shard = (names: string[]) =>
+    encodeSafetensors(Object.fromEntries(names.map((n) => [n, { dtype: 'F32' as const, shape: [2], data: [1, 2] }])));
 
   it('reads a sharded checkpoint through its index', async () => {
     const files = new Map<string, Uint8Array | string>([
       ['model-00001-of-00002.safetensors', shard(['a', 'b'])],
       ['model-00002-of-00002.safetensors', shard(['c'])],
-      ['model.safetensors.index.json', JSON.stringify({ weight_map: { a: 'model-00001-of-00002.safetensors', b: 'model-00001-of-00002.safetensors', c: 'model-00002-of-00002.safetensors' } })],
+      [
+        'model.safetensors.index.json',
+        JSON.stringify({
+          weight_map: {
+            a: 'model-00001-of-00002.safetensors',
+            b: 'model-00001-of-00002.safetensors',
+            c: 'model-00002-of-00002.safetensors',
+          },
+        }),
+      ],
     ]);
     const ck = await openCheckpointTensors(memoryFolder('ck', files));
     expect([...ck.tensors.keys()].sort()).toEqual(['a', 'b', 'c']);
     expect(ck.tensors.get('c')!.file.name).toBe('ck/model-00002-of-00002.safetensors');
   });
   it('names the missing shard, the tensor absent from its shard, and an empty folder', async () => {
-    const missing = new Map<string, Uint8Array | string>([['model.safetensors.index.json', JSON.stringify({ weight_map: { a: 's1.safetensors' } })]]);
+    const missing = new Map<string, Uint8Array | string>([
+      ['model.safetensors.index.json', JSON.stringify({ weight_map: { a: 's1.safetensors' } })],
+    ]);
     await rejects(openCheckpointTensors(memoryFolder('ck', missing)), 'ck/s1.safetensors', 'missing');
     const absent = new Map<string, Uint8Array | string>([
       ['s1.safetensors', shard(['a'])],

@@ -47,7 +47,12 @@ export function DiagnosticsDashboard({ runs: liveRuns, initialModules, refreshMs
     () => [
       ...MODULE_METRICS.map((metric): ChartMetric => ({ kind: 'module', metric })),
       { kind: 'loss' },
-      ...(['efficacy', 'generalization', 'specificity'] as const).map((metric): ChartMetric => ({ kind: 'eval', metric, protocol, measure })),
+      ...(['efficacy', 'generalization', 'specificity'] as const).map((metric): ChartMetric => ({
+        kind: 'eval',
+        metric,
+        protocol,
+        measure,
+      })),
     ],
     [protocol, measure],
   );
@@ -89,7 +94,15 @@ export function DiagnosticsDashboard({ runs: liveRuns, initialModules, refreshMs
         </label>
         <label htmlFor={`${id}-smooth`}>
           smoothing
-          <input id={`${id}-smooth`} type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} />
+          <input
+            id={`${id}-smooth`}
+            type="range"
+            min={0}
+            max={0.99}
+            step={0.01}
+            value={smoothing}
+            onChange={(e) => setSmoothing(Number(e.target.value))}
+          />
           <output htmlFor={`${id}-smooth`}>{smoothing.toFixed(2)}</output>
         </label>
         <label>

@@ -78,7 +78,9 @@ export const MetricChart = memo(function MetricChart(props: MetricChartProps) {
       for (const d of hit.drawn) {
         const mi = d.module ? modules.indexOf(d.module) : 0;
         const style = seriesStyle(ri, mi, runs.length, Math.max(1, modules.length));
-        const label = [runs.length > 1 || !d.module ? run.label : null, d.module ? shortModule(d.module) : null].filter(Boolean).join(' · ');
+        const label = [runs.length > 1 || !d.module ? run.label : null, d.module ? shortModule(d.module) : null]
+          .filter(Boolean)
+          .join(' · ');
         out.push({ ...d, label, stroke: style.stroke, dash: style.dash });
       }
     });
@@ -128,7 +130,14 @@ export const MetricChart = memo(function MetricChart(props: MetricChartProps) {
           {props.smoothing === undefined && (
             <label>
               smoothing
-              <input type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => setOwnSmoothing(Number(e.target.value))} />
+              <input
+                type="range"
+                min={0}
+                max={0.99}
+                step={0.01}
+                value={smoothing}
+                onChange={(e) => setOwnSmoothing(Number(e.target.value))}
+              />
               <output>{smoothing.toFixed(2)}</output>
             </label>
           )}
@@ -171,7 +180,11 @@ export const MetricChart = memo(function MetricChart(props: MetricChartProps) {
               />
               <Tooltip
                 isAnimationActive={false}
-                content={({ active, label }) => (active && typeof label === 'number' ? <HoverValues x={label} series={drawn} xAxis={xAxis} smoothed={smoothing > 0} /> : null)}
+                content={({ active, label }) =>
+                  active && typeof label === 'number' ? (
+                    <HoverValues x={label} series={drawn} xAxis={xAxis} smoothed={smoothing > 0} />
+                  ) : null
+                }
               />
               {drawn.map((s, i) => (
                 <Line

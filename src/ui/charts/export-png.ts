@@ -44,7 +44,9 @@ export async function svgToPngBlob(svg: SVGSVGElement, opts: PngOptions = {}): P
       ctx.fillText(opts.title, 12, 19);
     }
     ctx.drawImage(img, 0, titleH, width, height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('canvas.toBlob gave nothing'))), 'image/png'));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('canvas.toBlob gave nothing'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }
@@ -63,5 +65,10 @@ export function downloadBlob(blob: Blob, fileName: string): void {
 }
 
 export function fileSafe(s: string): string {
-  return s.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'chart';
+  return (
+    s
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 80) || 'chart'
+  );
 }

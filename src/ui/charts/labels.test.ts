@@ -20,7 +20,9 @@ describe('chart labels', () => {
   });
 
   it('titles eval charts with protocol and metric', () => {
-    expect(chartTitle({ kind: 'eval', metric: 'efficacy', protocol: 'immediate', measure: 'exactMatch' })).toBe('Efficacy — immediate, exact match');
+    expect(chartTitle({ kind: 'eval', metric: 'efficacy', protocol: 'immediate', measure: 'exactMatch' })).toBe(
+      'Efficacy — immediate, exact match',
+    );
   });
 
   it('tells runs apart by colour, modules by colour (one run) or dash (several runs)', () => {

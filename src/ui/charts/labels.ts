@@ -27,7 +27,12 @@ export const PROTOCOL_TITLE: Record<EvalProtocol, string> = {
   'pre-edit': 'pre-edit model',
 };
 
-export const PROTOCOL_SHORT: Record<EvalProtocol, string> = { immediate: 'immediate', sample: 'sample', final: 'final', 'pre-edit': 'pre-edit' };
+export const PROTOCOL_SHORT: Record<EvalProtocol, string> = {
+  immediate: 'immediate',
+  sample: 'sample',
+  final: 'final',
+  'pre-edit': 'pre-edit',
+};
 
 export const MEASURE_TITLE: Record<EvalMeasure, string> = { tokenAccuracy: 'token accuracy', exactMatch: 'exact match' };
 

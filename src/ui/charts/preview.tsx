@@ -36,7 +36,16 @@ function seed() {
     const final = run.metrics.at(-1)!;
     s.applyEvent(id, {
       type: 'finished',
-      report: { editor: v.label.split(' ')[0], targetEdits: final.edits, warmupEdits: 2000, preEdit: run.metrics[0], final, seconds: 1, turnsPerSecond: 1, editsPerSecond: 100 },
+      report: {
+        editor: v.label.split(' ')[0],
+        targetEdits: final.edits,
+        warmupEdits: 2000,
+        preEdit: run.metrics[0],
+        final,
+        seconds: 1,
+        turnsPerSecond: 1,
+        editsPerSecond: 100,
+      },
     });
   }
   s.flush();
@@ -48,7 +57,8 @@ function startLiveRun() {
   const run = syntheticRun({ seed: 9, turns: 3000, modules: MODULES, decay: 0.8 });
   let i = 0;
   const timer = setInterval(() => {
-    for (let k = 0; k < 20 && i < run.turns.length; k++, i++) useRunsStore.getState().applyEvent(id, { type: 'turn', record: run.turns[i] });
+    for (let k = 0; k < 20 && i < run.turns.length; k++, i++)
+      useRunsStore.getState().applyEvent(id, { type: 'turn', record: run.turns[i] });
     if (i >= run.turns.length) clearInterval(timer);
   }, 50);
 }
@@ -58,7 +68,9 @@ function Preview() {
   const [restored, setRestored] = useState<string>('restoring…');
   const [live, setLive] = useState(false);
   useEffect(() => {
-    const h = persistRuns(useRunsStore, indexedDbPersistence('stableedit-lab-chart-preview'), { onError: (m) => setRestored(`error: ${m}`) });
+    const h = persistRuns(useRunsStore, indexedDbPersistence('stableedit-lab-chart-preview'), {
+      onError: (m) => setRestored(`error: ${m}`),
+    });
     h.restored.then((n) => {
       setRestored(`${n} run(s) restored from IndexedDB`);
       seed();
@@ -68,13 +80,16 @@ function Preview() {
   return (
     <main>
       <p className="preview-banner">
-        <strong>Preview — synthetic data</strong>, generated to exercise the charts; not a measurement. <span data-testid="restored">{restored}</span>
+        <strong>Preview — synthetic data</strong>, generated to exercise the charts; not a measurement.{' '}
+        <span data-testid="restored">{restored}</span>
       </p>
       <p>
         <button type="button" onClick={() => (setLive(true), startLiveRun())} disabled={live}>
           stream a live run
         </button>{' '}
-        <button type="button" onClick={() => indexedDB.deleteDatabase('stableedit-lab-chart-preview')}>clear stored preview runs</button>
+        <button type="button" onClick={() => indexedDB.deleteDatabase('stableedit-lab-chart-preview')}>
+          clear stored preview runs
+        </button>
       </p>
       <h2>Runs</h2>
       <RunsPanel />

@@ -10,11 +10,29 @@ const rec = (protocol: MetricsRecord['protocol'], edits: number, eff: number, sp
     ...(spe === undefined ? {} : { specificity: { tokenAccuracy: spe, exactMatch: 0, records: 10 } }),
   },
 });
-const report = (final: MetricsRecord, preEdit?: MetricsRecord): RunReport => ({ editor: 'stableedit', targetEdits: final.edits, warmupEdits: 0, final, preEdit, seconds: 1, turnsPerSecond: 1, editsPerSecond: 1 });
+const report = (final: MetricsRecord, preEdit?: MetricsRecord): RunReport => ({
+  editor: 'stableedit',
+  targetEdits: final.edits,
+  warmupEdits: 0,
+  final,
+  preEdit,
+  seconds: 1,
+  turnsPerSecond: 1,
+  editsPerSecond: 1,
+});
 
 describe('comparison rows', () => {
-  const finished: ComparableRun = { id: 'a', label: 'A', metrics: [rec('sample', 100, 0.5)], report: report(rec('final', 200, 0.8734, 0.4), rec('pre-edit', 0, 0.3)) };
-  const going: ComparableRun = { id: 'b', label: 'B', metrics: [rec('pre-edit', 0, 0.31), rec('sample', 100, 0.9), rec('sample', 150, 0.85, 0.5)] };
+  const finished: ComparableRun = {
+    id: 'a',
+    label: 'A',
+    metrics: [rec('sample', 100, 0.5)],
+    report: report(rec('final', 200, 0.8734, 0.4), rec('pre-edit', 0, 0.3)),
+  };
+  const going: ComparableRun = {
+    id: 'b',
+    label: 'B',
+    metrics: [rec('pre-edit', 0, 0.31), rec('sample', 100, 0.9), rec('sample', 150, 0.85, 0.5)],
+  };
 
   it('a finished run shows its final scores; a running one its latest sample', () => {
     expect(scoresOf(finished)?.protocol).toBe('final');

@@ -58,13 +58,28 @@ const percents = (rec: MetricsRecord | undefined, measure: EvalMeasure) =>
 export function comparisonRows(runs: readonly ComparableRun[], measure: EvalMeasure): { preEdit?: ComparisonRow; rows: ComparisonRow[] } {
   const rows: ComparisonRow[] = runs.map((r) => {
     const rec = scoresOf(r);
-    return { key: r.id, label: r.label, editor: r.report?.editor, protocol: rec?.protocol, edits: rec?.edits, values: percents(rec, measure), best: [] };
+    return {
+      key: r.id,
+      label: r.label,
+      editor: r.report?.editor,
+      protocol: rec?.protocol,
+      edits: rec?.edits,
+      values: percents(rec, measure),
+      best: [],
+    };
   });
   COMPARISON_COLUMNS.forEach((_, c) => {
     const top = Math.max(...rows.map((r) => r.values[c] ?? -Infinity));
     for (const r of rows) r.best[c] = rows.length > 1 && r.values[c] !== undefined && r.values[c] === top;
   });
   const pre = preEditOf(runs);
-  const preEdit = pre && { key: 'pre-edit', label: 'Pre-edited', protocol: pre.protocol, edits: 0, values: percents(pre, measure), best: COMPARISON_COLUMNS.map(() => false) };
+  const preEdit = pre && {
+    key: 'pre-edit',
+    label: 'Pre-edited',
+    protocol: pre.protocol,
+    edits: 0,
+    values: percents(pre, measure),
+    best: COMPARISON_COLUMNS.map(() => false),
+  };
   return { preEdit, rows };
 }

@@ -11,5 +11,8 @@ export function overlayCsv(series: readonly (Series & { label: string })[], xNam
   const rows = mergeOverlay(full);
   const header = [xName, ...series.flatMap((s) => (smoothing > 0 ? [s.label, `${s.label} (EMA ${smoothing})`] : [s.label]))];
   const keys = series.flatMap((s) => (smoothing > 0 ? [rawKey(s.key), s.key] : [rawKey(s.key)]));
-  return toCsv(header, rows.map((r) => [r.x, ...keys.map((k) => r[k])]));
+  return toCsv(
+    header,
+    rows.map((r) => [r.x, ...keys.map((k) => r[k])]),
+  );
 }

@@ -4,7 +4,12 @@ import { drawSeries, mergeOverlay, rawKey } from './overlay';
 import { debiasedEma } from './smoothing';
 import type { Series } from './series';
 
-const series = (key: string, xs: number[], ys: number[]): Series => ({ key, runId: key, xs: Float64Array.from(xs), ys: Float64Array.from(ys) });
+const series = (key: string, xs: number[], ys: number[]): Series => ({
+  key,
+  runId: key,
+  xs: Float64Array.from(xs),
+  ys: Float64Array.from(ys),
+});
 
 describe('drawablePoints', () => {
   it('log scale drops non-positive points and counts them; non-finite are never drawn', () => {
@@ -57,6 +62,11 @@ describe('overlayCsv', () => {
     const lines = text.trimEnd().split('\r\n');
     expect(lines[0]).toBe('turn,run A,run A (EMA 0.5),"run B, ""quoted""","run B, ""quoted"" (EMA 0.5)"');
     const ema = debiasedEma([1, NaN, 3, 4], 0.5);
-    expect(lines.slice(1)).toEqual([`0,1,${ema[0]},,`, `1,,,10,10`, `2,3,${ema[2]},,`, `3,4,${ema[3]},30,${debiasedEma([10, 30], 0.5)[1]}`]);
+    expect(lines.slice(1)).toEqual([
+      `0,1,${ema[0]},,`,
+      `1,,,10,10`,
+      `2,3,${ema[2]},,`,
+      `3,4,${ema[3]},30,${debiasedEma([10, 30], 0.5)[1]}`,
+    ]);
   });
 });

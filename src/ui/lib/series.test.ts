@@ -5,10 +5,29 @@ import { chartSeries, evalSeries, lossSeries, moduleSeries, modulesOf } from './
 import { syntheticRun } from './synthetic-turns';
 
 function diag(module: string, deltaNorm: number | null, cosinePrev: number | null): ModuleDiagnostics {
-  return { module, rows: 10, deltaNorm, cosinePrev, sigma: 'full', lambdaMax: 2, conditionNumber: 50, meanDrift: 0.1, covDrift: null, solve: 'dual', timeMs: { stats: 1, whitening: 1, solve: 1 } };
+  return {
+    module,
+    rows: 10,
+    deltaNorm,
+    cosinePrev,
+    sigma: 'full',
+    lambdaMax: 2,
+    conditionNumber: 50,
+    meanDrift: 0.1,
+    covDrift: null,
+    solve: 'dual',
+    timeMs: { stats: 1, whitening: 1, solve: 1 },
+  };
 }
 
-function turn(step: number, kind: 'warmup' | 'target', edits: number, wallMs: number, modules: ModuleDiagnostics[], eff?: number): TurnRecord {
+function turn(
+  step: number,
+  kind: 'warmup' | 'target',
+  edits: number,
+  wallMs: number,
+  modules: ModuleDiagnostics[],
+  eff?: number,
+): TurnRecord {
   const t: TurnRecord = {
     step,
     kind,
@@ -19,7 +38,8 @@ function turn(step: number, kind: 'warmup' | 'target', edits: number, wallMs: nu
     timings: { tokenize: 1, capture: 1, editor: 1, apply: 1, evaluate: 1, total: 5 },
     diagnostics: { turn: step, warmup: kind === 'warmup', statisticsOnly: false, loss: 10 - step, modules },
   };
-  if (eff !== undefined) t.immediate = { protocol: 'immediate', edits, metrics: { efficacy: { tokenAccuracy: eff, exactMatch: eff / 2, records: 10 } } };
+  if (eff !== undefined)
+    t.immediate = { protocol: 'immediate', edits, metrics: { efficacy: { tokenAccuracy: eff, exactMatch: eff / 2, records: 10 } } };
   return t;
 }
 
@@ -74,7 +94,11 @@ describe('series extraction', () => {
   it('chartSeries gives one series per run and selected module present in that run', () => {
     const runs = [
       { id: 'a', turns, metrics: [] },
-      { id: 'b', turns: turns.slice(0, 1).map((t) => ({ ...t, diagnostics: { ...t.diagnostics, modules: [diag(A, 1, null)] } })), metrics: [] },
+      {
+        id: 'b',
+        turns: turns.slice(0, 1).map((t) => ({ ...t, diagnostics: { ...t.diagnostics, modules: [diag(A, 1, null)] } })),
+        metrics: [],
+      },
     ];
     const s = chartSeries(runs, { kind: 'module', metric: 'deltaNorm' }, [A, B], 'turn');
     expect(s.map((x) => x.key)).toEqual([`a|${A}|deltaNorm`, `a|${B}|deltaNorm`, `b|${A}|deltaNorm`]);

@@ -38,12 +38,23 @@ export function syntheticRun(o: SyntheticRunOptions): SyntheticRun {
   let wallMs = 0;
   const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
   const acc = (edits: number, base: number) => clamp01(base * Math.exp((-decay * edits) / 400000) + 0.02 * rng.normal());
-  metrics.push({ protocol: 'pre-edit', edits: 0, metrics: { efficacy: summary(0.3, per), generalization: summary(0.29, per), specificity: summary(0.32, per) } });
+  metrics.push({
+    protocol: 'pre-edit',
+    edits: 0,
+    metrics: { efficacy: summary(0.3, per), generalization: summary(0.29, per), specificity: summary(0.32, per) },
+  });
   for (let step = 0; step < warm + o.turns; step++) {
     const warmup = step < warm;
     const turn = warmup ? step : step - warm;
     const edits = warmup ? 0 : (turn + 1) * per;
-    const timings = { tokenize: 2, capture: 40 + 5 * rng.uniform(), editor: 25 + 5 * rng.uniform(), apply: 3, evaluate: warmup ? 0 : 20, total: 0 };
+    const timings = {
+      tokenize: 2,
+      capture: 40 + 5 * rng.uniform(),
+      editor: 25 + 5 * rng.uniform(),
+      apply: 3,
+      evaluate: warmup ? 0 : 20,
+      total: 0,
+    };
     timings.total = timings.tokenize + timings.capture + timings.editor + timings.apply + timings.evaluate;
     wallMs += timings.total;
     const mods: ModuleDiagnostics[] = modules.map((module, j) => ({
@@ -54,8 +65,8 @@ export function syntheticRun(o: SyntheticRunOptions): SyntheticRun {
       sigma: warmup || step < 2 ? 'diagonal' : 'full',
       lambdaMax: 1e-3 * (1 + step / 50) * Math.exp(0.1 * rng.normal()),
       conditionNumber: 10 * Math.pow(1 + step, 1.2 * decay) * Math.exp(0.1 * rng.normal()),
-      meanDrift: step === 0 ? null : 1e-2 / Math.sqrt(step) * Math.exp(0.2 * rng.normal()),
-      covDrift: step < 3 ? null : 1e-3 / step * Math.exp(0.2 * rng.normal()),
+      meanDrift: step === 0 ? null : (1e-2 / Math.sqrt(step)) * Math.exp(0.2 * rng.normal()),
+      covDrift: step < 3 ? null : (1e-3 / step) * Math.exp(0.2 * rng.normal()),
       solve: 'dual',
       timeMs: { stats: 4, whitening: j === 0 ? 12 : 0, solve: 6 },
     }));
@@ -74,10 +85,22 @@ export function syntheticRun(o: SyntheticRunOptions): SyntheticRun {
       record.immediate = {
         protocol: 'immediate',
         edits,
-        metrics: { efficacy: summary(acc(edits, 0.97), per), generalization: summary(acc(edits, 0.9), per), specificity: summary(acc(edits, 0.5), per) },
+        metrics: {
+          efficacy: summary(acc(edits, 0.97), per),
+          generalization: summary(acc(edits, 0.9), per),
+          specificity: summary(acc(edits, 0.5), per),
+        },
       };
       if (o.sampleEvery && (turn + 1) % o.sampleEvery === 0) {
-        metrics.push({ protocol: 'sample', edits, metrics: { efficacy: summary(acc(edits, 0.9), 200), generalization: summary(acc(edits, 0.85), 200), specificity: summary(acc(edits, 0.45), 200) } });
+        metrics.push({
+          protocol: 'sample',
+          edits,
+          metrics: {
+            efficacy: summary(acc(edits, 0.9), 200),
+            generalization: summary(acc(edits, 0.85), 200),
+            specificity: summary(acc(edits, 0.45), 200),
+          },
+        });
       }
     }
     turns.push(record);

@@ -18,7 +18,10 @@ export function DataPanel() {
   return (
     <section className="panel" aria-labelledby="data-h">
       <h2 id="data-h">Data</h2>
-      <p className="muted">JSON arrays, JSON Lines or CSV in the ZsRE, FEVER, WikiBigEdit, UltraEditBench, CounterFact or EasyEdit layouts; the layout is detected from the first record.</p>
+      <p className="muted">
+        JSON arrays, JSON Lines or CSV in the ZsRE, FEVER, WikiBigEdit, UltraEditBench, CounterFact or EasyEdit layouts; the layout is
+        detected from the first record.
+      </p>
       <div className="two">
         <Slot slot="edits" />
         <Slot slot="warmup" />
@@ -60,7 +63,13 @@ function Slot({ slot }: { slot: DataSlot }) {
         Drop a dataset file here or{' '}
         <label className="linklike">
           pick one
-          <input type="file" className="visually-hidden" accept=".json,.jsonl,.ndjson,.csv,.tsv" onChange={(e) => e.target.files?.[0] && scan({ kind: 'file', file: e.target.files[0] })} data-testid={`pick-${slot}`} />
+          <input
+            type="file"
+            className="visually-hidden"
+            accept=".json,.jsonl,.ndjson,.csv,.tsv"
+            onChange={(e) => e.target.files?.[0] && scan({ kind: 'file', file: e.target.files[0] })}
+            data-testid={`pick-${slot}`}
+          />
         </label>
       </div>
       <label>

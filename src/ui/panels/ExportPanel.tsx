@@ -47,28 +47,57 @@ export function ExportPanel() {
             ))}
           </select>
         </label>
-        <button type="button" disabled={!run} onClick={() => run && text(metricsCsv(run.turns), `${fileSafe(run.label)}.metrics.csv`, 'text/csv')} data-testid="export-csv">
+        <button
+          type="button"
+          disabled={!run}
+          onClick={() => run && text(metricsCsv(run.turns), `${fileSafe(run.label)}.metrics.csv`, 'text/csv')}
+          data-testid="export-csv"
+        >
           Metrics CSV
         </button>
         <button
           type="button"
           disabled={!run}
-          onClick={() => run && text(JSON.stringify({ label: run.label, config: run.config, turns: run.turns, metrics: run.metrics, report: run.report }, null, 1), `${fileSafe(run.label)}.metrics.json`, 'application/json')}
+          onClick={() =>
+            run &&
+            text(
+              JSON.stringify({ label: run.label, config: run.config, turns: run.turns, metrics: run.metrics, report: run.report }, null, 1),
+              `${fileSafe(run.label)}.metrics.json`,
+              'application/json',
+            )
+          }
           data-testid="export-json"
         >
           Metrics JSON
         </button>
-        <button type="button" disabled={!run || run.status !== 'finished'} onClick={() => run && sendCommand({ type: 'export/per-edit', runId: run.id })} data-testid="export-easyedit" title="per-edit pre/post scores, EasyEdit layout">
+        <button
+          type="button"
+          disabled={!run || run.status !== 'finished'}
+          onClick={() => run && sendCommand({ type: 'export/per-edit', runId: run.id })}
+          data-testid="export-easyedit"
+          title="per-edit pre/post scores, EasyEdit layout"
+        >
           Per-edit (EasyEdit JSON)
         </button>
-        <button type="button" disabled={!run} onClick={() => run && text(runFileJson(run), `${fileSafe(run.label)}.run.json`, 'application/json')} data-testid="export-run-file">
+        <button
+          type="button"
+          disabled={!run}
+          onClick={() => run && text(runFileJson(run), `${fileSafe(run.label)}.run.json`, 'application/json')}
+          data-testid="export-run-file"
+        >
           Run file
         </button>
       </div>
       <div className="row">
         <label className="linklike">
           Import a saved run (.run.json)
-          <input type="file" accept=".json" className="visually-hidden" onChange={(e) => void importFile(e.target.files?.[0])} data-testid="import-run" />
+          <input
+            type="file"
+            accept=".json"
+            className="visually-hidden"
+            onChange={(e) => void importFile(e.target.files?.[0])}
+            data-testid="import-run"
+          />
         </label>
       </div>
       {importError && (

@@ -16,7 +16,7 @@ export function ModelPanel() {
   const setSettings = useSettings((s) => s.set);
   const [repo, setRepo] = useState('');
   const [revision, setRevision] = useState('main');
-  const [token, setToken] = useState(() => (typeof localStorage !== 'undefined' ? localStorage.getItem(TOKEN_KEY) ?? '' : ''));
+  const [token, setToken] = useState(() => (typeof localStorage !== 'undefined' ? (localStorage.getItem(TOKEN_KEY) ?? '') : ''));
   const [remember, setRemember] = useState(() => typeof localStorage !== 'undefined' && localStorage.getItem(TOKEN_KEY) !== null);
   const loading = model.status === 'loading';
   const maxBuffer = device.status === 'ready' ? device.info.limits.maxBufferSize : undefined;
@@ -56,11 +56,17 @@ export function ModelPanel() {
             const tooBig = maxBuffer !== undefined && need / 8 > maxBuffer;
             return (
               <li key={m.repo}>
-                <button type="button" disabled={loading || tooBig} onClick={() => loadHub(m.repo)} title={tooBig ? 'this GPU’s buffer limit is too small for it' : undefined}>
+                <button
+                  type="button"
+                  disabled={loading || tooBig}
+                  onClick={() => loadHub(m.repo)}
+                  title={tooBig ? 'this GPU’s buffer limit is too small for it' : undefined}
+                >
                   {m.repo}
                 </button>{' '}
                 <span className="muted">
-                  {m.arch}, {formatCount(m.params)} params, needs ≈{formatBytes(need)} of GPU memory{tooBig && ' — too large for this device'}
+                  {m.arch}, {formatCount(m.params)} params, needs ≈{formatBytes(need)} of GPU memory
+                  {tooBig && ' — too large for this device'}
                 </span>
               </li>
             );
@@ -81,7 +87,14 @@ export function ModelPanel() {
           revision <input value={revision} onChange={(e) => setRevision(e.target.value)} size={8} />
         </label>
         <label>
-          token <input type="password" value={token} onChange={(e) => setToken(e.target.value)} placeholder="hf_… (gated models)" autoComplete="off" />
+          token{' '}
+          <input
+            type="password"
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            placeholder="hf_… (gated models)"
+            autoComplete="off"
+          />
         </label>
         <label>
           <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> remember
@@ -101,7 +114,13 @@ export function ModelPanel() {
         Drop a checkpoint’s files here (config.json, tokenizer.json, *.safetensors) or{' '}
         <label className="linklike">
           pick a folder
-          <input type="file" className="visually-hidden" {...{ webkitdirectory: '' }} multiple onChange={(e) => loadFiles(e.target.files)} />
+          <input
+            type="file"
+            className="visually-hidden"
+            {...{ webkitdirectory: '' }}
+            multiple
+            onChange={(e) => loadFiles(e.target.files)}
+          />
         </label>
       </div>
       {model.status === 'loading' && <LoadProgress />}
@@ -112,18 +131,22 @@ export function ModelPanel() {
           <dd data-testid="model-name">{model.summary.name}</dd>
           <dt>Architecture</dt>
           <dd>
-            {model.summary.arch}, {model.summary.layers} layers, hidden {model.summary.hidden}, vocabulary {model.summary.vocabSize.toLocaleString('en-US')}
+            {model.summary.arch}, {model.summary.layers} layers, hidden {model.summary.hidden}, vocabulary{' '}
+            {model.summary.vocabSize.toLocaleString('en-US')}
           </dd>
           <dt>Parameters</dt>
           <dd>{model.summary.params.toLocaleString('en-US')}</dd>
           <dt>Backend</dt>
           <dd data-testid="model-backend">
-            {model.summary.backend === 'webgpu' ? `WebGPU, ≈${formatBytes(model.summary.gpuBytes)} of GPU memory` : 'CPU (onnxruntime-web wasm)'}
+            {model.summary.backend === 'webgpu'
+              ? `WebGPU, ≈${formatBytes(model.summary.gpuBytes)} of GPU memory`
+              : 'CPU (onnxruntime-web wasm)'}
             {model.summary.backendNote && <div className="muted">{model.summary.backendNote}</div>}
           </dd>
           <dt>Editable modules</dt>
           <dd>
-            {model.summary.modules.length} ({model.summary.modules[0]?.name} … {model.summary.modules.at(-1)?.name}, {model.summary.modules[0]?.dIn} → {model.summary.modules[0]?.dOut})
+            {model.summary.modules.length} ({model.summary.modules[0]?.name} … {model.summary.modules.at(-1)?.name},{' '}
+            {model.summary.modules[0]?.dIn} → {model.summary.modules[0]?.dOut})
           </dd>
         </dl>
       )}
@@ -138,5 +161,11 @@ function LoadProgress() {
   if (p.unit === 'tensors') return <Progress value={p.done} max={p.total} label={`tensor ${p.done} of ${p.total}: ${p.detail}`} />;
   const eta = p.etaSeconds === null ? '' : `, ${formatDuration(p.etaSeconds)} left`;
   const speed = p.bytesPerSecond ? `, ${formatBytes(p.bytesPerSecond)}/s` : '';
-  return <Progress value={p.done} max={p.total} label={`${formatBytes(p.done)}${p.total ? ` of ${formatBytes(p.total)}` : ''}${speed}${eta} (${p.detail})`} />;
+  return (
+    <Progress
+      value={p.done}
+      max={p.total}
+      label={`${formatBytes(p.done)}${p.total ? ` of ${formatBytes(p.total)}` : ''}${speed}${eta} (${p.detail})`}
+    />
+  );
 }

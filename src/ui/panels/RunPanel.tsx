@@ -22,19 +22,33 @@ export function RunPanel() {
   const cur = current ? runStates[current] : undefined;
   const active = cur && (cur.state === 'running' || cur.state === 'paused');
   const invalid = Object.keys(errors).filter((k) => !k.startsWith('edit'));
-  const blocked = model.status !== 'loaded' ? 'load a model first' : !edits ? 'give an edit stream first' : invalid.length ? `fix the settings: ${invalid.join(', ')}` : null;
+  const blocked =
+    model.status !== 'loaded'
+      ? 'load a model first'
+      : !edits
+        ? 'give an edit stream first'
+        : invalid.length
+          ? `fix the settings: ${invalid.join(', ')}`
+          : null;
 
   const start = () => {
     const label = `${config.editor} lr ${config.lr} λ ${config.ridge}`;
     const n = runs.filter((r) => r.label.startsWith(label)).length;
-    const runId = useRunsStore.getState().addRun({ label: n ? `${label} #${n + 1}` : label, config: { ...config, model: model.status === 'loaded' ? model.summary.name : undefined, data: edits?.name } });
+    const runId = useRunsStore.getState().addRun({
+      label: n ? `${label} #${n + 1}` : label,
+      config: { ...config, model: model.status === 'loaded' ? model.summary.name : undefined, data: edits?.name },
+    });
     setCurrent(runId);
     sendCommand({ type: 'run/start', runId, config });
   };
   const control = (type: 'run/pause' | 'run/resume' | 'run/step' | 'run/stop') => current && sendCommand({ type, runId: current });
   // A run the worker does not hold (restored after a reload) is reopened from its OPFS checkpoint.
   const busy = Object.values(runStates).some((r) => r.state === 'running' || r.state === 'paused') || starting;
-  const reopenBlocked = busy ? 'another run is going: stop it or let it finish first' : model.status === 'loading' ? 'wait for the model to load' : null;
+  const reopenBlocked = busy
+    ? 'another run is going: stop it or let it finish first'
+    : model.status === 'loading'
+      ? 'wait for the model to load'
+      : null;
   const reopen = (runId: string) => {
     setCurrent(runId);
     sendCommand({ type: 'run/reopen', runId });
@@ -44,7 +58,13 @@ export function RunPanel() {
     <section className="panel" aria-labelledby="run-h">
       <h2 id="run-h">Run</h2>
       <div className="row" role="toolbar" aria-label="Run controls">
-        <button type="button" onClick={start} disabled={!!blocked || !!active || starting} data-testid="run-start" title={blocked ?? undefined}>
+        <button
+          type="button"
+          onClick={start}
+          disabled={!!blocked || !!active || starting}
+          data-testid="run-start"
+          title={blocked ?? undefined}
+        >
           Start run
         </button>
         <button type="button" onClick={() => control('run/pause')} disabled={cur?.state !== 'running'} data-testid="run-pause">
@@ -70,7 +90,9 @@ export function RunPanel() {
             label={
               cur
                 ? `${cur.state} · turn ${cur.step} of ${cur.steps}${cur.editsPerSecond ? ` · ${cur.editsPerSecond.toFixed(1)} edits/s` : ''}${cur.etaSeconds !== null && cur.state === 'running' ? ` · ETA ${formatDuration(cur.etaSeconds)}` : ''}`
-                : runs.find((r) => r.id === current)?.turns.length ? 'reopening from the last checkpoint…' : 'starting (scoring the model before editing)…'
+                : runs.find((r) => r.id === current)?.turns.length
+                  ? 'reopening from the last checkpoint…'
+                  : 'starting (scoring the model before editing)…'
             }
           />
           <RunProblems runId={current} />
@@ -122,9 +144,20 @@ function RunList({ runs, restored, reopen, reopenBlocked }: RunListProps) {
     <ul className="plain runs" data-testid="run-list">
       {runs.map((r) => (
         <li key={r.id}>
-          <strong>{r.label}</strong> <span className="muted">{r.status}, {r.turns.length} turns</span>{' '}
+          <strong>{r.label}</strong>{' '}
+          <span className="muted">
+            {r.status}, {r.turns.length} turns
+          </span>{' '}
           {restored(r) && (
-            <button type="button" className="small" onClick={() => reopen(r.id)} disabled={!!reopenBlocked} title={reopenBlocked ?? 'continue from its last checkpoint'} data-testid="run-reopen" aria-label={`resume run ${r.label} from its last checkpoint`}>
+            <button
+              type="button"
+              className="small"
+              onClick={() => reopen(r.id)}
+              disabled={!!reopenBlocked}
+              title={reopenBlocked ?? 'continue from its last checkpoint'}
+              data-testid="run-reopen"
+              aria-label={`resume run ${r.label} from its last checkpoint`}
+            >
               resume
             </button>
           )}{' '}

@@ -20,7 +20,16 @@ export function SettingsPanel() {
   const field = (k: keyof SettingsForm, label: string, hint?: string) => (
     <Field label={label} error={errors[k]} hint={hint}>
       {(id, describedBy) => (
-        <input id={id} aria-describedby={describedBy} aria-invalid={errors[k] ? true : undefined} value={form[k] as string} onChange={(e) => set({ [k]: e.target.value })} inputMode="decimal" size={8} data-testid={`set-${k}`} />
+        <input
+          id={id}
+          aria-describedby={describedBy}
+          aria-invalid={errors[k] ? true : undefined}
+          value={form[k] as string}
+          onChange={(e) => set({ [k]: e.target.value })}
+          inputMode="decimal"
+          size={8}
+          data-testid={`set-${k}`}
+        />
       )}
     </Field>
   );
@@ -54,7 +63,14 @@ export function SettingsPanel() {
           )}
         </Field>
         <Field label="warm-up statistics only">
-          {(id) => <input id={id} type="checkbox" checked={form.warmupStatisticsOnly} onChange={(e) => set({ warmupStatisticsOnly: e.target.checked })} />}
+          {(id) => (
+            <input
+              id={id}
+              type="checkbox"
+              checked={form.warmupStatisticsOnly}
+              onChange={(e) => set({ warmupStatisticsOnly: e.target.checked })}
+            />
+          )}
         </Field>
         {field('sampleEvery', 'sample eval every (turns)', '0: never')}
         {field('sampleSize', 'sample size')}
@@ -77,21 +93,39 @@ export function SettingsPanel() {
             <input
               type="checkbox"
               checked={form.modules.includes(m.name)}
-              onChange={(e) => set({ modules: e.target.checked ? modules.map((x) => x.name).filter((n) => n === m.name || form.modules.includes(n)) : form.modules.filter((n) => n !== m.name) })}
+              onChange={(e) =>
+                set({
+                  modules: e.target.checked
+                    ? modules.map((x) => x.name).filter((n) => n === m.name || form.modules.includes(n))
+                    : form.modules.filter((n) => n !== m.name),
+                })
+              }
             />
             {m.name}
           </label>
         ))}
         {errors.modules && <div className="field-error">{errors.modules}</div>}
         {form.modules.some((n) => modules.length > 0 && !modules.some((m) => m.name === n)) && (
-          <div className="field-error">not modules of this model: {form.modules.filter((n) => !modules.some((m) => m.name === n)).join(', ')}</div>
+          <div className="field-error">
+            not modules of this model: {form.modules.filter((n) => !modules.some((m) => m.name === n)).join(', ')}
+          </div>
         )}
       </fieldset>
     </section>
   );
 }
 
-function Field({ label, error, hint, children }: { label: string; error?: string; hint?: string; children: (id: string, describedBy?: string) => ReactNode }) {
+function Field({
+  label,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  error?: string;
+  hint?: string;
+  children: (id: string, describedBy?: string) => ReactNode;
+}) {
   const id = useId();
   const described = error ? `${id}-err` : hint ? `${id}-hint` : undefined;
   return (

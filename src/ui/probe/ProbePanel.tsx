@@ -8,7 +8,9 @@ import { useParsedSettings } from '../panels/SettingsPanel';
 
 export function ProbePanel() {
   const probe = useLabStore((s) => s.probe);
-  const busy = useLabStore((s) => s.pending['probe/ask'] !== undefined || s.pending['edit/apply'] !== undefined || s.pending['model/reset'] !== undefined);
+  const busy = useLabStore(
+    (s) => s.pending['probe/ask'] !== undefined || s.pending['edit/apply'] !== undefined || s.pending['model/reset'] !== undefined,
+  );
   const loaded = useLabStore((s) => s.model.status === 'loaded');
   const { form, config, errors } = useParsedSettings();
   const [prompt, setPrompt] = useState('');
@@ -24,7 +26,13 @@ export function ProbePanel() {
       answer,
       k,
       maxNewTokens: maxNew,
-      settings: { editor: config.editor, lr: Number(form.editLr), ridge: config.ridge, modules: config.modules, statisticsRecords: Number(form.editStats) },
+      settings: {
+        editor: config.editor,
+        lr: Number(form.editLr),
+        ridge: config.ridge,
+        modules: config.modules,
+        statisticsRecords: Number(form.editStats),
+      },
     });
   const editProblem = errors.editLr ?? errors.editStats ?? errors.modules ?? errors.ridge;
 
@@ -39,13 +47,27 @@ export function ProbePanel() {
       >
         <div className="row">
           <label className="grow">
-            prompt <input value={prompt} onChange={(e) => setPrompt(e.target.value)} placeholder="e.g. What is the capital of …?" data-testid="probe-prompt" />
+            prompt{' '}
+            <input
+              value={prompt}
+              onChange={(e) => setPrompt(e.target.value)}
+              placeholder="e.g. What is the capital of …?"
+              data-testid="probe-prompt"
+            />
           </label>
           <label>
             top-k <input type="number" min={1} max={50} value={k} onChange={(e) => setK(Number(e.target.value))} style={{ width: '4em' }} />
           </label>
           <label>
-            new tokens <input type="number" min={0} max={64} value={maxNew} onChange={(e) => setMaxNew(Number(e.target.value))} style={{ width: '4em' }} />
+            new tokens{' '}
+            <input
+              type="number"
+              min={0}
+              max={64}
+              value={maxNew}
+              onChange={(e) => setMaxNew(Number(e.target.value))}
+              style={{ width: '4em' }}
+            />
           </label>
           <button type="submit" disabled={!loaded || busy || !prompt.trim()} data-testid="probe-ask">
             Ask
@@ -53,9 +75,21 @@ export function ProbePanel() {
         </div>
         <div className="row">
           <label className="grow">
-            new answer <input value={answer} onChange={(e) => setAnswer(e.target.value)} placeholder="the answer the model should give" data-testid="edit-answer" />
+            new answer{' '}
+            <input
+              value={answer}
+              onChange={(e) => setAnswer(e.target.value)}
+              placeholder="the answer the model should give"
+              data-testid="edit-answer"
+            />
           </label>
-          <button type="button" onClick={edit} disabled={!loaded || busy || !prompt.trim() || !answer.trim() || !!editProblem} data-testid="edit-apply" title={editProblem}>
+          <button
+            type="button"
+            onClick={edit}
+            disabled={!loaded || busy || !prompt.trim() || !answer.trim() || !!editProblem}
+            data-testid="edit-apply"
+            title={editProblem}
+          >
             Apply edit
           </button>
           <button type="button" onClick={() => sendCommand({ type: 'model/reset' })} disabled={!loaded || busy}>
@@ -63,14 +97,19 @@ export function ProbePanel() {
           </button>
         </div>
         <p className="muted small">
-          The edit is a one-record turn of the settings’ editor ({config.editor}, λ {config.ridge}, lr {form.editLr}) on the chosen modules, after the statistics of {form.editStats} warm-up records.
+          The edit is a one-record turn of the settings’ editor ({config.editor}, λ {config.ridge}, lr {form.editLr}) on the chosen modules,
+          after the statistics of {form.editStats} warm-up records.
         </p>
       </form>
       {busy && <p aria-live="polite">working…</p>}
       <ErrorNote command={['probe/ask', 'edit/apply', 'model/reset']} testId="probe-error" />
       {probe && (
         <div aria-live="polite">
-          {probe.note && <p className="muted" data-testid="probe-note">{probe.note}</p>}
+          {probe.note && (
+            <p className="muted" data-testid="probe-note">
+              {probe.note}
+            </p>
+          )}
           <div className="two">
             {probe.before && <Answer title="Before the edit" a={probe.before} testId="probe-before" />}
             {probe.after && <Answer title={probe.kind === 'edit' ? 'After the edit' : 'Model now'} a={probe.after} testId="probe-after" />}

@@ -21,7 +21,10 @@ export function RunsPanel({ store = useRunsStore }: { store?: RunsStore }) {
       try {
         const run = parseRunFileText(await file.text(), file.name);
         const newId = store.getState().importRun(run);
-        setMessage({ error: false, text: `imported “${run.label}” from ${file.name}${newId !== run.id ? ' (as a copy: a run with its id was already here)' : ''}` });
+        setMessage({
+          error: false,
+          text: `imported “${run.label}” from ${file.name}${newId !== run.id ? ' (as a copy: a run with its id was already here)' : ''}`,
+        });
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         setMessage({ error: true, text: `${e.message}. Pick a file written by “export run”.` });
@@ -47,20 +50,36 @@ export function RunsPanel({ store = useRunsStore }: { store?: RunsStore }) {
           {runs.map((r) => (
             <tr key={r.id}>
               <th scope="row">
-                <input aria-label={`Name of run ${r.id}`} value={r.label} onChange={(e) => store.getState().setLabel(r.id, e.target.value)} />
+                <input
+                  aria-label={`Name of run ${r.id}`}
+                  value={r.label}
+                  onChange={(e) => store.getState().setLabel(r.id, e.target.value)}
+                />
               </th>
               <td>{r.status}</td>
               <td>{r.turns.length.toLocaleString('en-US')}</td>
               <td>
-                <button type="button" onClick={() => downloadBlob(new Blob([runFileJson(r)], { type: 'application/json' }), `${fileSafe(r.label)}.run.json`)}>
+                <button
+                  type="button"
+                  onClick={() => downloadBlob(new Blob([runFileJson(r)], { type: 'application/json' }), `${fileSafe(r.label)}.run.json`)}
+                >
                   run (JSON)
                 </button>{' '}
-                <button type="button" onClick={() => downloadBlob(new Blob([metricsCsv(r.turns)], { type: 'text/csv' }), `${fileSafe(r.label)}.metrics.csv`)}>
+                <button
+                  type="button"
+                  onClick={() => downloadBlob(new Blob([metricsCsv(r.turns)], { type: 'text/csv' }), `${fileSafe(r.label)}.metrics.csv`)}
+                >
                   metrics.csv
                 </button>
               </td>
               <td>
-                <button type="button" onClick={() => store.getState().removeRun(r.id)} aria-label={`Remove run ${r.label}`} disabled={r.status === 'running'} title={r.status === 'running' ? 'stop the run first' : undefined}>
+                <button
+                  type="button"
+                  onClick={() => store.getState().removeRun(r.id)}
+                  aria-label={`Remove run ${r.label}`}
+                  disabled={r.status === 'running'}
+                  title={r.status === 'running' ? 'stop the run first' : undefined}
+                >
                   remove
                 </button>
               </td>
@@ -70,7 +89,13 @@ export function RunsPanel({ store = useRunsStore }: { store?: RunsStore }) {
       </table>
       <p>
         <label htmlFor={`${id}-import`}>Import a run file </label>
-        <input id={`${id}-import`} type="file" accept=".json,application/json" multiple onChange={(e) => void importFiles(e.target.files)} />
+        <input
+          id={`${id}-import`}
+          type="file"
+          accept=".json,application/json"
+          multiple
+          onChange={(e) => void importFiles(e.target.files)}
+        />
       </p>
       {message && (
         <p role={message.error ? 'alert' : 'status'} className={message.error ? 'se-error' : 'se-muted'}>

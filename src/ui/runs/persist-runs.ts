@@ -51,7 +51,10 @@ export function persistRuns(store: RunsStore, storage: RunPersistence, opts: Per
         clearTimeout(timers.get(id));
         void save(id);
       } else if (!timers.has(id)) {
-        timers.set(id, setTimeout(() => void save(id), Math.max(0, last.at + intervalMs - Date.now())));
+        timers.set(
+          id,
+          setTimeout(() => void save(id), Math.max(0, last.at + intervalMs - Date.now())),
+        );
       }
     }
     for (const id of [...saved.keys()]) {
@@ -68,7 +71,14 @@ export function persistRuns(store: RunsStore, storage: RunPersistence, opts: Per
     const have = store.getState().runs;
     for (const run of runs) {
       if (have[run.id]) continue;
-      const back = run.status === 'running' ? { ...run, status: 'paused' as const, warnings: [...run.warnings, { message: 'the page was reloaded while this run was going; it is paused' }] } : run;
+      const back =
+        run.status === 'running'
+          ? {
+              ...run,
+              status: 'paused' as const,
+              warnings: [...run.warnings, { message: 'the page was reloaded while this run was going; it is paused' }],
+            }
+          : run;
       store.getState().importRun(back);
       // what is stored is current, except a run we just paused
       if (back === run) saved.set(run.id, { version: run.version, status: run.status, at: Date.now() });

@@ -39,7 +39,10 @@ export function memoryPersistence(): RunPersistence & { stored: Map<string, RunF
     stored,
     async loadAll() {
       // a structured-clone round trip, like IndexedDB's, so tests cannot rely on shared references
-      return readAll([...stored.values()].map((v) => structuredClone(v)), 'memory');
+      return readAll(
+        [...stored.values()].map((v) => structuredClone(v)),
+        'memory',
+      );
     },
     async save(run) {
       stored.set(run.id, structuredClone(toRunFile(run)));

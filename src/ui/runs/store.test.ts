@@ -118,7 +118,9 @@ describe('run files', () => {
     expect(() => parseRunFileText('{oops', 'a.json')).toThrow(InputError);
     expect(() => parseRunFileText('{oops', 'a.json')).toThrow(/a\.json: not valid JSON/);
     expect(() => parseRunFileText('[]', 'b.json')).toThrow(/b\.json: top level/);
-    const good = JSON.parse(runFileJson({ id: 'r', label: 'r', config: null, status: 'finished', createdAt: 1, turns, metrics, warnings: [], version: 1 }));
+    const good = JSON.parse(
+      runFileJson({ id: 'r', label: 'r', config: null, status: 'finished', createdAt: 1, turns, metrics, warnings: [], version: 1 }),
+    );
     expect(() => parseRunFileText(JSON.stringify({ ...good, format: 'other' }), 'c.json')).toThrow(/c\.json: format/);
     const badTurn = structuredClone(good);
     badTurn.turns[7].kind = 'middle';

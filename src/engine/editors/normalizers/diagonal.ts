@@ -10,7 +10,15 @@ import type { NormalizationPlan, Normalizer, NormalizerState } from './normalize
 import { loadRunningMoments, saveRunningMoments } from './persist';
 
 /** Merges one batch of z = [K | G] into diagonal running moments; returns δ_g and the old n. */
-export function mergeZ(state: RunningMoments, keys: ArrayLike<number>, grads: ArrayLike<number>, rows: number, dIn: number, dOut: number, variance: BatchVariance) {
+export function mergeZ(
+  state: RunningMoments,
+  keys: ArrayLike<number>,
+  grads: ArrayLike<number>,
+  rows: number,
+  dIn: number,
+  dOut: number,
+  variance: BatchVariance,
+) {
   const nOld = state.n;
   chanMergeBlock(state, columnMoments(keys, rows, dIn), 0, variance);
   const gm = columnMoments(grads, rows, dOut);

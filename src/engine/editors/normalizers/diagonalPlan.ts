@@ -7,7 +7,14 @@ import { spectrumOf } from '../../linalg/inverseSqrt';
 import { F32_EPS, type NormalizationPlan, type SigmaEstimate } from './normalizer';
 
 /** (x − mean[offset+j]) / (std[offset+j] + ε) for a [rows, d] block. */
-export function standardizeBlock(x: ArrayLike<number>, rows: number, d: number, mean: Float64Array, std: Float64Array, offset: number): Float64Array {
+export function standardizeBlock(
+  x: ArrayLike<number>,
+  rows: number,
+  d: number,
+  mean: Float64Array,
+  std: Float64Array,
+  offset: number,
+): Float64Array {
   const out = new Float64Array(rows * d);
   for (let i = 0; i < rows; i++)
     for (let j = 0; j < d; j++) out[i * d + j] = (x[i * d + j] - mean[offset + j]) / (std[offset + j] + F32_EPS);

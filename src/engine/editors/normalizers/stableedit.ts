@@ -32,7 +32,13 @@ export class StableEditNormalizer implements Normalizer {
   plan(opts: { diagonalOnly: boolean }): NormalizationPlan {
     const n = this.state.n;
     if (opts.diagonalOnly || !canWhiten(n, this.dOut)) return diagonalPlan(this.state, this.dIn, this.dOut);
-    return whitenedPlan(this.state, this.dIn, this.dOut, this.state.mean.subarray(this.dIn), posteriorCovariance(this.scatter, n, this.dOut));
+    return whitenedPlan(
+      this.state,
+      this.dIn,
+      this.dOut,
+      this.state.mean.subarray(this.dIn),
+      posteriorCovariance(this.scatter, n, this.dOut),
+    );
   }
 
   save(): NormalizerState {

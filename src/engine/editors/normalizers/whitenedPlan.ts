@@ -13,7 +13,15 @@ import { standardizeBlock } from './diagonalPlan';
 import { F32_EPS, type NormalizationPlan } from './normalizer';
 
 /** S += Σ_r (g_r − ḡ_b)(g_r − ḡ_b)ᵀ + coef·δδᵀ: one batch merged into a running scatter. */
-export function mergeScatter(s: Float64Array, grads: ArrayLike<number>, rows: number, dOut: number, batchMean: Float64Array, delta: Float64Array, coef: number): void {
+export function mergeScatter(
+  s: Float64Array,
+  grads: ArrayLike<number>,
+  rows: number,
+  dOut: number,
+  batchMean: Float64Array,
+  delta: Float64Array,
+  coef: number,
+): void {
   const centred = new Float64Array(rows * dOut);
   for (let i = 0; i < rows; i++) for (let j = 0; j < dOut; j++) centred[i * dOut + j] = grads[i * dOut + j] - batchMean[j];
   scatterUpdate(s, centred, rows, dOut);
@@ -33,7 +41,13 @@ export function canWhiten(dof: number, dOut: number): boolean {
   return dof > dOut + 1;
 }
 
-export function whitenedPlan(keyStats: RunningMoments, dIn: number, dOut: number, gradMean: Float64Array, sigma: Float64Array): NormalizationPlan {
+export function whitenedPlan(
+  keyStats: RunningMoments,
+  dIn: number,
+  dOut: number,
+  gradMean: Float64Array,
+  sigma: Float64Array,
+): NormalizationPlan {
   const mean = keyStats.mean.slice();
   const std = runningStd(keyStats, F32_EPS);
   const { invSqrt, eigen } = inverseSqrtEigh(sigma, dOut);

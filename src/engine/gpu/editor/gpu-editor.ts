@@ -79,7 +79,8 @@ export class GpuEditor {
     this.kind = kind;
     const { lr, ridge } = options;
     if (!Number.isFinite(lr)) throw new InputError(`editor ${name}`, `lr must be a finite number, got ${lr}`);
-    if (kind.step === 'ridge' && !(Number.isFinite(ridge) && ridge > 0)) throw new InputError(`editor ${name}`, `ridge λ must be a finite number > 0, got ${ridge}`);
+    if (kind.step === 'ridge' && !(Number.isFinite(ridge) && ridge > 0))
+      throw new InputError(`editor ${name}`, `ridge λ must be a finite number > 0, got ${ridge}`);
     if (options.niw) throw new InputError(`editor ${name}`, 'the NIW prior is not supported by the GPU backend');
   }
 
@@ -134,7 +135,8 @@ export class GpuEditor {
 
       // Whitening needs Σ^{-1/2} before the solve: submit the statistics, read S, decompose on the CPU.
       const invSqrt = new Map<string, { buffer: GPUBuffer; sigma: Float64Array; spectrum: Spectrum }>();
-      const whitenShapes = this.kind.whiten && !warmup ? [...this.stats.values()].filter((s) => modulesUse(modules, s) && canWhiten(s.n, s.dOut)) : [];
+      const whitenShapes =
+        this.kind.whiten && !warmup ? [...this.stats.values()].filter((s) => modulesUse(modules, s) && canWhiten(s.n, s.dOut)) : [];
       if (whitenShapes.length) {
         await k.submit(enc, `${this.name} turn ${t} statistics`);
         for (const s of whitenShapes) {
@@ -151,7 +153,9 @@ export class GpuEditor {
 
       // One readback buffer: per module ‖ΔW‖², ⟨ΔW, ΔW_prev⟩, then per shape mean_g and M2_g, then every ΔW.
       const mods = [...modules.entries()];
-      const shapes = [...new Set(mods.map(([, s]) => `${s.dIn}x${s.dOut}`))].map((key) => this.stats.get(key)).filter((s): s is ShapeStats => !!s);
+      const shapes = [...new Set(mods.map(([, s]) => `${s.dIn}x${s.dOut}`))]
+        .map((key) => this.stats.get(key))
+        .filter((s): s is ShapeStats => !!s);
       let offset = 2 * mods.length;
       const gradStatAt = new Map<string, number>();
       for (const s of shapes) {
@@ -219,8 +223,14 @@ export class GpuEditor {
       await k.submit(enc2, `${this.name} turn ${t}`);
       const [data, infoWords] = await Promise.all([readBuffer(device, readback, offset * 4), readBuffer(device, info, mods.length * 4)]);
       const out = new Float32Array(data);
-      const failed = [...new Uint32Array(infoWords)].findIndex((v, i) => v !== 0 && forms.get(mods[i][0]) !== 'gradient' && !input.statisticsOnly);
-      if (failed >= 0) throw new InputError(`turn ${t}, module ${mods[failed][0]}`, 'the ridge system KKᵀ + λI was not positive definite in fp32 (Cholesky failed); raise λ');
+      const failed = [...new Uint32Array(infoWords)].findIndex(
+        (v, i) => v !== 0 && forms.get(mods[i][0]) !== 'gradient' && !input.statisticsOnly,
+      );
+      if (failed >= 0)
+        throw new InputError(
+          `turn ${t}, module ${mods[failed][0]}`,
+          'the ridge system KKᵀ + λI was not positive definite in fp32 (Cholesky failed); raise λ',
+        );
 
       // Diagnostics, mirroring LifelongEditor.
       const elapsed = performance.now() - t0;
@@ -275,7 +285,16 @@ export class GpuEditor {
       }
       for (const [key, p] of plans) this.lastPlan.set(key, { gradMean: p.gradMean, kind: p.kind, sigma: p.sigma });
       this.turns++;
-      return { deltas, diagnostics: { turn: t, warmup: !!input.warmup, statisticsOnly: !!input.statisticsOnly, loss: input.loss ?? null, modules: records } };
+      return {
+        deltas,
+        diagnostics: {
+          turn: t,
+          warmup: !!input.warmup,
+          statisticsOnly: !!input.statisticsOnly,
+          loss: input.loss ?? null,
+          modules: records,
+        },
+      };
     } finally {
       for (const b of pooled) k.ctx.pool.release(b);
       for (const b of temp) b.destroy();
@@ -289,7 +308,8 @@ export class GpuEditor {
     let s = this.stats.get(key);
     if (!s) {
       const d = c.dIn + c.dOut;
-      const zero = (floats: number, label: string) => uploadBuffer(this.k.ctx.device, new Float32Array(floats), undefined, `${label} ${key}`);
+      const zero = (floats: number, label: string) =>
+        uploadBuffer(this.k.ctx.device, new Float32Array(floats), undefined, `${label} ${key}`);
       s = {
         dIn: c.dIn,
         dOut: c.dOut,

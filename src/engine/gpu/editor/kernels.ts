@@ -76,7 +76,14 @@ export class EditorKernels {
     }
   }
 
-  private dispatch(encoder: GPUCommandEncoder, name: PipelineName, label: string, buffers: GPUBuffer[], grid: Grid, params?: ParamWord[]): void {
+  private dispatch(
+    encoder: GPUCommandEncoder,
+    name: PipelineName,
+    label: string,
+    buffers: GPUBuffer[],
+    grid: Grid,
+    params?: ParamWord[],
+  ): void {
     if (params) {
       const p = uniformParams(this.ctx, params);
       this.uniforms.push(p);
@@ -93,7 +100,12 @@ export class EditorKernels {
   matmul(encoder: GPUCommandEncoder, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, s: MatmulShape): void {
     const name: PipelineName = s.transA ? (s.transB ? 'matmulTT' : 'matmulTN') : s.transB ? 'matmulNT' : 'matmulNN';
     const label = `matmul ${s.m}×${s.k}·${s.k}×${s.n}`;
-    this.dispatch(encoder, name, label, [a, b, c], grid2d(s.m, s.n, MATMUL_TILE, MATMUL_TILE, this.ctx.maxWorkgroupsPerDimension), [u(s.m), u(s.k), u(s.n), u(0)]);
+    this.dispatch(encoder, name, label, [a, b, c], grid2d(s.m, s.n, MATMUL_TILE, MATMUL_TILE, this.ctx.maxWorkgroupsPerDimension), [
+      u(s.m),
+      u(s.k),
+      u(s.n),
+      u(0),
+    ]);
   }
 
   /** Column mean and M2 of x [rows, d] (harness moments.wgsl). */
@@ -105,30 +117,85 @@ export class EditorKernels {
    * Chan merge of batch moments of `rows` rows into running mean/M2 columns [offset, offset + d);
    * δ = batch mean − old running mean goes to `delta`. nOld is the running count before this batch.
    */
-  chanMerge(encoder: GPUCommandEncoder, b: { mean: GPUBuffer; m2: GPUBuffer }, run: { mean: GPUBuffer; m2: GPUBuffer }, delta: GPUBuffer, o: { d: number; offset: number; nOld: number; rows: number; variance: BatchVariance }): void {
-    if (o.variance === 'unbiased-batch' && o.rows < 2) throw new InputError('chanMerge', 'the unbiased batch variance (ultraedit) needs at least 2 rows per sub-batch');
+  chanMerge(
+    encoder: GPUCommandEncoder,
+    b: { mean: GPUBuffer; m2: GPUBuffer },
+    run: { mean: GPUBuffer; m2: GPUBuffer },
+    delta: GPUBuffer,
+    o: { d: number; offset: number; nOld: number; rows: number; variance: BatchVariance },
+  ): void {
+    if (o.variance === 'unbiased-batch' && o.rows < 2)
+      throw new InputError('chanMerge', 'the unbiased batch variance (ultraedit) needs at least 2 rows per sub-batch');
     const denom = o.variance === 'biased' ? o.rows : o.rows - 1;
-    this.dispatch(encoder, 'chanMerge', `chan merge ${o.rows}×${o.d}`, [b.mean, b.m2, run.mean, run.m2, delta], this.linear(o.d, 64), [u(o.d), u(o.offset), f(o.nOld), f(o.rows), f(denom), u(0), u(0), u(0)]);
+    this.dispatch(encoder, 'chanMerge', `chan merge ${o.rows}×${o.d}`, [b.mean, b.m2, run.mean, run.m2, delta], this.linear(o.d, 64), [
+      u(o.d),
+      u(o.offset),
+      f(o.nOld),
+      f(o.rows),
+      f(denom),
+      u(0),
+      u(0),
+      u(0),
+    ]);
   }
 
   /** S [d, d] += Σ (g − ḡ_b)(g − ḡ_b)ᵀ + coef·δδᵀ for g [rows, d]. */
-  scatter(encoder: GPUCommandEncoder, g: GPUBuffer, batchMean: GPUBuffer, delta: GPUBuffer, s: GPUBuffer, rows: number, d: number, coef: number): void {
-    this.dispatch(encoder, 'scatter', `scatter ${rows}×${d}`, [g, batchMean, delta, s], grid2d(d, d, 16, 16, this.ctx.maxWorkgroupsPerDimension), [u(rows), u(d), f(coef), u(0)]);
+  scatter(
+    encoder: GPUCommandEncoder,
+    g: GPUBuffer,
+    batchMean: GPUBuffer,
+    delta: GPUBuffer,
+    s: GPUBuffer,
+    rows: number,
+    d: number,
+    coef: number,
+  ): void {
+    this.dispatch(
+      encoder,
+      'scatter',
+      `scatter ${rows}×${d}`,
+      [g, batchMean, delta, s],
+      grid2d(d, d, 16, 16, this.ctx.maxWorkgroupsPerDimension),
+      [u(rows), u(d), f(coef), u(0)],
+    );
   }
 
   /**
    * V [rows, dOut] = −lr·‖k̂‖²·ĝ. `diagonal`: k and g standardized from the running mean/M2 (count n);
    * `whitened`: k standardized, g given already whitened; `raw`: no statistics (no-ln).
    */
-  values(encoder: GPUCommandEncoder, mode: ValuesMode, keys: GPUBuffer, grads: GPUBuffer, mean: GPUBuffer, m2: GPUBuffer, v: GPUBuffer, o: { rows: number; dIn: number; dOut: number; n: number; lr: number; eps: number }): void {
+  values(
+    encoder: GPUCommandEncoder,
+    mode: ValuesMode,
+    keys: GPUBuffer,
+    grads: GPUBuffer,
+    mean: GPUBuffer,
+    m2: GPUBuffer,
+    v: GPUBuffer,
+    o: { rows: number; dIn: number; dOut: number; n: number; lr: number; eps: number },
+  ): void {
     const name: PipelineName = mode === 'diagonal' ? 'valuesDiag' : mode === 'whitened' ? 'valuesGiven' : 'valuesRaw';
     const grid = splitWorkgroups(o.rows, this.ctx.maxWorkgroupsPerDimension);
-    this.dispatch(encoder, name, `values ${mode} ${o.rows}×${o.dIn}→${o.dOut}`, [keys, grads, mean, m2, v], grid, [u(o.rows), u(o.dIn), u(o.dOut), u(0), f(o.n), f(o.lr), f(o.eps), u(0)]);
+    this.dispatch(encoder, name, `values ${mode} ${o.rows}×${o.dIn}→${o.dOut}`, [keys, grads, mean, m2, v], grid, [
+      u(o.rows),
+      u(o.dIn),
+      u(o.dOut),
+      u(0),
+      f(o.n),
+      f(o.lr),
+      f(o.eps),
+      u(0),
+    ]);
   }
 
   /** out [rows, d] = x − mean[offset + j]. */
   centreRows(encoder: GPUCommandEncoder, x: GPUBuffer, mean: GPUBuffer, out: GPUBuffer, rows: number, d: number, offset: number): void {
-    this.dispatch(encoder, 'centreRows', `centre ${rows}×${d}`, [x, mean, out], this.linear(rows * d, 256), [u(rows), u(d), u(offset), u(0)]);
+    this.dispatch(encoder, 'centreRows', `centre ${rows}×${d}`, [x, mean, out], this.linear(rows * d, 256), [
+      u(rows),
+      u(d),
+      u(offset),
+      u(0),
+    ]);
   }
 
   addDiagonal(encoder: GPUCommandEncoder, a: GPUBuffer, n: number, lambda: number): void {
@@ -142,14 +209,29 @@ export class EditorKernels {
 
   /** b [n, m] ← L⁻¹b (transposed false) or L⁻ᵀb (true). */
   triangularSolve(encoder: GPUCommandEncoder, l: GPUBuffer, b: GPUBuffer, n: number, m: number, transposed: boolean): void {
-    this.dispatch(encoder, transposed ? 'solveUpper' : 'solveLower', `trisolve ${n}×${m}${transposed ? ' Lᵀ' : ''}`, [l, b], this.linear(m, 64), [u(n), u(m), u(0), u(0)]);
+    this.dispatch(
+      encoder,
+      transposed ? 'solveUpper' : 'solveLower',
+      `trisolve ${n}×${m}${transposed ? ' Lᵀ' : ''}`,
+      [l, b],
+      this.linear(m, 64),
+      [u(n), u(m), u(0), u(0)],
+    );
   }
 
   /**
    * ΔW [dIn, dOut] = (KᵀK + λI)⁻¹KᵀV. Dual: Kᵀ(KKᵀ + λI)⁻¹V (N×N factorisation); primal: dIn×dIn.
    * `work` must hold max(N, dIn)² + max(N, dIn)·dOut floats; info gets the Cholesky status.
    */
-  ridge(encoder: GPUCommandEncoder, form: 'dual' | 'primal', k: GPUBuffer, v: GPUBuffer, delta: GPUBuffer, work: { a: GPUBuffer; x: GPUBuffer; info: GPUBuffer }, s: { rows: number; dIn: number; dOut: number; lambda: number }): void {
+  ridge(
+    encoder: GPUCommandEncoder,
+    form: 'dual' | 'primal',
+    k: GPUBuffer,
+    v: GPUBuffer,
+    delta: GPUBuffer,
+    work: { a: GPUBuffer; x: GPUBuffer; info: GPUBuffer },
+    s: { rows: number; dIn: number; dOut: number; lambda: number },
+  ): void {
     const { rows, dIn, dOut, lambda } = s;
     if (form === 'dual') {
       this.matmul(encoder, k, k, work.a, { m: rows, k: dIn, n: rows, transB: true });
@@ -171,7 +253,14 @@ export class EditorKernels {
 
   /** Linear W [dOut, dIn] += ΔWᵀ, or Conv1D W [dIn, dOut] += ΔW. */
   applyDelta(encoder: GPUCommandEncoder, delta: GPUBuffer, w: GPUBuffer, layout: 'linear' | 'conv1d', dIn: number, dOut: number): void {
-    this.dispatch(encoder, layout === 'linear' ? 'updateLinear' : 'updateConv1d', `W += ΔW (${layout} ${dIn}×${dOut})`, [delta, w], this.linear(dIn * dOut, 256), [u(dIn), u(dOut), u(0), u(0)]);
+    this.dispatch(
+      encoder,
+      layout === 'linear' ? 'updateLinear' : 'updateConv1d',
+      `W += ΔW (${layout} ${dIn}×${dOut})`,
+      [delta, w],
+      this.linear(dIn * dOut, 256),
+      [u(dIn), u(dOut), u(0), u(0)],
+    );
   }
 
   /** out = s·x over `len` floats. */
@@ -197,7 +286,15 @@ export class EditorKernels {
    * (no readback inside a turn). c must bound λmax (use a λmax estimate ×1.01). `work` holds five
    * d×d buffers; the result goes to `out`.
    */
-  newtonSchulz(encoder: GPUCommandEncoder, sigma: GPUBuffer, out: GPUBuffer, work: GPUBuffer[], d: number, scale: number, iterations: number): void {
+  newtonSchulz(
+    encoder: GPUCommandEncoder,
+    sigma: GPUBuffer,
+    out: GPUBuffer,
+    work: GPUBuffer[],
+    d: number,
+    scale: number,
+    iterations: number,
+  ): void {
     let [y, z, t, y2, z2] = work;
     const grid = this.linear(d * d, 256);
     const params = (s: number) => [u(d), u(0), u(0), u(0), f(s), u(0), u(0), u(0)];

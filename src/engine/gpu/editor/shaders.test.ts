@@ -20,8 +20,13 @@ describe('editor shaders', () => {
   }
 
   it('bundles exactly the files in shaders/editor/', () => {
-    const used = new Set(Object.values(EDITOR_PIPELINES).map((r) => r.shader).filter((s) => s.startsWith('editor/')));
-    for (const s of used) expect(readFileSync(new URL(`../../../../shaders/${s}.wgsl`, import.meta.url), 'utf8')).toBe(bundledEditorShaderSources(s));
+    const used = new Set(
+      Object.values(EDITOR_PIPELINES)
+        .map((r) => r.shader)
+        .filter((s) => s.startsWith('editor/')),
+    );
+    for (const s of used)
+      expect(readFileSync(new URL(`../../../../shaders/${s}.wgsl`, import.meta.url), 'utf8')).toBe(bundledEditorShaderSources(s));
   });
 
   it('routes editor/ names to the editor folder and the rest to the base loader', () => {

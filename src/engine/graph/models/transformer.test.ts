@@ -28,7 +28,8 @@ interface Batch extends LabeledInput {
 
 function batch(m: LoadedModel): Batch {
   const rng = new Rng(5);
-  const B = 2, T = 6;
+  const B = 2,
+    T = 6;
   const ids = Array.from({ length: B * T }, () => rng.int(m.tokenizer.vocabSize));
   const attentionMask = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0];
   const labels = ids.map(() => -100);
@@ -45,7 +46,9 @@ function feeds(mg: ModelGraph, m: LoadedModel, ints: Record<string, number[]>): 
 }
 
 function toOrt(f: Record<string, Tensor64>, mg: ModelGraph): Record<string, Feed> {
-  return Object.fromEntries(mg.g.inputs.map((v) => [v.name!, v.dtype === 'float32' ? Float32Array.from(f[v.name!].data) : Int32Array.from(f[v.name!].data)]));
+  return Object.fromEntries(
+    mg.g.inputs.map((v) => [v.name!, v.dtype === 'float32' ? Float32Array.from(f[v.name!].data) : Int32Array.from(f[v.name!].data)]),
+  );
 }
 
 describe.each(CASES)('transformer graphs: %s', (_name, opts) => {
@@ -91,7 +94,8 @@ describe.each(CASES)('transformer graphs: %s', (_name, opts) => {
     const s = await WasmGraphSession.fromGraph(mg.g);
     const r = await s.run(toOrt(f, mg));
     await s.release();
-    for (const o of mg.g.outputs) expect(relErr(r[o.name!] as Float32Array, env.get(o.id)!.data), `ORT ${o.name}`).toBeLessThanOrEqual(1e-4);
+    for (const o of mg.g.outputs)
+      expect(relErr(r[o.name!] as Float32Array, env.get(o.id)!.data), `ORT ${o.name}`).toBeLessThanOrEqual(1e-4);
   });
 
   it('score: top-1 at positions and top-k log-probs at probes match the reference logits (ORT)', async () => {
@@ -113,10 +117,18 @@ describe.each(CASES)('transformer graphs: %s', (_name, opts) => {
     probes.forEach((p, i) => {
       const x = row(p);
       const lse = Math.log(x.reduce((acc, v) => acc + Math.exp(v - Math.max(...x)), 0)) + Math.max(...x);
-      const order = x.map((_, j) => j).sort((a, c) => x[c] - x[a]).slice(0, k);
+      const order = x
+        .map((_, j) => j)
+        .sort((a, c) => x[c] - x[a])
+        .slice(0, k);
       expect(Array.from((r.topk_ids as Int32Array).subarray(i * k, (i + 1) * k))).toEqual(order);
       const lp = Array.from((r.topk_logprobs as Float32Array).subarray(i * k, (i + 1) * k));
-      expect(relErr(lp, order.map((j) => x[j] - lse))).toBeLessThanOrEqual(1e-4);
+      expect(
+        relErr(
+          lp,
+          order.map((j) => x[j] - lse),
+        ),
+      ).toBeLessThanOrEqual(1e-4);
     });
   });
 });

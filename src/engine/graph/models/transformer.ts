@@ -17,7 +17,20 @@ import { expectedTensors, lmHeadWeightName } from '../../model/modules';
 import { ropeInvFreq } from '../../reference/rope';
 import { GraphBuilder } from '../builder';
 import type { Value } from '../ir';
-import { attention, causalPaddingMask, crossEntropy, IGNORE_INDEX, geluTanh, layerNorm, linear, mergeHeads, rmsNorm, rope, silu, splitHeads } from '../nn';
+import {
+  attention,
+  causalPaddingMask,
+  crossEntropy,
+  IGNORE_INDEX,
+  geluTanh,
+  layerNorm,
+  linear,
+  mergeHeads,
+  rmsNorm,
+  rope,
+  silu,
+  splitHeads,
+} from '../nn';
 
 export interface GraphShape {
   batch: number;
@@ -28,7 +41,10 @@ export interface GraphShape {
 export class WeightInputs {
   private readonly shapes: Map<string, number[]>;
   private readonly made = new Map<string, Value>();
-  constructor(private readonly g: GraphBuilder, spec: ModelSpec) {
+  constructor(
+    private readonly g: GraphBuilder,
+    spec: ModelSpec,
+  ) {
     this.shapes = expectedTensors(spec);
   }
   get(name: string): Value {
@@ -77,7 +93,9 @@ export function decoderForward(g: GraphBuilder, spec: ModelSpec, W: WeightInputs
   const H = spec.hidden;
   const gpt2 = spec.arch === 'gpt2';
   const norm = (x: Value, prefix: string) =>
-    spec.norm === 'layernorm' ? layerNorm(g, x, W.get(`${prefix}.weight`), W.get(`${prefix}.bias`), spec.normEps) : rmsNorm(g, x, W.get(`${prefix}.weight`), spec.normEps);
+    spec.norm === 'layernorm'
+      ? layerNorm(g, x, W.get(`${prefix}.weight`), W.get(`${prefix}.bias`), spec.normEps)
+      : rmsNorm(g, x, W.get(`${prefix}.weight`), spec.normEps);
 
   let h = g.gather(W.get(gpt2 ? 'transformer.wte.weight' : 'model.embed_tokens.weight'), ids);
   if (gpt2) h = g.add(h, g.slice(W.get('transformer.wpe.weight'), [0], [T], [0]));
@@ -93,10 +111,20 @@ export function decoderForward(g: GraphBuilder, spec: ModelSpec, W: WeightInputs
     if (gpt2) {
       const qkv = linear(g, a, W.get(`${p}.attn.c_attn.weight`), W.get(`${p}.attn.c_attn.bias`), 'conv1d');
       [q, k, v] = [0, 1, 2].map((i) => splitHeads(g, g.slice(qkv, [i * H], [(i + 1) * H], [2]), spec.heads));
-      ctx = linear(g, mergeHeads(g, attention(g, q, k, v, allowed)), W.get(`${p}.attn.c_proj.weight`), W.get(`${p}.attn.c_proj.bias`), 'conv1d');
+      ctx = linear(
+        g,
+        mergeHeads(g, attention(g, q, k, v, allowed)),
+        W.get(`${p}.attn.c_proj.weight`),
+        W.get(`${p}.attn.c_proj.bias`),
+        'conv1d',
+      );
     } else {
       const proj = (n: string, heads: number) =>
-        splitHeads(g, linear(g, a, W.get(`${p}.self_attn.${n}.weight`), spec.qkvBias ? W.get(`${p}.self_attn.${n}.bias`) : null, 'linear'), heads);
+        splitHeads(
+          g,
+          linear(g, a, W.get(`${p}.self_attn.${n}.weight`), spec.qkvBias ? W.get(`${p}.self_attn.${n}.bias`) : null, 'linear'),
+          heads,
+        );
       [q, k, v] = [proj('q_proj', spec.heads), proj('k_proj', spec.kvHeads), proj('v_proj', spec.kvHeads)];
       if (tables) [q, k] = [rope(g, q, ...tables), rope(g, k, ...tables)];
       ctx = linear(g, mergeHeads(g, attention(g, q, k, v, allowed)), W.get(`${p}.self_attn.o_proj.weight`), null, 'linear');
@@ -198,7 +226,10 @@ export function buildCaptureGraph(spec: ModelSpec, shape: CaptureShape, edited: 
     if (!t) throw new Error(`capture graph: '${m.name}' is not an editable module of this ${spec.arch} model`);
     return { m, ...t };
   });
-  const grads = g.grad(loss, picked.map((p) => p.output));
+  const grads = g.grad(
+    loss,
+    picked.map((p) => p.output),
+  );
   picked.forEach((p, i) => {
     g.output(`${p.m.name}.keys`, rows(p.input));
     g.output(`${p.m.name}.grads`, rows(grads[i]));

@@ -20,10 +20,13 @@ export interface EmittedModel {
 function rawBytes(t: Tensor64, dtype: DType): Uint8Array {
   const d = t.data;
   const arr =
-    dtype === 'float32' ? Float32Array.from(d)
-    : dtype === 'int32' ? Int32Array.from(d)
-    : dtype === 'int64' ? BigInt64Array.from(d, (x) => BigInt(x))
-    : Uint8Array.from(d, (x) => (x ? 1 : 0));
+    dtype === 'float32'
+      ? Float32Array.from(d)
+      : dtype === 'int32'
+        ? Int32Array.from(d)
+        : dtype === 'int64'
+          ? BigInt64Array.from(d, (x) => BigInt(x))
+          : Uint8Array.from(d, (x) => (x ? 1 : 0));
   return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
 }
 
@@ -48,15 +51,19 @@ export function emitOnnx(g: GraphBuilder, graphName = 'graph'): EmittedModel {
   const e: EmitContext = {
     name: (v: Value) => v.name ?? `v${v.id}`,
     temp: (hint) => `${hint}_t${temps++}`,
-    node: (opType, inputs, outputs, attrs = {}) =>
-      nodes.push({ opType, inputs, outputs, name: `n${nodes.length}_${opType}`, attrs }),
+    node: (opType, inputs, outputs, attrs = {}) => nodes.push({ opType, inputs, outputs, name: `n${nodes.length}_${opType}`, attrs }),
     int64: (values) => {
       const key = values.join(',');
       let name = int64Cache.get(key);
       if (!name) {
         name = `i64_${int64Cache.size}`;
         int64Cache.set(key, name);
-        inits.push({ name, dims: [values.length], dataType: ONNX_DTYPE.int64, raw: rawBytes({ shape: [values.length], data: Float64Array.from(values) }, 'int64') });
+        inits.push({
+          name,
+          dims: [values.length],
+          dataType: ONNX_DTYPE.int64,
+          raw: rawBytes({ shape: [values.length], data: Float64Array.from(values) }, 'int64'),
+        });
       }
       return name;
     },
@@ -68,6 +75,9 @@ export function emitOnnx(g: GraphBuilder, graphName = 'graph'): EmittedModel {
   };
   for (const n of liveNodes(g)) n.op.emit(e, n);
   const info = (v: Value) => ({ name: v.name!, dataType: ONNX_DTYPE[v.dtype], dims: [...v.shape] });
-  const bytes = encodeModel({ name: graphName, nodes, initializers: inits, inputs: g.inputs.map(info), outputs: g.outputs.map(info) }, OPSET);
+  const bytes = encodeModel(
+    { name: graphName, nodes, initializers: inits, inputs: g.inputs.map(info), outputs: g.outputs.map(info) },
+    OPSET,
+  );
   return { bytes, nodeCount: nodes.length, initializerCount: inits.length };
 }

@@ -36,7 +36,11 @@ export interface OnnxGraph {
 }
 
 // AttributeProto.AttributeType
-const FLOAT = 1, INT = 2, STRING = 3, FLOATS = 6, INTS = 7;
+const FLOAT = 1,
+  INT = 2,
+  STRING = 3,
+  FLOATS = 6,
+  INTS = 7;
 
 function attribute(name: string, v: OnnxAttr): ProtoWriter {
   const w = new ProtoWriter().string(1, name);

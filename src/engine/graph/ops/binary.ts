@@ -40,20 +40,38 @@ function binary(type: string, f: (x: number, y: number) => number, vjp: BinaryVj
   };
 }
 
-export const Add = binary('Add', (x, y) => x + y, (_g, _a, _b, _y, gy) => [gy, gy]);
-export const Sub = binary('Sub', (x, y) => x - y, (g, _a, _b, _y, gy, needs) => [gy, needs[1] ? g.neg(gy) : null]);
-export const Mul = binary('Mul', (x, y) => x * y, (g, a, b, _y, gy, needs) => [
-  needs[0] ? g.mul(gy, b) : null,
-  needs[1] ? g.mul(gy, a) : null,
-]);
-export const Div = binary('Div', (x, y) => x / y, (g, _a, b, y, gy, needs) => {
-  // d(a/b)/da = 1/b, d(a/b)/db = -y/b
-  const ga = needs[0] || needs[1] ? g.div(gy, b) : null;
-  return [needs[0] ? ga : null, needs[1] ? g.neg(g.mul(ga!, y)) : null];
-}, false);
-export const Pow = binary('Pow', Math.pow, (g, a, b, y, gy, needs) => [
-  // d(a^b)/da = b·a^(b-1), d(a^b)/db = y·ln a
-  needs[0] ? g.mul(gy, g.mul(b, g.pow(a, g.sub(b, g.scalar(1))))) : null,
-  needs[1] ? g.mul(gy, g.mul(y, g.log(a))) : null,
-], false);
-
+export const Add = binary(
+  'Add',
+  (x, y) => x + y,
+  (_g, _a, _b, _y, gy) => [gy, gy],
+);
+export const Sub = binary(
+  'Sub',
+  (x, y) => x - y,
+  (g, _a, _b, _y, gy, needs) => [gy, needs[1] ? g.neg(gy) : null],
+);
+export const Mul = binary(
+  'Mul',
+  (x, y) => x * y,
+  (g, a, b, _y, gy, needs) => [needs[0] ? g.mul(gy, b) : null, needs[1] ? g.mul(gy, a) : null],
+);
+export const Div = binary(
+  'Div',
+  (x, y) => x / y,
+  (g, _a, b, y, gy, needs) => {
+    // d(a/b)/da = 1/b, d(a/b)/db = -y/b
+    const ga = needs[0] || needs[1] ? g.div(gy, b) : null;
+    return [needs[0] ? ga : null, needs[1] ? g.neg(g.mul(ga!, y)) : null];
+  },
+  false,
+);
+export const Pow = binary(
+  'Pow',
+  Math.pow,
+  (g, a, b, y, gy, needs) => [
+    // d(a^b)/da = b·a^(b-1), d(a^b)/db = y·ln a
+    needs[0] ? g.mul(gy, g.mul(b, g.pow(a, g.sub(b, g.scalar(1))))) : null,
+    needs[1] ? g.mul(gy, g.mul(y, g.log(a))) : null,
+  ],
+  false,
+);

@@ -53,10 +53,6 @@ export const Where: OpDef = {
     if (!gy) return [null, null, null];
     const [c, x, y] = n.inputs;
     const zero = g.scalar(0);
-    return [
-      null,
-      needs[1] ? g.sumTo(g.where(c, gy, zero), x.shape) : null,
-      needs[2] ? g.sumTo(g.where(c, zero, gy), y.shape) : null,
-    ];
+    return [null, needs[1] ? g.sumTo(g.where(c, gy, zero), x.shape) : null, needs[2] ? g.sumTo(g.where(c, zero, gy), y.shape) : null];
   },
 };

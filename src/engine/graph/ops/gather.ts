@@ -69,7 +69,10 @@ export const GatherElements: OpDef = {
     forElements(data.shape, idx, normAxis(a.axis as number, data.shape.length), 'GatherElements', (i, o) => (out[i] = data.data[o]));
     return [{ shape: [...idx.shape], data: out }];
   },
-  emit: (e, n) => e.node('GatherElements', n.inputs.map(e.name), [e.name(n.outputs[0])], { axis: normAxis(n.attrs.axis as number, n.inputs[0].shape.length) }),
+  emit: (e, n) =>
+    e.node('GatherElements', n.inputs.map(e.name), [e.name(n.outputs[0])], {
+      axis: normAxis(n.attrs.axis as number, n.inputs[0].shape.length),
+    }),
   vjp: (g, n, [gy], needs) => {
     if (!gy || !needs[0]) return [null, null];
     const [data, idx] = n.inputs;
@@ -82,8 +85,13 @@ export const ScatterAdd: OpDef = {
   type: 'ScatterAdd',
   infer: ([data, idx, upd], a) => {
     const ax = normAxis(a.axis as number, data.shape.length);
-    if (!isInt(idx) || !sameShape(idx.shape, upd.shape) || upd.dtype !== data.dtype || idx.shape.length !== data.shape.length ||
-      idx.shape.some((d, i) => i !== ax && d > data.shape[i]))
+    if (
+      !isInt(idx) ||
+      !sameShape(idx.shape, upd.shape) ||
+      upd.dtype !== data.dtype ||
+      idx.shape.length !== data.shape.length ||
+      idx.shape.some((d, i) => i !== ax && d > data.shape[i])
+    )
       throw new Error(`ScatterAdd: indices ${describe(idx)} / updates ${describe(upd)} do not fit ${describe(data)}`);
     return [{ shape: [...data.shape], dtype: data.dtype }];
   },

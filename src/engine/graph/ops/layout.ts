@@ -23,7 +23,13 @@ export const Transpose: OpDef = {
   type: 'Transpose',
   infer: ([x], a) => {
     const perm = a.perm as number[];
-    if (perm.length !== x.shape.length || !sameShape([...perm].sort((p, q) => p - q), perm.map((_, i) => i)))
+    if (
+      perm.length !== x.shape.length ||
+      !sameShape(
+        [...perm].sort((p, q) => p - q),
+        perm.map((_, i) => i),
+      )
+    )
       throw new Error(`Transpose: perm [${perm}] is not a permutation of ${describe(x)}'s axes`);
     return [{ shape: perm.map((p) => x.shape[p]), dtype: x.dtype }];
   },

@@ -43,7 +43,9 @@ function evalMatmul(a: Tensor64, b: Tensor64): Tensor64 {
   const oa = offs(a.shape, m * k);
   const ob = offs(b.shape, k * n);
   for (let t = 0; t < nb; t++) {
-    const A = oa[t], B = ob[t], C = t * m * n;
+    const A = oa[t],
+      B = ob[t],
+      C = t * m * n;
     for (let i = 0; i < m; i++)
       for (let j = 0; j < n; j++) {
         let s = 0;
@@ -90,7 +92,8 @@ export const Gemm: OpDef = {
     if (a.shape.length !== 2 || b.shape.length !== 2) throw new Error(`Gemm needs 2-D operands (${describe(a)}, ${describe(b)})`);
     const [m, k] = at.transA ? [a.shape[1], a.shape[0]] : a.shape;
     const [k2, nn] = at.transB ? [b.shape[1], b.shape[0]] : b.shape;
-    if (k !== k2) throw new Error(`Gemm: inner dims differ (${describe(a)}${at.transA ? 'ᵀ' : ''} @ ${describe(b)}${at.transB ? 'ᵀ' : ''})`);
+    if (k !== k2)
+      throw new Error(`Gemm: inner dims differ (${describe(a)}${at.transA ? 'ᵀ' : ''} @ ${describe(b)}${at.transB ? 'ᵀ' : ''})`);
     if (c && !broadcastShapes(c.shape, [m, nn])) throw new Error(`Gemm: bias ${describe(c)} does not broadcast to [${m},${nn}]`);
     return [{ shape: [m, nn], dtype: 'float32' }];
   },
@@ -112,9 +115,11 @@ export const Gemm: OpDef = {
   vjp: (g, n, [gy], needs) => {
     if (!gy) return [null, null, null];
     const [a, b, c] = n.inputs;
-    const tA = !!n.attrs.transA, tB = !!n.attrs.transB;
+    const tA = !!n.attrs.transA,
+      tB = !!n.attrs.transB;
     // Y = op(A)op(B): dop(A) = G op(B)ᵀ, dop(B) = op(A)ᵀ G; transpose back where op transposed
-    let ga: Value | null = null, gb: Value | null = null;
+    let ga: Value | null = null,
+      gb: Value | null = null;
     if (needs[0]) ga = tA ? g.gemm(b, gy, null, { transA: tB, transB: true }) : g.gemm(gy, b, null, { transB: !tB });
     if (needs[1]) gb = tB ? g.gemm(gy, a, null, { transA: true, transB: tA }) : g.gemm(a, gy, null, { transA: !tA });
     return [ga, gb, needs[2] && c ? g.sumTo(gy, c.shape) : null];

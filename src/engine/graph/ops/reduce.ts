@@ -17,7 +17,13 @@ function reducedShape(shape: readonly number[], axes: number[], keep: boolean): 
   return out;
 }
 
-function evalReduce(x: Tensor64, a: Attrs, init: number, f: (acc: number, v: number) => number, fin?: (acc: number, n: number) => number): Tensor64 {
+function evalReduce(
+  x: Tensor64,
+  a: Attrs,
+  init: number,
+  f: (acc: number, v: number) => number,
+  fin?: (acc: number, n: number) => number,
+): Tensor64 {
   const axes = axesOf(x, a);
   const keepShape = reducedShape(x.shape, axes, true);
   const kst = stridesOf(keepShape);
@@ -62,7 +68,15 @@ export const ReduceSum: OpDef = {
 export const ReduceMean: OpDef = {
   type: 'ReduceMean',
   infer: inferReduce('ReduceMean'),
-  evaluate: ([x], a) => [evalReduce(x, a, 0, (s, v) => s + v, (s, c) => s / c)],
+  evaluate: ([x], a) => [
+    evalReduce(
+      x,
+      a,
+      0,
+      (s, v) => s + v,
+      (s, c) => s / c,
+    ),
+  ],
   emit: (e, n) =>
     e.node('ReduceMean', [e.name(n.inputs[0])], [e.name(n.outputs[0])], {
       axes: axesOf(n.inputs[0], n.attrs),

@@ -42,7 +42,11 @@ export const Slice: OpDef = {
   evaluate: ([x], a) => {
     const r = ranges(x, a);
     const out = { shape: r.map(([b, e]) => e - b), data: new Float64Array(sizeOf(r.map(([b, e]) => e - b))) };
-    copyBox(x, out, r.map(([b]) => -b));
+    copyBox(
+      x,
+      out,
+      r.map(([b]) => -b),
+    );
     return [out];
   },
   emit: (e, n) => {
@@ -58,7 +62,13 @@ export const Slice: OpDef = {
     if (!gy) return [null];
     const x = n.inputs[0];
     const r = ranges(x, n.attrs);
-    return [g.pad(gy, r.map(([b]) => b), r.map(([, e], i) => x.shape[i] - e))];
+    return [
+      g.pad(
+        gy,
+        r.map(([b]) => b),
+        r.map(([, e], i) => x.shape[i] - e),
+      ),
+    ];
   },
 };
 
@@ -77,14 +87,19 @@ export const Pad: OpDef = {
     return [out];
   },
   emit: (e, n) =>
-    e.node('Pad', [e.name(n.inputs[0]), e.int64([...(n.attrs.begins as number[]), ...(n.attrs.ends as number[])])], [
-      e.name(n.outputs[0]),
-    ]),
+    e.node('Pad', [e.name(n.inputs[0]), e.int64([...(n.attrs.begins as number[]), ...(n.attrs.ends as number[])])], [e.name(n.outputs[0])]),
   vjp: (g, n, [gy]) => {
     if (!gy) return [null];
     const x = n.inputs[0];
     const b = n.attrs.begins as number[];
-    return [g.slice(gy, b, b.map((s, i) => s + x.shape[i]), b.map((_, i) => i))];
+    return [
+      g.slice(
+        gy,
+        b,
+        b.map((s, i) => s + x.shape[i]),
+        b.map((_, i) => i),
+      ),
+    ];
   },
 };
 
@@ -105,12 +120,17 @@ export const Concat: OpDef = {
     const out = { shape: [...n.outputs[0].shape], data: new Float64Array(sizeOf(n.outputs[0].shape)) };
     let at = 0;
     for (const x of xs) {
-      copyBox(x, out, x.shape.map((_, i) => (i === ax ? at : 0)));
+      copyBox(
+        x,
+        out,
+        x.shape.map((_, i) => (i === ax ? at : 0)),
+      );
       at += x.shape[ax];
     }
     return [out];
   },
-  emit: (e, n) => e.node('Concat', n.inputs.map(e.name), [e.name(n.outputs[0])], { axis: normAxis(n.attrs.axis as number, n.inputs[0].shape.length) }),
+  emit: (e, n) =>
+    e.node('Concat', n.inputs.map(e.name), [e.name(n.outputs[0])], { axis: normAxis(n.attrs.axis as number, n.inputs[0].shape.length) }),
   vjp: (g, n, [gy], needs) => {
     const ax = normAxis(n.attrs.axis as number, n.inputs[0].shape.length);
     let at = 0;
