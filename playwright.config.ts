@@ -4,21 +4,11 @@
  * --enable-unsafe-webgpu and a secure context, which http://localhost is.
  */
 import { existsSync } from 'node:fs';
+import { chromiumArgs, findChromium } from './e2e/chromium';
 import { createRequire } from 'node:module';
 import { defineConfig } from '@playwright/test';
 
 const PORT = 5183;
-
-/** CHROME_PATH, else Debian's /usr/bin/chromium, else Playwright's own download (undefined). */
-function findChromium(): string | undefined {
-  const fromEnv = process.env.CHROME_PATH;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`CHROME_PATH=${fromEnv} does not exist. Point it at a Chrome/Chromium binary or unset it.`);
-    return fromEnv;
-  }
-  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) if (existsSync(p)) return p;
-  return undefined;
-}
 
 function playwrightHasOwnChromium(): boolean {
   try {
@@ -54,20 +44,11 @@ export default defineConfig({
     headless: true,
     launchOptions: {
       executablePath,
-      args: [
-        '--enable-unsafe-webgpu',
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        ...(process.env.CHROME_EXTRA_ARGS?.split(/\s+/).filter(Boolean) ?? []),
-      ],
+      args: chromiumArgs(),
     },
   },
   webServer: {
-    // --bypass-lock: a developer's own `npm start` on 5173 must not stop the test server on 5183.
-    command: `npx vite --port ${PORT} --strictPort --clearScreen false --bypass-lock`,
+    command: `npx vite --port ${PORT} --strictPort --clearScreen false`,
     url: `http://localhost:${PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,

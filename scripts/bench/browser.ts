@@ -4,7 +4,6 @@
  * enabled, the flags of playwright.config.ts), waits for the table and saves it as
  * DIR/browser-<profile>.json and .md. On a machine with a real GPU, pass a larger profile.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -12,20 +11,12 @@ import { createServer } from 'vite';
 import type { ProfileReport } from '../../src/bench/run-profile';
 import { markdownTable } from '../../src/bench/table';
 import { machineNote } from './machine';
+import { chromiumArgs, findChromium } from '../../e2e/chromium';
 
 const flag = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
-
-function chromePath(): string | undefined {
-  const env = process.env.CHROME_PATH;
-  if (env) {
-    if (!existsSync(env)) throw new Error(`CHROME_PATH=${env} does not exist`);
-    return env;
-  }
-  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(existsSync);
-}
 
 async function main() {
   const profile = flag('profile', 'tiny');
@@ -37,17 +28,9 @@ async function main() {
   const server = await createServer({ appType: 'mpa', server: { port, strictPort: true, host: 'localhost' }, logLevel: 'warn' });
   await server.listen();
   const browser = await chromium.launch({
-    executablePath: chromePath(),
+    executablePath: findChromium(),
     headless: true,
-    args: [
-      '--enable-unsafe-webgpu',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      ...(process.env.CHROME_EXTRA_ARGS?.split(/\s+/).filter(Boolean) ?? []),
-    ],
+    args: chromiumArgs(),
   });
   try {
     const page = await browser.newPage();
