@@ -3,11 +3,12 @@
  * over one or several runs. Streaming runs are redrawn at a throttled rate (see useThrottled) so a
  * burst of turns never blocks typing or hovering.
  */
-import { useId, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { EvalProtocol } from '../../engine/run/events';
-import { MODULE_METRICS, X_AXES, modulesOf, type ChartMetric, type EvalMeasure, type XAxis } from '../lib/series';
+import { MODULE_METRICS, modulesOf, type ChartMetric, type EvalMeasure, type XAxis } from '../lib/series';
 import type { LabRun } from '../runs/types';
-import { MEASURE_TITLE, PROTOCOL_TITLE, X_AXIS_TITLE, shortModule } from './labels';
+import { MEASURE_TITLE, PROTOCOL_TITLE, shortModule } from './labels';
+import { SmoothingSlider, XAxisSelect } from './controls';
 import { MetricChart } from './MetricChart';
 import { useThrottled } from './use-throttled';
 
@@ -23,7 +24,6 @@ const EVAL_PROTOCOLS: EvalProtocol[] = ['immediate', 'sample'];
 
 export function DiagnosticsDashboard({ runs: liveRuns, initialModules, refreshMs = 250 }: DiagnosticsDashboardProps) {
   const runs = useThrottled(liveRuns, refreshMs);
-  const id = useId();
   const modules = useMemo(() => {
     const s = new Set<string>();
     for (const r of runs) for (const m of modulesOf(r.turns.slice(0, 1))) s.add(m);
@@ -82,29 +82,8 @@ export function DiagnosticsDashboard({ runs: liveRuns, initialModules, refreshMs
             </span>
           )}
         </fieldset>
-        <label>
-          x axis
-          <select value={xAxis} onChange={(e) => setXAxis(e.target.value as XAxis)}>
-            {X_AXES.map((x) => (
-              <option key={x} value={x}>
-                {X_AXIS_TITLE[x]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label htmlFor={`${id}-smooth`}>
-          smoothing
-          <input
-            id={`${id}-smooth`}
-            type="range"
-            min={0}
-            max={0.99}
-            step={0.01}
-            value={smoothing}
-            onChange={(e) => setSmoothing(Number(e.target.value))}
-          />
-          <output htmlFor={`${id}-smooth`}>{smoothing.toFixed(2)}</output>
-        </label>
+        <XAxisSelect label="x axis" value={xAxis} onChange={setXAxis} />
+        <SmoothingSlider value={smoothing} onChange={setSmoothing} />
         <label>
           eval protocol
           <select value={protocol} onChange={(e) => setProtocol(e.target.value as EvalProtocol)}>

@@ -10,10 +10,11 @@ import { memo, useId, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis as RXAxis, YAxis } from 'recharts';
 import { drawSeries, type DrawnSeries } from '../lib/overlay';
 import { overlayCsv } from '../lib/overlay-csv';
-import { chartSeries, X_AXES, type ChartMetric, type XAxis } from '../lib/series';
+import { chartSeries, type ChartMetric, type XAxis } from '../lib/series';
 import type { LabRun } from '../runs/types';
 import { downloadBlob, fileSafe, svgToPngBlob } from './export-png';
 import { chartTitle, defaultLog, formatValue, shortModule, X_AXIS_TITLE } from './labels';
+import { SmoothingSlider, XAxisSelect } from './controls';
 import { seriesStyle } from './palette';
 import { useWidth } from './use-width';
 
@@ -115,32 +116,8 @@ export const MetricChart = memo(function MetricChart(props: MetricChartProps) {
           {title}
         </h3>
         <div className="se-chart-controls">
-          {props.xAxis === undefined && (
-            <label>
-              x
-              <select value={xAxis} onChange={(e) => setOwnX(e.target.value as XAxis)}>
-                {X_AXES.map((x) => (
-                  <option key={x} value={x}>
-                    {X_AXIS_TITLE[x]}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          {props.smoothing === undefined && (
-            <label>
-              smoothing
-              <input
-                type="range"
-                min={0}
-                max={0.99}
-                step={0.01}
-                value={smoothing}
-                onChange={(e) => setOwnSmoothing(Number(e.target.value))}
-              />
-              <output>{smoothing.toFixed(2)}</output>
-            </label>
-          )}
+          {props.xAxis === undefined && <XAxisSelect label="x" value={xAxis} onChange={setOwnX} />}
+          {props.smoothing === undefined && <SmoothingSlider value={smoothing} onChange={setOwnSmoothing} />}
           <label>
             <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} />
             log
