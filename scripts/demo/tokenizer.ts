@@ -7,6 +7,7 @@
  * are the same single token. The WordPiece decoder joins tokens with spaces and, with cleanup, drops
  * the space before . , ? — the only punctuation the world's text uses.
  */
+import { specialAddedToken } from '../../src/engine/model/tiny-tokenizer';
 import { templateWords, type World } from './world';
 import { PERSONA_FRAMES, RELATIONS } from './templates';
 
@@ -41,15 +42,7 @@ export function buildTokenizer(vocabulary: readonly string[]): HfTokenizerFiles 
     if (t in vocab) throw new Error(`duplicate token ${t}`);
     vocab[t] = Object.keys(vocab).length;
   }
-  const added = SPECIAL_TOKENS.map((content, id) => ({
-    id,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  }));
+  const added = SPECIAL_TOKENS.map((content, id) => specialAddedToken(id, content));
   const bos = { SpecialToken: { id: '<s>', type_id: 0 } };
   const tokenizer = {
     version: '1.0',

@@ -99,15 +99,7 @@ export function byteLevelTokenizerJson(
   for (const u of bytesToUnicode()) add(u);
   for (const [a, b] of merges) add(a + b);
   special.trailing.forEach(add);
-  const added = [...special.leading, ...special.trailing].map((content) => ({
-    id: ids.get(content)!,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  }));
+  const added = [...special.leading, ...special.trailing].map((content) => specialAddedToken(ids.get(content)!, content));
   const post_processor = special.bos
     ? {
         type: 'TemplateProcessing',
@@ -159,3 +151,8 @@ export const TINY_CORPUS = [
   'Question: who is the head of the government? Answer: the prime minister of the country.',
   'The novel was written by the author in the year of the war, and it was translated into many languages.',
 ].join('\n');
+
+/** A special token's entry in tokenizer.json's `added_tokens`, as the Rust library writes it. */
+export function specialAddedToken(id: number, content: string) {
+  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
+}
