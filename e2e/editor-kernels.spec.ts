@@ -4,7 +4,7 @@
  * e2e/pages/editor-kernels.ts for the inputs.
  */
 import { expect, test } from '@playwright/test';
-import type { EditorKernelCheck, GpuEditorCheck } from './pages/editor-kernels';
+import type { CheckpointCheck, EditorKernelCheck, GpuEditorCheck } from './pages/editor-kernels';
 
 test('editor kernels match their float64 twins', async ({ page }) => {
   test.setTimeout(120_000);
@@ -56,4 +56,27 @@ for (const editor of ['ultraedit', 'stableedit', 'diagonal', 'no-ln', 'ft'])
     expect(r.nanError).toMatch(/module layers\.1\.down_proj/);
     expect(r.nanTurnKept).toBe(true);
     for (const [k, v] of Object.entries(r.worst)) expect(v, `${editor}: ${k}`).toBeLessThanOrEqual(EDITOR_TOLERANCE);
+  });
+
+// A checkpoint saved by either backend resumes on the other: same state layout, and the next turn
+// within the same 1e-4 of the uninterrupted float64 editor.
+for (const editor of ['ultraedit', 'stableedit', 'diagonal', 'no-ln', 'ft'])
+  test(`GPU editor ${editor} checkpoints resume across backends`, async ({ page }) => {
+    test.setTimeout(120_000);
+    page.on('console', (m) => m.type() === 'error' && console.log(`[page] ${m.text()}`));
+    await page.goto('/e2e/pages/editor-kernels.html');
+    await page.waitForFunction(() => 'editorKernelChecks' in window);
+    const [r] = (await page.evaluate((n) => window.editorKernelChecks.runCheckpointChecks([n]), editor)) as CheckpointCheck[];
+    for (const [dir, worst] of [
+      ['GPU→CPU', r.gpuToCpu],
+      ['CPU→GPU', r.cpuToGpu],
+    ] as const)
+      console.log(
+        `${editor.padEnd(11)} ${dir} ${Object.entries(worst)
+          .map(([k, v]) => `${k} ${v.toExponential(2)}`)
+          .join('  ')}`,
+      );
+    expect(r.sameLayout, `${editor}: state layout`).toBe(true);
+    for (const [k, v] of Object.entries(r.gpuToCpu)) expect(v, `${editor} GPU save → CPU load: ${k}`).toBeLessThanOrEqual(EDITOR_TOLERANCE);
+    for (const [k, v] of Object.entries(r.cpuToGpu)) expect(v, `${editor} CPU save → GPU load: ${k}`).toBeLessThanOrEqual(EDITOR_TOLERANCE);
   });

@@ -20,7 +20,10 @@ import { evaluate, type RecordScores } from '../src/engine/eval/evaluate';
 import { probe } from '../src/engine/lab/probe';
 import { applySingleEdit } from '../src/engine/lab/single-edit';
 import { InputError, type EditRecord, type FileSource, type FolderSource } from '../src/engine/types';
-import type { CommandOf, DataInput, DataSlot, ModelSummary, PerEditResult, WorkerEvent } from '../src/protocol/messages';
+import type { CommandOf, DataInput, DataSlot, EditorMath, ModelSummary, PerEditResult, WorkerEvent } from '../src/protocol/messages';
+import { createGpuContext, type GpuContext } from '../src/engine/gpu/context';
+import { bundledEditorShaderSources } from '../src/engine/gpu/editor/shader-sources.vite';
+import { GpuEditor, gpuEditorNames } from '../src/engine/gpu/editor/gpu-editor';
 import { cachedFetch, withoutSpaFallback } from './cached-fetch';
 import { perEditResults } from './per-edit';
 import { serialRuntime } from './serial-runtime';
@@ -61,6 +64,8 @@ interface RunEntry {
   records: readonly EditRecord[];
   pre: RecordScores;
   perEdit?: PerEditResult[];
+  /** The GPU editor's resident buffers, freed when the run ends. */
+  gpuEditor?: GpuEditor;
 }
 
 const CACHE = 'stableedit-lab-models-v2';
@@ -69,6 +74,8 @@ export class Lab {
   private model: Model | null = null;
   private slots: Partial<Record<DataSlot, Slot>> = {};
   private runs = new Map<string, RunEntry>();
+  /** Editor kernels' context on the shared device; its pipelines are compiled once, for every run. */
+  private editorGpu: { device: GPUDevice; ctx: GpuContext } | null = null;
 
   constructor(
     private readonly post: Post,
@@ -236,7 +243,7 @@ export class Lab {
       const used = { edits: this.slots.edits!, ...(warmup ? { warmup: this.slots.warmup! } : {}) };
       saved = await saveRunInputs(store, cmd.config, m.origin, used);
     }
-    await this.launch(cmd.runId, cmd.config, m, target, warmup, store ?? new MemoryStore(), saved);
+    await this.launch(cmd.runId, cmd.config, m, target, warmup, store ?? new MemoryStore(), saved, cmd.editorMath ?? 'cpu');
   }
 
   /**
@@ -270,7 +277,8 @@ export class Lab {
     };
     const target = await read('edits');
     const warmup = saved.config.warmupTurns > 0 ? await read('warmup') : undefined;
-    await this.launch(cmd.runId, saved.config, this.needModel(), target, warmup, store, saved);
+    // Checkpoints of either editor math resume with either, so the current choice applies.
+    await this.launch(cmd.runId, saved.config, this.needModel(), target, warmup, store, saved, cmd.editorMath ?? 'cpu');
   }
 
   private async launch(
@@ -281,6 +289,7 @@ export class Lab {
     warmup: EditRecord[] | undefined,
     store: CheckpointStore,
     saved: SavedRunInputs | null,
+    editorMath: EditorMath,
   ): Promise<void> {
     await this.restorePristine(m);
     // Per-edit "pre" scores for the EasyEdit export: the model as loaded, before the first turn
@@ -289,21 +298,27 @@ export class Lab {
     const pre = (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
     const t0 = performance.now();
     let stepsBefore = 0;
+    const { gpuEditor, fallback } = await this.gpuEditorFor(editorMath, config, m);
     const run = await LifelongRun.open(config, {
       runtime: m.runtime,
       tokenizer: m.loaded.tokenizer,
       target,
       warmup,
       store,
+      ...(gpuEditor ? { createEditor: () => gpuEditor } : {}),
       emit: (event) => {
         this.post({ type: 'run/event', runId, event });
         if (event.type === 'turn') state(controller.status);
       },
+    }).catch((e: unknown) => {
+      gpuEditor?.dispose();
+      throw e;
     });
     stepsBefore = run.stepIndex;
     // What the page shows must be what the checkpoint holds: turns it saw after the last
     // checkpoint are run again, and turns it had not saved yet come from the checkpoint.
     this.post({ type: 'run/resumed', runId, fromStep: run.stepIndex > 0 ? run.stepIndex : null, turns: run.turns, metrics: run.metrics });
+    if (fallback) this.post({ type: 'run/event', runId, event: { type: 'warning', message: `editor math: cpu (${fallback})` } });
     const state = (s: RunState) => {
       const secs = (performance.now() - t0) / 1000;
       const done = run.stepIndex;
@@ -320,20 +335,42 @@ export class Lab {
       });
     };
     const controller = new RunController(run, state);
-    const entry: RunEntry = { controller, run, records, pre };
+    const entry: RunEntry = { controller, run, records, pre, gpuEditor };
     this.runs.set(runId, entry);
     void controller.drive(true).then(
       async (report) => {
+        // The drive ends when the run finishes, fails or is stopped: the GPU statistics are not needed after.
+        gpuEditor?.dispose();
         if (!report) return;
         await removeRunInputs(store, saved);
         entry.perEdit = perEditResults(records, pre, (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores);
       },
       (e: Error) => {
         // The run's turns and last checkpoint stay; only the failure is reported.
+        gpuEditor?.dispose();
         this.post({ type: 'run/event', runId, event: { type: 'error', message: e.message, where: `run ${runId}`, step: run.stepIndex } });
         state('failed');
       },
     );
+  }
+
+  /**
+   * The GPU editor when editor math 'gpu' is asked for and can be had: the model on WebGPU (the
+   * editor shares its device, so captures and weights stay on one GPU) and an editor with a GPU
+   * version. Otherwise why the run falls back to the float64 CPU editor.
+   */
+  private async gpuEditorFor(math: EditorMath, config: RunConfig, m: Model): Promise<{ gpuEditor?: GpuEditor; fallback?: string }> {
+    if (math !== 'gpu') return {};
+    if (m.runtime.backend !== 'webgpu') return { fallback: `the model runs on ${m.runtime.backend}, not WebGPU` };
+    if (!gpuEditorNames.includes(config.editor))
+      return { fallback: `editor ${config.editor} has no GPU version (GPU editors: ${gpuEditorNames.join(', ')})` };
+    if (config.niw) return { fallback: 'the NIW prior is not supported by the GPU editor' };
+    const gpu = await this.gpu();
+    if (!gpu) return { fallback: 'no WebGPU device' };
+    if (this.editorGpu?.device !== gpu.device)
+      this.editorGpu = { device: gpu.device, ctx: createGpuContext(gpu.device, bundledEditorShaderSources) };
+    const gpuEditor = await GpuEditor.create(config.editor, { lr: config.lr, ridge: config.ridge }, this.editorGpu.ctx);
+    return { gpuEditor };
   }
 
   async probe(cmd: CommandOf<'probe/ask'>): Promise<void> {

@@ -26,6 +26,7 @@ import { Rng } from '../../src/engine/util/rng';
 import { createEditor } from '../../src/engine/editors/registry';
 import { SyntheticStream } from '../../src/engine/editors/syntheticStream';
 import { GpuEditor } from '../../src/engine/gpu/editor/gpu-editor';
+import type { EditorState, TurnResult } from '../../src/engine/editors/editor';
 
 export interface EditorKernelCheck {
   name: string;
@@ -475,9 +476,6 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
         77,
       );
       const worst: Record<string, number> = {};
-      const bump = (k: string, v: number) => (worst[k] = Math.max(worst[k] ?? 0, Number.isNaN(v) ? Infinity : v));
-      const rel = (a: number | null, b: number | null) =>
-        a === null || b === null ? (a === b ? 0 : Infinity) : Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
       let nanError = '';
       let nanTurnKept = false;
       for (let t = 0; t < 20; t++) {
@@ -502,28 +500,7 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
               }
             })();
         }
-        const want = await cpu.turn(input);
-        const got = await gpu.turn(input);
-        for (const m of want.diagnostics.modules) {
-          const g = got.diagnostics.modules.find((x) => x.module === m.module)!;
-          const wd = want.deltas.get(m.module),
-            gd = got.deltas.get(m.module);
-          if (wd || gd) bump('ΔW', wd && gd ? maxRelativeError(gd.delta, wd.delta) : Infinity);
-          bump('‖ΔW‖', rel(g.deltaNorm, m.deltaNorm));
-          bump(
-            'cos(ΔW, ΔW_prev) abs',
-            m.cosinePrev === null || g.cosinePrev === null
-              ? m.cosinePrev === g.cosinePrev
-                ? 0
-                : Infinity
-              : Math.abs(g.cosinePrev - m.cosinePrev),
-          );
-          bump('λmax', rel(g.lambdaMax, m.lambdaMax));
-          bump('κ', rel(g.conditionNumber, m.conditionNumber));
-          bump('mean drift', rel(g.meanDrift, m.meanDrift));
-          bump('cov drift', rel(g.covDrift, m.covDrift));
-          bump('same Σ kind and solve form', g.sigma === m.sigma && g.solve === m.solve && g.rows === m.rows ? 0 : Infinity);
-        }
+        compareTurns(worst, await cpu.turn(input), await gpu.turn(input));
       }
       gpu.dispose();
       results.push({ editor: name, turns: 20, worst, nanError, nanTurnKept });
@@ -534,11 +511,110 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
   return results;
 }
 
-declare global {
-  interface Window {
-    editorKernelChecks: { runEditorKernelChecks: typeof runEditorKernelChecks; runGpuEditorChecks: typeof runGpuEditorChecks };
+/** Worst-so-far errors of `got` against the float64 `want`: ΔW max-norm relative, diagnostics relative, cosine absolute. */
+function compareTurns(worst: Record<string, number>, want: TurnResult, got: TurnResult): void {
+  const bump = (k: string, v: number) => (worst[k] = Math.max(worst[k] ?? 0, Number.isNaN(v) ? Infinity : v));
+  const rel = (a: number | null, b: number | null) =>
+    a === null || b === null ? (a === b ? 0 : Infinity) : Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
+  for (const m of want.diagnostics.modules) {
+    const g = got.diagnostics.modules.find((x) => x.module === m.module)!;
+    const wd = want.deltas.get(m.module),
+      gd = got.deltas.get(m.module);
+    if (wd || gd) bump('ΔW', wd && gd ? maxRelativeError(gd.delta, wd.delta) : Infinity);
+    bump('‖ΔW‖', rel(g.deltaNorm, m.deltaNorm));
+    bump(
+      'cos(ΔW, ΔW_prev) abs',
+      m.cosinePrev === null || g.cosinePrev === null
+        ? m.cosinePrev === g.cosinePrev
+          ? 0
+          : Infinity
+        : Math.abs(g.cosinePrev - m.cosinePrev),
+    );
+    bump('λmax', rel(g.lambdaMax, m.lambdaMax));
+    bump('κ', rel(g.conditionNumber, m.conditionNumber));
+    bump('mean drift', rel(g.meanDrift, m.meanDrift));
+    bump('cov drift', rel(g.covDrift, m.covDrift));
+    bump('same Σ kind and solve form', g.sigma === m.sigma && g.solve === m.solve && g.rows === m.rows ? 0 : Infinity);
   }
 }
 
-window.editorKernelChecks = { runEditorKernelChecks, runGpuEditorChecks };
+export interface CheckpointCheck {
+  editor: string;
+  /** Same shape records, keys and array lengths as the float64 editor's saveState. */
+  sameLayout: boolean;
+  /** Next turn after GPU save → CPU load, and after CPU save → GPU load, vs the uninterrupted CPU editor. */
+  gpuToCpu: Record<string, number>;
+  cpuToGpu: Record<string, number>;
+}
+
+/**
+ * 12 turns of the synthetic stream on both backends (warm-up, statistics-only and whitened turns
+ * included), then each saves; a fresh editor of the other backend loads the state (structured-cloned,
+ * as a checkpoint would be) and its next turn is compared with the uninterrupted float64 editor.
+ */
+export async function runCheckpointChecks(names: string[]): Promise<CheckpointCheck[]> {
+  const { device } = await requestGpu();
+  const ctx = createGpuContext(device, bundledEditorShaderSources);
+  const results: CheckpointCheck[] = [];
+  try {
+    for (const name of names) {
+      const options = { lr: 0.05, ridge: name === 'ultraedit' ? 1 : 10 };
+      const cpu = createEditor(name, options);
+      const gpu = await GpuEditor.create(name, options, ctx);
+      const stream = new SyntheticStream(
+        [
+          { module: 'layers.0.down_proj', dIn: 96, dOut: 40 },
+          { module: 'h.2.c_proj', dIn: 50, dOut: 17 },
+        ],
+        91,
+      );
+      for (let t = 0; t < 12; t++) {
+        const input = { subBatches: stream.turn(t % 2 ? [40, 37, 30] : [13, 9, 11]), warmup: t < 2, statisticsOnly: t === 4 };
+        cpu.turn(input);
+        await gpu.turn(input);
+      }
+      const gpuState = structuredClone(await gpu.saveState());
+      const cpuState = structuredClone(cpu.saveState());
+      const layout = (st: EditorState) =>
+        JSON.stringify(
+          Object.entries(st.shapes)
+            .sort()
+            .map(([k, r]) => [
+              k,
+              Object.entries(r)
+                .sort()
+                .map(([f, v]) => [f, typeof v === 'number' ? 'number' : v.length]),
+            ]),
+        ) + JSON.stringify([st.turn, Object.keys(st.memory?.deltas ?? {}).sort(), Object.keys(st.memory?.plans ?? {}).sort()]);
+      const cpuResumed = createEditor(name, options);
+      cpuResumed.loadState(gpuState);
+      const gpuResumed = await GpuEditor.create(name, options, ctx);
+      await gpuResumed.loadState(cpuState);
+      const next = { subBatches: stream.turn([30, 26]) };
+      const want = cpu.turn(next);
+      const gpuToCpu: Record<string, number> = {};
+      const cpuToGpu: Record<string, number> = {};
+      compareTurns(gpuToCpu, want, cpuResumed.turn(next));
+      compareTurns(cpuToGpu, want, await gpuResumed.turn(next));
+      gpu.dispose();
+      gpuResumed.dispose();
+      results.push({ editor: name, sameLayout: layout(gpuState) === layout(cpuState), gpuToCpu, cpuToGpu });
+    }
+  } finally {
+    device.destroy();
+  }
+  return results;
+}
+
+declare global {
+  interface Window {
+    editorKernelChecks: {
+      runEditorKernelChecks: typeof runEditorKernelChecks;
+      runGpuEditorChecks: typeof runGpuEditorChecks;
+      runCheckpointChecks: typeof runCheckpointChecks;
+    };
+  }
+}
+
+window.editorKernelChecks = { runEditorKernelChecks, runGpuEditorChecks, runCheckpointChecks };
 document.getElementById('out')!.textContent = 'ready: call window.editorKernelChecks.runEditorKernelChecks()';

@@ -24,6 +24,15 @@ export type { GpuDeviceInfo, DatasetReport, RunEvent, RunState, ProbeAnswer, Per
 /** Which model runtime: 'auto' takes WebGPU when a device is there and the session builds, else wasm. */
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
 
+/**
+ * Where a run's editor math (statistics, whitening, ridge solve) runs: the float64 CPU editor, or the
+ * WGSL kernels on the model's WebGPU device (fp32; falls back to cpu, with a warning, when the model
+ * is not on WebGPU or the editor has no GPU version). Not part of RunConfig: a checkpoint saved with
+ * either resumes with either.
+ */
+export type EditorMath = 'cpu' | 'gpu';
+export const EDITOR_MATHS: readonly EditorMath[] = ['cpu', 'gpu'];
+
 export type ModelSource =
   /** The built-in demo model served from the app's public/demo/model/. */
   | { kind: 'demo' }
@@ -68,14 +77,14 @@ export type Command =
   | { type: 'model/load'; id: number; source: ModelSource; backend: BackendChoice }
   | { type: 'data/scan'; id: number; slot: DataSlot; input: DataInput; options: Pick<DatasetOptions, 'onInvalid' | 'layout' | 'seed'> }
   /** Start a run on the loaded model and the scanned slots; `runId` is chosen by the page (its runs store). */
-  | { type: 'run/start'; id: number; runId: string; config: RunConfig }
+  | { type: 'run/start'; id: number; runId: string; config: RunConfig; editorMath?: EditorMath }
   | { type: 'run/pause'; id: number; runId: string }
   | { type: 'run/resume'; id: number; runId: string }
   /**
    * Open a run restored after a reload (not running in this worker) from its OPFS checkpoint and
    * continue it: the worker re-reads the run's saved inputs (model, dataset files) and resumes.
    */
-  | { type: 'run/reopen'; id: number; runId: string }
+  | { type: 'run/reopen'; id: number; runId: string; editorMath?: EditorMath }
   | { type: 'run/step'; id: number; runId: string }
   | { type: 'run/stop'; id: number; runId: string }
   | { type: 'probe/ask'; id: number; prompt: string; k: number; maxNewTokens: number }

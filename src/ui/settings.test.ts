@@ -40,6 +40,7 @@ describe('settings form', () => {
       warmupStatisticsOnly: true,
       warmupPlacement: 'q3',
       backend: 'wasm' as const,
+      editorMath: 'gpu' as const,
     };
     const back = formFromQuery(formToQuery(form), defaults);
     expect(back.fromUrl).toBe(true);
@@ -47,7 +48,7 @@ describe('settings form', () => {
   });
 
   it('keeps defaults for fields the query lacks and ignores unknown values', () => {
-    const { form, fromUrl } = formFromQuery('seed=7&backend=quantum&warmupPlacement=nowhere&other=1', defaults);
+    const { form, fromUrl } = formFromQuery('seed=7&backend=quantum&warmupPlacement=nowhere&editorMath=tpu&other=1', defaults);
     expect(fromUrl).toBe(true);
     expect(form).toEqual({ ...defaults, seed: '7' });
     expect(formFromQuery('', defaults)).toEqual({ form: defaults, fromUrl: false });

@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import { validateRunConfig, type RunConfig } from '../engine/run/config';
 import { WARMUP_PLACEMENTS, type WarmupPlacement } from '../engine/run/schedule';
-import type { BackendChoice } from '../protocol/messages';
+import { EDITOR_MATHS, type BackendChoice, type EditorMath } from '../protocol/messages';
 
 export interface SettingsForm {
   editor: string;
@@ -28,6 +28,8 @@ export interface SettingsForm {
   checkpointEvery: string;
   seed: string;
   backend: BackendChoice;
+  /** Where the editor math of runs goes (the run/start command's editorMath; not in RunConfig). */
+  editorMath: EditorMath;
   /** Interactive edits: lr and statistics records (same editor, λ and modules as runs). */
   editLr: string;
   editStats: string;
@@ -51,7 +53,12 @@ const NUMERIC = [
   'editStats',
 ] as const;
 
-export function formFromConfig(c: RunConfig, backend: BackendChoice, edit: { lr: number; statisticsRecords: number }): SettingsForm {
+export function formFromConfig(
+  c: RunConfig,
+  backend: BackendChoice,
+  edit: { lr: number; statisticsRecords: number },
+  editorMath: EditorMath = 'cpu',
+): SettingsForm {
   return {
     editor: c.editor,
     modules: [...c.modules],
@@ -71,6 +78,7 @@ export function formFromConfig(c: RunConfig, backend: BackendChoice, edit: { lr:
     checkpointEvery: String(c.checkpointEvery),
     seed: String(c.seed),
     backend,
+    editorMath,
     editLr: String(edit.lr),
     editStats: String(edit.statisticsRecords),
   };
@@ -125,6 +133,7 @@ export function formToQuery(f: SettingsForm): string {
   q.set('warmupPlacement', f.warmupPlacement);
   q.set('warmupStatisticsOnly', f.warmupStatisticsOnly ? '1' : '0');
   q.set('backend', f.backend);
+  q.set('editorMath', f.editorMath);
   return q.toString();
 }
 
@@ -153,6 +162,8 @@ export function formFromQuery(query: string, defaults: SettingsForm): { form: Se
   if (statsOnly !== null) form.warmupStatisticsOnly = statsOnly === '1' || statsOnly === 'true';
   const backend = str('backend');
   if (backend === 'auto' || backend === 'webgpu' || backend === 'wasm') form.backend = backend;
+  const editorMath = str('editorMath');
+  if ((EDITOR_MATHS as readonly string[]).includes(editorMath ?? '')) form.editorMath = editorMath as EditorMath;
   return { form, fromUrl };
 }
 

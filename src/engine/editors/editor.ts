@@ -115,5 +115,12 @@ export interface EditorDefinition {
   create(options: EditorOptions): Editor;
 }
 
-/** An editor whose turn may resolve later: the GPU editor answers after its one readback per turn. */
-export type AnyEditor = Omit<Editor, 'turn'> & { turn(input: TurnInput): TurnResult | Promise<TurnResult> };
+/**
+ * An editor whose turn, save and load may resolve later: the GPU editor answers after its one readback
+ * per turn, and reads back / uploads its resident statistics to save / load.
+ */
+export type AnyEditor = Omit<Editor, 'turn' | 'saveState' | 'loadState'> & {
+  turn(input: TurnInput): TurnResult | Promise<TurnResult>;
+  saveState(): EditorState | Promise<EditorState>;
+  loadState(state: EditorState): void | Promise<void>;
+};

@@ -201,7 +201,7 @@ export class LifelongRun {
       version: 1,
       config: this.config,
       nextStep: this.next,
-      editor: this.editor.saveState(),
+      editor: await this.editor.saveState(),
       weights,
       turns: this.turns,
       metrics: this.metrics,
@@ -222,7 +222,7 @@ export class LifelongRun {
       return false;
     }
     for (const [name, data] of Object.entries(ckpt.weights)) await this.io.runtime.setWeight(name, data);
-    this.editor.loadState(ckpt.editor);
+    await this.editor.loadState(ckpt.editor);
     this.next = ckpt.nextStep;
     this.turns.push(...ckpt.turns);
     this.metrics.push(...ckpt.metrics);

@@ -11,7 +11,7 @@ import { ErrorNote, Progress } from './ErrorNote';
 import { useParsedSettings } from './SettingsPanel';
 
 export function RunPanel() {
-  const { config, errors } = useParsedSettings();
+  const { config, errors, form } = useParsedSettings();
   const model = useLabStore((s) => s.model);
   const edits = useLabStore((s) => s.data.edits);
   const runStates = useLabStore((s) => s.runStates);
@@ -39,7 +39,7 @@ export function RunPanel() {
       config: { ...config, model: model.status === 'loaded' ? model.summary.name : undefined, data: edits?.name },
     });
     setCurrent(runId);
-    sendCommand({ type: 'run/start', runId, config });
+    sendCommand({ type: 'run/start', runId, config, editorMath: form.editorMath });
   };
   const control = (type: 'run/pause' | 'run/resume' | 'run/step' | 'run/stop') => current && sendCommand({ type, runId: current });
   // A run the worker does not hold (restored after a reload) is reopened from its OPFS checkpoint.
@@ -51,7 +51,7 @@ export function RunPanel() {
       : null;
   const reopen = (runId: string) => {
     setCurrent(runId);
-    sendCommand({ type: 'run/reopen', runId });
+    sendCommand({ type: 'run/reopen', runId, editorMath: form.editorMath });
   };
 
   return (

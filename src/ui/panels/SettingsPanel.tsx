@@ -6,6 +6,7 @@ import { WARMUP_PLACEMENTS } from '../../engine/run/schedule';
 import { useSettings } from '../lab-settings';
 import { parseForm, type SettingsForm } from '../settings';
 import { useLabStore } from '../store';
+import { EDITOR_MATHS, type EditorMath } from '../../protocol/messages';
 
 export function useParsedSettings() {
   const form = useSettings((s) => s.form);
@@ -42,6 +43,21 @@ export function SettingsPanel() {
             <select id={id} value={form.editor} onChange={(e) => set({ editor: e.target.value })} data-testid="set-editor">
               {editorNames.map((n) => (
                 <option key={n}>{n}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="editor math" hint="gpu: WGSL kernels on the model's WebGPU device (fp32); else cpu (float64)">
+          {(id, describedBy) => (
+            <select
+              id={id}
+              aria-describedby={describedBy}
+              value={form.editorMath}
+              onChange={(e) => set({ editorMath: e.target.value as EditorMath })}
+              data-testid="set-editorMath"
+            >
+              {EDITOR_MATHS.map((m) => (
+                <option key={m}>{m}</option>
               ))}
             </select>
           )}

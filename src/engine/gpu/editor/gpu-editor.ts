@@ -21,7 +21,8 @@ import { canWhiten } from '../../editors/normalizers/whitenedPlan';
 import { inverseSqrtEigh, spectrumOf, type Spectrum } from '../../linalg/inverseSqrt';
 import { frobeniusDistance } from '../../linalg/frobenius';
 import { preferredRidgeForm, type RidgeForm } from '../../linalg/ridge';
-import { readBuffer, uploadBuffer } from '../buffers';
+import { readBuffer, readFloat32, uploadBuffer, writeBuffer } from '../buffers';
+import { stateArray, stateNumber } from '../../editors/normalizers/persist';
 import type { GpuContext } from '../context';
 import { EditorKernels, type BatchVariance } from './kernels';
 
@@ -66,6 +67,8 @@ export class GpuEditor {
   private turns = 0;
   private readonly stats = new Map<string, ShapeStats>();
   private readonly prevDelta = new Map<string, GPUBuffer>();
+  /** Floats of each previous ΔW (its pooled buffer may be larger). */
+  private readonly deltaFloats = new Map<string, number>();
   private readonly lastPlan = new Map<string, PlanMemory>();
   private readonly kind: GpuEditorKind;
 
@@ -282,6 +285,8 @@ export class GpuEditor {
         const old = this.prevDelta.get(module);
         if (old) k.ctx.pool.release(old);
         this.prevDelta.set(module, b);
+        const shape = modules.get(module)!;
+        this.deltaFloats.set(module, shape.dIn * shape.dOut);
       }
       for (const [key, p] of plans) this.lastPlan.set(key, { gradMean: p.gradMean, kind: p.kind, sigma: p.sigma });
       this.turns++;
@@ -307,23 +312,34 @@ export class GpuEditor {
     const key = `${c.dIn}x${c.dOut}`;
     let s = this.stats.get(key);
     if (!s) {
-      const d = c.dIn + c.dOut;
-      const zero = (floats: number, label: string) =>
-        uploadBuffer(this.k.ctx.device, new Float32Array(floats), undefined, `${label} ${key}`);
-      s = {
-        dIn: c.dIn,
-        dOut: c.dOut,
-        n: 0,
-        mean: zero(d, 'mean'),
-        m2: zero(d, 'M2'),
-        scatter: this.kind.whiten ? zero(c.dOut * c.dOut, 'S') : null,
-        batchMean: zero(d, 'batch mean'),
-        batchM2: zero(d, 'batch M2'),
-        delta: zero(d, 'δ'),
-      };
+      s = this.uploadStats(c.dIn, c.dOut, 0);
       this.stats.set(key, s);
     }
     return s;
+  }
+
+  /** Resident statistics of one shape from given values (zeros where absent). */
+  private uploadStats(
+    dIn: number,
+    dOut: number,
+    n: number,
+    init: Partial<Record<'mean' | 'm2' | 'scatter', Float64Array>> = {},
+  ): ShapeStats {
+    const d = dIn + dOut;
+    const key = `${dIn}x${dOut}`;
+    const upload = (floats: number, label: string, values?: Float64Array) =>
+      uploadBuffer(this.k.ctx.device, values ? Float32Array.from(values) : new Float32Array(floats), undefined, `${label} ${key}`);
+    return {
+      dIn,
+      dOut,
+      n,
+      mean: upload(d, 'mean', init.mean),
+      m2: upload(d, 'M2', init.m2),
+      scatter: this.kind.whiten ? upload(dOut * dOut, 'S', init.scatter) : null,
+      batchMean: upload(d, 'batch mean'),
+      batchM2: upload(d, 'batch M2'),
+      delta: upload(d, 'δ'),
+    };
   }
 
   /** One (sub-batch, module) update: k and g moments merged Chan-style, then the scatter of g. */
@@ -338,12 +354,64 @@ export class GpuEditor {
     s.n += rows;
   }
 
-  saveState(): EditorState {
-    throw new InputError(`gpu editor ${this.name}`, 'saveState is not implemented on the GPU backend yet');
+  /**
+   * Reads the resident statistics back into exactly the layout the float64 editor of the same name
+   * saves (per shape: n, mean and M2 of z = [k | g], plus the scatter S for `stableedit`; no shapes for
+   * editors without statistics), so either backend resumes the other's checkpoint.
+   */
+  async saveState(): Promise<EditorState> {
+    const device = this.k.ctx.device;
+    const read = async (b: GPUBuffer, floats: number) => Float64Array.from(await readFloat32(device, b, floats));
+    const shapes: EditorState['shapes'] = {};
+    for (const [key, s] of this.stats) {
+      const d = s.dIn + s.dOut;
+      const rec: Record<string, number | Float64Array> = { n: s.n, mean: await read(s.mean, d), m2: await read(s.m2, d) };
+      if (s.scatter) rec.scatter = await read(s.scatter, s.dOut * s.dOut);
+      shapes[key] = rec;
+    }
+    const deltas: Record<string, Float32Array> = {};
+    for (const [module, b] of this.prevDelta) deltas[module] = await readFloat32(device, b, this.deltaFloats.get(module)!);
+    const plans: NonNullable<EditorState['memory']>['plans'] = {};
+    for (const [key, p] of this.lastPlan) plans[key] = { gradMean: p.gradMean, sigmaKind: p.kind, sigmaValues: p.sigma };
+    return { editor: this.name, turn: this.turns, shapes, memory: { deltas, plans } };
   }
 
-  loadState(_state: EditorState): void {
-    throw new InputError(`gpu editor ${this.name}`, 'loadState is not implemented on the GPU backend yet');
+  /** Uploads a state saved by either backend; everything is checked before the current state is replaced. */
+  async loadState(state: EditorState): Promise<void> {
+    if (state.editor !== this.name) throw new InputError('editor state', `was saved by editor "${state.editor}", this is "${this.name}"`);
+    if (!Number.isInteger(state.turn) || state.turn < 0)
+      throw new InputError('editor state', `turn must be a non-negative integer, got ${state.turn}`);
+    const parsed: { dIn: number; dOut: number; n: number; init: Record<string, Float64Array> }[] = [];
+    for (const [key, rec] of Object.entries(state.shapes)) {
+      const m = /^(\d+)x(\d+)$/.exec(key);
+      if (!m || !this.kind.variance)
+        throw new InputError(
+          `editor state shape "${key}"`,
+          this.kind.variance ? 'expected "<dIn>x<dOut>"' : `editor ${this.name} keeps no statistics`,
+        );
+      const [dIn, dOut] = [Number(m[1]), Number(m[2])];
+      const init: Record<string, Float64Array> = { mean: stateArray(rec, 'mean', dIn + dOut), m2: stateArray(rec, 'm2', dIn + dOut) };
+      if (this.kind.whiten) init.scatter = stateArray(rec, 'scatter', dOut * dOut);
+      parsed.push({ dIn, dOut, n: stateNumber(rec, 'n'), init });
+    }
+    const deltas = Object.entries(state.memory?.deltas ?? {});
+    for (const [module, d] of deltas)
+      if (!(d instanceof Float32Array)) throw new InputError(`editor state previous ΔW of ${module}`, 'expected a Float32Array');
+
+    this.dispose();
+    for (const p of parsed) this.stats.set(`${p.dIn}x${p.dOut}`, this.uploadStats(p.dIn, p.dOut, p.n, p.init));
+    for (const [module, d] of deltas) {
+      const b = this.k.buffer(d.length, `ΔW ${module}`);
+      writeBuffer(this.k.ctx.device, b, d);
+      this.prevDelta.set(module, b);
+      this.deltaFloats.set(module, d.length);
+      let sq = 0;
+      for (const v of d) sq += v * v;
+      this.lastNormSq.set(module, sq);
+    }
+    for (const [key, p] of Object.entries(state.memory?.plans ?? {}))
+      this.lastPlan.set(key, { gradMean: p.gradMean, kind: p.sigmaKind, sigma: p.sigmaValues });
+    this.turns = state.turn;
   }
 
   dispose(): void {
@@ -351,6 +419,9 @@ export class GpuEditor {
     for (const b of this.prevDelta.values()) this.k.ctx.pool.release(b);
     this.stats.clear();
     this.prevDelta.clear();
+    this.deltaFloats.clear();
+    this.lastNormSq.clear();
+    this.lastPlan.clear();
   }
 }
 
