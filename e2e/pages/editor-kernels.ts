@@ -452,6 +452,11 @@ export interface GpuEditorCheck {
   nanTurnKept: boolean;
 }
 
+/** Editor settings both GPU checks use (UltraEdit's own λ = 1; StableEdit's 10 for the rest). */
+function checkOptions(name: string) {
+  return { lr: 0.05, ridge: name === 'ultraedit' ? 1 : 10 };
+}
+
 /**
  * A 20-turn synthetic stream (two modules sharing a shape plus one of another shape; N alternating
  * below and above d_in, so both ridge forms run) through the GPU editor and the float64 editor side
@@ -464,7 +469,7 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
   const results: GpuEditorCheck[] = [];
   try {
     for (const name of names) {
-      const options = { lr: 0.05, ridge: name === 'ultraedit' ? 1 : 10 };
+      const options = checkOptions(name);
       const cpu = createEditor(name, options);
       const gpu = await GpuEditor.create(name, options, ctx);
       const stream = new SyntheticStream(
@@ -558,7 +563,7 @@ export async function runCheckpointChecks(names: string[]): Promise<CheckpointCh
   const results: CheckpointCheck[] = [];
   try {
     for (const name of names) {
-      const options = { lr: 0.05, ridge: name === 'ultraedit' ? 1 : 10 };
+      const options = checkOptions(name);
       const cpu = createEditor(name, options);
       const gpu = await GpuEditor.create(name, options, ctx);
       const stream = new SyntheticStream(

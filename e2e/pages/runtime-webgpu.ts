@@ -9,7 +9,8 @@ import asyncifyWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?u
 import jsepWasm from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import { getSharedGpu } from '../../src/engine/gpu/device';
 import { OP_CASES } from '../../src/engine/graph/cases';
-import { build, relErr } from '../../src/engine/graph/gradcheck';
+import { build } from '../../src/engine/graph/gradcheck';
+import { maxRelativeError } from '../../src/engine/gpu/compare';
 import { GraphBuilder } from '../../src/engine/graph/builder';
 import { interpret } from '../../src/engine/graph/interpret';
 import { emitOnnx } from '../../src/engine/graph/onnx/emit';
@@ -77,7 +78,7 @@ export async function runOpCases(): Promise<OpResult[]> {
       let err = 0;
       for (const o of b.g.outputs) {
         const got = Array.from((await res[o.name!].getData()) as ArrayLike<number | bigint>, Number);
-        err = Math.max(err, relErr(got, ref.get(o.id)!.data));
+        err = Math.max(err, maxRelativeError(got, ref.get(o.id)!.data));
       }
       await s.release();
       results.push({ name, err });

@@ -1,4 +1,4 @@
-/** What the model-driving commands (capture, eval) share: a checkpoint folder and the first N records of a dataset. */
+/** What the model-driving commands (capture, eval, run) share: a checkpoint folder and the first N records of a dataset. */
 import { loadDataset } from '../engine/data/dataset';
 import { nodeFile, nodeFolder } from '../engine/io/node-files';
 import { loadModel, type LoadedModel } from '../engine/model/load';
@@ -12,11 +12,12 @@ export async function loadModelFlag(flags: Flags): Promise<LoadedModel> {
 }
 
 /**
- * The first `n` valid records of --data (all of them when n is undefined). `--on-invalid skip` reads
- * past bad records (reported on stderr); the default stops at the first with its record and field.
+ * The first `n` valid records of --data, or of another file flag (all of them when n is undefined).
+ * `--on-invalid skip` reads past bad records (reported on stderr); the default stops at the first
+ * with its record and field.
  */
-export async function loadRecordsFlag(flags: Flags, n?: number): Promise<EditRecord[]> {
-  const path = str(flags, 'data');
+export async function loadRecordsFlag(flags: Flags, n?: number, flag = 'data'): Promise<EditRecord[]> {
+  const path = str(flags, flag);
   const onInvalid = str(flags, 'on-invalid', 'stop');
   if (onInvalid !== 'skip' && onInvalid !== 'stop') throw new UsageError('--on-invalid must be skip or stop');
   if (n !== undefined && !(Number.isInteger(n) && n >= 1)) throw new UsageError(`the record count must be a positive integer, got ${n}`);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { relErr } from '../../engine/graph/gradcheck';
+import { maxRelativeError } from '../../engine/gpu/compare';
 import { nodeFile, nodeFolder } from '../../engine/io/node-files';
 import { writeTinyCheckpoint } from '../../engine/model/write-tiny';
 import { loadModel } from '../../engine/model/load';
@@ -117,10 +117,10 @@ describe('capture CLI', () => {
         expect(info(`${mod}.grads`).shape).toEqual([rows.length, spec.dOut]);
         const K = ref.moduleInputs.get(mod)!;
         const keys = rows.flatMap((r) => Array.from(K.subarray(r * spec.dIn, (r + 1) * spec.dIn)));
-        expect(relErr(await readTensorF32(file, info(`${mod}.keys`)), keys)).toBeLessThanOrEqual(1e-4);
+        expect(maxRelativeError(await readTensorF32(file, info(`${mod}.keys`)), keys)).toBeLessThanOrEqual(1e-4);
         if (b === 0)
           expect(
-            relErr(await readTensorF32(file, info(`${mod}.grads`)), moduleOutputGradFD(m.spec, m.weights, input, mod)),
+            maxRelativeError(await readTensorF32(file, info(`${mod}.grads`)), moduleOutputGradFD(m.spec, m.weights, input, mod)),
           ).toBeLessThanOrEqual(1e-3);
       }
     }

@@ -7,9 +7,7 @@ import { mkdir, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { int, list, num, parseFlags, str, UsageError, type Flags } from '../args';
 import { Progress } from '../progress';
-import { nodeFile, nodeFolder } from '../../engine/io/node-files';
-import { loadModel } from '../../engine/model/load';
-import { loadDataset } from '../../engine/data/dataset';
+import { checkModules, loadModelFlag, loadRecordsFlag } from '../load';
 import { shuffled, splitTrainEval } from '../../engine/data/split';
 import { createWasmRuntime } from '../../engine/runtime/wasm-runtime';
 import { DEFAULT_RUN, type RunConfig } from '../../engine/run/config';
@@ -58,20 +56,17 @@ export async function run(argv: string[]): Promise<number> {
   const { flags } = parseFlags(argv);
   const config = runConfigFromFlags(flags);
   const out = str(flags, 'out');
-  const onInvalid = str(flags, 'on-invalid', 'stop');
-  if (onInvalid !== 'skip' && onInvalid !== 'stop') throw new UsageError('--on-invalid must be skip or stop');
   const splitFlag = flags['warmup-split'];
   if (config.warmupTurns > 0 && typeof flags['warmup-data'] !== 'string' && typeof splitFlag !== 'string')
     throw new UsageError('--warmup-turns needs --warmup-data FILE or --warmup-split');
 
-  const model = await loadModel(nodeFolder(str(flags, 'model')));
-  const target = await loadDataset(nodeFile(str(flags, 'data')), { onInvalid });
-  reportSkipped(target.report.skipped, str(flags, 'data'));
-  const warmup = typeof flags['warmup-data'] === 'string' ? await loadDataset(nodeFile(flags['warmup-data']), { onInvalid }) : null;
-  if (warmup) reportSkipped(warmup.report.skipped, flags['warmup-data'] as string);
+  const model = await loadModelFlag(flags);
+  checkModules(model, config.modules);
+  const targetAll = await loadRecordsFlag(flags);
+  const warmupFile = typeof flags['warmup-data'] === 'string' ? await loadRecordsFlag(flags, undefined, 'warmup-data') : undefined;
   const shuffleSeed = flags.shuffle === undefined ? undefined : int(flags, 'shuffle');
-  let targetRecords = shuffleSeed === undefined ? target.records : shuffled(target.records, shuffleSeed);
-  let warmupRecords = warmup?.records;
+  let targetRecords = shuffleSeed === undefined ? targetAll : shuffled(targetAll, shuffleSeed);
+  let warmupRecords = warmupFile;
   if (typeof splitFlag === 'string') {
     // The warm-up is the train split, the edit stream the rest ("eval"), in shuffled order when asked.
     const train = num(flags, 'warmup-split');
@@ -132,10 +127,6 @@ export async function run(argv: string[]): Promise<number> {
     `final (${report.targetEdits} edits, token accuracy): ${summarize(report.final.metrics)}\nwrote ${out}/metrics.jsonl, report.json, edited.safetensors\n`,
   );
   return 0;
-}
-
-function reportSkipped(n: number, file: string) {
-  if (n > 0) process.stderr.write(`warning: ${file}: skipped ${n} invalid records (see --on-invalid)\n`);
 }
 
 function summarize(m: Record<string, { tokenAccuracy: number } | undefined>): string {

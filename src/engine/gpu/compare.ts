@@ -1,7 +1,7 @@
 /**
  * The error measure kernel tests use against their float64 twins:
  *
- *   relErr(gpu, ref) = max_i |gpu_i − ref_i| / max_i |ref_i|
+ *   maxRelativeError(gpu, ref) = max_i |gpu_i − ref_i| / max_i |ref_i|
  *
  * (max-norm relative error of the whole tensor). Per-element relative error would blow up on
  * entries that cancel to ≈0, which fp32 cannot reproduce to relative precision; scaling by the

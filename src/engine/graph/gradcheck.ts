@@ -4,6 +4,7 @@
  *  - reverse-mode gradients against central finite differences of the float64 interpreter, and
  *  - ORT wasm fp32 results (outputs and gradients) against the interpreter.
  */
+import { maxRelativeError } from '../gpu/compare';
 import type { DType, Value } from './ir';
 import { GraphBuilder } from './builder';
 import { interpret } from './interpret';
@@ -58,17 +59,6 @@ export function build(fn: (g: GraphBuilder, xs: Value[]) => Value, specs: InputS
   return { g, inputs, out, loss, grads, diff, feeds };
 }
 
-/** max |a − b| / max |b| (normwise relative error in the ∞-norm). */
-export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return den === 0 ? num : num / den;
-}
-
 /** Largest relative error of any input's gradient against central differences (step h). */
 export function fdError(b: Built, h = 1e-6): { err: number; worst: string } {
   const env = interpret(b.g, b.feeds, [...b.grads, b.loss]);
@@ -85,7 +75,7 @@ export function fdError(b: Built, h = 1e-6): { err: number; worst: string } {
       m.data[k] -= h;
       fd[k] = (lossAt({ ...b.feeds, [x.name!]: p }) - lossAt({ ...b.feeds, [x.name!]: m })) / (2 * h);
     }
-    const e = relErr(env.get(b.grads[i].id)!.data, fd);
+    const e = maxRelativeError(env.get(b.grads[i].id)!.data, fd);
     if (e > err) [err, worst] = [e, x.name!];
   });
   return { err, worst };
@@ -106,7 +96,7 @@ export async function ortError(b: Built): Promise<{ err: number; worst: string; 
   let worst = '';
   for (const o of b.g.outputs) {
     const got = Array.from(res[o.name!] as ArrayLike<number | bigint>, Number);
-    const e = relErr(got, ref.get(o.id)!.data);
+    const e = maxRelativeError(got, ref.get(o.id)!.data);
     if (e > err) [err, worst] = [e, o.name!];
   }
   return { err, worst, nodeCount: session.nodeCount };

@@ -5,7 +5,7 @@
  * against central finite differences of the reference loss.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { relErr } from '../graph/gradcheck';
+import { maxRelativeError } from '../gpu/compare';
 import { memoryFolder } from '../io/memory';
 import { tinyCheckpoint, type TinyOptions } from '../model/generate-tiny';
 import { loadModel, type LoadedModel } from '../model/load';
@@ -64,8 +64,8 @@ describe.each(CASES)('wasm runtime vs reference: %s', (name, opts) => {
     for (const c of cap.modules) {
       const mod = m.modules.find((x) => x.name === c.module)!;
       expect(c.rows).toBe(sb.labelPositions.length);
-      const kErr = relErr(c.keys, rowsOf(ref.moduleInputs.get(c.module)!, sb.labelPositions, mod.dIn));
-      const gErr = relErr(c.grads, moduleOutputGradFD(m.spec, m.weights, sb, c.module));
+      const kErr = maxRelativeError(c.keys, rowsOf(ref.moduleInputs.get(c.module)!, sb.labelPositions, mod.dIn));
+      const gErr = maxRelativeError(c.grads, moduleOutputGradFD(m.spec, m.weights, sb, c.module));
       errs.push(`${c.module}: keys ${kErr.toExponential(1)} grads ${gErr.toExponential(1)}`);
       expect(kErr, `${c.module}.keys`).toBeLessThanOrEqual(1e-4);
       expect(gErr, `${c.module}.grads`).toBeLessThanOrEqual(1e-3);
@@ -80,8 +80,8 @@ describe.each(CASES)('wasm runtime vs reference: %s', (name, opts) => {
     const b = await rt.capture(padLength(sb, sb.seqLen + 11), names);
     expect(Math.abs(a.loss - b.loss)).toBeLessThanOrEqual(1e-6 * Math.abs(a.loss));
     a.modules.forEach((c, i) => {
-      expect(relErr(b.modules[i].keys, c.keys)).toBeLessThanOrEqual(1e-6);
-      expect(relErr(b.modules[i].grads, c.grads)).toBeLessThanOrEqual(1e-5);
+      expect(maxRelativeError(b.modules[i].keys, c.keys)).toBeLessThanOrEqual(1e-6);
+      expect(maxRelativeError(b.modules[i].grads, c.grads)).toBeLessThanOrEqual(1e-5);
     });
   });
 
@@ -107,7 +107,7 @@ describe.each(CASES)('wasm runtime vs reference: %s', (name, opts) => {
       .slice(0, k);
     expect(next.ids).toEqual(order);
     expect(
-      relErr(
+      maxRelativeError(
         next.probs,
         order.map((j) => Math.exp(last[j] - max) / z),
       ),

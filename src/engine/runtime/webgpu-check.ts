@@ -10,7 +10,7 @@
  * Run it with `disableCpuFallback: true`: every node of the capture and score graphs then has to be
  * on the WebGPU EP (graph/selection.ts replaces the LogSoftmax / ArgMax / TopK nodes it would not take).
  */
-import { relErr } from '../graph/gradcheck';
+import { maxRelativeError } from '../gpu/compare';
 import { memoryFolder } from '../io/memory';
 import { tinyCheckpoint, type TinyOptions } from '../model/generate-tiny';
 import { loadModel, type LoadedModel } from '../model/load';
@@ -93,8 +93,8 @@ export async function checkWebGpuRuntime(
         const mod = m.modules.find((x) => x.name === c.module)!;
         const K = ref.moduleInputs.get(c.module)!;
         const keys = Array.from(sb.labelPositions).flatMap((r) => Array.from(K.subarray(r * mod.dIn, (r + 1) * mod.dIn)));
-        worstK = Math.max(worstK, relErr(c.keys, keys));
-        worstG = Math.max(worstG, relErr(c.grads, moduleOutputGradFD(m.spec, m.weights, sb, c.module)));
+        worstK = Math.max(worstK, maxRelativeError(c.keys, keys));
+        worstG = Math.max(worstG, maxRelativeError(c.grads, moduleOutputGradFD(m.spec, m.weights, sb, c.module)));
       }
       if (!(worstK <= 1e-4 && worstG <= 1e-3)) fail(`keys rel ${worstK}, grads rel ${worstG}`);
       lap('reference + FD');

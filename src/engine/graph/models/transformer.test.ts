@@ -6,7 +6,7 @@ import { referenceForward } from '../../reference/forward';
 import { labelRows, moduleOutputGradFD, referenceLoss, type LabeledInput } from '../../reference/fd';
 import { Rng } from '../../util/rng';
 import { interpret } from '../interpret';
-import { relErr } from '../gradcheck';
+import { maxRelativeError } from '../../gpu/compare';
 import { WasmGraphSession, type Feed } from '../ort-session';
 import { tensor, type Tensor64 } from '../tensor';
 import { buildCaptureGraph, buildForwardGraph, buildScoreGraph, type ModelGraph } from './transformer';
@@ -60,11 +60,11 @@ describe.each(CASES)('transformer graphs: %s', (_name, opts) => {
     const out = mg.g.outputs[0];
     const got = interpret(mg.g, f).get(out.id)!.data;
     const ref = referenceForward(m.spec, m.weights, b).logits;
-    expect(relErr(got, ref)).toBeLessThanOrEqual(1e-12);
+    expect(maxRelativeError(got, ref)).toBeLessThanOrEqual(1e-12);
     const s = await WasmGraphSession.fromGraph(mg.g);
     const r = await s.run(toOrt(f, mg));
     await s.release();
-    expect(relErr(r.logits as Float32Array, ref)).toBeLessThanOrEqual(1e-4);
+    expect(maxRelativeError(r.logits as Float32Array, ref)).toBeLessThanOrEqual(1e-4);
   });
 
   it('capture: loss and keys = reference, grads = finite differences of the reference loss; ORT fp32 agrees', async () => {
@@ -85,17 +85,17 @@ describe.each(CASES)('transformer graphs: %s', (_name, opts) => {
     const ref = referenceForward(m.spec, m.weights, b, { capture: edited.map((e) => e.name) });
     for (const e of edited) {
       const keys = b.positions.flatMap((r) => Array.from(ref.moduleInputs.get(e.name)!.subarray(r * e.dIn, (r + 1) * e.dIn)));
-      expect(relErr(out(`${e.name}.keys`), keys), `${e.name}.keys`).toBeLessThanOrEqual(1e-12);
+      expect(maxRelativeError(out(`${e.name}.keys`), keys), `${e.name}.keys`).toBeLessThanOrEqual(1e-12);
       // float64 central differences, h = 1e-5: error ~h²·L''' ≈ 1e-10 relative
       const fd = moduleOutputGradFD(m.spec, m.weights, b, e.name);
-      expect(relErr(out(`${e.name}.grads`), fd), `${e.name}.grads`).toBeLessThanOrEqual(1e-6);
+      expect(maxRelativeError(out(`${e.name}.grads`), fd), `${e.name}.grads`).toBeLessThanOrEqual(1e-6);
     }
 
     const s = await WasmGraphSession.fromGraph(mg.g);
     const r = await s.run(toOrt(f, mg));
     await s.release();
     for (const o of mg.g.outputs)
-      expect(relErr(r[o.name!] as Float32Array, env.get(o.id)!.data), `ORT ${o.name}`).toBeLessThanOrEqual(1e-4);
+      expect(maxRelativeError(r[o.name!] as Float32Array, env.get(o.id)!.data), `ORT ${o.name}`).toBeLessThanOrEqual(1e-4);
   });
 
   it('score: top-1 at positions and top-k log-probs at probes match the reference logits (ORT)', async () => {
@@ -124,7 +124,7 @@ describe.each(CASES)('transformer graphs: %s', (_name, opts) => {
       expect(Array.from((r.topk_ids as Int32Array).subarray(i * k, (i + 1) * k))).toEqual(order);
       const lp = Array.from((r.topk_logprobs as Float32Array).subarray(i * k, (i + 1) * k));
       expect(
-        relErr(
+        maxRelativeError(
           lp,
           order.map((j) => x[j] - lse),
         ),
