@@ -8,7 +8,8 @@ import { chromiumArgs, findChromium } from './e2e/chromium';
 import { createRequire } from 'node:module';
 import { defineConfig } from '@playwright/test';
 
-const PORT = 5183;
+// E2E_PORT lets two checkouts run their browser tests side by side on one machine.
+const PORT = Number(process.env.E2E_PORT ?? 5183);
 
 function playwrightHasOwnChromium(): boolean {
   try {
