@@ -1,11 +1,15 @@
 /**
  * The /bench page's worker: runs a benchmark profile with the same engine as the lab's worker, on
- * WebGPU (our shared GPUDevice handed to ORT) or the wasm EP, and posts each row as it completes.
- * GPU memory is the bytes of live buffers created on the device (ORT's included: it allocates on it).
+ * WebGPU (our shared GPUDevice handed to ORT) or the wasm EP with a given thread count (one worker
+ * per configuration: ORT fixes its wasm threads when it first starts), and posts each row as it
+ * completes. GPU memory is the bytes of live buffers created on the device (ORT's included: it
+ * allocates on it).
  */
 import { getSharedGpu } from '../src/engine/gpu/device';
 import { urlFile, urlFolder } from '../src/engine/io/files.web';
-import { WasmExecutor } from '../src/engine/runtime/wasm-runtime';
+import { CpuExecutor } from '../src/engine/runtime/cpu-runtime';
+import type { GraphExecutor } from '../src/engine/runtime/executor';
+import { configureWasmThreads } from '../src/engine/runtime/wasm-threads';
 import { WebGpuExecutor } from '../src/engine/runtime/webgpu-runtime';
 import { runProfile } from '../src/bench/run-profile';
 import { PROFILES } from '../src/bench/shapes';
@@ -14,6 +18,8 @@ import { configureOrtAssets } from './ort-assets';
 export interface BenchRequest {
   profile: string;
   backend: 'webgpu' | 'wasm';
+  /** wasm: threads (default every core the page may use); capped at what the host allows. */
+  threads?: number;
 }
 
 function tallyBuffers(device: GPUDevice): () => number {
@@ -42,17 +48,21 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
     configureOrtAssets();
     const p = PROFILES[e.data.profile];
     if (!p) throw new Error(`unknown profile "${e.data.profile}" (profiles: ${Object.keys(PROFILES).join(', ')})`);
-    let newExecutor: () => WasmExecutor | WebGpuExecutor = () => new WasmExecutor();
+    const threads = configureWasmThreads(e.data.threads);
+    let newExecutor: () => Promise<GraphExecutor> = () => CpuExecutor.create({ backend: 'wasm' });
+    let backendLabel = `wasm ×${threads}`;
     if (e.data.backend === 'webgpu') {
       const { device } = await getSharedGpu();
       gpuBytes ??= tallyBuffers(device);
-      newExecutor = () => new WebGpuExecutor(device);
+      newExecutor = async () => new WebGpuExecutor(device);
+      backendLabel = 'webgpu';
     }
     const heap = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
     const report = await runProfile(
       p,
       {
         newExecutor,
+        backendLabel,
         demoModel: urlFolder(new URL('/demo/model/', self.location.href).href),
         demoEdits: urlFile(new URL('/demo/data/edits.eval.json', self.location.href).href),
         memory: () => ({

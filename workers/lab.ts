@@ -147,7 +147,7 @@ export class Lab {
       params,
       gpuBytes: runtime.backend === 'webgpu' ? gpuBytesNeeded(params) : 0,
       modules: loaded.modules,
-      backend: runtime.backend,
+      backend: runtime.backend as ModelSummary['backend'], // the browser runs webgpu or wasm, never native
       layers: loaded.spec.layers,
       hidden: loaded.spec.hidden,
       vocabSize: loaded.spec.vocabSize,

@@ -1,13 +1,17 @@
 /**
- * `npm run bench [-- --full | --profile NAME] [--only MODEL] [--editors a,b] [--turns N] [--out DIR]`:
- * the benchmark on the Node CPU backend (onnxruntime-web wasm EP, one thread). Prints the table and
- * writes DIR/node-<profile>.json and .md (default docs/bench-results).
+ * `npm run bench [-- --full | --profile NAME] [--only MODEL] [--editors a,b] [--turns N] [--layers L]
+ * [--backend native|wasm] [--out DIR]`: the benchmark on a Node CPU backend (default native:
+ * onnxruntime-node, every core; wasm: onnxruntime-web, one thread). The other backend's MatMul is
+ * probed too, for the machine's peak. Prints the table and writes DIR/node-<profile>.json and .md
+ * (default docs/bench-results).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { nodeFile, nodeFolder } from '../../src/engine/io/node-files';
-import { WasmExecutor } from '../../src/engine/runtime/wasm-runtime';
+import { CPU_BACKENDS, nativeUnavailable, parseCpuBackend } from '../../src/engine/graph/ort-backends';
+import { CpuExecutor } from '../../src/engine/runtime/cpu-runtime';
+import type { GraphExecutor } from '../../src/engine/runtime/executor';
 import { runProfile } from '../../src/bench/run-profile';
 import { PROFILES, type BenchProfile } from '../../src/bench/shapes';
 import { markdownTable } from '../../src/bench/table';
@@ -39,9 +43,18 @@ async function main() {
   const argv = process.argv.slice(2);
   const p = profileFromArgs(argv);
   const out = flag(argv, 'out') ?? 'docs/bench-results';
+  const backend = (await CpuExecutor.create({ backend: parseCpuBackend(flag(argv, 'backend')) })).backend;
+  const others = async () => {
+    const list: GraphExecutor[] = [];
+    for (const b of CPU_BACKENDS)
+      if (b !== backend && (b !== 'native' || (await nativeUnavailable()) === null)) list.push(await CpuExecutor.create({ backend: b }));
+    return list;
+  };
   let peakRss = 0;
   const report = await runProfile(p, {
-    newExecutor: () => new WasmExecutor(),
+    newExecutor: () => CpuExecutor.create({ backend }),
+    backendLabel: backend === 'wasm' ? 'wasm ×1' : 'native',
+    otherExecutors: others,
     demoModel: nodeFolder('public/demo/model'),
     demoEdits: nodeFile('public/demo/data/edits.eval.json'),
     memory: () => {
@@ -52,7 +65,8 @@ async function main() {
     log: (l) => console.error(l),
   });
   const machine = machineNote();
-  const md = `${machine}\n\nProfile \`${p.name}\`, backend wasm (1 thread), matmul peak ${report.peakGflops.toFixed(1)} GFLOP/s; per-turn means over ${p.turns} timed turn(s) of ${p.nEdits} edits, sub-batch ${p.subBatch}; times in ms.\n\n${markdownTable(report.results)}\n`;
+  const peaks = report.peaks.map((q) => `${q.backend} ${q.gflops.toFixed(1)}`).join(', ');
+  const md = `${machine}\n\nProfile \`${p.name}\`, backend ${report.backendLabel}; matmul peaks ${peaks} GFLOP/s (roofline against the best); per-turn means over ${p.turns} timed turn(s) of ${p.nEdits} edits, sub-batch ${p.subBatch}; times in ms.\n\n${markdownTable(report.results)}\n`;
   console.log(md);
   await mkdir(out, { recursive: true });
   await writeFile(join(out, `node-${p.name}.json`), JSON.stringify({ machine, cores: cpus().length, ...report }, null, 2));

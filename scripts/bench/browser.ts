@@ -1,5 +1,5 @@
 /**
- * `npm run bench:browser [-- --profile tiny] [--backends webgpu,wasm] [--out DIR]`: serves the repo
+ * `npm run bench:browser [-- --profile tiny] [--backends webgpu,wasm:1,wasm] [--out DIR]`: serves the repo
  * with Vite, opens /bench.html in headless Chromium (CHROME_PATH or /usr/bin/chromium, WebGPU
  * enabled, the flags of playwright.config.ts), waits for the table and saves it as
  * DIR/browser-<profile>.json and .md. On a machine with a real GPU, pass a larger profile.
@@ -20,7 +20,7 @@ const flag = (name: string, fallback: string) => {
 
 async function main() {
   const profile = flag('profile', 'tiny');
-  const backends = flag('backends', 'webgpu,wasm');
+  const backends = flag('backends', 'webgpu,wasm:1,wasm');
   const out = flag('out', 'docs/bench-results');
   const timeoutMs = Number(flag('timeout', '900')) * 1000;
   const port = Number(flag('port', '5193'));
@@ -45,16 +45,19 @@ async function main() {
       error: string | null;
       userAgent: string;
       cores: number;
+      crossOriginIsolated: boolean;
     };
     const log = await page.locator('#log').textContent();
     console.error(log);
     if (state.error) throw new Error(`bench page: ${state.error}`);
-    const machine = machineNote(`Chromium ${browser.version()} (${state.cores} cores seen by the page)`);
+    const machine = machineNote(
+      `Chromium ${browser.version()} (${state.cores} cores seen by the page, ${state.crossOriginIsolated ? '' : 'not '}cross-origin isolated)`,
+    );
     const md = [
       machine,
       '',
       ...state.reports.flatMap((r) => [
-        `Profile \`${profile}\`, backend ${r.backend}, matmul peak ${r.peakGflops.toFixed(2)} GFLOP/s (times in ms per turn)`,
+        `Profile \`${profile}\`, backend ${r.backendLabel}, matmul peak ${r.peakGflops.toFixed(2)} GFLOP/s, machine peak ${r.machinePeak.gflops.toFixed(2)} (${r.machinePeak.backend}) (times in ms per turn)`,
         '',
         markdownTable(r.results),
         '',

@@ -1,5 +1,5 @@
 /**
- * The SHIPPED demo model (public/demo/model) through the lab's own path — loadModel, the wasm
+ * The SHIPPED demo model (public/demo/model) through the lab's own path — loadModel, the CPU
  * ModelRuntime, evaluate() (teacher-forced top-1 token accuracy, UltraEdit's protocol) — on
  * the shipped datasets:
  *  - known facts (src → ans) ≥ 90%; held-out paraphrases (rephrase → ans, a template never trained
@@ -17,7 +17,7 @@ import { evaluate } from '../../src/engine/eval/evaluate';
 import { nodeFile, nodeFolder } from '../../src/engine/io/node-files';
 import { loadModel, type LoadedModel } from '../../src/engine/model/load';
 import type { GraphRuntime } from '../../src/engine/runtime/graph-runtime';
-import { createWasmRuntime } from '../../src/engine/runtime/wasm-runtime';
+import { createCpuRuntime } from '../../src/engine/runtime/cpu-runtime';
 import type { EditRecord } from '../../src/engine/types';
 
 const MODEL = 'public/demo/model';
@@ -38,7 +38,7 @@ describe('the shipped demo model', () => {
   let edits: EditRecord[];
   beforeAll(async () => {
     m = await loadModel(nodeFolder(MODEL));
-    rt = await createWasmRuntime(m);
+    rt = await createCpuRuntime(m);
     known = (await loadDataset(nodeFile(join(DATA, 'known-facts.json')))).records;
     edits = (await loadDataset(nodeFile(join(DATA, 'edits.eval.json')))).records;
   });

@@ -14,7 +14,7 @@ import { int, num, parseFlags, str, UsageError } from '../../src/cli/args';
 import { nodeFolder } from '../../src/engine/io/node-files';
 import { loadTokenizer } from '../../src/engine/model/tokenizer';
 import { editableModules } from '../../src/engine/model/modules';
-import { createWasmRuntime } from '../../src/engine/runtime/wasm-runtime';
+import { createCpuRuntime } from '../../src/engine/runtime/cpu-runtime';
 import { encodeSafetensors } from '../../src/engine/safetensors/encode';
 import { ADAM_DEFAULTS } from './train/adam';
 import { DEMO_SHAPE, demoConfig, demoSpec } from './train/config';
@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     `demo model: llama ${JSON.stringify(DEMO_SHAPE)}, ${params} parameters; ${pairs.length} training rows (${o.kinds.join(', ')}); ${JSON.stringify(o)}`,
   );
 
-  const monitor = await createWasmRuntime({ spec, weights, modules: editableModules(spec) });
+  const monitor = await createCpuRuntime({ spec, weights, modules: editableModules(spec) }, { backend: 'wasm' });
   const result = await train(spec, weights, tok, pairs, {
     seed: o.seed,
     epochs: o.epochs,

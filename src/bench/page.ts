@@ -1,8 +1,12 @@
 /**
- * /bench.html: runs a profile in the bench worker on each requested backend (`?profile=tiny&backends=webgpu,wasm`)
- * and shows the same table as `npm run bench`. `window.__bench` holds { done, reports, error } for the
+ * /bench.html: runs a profile in the bench worker on each requested backend
+ * (`?profile=tiny&backends=webgpu,wasm:1,wasm`: `wasm:K` is the wasm EP on K threads, `wasm` on every
+ * core the page may use) and shows the same table as `npm run bench`. Each configuration runs in its
+ * own worker; once all are done every row's roofline is re-taken against the best MatMul any of
+ * them reached (the machine's peak). `window.__bench` holds { done, reports, error } for the
  * headless runner (scripts/bench/browser.ts).
  */
+import { derive, type MachinePeak } from './result';
 import type { ProfileReport } from './run-profile';
 import { markdownTable } from './table';
 
@@ -12,46 +16,72 @@ interface BenchState {
   error: string | null;
   userAgent: string;
   cores: number;
+  crossOriginIsolated: boolean;
 }
 
 const params = new URLSearchParams(location.search);
 const profile = params.get('profile') ?? 'tiny';
-const backends = (params.get('backends') ?? 'webgpu,wasm').split(',') as ('webgpu' | 'wasm')[];
-const state: BenchState = { done: false, reports: [], error: null, userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency };
+const backends = (params.get('backends') ?? 'webgpu,wasm:1,wasm').split(',');
+const state: BenchState = {
+  done: false,
+  reports: [],
+  error: null,
+  userAgent: navigator.userAgent,
+  cores: navigator.hardwareConcurrency,
+  crossOriginIsolated: self.crossOriginIsolated,
+};
 (window as unknown as { __bench: BenchState }).__bench = state;
 
 const out = document.getElementById('out')!;
 const log = document.getElementById('log')!;
 const say = (line: string) => (log.textContent += line + '\n');
 
-function runOn(backend: 'webgpu' | 'wasm'): Promise<ProfileReport> {
+/** `webgpu`, `wasm` (every core) or `wasm:K`. */
+function runOn(spec: string): Promise<ProfileReport> {
+  const [backend, k] = spec.split(':');
+  if (backend !== 'webgpu' && backend !== 'wasm') return Promise.reject(new Error(`backends: '${spec}' is not webgpu, wasm or wasm:K`));
+  const threads = k === undefined ? undefined : Number(k);
   const worker = new Worker(new URL('../../workers/bench.worker.ts', import.meta.url), { type: 'module' });
   return new Promise((resolve, reject) => {
     worker.onmessage = (e) => {
       const m = e.data;
-      if (m.type === 'log') say(`[${backend}] ${m.line}`);
-      else if (m.type === 'row') say(`[${backend}] ${m.result.label} ${m.result.editor}: ${m.result.totalMs.toFixed(0)} ms/turn`);
+      if (m.type === 'log') say(`[${spec}] ${m.line}`);
+      else if (m.type === 'row') say(`[${spec}] ${m.result.label} ${m.result.editor}: ${m.result.totalMs.toFixed(0)} ms/turn`);
       else if (m.type === 'done') {
         worker.terminate();
         resolve(m.report);
       } else if (m.type === 'error') {
         worker.terminate();
-        reject(new Error(`[${backend}] ${m.message}`));
+        reject(new Error(`[${spec}] ${m.message}`));
       }
     };
-    worker.onerror = (e) => reject(new Error(`[${backend}] worker failed: ${e.message}`));
-    worker.postMessage({ profile, backend });
+    worker.onerror = (e) => reject(new Error(`[${spec}] worker failed: ${e.message}`));
+    worker.postMessage({ profile, backend, threads });
   });
 }
 
+const show = () =>
+  (out.textContent = state.reports
+    .map((x) => `${x.backendLabel}: matmul peak ${x.peakGflops.toFixed(2)} GFLOP/s\n\n${markdownTable(x.results)}`)
+    .join('\n\n'));
+
 async function main() {
   for (const b of backends) {
-    const r = await runOn(b);
-    state.reports.push(r);
-    out.textContent = state.reports
-      .map((x) => `${x.backend}: matmul peak ${x.peakGflops.toFixed(2)} GFLOP/s\n\n${markdownTable(x.results)}`)
-      .join('\n\n');
+    state.reports.push(await runOn(b));
+    show();
   }
+  const best = state.reports.reduce<MachinePeak>(
+    (a, r) => (r.peakGflops > a.gflops ? { gflops: r.peakGflops, backend: r.backendLabel } : a),
+    {
+      gflops: 0,
+      backend: '',
+    },
+  );
+  for (const r of state.reports) {
+    r.machinePeak = best;
+    r.results = r.results.map((x) => derive({ ...x, machinePeak: best }));
+  }
+  show();
 }
 
 main()

@@ -18,7 +18,7 @@ import type { EditRecord, ModuleCapture, TextTokenizer } from '../engine/types';
 import { Rng } from '../engine/util/rng';
 import { CountingExecutor, tallyDiff } from './counting-executor';
 import { editorFlops } from './editor-flops';
-import { derive, type BenchResult, type StageMs } from './result';
+import { derive, type BenchResult, type MachinePeak, type StageMs } from './result';
 import { editedLayerIndices, type BenchProfile } from './shapes';
 
 export interface MemorySample {
@@ -35,8 +35,10 @@ export interface CaseInputs {
   tokenizer: TextTokenizer;
   records: readonly EditRecord[];
   executor: GraphExecutor;
+  backendLabel: string;
   profile: BenchProfile;
   peakGflops: number;
+  machinePeak: MachinePeak;
   memory: () => MemorySample;
   log?: (line: string) => void;
 }
@@ -197,6 +199,7 @@ export async function runCase(c: CaseInputs): Promise<BenchResult> {
   return derive({
     label: c.label,
     backend: exec.backend,
+    backendLabel: c.backendLabel,
     model: c.model,
     editor: c.editor,
     layers: c.loaded.spec.layers,
@@ -209,6 +212,7 @@ export async function runCase(c: CaseInputs): Promise<BenchResult> {
     ms: mean(sum),
     flops: mean(flops),
     peakGflops: c.peakGflops,
+    machinePeak: c.machinePeak,
     dual: { ms: dualMs, primalMs, relDiff, dIn: m.dIn, dOut: m.dOut, rows: N },
     memory: {
       peakJsHeapMB: peak.heap,

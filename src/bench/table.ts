@@ -24,7 +24,9 @@ export const TABLE_COLUMNS = [
   'turn ms',
   'GFLOP/turn',
   'peak GFLOP/s',
+  'machine peak',
   'roofline',
+  'backend roofline',
   'capture roofline',
   'editor %',
   'dual ms',
@@ -39,7 +41,7 @@ export function tableRow(r: BenchResult): string[] {
   const ms = r.ms;
   return [
     r.label,
-    r.backend,
+    r.backendLabel,
     r.editor,
     f(r.rows),
     sig(r.turnsPerSec),
@@ -56,7 +58,9 @@ export function tableRow(r: BenchResult): string[] {
     f(r.totalMs),
     sig(r.totalFlops / 1e9),
     sig(r.peakGflops),
+    `${sig(r.machinePeak.gflops)} (${r.machinePeak.backend})`,
     sig(r.roofline),
+    sig(r.backendRoofline),
     sig(r.captureRoofline),
     f(100 * r.editorShare, 1),
     f(r.dual.ms, 1),

@@ -1,7 +1,10 @@
 /** What the model-driving commands (capture, eval, run) share: a checkpoint folder and the first N records of a dataset. */
 import { loadDataset } from '../engine/data/dataset';
 import { nodeFile, nodeFolder } from '../engine/io/node-files';
+import { parseCpuBackend } from '../engine/graph/ort-backends';
 import { loadModel, type LoadedModel } from '../engine/model/load';
+import { createCpuRuntime } from '../engine/runtime/cpu-runtime';
+import type { GraphRuntime } from '../engine/runtime/graph-runtime';
 import { SINGLE_FILE } from '../engine/safetensors/checkpoint';
 import { readSafetensorsHeader } from '../engine/safetensors/header';
 import { InputError, type EditRecord } from '../engine/types';
@@ -9,6 +12,11 @@ import { str, UsageError, type Flags } from './args';
 
 export async function loadModelFlag(flags: Flags): Promise<LoadedModel> {
   return loadModel(nodeFolder(str(flags, 'model')));
+}
+
+/** `--backend native|wasm` (default: native, or wasm with a warning when onnxruntime-node cannot load). */
+export async function runtimeFlag(flags: Flags, model: LoadedModel): Promise<GraphRuntime> {
+  return createCpuRuntime(model, { backend: parseCpuBackend(str(flags, 'backend', 'auto')) });
 }
 
 /**

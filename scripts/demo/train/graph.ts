@@ -5,7 +5,7 @@
  */
 import { buildLossGraph } from '../../../src/engine/graph/models/transformer';
 import type { GraphBuilder } from '../../../src/engine/graph/builder';
-import { WasmGraphSession } from '../../../src/engine/graph/ort-session';
+import { GraphSession } from '../../../src/engine/graph/ort-session';
 import type { ModelSpec, Weights } from '../../../src/engine/model/spec';
 import type { LabeledSubBatch } from '../../../src/engine/run/batching';
 
@@ -36,9 +36,9 @@ export function buildTrainGraph(spec: ModelSpec, shape: TrainShape): TrainGraph 
   return { g, weightNames };
 }
 
-/** Compiled train graphs, one per (B, T, N) shape, on onnxruntime-web's wasm EP. */
+/** Compiled train graphs, one per (B, T, N) shape, on onnxruntime-web's wasm EP (the shipped demo was trained there: same bytes on a rerun). */
 export class TrainSessions {
-  private readonly sessions = new Map<string, Promise<{ session: WasmGraphSession; weightNames: string[] }>>();
+  private readonly sessions = new Map<string, Promise<{ session: GraphSession; weightNames: string[] }>>();
   constructor(private readonly spec: ModelSpec) {}
 
   get count(): number {
@@ -52,7 +52,7 @@ export class TrainSessions {
     if (!s) {
       s = (async () => {
         const tg = buildTrainGraph(this.spec, shape);
-        return { session: await WasmGraphSession.fromGraph(tg.g, `train ${key}`), weightNames: tg.weightNames };
+        return { session: await GraphSession.fromGraph(tg.g, `train ${key}`, { backend: 'wasm' }), weightNames: tg.weightNames };
       })();
       this.sessions.set(key, s);
     }

@@ -9,7 +9,7 @@ import { nodeFile, nodeFolder } from '../../../src/engine/io/node-files';
 import { readFolderJson } from '../../../src/engine/io/text';
 import { loadModel } from '../../../src/engine/model/load';
 import type { ModelRuntime } from '../../../src/engine/runtime/runtime';
-import { createWasmRuntime } from '../../../src/engine/runtime/wasm-runtime';
+import { createCpuRuntime } from '../../../src/engine/runtime/cpu-runtime';
 import { InputError, type EditRecord, type FolderSource, type TextTokenizer } from '../../../src/engine/types';
 import type { TokenIds } from './config';
 
@@ -59,7 +59,7 @@ export interface DemoScores {
 export async function scoreDemoModel(modelDir: string, records: DemoRecords): Promise<DemoScores> {
   const t0 = performance.now();
   const m = await loadModel(nodeFolder(modelDir));
-  const rt = await createWasmRuntime(m);
+  const rt = await createCpuRuntime(m, { backend: 'wasm' });
   try {
     const k = await evaluate(rt, m.tokenizer, records.known, { kinds: ['efficacy', 'generalization'], batch: BATCH });
     const e = await evaluate(rt, m.tokenizer, records.edits, { kinds: ['efficacy', 'generalization', 'specificity'], batch: BATCH });

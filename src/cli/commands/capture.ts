@@ -7,10 +7,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { int, list, parseFlags, str, UsageError } from '../args';
-import { checkModules, loadModelFlag, loadRecordsFlag } from '../load';
+import { checkModules, loadModelFlag, loadRecordsFlag, runtimeFlag } from '../load';
 import { Progress } from '../progress';
 import { buildSubBatches, editPairs } from '../../engine/run/batching';
-import { createWasmRuntime } from '../../engine/runtime/wasm-runtime';
 import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/encode';
 
 export const summary = 'capture keys, value gradients and loss of one turn to safetensors';
@@ -33,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
 
   // padMultiple 1: the contract records each sub-batch at its own longest record; the runtime pads internally.
   const sbs = buildSubBatches(model.tokenizer, editPairs(records), { subBatch });
-  const runtime = await createWasmRuntime(model);
+  const runtime = await runtimeFlag(flags, model);
   const tensors: Record<string, TensorToWrite> = {};
   const losses: number[] = [];
   const progress = new Progress(sbs.length, 'capture');

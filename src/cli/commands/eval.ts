@@ -4,9 +4,8 @@
  * without edits, 'current' for one `run` wrote (its metadata records the edits applied).
  */
 import { int, parseFlags, str, UsageError } from '../args';
-import { checkpointEdits, loadModelFlag, loadRecordsFlag } from '../load';
+import { checkpointEdits, loadModelFlag, loadRecordsFlag, runtimeFlag } from '../load';
 import { evaluate, METRIC_KINDS, type MetricKind } from '../../engine/eval/evaluate';
-import { createWasmRuntime } from '../../engine/runtime/wasm-runtime';
 
 export const summary = 'print efficacy / generalization / specificity … of a model as JSON';
 export const usage = `usage: stableedit-lab eval --model DIR --data FILE [--n N] [--batch B] [--metrics a,b] [--on-invalid skip|stop]
@@ -32,7 +31,7 @@ export async function run(argv: string[]): Promise<number> {
   const edits = await checkpointEdits(str(flags, 'model'));
 
   const t0 = performance.now();
-  const runtime = await createWasmRuntime(model);
+  const runtime = await runtimeFlag(flags, model);
   try {
     const ev = await evaluate(runtime, model.tokenizer, records, { kinds, batch });
     const result = {

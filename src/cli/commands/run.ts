@@ -7,9 +7,8 @@ import { mkdir, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { int, list, num, parseFlags, str, UsageError, type Flags } from '../args';
 import { Progress } from '../progress';
-import { checkModules, loadModelFlag, loadRecordsFlag } from '../load';
+import { checkModules, loadModelFlag, loadRecordsFlag, runtimeFlag } from '../load';
 import { shuffled, splitTrainEval } from '../../engine/data/split';
-import { createWasmRuntime } from '../../engine/runtime/wasm-runtime';
 import { DEFAULT_RUN, type RunConfig } from '../../engine/run/config';
 import { LifelongRun } from '../../engine/run/lifelong-run';
 import { DirStore } from '../../engine/run/dir-store';
@@ -76,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     warmupRecords = split.train;
     targetRecords = split.eval;
   }
-  const runtime = await createWasmRuntime(model);
+  const runtime = await runtimeFlag(flags, model);
 
   await mkdir(out, { recursive: true });
   const metricsPath = join(out, 'metrics.jsonl');

@@ -2,7 +2,7 @@
  * Test harness: builds a graph from a function of its inputs, reduces the output to a scalar with a
  * fixed random weighting (so every output element matters), and compares
  *  - reverse-mode gradients against central finite differences of the float64 interpreter, and
- *  - ORT wasm fp32 results (outputs and gradients) against the interpreter.
+ *  - ORT fp32 results (outputs and gradients, native or wasm backend) against the interpreter.
  */
 import { maxRelativeError } from '../gpu/compare';
 import type { DType, Value } from './ir';
@@ -10,8 +10,9 @@ import { GraphBuilder } from './builder';
 import { interpret } from './interpret';
 import { sizeOf, tensor, type Tensor64 } from './tensor';
 import { Rng } from '../util/rng';
+import type { CpuBackend } from './ort-backends';
 import type { Feed } from './ort-session';
-import { WasmGraphSession } from './ort-session';
+import { GraphSession } from './ort-session';
 
 export interface InputSpec {
   shape: number[];
@@ -81,10 +82,10 @@ export function fdError(b: Built, h = 1e-6): { err: number; worst: string } {
   return { err, worst };
 }
 
-/** Largest relative error of any graph output computed by ORT wasm (fp32) against the interpreter. */
-export async function ortError(b: Built): Promise<{ err: number; worst: string; nodeCount: number }> {
+/** Largest relative error of any graph output computed by ORT (fp32) against the interpreter. */
+export async function ortError(b: Built, backend: CpuBackend): Promise<{ err: number; worst: string; nodeCount: number }> {
   const ref = interpret(b.g, b.feeds);
-  const session = await WasmGraphSession.fromGraph(b.g);
+  const session = await GraphSession.fromGraph(b.g, 'graph', { backend });
   const feeds: Record<string, Feed> = {};
   for (const v of b.g.inputs) {
     const d = b.feeds[v.name!].data;

@@ -1,13 +1,14 @@
 /**
- * Runs emitted graphs on onnxruntime-web's wasm EP (Node and the browser fallback). Inputs are
- * flat typed arrays; shapes and dtypes come from the graph's declared inputs, so a wrong-sized
- * feed fails here with the input's name rather than inside ORT.
+ * Runs emitted graphs on a CPU onnxruntime: native (onnxruntime-node, Node's default) or wasm
+ * (onnxruntime-web; the browser fallback), see ort-backends.ts. Inputs are flat typed arrays; shapes
+ * and dtypes come from the graph's declared inputs, so a wrong-sized feed fails here with the input's
+ * name rather than inside ORT.
  */
-import * as ort from 'onnxruntime-web';
 import type { DType } from './ir';
 import { sizeOf } from './tensor';
 import type { GraphBuilder } from './builder';
 import { emitOnnx } from './onnx/emit';
+import { resolveCpuBackend, type CpuBackend, type CpuBackendChoice, type OrtApi } from './ort-backends';
 
 export type Feed = Float32Array | Int32Array;
 export type Fetch = Float32Array | Int32Array | Uint8Array | BigInt64Array;
@@ -25,40 +26,50 @@ const ORT_TYPE: Record<DType, 'float32' | 'int32' | 'int64' | 'bool'> = {
   bool: 'bool',
 };
 
-let configured = false;
-function configure(): void {
-  if (configured) return;
-  configured = true;
-  // one thread: Node has no cross-origin isolation to worry about, and tests share 2 cores
-  ort.env.wasm.numThreads = 1;
+export interface CpuSessionOptions {
+  /** Default 'auto': native in Node when it loads, else wasm. */
+  backend?: CpuBackendChoice;
+  /** Native backend: intra-op threads (default: ORT's, one per physical core). */
+  threads?: number;
 }
 
-export class WasmGraphSession {
+type OrtSession = Awaited<ReturnType<OrtApi['InferenceSession']['create']>>;
+
+export class GraphSession {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly ort: OrtApi,
+    private readonly session: OrtSession,
+    readonly backend: CpuBackend,
     readonly inputs: TensorSignature[],
     readonly outputs: TensorSignature[],
     readonly nodeCount: number,
   ) {}
 
-  static async create(bytes: Uint8Array, inputs: TensorSignature[], outputs: TensorSignature[], nodeCount = 0): Promise<WasmGraphSession> {
-    configure();
+  static async create(
+    bytes: Uint8Array,
+    inputs: TensorSignature[],
+    outputs: TensorSignature[],
+    nodeCount = 0,
+    opts: CpuSessionOptions = {},
+  ): Promise<GraphSession> {
+    const { backend, ort } = await resolveCpuBackend(opts.backend);
     const session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ['wasm'],
+      executionProviders: [backend === 'native' ? 'cpu' : 'wasm'],
       graphOptimizationLevel: 'all',
+      ...(backend === 'native' && opts.threads ? { intraOpNumThreads: opts.threads } : {}),
     });
-    return new WasmGraphSession(session, inputs, outputs, nodeCount);
+    return new GraphSession(ort, session, backend, inputs, outputs, nodeCount);
   }
 
   /** Emits `g` and opens a session on it. */
-  static async fromGraph(g: GraphBuilder, name = 'graph'): Promise<WasmGraphSession> {
+  static async fromGraph(g: GraphBuilder, name = 'graph', opts: CpuSessionOptions = {}): Promise<GraphSession> {
     const m = emitOnnx(g, name);
     const sig = (v: { name?: string; dtype: DType; shape: readonly number[] }) => ({ name: v.name!, dtype: v.dtype, shape: [...v.shape] });
-    return WasmGraphSession.create(m.bytes, g.inputs.map(sig), g.outputs.map(sig), m.nodeCount);
+    return GraphSession.create(m.bytes, g.inputs.map(sig), g.outputs.map(sig), m.nodeCount, opts);
   }
 
   async run(feeds: Record<string, Feed>): Promise<Record<string, Fetch>> {
-    const ortFeeds: Record<string, ort.Tensor> = {};
+    const ortFeeds: Record<string, InstanceType<OrtApi['Tensor']>> = {};
     for (const s of this.inputs) {
       const f = feeds[s.name];
       if (!f) throw new Error(`graph run: missing input '${s.name}' (${s.dtype}[${s.shape}])`);
@@ -67,7 +78,7 @@ export class WasmGraphSession {
         throw new Error(
           `graph run: input '${s.name}' needs ${s.dtype}[${s.shape}] (${sizeOf(s.shape)} elements), got ${f.constructor.name}(${f.length})`,
         );
-      ortFeeds[s.name] = new ort.Tensor(ORT_TYPE[s.dtype], f, s.shape);
+      ortFeeds[s.name] = new this.ort.Tensor(ORT_TYPE[s.dtype], f, s.shape);
     }
     const res = await this.session.run(ortFeeds);
     const out: Record<string, Fetch> = {};

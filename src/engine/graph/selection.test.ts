@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from './builder';
 import { interpretOutputs } from './interpret';
-import { WasmGraphSession } from './ort-session';
+import { GraphSession } from './ort-session';
 import { tensor } from './tensor';
 import { Rng } from '../util/rng';
 
@@ -61,7 +61,7 @@ describe('selection composites', () => {
   });
 
   it('ORT wasm returns the same int32 indices', async () => {
-    const s = await WasmGraphSession.fromGraph(g);
+    const s = await GraphSession.fromGraph(g);
     const got = await s.run({ x: Float32Array.from(data) });
     await s.release();
     expect(got.am).toBeInstanceOf(Int32Array);

@@ -1,9 +1,9 @@
-/** The interactive edit on the real demo model (wasm): the new answer becomes the top-1 next token, the probe agrees. */
+/** The interactive edit on the real demo model (CPU runtime): the new answer becomes the top-1 next token, the probe agrees. */
 import { describe, expect, it } from 'vitest';
 import { nodeFile, nodeFolder } from '../io/node-files';
 import { loadModel } from '../model/load';
 import { loadDataset } from '../data/dataset';
-import { createWasmRuntime } from '../runtime/wasm-runtime';
+import { createCpuRuntime } from '../runtime/cpu-runtime';
 import { DEMO_INTERACTIVE, DEMO_MODULES } from './demo-defaults';
 import { applySingleEdit } from './single-edit';
 import { probe } from './probe';
@@ -13,7 +13,7 @@ describe('applySingleEdit + probe on the demo model', () => {
     const model = await loadModel(nodeFolder('public/demo/model'));
     const train = (await loadDataset(nodeFile('public/demo/data/edits.train.json'), { limit: DEMO_INTERACTIVE.statisticsRecords })).records;
     const [rec] = (await loadDataset(nodeFile('public/demo/data/edits.eval.json'), { limit: 1 })).records;
-    const rt = await createWasmRuntime(model);
+    const rt = await createCpuRuntime(model);
     const before = await probe(rt, model.tokenizer, rec.prompt, 3, 2);
     expect(before.top[0].text.trim()).not.toBe(rec.answer);
     // probabilities are a distribution's top entries, most likely first
@@ -39,7 +39,7 @@ describe('applySingleEdit + probe on the demo model', () => {
 
   it('refuses an empty prompt or answer with a message that says which', async () => {
     const model = await loadModel(nodeFolder('public/demo/model'));
-    const rt = await createWasmRuntime(model);
+    const rt = await createCpuRuntime(model);
     const s = { editor: 'stableedit', lr: 1e-2, ridge: 10, modules: DEMO_MODULES, statistics: [] };
     await expect(applySingleEdit(rt, model.tokenizer, { prompt: ' ', answer: 'x' }, s)).rejects.toThrow(/prompt is empty/);
     await expect(applySingleEdit(rt, model.tokenizer, { prompt: 'Who?', answer: '' }, s)).rejects.toThrow(/answer is empty/);

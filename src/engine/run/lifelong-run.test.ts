@@ -4,7 +4,7 @@ import { nodeFile, nodeFolder } from '../io/node-files';
 import { loadDataset } from '../data/dataset';
 import { memoryFolder } from '../io/memory';
 import { loadModel, type LoadedModel } from '../model/load';
-import { createWasmRuntime } from '../runtime/wasm-runtime';
+import { createCpuRuntime } from '../runtime/cpu-runtime';
 import type { ModelRuntime } from '../runtime/runtime';
 import type { EditRecord } from '../types';
 import { DEFAULT_RUN, type RunConfig } from './config';
@@ -75,7 +75,7 @@ async function drive(run: LifelongRun, steps = Infinity) {
   for (let i = 0; i < steps && !run.done; i++) await run.step();
 }
 
-describe('lifelong run on a tiny llama (wasm runtime)', () => {
+describe('lifelong run on a tiny llama (CPU runtime)', () => {
   it('raises efficacy on the demo model far above its pre-edit value; no-ln under-fits with collapsed updates', async () => {
     const model = await loadModel(nodeFolder('public/demo/model'));
     const { records } = await loadDataset(nodeFile('public/demo/data/edits.eval.json'));
@@ -85,7 +85,7 @@ describe('lifelong run on a tiny llama (wasm runtime)', () => {
       ['stableedit', 5e-3, 10],
       ['no-ln', 1e-2, 10],
     ] as const) {
-      const runtime = await createWasmRuntime(model);
+      const runtime = await createCpuRuntime(model);
       const cfg = config({
         editor,
         lr,
@@ -123,15 +123,15 @@ describe('lifelong run on a tiny llama (wasm runtime)', () => {
     const model = await tinyLlama();
     const cfg = config({ editor: 'stableedit', turns: 4, checkpointEvery: 1, finalEval: false, immediateEval: true });
 
-    const fresh = await createWasmRuntime(model);
+    const fresh = await createCpuRuntime(model);
     const whole = await LifelongRun.open(cfg, { runtime: fresh, tokenizer: model.tokenizer, target: edits(16), store: new MemoryStore() });
     await drive(whole);
 
     const store = new MemoryStore();
-    const first = await createWasmRuntime(model);
+    const first = await createCpuRuntime(model);
     const killed = await LifelongRun.open(cfg, { runtime: first, tokenizer: model.tokenizer, target: edits(16), store });
     await drive(killed, 2); // the process dies here; only the store survives
-    const second = await createWasmRuntime(await tinyLlama());
+    const second = await createCpuRuntime(await tinyLlama());
     const events: RunEvent[] = [];
     const resumed = await LifelongRun.open(cfg, {
       runtime: second,
@@ -157,7 +157,7 @@ describe('lifelong run on a tiny llama (wasm runtime)', () => {
 
   it('stops a turn with NaN value gradients, naming module and turn, and changes no weight', async () => {
     const model = await tinyLlama();
-    const runtime = await createWasmRuntime(model);
+    const runtime = await createCpuRuntime(model);
     let calls = 0;
     // Fault injection: the second turn's first sub-batch comes back with a NaN gradient.
     const faulty: ModelRuntime = Object.assign(Object.create(runtime), {

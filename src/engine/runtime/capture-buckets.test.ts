@@ -1,20 +1,20 @@
 /**
  * Capture label counts padded to a bucket (positions −1, rows the cross-entropy ignores) give the
- * same loss, keys and grads as the graph at the exact count, on the wasm EP: rel ≤1e-6 (same fp32
+ * same loss, keys and grads as the graph at the exact count, on the CPU runtime: rel ≤1e-6 (same fp32
  * graph bar the masked rows, so only summation order may differ), and the loss matches the float64
  * reference ≤1e-4. Two sub-batches of different label counts in one bucket share one session.
  */
 import { describe, expect, it } from 'vitest';
 import { maxRelativeError } from '../gpu/compare';
 import { buildCaptureGraph } from '../graph/models/transformer';
-import { WasmGraphSession } from '../graph/ort-session';
+import { GraphSession } from '../graph/ort-session';
 import { memoryFolder } from '../io/memory';
 import { tinyCheckpoint } from '../model/generate-tiny';
 import { loadModel } from '../model/load';
 import { referenceLoss } from '../reference/fd';
 import { buildSubBatches } from '../run/batching';
 import { countBucket, lengthBucket, padLength } from './buckets';
-import { createWasmRuntime } from './wasm-runtime';
+import { createCpuRuntime } from './cpu-runtime';
 
 const PAIRS = [
   { id: 0, prompt: 'The capital of France is', target: 'Paris' },
@@ -35,7 +35,7 @@ describe('capture with label counts padded to a bucket', () => {
     // exact count, graph run directly
     const p = padLength(sb, lengthBucket(sb.seqLen, m.spec.maxPositions));
     const mg = buildCaptureGraph(m.spec, { batch: p.batch, seqLen: p.seqLen, labels: N }, mods);
-    const s = await WasmGraphSession.fromGraph(mg.g);
+    const s = await GraphSession.fromGraph(mg.g);
     const feeds: Record<string, Float32Array | Int32Array> = {
       input_ids: p.inputIds,
       attention_mask: p.attentionMask,
@@ -46,7 +46,7 @@ describe('capture with label counts padded to a bucket', () => {
     const exact = await s.run(feeds);
     await s.release();
 
-    const rt = await createWasmRuntime(m);
+    const rt = await createCpuRuntime(m);
     try {
       const cap = await rt.capture(
         sb,

@@ -1,11 +1,12 @@
 /**
  * The backend strategy behind GraphRuntime: how an emitted graph becomes a session, how weights
- * reach it, and how it runs. The wasm executor feeds the runtime's Float32Arrays; the WebGPU one
+ * reach it, and how it runs. The CPU executor (native or wasm) feeds the runtime's Float32Arrays; the WebGPU one
  * mirrors them in GPU buffers and is told when one changes.
  */
 import type { ModelGraph } from '../graph/models/transformer';
 import type { Fetch } from '../graph/ort-session';
 import type { Weights } from '../model/spec';
+import type { RuntimeBackend } from './runtime';
 
 export interface CompiledGraph {
   /** ONNX nodes after dead-node pruning (emitOnnx's count). */
@@ -16,7 +17,7 @@ export interface CompiledGraph {
 }
 
 export interface GraphExecutor {
-  readonly backend: 'wasm' | 'webgpu';
+  readonly backend: RuntimeBackend;
   compile(mg: ModelGraph, name: string): Promise<CompiledGraph>;
   /** A weight's values changed in place (applyDelta, setWeight). */
   weightChanged(name: string, data: Float32Array): void;

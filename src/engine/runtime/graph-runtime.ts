@@ -1,6 +1,6 @@
 /**
  * ModelRuntime over our generated ONNX graphs (graph/models/transformer.ts), whatever executes them:
- * the backend differences live in a GraphExecutor (wasm-runtime.ts, webgpu-runtime.ts). Weights are
+ * the backend differences live in a GraphExecutor (cpu-runtime.ts, webgpu-runtime.ts). Weights are
  * held here as fp32 under checkpoint names and fed to every graph as inputs, so an edit is a write to
  * one array, never a rebuild.
  *
@@ -15,7 +15,7 @@ import type { EditableModule, ModelSpec, Weights } from '../model/spec';
 import { InputError, type ModuleCapture, type SubBatch, type SubBatchCapture } from '../types';
 import { checkSubBatch, countBucket, lengthBucket, padInts, padLength, PADDED_LABEL_POSITION } from './buckets';
 import type { CompiledGraph, GraphExecutor } from './executor';
-import type { ModelRuntime, NextTokens } from './runtime';
+import type { ModelRuntime, NextTokens, RuntimeBackend } from './runtime';
 import { SessionCache } from './session-cache';
 import { addDelta } from './weight-layout';
 
@@ -53,7 +53,7 @@ export class GraphRuntime implements ModelRuntime {
     this.cache = new SessionCache(opts.cacheSize ?? 16);
   }
 
-  get backend(): 'wasm' | 'webgpu' {
+  get backend(): RuntimeBackend {
     return this.executor.backend;
   }
 

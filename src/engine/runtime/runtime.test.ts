@@ -1,5 +1,6 @@
 /**
- * The wasm runtime against the float64 reference on tiny checkpoints of every architecture, with
+ * Both CPU runtimes (native onnxruntime-node and onnxruntime-web wasm) against the float64 reference
+ * on tiny checkpoints of every architecture, with
  * right padding inside the sub-batch (records of different lengths) and the runtime's own bucket
  * padding on top. Tolerances: loss and keys rel ≤1e-4 (fp32 graph vs f64), value gradients rel ≤1e-3
  * against central finite differences of the reference loss.
@@ -15,7 +16,8 @@ import { buildSubBatches, type LabeledSubBatch } from '../run/batching';
 import { Rng } from '../util/rng';
 import { padLength } from './buckets';
 import type { GraphRuntime } from './graph-runtime';
-import { createWasmRuntime } from './wasm-runtime';
+import { CPU_BACKENDS } from '../graph/ort-backends';
+import { createCpuRuntime } from './cpu-runtime';
 
 const CASES: [string, TinyOptions][] = [
   ['gpt2', { arch: 'gpt2', seed: 31 }],
@@ -38,13 +40,15 @@ const argmax = (x: ArrayLike<number>, from: number, n: number) => {
   return best - from;
 };
 
-describe.each(CASES)('wasm runtime vs reference: %s', (name, opts) => {
+const RUNS = CPU_BACKENDS.flatMap((backend) => CASES.map(([name, opts]) => [backend, name, opts] as const));
+
+describe.each(RUNS)('%s runtime vs reference: %s', (backend, name, opts) => {
   let m: LoadedModel;
   let rt: GraphRuntime;
   let sb: LabeledSubBatch;
   beforeAll(async () => {
     m = await loadModel(memoryFolder('tiny', tinyCheckpoint(opts)));
-    rt = await createWasmRuntime(m);
+    rt = await createCpuRuntime(m, { backend });
     [sb] = buildSubBatches(m.tokenizer, PAIRS, { subBatch: 3 });
   });
   afterAll(() => rt.dispose());
@@ -70,7 +74,7 @@ describe.each(CASES)('wasm runtime vs reference: %s', (name, opts) => {
       expect(kErr, `${c.module}.keys`).toBeLessThanOrEqual(1e-4);
       expect(gErr, `${c.module}.grads`).toBeLessThanOrEqual(1e-3);
     }
-    console.log(`[${name}] loss rel ${(Math.abs(cap.loss - refLoss) / refLoss).toExponential(1)}; ${errs.join('; ')}`);
+    console.log(`[${backend} ${name}] loss rel ${(Math.abs(cap.loss - refLoss) / refLoss).toExponential(1)}; ${errs.join('; ')}`);
   });
 
   it('capture returns modules in the order asked, and extra length padding changes nothing', async () => {
@@ -115,7 +119,7 @@ describe.each(CASES)('wasm runtime vs reference: %s', (name, opts) => {
   });
 
   it('applyDelta changes the module output by k·ΔW (reference with that output shift agrees)', async () => {
-    const edited = await createWasmRuntime(m);
+    const edited = await createCpuRuntime(m, { backend });
     const mod = m.modules[m.modules.length - 1];
     const delta = new Rng(7).normals(mod.dIn * mod.dOut, 0.3);
     await edited.applyDelta(mod.name, Float32Array.from(delta));
@@ -138,7 +142,7 @@ describe.each(CASES)('wasm runtime vs reference: %s', (name, opts) => {
   });
 
   it('reuses one session across sub-batches of the same bucket', async () => {
-    const fresh = await createWasmRuntime(m);
+    const fresh = await createCpuRuntime(m, { backend });
     const mod = [m.modules[0].name];
     const other: LabeledSubBatch = {
       ...sb,
@@ -157,7 +161,7 @@ describe.each(CASES)('wasm runtime vs reference: %s', (name, opts) => {
 describe('runtime input errors', () => {
   it('names the module, the weight and the record', async () => {
     const m = await loadModel(memoryFolder('tiny', tinyCheckpoint({ arch: 'llama', seed: 1 })));
-    const rt = await createWasmRuntime(m);
+    const rt = await createCpuRuntime(m);
     const [sb] = buildSubBatches(m.tokenizer, PAIRS, { subBatch: 3 });
     await expect(rt.capture(sb, ['model.layers.9.mlp.down_proj'])).rejects.toThrow(
       /module 'model.layers.9.mlp.down_proj': is not an editable module/,
@@ -169,5 +173,11 @@ describe('runtime input errors', () => {
     const bad = { ...sb, inputIds: sb.inputIds.map((x, i) => (i === 1 ? 99999 : x)) };
     await expect(rt.predict(bad)).rejects.toThrow(/records \[.*\]: input id 99999 at row 0, position 1/);
     await rt.dispose();
+  });
+
+  it('names a backend that is not one', async () => {
+    const m = await loadModel(memoryFolder('tiny', tinyCheckpoint({ arch: 'llama', seed: 1 })));
+    await expect(createCpuRuntime(m, { backend: 'cuda' as 'wasm' })).rejects.toThrow(/'cuda' is not one of native, wasm/);
+    expect((await createCpuRuntime(m)).backend).toBe('native'); // Node's default
   });
 });

@@ -1,6 +1,6 @@
 /**
  * What the run loop needs of a loaded model, whichever backend executes it (onnxruntime-web on
- * WebGPU in the browser, its wasm EP on CPU in Node and as the browser fallback).
+ * WebGPU in the browser, its wasm EP as the browser fallback, onnxruntime-node's CPU EP in Node).
  */
 import type { SubBatch, SubBatchCapture } from '../types';
 import type { EditableModule, ModelSpec, Weights } from '../model/spec';
@@ -11,8 +11,11 @@ export interface NextTokens {
   probs: number[];
 }
 
+/** What executes the graphs: onnxruntime-node's CPU EP, onnxruntime-web's wasm EP, or its WebGPU EP. */
+export type RuntimeBackend = 'native' | 'wasm' | 'webgpu';
+
 export interface ModelRuntime {
-  readonly backend: 'webgpu' | 'wasm';
+  readonly backend: RuntimeBackend;
   readonly spec: ModelSpec;
   readonly modules: EditableModule[];
   /** One forward + backward on the current weights: loss, keys and value gradients at label positions. */

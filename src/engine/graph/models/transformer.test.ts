@@ -7,7 +7,7 @@ import { labelRows, moduleOutputGradFD, referenceLoss, type LabeledInput } from 
 import { Rng } from '../../util/rng';
 import { interpret } from '../interpret';
 import { maxRelativeError } from '../../gpu/compare';
-import { WasmGraphSession, type Feed } from '../ort-session';
+import { GraphSession, type Feed } from '../ort-session';
 import { tensor, type Tensor64 } from '../tensor';
 import { buildCaptureGraph, buildForwardGraph, buildScoreGraph, type ModelGraph } from './transformer';
 
@@ -61,7 +61,7 @@ describe.each(CASES)('transformer graphs: %s', (_name, opts) => {
     const got = interpret(mg.g, f).get(out.id)!.data;
     const ref = referenceForward(m.spec, m.weights, b).logits;
     expect(maxRelativeError(got, ref)).toBeLessThanOrEqual(1e-12);
-    const s = await WasmGraphSession.fromGraph(mg.g);
+    const s = await GraphSession.fromGraph(mg.g);
     const r = await s.run(toOrt(f, mg));
     await s.release();
     expect(maxRelativeError(r.logits as Float32Array, ref)).toBeLessThanOrEqual(1e-4);
@@ -91,7 +91,7 @@ describe.each(CASES)('transformer graphs: %s', (_name, opts) => {
       expect(maxRelativeError(out(`${e.name}.grads`), fd), `${e.name}.grads`).toBeLessThanOrEqual(1e-6);
     }
 
-    const s = await WasmGraphSession.fromGraph(mg.g);
+    const s = await GraphSession.fromGraph(mg.g);
     const r = await s.run(toOrt(f, mg));
     await s.release();
     for (const o of mg.g.outputs)
@@ -107,7 +107,7 @@ describe.each(CASES)('transformer graphs: %s', (_name, opts) => {
     const k = 4;
     const mg = buildScoreGraph(m.spec, { batch: b.batch, seqLen: b.seqLen, positions: positions.length, probes: probes.length, k });
     const f = feeds(mg, m, { input_ids: b.inputIds, attention_mask: b.attentionMask, positions, probe_positions: probes });
-    const s = await WasmGraphSession.fromGraph(mg.g);
+    const s = await GraphSession.fromGraph(mg.g);
     const r = await s.run(toOrt(f, mg));
     await s.release();
     const logits = referenceForward(m.spec, m.weights, b).logits;

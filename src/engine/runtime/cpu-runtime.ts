@@ -1,0 +1,52 @@
+/**
+ * The CPU backends: onnxruntime-node's native CPU EP (Node's default: every core, MLAS kernels) or
+ * onnxruntime-web's wasm EP (the browser without WebGPU; Node with `--backend wasm`), chosen in
+ * graph/ort-backends.ts. Weights go in as the runtime's own Float32Arrays on every run, so an edit
+ * needs no upload step.
+ */
+import { resolveCpuBackend, type CpuBackend } from '../graph/ort-backends';
+import { GraphSession, type CpuSessionOptions } from '../graph/ort-session';
+import type { LoadedModel } from '../model/load';
+import type { CompiledGraph, GraphExecutor } from './executor';
+import { GraphRuntime, type GraphRuntimeOptions } from './graph-runtime';
+
+export class CpuExecutor implements GraphExecutor {
+  private constructor(
+    readonly backend: CpuBackend,
+    private readonly threads: number | undefined,
+  ) {}
+
+  /** Resolves the backend first (`auto`: native in Node when it loads), so `backend` is what runs. */
+  static async create(opts: CpuSessionOptions = {}): Promise<CpuExecutor> {
+    const { backend } = await resolveCpuBackend(opts.backend);
+    return new CpuExecutor(backend, opts.threads);
+  }
+
+  async compile(mg: Parameters<GraphExecutor['compile']>[0], name: string): Promise<CompiledGraph> {
+    const session = await GraphSession.fromGraph(mg.g, name, { backend: this.backend, threads: this.threads });
+    return {
+      nodeCount: session.nodeCount,
+      run: (ints, weights) => {
+        const feeds: Record<string, Float32Array | Int32Array> = { ...ints };
+        for (const w of mg.weightNames) feeds[w] = weights.get(w)!.data;
+        return session.run(feeds);
+      },
+      release: () => session.release(),
+    };
+  }
+
+  weightChanged(): void {
+    // nothing to do: the next run reads the arrays as they are
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+export interface CpuRuntimeOptions extends GraphRuntimeOptions, CpuSessionOptions {}
+
+export async function createCpuRuntime(
+  loaded: Pick<LoadedModel, 'spec' | 'weights' | 'modules'>,
+  opts: CpuRuntimeOptions = {},
+): Promise<GraphRuntime> {
+  return new GraphRuntime(loaded, await CpuExecutor.create(opts), opts);
+}
