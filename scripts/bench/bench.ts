@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --full | --profile NAME] [--only MODEL] [--editors a,b] [--turns N] [--layers L]
- * [--backend native|wasm] [--out DIR]`: the benchmark on a Node CPU backend (default native:
+ * [--backend native|wasm] [--no-share-capture] [--peer FILE] [--out DIR]`: the benchmark on a Node CPU backend (default native:
  * onnxruntime-node, every core; wasm: onnxruntime-web, one thread). The other backend's MatMul is
  * probed too, for the machine's peak. Prints the table and writes DIR/node-<profile>.json and .md
  * (default docs/bench-results).
@@ -35,6 +35,7 @@ export function profileFromArgs(argv: string[]): BenchProfile {
   if (turns) p.turns = Number(turns);
   const layers = flag(argv, 'layers');
   if (layers) p.cases = p.cases.map((c) => (c.model === 'demo' ? c : { ...c, layers: Number(layers) }));
+  if (argv.includes('--no-share-capture')) p.shareCapture = false;
   if (p.cases.length === 0) throw new Error('bench: --only/--editors left no configuration');
   return p;
 }

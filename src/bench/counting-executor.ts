@@ -42,9 +42,9 @@ export class CountingExecutor implements GraphExecutor {
     return {
       nodeCount: compiled.nodeCount,
       release: () => compiled.release(),
-      run: async (ints, weights) => {
+      run: async (feeds, weights) => {
         const t1 = performance.now();
-        const out = await compiled.run(ints, weights);
+        const out = await compiled.run(feeds, weights);
         k.ms += performance.now() - t1;
         k.runs++;
         k.flops += flops;

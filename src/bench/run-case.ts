@@ -8,6 +8,7 @@
 import { createEditor } from '../engine/editors/registry';
 import type { ModuleDiagnostics } from '../engine/editors/editor';
 import { evaluate } from '../engine/eval/evaluate';
+import { IMMEDIATE_KINDS, immediateEvaluation } from '../engine/eval/immediate';
 import { frobeniusDistance, frobeniusNorm } from '../engine/linalg/frobenius';
 import { ridgeSolveDual, ridgeSolvePrimal } from '../engine/linalg/ridge';
 import type { EditableModule, ModelSpec, Weights } from '../engine/model/spec';
@@ -41,6 +42,11 @@ export interface CaseInputs {
   machinePeak: MachinePeak;
   memory: () => MemorySample;
   log?: (line: string) => void;
+  /**
+   * The run loop's immediate evaluation (efficacy from the capture's sub-batches and residual,
+   * eval/immediate.ts) rather than a plain evaluate() of the turn's records. Default true.
+   */
+  shareCapture?: boolean;
 }
 
 const HYPER: Record<string, { lr: number; ridge: number }> = { stableedit: { lr: 1e-4, ridge: 10 }, ultraedit: { lr: 1e-4, ridge: 1 } };
@@ -58,6 +64,7 @@ function syntheticCaptures(mods: EditableModule[], rows: number, rng: Rng): Modu
 
 export async function runCase(c: CaseInputs): Promise<BenchResult> {
   const { profile: p, tokenizer } = c;
+  const share = c.shareCapture ?? p.shareCapture ?? true;
   const exec = new CountingExecutor(c.executor);
   const rt = new GraphRuntime(c.loaded, exec);
   const mods = editedLayerIndices(c.loaded.spec.layers, p.editedLayers).map((l) => rt.modules[l]);
@@ -111,14 +118,15 @@ export async function runCase(c: CaseInputs): Promise<BenchResult> {
     const sbs = buildSubBatches(tokenizer, editPairs(records), { subBatch: p.subBatch });
     const tokenize = lap();
     const captures = [];
-    for (const sb of sbs) captures.push(await rt.capture(sb, names));
+    for (const sb of sbs) captures.push(await rt.capture(sb, names, { residual: share }));
     const capture = lap();
     const loss = captures.reduce((s, x) => s + x.loss, 0) / captures.length;
     const result = editor.turn({ subBatches: captures.map((x) => x.modules), loss });
     const editorMs = lap();
     for (const [m, d] of result.deltas) await rt.applyDelta(m, d.delta);
     const apply = lap();
-    await evaluate(rt, tokenizer, records, { kinds: ['efficacy', 'generalization'] });
+    if (share) await immediateEvaluation(rt, tokenizer, records, { subBatches: sbs, captures });
+    else await evaluate(rt, tokenizer, records, { kinds: IMMEDIATE_KINDS });
     const evaluateMs = lap();
     const tally = tallyDiff(exec.snapshot(), before);
     // the forward half of capture: a forward-only pass (score graph) on the same sub-batches

@@ -78,6 +78,8 @@ export interface BenchProfile {
   primalMaxDIn: number;
   /** Square matmul sizes for the throughput probe, plus a model-like skinny one. */
   matmulSizes: number[];
+  /** Immediate evaluation shares the capture's sub-batches and residual (eval/immediate.ts); default true. */
+  shareCapture?: boolean;
 }
 
 const EDITORS = ['stableedit', 'ultraedit'] as const;

@@ -61,6 +61,19 @@ export interface SubBatch {
 export interface SubBatchCapture {
   loss: number;
   modules: ModuleCapture[];
+  /** When asked for: the residual stream entering the lowest edited block (see ModelRuntime.predictFrom). */
+  residual?: Residual;
+}
+
+/**
+ * The residual stream [batch, seqLen, hidden] entering block `layer` for a sub-batch, at the length
+ * the runtime padded it to. Edits of blocks ≥ `layer` leave it unchanged, so a pass after them can
+ * start there instead of at the embeddings.
+ */
+export interface Residual {
+  layer: number;
+  seqLen: number;
+  data: Float32Array;
 }
 
 /**

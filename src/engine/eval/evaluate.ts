@@ -3,10 +3,14 @@
  * model as it stands (DESIGN.md §2): teacher-forced top-1 token accuracy per record (partial credit)
  * and exact match, each averaged over records. Specificity is scored against the dataset's loc
  * answer and, when pre-edit predictions are given, as agreement with the pre-edit model.
+ *
+ * The rows of every metric go through one batched pass (pooled, sorted by length, cut into batches),
+ * so short metrics fill the batches of long ones; a metric whose sub-batches were already built (the
+ * capture's, for efficacy right after an edit) is scored on those by its own predictor.
  */
 import type { EditRecord, TextTokenizer } from '../types';
 import type { ModelRuntime } from '../runtime/runtime';
-import { buildSubBatches, type ScoringPair } from '../run/batching';
+import { buildSubBatches, type LabeledSubBatch, type ScoringPair } from '../run/batching';
 import { mean, scoreRows, type RowScore } from './token-accuracy';
 
 export const METRIC_KINDS = ['efficacy', 'generalization', 'specificity', 'personas', 'multihop'] as const;
@@ -47,12 +51,20 @@ export interface Evaluation {
   scores: RecordScores;
 }
 
+/** A metric's rows already tokenized and padded (records = EditRecord.index), and how to predict them. */
+export interface PreparedMetric {
+  subBatches: readonly LabeledSubBatch[];
+  predict(sb: LabeledSubBatch, index: number): Promise<Int32Array>;
+}
+
 export interface EvaluateOptions {
   kinds?: readonly MetricKind[];
   /** Rows per forward pass. */
   batch?: number;
   /** Scores of the pre-edit model (from an earlier evaluate call) for the agreement metric. */
   baseline?: RecordScores;
+  /** Metrics scored on given sub-batches instead of tokenizing the records' pairs. */
+  prepared?: Partial<Record<MetricKind, PreparedMetric>>;
 }
 
 export async function evaluate(
@@ -62,17 +74,40 @@ export async function evaluate(
   opts: EvaluateOptions = {},
 ): Promise<Evaluation> {
   const scores: RecordScores = new Map();
-  const metrics: Evaluation['metrics'] = {};
-  for (const kind of opts.kinds ?? METRIC_KINDS) {
-    const pairs = records.map((r) => pairFor(kind, r)).filter((p): p is ScoringPair => p !== null);
-    if (pairs.length === 0) continue;
-    const rows: RowScore[] = [];
-    for (const sb of buildSubBatches(tok, pairs, { subBatch: opts.batch ?? 16, padMultiple: 8 })) {
-      const scored = scoreRows(sb, await runtime.predict(sb));
-      sb.records.forEach((id, b) => scores.set(`${kind}:${id}`, scored[b]));
-      rows.push(...scored);
+  const rows = new Map<MetricKind, RowScore[]>();
+  const keep = (kind: MetricKind, id: number, row: RowScore) => {
+    scores.set(`${kind}:${id}`, row);
+    if (!rows.has(kind)) rows.set(kind, []);
+    rows.get(kind)!.push(row);
+  };
+  const kinds = opts.kinds ?? METRIC_KINDS;
+  // pooled pairs get ids into `owners`, which maps each row back to its metric and record
+  const owners: { kind: MetricKind; id: number }[] = [];
+  const pooled: ScoringPair[] = [];
+  for (const kind of kinds) {
+    const prepared = opts.prepared?.[kind];
+    if (prepared) {
+      for (const [i, sb] of prepared.subBatches.entries()) {
+        const scored = scoreRows(sb, await prepared.predict(sb, i));
+        sb.records.forEach((id, b) => keep(kind, id, scored[b]));
+      }
+      continue;
     }
-    metrics[kind] = summarize(rows);
+    for (const r of records) {
+      const p = pairFor(kind, r);
+      if (!p) continue;
+      pooled.push({ ...p, id: owners.length });
+      owners.push({ kind, id: p.id });
+    }
+  }
+  for (const sb of buildSubBatches(tok, pooled, { subBatch: opts.batch ?? 16, padMultiple: 8 })) {
+    const scored = scoreRows(sb, await runtime.predict(sb));
+    sb.records.forEach((o, b) => keep(owners[o].kind, owners[o].id, scored[b]));
+  }
+  const metrics: Evaluation['metrics'] = {};
+  for (const kind of kinds) {
+    const r = rows.get(kind);
+    if (r?.length) metrics[kind] = summarize(r);
   }
   const out: Evaluation = { metrics, scores };
   if (opts.baseline) out.specificityAgreement = agreement(scores, opts.baseline);

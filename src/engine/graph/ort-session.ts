@@ -31,6 +31,12 @@ export interface CpuSessionOptions {
   backend?: CpuBackendChoice;
   /** Native backend: intra-op threads (default: ORT's, one per physical core). */
   threads?: number;
+  /**
+   * Native backend: let idle pool threads spin between ops (ORT's default). Off by default here: on
+   * a machine whose cores are shared (other jobs, the editor math) spinning threads steal the time
+   * slices the working ones need.
+   */
+  spin?: boolean;
 }
 
 type OrtSession = Awaited<ReturnType<OrtApi['InferenceSession']['create']>>;
@@ -56,7 +62,12 @@ export class GraphSession {
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: [backend === 'native' ? 'cpu' : 'wasm'],
       graphOptimizationLevel: 'all',
-      ...(backend === 'native' && opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+      ...(backend === 'native'
+        ? {
+            ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+            extra: { session: { intra_op: { allow_spinning: opts.spin ? '1' : '0' } } },
+          }
+        : {}),
     });
     return new GraphSession(ort, session, backend, inputs, outputs, nodeCount);
   }

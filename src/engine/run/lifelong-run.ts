@@ -11,7 +11,8 @@ import type { ModelRuntime } from '../runtime/runtime';
 import type { AnyEditor, EditorOptions, EditorState } from '../editors/editor';
 import { createEditor } from '../editors/registry';
 import { buildSubBatches, editPairs } from './batching';
-import { evaluate, type MetricKind, type RecordScores } from '../eval/evaluate';
+import { evaluate, type Evaluation, type MetricKind, type RecordScores } from '../eval/evaluate';
+import { immediateEvaluation } from '../eval/immediate';
 import { buildSchedule, type ScheduledTurn } from './schedule';
 import { validateRunConfig, type RunConfig } from './config';
 import type { EvalProtocol, MetricsRecord, RunEvent, RunReport, TurnRecord } from './events';
@@ -45,7 +46,6 @@ interface Checkpoint {
 }
 
 const CHECKPOINT = 'checkpoint.bin';
-const IMMEDIATE_KINDS: readonly MetricKind[] = ['efficacy', 'generalization'];
 
 export class LifelongRun {
   readonly schedule: ScheduledTurn[];
@@ -118,8 +118,9 @@ export class LifelongRun {
 
     const subBatches = buildSubBatches(tokenizer, editPairs(records), { subBatch: this.config.subBatch });
     const tokenize = clock();
+    const immediate = !warm && this.config.immediateEval;
     const captures = [];
-    for (const sb of subBatches) captures.push(await runtime.capture(sb, this.config.modules));
+    for (const sb of subBatches) captures.push(await runtime.capture(sb, this.config.modules, { residual: immediate }));
     const capture = clock();
     const loss = mean(captures.map((c) => c.loss));
 
@@ -153,7 +154,11 @@ export class LifelongRun {
       timings: { tokenize, capture, editor, apply, evaluate: 0, total: 0 },
       diagnostics: result.diagnostics,
     };
-    if (!warm && this.config.immediateEval) record.immediate = await this.score('immediate', records, IMMEDIATE_KINDS);
+    if (immediate)
+      record.immediate = this.record(
+        'immediate',
+        await immediateEvaluation(runtime, tokenizer, records, { subBatches, captures }, this.baseline ?? undefined),
+      );
     const isLastTarget = !warm && this.schedule.slice(this.next).every((t) => t.kind !== 'target');
     record.timings.evaluate = clock();
     record.timings.total = tokenize + capture + editor + apply + record.timings.evaluate;
@@ -242,12 +247,15 @@ export class LifelongRun {
   ): Promise<MetricsRecord> {
     const ev = await evaluate(this.io.runtime, this.io.tokenizer, records, { kinds, baseline: this.baseline ?? undefined });
     if (protocol === 'pre-edit') this.baseline = ev.scores;
+    const record = this.record(protocol, ev);
+    this.metrics.push(record);
+    this.emitEvent({ type: 'metrics', record });
+    return record;
+  }
+
+  private record(protocol: EvalProtocol, ev: Evaluation): MetricsRecord {
     const record: MetricsRecord = { protocol, edits: this.editsApplied, metrics: ev.metrics };
     if (ev.specificityAgreement) record.specificityAgreement = ev.specificityAgreement;
-    if (protocol !== 'immediate') {
-      this.metrics.push(record);
-      this.emitEvent({ type: 'metrics', record });
-    }
     return record;
   }
 

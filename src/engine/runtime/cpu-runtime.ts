@@ -13,21 +13,21 @@ import { GraphRuntime, type GraphRuntimeOptions } from './graph-runtime';
 export class CpuExecutor implements GraphExecutor {
   private constructor(
     readonly backend: CpuBackend,
-    private readonly threads: number | undefined,
+    private readonly session: Omit<CpuSessionOptions, 'backend'>,
   ) {}
 
   /** Resolves the backend first (`auto`: native in Node when it loads), so `backend` is what runs. */
   static async create(opts: CpuSessionOptions = {}): Promise<CpuExecutor> {
     const { backend } = await resolveCpuBackend(opts.backend);
-    return new CpuExecutor(backend, opts.threads);
+    return new CpuExecutor(backend, { threads: opts.threads, spin: opts.spin });
   }
 
   async compile(mg: Parameters<GraphExecutor['compile']>[0], name: string): Promise<CompiledGraph> {
-    const session = await GraphSession.fromGraph(mg.g, name, { backend: this.backend, threads: this.threads });
+    const session = await GraphSession.fromGraph(mg.g, name, { ...this.session, backend: this.backend });
     return {
       nodeCount: session.nodeCount,
-      run: (ints, weights) => {
-        const feeds: Record<string, Float32Array | Int32Array> = { ...ints };
+      run: (inputs, weights) => {
+        const feeds = { ...inputs };
         for (const w of mg.weightNames) feeds[w] = weights.get(w)!.data;
         return session.run(feeds);
       },

@@ -4,15 +4,15 @@
  * mirrors them in GPU buffers and is told when one changes.
  */
 import type { ModelGraph } from '../graph/models/transformer';
-import type { Fetch } from '../graph/ort-session';
+import type { Feed, Fetch } from '../graph/ort-session';
 import type { Weights } from '../model/spec';
 import type { RuntimeBackend } from './runtime';
 
 export interface CompiledGraph {
   /** ONNX nodes after dead-node pruning (emitOnnx's count). */
   readonly nodeCount: number;
-  /** Runs with the int inputs given and every weight input taken from `weights`; outputs on the CPU. */
-  run(ints: Record<string, Int32Array>, weights: Weights): Promise<Record<string, Fetch>>;
+  /** Runs with the non-weight inputs given and every weight input taken from `weights`; outputs on the CPU. */
+  run(feeds: Record<string, Feed>, weights: Weights): Promise<Record<string, Fetch>>;
   release(): Promise<void>;
 }
 

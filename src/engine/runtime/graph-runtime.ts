@@ -9,10 +9,10 @@
  * ignored rows (no loss, no gradient); their keys/grads rows are dropped here.
  */
 import { buildCaptureGraph, buildForwardGraph, buildScoreGraph, type ModelGraph } from '../graph/models/transformer';
-import type { Fetch } from '../graph/ort-session';
+import type { Feed, Fetch } from '../graph/ort-session';
 import type { LoadedModel } from '../model/load';
 import type { EditableModule, ModelSpec, Weights } from '../model/spec';
-import { InputError, type ModuleCapture, type SubBatch, type SubBatchCapture } from '../types';
+import { InputError, type ModuleCapture, type Residual, type SubBatch, type SubBatchCapture } from '../types';
 import { checkSubBatch, countBucket, lengthBucket, padInts, padLength, PADDED_LABEL_POSITION } from './buckets';
 import type { CompiledGraph, GraphExecutor } from './executor';
 import type { ModelRuntime, NextTokens, RuntimeBackend } from './runtime';
@@ -57,7 +57,7 @@ export class GraphRuntime implements ModelRuntime {
     return this.executor.backend;
   }
 
-  async capture(sb: SubBatch, modules: string[]): Promise<SubBatchCapture> {
+  async capture(sb: SubBatch, modules: string[], opts: { residual?: boolean } = {}): Promise<SubBatchCapture> {
     const edited = this.resolve(modules);
     checkSubBatch(sb, this.spec.vocabSize);
     if (sb.labelPositions.length === 0)
@@ -67,8 +67,10 @@ export class GraphRuntime implements ModelRuntime {
     const padded = countBucket(N);
     // Graph outputs follow the model's module order, so the same set in any order shares a session.
     const ordered = this.modules.filter((m) => edited.includes(m));
-    const key = `capture B${p.batch} T${p.seqLen} N${padded} ${ordered.map((m) => m.name).join(',')}`;
-    const out = await this.run(key, () => buildCaptureGraph(this.spec, { batch: p.batch, seqLen: p.seqLen, labels: padded }, ordered), {
+    const residualAt = opts.residual ? Math.min(...edited.map((m) => m.layer)) : undefined;
+    const key = `capture B${p.batch} T${p.seqLen} N${padded}${residualAt === undefined ? '' : ` R${residualAt}`} ${ordered.map((m) => m.name).join(',')}`;
+    const shape = { batch: p.batch, seqLen: p.seqLen, labels: padded, residualAt };
+    const out = await this.run(key, () => buildCaptureGraph(this.spec, shape, ordered), {
       input_ids: p.inputIds,
       attention_mask: p.attentionMask,
       labels: p.labels,
@@ -86,7 +88,9 @@ export class GraphRuntime implements ModelRuntime {
       keys: firstRows(`${m.name}.keys`, m.dIn),
       grads: firstRows(`${m.name}.grads`, m.dOut),
     }));
-    return { loss: (out.loss as Float32Array)[0], modules: captures };
+    const loss = (out.loss as Float32Array)[0];
+    if (residualAt === undefined) return { loss, modules: captures };
+    return { loss, modules: captures, residual: { layer: residualAt, seqLen: p.seqLen, data: out.residual as Float32Array } };
   }
 
   async predict(sb: SubBatch): Promise<Int32Array> {
@@ -94,7 +98,25 @@ export class GraphRuntime implements ModelRuntime {
     const N = sb.labelPositions.length;
     if (N === 0) return new Int32Array(0);
     const p = padLength(sb, this.length(sb));
-    const out = await this.score(p.batch, p.seqLen, p.inputIds, p.attentionMask, p.labelPositions, 1);
+    const out = await this.score(p.batch, p.seqLen, p.attentionMask, p.labelPositions, 1, undefined, p.inputIds);
+    return (out.top1 as Int32Array).slice(0, N);
+  }
+
+  async predictFrom(sb: SubBatch, residual: Residual): Promise<Int32Array> {
+    checkSubBatch(sb, this.spec.vocabSize);
+    const N = sb.labelPositions.length;
+    if (N === 0) return new Int32Array(0);
+    const p = padLength(sb, this.length(sb));
+    const where = `sub-batch of records [${sb.records.join(', ')}]`;
+    if (residual.seqLen !== p.seqLen || residual.data.length !== p.batch * p.seqLen * this.spec.hidden)
+      throw new InputError(
+        where,
+        `the residual has ${residual.data.length} values at length ${residual.seqLen}, not [${p.batch}, ${p.seqLen}, ${this.spec.hidden}]`,
+      );
+    const out = await this.score(p.batch, p.seqLen, p.attentionMask, p.labelPositions, 1, undefined, {
+      layer: residual.layer,
+      data: residual.data,
+    });
     return (out.top1 as Int32Array).slice(0, N);
   }
 
@@ -116,7 +138,7 @@ export class GraphRuntime implements ModelRuntime {
     checkSubBatch(sb, this.spec.vocabSize, where);
     const p = padLength(sb, this.length(sb));
     const last = Int32Array.of(T - 1);
-    const out = await this.score(1, p.seqLen, p.inputIds, p.attentionMask, last, k, last);
+    const out = await this.score(1, p.seqLen, p.attentionMask, last, k, last, p.inputIds);
     return {
       ids: Array.from(out.topk_ids as Int32Array),
       probs: Array.from(out.topk_logprobs as Float32Array, Math.exp),
@@ -198,23 +220,33 @@ export class GraphRuntime implements ModelRuntime {
     return Math.max(sb.seqLen, lengthBucket(sb.seqLen, this.spec.maxPositions));
   }
 
-  private score(B: number, T: number, ids: Int32Array, mask: Int32Array, positions: Int32Array, k: number, probes = Int32Array.of(0)) {
+  /** The score graph from the token ids, or from a residual entering a later block. */
+  private score(
+    B: number,
+    T: number,
+    mask: Int32Array,
+    positions: Int32Array,
+    k: number,
+    probes = Int32Array.of(0),
+    start: Int32Array | { layer: number; data: Float32Array },
+  ) {
     const N = countBucket(positions.length);
-    const key = `score B${B} T${T} N${N} P${probes.length} k${k}`;
-    return this.run(key, () => buildScoreGraph(this.spec, { batch: B, seqLen: T, positions: N, probes: probes.length, k }), {
-      input_ids: ids,
+    const fromLayer = start instanceof Int32Array ? undefined : start.layer;
+    const key = `score B${B} T${T} N${N} P${probes.length} k${k}${fromLayer === undefined ? '' : ` L${fromLayer}`}`;
+    return this.run(key, () => buildScoreGraph(this.spec, { batch: B, seqLen: T, positions: N, probes: probes.length, k, fromLayer }), {
+      ...(start instanceof Int32Array ? { input_ids: start } : { residual: start.data }),
       attention_mask: mask,
       positions: padInts(positions, N, 0),
       probe_positions: probes,
     });
   }
 
-  private async run(key: string, build: () => ModelGraph, ints: Record<string, Int32Array>): Promise<Record<string, Fetch>> {
+  private async run(key: string, build: () => ModelGraph, feeds: Record<string, Feed>): Promise<Record<string, Fetch>> {
     const session: CompiledGraph = await this.cache.get(key, async () => {
       const s = await this.executor.compile(build(), key.split(' ')[0]);
       this.nodeCounts.set(key, s.nodeCount);
       return s;
     });
-    return session.run(ints, this.state);
+    return session.run(feeds, this.state);
   }
 }

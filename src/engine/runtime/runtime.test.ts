@@ -141,6 +141,32 @@ describe.each(RUNS)('%s runtime vs reference: %s', (backend, name, opts) => {
     await edited.dispose();
   });
 
+  it('predictFrom the residual captured before an edit of the top block = reference argmax of the edited model', async () => {
+    const edited = await createCpuRuntime(m, { backend });
+    const mod = m.modules[m.modules.length - 1];
+    const cap = await edited.capture(sb, [mod.name], { residual: true });
+    const r = cap.residual!;
+    expect(r.layer).toBe(mod.layer);
+    expect(r.data.length).toBe(sb.batch * r.seqLen * m.spec.hidden);
+    expect(r.seqLen).toBeGreaterThan(sb.seqLen); // bucket padding: the residual is at the runtime's length
+    const delta = new Rng(8).normals(mod.dIn * mod.dOut, 0.5);
+    await edited.applyDelta(mod.name, Float32Array.from(delta));
+    const K = referenceForward(m.spec, m.weights, sb, { capture: [mod.name] }).moduleInputs.get(mod.name)!;
+    const rows = sb.batch * sb.seqLen;
+    const shift = new Float64Array(rows * mod.dOut);
+    for (let q = 0; q < rows; q++)
+      for (let i = 0; i < mod.dIn; i++) for (let o = 0; o < mod.dOut; o++) shift[q * mod.dOut + o] += K[q * mod.dIn + i] * delta[i * mod.dOut + o];
+    const V = m.spec.vocabSize;
+    const logits = referenceForward(m.spec, m.weights, sb, { outputShift: new Map([[mod.name, shift]]) }).logits;
+    const want = Array.from(sb.labelPositions, (p) => argmax(logits, p * V, V));
+    const before = referenceForward(m.spec, m.weights, sb).logits;
+    expect(want).not.toEqual(Array.from(sb.labelPositions, (p) => argmax(before, p * V, V))); // the edit changed predictions
+    expect(Array.from(await edited.predictFrom(sb, r))).toEqual(want);
+    expect(Array.from(await edited.predict(sb))).toEqual(want);
+    await expect(edited.predictFrom(sb, { ...r, seqLen: r.seqLen + 8 })).rejects.toThrow(/the residual has/);
+    await edited.dispose();
+  });
+
   it('reuses one session across sub-batches of the same bucket', async () => {
     const fresh = await createCpuRuntime(m, { backend });
     const mod = [m.modules[0].name];

@@ -2,7 +2,7 @@
  * What the run loop needs of a loaded model, whichever backend executes it (onnxruntime-web on
  * WebGPU in the browser, its wasm EP as the browser fallback, onnxruntime-node's CPU EP in Node).
  */
-import type { SubBatch, SubBatchCapture } from '../types';
+import type { Residual, SubBatch, SubBatchCapture } from '../types';
 import type { EditableModule, ModelSpec, Weights } from '../model/spec';
 
 export interface NextTokens {
@@ -18,10 +18,18 @@ export interface ModelRuntime {
   readonly backend: RuntimeBackend;
   readonly spec: ModelSpec;
   readonly modules: EditableModule[];
-  /** One forward + backward on the current weights: loss, keys and value gradients at label positions. */
-  capture(sb: SubBatch, modules: string[]): Promise<SubBatchCapture>;
+  /**
+   * One forward + backward on the current weights: loss, keys and value gradients at label positions;
+   * with `residual`, also the residual stream entering the lowest edited block.
+   */
+  capture(sb: SubBatch, modules: string[], opts?: { residual?: boolean }): Promise<SubBatchCapture>;
   /** Top-1 prediction at each label position of the sub-batch (same order as labelPositions). */
   predict(sb: SubBatch): Promise<Int32Array>;
+  /**
+   * predict() for the sub-batch a residual was captured with, running only the blocks from
+   * residual.layer on. Equal to predict() (up to fp32 rounding) while no block below it was edited.
+   */
+  predictFrom(sb: SubBatch, residual: Residual): Promise<Int32Array>;
   /** Next-token distribution after a prompt (for the probe box). */
   nextTokens(ids: number[], k: number): Promise<NextTokens>;
   /** W += ΔW for a module; delta is [dIn, dOut] (output change k·ΔW), mapped onto the weight's layout. */

@@ -48,16 +48,18 @@ export class WebGpuExecutor implements GraphExecutor {
       ...(this.opts.disableCpuFallback ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
       ...this.opts.sessionOptions,
     });
-    const ints = mg.g.inputs.filter((v) => v.dtype === 'int32');
+    const weightNames = new Set(mg.weightNames);
+    const given = mg.g.inputs.filter((v) => !weightNames.has(v.name!));
     const outputs = mg.g.outputs.map((v) => v.name!);
     return {
       nodeCount,
       run: async (feeds, weights) => {
         const ortFeeds: Record<string, ort.Tensor> = {};
-        for (const v of ints) {
+        for (const v of given) {
           const f = feeds[v.name!];
           if (!f) throw new Error(`graph run: missing input '${v.name}'`);
-          ortFeeds[v.name!] = new ort.Tensor('int32', f, [...v.shape]);
+          ortFeeds[v.name!] =
+            f instanceof Float32Array ? new ort.Tensor('float32', f, [...v.shape]) : new ort.Tensor('int32', f, [...v.shape]);
         }
         for (const w of mg.weightNames) ortFeeds[w] = this.weight(w, weights).tensor;
         const res = await session.run(ortFeeds);

@@ -65,6 +65,8 @@ export class WeightInputs {
 export interface DecoderBody {
   /** Residual stream after the last block, [B, T, H]. */
   hidden: Value;
+  /** Residual stream entering each block l ≥ the first one run, [B, T, H]. */
+  layerInputs: Map<number, Value>;
   /** Per editable module: its input [B, T, d_in] and output [B, T, d_out]. */
   modules: Map<string, { input: Value; output: Value }>;
 }
@@ -84,12 +86,17 @@ function ropeTables(g: GraphBuilder, spec: ModelSpec, T: number): [Value, Value]
   return [g.constant([T, d], cos), g.constant([T, d], sin)];
 }
 
+/** Where a decoder pass starts: the token ids, or the residual stream entering block `layer`. */
+export type DecoderStart = { ids: Value } | { layer: number; residual: Value };
+
 /**
- * The decoder stack on int inputs ids, mask [B, T]: embeddings, every block, no final norm. Weights
- * come from `W` (declared as graph inputs as they are first used).
+ * The decoder stack, no final norm, from int ids [B, T] (embeddings, every block) or from the
+ * residual stream [B, T, H] entering a block (the blocks from there on: what a pass after an edit
+ * of blocks ≥ that one needs, the blocks below being unchanged). mask [B, T]. Weights come from
+ * `W` (declared as graph inputs as they are first used).
  */
-export function decoderForward(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, ids: Value, mask: Value): DecoderBody {
-  const T = ids.shape[1];
+export function decoderForward(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, from: DecoderStart, mask: Value): DecoderBody {
+  const T = mask.shape[1];
   const H = spec.hidden;
   const gpt2 = spec.arch === 'gpt2';
   const norm = (x: Value, prefix: string) =>
@@ -97,13 +104,23 @@ export function decoderForward(g: GraphBuilder, spec: ModelSpec, W: WeightInputs
       ? layerNorm(g, x, W.get(`${prefix}.weight`), W.get(`${prefix}.bias`), spec.normEps)
       : rmsNorm(g, x, W.get(`${prefix}.weight`), spec.normEps);
 
-  let h = g.gather(W.get(gpt2 ? 'transformer.wte.weight' : 'model.embed_tokens.weight'), ids);
-  if (gpt2) h = g.add(h, g.slice(W.get('transformer.wpe.weight'), [0], [T], [0]));
+  let h: Value;
+  let first = 0;
+  if ('ids' in from) {
+    h = g.gather(W.get(gpt2 ? 'transformer.wte.weight' : 'model.embed_tokens.weight'), from.ids);
+    if (gpt2) h = g.add(h, g.slice(W.get('transformer.wpe.weight'), [0], [T], [0]));
+  } else {
+    if (!(Number.isInteger(from.layer) && from.layer >= 0 && from.layer < spec.layers))
+      throw new Error(`decoder: no block ${from.layer} in a ${spec.layers}-layer model`);
+    [h, first] = [from.residual, from.layer];
+  }
   const allowed = causalPaddingMask(g, mask);
   const tables = spec.rope ? ropeTables(g, spec, T) : null;
   const modules = new Map<string, { input: Value; output: Value }>();
+  const layerInputs = new Map<number, Value>();
 
-  for (let l = 0; l < spec.layers; l++) {
+  for (let l = first; l < spec.layers; l++) {
+    layerInputs.set(l, h);
     const p = gpt2 ? `transformer.h.${l}` : `model.layers.${l}`;
     const a = norm(h, gpt2 ? `${p}.ln_1` : `${p}.input_layernorm`);
     let q: Value, k: Value, v: Value;
@@ -146,7 +163,7 @@ export function decoderForward(g: GraphBuilder, spec: ModelSpec, W: WeightInputs
     }
     h = g.add(h, out);
   }
-  return { hidden: h, modules };
+  return { hidden: h, modules, layerInputs };
 }
 
 export function finalNorm(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, x: Value): Value {
@@ -167,7 +184,7 @@ export function buildForwardGraph(spec: ModelSpec, shape: GraphShape): ModelGrap
   const ids = g.input('input_ids', 'int32', [shape.batch, shape.seqLen]);
   const mask = g.input('attention_mask', 'int32', [shape.batch, shape.seqLen]);
   const W = new WeightInputs(g, spec);
-  const { hidden } = decoderForward(g, spec, W, ids, mask);
+  const { hidden } = decoderForward(g, spec, W, { ids }, mask);
   const flat = g.reshape(finalNorm(g, spec, W, hidden), [-1, spec.hidden]);
   const logits = g.gemm(flat, W.get(lmHeadWeightName(spec)), null, { transB: true });
   g.output('logits', g.reshape(logits, [shape.batch, shape.seqLen, spec.vocabSize]));
@@ -177,6 +194,8 @@ export function buildForwardGraph(spec: ModelSpec, shape: GraphShape): ModelGrap
 export interface CaptureShape extends GraphShape {
   /** N: label positions in the sub-batch (a bucket size when padded with −1). */
   labels: number;
+  /** Also output `residual` [B, T, H], the residual stream entering this block (a later score pass starts there). */
+  residualAt?: number;
 }
 
 interface LabelInputs {
@@ -201,7 +220,7 @@ function labelInputs(g: GraphBuilder, { batch: B, seqLen: T, labels: N }: Captur
  */
 function labelLoss(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, inp: LabelInputs) {
   const [B, T] = inp.ids.shape;
-  const body = decoderForward(g, spec, W, inp.ids, inp.mask);
+  const body = decoderForward(g, spec, W, { ids: inp.ids }, inp.mask);
   const real = g.greater(inp.positions, g.scalar(-1, 'int32'));
   const safe = g.where(real, inp.positions, g.scalar(0, 'int32'));
   const rows = (x: Value) => g.gather(g.reshape(x, [B * T, x.shape[2]]), safe);
@@ -212,7 +231,8 @@ function labelLoss(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, inp: Label
 
 /**
  * inputs input_ids, attention_mask, labels int32 [B, T], label_positions int32 [N] (flat b·T + t,
- * row-major; −1 = padding) + weights → `loss` [1], `<module>.keys` [N, d_in], `<module>.grads` [N, d_out].
+ * row-major; −1 = padding) + weights → `loss` [1], `<module>.keys` [N, d_in], `<module>.grads` [N, d_out]
+ * (and `residual` [B, T, H] when shape.residualAt is set).
  */
 export function buildCaptureGraph(spec: ModelSpec, shape: CaptureShape, edited: readonly EditableModule[]): ModelGraph {
   if (edited.length === 0) throw new Error('capture graph: no edited modules');
@@ -234,6 +254,11 @@ export function buildCaptureGraph(spec: ModelSpec, shape: CaptureShape, edited: 
     g.output(`${p.m.name}.keys`, rows(p.input));
     g.output(`${p.m.name}.grads`, rows(grads[i]));
   });
+  if (shape.residualAt !== undefined) {
+    const r = body.layerInputs.get(shape.residualAt);
+    if (!r) throw new Error(`capture graph: no block ${shape.residualAt} in a ${spec.layers}-layer model`);
+    g.output('residual', r);
+  }
   return { g, weightNames: W.names() };
 }
 
@@ -251,22 +276,28 @@ export interface ScoreShape extends GraphShape {
   /** Positions (flat) whose top-k is wanted, e.g. each row's last token. */
   probes: number;
   k: number;
+  /** Start from float32 input `residual` [B, T, H] entering this block instead of from `input_ids`. */
+  fromLayer?: number;
 }
 
 /**
  * inputs input_ids, attention_mask [B, T], positions int32 [N], probe_positions int32 [P] + weights →
  * `top1` int32 [N] (argmax token at each position), `topk_ids` int32 [P, k] and `topk_logprobs` [P, k].
- * The head runs only on the N + P rows.
+ * The head runs only on the N + P rows. With shape.fromLayer, input `residual` [B, T, H] replaces
+ * input_ids and only the blocks from there on run.
  */
 export function buildScoreGraph(spec: ModelSpec, shape: ScoreShape): ModelGraph {
   const { batch: B, seqLen: T } = shape;
   const g = new GraphBuilder();
-  const ids = g.input('input_ids', 'int32', [B, T]);
+  const start: DecoderStart =
+    shape.fromLayer === undefined
+      ? { ids: g.input('input_ids', 'int32', [B, T]) }
+      : { layer: shape.fromLayer, residual: g.input('residual', 'float32', [B, T, spec.hidden]) };
   const mask = g.input('attention_mask', 'int32', [B, T]);
   const positions = g.input('positions', 'int32', [shape.positions]);
   const probes = g.input('probe_positions', 'int32', [shape.probes]);
   const W = new WeightInputs(g, spec);
-  const flat = g.reshape(decoderForward(g, spec, W, ids, mask).hidden, [B * T, spec.hidden]);
+  const flat = g.reshape(decoderForward(g, spec, W, start, mask).hidden, [B * T, spec.hidden]);
   const head = (rows: Value) => g.gemm(finalNorm(g, spec, W, g.gather(flat, rows)), W.get(lmHeadWeightName(spec)), null, { transB: true });
   g.output('top1', g.argMax(head(positions), -1));
   const [vals, idx] = g.topK(g.logSoftmax(head(probes), -1), shape.k);
