@@ -155,7 +155,8 @@ describe.each(RUNS)('%s runtime vs reference: %s', (backend, name, opts) => {
     const rows = sb.batch * sb.seqLen;
     const shift = new Float64Array(rows * mod.dOut);
     for (let q = 0; q < rows; q++)
-      for (let i = 0; i < mod.dIn; i++) for (let o = 0; o < mod.dOut; o++) shift[q * mod.dOut + o] += K[q * mod.dIn + i] * delta[i * mod.dOut + o];
+      for (let i = 0; i < mod.dIn; i++)
+        for (let o = 0; o < mod.dOut; o++) shift[q * mod.dOut + o] += K[q * mod.dIn + i] * delta[i * mod.dOut + o];
     const V = m.spec.vocabSize;
     const logits = referenceForward(m.spec, m.weights, sb, { outputShift: new Map([[mod.name, shift]]) }).logits;
     const want = Array.from(sb.labelPositions, (p) => argmax(logits, p * V, V));
