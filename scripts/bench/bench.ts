@@ -1,11 +1,12 @@
 /**
  * `npm run bench [-- --full | --profile NAME] [--only MODEL] [--editors a,b] [--turns N] [--layers L]
- * [--backend native|wasm] [--no-share-capture] [--peer FILE] [--out DIR]`: the benchmark on a Node CPU backend (default native:
- * onnxruntime-node, every core; wasm: onnxruntime-web, one thread). The other backend's MatMul is
- * probed too, for the machine's peak. Prints the table and writes DIR/node-<profile>.json and .md
- * (default docs/bench-results).
+ * [--backend native|wasm] [--no-share-capture] [--peer FILE] [--out DIR]`: the benchmark on a Node
+ * CPU backend (default native: onnxruntime-node, every core; wasm: onnxruntime-web, one thread). The
+ * other backend's MatMul is probed too, for the machine's peak. `--peer` adds lab ÷ peer ratios from
+ * a bench/peer/turn.py JSON. Prints the table and writes DIR/node-<profile>.json and .md (default
+ * docs/bench-results).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { nodeFile, nodeFolder } from '../../src/engine/io/node-files';
@@ -15,6 +16,7 @@ import type { GraphExecutor } from '../../src/engine/runtime/executor';
 import { runProfile } from '../../src/bench/run-profile';
 import { PROFILES, type BenchProfile } from '../../src/bench/shapes';
 import { markdownTable } from '../../src/bench/table';
+import { parsePeer, peerTable } from '../../src/bench/peer';
 import { machineNote } from './machine';
 
 function flag(argv: string[], name: string): string | undefined {
@@ -44,6 +46,9 @@ async function main() {
   const argv = process.argv.slice(2);
   const p = profileFromArgs(argv);
   const out = flag(argv, 'out') ?? 'docs/bench-results';
+  const peerPath = flag(argv, 'peer');
+  // read before the long run, so a bad file fails at once
+  const peer = peerPath ? parsePeer(await readFile(peerPath, 'utf8'), peerPath) : null;
   const backend = (await CpuExecutor.create({ backend: parseCpuBackend(flag(argv, 'backend')) })).backend;
   const others = async () => {
     const list: GraphExecutor[] = [];
@@ -68,10 +73,13 @@ async function main() {
   const machine = machineNote();
   const peaks = report.peaks.map((q) => `${q.backend} ${q.gflops.toFixed(1)}`).join(', ');
   const md = `${machine}\n\nProfile \`${p.name}\`, backend ${report.backendLabel}; matmul peaks ${peaks} GFLOP/s (roofline against the best); per-turn means over ${p.turns} timed turn(s) of ${p.nEdits} edits, sub-batch ${p.subBatch}; times in ms.\n\n${markdownTable(report.results)}\n`;
-  console.log(md);
+  const vsPeer = peer
+    ? `\nAgainst ${peer.peer}${peer.torch ? ` ${peer.torch}` : ''} (${peerPath}${peer.note ? `: ${peer.note}` : ''}), seconds per turn and lab ÷ peer:\n\n${peerTable(report.results, peer)}\n`
+    : '';
+  console.log(md + vsPeer);
   await mkdir(out, { recursive: true });
   await writeFile(join(out, `node-${p.name}.json`), JSON.stringify({ machine, cores: cpus().length, ...report }, null, 2));
-  await writeFile(join(out, `node-${p.name}.md`), md);
+  await writeFile(join(out, `node-${p.name}.md`), md + vsPeer);
 }
 
 if (process.argv[1]?.endsWith('bench.ts'))

@@ -3,6 +3,7 @@ import { derive, stageTotal, type Measured } from './result';
 import { markdownTable, TABLE_COLUMNS, tableRow } from './table';
 import { editorFlops, ridgeFlops } from './editor-flops';
 import { editedLayerIndices } from './shapes';
+import { labStages, parsePeer, peerTable } from './peer';
 
 const measured: Measured = {
   label: 'gpt2-small',
@@ -103,5 +104,39 @@ describe('bench result and table', () => {
     expect(editedLayerIndices(4, 2)).toEqual([1, 2]);
     expect(editedLayerIndices(2, 2)).toEqual([0, 1]);
     expect(editedLayerIndices(30, 3)).toEqual([20, 21, 22]);
+  });
+});
+
+describe('peer comparison', () => {
+  const peerJson = {
+    peer: 'pytorch',
+    model: 'gpt2-small',
+    layers: 12,
+    nEdits: 100,
+    editors: { stableedit: { capture: 1, editor: 0.5, evaluate: 0.25, turn: 2 } },
+  };
+
+  it('takes lab ÷ peer per stage for the matching editor, model and depth', () => {
+    const r = derive(measured);
+    expect(labStages(r)).toEqual({ capture: 0.502, editor: 0.368, evaluate: 0.13, turn: 1 });
+    const md = peerTable([r, { ...r, editor: 'ultraedit' }, { ...r, layers: 4 }], parsePeer(JSON.stringify(peerJson), 'p.json')).split(
+      '\n',
+    );
+    expect(md).toHaveLength(3); // header, rule, the one matching row
+    expect(md[2]).toBe('| gpt2-small | stableedit | 0.50 | 1.00 | 0.50 | 0.37 | 0.50 | 0.74 | 0.13 | 0.25 | 0.52 | 1.00 | 2.00 | 0.50 |');
+  });
+
+  it('names the file and the field of a bad peer JSON', () => {
+    expect(() => parsePeer('{', 'p.json')).toThrow(/p.json: not JSON/);
+    expect(() => parsePeer(JSON.stringify({ ...peerJson, layers: '12' }), 'p.json')).toThrow(/p.json: field "layers" must be a number/);
+    const bad = { ...peerJson, editors: { stableedit: { ...peerJson.editors.stableedit, turn: 0 } } };
+    expect(() => parsePeer(JSON.stringify(bad), 'p.json')).toThrow(/editors.stableedit.turn must be a positive number/);
+  });
+
+  it('reads the PyTorch figures kept from an earlier session', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const p = parsePeer(await readFile('bench/peer/earlier-session.json', 'utf8'), 'earlier-session.json');
+    for (const s of Object.values(p.editors)) expect(s.capture + s.editor + s.evaluate).toBeCloseTo(s.turn, 9);
+    expect(p.note).toMatch(/not side by side/);
   });
 });
