@@ -122,6 +122,21 @@ export const PROFILES: Record<string, BenchProfile> = {
     primalMaxDIn: 1024,
     matmulSizes: [128, 256],
   },
+  /**
+   * The issue-16 comparison shape for the browser's CPU path (`npm run bench:browser -- --profile
+   * gpt2 --backends wasm:1,wasm`): GPT-2 small at full depth, 2 edited layers, as the Node quick
+   * profile's `--only gpt2-small --layers 12`; the d_in×d_in primal solve is skipped.
+   */
+  gpt2: {
+    name: 'gpt2',
+    cases: every('gpt2-small', 12),
+    turns: 1,
+    nEdits: 100,
+    subBatch: 10,
+    editedLayers: 2,
+    primalMaxDIn: 0,
+    matmulSizes: [256, 512, 1024],
+  },
   /** The smoke test: demo model, one editor, a small turn. */
   smoke: {
     name: 'smoke',
