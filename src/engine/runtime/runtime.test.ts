@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maxRelativeError } from '../gpu/compare';
 import { memoryFolder } from '../io/memory';
 import { tinyCheckpoint, type TinyOptions } from '../model/generate-tiny';
+import type { EditableModule } from '../model/spec';
 import { loadModel, type LoadedModel } from '../model/load';
 import { referenceForward } from '../reference/forward';
 import { moduleOutputGradFD, referenceLoss } from '../reference/fd';
@@ -39,6 +40,17 @@ const argmax = (x: ArrayLike<number>, from: number, n: number) => {
   for (let i = from; i < from + n; i++) if (x[i] > x[best]) best = i;
   return best - from;
 };
+
+/** k·ΔW at every row of the sub-batch: what an edit adds to the module's output, whatever the weight layout. */
+function outputShift(m: LoadedModel, sb: LabeledSubBatch, mod: EditableModule, delta: ArrayLike<number>): Float64Array {
+  const K = referenceForward(m.spec, m.weights, sb, { capture: [mod.name] }).moduleInputs.get(mod.name)!;
+  const rows = sb.batch * sb.seqLen;
+  const shift = new Float64Array(rows * mod.dOut);
+  for (let r = 0; r < rows; r++)
+    for (let i = 0; i < mod.dIn; i++)
+      for (let o = 0; o < mod.dOut; o++) shift[r * mod.dOut + o] += K[r * mod.dIn + i] * delta[i * mod.dOut + o];
+  return shift;
+}
 
 const RUNS = CPU_BACKENDS.flatMap((backend) => CASES.map(([name, opts]) => [backend, name, opts] as const));
 
@@ -123,13 +135,7 @@ describe.each(RUNS)('%s runtime vs reference: %s', (backend, name, opts) => {
     const mod = m.modules[m.modules.length - 1];
     const delta = new Rng(7).normals(mod.dIn * mod.dOut, 0.3);
     await edited.applyDelta(mod.name, Float32Array.from(delta));
-    // Independent of the weight layout: the edit adds k·ΔW to the module's output at every row.
-    const K = referenceForward(m.spec, m.weights, sb, { capture: [mod.name] }).moduleInputs.get(mod.name)!;
-    const rows = sb.batch * sb.seqLen;
-    const shift = new Float64Array(rows * mod.dOut);
-    for (let r = 0; r < rows; r++)
-      for (let i = 0; i < mod.dIn; i++)
-        for (let o = 0; o < mod.dOut; o++) shift[r * mod.dOut + o] += K[r * mod.dIn + i] * delta[i * mod.dOut + o];
+    const shift = outputShift(m, sb, mod, delta);
     const refLoss = referenceLoss(m.spec, m.weights, sb, new Map([[mod.name, shift]]));
     const cap = await edited.capture(sb, [mod.name]);
     expect(Math.abs(cap.loss - refLoss) / refLoss).toBeLessThanOrEqual(1e-4);
@@ -151,12 +157,7 @@ describe.each(RUNS)('%s runtime vs reference: %s', (backend, name, opts) => {
     expect(r.seqLen).toBeGreaterThan(sb.seqLen); // bucket padding: the residual is at the runtime's length
     const delta = new Rng(8).normals(mod.dIn * mod.dOut, 0.5);
     await edited.applyDelta(mod.name, Float32Array.from(delta));
-    const K = referenceForward(m.spec, m.weights, sb, { capture: [mod.name] }).moduleInputs.get(mod.name)!;
-    const rows = sb.batch * sb.seqLen;
-    const shift = new Float64Array(rows * mod.dOut);
-    for (let q = 0; q < rows; q++)
-      for (let i = 0; i < mod.dIn; i++)
-        for (let o = 0; o < mod.dOut; o++) shift[q * mod.dOut + o] += K[q * mod.dIn + i] * delta[i * mod.dOut + o];
+    const shift = outputShift(m, sb, mod, delta);
     const V = m.spec.vocabSize;
     const logits = referenceForward(m.spec, m.weights, sb, { outputShift: new Map([[mod.name, shift]]) }).logits;
     const want = Array.from(sb.labelPositions, (p) => argmax(logits, p * V, V));
