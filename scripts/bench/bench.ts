@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- --full | --profile NAME] [--only MODEL] [--editors a,b] [--turns N] [--layers L]
- * [--backend native|wasm] [--no-share-capture] [--peer FILE] [--out DIR]`: the benchmark on a Node
- * CPU backend (default native: onnxruntime-node, every core; wasm: onnxruntime-web, one thread). The
- * other backend's MatMul is probed too, for the machine's peak. `--peer` adds lab ÷ peer ratios from
- * a bench/peer/turn.py JSON. Prints the table and writes DIR/node-<profile>.json and .md (default
- * docs/bench-results).
+ * [--backend native|wasm] [--spin] [--no-share-capture] [--peer FILE] [--out DIR]`: the benchmark on
+ * a Node CPU backend (default native: onnxruntime-node, every core; wasm: onnxruntime-web, one
+ * thread). The other backend's MatMul is probed too, for the machine's peak. `--spin` lets native
+ * pool threads spin between ops (ORT's default; off in the lab). `--peer` adds lab ÷ peer ratios
+ * from a bench/peer/turn.py JSON. Prints the table and writes DIR/node-<profile>.json and .md
+ * (default docs/bench-results).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -50,6 +51,7 @@ async function main() {
   // read before the long run, so a bad file fails at once
   const peer = peerPath ? parsePeer(await readFile(peerPath, 'utf8'), peerPath) : null;
   const backend = (await CpuExecutor.create({ backend: parseCpuBackend(flag(argv, 'backend')) })).backend;
+  const spin = argv.includes('--spin');
   const others = async () => {
     const list: GraphExecutor[] = [];
     for (const b of CPU_BACKENDS)
@@ -58,7 +60,7 @@ async function main() {
   };
   let peakRss = 0;
   const report = await runProfile(p, {
-    newExecutor: () => CpuExecutor.create({ backend }),
+    newExecutor: () => CpuExecutor.create({ backend, spin }),
     backendLabel: backend === 'wasm' ? 'wasm ×1' : 'native',
     otherExecutors: others,
     demoModel: nodeFolder('public/demo/model'),
