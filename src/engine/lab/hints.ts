@@ -1,5 +1,5 @@
 /** What to do next, for a failed command: shown beside the error where it happened. */
-import type { CommandType } from '../src/protocol/messages';
+import type { CommandType } from '../../protocol/messages';
 
 export function hintFor(command: CommandType, err: Error): string {
   const m = err.message;
