@@ -279,7 +279,11 @@ export class Lab {
    * the OPFS checkpoint, which gives the numbers an uninterrupted run gives.
    */
   async reopenRun(cmd: CommandOf<'run/reopen'>): Promise<void> {
-    if (this.runs.has(cmd.runId)) throw new Error(`run ${cmd.runId} is already open in this page: use Resume`);
+    const held = this.runs.get(cmd.runId);
+    if (held && (held.controller.status === 'running' || held.controller.status === 'paused'))
+      throw new Error(`run ${cmd.runId} is already going in this page: use Resume`);
+    // A stopped run continues from its last checkpoint, like one a reload interrupted.
+    this.runs.delete(cmd.runId);
     const busy = this.activeRun();
     if (busy) throw new Error(`run ${busy} is still going on this model: stop it or let it finish first`);
     const store = this.platform.runStore(cmd.runId);
