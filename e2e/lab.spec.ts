@@ -64,7 +64,7 @@ test('runs: charts fill, pause/resume, two editors compared, exports, interactiv
   // Run 1 (stableedit, the demo defaults), paused and resumed on the way.
   await page.getByTestId('run-start').click();
   const progress = page.getByTestId('run-progress');
-  await expect(progress).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
+  await expect(progress).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
   await page.getByTestId('run-pause').click();
   await expect(progress).toHaveAttribute('data-state', 'paused', { timeout: 30_000 });
   const pausedAt = await progress.textContent();
