@@ -43,7 +43,7 @@ function storedRuns(page: Page): Promise<StoredRun[]> {
 }
 
 test('a run interrupted by a reload resumes from its OPFS checkpoint and matches an uninterrupted run', async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/' + QUERY);
