@@ -10,6 +10,8 @@ export interface FlagSpec {
   kind: FlagKind;
   /** The only values a string flag takes. */
   choices?: readonly string[];
+  /** Other spellings users try (not accepted: an unknown flag spelt like one suggests this flag). */
+  alsoKnownAs?: readonly string[];
 }
 
 export type FlagTable = Record<string, FlagSpec>;
@@ -30,7 +32,8 @@ export function parseFlags(argv: string[], table: FlagTable): Flags {
     const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
     const spec = known[name];
     if (!spec) {
-      const near = nearest(name, Object.keys(known));
+      const spellings = Object.entries(known).flatMap(([k, v]) => [k, ...(v.alsoKnownAs ?? [])].map((a): [string, string] => [a, k]));
+      const near = nearest(name, spellings);
       throw new UsageError(`unknown flag --${name}${near ? `; did you mean --${near}?` : ''}`);
     }
     if (name in flags) throw new UsageError(`--${name} is given twice`);
@@ -60,13 +63,16 @@ function checkValue(name: string, spec: FlagSpec, value: string): void {
     throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')}, got "${value}"`);
 }
 
-/** The known name closest to a misspelt one (edit distance, or a shared prefix/substring), if any is close. */
-export function nearest(name: string, known: string[]): string | null {
+/**
+ * The flag whose spelling is closest to a misspelt name (edit distance, or one containing the other),
+ * if any is close; `spellings` are [spelling, flag] pairs.
+ */
+export function nearest(name: string, spellings: readonly (readonly [string, string])[]): string | null {
   let best: string | null = null;
   let bestD = Infinity;
-  for (const k of known) {
+  for (const [k, flag] of spellings) {
     const d = k.includes(name) || name.includes(k) ? Math.abs(k.length - name.length) / 2 : editDistance(name, k);
-    if (d < bestD) [best, bestD] = [k, d];
+    if (d < bestD) [best, bestD] = [flag, d];
   }
   return bestD <= Math.max(2, Math.floor(name.length / 2)) ? best : null;
 }

@@ -115,8 +115,8 @@ export function diagnosticsPath(out: string): string {
 export const FLAGS = {
   in: { kind: 'string' },
   editor: { kind: 'string', choices: editorNames },
-  lr: { kind: 'number' },
-  ridge: { kind: 'number' },
+  lr: { kind: 'number', alsoKnownAs: ['learning-rate'] },
+  ridge: { kind: 'number', alsoKnownAs: ['lambda', 'l2'] },
   'warmup-turns': { kind: 'int' },
   modules: { kind: 'list' },
   solve: { kind: 'string', choices: ['dual', 'primal'] },
@@ -152,7 +152,6 @@ export async function run(argv: string[]): Promise<number> {
     );
   const order = flags.modules === undefined ? null : list(flags, 'modules');
   if (order && order.length === 0) throw new UsageError('--modules lists no module');
-  if (!out.endsWith('.safetensors')) throw new UsageError(`--out must name a .safetensors file, got "${out}"`);
   await checkInputFile('in', input);
   await checkOutputFile('out', out);
   if ((await sameFile(input, out)) || (await sameFile(input, diagnosticsPath(out))))
