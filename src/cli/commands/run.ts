@@ -9,8 +9,8 @@
  * names and renamed (metrics.jsonl, edited.safetensors, then report.json, which marks the run
  * finished); the checkpoint is removed last.
  */
-import { appendFile, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { int, list, num, parseFlags, requireFlags, str, UsageError, type FlagTable, type Flags } from '../args';
 import { Progress } from '../progress';
@@ -177,11 +177,14 @@ async function runLocked(plan: RunPlan): Promise<number> {
   const { config, flags, out } = plan;
   await removeStaleTemporaries(out, OUTPUTS);
   if (flags.restart === true) for (const f of OUTPUTS) await rm(join(out, f), { force: true });
-  else if (existsSync(join(out, 'report.json')))
+  else if (existsSync(join(out, 'report.json'))) {
+    // report.json is written last: a checkpoint beside it is from a run killed while it cleaned up.
+    await rm(join(out, 'checkpoint.bin'), { force: true });
     throw new InputError(
       `--out ${out}`,
       'holds a finished run (report.json); pass --restart to run again into this folder (its outputs are replaced), or choose another --out',
     );
+  }
   if (plan.presetNote) process.stderr.write(`${plan.presetNote}\n`);
 
   const model = await loadModelFlag(flags);
@@ -204,12 +207,13 @@ async function runLocked(plan: RunPlan): Promise<number> {
   };
   const checkpointPath = join(out, 'checkpoint.bin');
   const metricsPath = join(out, 'metrics.jsonl');
-  let pending: Promise<void> = Promise.resolve();
   const emit = (e: RunEvent) => {
     if (e.type === 'turn') {
       const line = JSON.stringify(e.record) + '\n';
       process.stdout.write(line);
-      pending = pending.then(() => appendFile(metricsPath, line)).then(() => killPoint('appended:metrics.jsonl'));
+      // Synchronously: the turn's line is on disk before the checkpoint that follows it is written.
+      appendFileSync(metricsPath, line);
+      killPoint('appended:metrics.jsonl');
     } else if (e.type === 'warning') warn(e.message);
     else if (e.type === 'error') process.stderr.write(`error at ${e.where}: ${e.message}\n`);
     else if (e.type === 'started' && e.resumedFrom !== null)
@@ -253,7 +257,6 @@ async function runLocked(plan: RunPlan): Promise<number> {
       const rec = await editRun.step();
       progress.update(editRun.stepIndex, rec ? `loss ${rec.loss.toFixed(3)}` : '');
     }
-    await pending;
     if (editRun.error) {
       const ck = editRun.lastCheckpoint;
       process.stderr.write(
@@ -279,7 +282,6 @@ async function runLocked(plan: RunPlan): Promise<number> {
     );
     return 0;
   } finally {
-    await pending.catch(() => undefined);
     await runtime.dispose();
   }
 }

@@ -95,6 +95,15 @@ export function runArgs(f: Fixture, out: string, extra: string[] = []): string[]
   ];
 }
 
+/** argv with --name set to value (replaced where present, appended otherwise); null removes it. */
+export function withFlag(argv: string[], name: string, value: string | null): string[] {
+  const i = argv.indexOf(`--${name}`);
+  const out = argv.slice();
+  if (i >= 0) out.splice(i, 2);
+  if (value !== null) out.push(`--${name}`, value);
+  return out;
+}
+
 export interface CliResult {
   code: number | null;
   signal?: NodeJS.Signals | null;

@@ -13,7 +13,7 @@ import { loadModel } from '../../engine/model/load';
 import { encodeWeights } from '../../engine/run/export-weights';
 import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/encode';
 import { Rng } from '../../engine/util/rng';
-import { cli, hasStackTrace, makeFixture, MODULE, runArgs, Tally, zsreRecords, type Fixture } from './harness';
+import { cli, hasStackTrace, makeFixture, MODULE, runArgs, Tally, withFlag, zsreRecords, type Fixture } from './harness';
 
 interface Case {
   name: string;
@@ -29,15 +29,6 @@ let f: Fixture;
 let caseNo = 0;
 const cases: { group: string; make: () => Case[] }[] = [];
 const group = (name: string, make: () => Case[]) => cases.push({ group: name, make });
-
-/** argv with --name set to value (replaced where present, appended otherwise); null removes it. */
-function withFlag(argv: string[], name: string, value: string | null): string[] {
-  const i = argv.indexOf(`--${name}`);
-  const out = argv.slice();
-  if (i >= 0) out.splice(i, 2);
-  if (value !== null) out.push(`--${name}`, value);
-  return out;
-}
 
 /** A file in the fixture folder with the given content. */
 function file(name: string, content: string | Uint8Array): string {
