@@ -14,12 +14,13 @@ import type { RunConfig } from '../engine/run/config';
 import type { MetricsRecord, RunEvent, TurnRecord } from '../engine/run/events';
 import type { RunState } from '../engine/run/controller';
 import type { ProbeAnswer } from '../engine/lab/probe';
+import type { SideEffect } from '../engine/lab/side-effects';
 import type { EditableModule } from '../engine/model/spec';
-import type { PerEditResult } from '../ui/lib/easyedit-json';
+import type { PerEditResult } from '../engine/lab/per-edit';
 
 export const PROTOCOL_VERSION = 1;
 
-export type { GpuDeviceInfo, DatasetReport, RunEvent, RunState, ProbeAnswer, PerEditResult };
+export type { GpuDeviceInfo, DatasetReport, RunEvent, RunState, ProbeAnswer, PerEditResult, SideEffect };
 
 /** Which model runtime: 'auto' takes WebGPU when a device is there and the session builds, else wasm. */
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
@@ -92,7 +93,8 @@ export type Command =
   | { type: 'edit/apply'; id: number; prompt: string; answer: string; k: number; maxNewTokens: number; settings: InteractiveSettings }
   /** Reload the model's original weights (undo every edit). */
   | { type: 'model/reset'; id: number }
-  | { type: 'export/weights'; id: number }
+  /** The model as it stands, or (runId) the model as a finished run left it, rebuilt from what the run saved. */
+  | { type: 'export/weights'; id: number; runId?: string }
   /** Per-edit pre/post scores of the last run's edits on the model as it stands (EasyEdit layout). */
   | { type: 'export/per-edit'; id: number; runId: string };
 
@@ -147,7 +149,15 @@ export type WorkerEvent =
       step: number;
       steps: number;
     }
-  | { type: 'probe/result'; replyTo: number; before?: ProbeAnswer; after?: ProbeAnswer; note?: string }
+  | {
+      type: 'probe/result';
+      replyTo: number;
+      before?: ProbeAnswer;
+      after?: ProbeAnswer;
+      note?: string;
+      /** After an interactive edit: what other prompts answered before and after it. */
+      sideEffects?: SideEffect[];
+    }
   | { type: 'export/ready'; replyTo: number; name: string; mime: string; bytes: Uint8Array }
   | { type: 'export/per-edit'; replyTo: number; runId: string; results: PerEditResult[] };
 

@@ -180,7 +180,7 @@ group('paths and settings that do not fit the data', () => [
     name: '--n-edits 30',
     argv: (o) => withFlag(withFlag(runArgs(f, o), 'turns', null), 'n-edits', '30'),
     exit: 1,
-    names: /--n-edits one turn of 30 edits needs 30 records/,
+    names: /--n-edits 1 turn of 30 edits needs 30 records; the edit stream has 24/,
   },
   {
     name: 'warm-up turns beyond the warm-up file',

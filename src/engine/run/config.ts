@@ -3,7 +3,7 @@
  */
 import type { NiwPrior } from '../editors/editor';
 import { editorNames } from '../editors/registry';
-import { WARMUP_PLACEMENTS, type WarmupPlacement } from './schedule';
+import { scheduleProblem, WARMUP_PLACEMENTS, type WarmupPlacement } from './schedule';
 
 export interface RunConfig {
   editor: string;
@@ -90,13 +90,10 @@ export function validateRunConfig(c: RunConfig, counts?: RecordCounts): Record<s
   return bad;
 }
 
+/** scheduleProblem's message, under the field to change. */
 function scheduleProblems(c: RunConfig, { targetRecords, warmupRecords = 0 }: RecordCounts): Record<string, string> {
-  const bad: Record<string, string> = {};
-  const available = Math.floor(targetRecords / c.nEdits);
-  if (c.turns !== undefined && c.turns > available)
-    bad.turns = `${c.turns} turns of ${c.nEdits} edits need ${c.turns * c.nEdits} records; the edit stream has ${targetRecords}`;
-  else if (available === 0) bad.nEdits = `one turn of ${c.nEdits} edits needs ${c.nEdits} records; the edit stream has ${targetRecords}`;
-  if (c.warmupTurns > 0 && warmupRecords < c.warmupTurns * c.nEdits)
-    bad.warmupTurns = `${c.warmupTurns} warm-up turns of ${c.nEdits} edits need ${c.warmupTurns * c.nEdits} records; the warm-up source has ${warmupRecords}`;
-  return bad;
+  const problem = scheduleProblem({ targetRecords, nEdits: c.nEdits, turns: c.turns, warmupRecords, warmupTurns: c.warmupTurns });
+  if (!problem) return {};
+  const field = /warm-up/.test(problem) ? 'warmupTurns' : c.turns !== undefined ? 'turns' : 'nEdits';
+  return { [field]: problem };
 }

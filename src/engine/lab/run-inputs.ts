@@ -5,11 +5,11 @@
  * URL and no handle that outlives the page, so its bytes are copied into the folder with their size
  * and SHA-256, and the resumed run reads exactly those bytes (checked before use).
  */
-import type { CheckpointStore } from '../src/engine/run/checkpoint-store';
-import type { RunConfig } from '../src/engine/run/config';
-import { blobFile, urlFile } from '../src/engine/io/files.web';
-import { InputError, type FileSource } from '../src/engine/types';
-import type { DataInput, DataSlot, ModelSummary } from '../src/protocol/messages';
+import type { CheckpointStore } from '../run/checkpoint-store';
+import type { RunConfig } from '../run/config';
+import { blobFile, urlFile } from '../io/files.web';
+import { InputError, type FileSource } from '../types';
+import type { DataInput, DataSlot, ModelSummary } from '../../protocol/messages';
 
 /** The model a run edits; never the Hub token. */
 export type SavedModel = { name: string; params: number; backend: ModelSummary['backend'] } & (
@@ -81,9 +81,15 @@ export async function readRunInputs(store: CheckpointStore, runId: string): Prom
 }
 
 /** The saved dataset as a FileSource; a copied file is checked against its recorded size and SHA-256. */
-export async function savedDataSource(store: CheckpointStore, runId: string, slot: DataSlot, saved: SavedData): Promise<FileSource> {
+export async function savedDataSource(
+  store: CheckpointStore,
+  runId: string,
+  slot: DataSlot,
+  saved: SavedData,
+  fetchImpl?: typeof fetch,
+): Promise<FileSource> {
   const f = saved.file;
-  if (f.kind === 'url') return { ...urlFile(f.url), name: f.name };
+  if (f.kind === 'url') return { ...urlFile(f.url, { fetch: fetchImpl }), name: f.name };
   const where = `${f.name} (the copy run ${runId} saved of its ${slot === 'edits' ? 'edit stream' : 'warm-up source'})`;
   const bytes = await store.read(f.stored);
   if (!bytes) throw new InputError(where, 'is missing from the browser storage (OPFS): start the run again');
