@@ -17,6 +17,23 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
+/**
+ * An error thrown outside the command's promise chain (a callback, a stream) would otherwise end the
+ * process with Node's stack trace: it gets the same one-line message and exit status 1. For the
+ * process the CLI owns (bin/stableedit-lab.mjs), not for tests calling main.
+ */
+export function installLastResort(argv: string[]): void {
+  const name = argv[0] ?? 'stableedit-lab';
+  const debug = argv.includes('--debug');
+  const fail = (e: unknown) => {
+    process.stderr.write(`${name}: error: ${describeFailure(e)}\n`);
+    if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+}
+
 function commandNames(): string[] {
   const dir = fileURLToPath(new URL('./commands/', import.meta.url));
   return readdirSync(dir)

@@ -195,6 +195,12 @@ group('paths and settings that do not fit the data', () => [
     names: /--warmup-split 40: is more than the 24 records/,
   },
   {
+    name: '--lr 1e30 (runs, with a warning)',
+    argv: (o) => withFlag(withFlag(withFlag(runArgs(f, o), 'lr', '1e30'), 'turns', '2'), 'sample-every', '0'),
+    exit: 0,
+    names: /warning: step 0 \(target turn 0\), module model\.layers\.1\.mlp\.down_proj: the update's norm .* exceeds the weight's own/,
+  },
+  {
     name: 'a module the model does not have',
     argv: (o) => withFlag(runArgs(f, o), 'modules', 'model.layers.9.mlp.down_proj'),
     exit: 1,
@@ -561,6 +567,13 @@ afterAll(() => {
 });
 
 describe('fault suite: bad input', () => {
+  it('--debug adds the stack trace to the same message', async () => {
+    const r = await cli(['eval', '--model', f.model, '--data', join(f.dir, 'none.json'), '--debug']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^eval: error: --data .*none\.json: no such file\n/);
+    expect(hasStackTrace(r.stderr)).toBe(true);
+  });
+
   for (const g of cases)
     describe(g.group, () => {
       // Cases are generated when the group runs (the fixture exists by then), one test per group.
