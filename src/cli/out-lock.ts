@@ -5,7 +5,8 @@
  */
 import { rmSync } from 'node:fs';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { removeStaleTemporaries } from '../engine/io/atomic-write';
 import { InputError } from '../engine/types';
 
 export interface OutLock {
@@ -77,10 +78,17 @@ export async function acquireLock(lockPath: string, what: string, warn: (m: stri
   throw new InputError(what, `another run took the lock ${lockPath} at the same moment; try again`);
 }
 
-/** Runs `work` holding the lock of an output file (`<file>.lock` beside it). */
-export async function withFileLock<T>(flag: string, file: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` holding the lock of an output file (`<file>.lock` beside it), after removing the
+ * temporaries killed writers left for it and for the `companions` written beside it.
+ */
+export async function withFileLock<T>(flag: string, file: string, work: () => Promise<T>, companions: string[] = []): Promise<T> {
   const lock = await acquireLock(`${file}.lock`, `--${flag} ${file}`, (m) => process.stderr.write(`warning: ${m}\n`));
   try {
+    await removeStaleTemporaries(
+      dirname(file),
+      [file, ...companions].map((p) => basename(p)),
+    );
     return await work();
   } finally {
     await lock.release();

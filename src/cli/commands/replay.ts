@@ -156,7 +156,7 @@ export async function run(argv: string[]): Promise<number> {
   await checkOutputFile('out', out);
   if ((await sameFile(input, out)) || (await sameFile(input, diagnosticsPath(out))))
     throw new UsageError(`--out ${out} would overwrite the input stream --in ${input}; choose another --out`);
-  return withFileLock('out', out, () => replay(input, out, name, warmupTurns, order, opts));
+  return withFileLock('out', out, () => replay(input, out, name, warmupTurns, order, opts), [diagnosticsPath(out)]);
 }
 
 async function replay(

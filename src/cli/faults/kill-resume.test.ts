@@ -8,7 +8,9 @@
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SyntheticStream } from '../../engine/editors/syntheticStream';
 import { nodeFile } from '../../engine/io/node-files';
+import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/encode';
 import { openSealedCheckpoint } from '../../engine/run/checkpoint-seal';
 import { readSafetensorsHeader } from '../../engine/safetensors/header';
 import { unpack } from '../../engine/util/pack';
@@ -213,6 +215,38 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
       if (!kept || left.length) failures.push(`${c.name}: checkpoint kept ${kept}, left ${left}`);
     }
     expect(failures).toEqual([]);
+  });
+
+  it('replay killed while writing its outputs leaves nothing under their names; the rerun writes what an uninterrupted one does', async () => {
+    const input = join(f.dir, 'stream.safetensors');
+    const s = new SyntheticStream([{ module: 'm.a', dIn: 9, dOut: 4 }], 11);
+    const tensors: Record<string, TensorToWrite> = {};
+    for (let t = 0; t < 3; t++)
+      s.turn([3, 2]).forEach((caps, b) => {
+        for (const c of caps) {
+          tensors[`t${t}.sb${b}.${c.module}.keys`] = { dtype: 'F32', shape: [c.rows, c.dIn], data: c.keys };
+          tensors[`t${t}.sb${b}.${c.module}.grads`] = { dtype: 'F32', shape: [c.rows, c.dOut], data: c.grads };
+        }
+      });
+    writeFileSync(input, encodeSafetensors(tensors));
+    const argv = (out: string) => ['replay', '--in', input, '--editor', 'stableedit', '--lr', '0.1', '--ridge', '10', '--out', out];
+    const ref = join(f.dir, 'ref.safetensors');
+    expect((await cli(argv(ref))).code).toBe(0);
+    const out = join(f.dir, 'D.safetensors');
+    for (const at of ['partial:D.diagnostics.json#1', 'renamed:D.diagnostics.json#1', 'partial:D.safetensors#1']) {
+      const r = await spawnCli(argv(out), { STABLEEDIT_KILL_AT: at });
+      tally.tried++;
+      expect(r.signal, `${at}: ${r.stderr}`).toBe('SIGKILL');
+      if (existsSync(out)) tally.corruptOutputs++;
+    }
+    const r = await spawnCli(argv(out));
+    tally.tried++;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/taking over the lock .*D\.safetensors\.lock left by process \d+/);
+    expect(sha256(out)).toBe(sha256(ref));
+    expect(readFileSync(join(f.dir, 'D.diagnostics.json'), 'utf8').length).toBeGreaterThan(100);
+    expect(readdirSync(f.dir).filter((n) => /^\.D\..*\.tmp$/.test(n))).toEqual([]);
+    expect(tally.corruptOutputs).toBe(0);
   });
 
   it('a live lock is refused; a stale one is taken over; --restart replaces a foreign run and a finished run is then refused', async () => {
