@@ -9,7 +9,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SyntheticStream, type SyntheticModule } from '../../engine/editors/syntheticStream';
 import { writeTinyCheckpoint } from '../../engine/model/write-tiny';
+import type { TensorToWrite } from '../../engine/safetensors/encode';
 import { main } from '../main';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -111,8 +113,8 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The CLI in this process, output captured. */
-export async function cli(argv: string[]): Promise<CliResult> {
+/** Runs `f` with stdout and stderr captured. */
+export async function quiet<T>(f: () => Promise<T>): Promise<{ value: T; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const o = process.stdout.write.bind(process.stdout);
@@ -120,15 +122,35 @@ export async function cli(argv: string[]): Promise<CliResult> {
   process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
   process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
   try {
-    const code = await main(argv);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } catch (x) {
-    // An exception escaping main is what a user would see as a crash with a stack trace.
-    return { code: null, stdout: out.join(''), stderr: err.join('') + `\nUNCAUGHT ${(x as Error).stack}` };
+    const value = await f();
+    return { value, stdout: out.join(''), stderr: err.join('') };
   } finally {
     process.stdout.write = o;
     process.stderr.write = e;
   }
+}
+
+/** The CLI in this process, output captured. */
+export async function cli(argv: string[]): Promise<CliResult> {
+  // An exception escaping main is what a user would see as a crash with a stack trace.
+  const r = await quiet(() => main(argv).catch((x: Error) => `UNCAUGHT ${x.stack}`));
+  return typeof r.value === 'number'
+    ? { code: r.value, stdout: r.stdout, stderr: r.stderr }
+    : { code: null, stdout: r.stdout, stderr: `${r.stderr}\n${r.value}` };
+}
+
+/** A captured K/G stream (replay's input layout): `turns` turns of sub-batches with `rows` rows each. */
+export function streamTensors(modules: SyntheticModule[], seed: number, turns: number, rows: number[]): Record<string, TensorToWrite> {
+  const s = new SyntheticStream(modules, seed);
+  const tensors: Record<string, TensorToWrite> = {};
+  for (let t = 0; t < turns; t++)
+    s.turn(rows).forEach((caps, b) => {
+      for (const c of caps) {
+        tensors[`t${t}.sb${b}.${c.module}.keys`] = { dtype: 'F32', shape: [c.rows, c.dIn], data: c.keys };
+        tensors[`t${t}.sb${b}.${c.module}.grads`] = { dtype: 'F32', shape: [c.rows, c.dOut], data: c.grads };
+      }
+    });
+  return tensors;
 }
 
 /** The CLI as a child process (bin/stableedit-lab.mjs), with extra environment. */

@@ -7,13 +7,12 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SyntheticStream } from '../../engine/editors/syntheticStream';
 import { nodeFolder } from '../../engine/io/node-files';
 import { loadModel } from '../../engine/model/load';
 import { encodeWeights } from '../../engine/run/export-weights';
 import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/encode';
 import { Rng } from '../../engine/util/rng';
-import { cli, hasStackTrace, makeFixture, MODULE, runArgs, Tally, withFlag, zsreRecords, type Fixture } from './harness';
+import { cli, hasStackTrace, makeFixture, MODULE, runArgs, streamTensors, Tally, withFlag, zsreRecords, type Fixture } from './harness';
 
 interface Case {
   name: string;
@@ -423,15 +422,7 @@ const SHAPES = [
 
 /** A captured stream of 4 turns × 2 sub-batches, with `edit` applied to its tensors. */
 function stream(name: string, edit: (t: Record<string, TensorToWrite>) => void = () => undefined): string {
-  const s = new SyntheticStream(SHAPES, 5);
-  const tensors: Record<string, TensorToWrite> = {};
-  for (let t = 0; t < 4; t++)
-    s.turn([3, 4]).forEach((caps, b) => {
-      for (const c of caps) {
-        tensors[`t${t}.sb${b}.${c.module}.keys`] = { dtype: 'F32', shape: [c.rows, c.dIn], data: c.keys };
-        tensors[`t${t}.sb${b}.${c.module}.grads`] = { dtype: 'F32', shape: [c.rows, c.dOut], data: c.grads };
-      }
-    });
+  const tensors = streamTensors(SHAPES, 5, 4, [3, 4]);
   edit(tensors);
   return file(name, encodeSafetensors(tensors));
 }

@@ -8,14 +8,13 @@
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SyntheticStream } from '../../engine/editors/syntheticStream';
 import { nodeFile } from '../../engine/io/node-files';
-import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/encode';
+import { encodeSafetensors } from '../../engine/safetensors/encode';
 import { openSealedCheckpoint } from '../../engine/run/checkpoint-seal';
 import { readSafetensorsHeader } from '../../engine/safetensors/header';
 import { unpack } from '../../engine/util/pack';
 import { Rng } from '../../engine/util/rng';
-import { cli, hasStackTrace, makeFixture, runArgs, sha256, spawnCli, Tally, withFlag, type Fixture } from './harness';
+import { cli, hasStackTrace, makeFixture, runArgs, sha256, spawnCli, streamTensors, Tally, withFlag, type Fixture } from './harness';
 
 const TURNS = 4;
 // Child processes: ~6 s of CPU each (mostly onnxruntime start-up); far more wall time on a loaded machine.
@@ -219,16 +218,7 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
 
   it('replay killed while writing its outputs leaves nothing under their names; the rerun writes what an uninterrupted one does', async () => {
     const input = join(f.dir, 'stream.safetensors');
-    const s = new SyntheticStream([{ module: 'm.a', dIn: 9, dOut: 4 }], 11);
-    const tensors: Record<string, TensorToWrite> = {};
-    for (let t = 0; t < 3; t++)
-      s.turn([3, 2]).forEach((caps, b) => {
-        for (const c of caps) {
-          tensors[`t${t}.sb${b}.${c.module}.keys`] = { dtype: 'F32', shape: [c.rows, c.dIn], data: c.keys };
-          tensors[`t${t}.sb${b}.${c.module}.grads`] = { dtype: 'F32', shape: [c.rows, c.dOut], data: c.grads };
-        }
-      });
-    writeFileSync(input, encodeSafetensors(tensors));
+    writeFileSync(input, encodeSafetensors(streamTensors([{ module: 'm.a', dIn: 9, dOut: 4 }], 11, 3, [3, 2])));
     const argv = (out: string) => ['replay', '--in', input, '--editor', 'stableedit', '--lr', '0.1', '--ridge', '10', '--out', out];
     const ref = join(f.dir, 'ref.safetensors');
     expect((await cli(argv(ref))).code).toBe(0);
