@@ -21,9 +21,9 @@ interface StoredRun {
 }
 
 async function labReady(page: Page) {
-  await expect(page.getByTestId('model-panel')).toHaveAttribute('data-status', 'loaded', { timeout: 60_000 });
+  await expect(page.getByTestId('model-panel')).toHaveAttribute('data-status', 'loaded', { timeout: 180_000 });
   await expect(page.getByTestId('model-backend')).toContainText('CPU');
-  await expect(page.getByTestId('count-edits')).toContainText('1,000 valid', { timeout: 30_000 });
+  await expect(page.getByTestId('count-edits')).toContainText('1,000 valid', { timeout: 90_000 });
 }
 
 /** The runs as the page persisted them (IndexedDB, the run-file format): exact numbers, no formatting. */
@@ -43,7 +43,7 @@ function storedRuns(page: Page): Promise<StoredRun[]> {
 }
 
 test('a run interrupted by a reload resumes from its OPFS checkpoint and matches an uninterrupted run', async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/' + QUERY);
@@ -65,7 +65,7 @@ test('a run interrupted by a reload resumes from its OPFS checkpoint and matches
 
   await page.getByTestId('run-start').click();
   const progress = page.getByTestId('run-progress');
-  await expect(progress).toContainText(/running · [2-6] of 10 turns/, { timeout: 60_000 });
+  await expect(progress).toContainText(/running · [2-6] of 10 turns/, { timeout: 180_000 });
   await expect(progress).toHaveAttribute('data-state', 'running');
 
   // The page goes away mid-run (its worker with it).
@@ -79,14 +79,14 @@ test('a run interrupted by a reload resumes from its OPFS checkpoint and matches
   await expect(progress).toContainText('interrupted by a reload');
   await expect(page.getByTestId('run-resume')).toBeEnabled();
   await page.getByTestId('run-resume').click();
-  await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
+  await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 180_000 });
   await expect(progress).toContainText('finished · 10 of 10 turns');
   await expect(page.getByTestId('run-reopen')).toHaveCount(0);
 
   // The same settings, uninterrupted, on the demo's edit stream read by URL (the same bytes).
   await expect(page.getByTestId('file-edits')).toHaveText('edits.eval.json');
   await page.getByTestId('run-start').click();
-  await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
+  await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 180_000 });
 
   let runs: StoredRun[] = [];
   await expect

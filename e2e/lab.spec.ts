@@ -16,7 +16,7 @@ async function openLab(page: Page, query = QUERY) {
   await page.goto('/' + query);
   await expect(page.getByTestId('model-panel')).toHaveAttribute('data-status', 'loaded', { timeout: 60_000 });
   await expect(page.getByTestId('model-backend')).toContainText('CPU');
-  await expect(page.getByTestId('count-edits')).toContainText('1,000 valid', { timeout: 30_000 });
+  await expect(page.getByTestId('count-edits')).toContainText('1,000 valid', { timeout: 90_000 });
   return errors;
 }
 
@@ -64,14 +64,14 @@ test('runs: charts fill, pause/resume, two editors compared, exports, interactiv
   // Run 1 (stableedit, the demo defaults), paused and resumed on the way.
   await page.getByTestId('run-start').click();
   const progress = page.getByTestId('run-progress');
-  await expect(progress).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
+  await expect(progress).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
   await page.getByTestId('run-pause').click();
-  await expect(progress).toHaveAttribute('data-state', 'paused', { timeout: 30_000 });
+  await expect(progress).toHaveAttribute('data-state', 'paused', { timeout: 90_000 });
   const pausedAt = await progress.textContent();
   await page.waitForTimeout(1500);
   expect(await progress.textContent()).toBe(pausedAt);
   await page.getByTestId('run-step').click();
-  await expect(progress).not.toHaveText(pausedAt!, { timeout: 30_000 });
+  await expect(progress).not.toHaveText(pausedAt!, { timeout: 90_000 });
   await expect(progress).toHaveAttribute('data-state', 'paused');
   await page.getByTestId('run-resume').click();
   await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 90_000 });

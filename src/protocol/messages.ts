@@ -43,6 +43,8 @@ export type ModelSource =
   | { kind: 'files'; files: File[]; name?: string };
 
 export type DataSlot = 'edits' | 'warmup';
+/** How a slot's file is read: invalid-record policy, and the layout or a field mapping when detection is not wanted. */
+export type ScanOptions = Pick<DatasetOptions, 'onInvalid' | 'layout' | 'mapping' | 'seed'>;
 
 /** A dataset to read: a picked/dropped File, or a URL on this site (the demo's files). */
 export type DataInput = { kind: 'file'; file: File } | { kind: 'url'; url: string; name: string };
@@ -76,7 +78,7 @@ export type Command =
   /** Acquire the shared WebGPU device (or learn that there is none) and report it. */
   | { type: 'device/init'; id: number }
   | { type: 'model/load'; id: number; source: ModelSource; backend: BackendChoice }
-  | { type: 'data/scan'; id: number; slot: DataSlot; input: DataInput; options: Pick<DatasetOptions, 'onInvalid' | 'layout' | 'seed'> }
+  | { type: 'data/scan'; id: number; slot: DataSlot; input: DataInput; options: ScanOptions }
   /** Start a run on the loaded model and the scanned slots; `runId` is chosen by the page (its runs store). */
   | { type: 'run/start'; id: number; runId: string; config: RunConfig; editorMath?: EditorMath }
   | { type: 'run/pause'; id: number; runId: string }

@@ -161,6 +161,24 @@ describe('the lab application layer', () => {
     expect(perAgain.results.length).toBe(20);
   }, 180_000);
 
+  it('reads a file with its own field names through a mapping, and a run keeps the mapping to resume with', async () => {
+    const h = await withDemo();
+    const rows = Array.from({ length: 20 }, (_, i) => ({ q: `What is the occupation of Person${i}?`, a: 'astronomer', other: i }));
+    const file = new File([JSON.stringify(rows)], 'mine.json');
+    await expect(h.send({ type: 'data/scan', slot: 'edits', input: { kind: 'file', file }, options: {} })).resolves.toBeDefined();
+    const detected = h.events.findLast((e) => e.type === 'data/report');
+    expect(detected?.type === 'data/report' && detected.report.stopped?.problem).toMatch(/cannot tell the dataset layout/);
+    await h.send({ type: 'data/scan', slot: 'edits', input: { kind: 'file', file }, options: { mapping: { prompt: 'q', answer: 'a' } } });
+    const mapped = h.events.findLast((e) => e.type === 'data/report');
+    if (mapped?.type !== 'data/report') throw new Error('no report');
+    expect(mapped.report.count).toBe(20);
+    expect(mapped.report.preview[3]).toMatchObject({ prompt: 'What is the occupation of Person3?', answer: 'astronomer' });
+    await h.send({ type: 'run/start', runId: 'm', config: { ...SHORT, turns: 1, finalEval: false, immediateEval: false } });
+    const inputs = JSON.parse(new TextDecoder().decode((await h.stores.get('m')!.read('inputs.json'))!));
+    expect(inputs.data.edits.mapping).toEqual({ prompt: 'q', answer: 'a' });
+    await until(() => h.events.find((e) => e.type === 'run/state' && e.runId === 'm' && e.state === 'finished'));
+  }, 60_000);
+
   it('exporting a run that never finished says why', async () => {
     const h = await withDemo();
     await expect(h.send({ type: 'export/weights', runId: 'never' })).rejects.toThrow(/run never has no saved results/);

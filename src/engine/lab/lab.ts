@@ -43,6 +43,7 @@ import {
   saveRunInputs,
   savedDataSource,
   type SavedModel,
+  type SavedReadOptions,
   type SavedRunInputs,
 } from './run-inputs';
 
@@ -69,12 +70,10 @@ interface Model {
   origin: SavedModel;
 }
 
-interface Slot {
+interface Slot extends SavedReadOptions {
   /** What was read (URLs absolute), so a run can record it and be resumed after a reload. */
   input: DataInput;
   source: FileSource;
-  onInvalid: 'skip' | 'stop';
-  seed?: number;
   records?: EditRecord[];
 }
 
@@ -220,9 +219,10 @@ export class Lab {
   async scan(cmd: CommandOf<'data/scan'>): Promise<void> {
     const input = this.absolute(cmd.input);
     const source = this.dataSource(input);
+    const { layout, mapping, seed } = cmd.options;
     const onInvalid = cmd.options.onInvalid ?? 'skip';
-    const report = await scanDataset(source, { ...cmd.options, onInvalid, previewCount: 8, maxIssues: 50 });
-    this.slots[cmd.slot] = { input, source, onInvalid, seed: cmd.options.seed };
+    const report = await scanDataset(source, { layout, mapping, seed, onInvalid, previewCount: 8, maxIssues: 50 });
+    this.slots[cmd.slot] = { input, source, onInvalid, seed, layout, mapping };
     this.post({ type: 'data/report', replyTo: cmd.id, slot: cmd.slot, report, onInvalid });
   }
 
@@ -233,7 +233,7 @@ export class Lab {
         slot === 'edits' ? 'edit stream' : 'warm-up source',
         'no dataset file was given: drop or pick one in the Data panel',
       );
-    s.records ??= (await loadDataset(s.source, { onInvalid: s.onInvalid, seed: s.seed })).records;
+    s.records ??= (await loadDataset(s.source, { onInvalid: s.onInvalid, seed: s.seed, layout: s.layout, mapping: s.mapping })).records;
     if (s.records.length === 0) throw new InputError(s.source.name, 'has no valid records');
     return s.records;
   }
@@ -298,7 +298,7 @@ export class Lab {
       const d = saved.data[slot];
       if (!d) throw new InputError(`run ${cmd.runId}`, `its ${slot === 'edits' ? 'edit stream' : 'warm-up source'} was not saved`);
       const source = await savedDataSource(store, cmd.runId, slot, d, this.platform.fetch);
-      const { records } = await loadDataset(source, { onInvalid: d.onInvalid, seed: d.seed });
+      const { records } = await loadDataset(source, { onInvalid: d.onInvalid, seed: d.seed, layout: d.layout, mapping: d.mapping });
       if (records.length === 0) throw new InputError(d.file.name, 'has no valid records');
       return records;
     };
@@ -328,10 +328,11 @@ export class Lab {
     editorMath: EditorMath,
   ): Promise<void> {
     await this.restorePristine(m);
-    // Per-edit "pre" scores for the EasyEdit export: the model as loaded, before the first turn
-    // (taken before opening, which may put a checkpoint's weights in place).
+    // Per-edit "pre" scores for the EasyEdit export: the model as loaded, before the first turn.
+    // A run with the final protocol scores exactly these records before editing (and keeps them in
+    // its checkpoint); otherwise they are taken here, before opening puts a checkpoint's weights in place.
     const records = scheduledTarget(config, target, warmup);
-    const pre = (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
+    const preHere = config.finalEval ? null : (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
     const t0 = performance.now();
     const { gpuEditor, fallback } = await this.gpuEditorFor(editorMath, config, m);
     const run = await LifelongRun.open(config, {
@@ -349,6 +350,7 @@ export class Lab {
       gpuEditor?.dispose();
       throw e;
     });
+    const pre = preHere ?? run.preEditScores!;
     const stepsBefore = run.stepIndex;
     // What the page shows must be what the checkpoint holds: turns it saw after the last
     // checkpoint are run again, and turns it had not saved yet come from the checkpoint.
@@ -381,7 +383,8 @@ export class Lab {
         // The drive ends when the run finishes, fails or is stopped: the GPU statistics are not needed after.
         gpuEditor?.dispose();
         if (!report) return;
-        entry.perEdit = perEditResults(records, pre, (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores);
+        const post = run.finalEditScores ?? (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
+        entry.perEdit = perEditResults(records, pre, post);
         if (saved) {
           await saveRunResults(store, { model: saved.model, modules: await editedWeights(m, config.modules), perEdit: entry.perEdit });
           await removeRunInputs(store, saved);

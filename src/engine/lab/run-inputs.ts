@@ -7,6 +7,7 @@
  */
 import type { CheckpointStore } from '../run/checkpoint-store';
 import type { RunConfig } from '../run/config';
+import type { FieldMapping, LayoutId } from '../data/layouts';
 import { blobFile, urlFile } from '../io/files.web';
 import { InputError, type FileSource } from '../types';
 import type { DataInput, DataSlot, ModelSummary } from '../../protocol/messages';
@@ -19,10 +20,16 @@ export type SavedModel = { name: string; params: number; backend: ModelSummary['
 export type SavedFile =
   { kind: 'url'; url: string; name: string } | { kind: 'copy'; name: string; size: number; sha256: string; stored: string };
 
-export interface SavedData {
-  file: SavedFile;
+/** How the file was read; a resumed run reads it the same way. */
+export interface SavedReadOptions {
   onInvalid: 'skip' | 'stop';
   seed?: number;
+  layout?: LayoutId;
+  mapping?: FieldMapping;
+}
+
+export interface SavedData extends SavedReadOptions {
+  file: SavedFile;
 }
 
 export interface SavedRunInputs {
@@ -45,7 +52,7 @@ export async function saveRunInputs(
   store: CheckpointStore,
   config: RunConfig,
   model: SavedModel,
-  slots: Partial<Record<DataSlot, { input: DataInput; onInvalid: 'skip' | 'stop'; seed?: number }>>,
+  slots: Partial<Record<DataSlot, SavedReadOptions & { input: DataInput }>>,
 ): Promise<SavedRunInputs> {
   const data: SavedRunInputs['data'] = {};
   for (const [slot, s] of Object.entries(slots) as [DataSlot, NonNullable<(typeof slots)[DataSlot]>][]) {
@@ -57,7 +64,7 @@ export async function saveRunInputs(
       await store.write(copyName(slot), bytes);
       file = { kind: 'copy', name: s.input.file.name, size: bytes.length, sha256: await sha256Hex(bytes), stored: copyName(slot) };
     }
-    data[slot] = { file, onInvalid: s.onInvalid, seed: s.seed };
+    data[slot] = { file, onInvalid: s.onInvalid, seed: s.seed, layout: s.layout, mapping: s.mapping };
   }
   const manifest: SavedRunInputs = { version: 1, config, model, data };
   await store.write(MANIFEST, new TextEncoder().encode(JSON.stringify(manifest)));
