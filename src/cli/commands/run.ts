@@ -176,8 +176,7 @@ const OUTPUTS = ['metrics.jsonl', 'report.json', 'edited.safetensors', 'checkpoi
 async function runLocked(plan: RunPlan): Promise<number> {
   const { config, flags, out } = plan;
   await removeStaleTemporaries(out, OUTPUTS);
-  if (flags.restart === true) for (const f of OUTPUTS) await rm(join(out, f), { force: true });
-  else if (existsSync(join(out, 'report.json'))) {
+  if (flags.restart !== true && existsSync(join(out, 'report.json'))) {
     // report.json is written last: a checkpoint beside it is from a run killed while it cleaned up.
     await rm(join(out, 'checkpoint.bin'), { force: true });
     throw new InputError(
@@ -205,6 +204,8 @@ async function runLocked(plan: RunPlan): Promise<number> {
     'warmup-split': flags['warmup-split'] === undefined ? 'none' : String(flags['warmup-split']),
     'on-invalid': str(flags, 'on-invalid', 'stop'),
   };
+  // --restart discards the folder's run only now that the new one's inputs have loaded.
+  if (flags.restart === true) for (const f of OUTPUTS) await rm(join(out, f), { force: true });
   const checkpointPath = join(out, 'checkpoint.bin');
   const metricsPath = join(out, 'metrics.jsonl');
   const emit = (e: RunEvent) => {
