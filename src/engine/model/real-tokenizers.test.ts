@@ -187,7 +187,8 @@ describe('BOS, EOS and pad from tokenizer_config.json', () => {
 });
 
 // Pieces the generator strings are built from: Latin, accents, CJK (common and outside the BMP),
-// emoji (ZWJ sequences, skin tones, flags), digits, punctuation, contractions, other scripts, spacing.
+// emoji (ZWJ sequences, skin tones, flags), digits, punctuation, contractions, other scripts, full-width
+// forms and ligatures, spacing, and special tokens typed as text (matched as their ids, cutting the text).
 const POOL = [
   'the',
   'The',
@@ -254,8 +255,15 @@ const POOL = [
   "'s",
   "'LL",
   "n't",
+  'ﬁne',
+  'Ａ１',
+  '<s>',
+  '</s>',
+  '<unk>',
+  '<|endoftext|>',
+  '<|im_end|>',
 ];
-const GAPS = ['', ' ', ' ', ' ', '  ', '\t', '\n', ' \n', '\u00a0'];
+const GAPS = ['', ' ', ' ', ' ', '  ', '\t', '\n', ' \n', '\r\n', '\u00a0', '\u3000'];
 
 function seededStrings(seed: number, n: number): string[] {
   const rng = new Rng(seed);
