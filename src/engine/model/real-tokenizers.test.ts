@@ -170,6 +170,31 @@ describe('BOS, EOS and pad from tokenizer_config.json', () => {
     expect([tok.eosId, tok.padId, tok.vocabSize]).toEqual([128001, 128001, 128256]);
   });
 
+  it("llama3 with the Hub's later post-processor (ByteLevel then a <|begin_of_text|> template, as Llama 3.x ships) adds BOS 128000", () => {
+    const json = JSON.parse(readFileSync(`${real.llama3.dir}/tokenizer.json`, 'utf8'));
+    const bos = { SpecialToken: { id: '<|begin_of_text|>', type_id: 0 } };
+    json.post_processor = {
+      type: 'Sequence',
+      processors: [
+        json.post_processor,
+        {
+          type: 'TemplateProcessing',
+          single: [bos, { Sequence: { id: 'A', type_id: 0 } }],
+          pair: [
+            bos,
+            { Sequence: { id: 'A', type_id: 0 } },
+            { SpecialToken: { id: '<|begin_of_text|>', type_id: 1 } },
+            { Sequence: { id: 'B', type_id: 1 } },
+          ],
+          special_tokens: { '<|begin_of_text|>': { id: '<|begin_of_text|>', ids: [128000], tokens: ['<|begin_of_text|>'] } },
+        },
+      ],
+    };
+    const tok = makeTokenizer(json, real.llama3.config);
+    expect(tok.encode('The capital of France is', true)).toEqual([128000, 791, 6864, 315, 9822, 374]);
+    expect(tok.encode(' Paris', false)).toEqual([12366]);
+  });
+
   it('qwen3: add_bos_token false and bos_token null → nothing added; pad <|endoftext|> (151643) ≠ eos <|im_end|> (151645)', () => {
     const { tok, vocab, config } = real.qwen3;
     expect([config.add_bos_token, config.bos_token]).toEqual([false, null]);
