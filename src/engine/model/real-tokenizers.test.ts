@@ -1,5 +1,5 @@
 /**
- * The lab's tokenizer (loadTokenizer → @huggingface/tokenizers) on the real tokenizer files of Mistral-7B
+ * The lab's tokenizer (makeTokenizer → @huggingface/tokenizers) on the real tokenizer files of Mistral-7B
  * (SentencePiece BPE with byte fallback), Llama 3 and Qwen3 (byte-level BPE); see real-tokenizer-fixtures.ts.
  *
  * Expected ids are not taken from the lab's code. Each literal below was derived from tokenizer.json alone
@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { TokenizerLoader } from '@lenml/tokenizers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../util/rng';
-import { makeTokenizer } from './tokenizer';
+import { nodeFolder } from '../io/node-files';
+import { loadTokenizer, makeTokenizer } from './tokenizer';
 import { loadRealTokenizer, vocabIds, type RealTokenizer, type RealTokenizerName } from './real-tokenizer-fixtures';
 
 type Lenml = ReturnType<typeof TokenizerLoader.fromPreTrained>;
@@ -120,9 +121,9 @@ const NAMES = Object.keys(CASES) as RealTokenizerName[];
 const real = {} as Record<RealTokenizerName, RealTokenizer>;
 const lenml = {} as Record<RealTokenizerName, Lenml>;
 
-beforeAll(async () => {
+beforeAll(() => {
   for (const name of NAMES) {
-    real[name] = await loadRealTokenizer(name);
+    real[name] = loadRealTokenizer(name);
     const { dir } = real[name];
     lenml[name] = TokenizerLoader.fromPreTrained({
       tokenizerJSON: JSON.parse(readFileSync(`${dir}/tokenizer.json`, 'utf8')),
@@ -201,6 +202,12 @@ describe('BOS, EOS and pad from tokenizer_config.json', () => {
     expect(vocabIds(vocab, ['<|endoftext|>', '<|im_end|>'])).toEqual([151643, 151645]);
     expect(tok.encode('The capital of France is', true)).toEqual([785, 6722, 315, 9625, 374]);
     expect([tok.eosId, tok.padId, tok.vocabSize]).toEqual([151645, 151643, 151669]);
+  });
+
+  it('mistral: loadTokenizer reads the same two files from the package folder', async () => {
+    const tok = await loadTokenizer(nodeFolder(real.mistral.dir));
+    expect(tok.encode('The capital of France is', true)).toEqual([1, 415, 5565, 302, 4843, 349]);
+    expect([tok.eosId, tok.padId, tok.vocabSize]).toEqual([2, 2, 32000]);
   });
 
   it('mistral: add_bos_token false drops <s>, add_eos_token true appends </s> (LlamaTokenizer rebuilds its template)', () => {

@@ -155,8 +155,8 @@ const NAMES = Object.keys(EXPECTED) as RealTokenizerName[];
 const real = {} as Record<RealTokenizerName, RealTokenizer>;
 const pairs: ScoringPair[] = EDITS.map(([prompt, target], id) => ({ id, prompt, target }));
 
-beforeAll(async () => {
-  for (const name of NAMES) real[name] = await loadRealTokenizer(name);
+beforeAll(() => {
+  for (const name of NAMES) real[name] = loadRealTokenizer(name);
 }, 120_000);
 
 describe.each(NAMES)('%s: edit tokenization and labels', (name) => {
