@@ -3,12 +3,13 @@
  * printed as one JSON object. The protocol label says what was measured: 'pre-edit' for a checkpoint
  * without edits, 'current' for one `run` wrote (its metadata records the edits applied).
  */
-import { int, parseFlags, str, UsageError } from '../args';
-import { checkpointEdits, loadModelFlag, loadRecordsFlag, runtimeFlag } from '../load';
+import { int, parseFlags, requireFlags, str, UsageError, type FlagTable } from '../args';
+import { checkpointEdits, DATA_FLAGS, loadModelFlag, loadRecordsFlag, BACKEND_FLAGS, runtimeFlag } from '../load';
+import { checkInputDir, checkInputFile } from '../paths';
 import { evaluate, METRIC_KINDS, type MetricKind } from '../../engine/eval/evaluate';
 
 export const summary = 'print efficacy / generalization / specificity … of a model as JSON';
-export const usage = `usage: stableedit-lab eval --model DIR --data FILE [--n N] [--batch B] [--metrics a,b] [--on-invalid skip|stop]
+export const usage = `usage: stableedit-lab eval --model DIR --data FILE [--n N] [--batch B] [--metrics a,b] [--on-invalid skip|stop] [--backend native|wasm]
 
 Teacher-forced top-1 token accuracy per record (partial credit, UltraEdit's score) and exact match,
 each averaged over records; metrics: ${METRIC_KINDS.join(', ')} (those the data has).`;
@@ -18,16 +19,29 @@ export const SCORING = {
   exactMatch: 'every answer token predicted, mean over records',
 };
 
+export const FLAGS = {
+  model: { kind: 'string' },
+  ...DATA_FLAGS,
+  ...BACKEND_FLAGS,
+  n: { kind: 'int' },
+  batch: { kind: 'int' },
+  metrics: { kind: 'string' },
+} satisfies FlagTable;
+
 export async function run(argv: string[]): Promise<number> {
-  const { flags } = parseFlags(argv);
+  const flags = parseFlags(argv, FLAGS);
+  requireFlags(flags, ['model', 'data']);
   const n = flags.n === undefined ? undefined : int(flags, 'n');
+  if (n !== undefined && n < 1) throw new UsageError(`--n must be ≥ 1, got ${n}`);
   const batch = int(flags, 'batch', 16);
   if (batch < 1) throw new UsageError('--batch must be positive');
   const kinds = flags.metrics === undefined ? METRIC_KINDS : (str(flags, 'metrics').split(',') as MetricKind[]);
   const unknown = kinds.find((k) => !METRIC_KINDS.includes(k));
   if (unknown) throw new UsageError(`--metrics: unknown metric '${unknown}' (known: ${METRIC_KINDS.join(', ')})`);
+  await checkInputDir('model', str(flags, 'model'), 'a model folder (config.json, *.safetensors, tokenizer.json)');
+  await checkInputFile('data', str(flags, 'data'));
   const model = await loadModelFlag(flags);
-  const records = await loadRecordsFlag(flags, n);
+  const records = await loadRecordsFlag(flags, n, 'data', model);
   const edits = await checkpointEdits(str(flags, 'model'));
 
   const t0 = performance.now();

@@ -12,6 +12,7 @@
  * a file unnoticed — scanDataset reports them instead.
  */
 import { InputError, type EditRecord, type FileSource } from '../types';
+import { peekHead } from './byte-stream';
 import { readCsv } from './csv-reader';
 import { describeSignatures, detectLayout } from './detect';
 import { readJsonArray } from './json-array-reader';
@@ -59,6 +60,11 @@ export interface DatasetOptions {
   zsreLocQuestionMark?: boolean;
   /** Default "," ("\t" for .tsv). */
   csvDelimiter?: string;
+  /**
+   * A check of each valid record that needs more than the file (e.g. that it fits the model's
+   * positions once tokenized); a problem is handled like any invalid record (skip or stop).
+   */
+  check?: (record: EditRecord) => { field: string; problem: string } | null;
 }
 
 export interface DatasetDetection {
@@ -89,7 +95,21 @@ async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: Da
     listPick: opts.listPick ?? 'seeded',
     zsreLocQuestionMark: opts.zsreLocQuestionMark ?? true,
   };
-  const { kind, reason } = await chooseContainer(file, opts.container);
+  const ext = /\.(jsonl|ndjson|csv|tsv)$/i.exec(file.name)?.[1].toLowerCase();
+  let head: Uint8Array | null = null;
+  if (!opts.container) ({ head, file } = await peekHead(file, 4096));
+  const unreadable = head && encodingProblem(head);
+  if (unreadable) {
+    yield { issue: { index: 0, line: 1, field: '(file)', problem: unreadable, outcome: 'stopped' } };
+    return;
+  }
+  const { kind, reason } = chooseContainer(ext, head, opts.container);
+  if (kind === 'csv' && head && /\.json$/i.test(file.name)) {
+    const start = new TextDecoder().decode(head.subarray(0, 40)).trim().split('\n')[0];
+    const problem = `not JSON: a .json file must hold a JSON array ("[…]") or JSON lines ("{…}"), but it starts with ${JSON.stringify(start)}`;
+    yield { issue: { index: 0, line: 1, field: '(file)', problem, outcome: 'stopped' } };
+    return;
+  }
   const maxRecordBytes = opts.maxRecordBytes ?? 16 * 1024 * 1024;
   const items: AsyncIterable<RawItem> =
     kind === 'json'
@@ -122,6 +142,18 @@ async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: Da
       const value = item.value;
       const detected =
         value !== null && typeof value === 'object' && !Array.isArray(value) ? detectLayout(value as Record<string, unknown>) : null;
+      if (Array.isArray(value)) {
+        yield {
+          issue: {
+            index: item.index,
+            line: item.line,
+            field: '(record)',
+            problem: 'the record is an array, not an object: the file must be a list of objects (one per edit), not a list of lists',
+            outcome: 'stopped',
+          },
+        };
+        return;
+      }
       if (!detected) {
         const fields =
           value !== null && typeof value === 'object'
@@ -142,7 +174,8 @@ async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: Da
       layoutReason = detected.reason;
       onDetect({ container: kind, containerReason: reason, layout: layout.id, layoutReason });
     }
-    const n = normalizeRecord(item.value, item.index, layout, norm);
+    let n = normalizeRecord(item.value, item.index, layout, norm);
+    if ('record' in n && opts.check) n = opts.check(n.record) ?? n;
     if ('record' in n) {
       yield { record: n.record };
       if (opts.limit !== undefined && ++valid >= opts.limit) return;
@@ -161,12 +194,20 @@ async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: Da
   }
 }
 
-async function chooseContainer(file: FileSource, given?: ContainerKind): Promise<{ kind: ContainerKind; reason: string }> {
+/** Files no reader here can decode (UTF-16/32, binary), named as such rather than as a syntax error. */
+function encodingProblem(head: Uint8Array): string | null {
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))
+    return `the file is UTF-16 (it starts with the byte-order mark ${head[0] === 0xff ? 'FF FE' : 'FE FF'}); UTF-16 is not supported: save it as UTF-8`;
+  if (head.subarray(0, 1024).includes(0))
+    return 'the file is binary (it holds NUL bytes), not text: a dataset is JSON, JSON Lines or CSV in UTF-8';
+  return null;
+}
+
+function chooseContainer(ext: string | undefined, head: Uint8Array | null, given?: ContainerKind): { kind: ContainerKind; reason: string } {
   if (given) return { kind: given, reason: 'chosen by the caller' };
-  const ext = /\.(jsonl|ndjson|csv|tsv)$/i.exec(file.name)?.[1].toLowerCase();
   if (ext) return { kind: ext === 'csv' || ext === 'tsv' ? 'csv' : 'jsonl', reason: `file name ends in .${ext}` };
   // First non-blank byte after an optional BOM, from the first 4 KiB.
-  const head = await file.read(0, 4096);
+  head ??= new Uint8Array(0);
   let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
   if (head[i] === 0x5b) return { kind: 'json', reason: 'the file starts with "["' };

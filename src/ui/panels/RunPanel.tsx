@@ -4,6 +4,8 @@ import { DiagnosticsDashboard } from '../charts/DiagnosticsDashboard';
 import { ComparisonTable } from '../charts/ComparisonTable';
 import { runList, useRunsStore } from '../runs/store';
 import type { LabRun } from '../runs/types';
+import { isActive, runActions, statusLabel } from '../runs/status';
+import { scheduleProblem } from '../../engine/run/schedule';
 import { sendCommand } from '../engine-client';
 import { formatDuration } from '../format';
 import { useLabStore } from '../store';
@@ -14,14 +16,28 @@ export function RunPanel() {
   const { config, errors, form } = useParsedSettings();
   const model = useLabStore((s) => s.model);
   const edits = useLabStore((s) => s.data.edits);
-  const runStates = useLabStore((s) => s.runStates);
+  const warmupData = useLabStore((s) => s.data.warmup);
+  const progress = useLabStore((s) => s.runProgress);
   const starting = useLabStore((s) => s.pending['run/start'] !== undefined);
   const runsState = useRunsStore();
   const runs = useMemo(() => runList(runsState), [runsState.runs, runsState.order]);
-  const [current, setCurrent] = useState<string | null>(null);
-  const cur = current ? runStates[current] : undefined;
-  const active = cur && (cur.state === 'running' || cur.state === 'paused');
+  const [picked, setPicked] = useState<string | null>(null);
+  // The run the toolbar steers: the one picked, else the latest (after a reload too).
+  const run = runs.find((r) => r.id === picked) ?? runs.at(-1);
+  const current = run?.id ?? null;
+  const actions = run ? runActions(run.status) : null;
+  const cur = current ? progress[current] : undefined;
+  const busy = runs.some((r) => isActive(r.status)) || starting;
   const invalid = Object.keys(errors).filter((k) => !k.startsWith('edit'));
+  const streams =
+    edits &&
+    scheduleProblem({
+      targetRecords: edits.report.count,
+      nEdits: config.nEdits,
+      turns: config.turns,
+      warmupRecords: warmupData?.report.count ?? 0,
+      warmupTurns: config.warmupTurns,
+    });
   const blocked =
     model.status !== 'loaded'
       ? 'load a model first'
@@ -29,7 +45,11 @@ export function RunPanel() {
         ? 'give an edit stream first'
         : invalid.length
           ? `fix the settings: ${invalid.join(', ')}`
-          : null;
+          : streams
+            ? streams
+            : busy
+              ? 'a run is going: stop it or let it finish first'
+              : null;
 
   const start = () => {
     const label = `${config.editor} lr ${config.lr} λ ${config.ridge}`;
@@ -38,67 +58,65 @@ export function RunPanel() {
       label: n ? `${label} #${n + 1}` : label,
       config: { ...config, model: model.status === 'loaded' ? model.summary.name : undefined, data: edits?.name },
     });
-    setCurrent(runId);
+    setPicked(runId);
     sendCommand({ type: 'run/start', runId, config, editorMath: form.editorMath });
   };
   const control = (type: 'run/pause' | 'run/resume' | 'run/step' | 'run/stop') => current && sendCommand({ type, runId: current });
-  // A run the worker does not hold (restored after a reload) is reopened from its OPFS checkpoint.
-  const busy = Object.values(runStates).some((r) => r.state === 'running' || r.state === 'paused') || starting;
+  // A stopped run, or one a reload interrupted, continues from its checkpoint (the worker reopens it).
   const reopenBlocked = busy
     ? 'another run is going: stop it or let it finish first'
     : model.status === 'loading'
       ? 'wait for the model to load'
       : null;
   const reopen = (runId: string) => {
-    setCurrent(runId);
+    setPicked(runId);
     sendCommand({ type: 'run/reopen', runId, editorMath: form.editorMath });
+  };
+  const resume = () => {
+    if (!run || !actions?.resume) return;
+    if (actions.resume === 'resume') control('run/resume');
+    else reopen(run.id);
   };
 
   return (
     <section className="panel" aria-labelledby="run-h">
       <h2 id="run-h">Run</h2>
       <div className="row" role="toolbar" aria-label="Run controls">
-        <button
-          type="button"
-          onClick={start}
-          disabled={!!blocked || !!active || starting}
-          data-testid="run-start"
-          title={blocked ?? undefined}
-        >
+        <button type="button" onClick={start} disabled={!!blocked} data-testid="run-start" title={blocked ?? undefined}>
           Start run
         </button>
-        <button type="button" onClick={() => control('run/pause')} disabled={cur?.state !== 'running'} data-testid="run-pause">
+        <button type="button" onClick={() => control('run/pause')} disabled={!actions?.pause} data-testid="run-pause">
           Pause
         </button>
-        <button type="button" onClick={() => control('run/resume')} disabled={cur?.state !== 'paused'} data-testid="run-resume">
+        <button
+          type="button"
+          onClick={resume}
+          disabled={!actions?.resume || (actions.resume === 'reopen' && !!reopenBlocked)}
+          title={actions?.resume === 'reopen' ? (reopenBlocked ?? 'continue from its last checkpoint') : undefined}
+          data-testid="run-resume"
+        >
           Resume
         </button>
-        <button type="button" onClick={() => control('run/step')} disabled={cur?.state !== 'paused'} data-testid="run-step">
+        <button type="button" onClick={() => control('run/step')} disabled={!actions?.step} data-testid="run-step">
           Step one turn
         </button>
-        <button type="button" onClick={() => control('run/stop')} disabled={!active} data-testid="run-stop">
+        <button type="button" onClick={() => control('run/stop')} disabled={!actions?.stop} data-testid="run-stop">
           Stop
         </button>
-        {blocked && <span className="muted">{blocked}</span>}
+        {blocked && (
+          <span className="muted" data-testid="run-blocked">
+            {blocked}
+          </span>
+        )}
       </div>
       <ErrorNote command={['run/start', 'run/pause', 'run/resume', 'run/step', 'run/stop', 'run/reopen']} testId="run-error" />
-      {current && (
-        <div data-testid="run-progress" data-state={cur?.state ?? 'starting'}>
-          <Progress
-            value={cur?.step ?? 0}
-            max={cur?.steps ?? 0}
-            label={
-              cur
-                ? `${cur.state} · turn ${cur.step} of ${cur.steps}${cur.editsPerSecond ? ` · ${cur.editsPerSecond.toFixed(1)} edits/s` : ''}${cur.etaSeconds !== null && cur.state === 'running' ? ` · ETA ${formatDuration(cur.etaSeconds)}` : ''}`
-                : runs.find((r) => r.id === current)?.turns.length
-                  ? 'reopening from the last checkpoint…'
-                  : 'starting (scoring the model before editing)…'
-            }
-          />
-          <RunProblems runId={current} />
+      {run && (
+        <div data-testid="run-progress" data-state={run.status}>
+          <Progress value={cur?.step ?? run.turns.length} max={cur?.steps ?? run.plan?.steps ?? 0} label={progressText(run, cur)} />
+          <RunProblems runId={run.id} />
         </div>
       )}
-      <RunList runs={runs} restored={(r) => r.status === 'paused' && !runStates[r.id]} reopen={reopen} reopenBlocked={reopenBlocked} />
+      <RunList runs={runs} reopen={reopen} reopenBlocked={reopenBlocked} />
       <h3>Diagnostics</h3>
       <DiagnosticsDashboard runs={runs} />
       <h3>Comparison</h3>
@@ -107,6 +125,21 @@ export function RunPanel() {
       </div>
     </section>
   );
+}
+
+/** The progress line: the run's status (the same words as the run list), turns done, speed and ETA. */
+function progressText(
+  run: LabRun,
+  p: { step: number; steps: number; editsPerSecond: number | null; etaSeconds: number | null } | undefined,
+) {
+  if (run.status === 'starting')
+    return run.turns.length ? 'reopening from the last checkpoint…' : 'starting (scoring the model before editing)…';
+  const steps = p?.steps ?? run.plan?.steps;
+  const done = p?.step ?? run.turns.length;
+  const parts = [statusLabel(run.status), steps ? `${done} of ${steps} turns` : `${done} turns`];
+  if (p?.editsPerSecond && run.status === 'running') parts.push(`${p.editsPerSecond.toFixed(1)} edits/s`);
+  if (p?.etaSeconds != null && run.status === 'running') parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
+  return parts.join(' · ');
 }
 
 function RunProblems({ runId }: { runId: string }) {
@@ -131,13 +164,11 @@ function RunProblems({ runId }: { runId: string }) {
 
 interface RunListProps {
   runs: LabRun[];
-  /** Runs kept from before a reload, which the worker does not hold. */
-  restored: (r: LabRun) => boolean;
   reopen: (runId: string) => void;
   reopenBlocked: string | null;
 }
 
-function RunList({ runs, restored, reopen, reopenBlocked }: RunListProps) {
+function RunList({ runs, reopen, reopenBlocked }: RunListProps) {
   const remove = useRunsStore((s) => s.removeRun);
   if (runs.length === 0) return null;
   return (
@@ -146,9 +177,9 @@ function RunList({ runs, restored, reopen, reopenBlocked }: RunListProps) {
         <li key={r.id}>
           <strong>{r.label}</strong>{' '}
           <span className="muted">
-            {r.status}, {r.turns.length} turns
+            {statusLabel(r.status)}, {r.turns.length} turns
           </span>{' '}
-          {restored(r) && (
+          {runActions(r.status).resume === 'reopen' && (
             <button
               type="button"
               className="small"

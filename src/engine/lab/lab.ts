@@ -1,0 +1,626 @@
+/**
+ * The lab's application layer: one loaded model (and its pristine weights), the two dataset slots,
+ * and the runs. Each run starts from the model as loaded, so runs of different editors on the same
+ * stream compare like with like; interactive edits and the probe act on the model as it stands
+ * (after the last run, plus any interactive edits).
+ *
+ * Framework-free: the worker gives it a platform (where the site is, the GPU, where runs are kept,
+ * the editor shaders) and routes messages to it; tests give it files on disk and memory stores.
+ */
+import type { SharedGpu } from '../gpu/device';
+import type { ShaderSources } from '../gpu/shader-sources';
+import { blobFile, fileListFolder, urlFile, urlFolder } from '../io/files.web';
+import { cachedFetch, withoutSpaFallback, type DownloadProgress } from '../io/cached-fetch';
+import { loadModel, type LoadedModel } from '../model/load';
+import { gpuBytesNeeded } from '../model/presets';
+import { loadDataset, scanDataset } from '../data/dataset';
+import { createWasmRuntime } from '../runtime/wasm-runtime';
+import { createWebGpuRuntime } from '../runtime/webgpu-runtime';
+import type { ModelRuntime } from '../runtime/runtime';
+import { serialRuntime } from '../runtime/serial-runtime';
+import { LifelongRun } from '../run/lifelong-run';
+import { RunController, type RunState } from '../run/controller';
+import { MemoryStore, type CheckpointStore } from '../run/checkpoint-store';
+import { encodeWeights } from '../run/export-weights';
+import { validateRunConfig, type RunConfig } from '../run/config';
+import { buildSchedule } from '../run/schedule';
+import { recordFitCheck } from '../run/record-fit';
+import { evaluate, type RecordScores } from '../eval/evaluate';
+import { createGpuContext, type GpuContext } from '../gpu/context';
+import { GpuEditor, gpuEditorNames } from '../gpu/editor/gpu-editor';
+import { InputError, type EditRecord, type FileSource, type FolderSource } from '../types';
+import type { Weights } from '../model/spec';
+import type { CommandOf, DataInput, DataSlot, EditorMath, ModelSummary, WorkerEvent } from '../../protocol/messages';
+import { probe } from './probe';
+import { applySingleEdit } from './single-edit';
+import { perEditResults, type PerEditResult } from './per-edit';
+import { answers, compareAnswers, watchedPrompts } from './side-effects';
+import { chooseBackend } from './backend-choice';
+import { readRunResults, saveRunResults } from './run-results';
+import {
+  modelMismatch,
+  readRunInputs,
+  removeRunInputs,
+  saveRunInputs,
+  savedDataSource,
+  type SavedModel,
+  type SavedReadOptions,
+  type SavedRunInputs,
+  runFingerprint,
+} from './run-inputs';
+
+export type Post = (e: WorkerEvent, transfer?: Transferable[]) => void;
+
+export interface LabPlatform {
+  /** Absolute URL of the site's root, where the demo lives (`demo/model/`, `demo/data/`). */
+  siteUrl: string;
+  /** The shared WebGPU device, or null where there is none. */
+  gpu(): Promise<SharedGpu | null>;
+  /** Where a run keeps its checkpoint, inputs and results; null where nothing outlives the page. */
+  runStore(runId: string): CheckpointStore | null;
+  /** The editor kernels' WGSL, for the GPU editor; null where it cannot run. */
+  editorShaders: ShaderSources | null;
+  /** The network; tests serve files from disk through it. */
+  fetch?: typeof fetch;
+  /**
+   * Hold a run for this page while it goes (the browser's Web Locks across tabs): null when another
+   * tab holds it. Without it runs are not guarded (Node, tests).
+   */
+  claimRun?(runId: string): Promise<(() => void) | null>;
+}
+
+interface Model {
+  loaded: LoadedModel;
+  runtime: ModelRuntime;
+  summary: ModelSummary;
+  /** Where it came from, as a run's saved inputs record it. */
+  origin: SavedModel;
+}
+
+interface Slot extends SavedReadOptions {
+  /** What was read (URLs absolute), so a run can record it and be resumed after a reload. */
+  input: DataInput;
+  source: FileSource;
+  records?: EditRecord[];
+}
+
+interface RunEntry {
+  controller: RunController;
+  run: LifelongRun;
+  records: readonly EditRecord[];
+  pre: RecordScores;
+  perEdit?: PerEditResult[];
+  /** The GPU editor's resident buffers, freed when the run ends. */
+  gpuEditor?: GpuEditor;
+}
+
+const CACHE = 'stableedit-lab-models-v2';
+
+export class Lab {
+  private model: Model | null = null;
+  private slots: Partial<Record<DataSlot, Slot>> = {};
+  private runs = new Map<string, RunEntry>();
+  /** Editor kernels' context on the shared device; its pipelines are compiled once, for every run. */
+  private editorGpu: { device: GPUDevice; ctx: GpuContext } | null = null;
+
+  constructor(
+    private readonly post: Post,
+    private readonly platform: LabPlatform,
+  ) {}
+
+  async loadModel(cmd: CommandOf<'model/load'>): Promise<void> {
+    if (this.activeRun()) throw new Error('a run is going on this model: stop it before loading another model');
+    let last = 0;
+    const progress = (p: Omit<Extract<WorkerEvent, { type: 'model/progress' }>, 'type' | 'replyTo'>, force = false) => {
+      const now = performance.now();
+      if (!force && now - last < 100) return;
+      last = now;
+      this.post({ type: 'model/progress', replyTo: cmd.id, ...p });
+    };
+    const onBytes = (d: DownloadProgress) =>
+      progress({
+        stage: 'download',
+        done: d.done,
+        total: d.total,
+        unit: 'bytes',
+        bytesPerSecond: d.bytesPerSecond,
+        etaSeconds: d.etaSeconds,
+        detail: d.fromCache ? `${fmtMb(d.fromCache)} from the browser cache` : 'downloading',
+      });
+    const net = this.platform.fetch ?? fetch;
+    const src = cmd.source;
+    let folder: FolderSource;
+    let name: string | undefined;
+    let byTensor = false;
+    if (src.kind === 'demo') {
+      folder = urlFolder(new URL('demo/model/', this.platform.siteUrl).href, {
+        fetch: cachedFetch(CACHE, onBytes, withoutSpaFallback(net)),
+      });
+      name = 'demo (built-in)';
+    } else if (src.kind === 'hub') {
+      const repo = src.repo.trim();
+      if (!/^[\w.-]+\/[\w.-]+$/.test(repo))
+        throw new InputError('repo id', `"${src.repo}" is not of the form owner/name (e.g. HuggingFaceTB/SmolLM2-135M)`);
+      const rev = encodeURIComponent(src.revision.trim() || 'main');
+      const headers: Record<string, string> = src.token ? { Authorization: `Bearer ${src.token}` } : {};
+      folder = urlFolder(`https://huggingface.co/${repo}/resolve/${rev}/`, { headers, fetch: cachedFetch(CACHE, onBytes, net) });
+      name = repo;
+    } else {
+      if (src.files.length === 0) throw new InputError('model folder', 'no files were dropped or picked');
+      folder = fileListFolder(src.files, src.name);
+      byTensor = true;
+    }
+    const loaded = await loadModel(folder, {
+      name,
+      onProgress: byTensor
+        ? (done, total, tensor) =>
+            progress(
+              { stage: 'tensors', done, total, unit: 'tensors', bytesPerSecond: null, etaSeconds: null, detail: tensor },
+              done === total,
+            )
+        : undefined,
+    });
+    progress(
+      { stage: 'runtime', done: 0, total: 0, unit: 'bytes', bytesPerSecond: null, etaSeconds: null, detail: 'building the model graphs' },
+      true,
+    );
+    const { runtime, note } = await this.createRuntime(loaded, cmd.backend);
+    await this.model?.runtime.dispose();
+    this.runs.clear();
+    const params = [...loaded.weights.values()].reduce((n, t) => n + t.data.length, 0);
+    const summary: ModelSummary = {
+      name: loaded.name,
+      arch: loaded.spec.arch,
+      params,
+      gpuBytes: runtime.backend === 'webgpu' ? gpuBytesNeeded(params) : 0,
+      modules: loaded.modules,
+      backend: runtime.backend as ModelSummary['backend'], // the browser runs webgpu or wasm, never native
+      layers: loaded.spec.layers,
+      hidden: loaded.spec.hidden,
+      vocabSize: loaded.spec.vocabSize,
+      backendNote: note,
+    };
+    const base = { name: summary.name, params, backend: summary.backend };
+    const origin: SavedModel =
+      src.kind === 'demo'
+        ? { kind: 'demo', ...base }
+        : src.kind === 'hub'
+          ? { kind: 'hub', repo: src.repo.trim(), revision: src.revision.trim() || 'main', ...base }
+          : { kind: 'files', ...base };
+    this.model = { loaded, runtime: serialRuntime(runtime), summary, origin };
+    this.post({ type: 'model/loaded', replyTo: cmd.id, model: summary });
+  }
+
+  private async createRuntime(loaded: LoadedModel, choice: 'auto' | 'webgpu' | 'wasm'): Promise<{ runtime: ModelRuntime; note?: string }> {
+    const gpu = choice === 'wasm' ? null : await this.platform.gpu();
+    if (choice === 'webgpu' && !gpu) throw new Error('WebGPU is not available in this browser; choose the wasm (CPU) backend');
+    const adapter = gpu && {
+      isFallbackAdapter: gpu.info.adapter.isFallbackAdapter,
+      description: [gpu.info.adapter.vendor, gpu.info.adapter.architecture].filter(Boolean).join(' · ') || 'unknown adapter',
+    };
+    const decision = chooseBackend(choice, adapter);
+    if (decision.backend === 'wasm' || !gpu)
+      return { runtime: await createWasmRuntime(loaded), note: decision.backend === 'wasm' ? decision.note : undefined };
+    const runtime = await createWebGpuRuntime(loaded, gpu.device);
+    try {
+      // Build one graph now so a backend that cannot run this model fails here, not mid-run.
+      await runtime.nextTokens([loaded.spec.bosId ?? 0], 1);
+      return { runtime };
+    } catch (e) {
+      await runtime.dispose();
+      if (choice === 'webgpu') throw e;
+      return {
+        runtime: await createWasmRuntime(loaded),
+        note: `WebGPU could not run this model (${(e as Error).message}); running on the CPU (wasm)`,
+      };
+    }
+  }
+
+  async resetModel(cmd: CommandOf<'model/reset'>): Promise<void> {
+    const m = this.needModel();
+    if (this.activeRun()) throw new Error('a run is going: stop it before resetting the model');
+    await this.restorePristine(m);
+    this.post({ type: 'probe/result', replyTo: cmd.id, note: 'the model is back to its loaded weights' });
+  }
+
+  async scan(cmd: CommandOf<'data/scan'>): Promise<void> {
+    const input = this.absolute(cmd.input);
+    const source = this.dataSource(input);
+    const { layout, mapping, seed } = cmd.options;
+    const onInvalid = cmd.options.onInvalid ?? 'skip';
+    const report = await scanDataset(source, {
+      layout,
+      mapping,
+      seed,
+      onInvalid,
+      check: this.recordCheck(),
+      previewCount: 8,
+      maxIssues: 50,
+    });
+    this.slots[cmd.slot] = { input, source, onInvalid, seed, layout, mapping };
+    this.post({ type: 'data/report', replyTo: cmd.id, slot: cmd.slot, report, onInvalid });
+  }
+
+  private async records(slot: DataSlot): Promise<EditRecord[]> {
+    const s = this.slots[slot];
+    if (!s)
+      throw new InputError(
+        slot === 'edits' ? 'edit stream' : 'warm-up source',
+        'no dataset file was given: drop or pick one in the Data panel',
+      );
+    s.records ??= (
+      await loadDataset(s.source, { onInvalid: s.onInvalid, seed: s.seed, layout: s.layout, mapping: s.mapping, check: this.recordCheck() })
+    ).records;
+    if (s.records.length === 0) throw new InputError(s.source.name, 'has no valid records');
+    return s.records;
+  }
+
+  activeRun(): string | null {
+    for (const [id, r] of this.runs) if (r.controller.status === 'running' || r.controller.status === 'paused') return id;
+    return null;
+  }
+
+  controller(runId: string): RunController {
+    const r = this.runs.get(runId);
+    if (!r) throw new Error(`run ${runId} is not running in this page (it was restored from storage or has ended)`);
+    return r.controller;
+  }
+
+  /**
+   * Everything a start needs is checked before anything is written or announced: a start that
+   * fails leaves no run behind (the page drops the run it added) and says what was wrong.
+   */
+  async startRun(cmd: CommandOf<'run/start'>): Promise<void> {
+    const m = this.needModel();
+    const busy = this.activeRun();
+    if (busy) throw new Error(`run ${busy} is still going on this model: stop it or let it finish first`);
+    const bad = Object.entries(validateRunConfig(cmd.config));
+    if (bad.length) throw new InputError('run settings', bad.map(([k, v]) => `${k} ${v}`).join('; '));
+    const unknown = cmd.config.modules.filter((name) => !m.loaded.modules.some((x) => x.name === name));
+    if (unknown.length) throw new InputError('run settings', `${m.summary.name} has no module ${unknown.join(', ')}`);
+    const target = await this.records('edits');
+    const warmup = cmd.config.warmupTurns > 0 ? await this.records('warmup') : undefined;
+    scheduledTarget(cmd.config, target, warmup); // throws, naming the shortfall, when the streams are too short
+    const release = await this.claim(cmd.runId);
+    const store = this.platform.runStore(cmd.runId);
+    let saved: SavedRunInputs | null = null;
+    if (store) {
+      const used = { edits: this.slots.edits!, ...(warmup ? { warmup: this.slots.warmup! } : {}) };
+      saved = await saveRunInputs(store, cmd.config, m.origin, used).catch((e: unknown) => {
+        release();
+        throw e;
+      });
+    }
+    await this.launch(cmd.runId, cmd.config, m, target, warmup, store ?? new MemoryStore(), saved, cmd.editorMath ?? 'cpu', release).catch(
+      (e: unknown) => {
+        release();
+        throw e;
+      },
+    );
+  }
+
+  /** This page's hold on a run; refused while another tab of the lab has it going. */
+  private async claim(runId: string): Promise<() => void> {
+    const release = this.platform.claimRun ? await this.platform.claimRun(runId) : () => {};
+    if (!release) throw new Error(`run ${runId} is going in another tab of the lab: continue it there, or close that tab first`);
+    return release;
+  }
+
+  /**
+   * A run restored after a reload: the same model (the demo is loaded again here; a Hub or folder
+   * model must be loaded by the user first), the same dataset bytes, then LifelongRun resumes from
+   * the OPFS checkpoint, which gives the numbers an uninterrupted run gives.
+   */
+  async reopenRun(cmd: CommandOf<'run/reopen'>): Promise<void> {
+    const held = this.runs.get(cmd.runId);
+    if (held && (held.controller.status === 'running' || held.controller.status === 'paused'))
+      throw new Error(`run ${cmd.runId} is already going in this page: use Resume`);
+    // A stopped run continues from its last checkpoint, like one a reload interrupted.
+    this.runs.delete(cmd.runId);
+    const busy = this.activeRun();
+    if (busy) throw new Error(`run ${busy} is still going on this model: stop it or let it finish first`);
+    const store = this.platform.runStore(cmd.runId);
+    if (!store) throw new Error('this browser gives no Origin Private File System, where checkpoints are kept: the run cannot be resumed');
+    const saved = await readRunInputs(store, cmd.runId);
+    if (!saved)
+      throw new Error(
+        `run ${cmd.runId} left nothing to resume from in the browser storage (it finished, or was started by an older version of the lab): start it again`,
+      );
+    await this.ensureModel(saved.model, cmd.id);
+    const read = async (slot: DataSlot) => {
+      const d = saved.data[slot];
+      if (!d) throw new InputError(`run ${cmd.runId}`, `its ${slot === 'edits' ? 'edit stream' : 'warm-up source'} was not saved`);
+      const source = await savedDataSource(store, cmd.runId, slot, d, this.platform.fetch);
+      const { records } = await loadDataset(source, {
+        onInvalid: d.onInvalid,
+        seed: d.seed,
+        layout: d.layout,
+        mapping: d.mapping,
+        check: this.recordCheck(),
+      });
+      if (records.length === 0) throw new InputError(d.file.name, 'has no valid records');
+      return records;
+    };
+    const release = await this.claim(cmd.runId);
+    try {
+      const target = await read('edits');
+      const warmup = saved.config.warmupTurns > 0 ? await read('warmup') : undefined;
+      // Checkpoints of either editor math resume with either, so the current choice applies.
+      await this.launch(cmd.runId, saved.config, this.needModel(), target, warmup, store, saved, cmd.editorMath ?? 'cpu', release);
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  /** The model a saved run edits: the demo is loaded again here; another model must be loaded by the user. */
+  private async ensureModel(model: SavedModel, replyTo: number): Promise<void> {
+    if (modelMismatch(model, this.model?.summary ?? null) === null) return;
+    if (model.kind !== 'demo') throw new Error(modelMismatch(model, this.model?.summary ?? null)!);
+    await this.loadModel({ type: 'model/load', id: replyTo, source: { kind: 'demo' }, backend: model.backend });
+    const still = modelMismatch(model, this.model?.summary ?? null);
+    if (still) throw new Error(still);
+  }
+
+  private async launch(
+    runId: string,
+    config: RunConfig,
+    m: Model,
+    target: EditRecord[],
+    warmup: EditRecord[] | undefined,
+    store: CheckpointStore,
+    saved: SavedRunInputs | null,
+    editorMath: EditorMath,
+    release: () => void,
+  ): Promise<void> {
+    await this.restorePristine(m);
+    // Per-edit "pre" scores for the EasyEdit export: the model as loaded, before the first turn.
+    // A run with the final protocol scores exactly these records before editing (and keeps them in
+    // its checkpoint); otherwise they are taken here, before opening puts a checkpoint's weights in place.
+    const records = scheduledTarget(config, target, warmup);
+    const preHere = config.finalEval ? null : (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
+    const t0 = performance.now();
+    const { gpuEditor, fallback } = await this.gpuEditorFor(editorMath, config, m);
+    const run = await LifelongRun.open(config, {
+      runtime: m.runtime,
+      tokenizer: m.loaded.tokenizer,
+      target,
+      warmup,
+      store,
+      // A checkpoint of other inputs (another tab changed them, a damaged file) is refused, not resumed.
+      ...(saved ? { fingerprint: runFingerprint(saved), onMismatch: 'refuse' as const } : {}),
+      checkpointWhere: `run ${runId}: checkpoint.bin`,
+      ...(gpuEditor ? { createEditor: () => gpuEditor } : {}),
+      emit: (event) => {
+        this.post({ type: 'run/event', runId, event });
+        if (event.type === 'turn') state(controller.status);
+      },
+    }).catch((e: unknown) => {
+      gpuEditor?.dispose();
+      release();
+      throw e;
+    });
+    const pre = preHere ?? run.preEditScores!;
+    const stepsBefore = run.stepIndex;
+    // What the page shows must be what the checkpoint holds: turns it saw after the last
+    // checkpoint are run again, and turns it had not saved yet come from the checkpoint.
+    this.post({ type: 'run/resumed', runId, fromStep: run.stepIndex > 0 ? run.stepIndex : null, turns: run.turns, metrics: run.metrics });
+    if (fallback) this.post({ type: 'run/event', runId, event: { type: 'warning', message: `editor math: cpu (${fallback})` } });
+    const state = (s: RunState) => {
+      const secs = (performance.now() - t0) / 1000;
+      const done = run.stepIndex;
+      const here = done - stepsBefore;
+      const perStep = here > 0 ? secs / here : null;
+      this.post({
+        type: 'run/state',
+        runId,
+        state: s,
+        step: done,
+        steps: run.schedule.length,
+        editsPerSecond: secs > 0 && here > 0 ? (here * config.nEdits) / secs : null,
+        etaSeconds: perStep === null ? null : perStep * (run.schedule.length - done),
+      });
+    };
+    const controller = new RunController(run, (s) => {
+      // 'finished' is announced once the run's results are saved (below), so an export asked for
+      // right after it finds them.
+      if (s !== 'finished') state(s);
+    });
+    const entry: RunEntry = { controller, run, records, pre, gpuEditor };
+    this.runs.set(runId, entry);
+    void controller.drive(true).then(
+      async (report) => {
+        // The drive ends when the run finishes, fails or is stopped: the GPU statistics are not needed after.
+        gpuEditor?.dispose();
+        if (!report) return release();
+        const post = run.finalEditScores ?? (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
+        entry.perEdit = perEditResults(records, pre, post);
+        if (saved) {
+          await saveRunResults(store, { model: saved.model, modules: await editedWeights(m, config.modules), perEdit: entry.perEdit });
+          await removeRunInputs(store, saved);
+        }
+        release();
+        state('finished');
+      },
+      (e: Error) => {
+        // The run's turns and last checkpoint stay; only the failure is reported.
+        gpuEditor?.dispose();
+        release();
+        this.post({ type: 'run/event', runId, event: { type: 'error', message: e.message, where: `run ${runId}`, step: run.stepIndex } });
+        state('failed');
+      },
+    );
+  }
+
+  /**
+   * The GPU editor when editor math 'gpu' is asked for and can be had: the model on WebGPU (the
+   * editor shares its device, so captures and weights stay on one GPU) and an editor with a GPU
+   * version. Otherwise why the run falls back to the float64 CPU editor.
+   */
+  private async gpuEditorFor(math: EditorMath, config: RunConfig, m: Model): Promise<{ gpuEditor?: GpuEditor; fallback?: string }> {
+    if (math !== 'gpu') return {};
+    if (m.runtime.backend !== 'webgpu') return { fallback: `the model runs on ${m.runtime.backend}, not WebGPU` };
+    if (!gpuEditorNames.includes(config.editor))
+      return { fallback: `editor ${config.editor} has no GPU version (GPU editors: ${gpuEditorNames.join(', ')})` };
+    if (config.niw) return { fallback: 'the NIW prior is not supported by the GPU editor' };
+    const gpu = await this.platform.gpu();
+    if (!gpu) return { fallback: 'no WebGPU device' };
+    if (!this.platform.editorShaders) return { fallback: 'the editor kernels are not available here' };
+    if (this.editorGpu?.device !== gpu.device)
+      this.editorGpu = { device: gpu.device, ctx: createGpuContext(gpu.device, this.platform.editorShaders) };
+    const gpuEditor = await GpuEditor.create(config.editor, { lr: config.lr, ridge: config.ridge }, this.editorGpu.ctx);
+    return { gpuEditor };
+  }
+
+  async probe(cmd: CommandOf<'probe/ask'>): Promise<void> {
+    const m = this.needModel();
+    const answer = await probe(m.runtime, m.loaded.tokenizer, cmd.prompt, cmd.k, cmd.maxNewTokens);
+    this.post({ type: 'probe/result', replyTo: cmd.id, after: answer });
+  }
+
+  /**
+   * One edit, and what it did to other prompts: the record's locality prompt (when the prompt is a
+   * record of a loaded stream) and the stream prompts most like it, answered before and after.
+   */
+  async applyEdit(cmd: CommandOf<'edit/apply'>): Promise<void> {
+    const m = this.needModel();
+    if (this.activeRun()) throw new Error('a run is going on this model: stop it (or let it finish) before an interactive edit');
+    const s = cmd.settings;
+    const warmupPool = this.slots.warmup ? await this.records('warmup') : [];
+    const editPool = this.slots.edits ? await this.records('edits') : [];
+    const statistics = (warmupPool.length ? warmupPool : editPool).slice(0, s.statisticsRecords);
+    const pool = [...editPool, ...warmupPool];
+    const same = pool.find((r) => r.prompt.trim() === cmd.prompt.trim());
+    const watched = watchedPrompts({ prompt: cmd.prompt, locPrompt: same?.locPrompt }, pool);
+    const tok = m.loaded.tokenizer;
+    const before = await probe(m.runtime, tok, cmd.prompt, cmd.k, cmd.maxNewTokens);
+    const beforeOthers = await answers(
+      m.runtime,
+      tok,
+      watched.map((w) => w.prompt),
+    );
+    const turn = await applySingleEdit(
+      m.runtime,
+      tok,
+      { prompt: cmd.prompt, answer: cmd.answer },
+      { editor: s.editor, lr: s.lr, ridge: s.ridge, modules: s.modules, statistics },
+    );
+    const after = await probe(m.runtime, tok, cmd.prompt, cmd.k, cmd.maxNewTokens);
+    const sideEffects = compareAnswers(
+      watched,
+      beforeOthers,
+      await answers(
+        m.runtime,
+        tok,
+        watched.map((w) => w.prompt),
+      ),
+    );
+    const norms = turn.diagnostics.modules
+      .map((d) => `${d.module.replace(/^.*layers\.(\d+)\..*$/, 'L$1')} ‖ΔW‖ ${d.deltaNorm?.toPrecision(3)}`)
+      .join(', ');
+    const changed = sideEffects.filter((e) => e.changed).length;
+    const note =
+      `applied with ${s.editor} (lr ${s.lr}, λ ${s.ridge}) after the statistics of ${statistics.length} warm-up records; ${norms}` +
+      (sideEffects.length ? `; ${changed} of ${sideEffects.length} other prompts changed their answer` : '');
+    this.post({ type: 'probe/result', replyTo: cmd.id, before, after, note, sideEffects });
+  }
+
+  /** The model as it stands, or as a finished run left it (rebuilt from what the run saved). */
+  async exportWeights(cmd: CommandOf<'export/weights'>): Promise<void> {
+    const m = this.needModel();
+    let weights: Weights;
+    let label = m.loaded.name;
+    if (cmd.runId) {
+      const results = await this.savedResults(cmd.runId);
+      const mismatch = modelMismatch(results.model, m.summary);
+      if (mismatch) throw new Error(mismatch.replace(/, then resume$/, ', then export again'));
+      weights = new Map(m.loaded.weights);
+      for (const [name, data] of Object.entries(results.modules)) {
+        const t = weights.get(name);
+        if (!t || t.data.length !== data.length)
+          throw new InputError(`run ${cmd.runId}`, `its saved weight ${name} does not fit ${m.summary.name}`);
+        weights.set(name, { ...t, data });
+      }
+      label = `${m.loaded.name}.${cmd.runId}`;
+    } else {
+      weights = await m.runtime.weights();
+    }
+    const bytes = encodeWeights(weights, m.loaded.sourceNames, { source: m.loaded.name, ...(cmd.runId ? { run: cmd.runId } : {}) });
+    const name = `${label.replace(/[^\w.-]+/g, '_')}.edited.safetensors`;
+    this.post({ type: 'export/ready', replyTo: cmd.id, name, mime: 'application/octet-stream', bytes }, [bytes.buffer]);
+  }
+
+  async perEdit(cmd: CommandOf<'export/per-edit'>): Promise<void> {
+    const r = this.runs.get(cmd.runId);
+    if (r && !r.perEdit) throw new Error('the run has not finished: per-edit post scores are taken after its last turn');
+    const results = r?.perEdit ?? (await this.savedResults(cmd.runId)).perEdit;
+    this.post({ type: 'export/per-edit', replyTo: cmd.id, runId: cmd.runId, results });
+  }
+
+  private async savedResults(runId: string) {
+    const store = this.platform.runStore(runId);
+    const results = store ? await readRunResults(store, runId) : null;
+    if (!results)
+      throw new Error(
+        `run ${runId} has no saved results in this browser (it has not finished, or it finished before the lab kept them, or its storage was cleared)`,
+      );
+    return results;
+  }
+
+  /** With a model loaded, a record longer than its positions is a data error (file, record, field). */
+  private recordCheck() {
+    return this.model ? recordFitCheck(this.model.loaded.tokenizer, this.model.loaded.spec.maxPositions) : undefined;
+  }
+
+  private needModel(): Model {
+    if (!this.model) throw new Error('no model is loaded: load one in the Model panel first');
+    return this.model;
+  }
+
+  private async restorePristine(m: Model): Promise<void> {
+    for (const mod of m.loaded.modules) await m.runtime.setWeight(mod.weight, m.loaded.weights.get(mod.weight)!.data);
+  }
+
+  private absolute(input: DataInput): DataInput {
+    return input.kind === 'url' ? { ...input, url: new URL(input.url, this.platform.siteUrl).href } : input;
+  }
+
+  private dataSource(input: DataInput): FileSource {
+    if (input.kind === 'file') return blobFile(input.file, input.file.name);
+    return { ...urlFile(input.url, { fetch: this.platform.fetch }), name: input.name };
+  }
+}
+
+/** The edited modules' weights as they stand (what a finished run changed; the rest is the loaded model). */
+async function editedWeights(m: Model, modules: readonly string[]): Promise<Record<string, Float32Array>> {
+  const all = await m.runtime.weights();
+  const out: Record<string, Float32Array> = {};
+  for (const name of modules) {
+    const weight = m.loaded.modules.find((x) => x.name === name)!.weight;
+    out[weight] = all.get(weight)!.data;
+  }
+  return out;
+}
+
+/** The target records the run's schedule reaches (what its per-edit export covers). */
+function scheduledTarget(config: RunConfig, target: readonly EditRecord[], warmup: readonly EditRecord[] | undefined): EditRecord[] {
+  let schedule;
+  try {
+    schedule = buildSchedule({
+      targetRecords: target.length,
+      nEdits: config.nEdits,
+      turns: config.turns,
+      warmupRecords: warmup?.length ?? 0,
+      warmupTurns: config.warmupTurns,
+      placement: config.warmupPlacement,
+    });
+  } catch (e) {
+    throw new InputError('run settings', (e as Error).message);
+  }
+  const end = Math.max(0, ...schedule.filter((t) => t.kind === 'target').map((t) => t.end));
+  return target.slice(0, end);
+}
+
+function fmtMb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
