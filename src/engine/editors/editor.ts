@@ -6,6 +6,7 @@
  */
 import type { ModuleCapture } from '../types';
 import type { RidgeForm } from '../linalg/ridge';
+import type { EditorSpec } from './spec';
 
 export interface EditorOptions {
   /** Step size of the value targets V = −lr·‖k̂‖²·ĝ (or of the plain gradient step for `ft`). */
@@ -112,6 +113,9 @@ export interface Editor {
 export interface EditorDefinition {
   name: string;
   summary: string;
+  /** What both backends build the editor from. */
+  spec: EditorSpec;
+  /** The float64 editor. */
   create(options: EditorOptions): Editor;
 }
 

@@ -27,8 +27,6 @@ export interface NormalizationPlan {
 export interface Normalizer {
   readonly dIn: number;
   readonly dOut: number;
-  /** Smallest sub-batch (rows) an update accepts. */
-  readonly minBatchRows: number;
   update(keys: ArrayLike<number>, grads: ArrayLike<number>, rows: number): void;
   /** This turn's normalization from the current statistics; diagonalOnly in warm-up turns. */
   plan(opts: { diagonalOnly: boolean }): NormalizationPlan;

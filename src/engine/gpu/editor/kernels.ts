@@ -30,14 +30,8 @@ export const EDITOR_PIPELINES = {
   cholesky: { shader: 'editor/cholesky' },
   solveLower: { shader: 'editor/trisolve', constants: { TRANSPOSED: false } },
   solveUpper: { shader: 'editor/trisolve', constants: { TRANSPOSED: true } },
-  updateLinear: { shader: 'editor/weight-update', constants: { CONV1D: false } },
-  updateConv1d: { shader: 'editor/weight-update', constants: { CONV1D: true } },
   addDiagonal: { shader: 'editor/add-diagonal' },
   centreRows: { shader: 'editor/centre-rows' },
-  nsInit: { shader: 'editor/newton-schulz', entry: 'init' },
-  nsStep: { shader: 'editor/newton-schulz', entry: 'step' },
-  nsFinish: { shader: 'editor/newton-schulz', entry: 'finish' },
-  frobenius: { shader: 'editor/frobenius' },
   scale: { shader: 'editor/scale' },
 } as const;
 
@@ -251,63 +245,8 @@ export class EditorKernels {
     }
   }
 
-  /** Linear W [dOut, dIn] += ΔWᵀ, or Conv1D W [dIn, dOut] += ΔW. */
-  applyDelta(encoder: GPUCommandEncoder, delta: GPUBuffer, w: GPUBuffer, layout: 'linear' | 'conv1d', dIn: number, dOut: number): void {
-    this.dispatch(
-      encoder,
-      layout === 'linear' ? 'updateLinear' : 'updateConv1d',
-      `W += ΔW (${layout} ${dIn}×${dOut})`,
-      [delta, w],
-      this.linear(dIn * dOut, 256),
-      [u(dIn), u(dOut), u(0), u(0)],
-    );
-  }
-
   /** out = s·x over `len` floats. */
   scale(encoder: GPUCommandEncoder, x: GPUBuffer, out: GPUBuffer, len: number, s: number): void {
     this.dispatch(encoder, 'scale', `scale ${len}`, [x, out], this.linear(len, 256), [u(len), u(0), u(0), u(0), f(s), u(0), u(0), u(0)]);
-  }
-
-  /** out[slot] = ⟨a, b⟩ over `len` floats. */
-  inner(encoder: GPUCommandEncoder, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer, len: number, slot: number): void {
-    this.dispatch(encoder, 'frobenius', `⟨a,b⟩ ${len}`, [a, b, out], [1, 1, 1], [u(len), u(slot), u(0), u(0)]);
-  }
-
-  /**
-   * Measured in Chromium/SwiftShader, d = 40, against the exact eigh with its 1e-6 clamp (relative
-   * Frobenius; iterations ⌈log κ / log 2.25⌉ + 5 from a 20-step Lanczos on the CPU twin, c = λmax·1.01):
-   * κ 1e2: 9.6e-7 (11 it.), κ 1e4: 5.2e-5 (15), κ 1e6: 3.5e-3 (19) — the fp32 floor the twin predicts
-   * (1.4e-6, 6e-5, 5e-3). A rank-deficient Σ (N < d rows, eigenvalues at rounding level) gives NaN:
-   * with no clamp the null directions grow by 1.5 per iteration until they overflow. The editor's Σ is
-   * singular whenever n is barely past dOut + 1, so GpuEditor whitens with the CPU eigh of the small
-   * dOut×dOut Σ (exact clamp) and this stays for well-conditioned Σ and large dOut.
-   *
-   * Σ^{-1/2} ≈ Z/√c by coupled Newton–Schulz from Y₀ = Σ/c, Z₀ = I, a fixed number of iterations
-   * (no readback inside a turn). c must bound λmax (use a λmax estimate ×1.01). `work` holds five
-   * d×d buffers; the result goes to `out`.
-   */
-  newtonSchulz(
-    encoder: GPUCommandEncoder,
-    sigma: GPUBuffer,
-    out: GPUBuffer,
-    work: GPUBuffer[],
-    d: number,
-    scale: number,
-    iterations: number,
-  ): void {
-    let [y, z, t, y2, z2] = work;
-    const grid = this.linear(d * d, 256);
-    const params = (s: number) => [u(d), u(0), u(0), u(0), f(s), u(0), u(0), u(0)];
-    this.dispatch(encoder, 'nsInit', `NS init ${d}`, [sigma, y, z], grid, params(1 / scale));
-    const sq = { m: d, k: d, n: d };
-    for (let it = 0; it < iterations; it++) {
-      this.matmul(encoder, z, y, t, sq); // P = Z·Y, then T = ½(3I − P) in place of y2 as scratch
-      this.dispatch(encoder, 'nsStep', `NS step ${d}`, [t, y2, z2], grid, params(0));
-      this.matmul(encoder, y, y2, t, sq); // Y ← Y·T
-      this.matmul(encoder, y2, z, z2, sq); // Z ← T·Z
-      [y, t] = [t, y];
-      [z, z2] = [z2, z];
-    }
-    this.dispatch(encoder, 'nsFinish', `NS finish ${d}`, [z, out, y2], grid, params(1 / Math.sqrt(scale)));
   }
 }
