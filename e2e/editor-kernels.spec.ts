@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { editorNames } from '../src/engine/editors/registry';
-import type { CheckpointCheck, EditorKernelCheck, GpuEditorCheck } from './pages/editor-kernels';
+import type { CheckpointCheck, EditorKernelCheck, EigenCase, EigenCheck, GpuEditorCheck } from './pages/editor-kernels';
 
 test('editor kernels match their float64 twins', async ({ page }) => {
   test.setTimeout(120_000);
@@ -83,3 +83,42 @@ for (const editor of EDITORS)
     for (const [k, v] of Object.entries(r.gpuToCpu)) expect(v, `${editor} GPU save → CPU load: ${k}`).toBeLessThanOrEqual(EDITOR_TOLERANCE);
     for (const [k, v] of Object.entries(r.cpuToGpu)) expect(v, `${editor} CPU save → GPU load: ${k}`).toBeLessThanOrEqual(EDITOR_TOLERANCE);
   });
+
+// The WGSL Jacobi whitening against the float64 eigh with its absolute 1e-6 clamp: Σ^{-1/2} max-norm
+// relative error ≤ 1e-4, cold and warm started, well and ill conditioned (κ 1e8 with every eigenvalue
+// above the clamp, and with the clamp active), rank-deficient, odd d (a padded index). Larger d:
+// EIGEN_CASES=large (docs/benchmarks.md).
+const EIGEN_CASES: EigenCase[] =
+  process.env.EIGEN_CASES === 'large'
+    ? [256, 512, 1024].flatMap((d) => [
+        { name: `d ${d}, κ 1e4`, d, kappa: 1e4, warm: true },
+        { name: `d ${d}, κ 1e8 above the clamp`, d, kappa: 1e8, lambdaMax: 1e3 },
+        { name: `d ${d}, rank ${d / 4}`, d, rank: d / 4 },
+      ])
+    : [
+        { name: 'd 16, κ 1e2', d: 16, kappa: 1e2, warm: true },
+        { name: 'd 33 (odd), κ 1e4', d: 33, kappa: 1e4, warm: true },
+        { name: 'd 64, κ 1e8 above the clamp (λ 1e3 … 1e-5)', d: 64, kappa: 1e8, lambdaMax: 1e3, warm: true },
+        { name: 'd 64, κ 1e8 with the clamp active (λ 1 … 1e-8)', d: 64, kappa: 1e8, lambdaMax: 1 },
+        { name: 'd 96, rank 30 (scatter of 30 rows)', d: 96, rank: 30, warm: true },
+        { name: 'd 128, κ 1e6', d: 128, kappa: 1e6, lambdaMax: 10, warm: true },
+      ];
+const EIGEN_TOLERANCE = 1e-4;
+
+test('WGSL Jacobi whitening matches the float64 eigendecomposition', async ({ page }) => {
+  test.setTimeout(process.env.EIGEN_CASES === 'large' ? 3_600_000 : 180_000);
+  page.on('console', (m) => m.type() === 'error' && console.log(`[page] ${m.text()}`));
+  await page.goto('/e2e/pages/editor-kernels.html');
+  await page.waitForFunction(() => 'editorKernelChecks' in window);
+  const results = (await page.evaluate((c) => window.editorKernelChecks.runEigenChecks(c), EIGEN_CASES)) as EigenCheck[];
+  for (const r of results)
+    console.log(
+      `${r.name.padEnd(52)} Σ^-1/2 cold ${r.invSqrtCold.toExponential(2)} (${r.sweepsCold} sweeps, ${r.ms.toFixed(0)} ms)` +
+        (r.invSqrtWarm === null ? '' : `  warm ${r.invSqrtWarm.toExponential(2)} (${r.sweepsWarm} sweeps)`) +
+        `  λ ${r.eigenvalues.toExponential(2)}`,
+    );
+  for (const r of results) {
+    expect(r.invSqrtCold, `${r.name} cold`).toBeLessThanOrEqual(EIGEN_TOLERANCE);
+    if (r.invSqrtWarm !== null) expect(r.invSqrtWarm, `${r.name} warm`).toBeLessThanOrEqual(EIGEN_TOLERANCE);
+  }
+});

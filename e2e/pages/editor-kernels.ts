@@ -6,7 +6,7 @@
 import { requestGpu } from '../../src/engine/gpu/device';
 import { createGpuContext } from '../../src/engine/gpu/context';
 import { maxRelativeError } from '../../src/engine/gpu/compare';
-import { readBuffer, readFloat32, uploadBuffer } from '../../src/engine/gpu/buffers';
+import { readBuffer, readFloat32, uploadBuffer, writeBuffer } from '../../src/engine/gpu/buffers';
 import { EditorKernels, type BatchVariance, type ValuesMode } from '../../src/engine/gpu/editor/kernels';
 import { bundledEditorShaderSources } from '../../src/engine/gpu/editor/shader-sources.vite';
 import { chanMergeBlock, type RunningMoments } from '../../src/engine/linalg/chan';
@@ -18,6 +18,9 @@ import { runningStd } from '../../src/engine/linalg/chan';
 import { valueTargets } from '../../src/engine/editors/values';
 import { ridgeSolveDual, ridgeSolvePrimal } from '../../src/engine/linalg/ridge';
 import { symmetricEigen } from '../../src/engine/linalg/eigh';
+import { inverseSqrtEigh } from '../../src/engine/linalg/inverseSqrt';
+import { spdWithCondition } from '../../src/engine/linalg/testMatrices';
+import { JacobiWhitener } from '../../src/engine/gpu/editor/jacobi';
 import { gramRows } from '../../src/engine/linalg/syrk';
 import { Rng } from '../../src/engine/util/rng';
 import { builtinEditors, editorRegistry } from '../../src/engine/editors/registry';
@@ -306,6 +309,122 @@ function maxAbsOf(a: ArrayLike<number>): number {
   return m;
 }
 
+export interface EigenCase {
+  name: string;
+  d: number;
+  /** Σ: eigenvalues log-spaced from lambdaMax down to lambdaMax/kappa, or (rank set) a scatter of `rank` rows. */
+  kappa?: number;
+  lambdaMax?: number;
+  rank?: number;
+  /** Whiten Σ, then Σ + a small rank-8 update from the previous basis, like consecutive turns. */
+  warm?: boolean;
+}
+
+export interface EigenCheck {
+  name: string;
+  /** Σ^{-1/2} max-norm relative error against the float64 eigh of the same (f32) Σ, cold then warm. */
+  invSqrtCold: number;
+  invSqrtWarm: number | null;
+  /** Worst |λ − λ_ref| / max(λ_ref, 1e-6) over the spectrum. */
+  eigenvalues: number;
+  sweepsCold: number;
+  sweepsWarm: number | null;
+  ms: number;
+}
+
+/** The WGSL Jacobi whitening against the float64 eigendecomposition with its 1e-6 clamp. */
+export async function runEigenChecks(cases: EigenCase[]): Promise<EigenCheck[]> {
+  const { device } = await requestGpu();
+  const ctx = createGpuContext(device, bundledEditorShaderSources);
+  const K = await EditorKernels.load(ctx);
+  const jacobi = await JacobiWhitener.create(K);
+  const rng = new Rng(1717);
+  const out: EigenCheck[] = [];
+  const sigmaOf = (c: EigenCase): Float64Array => {
+    if (c.rank === undefined) return spdWithCondition(c.d, c.kappa!, c.lambdaMax ?? 1, rng).a;
+    const g = matrix(
+      rng,
+      c.rank,
+      c.d,
+      () => 0,
+      (j) => 0.1 * (1 + (j % 7)),
+    );
+    const s = new Float64Array(c.d * c.d);
+    mergeScatter(s, g, c.rank, c.d, columnMoments(g, c.rank, c.d).mean, new Float64Array(c.d), 0);
+    return s;
+  };
+  // One Σ buffer per case, as the editor keeps one per shape: the whitener warm-starts on it.
+  const covs = new Map<string, GPUBuffer>();
+  const solve = async (key: string, cov32: Float32Array, d: number, scale: number) => {
+    const cov = covs.get(key) ?? covs.set(key, K.buffer(d * d, 'Σ')).get(key)!;
+    writeBuffer(device, cov, cov32);
+    const invSqrt = K.buffer(d * d, 'Σ^-1/2');
+    const eigenvalues = K.buffer(d, 'λ');
+    const e = device.createCommandEncoder();
+    const t0 = performance.now();
+    jacobi.whiten({ encoder: () => e, submit: async () => {} }, { key, cov, d, scale, invSqrt, eigenvalues });
+    await K.submit(e, `jacobi ${key}`);
+    const got = await readFloat32(device, invSqrt, d * d);
+    const ms = performance.now() - t0;
+    const lambda = await readFloat32(device, eigenvalues, d);
+    return { got, lambda, ms, sweeps: await jacobi.sweeps(key) };
+  };
+  try {
+    for (const c of cases) {
+      const d = c.d;
+      // The editor hands over S and 1/(n − d − 1 + ε); here S = 37·Σ and the reference divides in float64.
+      const s32 = Float32Array.from(sigmaOf(c), (v) => 37 * v);
+      const ref = inverseSqrtEigh(
+        Float64Array.from(s32, (v) => v / 37),
+        d,
+      );
+      const cold = await solve(c.name, s32, d, 1 / 37);
+      const sorted = Float64Array.from(cold.lambda).sort();
+      let eigErr = 0;
+      for (let i = 0; i < d; i++)
+        eigErr = Math.max(eigErr, Math.abs(sorted[i] - ref.eigen.values[i]) / Math.max(ref.eigen.values[i], 1e-6));
+      const r: EigenCheck = {
+        name: c.name,
+        invSqrtCold: maxRelativeError(cold.got, ref.invSqrt),
+        invSqrtWarm: null,
+        eigenvalues: eigErr,
+        sweepsCold: cold.sweeps,
+        sweepsWarm: null,
+        ms: cold.ms,
+      };
+      if (c.warm) {
+        // The next turn, as a run sees it: Σ' = 0.95·Σ + 0.05·(1/8)Σ_r g_r g_rᵀ with 8 new rows g = z·Σ^{1/2}
+        // drawn from Σ itself, so Σ moves by a few percent in every direction, small eigenvalues included.
+        const { values: lam, vectors: u } = ref.eigen;
+        const next = Float64Array.from(s32, (v) => (0.95 * v) / 37);
+        for (let r = 0; r < 8; r++) {
+          const g = new Float64Array(d);
+          for (let j = 0; j < d; j++) {
+            const z = rng.normal() * Math.sqrt(Math.max(lam[j], 0));
+            for (let i = 0; i < d; i++) g[i] += z * u[j * d + i];
+          }
+          for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) next[i * d + j] += (0.05 / 8) * g[i] * g[j];
+        }
+        const n32 = Float32Array.from(next, (v) => 37 * v);
+        const warm = await solve(c.name, n32, d, 1 / 37);
+        r.invSqrtWarm = maxRelativeError(
+          warm.got,
+          inverseSqrtEigh(
+            Float64Array.from(n32, (v) => v / 37),
+            d,
+          ).invSqrt,
+        );
+        r.sweepsWarm = warm.sweeps;
+      }
+      out.push(r);
+    }
+  } finally {
+    jacobi.dispose();
+    device.destroy();
+  }
+  return out;
+}
+
 export interface GpuEditorCheck {
   editor: string;
   turns: number;
@@ -491,9 +610,10 @@ declare global {
       runEditorKernelChecks: typeof runEditorKernelChecks;
       runGpuEditorChecks: typeof runGpuEditorChecks;
       runCheckpointChecks: typeof runCheckpointChecks;
+      runEigenChecks: typeof runEigenChecks;
     };
   }
 }
 
-window.editorKernelChecks = { runEditorKernelChecks, runGpuEditorChecks, runCheckpointChecks };
+window.editorKernelChecks = { runEditorKernelChecks, runGpuEditorChecks, runCheckpointChecks, runEigenChecks };
 document.getElementById('out')!.textContent = 'ready: call window.editorKernelChecks.runEditorKernelChecks()';

@@ -10,7 +10,8 @@ import { runAsync } from '../../util/maybe-async';
 import type { GpuContext } from '../context';
 import { GpuBackend } from './gpu-backend';
 import { EditorKernels } from './kernels';
-import { HostEighWhitener, type Whitener } from './whitener';
+import { JacobiWhitener } from './jacobi';
+import type { Whitener } from './whitener';
 
 /** Every registered editor has a GPU version. */
 export const gpuEditorNames: readonly string[] = editors.names;
@@ -18,8 +19,8 @@ export const gpuEditorNames: readonly string[] = editors.names;
 export interface GpuEditorSetup {
   /** Where the editor's spec is looked up (default: the built-in editors). */
   registry?: EditorRegistry;
-  /** How Σ^{-1/2} is computed (default: the WGSL Jacobi eigensolver). */
-  whitener?: (kernels: EditorKernels) => Whitener;
+  /** How Σ^{-1/2} is computed (default: the WGSL Jacobi eigensolver, ./jacobi.ts). */
+  whitener?: (kernels: EditorKernels) => Whitener | Promise<Whitener>;
 }
 
 export class GpuEditor {
@@ -31,7 +32,7 @@ export class GpuEditor {
   static async create(name: string, options: EditorOptions, ctx: GpuContext, setup: GpuEditorSetup = {}): Promise<GpuEditor> {
     const spec = (setup.registry ?? editors).definition(name).spec;
     const kernels = await EditorKernels.load(ctx);
-    const whitener = setup.whitener ? setup.whitener(kernels) : new HostEighWhitener(ctx.device);
+    const whitener = await (setup.whitener ?? ((k: EditorKernels) => JacobiWhitener.create(k)))(kernels);
     const backend = new GpuBackend(spec, options, kernels, whitener);
     return new GpuEditor(new EditorCore(spec, options, backend), backend);
   }
