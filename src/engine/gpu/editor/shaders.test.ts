@@ -26,7 +26,7 @@ describe('editor shaders', () => {
   });
 
   it('bundles exactly the files in shaders/editor/', () => {
-    const used = new Set(
+    const used = new Set<string>(
       Object.values(EDITOR_PIPELINES)
         .map((r) => r.shader)
         .filter((s) => s.startsWith('editor/')),
