@@ -37,8 +37,9 @@ test('editor kernels match their float64 twins', async ({ page }) => {
     }
 });
 
-// ΔW (max-norm relative) and every diagnostic (relative; the cosine absolute) within 1e-4 of the
-// float64 editor over 20 turns; the NaN turn refused naming turn and module, statistics unchanged.
+// Built as a run on a WebGPU model builds its editor (createRunEditor): on the GPU, no fallback. ΔW
+// (max-norm relative) and every diagnostic (relative; the cosine absolute) within 1e-4 of the float64
+// editor over 20 turns; the NaN turn refused naming turn and module, statistics unchanged.
 const EDITOR_TOLERANCE = 1e-4;
 // Every built-in editor, and `ultraedit-whitened`, added by one file and one line (e2e/fixtures/throwaway-editor.ts).
 const EDITORS = [...editorNames, 'ultraedit-whitened'];
@@ -55,6 +56,8 @@ for (const editor of EDITORS)
         .join('  ')}`,
     );
     console.log(`${''.padEnd(11)} NaN turn: ${r.nanError}`);
+    expect(r.backend, `${editor}: editor math on the GPU`).toBe('gpu');
+    expect(r.fallback, `${editor}: no fallback`).toBeNull();
     expect(r.nanError).toMatch(/turn 7/);
     expect(r.nanError).toMatch(/module layers\.1\.down_proj/);
     expect(r.nanTurnKept).toBe(true);

@@ -27,6 +27,7 @@ import { builtinEditors, editorRegistry } from '../../src/engine/editors/registr
 import { ultraeditWhitened } from '../fixtures/throwaway-editor';
 import { SyntheticStream } from '../../src/engine/editors/syntheticStream';
 import { GpuEditor } from '../../src/engine/gpu/editor/gpu-editor';
+import { createRunEditor } from '../../src/engine/gpu/editor/backend-choice';
 import type { EditorOptions, EditorState, TurnResult } from '../../src/engine/editors/editor';
 import type { GpuContext } from '../../src/engine/gpu/context';
 
@@ -433,6 +434,9 @@ export interface GpuEditorCheck {
   /** The NaN turn: the error message, and whether the turn index stayed put. */
   nanError: string;
   nanTurnKept: boolean;
+  /** What createRunEditor chose for a model on WebGPU, and its fallback reason (null: none). */
+  backend: 'gpu' | 'cpu';
+  fallback: string | null;
 }
 
 /** The built-in editors plus a throwaway one added the documented way: one file, one line. */
@@ -464,7 +468,9 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
     for (const name of names) {
       const options = checkOptions(name);
       const cpu = createEditor(name, options);
-      const gpu = await createGpuEditor(name, options, ctx);
+      // Built the way a run builds it: the model is on WebGPU, so the editor math must be too.
+      const run = await createRunEditor({ editor: name, modelBackend: 'webgpu', gpu: true, ctx, options, registry });
+      const gpu = run.editor;
       const stream = new SyntheticStream(
         [
           { module: 'layers.0.down_proj', dIn: 96, dOut: 40 },
@@ -500,8 +506,8 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
         }
         compareTurns(worst, await cpu.turn(input), await gpu.turn(input));
       }
-      gpu.dispose();
-      results.push({ editor: name, turns: 20, worst, nanError, nanTurnKept });
+      gpu.dispose?.();
+      results.push({ editor: name, turns: 20, worst, nanError, nanTurnKept, backend: run.backend, fallback: run.fallback });
     }
   } finally {
     device.destroy();
