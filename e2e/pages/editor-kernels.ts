@@ -489,10 +489,12 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
           const bad = caps.map((sb) => sb.map((c) => ({ ...c, grads: c.grads.slice() })));
           bad[1][1].grads[5] = NaN;
           const before = gpu.turnIndex;
-          nanError = await gpu.turn({ subBatches: bad }).then(
-            () => 'no error',
-            (e: Error) => e.message,
-          );
+          nanError = await Promise.resolve()
+            .then(() => gpu.turn({ subBatches: bad }))
+            .then(
+              () => 'no error',
+              (e: Error) => e.message,
+            );
           nanTurnKept =
             gpu.turnIndex === before &&
             (() => {
