@@ -90,34 +90,35 @@ for (const editor of EDITORS)
 // The WGSL Jacobi whitening against the float64 eigh with its absolute 1e-6 clamp: Σ^{-1/2} max-norm
 // relative error ≤ 1e-4, cold and warm started, well and ill conditioned (κ 1e8 with every eigenvalue
 // above the clamp, and with the clamp active), rank-deficient, odd d (a padded index). Larger d:
-// EIGEN_CASES=large (docs/benchmarks.md).
-const EIGEN_CASES: EigenCase[] =
-  process.env.EIGEN_CASES === 'large'
-    ? [256, 512, 1024].flatMap((d) => [
+// EIGEN_DS=256,512 (docs/benchmarks.md).
+const EIGEN_CASES: EigenCase[] = process.env.EIGEN_DS
+  ? process.env.EIGEN_DS.split(',')
+      .map(Number)
+      .flatMap((d) => [
         { name: `d ${d}, κ 1e4`, d, kappa: 1e4, warm: true },
-        { name: `d ${d}, κ 1e8 above the clamp`, d, kappa: 1e8, lambdaMax: 1e3 },
+        { name: `d ${d}, κ 1e8 above the clamp`, d, kappa: 1e8, lambdaMax: 1e3, warm: true },
         { name: `d ${d}, rank ${d / 4}`, d, rank: d / 4 },
       ])
-    : [
-        { name: 'd 16, κ 1e2', d: 16, kappa: 1e2, warm: true },
-        { name: 'd 33 (odd), κ 1e4', d: 33, kappa: 1e4, warm: true },
-        { name: 'd 64, κ 1e8 above the clamp (λ 1e3 … 1e-5)', d: 64, kappa: 1e8, lambdaMax: 1e3, warm: true },
-        { name: 'd 64, κ 1e8 with the clamp active (λ 1 … 1e-8)', d: 64, kappa: 1e8, lambdaMax: 1 },
-        { name: 'd 96, rank 30 (scatter of 30 rows)', d: 96, rank: 30, warm: true },
-        { name: 'd 128, κ 1e6', d: 128, kappa: 1e6, lambdaMax: 10, warm: true },
-      ];
+  : [
+      { name: 'd 16, κ 1e2', d: 16, kappa: 1e2, warm: true },
+      { name: 'd 33 (odd), κ 1e4', d: 33, kappa: 1e4, warm: true },
+      { name: 'd 64, κ 1e8 above the clamp (λ 1e3 … 1e-5)', d: 64, kappa: 1e8, lambdaMax: 1e3, warm: true },
+      { name: 'd 64, κ 1e8 with the clamp active (λ 1 … 1e-8)', d: 64, kappa: 1e8, lambdaMax: 1 },
+      { name: 'd 96, rank 30 (scatter of 30 rows)', d: 96, rank: 30, warm: true },
+      { name: 'd 128, κ 1e6', d: 128, kappa: 1e6, lambdaMax: 10, warm: true },
+    ];
 const EIGEN_TOLERANCE = 1e-4;
 
 test('WGSL Jacobi whitening matches the float64 eigendecomposition', async ({ page }) => {
-  test.setTimeout(process.env.EIGEN_CASES === 'large' ? 3_600_000 : 180_000);
+  test.setTimeout(process.env.EIGEN_DS ? 3_600_000 : 180_000);
   page.on('console', (m) => m.type() === 'error' && console.log(`[page] ${m.text()}`));
   await page.goto('/e2e/pages/editor-kernels.html');
   await page.waitForFunction(() => 'editorKernelChecks' in window);
   const results = (await page.evaluate((c) => window.editorKernelChecks.runEigenChecks(c), EIGEN_CASES)) as EigenCheck[];
   for (const r of results)
     console.log(
-      `${r.name.padEnd(52)} Σ^-1/2 cold ${r.invSqrtCold.toExponential(2)} (${r.sweepsCold} sweeps, ${r.ms.toFixed(0)} ms)` +
-        (r.invSqrtWarm === null ? '' : `  warm ${r.invSqrtWarm.toExponential(2)} (${r.sweepsWarm} sweeps)`) +
+      `${r.name.padEnd(52)} Σ^-1/2 cold ${r.invSqrtCold.toExponential(2)} (${r.sweepsCold} sweeps, ${r.ms.toFixed(0)} ms; float64 eigh ${r.msFloat64.toFixed(0)} ms)` +
+        (r.invSqrtWarm === null ? '' : `  warm ${r.invSqrtWarm.toExponential(2)} (${r.sweepsWarm} sweeps, ${r.msWarm!.toFixed(0)} ms)`) +
         `  λ ${r.eigenvalues.toExponential(2)}`,
     );
   for (const r of results) {

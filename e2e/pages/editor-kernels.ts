@@ -330,7 +330,11 @@ export interface EigenCheck {
   eigenvalues: number;
   sweepsCold: number;
   sweepsWarm: number | null;
+  /** Cold GPU solve (encode, run, read back) and the float64 eigh of the same Σ, same page, ms. */
   ms: number;
+  msFloat64: number;
+  /** Warm GPU solve, ms. */
+  msWarm: number | null;
 }
 
 /** The WGSL Jacobi whitening against the float64 eigendecomposition with its 1e-6 clamp. */
@@ -375,10 +379,12 @@ export async function runEigenChecks(cases: EigenCase[]): Promise<EigenCheck[]> 
       const d = c.d;
       // The editor hands over S and 1/(n − d − 1 + ε); here S = 37·Σ and the reference divides in float64.
       const s32 = Float32Array.from(sigmaOf(c), (v) => 37 * v);
+      const t64 = performance.now();
       const ref = inverseSqrtEigh(
         Float64Array.from(s32, (v) => v / 37),
         d,
       );
+      const msFloat64 = performance.now() - t64;
       const cold = await solve(c.name, s32, d, 1 / 37);
       const sorted = Float64Array.from(cold.lambda).sort();
       let eigErr = 0;
@@ -392,6 +398,8 @@ export async function runEigenChecks(cases: EigenCase[]): Promise<EigenCheck[]> 
         sweepsCold: cold.sweeps,
         sweepsWarm: null,
         ms: cold.ms,
+        msFloat64,
+        msWarm: null,
       };
       if (c.warm) {
         // The next turn, as a run sees it: Σ' = 0.95·Σ + 0.05·(1/8)Σ_r g_r g_rᵀ with 8 new rows g = z·Σ^{1/2}
@@ -416,6 +424,7 @@ export async function runEigenChecks(cases: EigenCase[]): Promise<EigenCheck[]> 
           ).invSqrt,
         );
         r.sweepsWarm = warm.sweeps;
+        r.msWarm = warm.ms;
       }
       out.push(r);
     }
