@@ -1,5 +1,5 @@
 /**
- * `run`: a whole lifelong editing run from the command line (DESIGN.md §5). Writes metrics.jsonl (one
+ * `run`: a whole lifelong editing run from the command line (docs/design.md §5). Writes metrics.jsonl (one
  * line per turn, also echoed on stdout), report.json and edited.safetensors into --out; a checkpoint in
  * --out lets a killed run resume where it left off with the same numbers.
  */

@@ -1,5 +1,5 @@
 /**
- * The one interface every lifelong editor implements (DESIGN.md §1 steps 4–5): a turn takes the
+ * The one interface every lifelong editor implements (docs/design.md §1 steps 4–5): a turn takes the
  * captures of every sub-batch and module, updates the editor's running statistics, and returns one
  * ΔW [dIn, dOut] per module (output change k·ΔW) with a small diagnostics record per module.
  * Applying ΔW to weights is the caller's job.

@@ -3,7 +3,7 @@
  * dimension plus a full value-gradient covariance tracked as a Chan scatter or an NIW posterior),
  * with which batch variance, and which step turns the normalized captures into ΔW. Both backends
  * (float64 in editors/cpu-backend.ts, WGSL in gpu/editor/gpu-backend.ts) read only this, and the
- * checkpoint layout of the statistics follows from it (see docs/design.md §4 "Editor state").
+ * checkpoint layout of the statistics follows from it (see docs/design.md §1 "Editor state").
  */
 import type { BatchVariance } from '../linalg/chan';
 import { InputError } from '../types';

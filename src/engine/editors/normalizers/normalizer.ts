@@ -1,6 +1,6 @@
 /**
  * A normalizer owns the running statistics of one weight shape (modules of equal shape share it)
- * and turns raw z = [k | g] rows into (k̂, ĝ) for the solve. DESIGN.md §1 "Normalizers".
+ * and turns raw z = [k | g] rows into (k̂, ĝ) for the solve. docs/design.md §1 "Normalizers".
  */
 import type { Spectrum } from '../../linalg/inverseSqrt';
 
