@@ -56,6 +56,9 @@ for (const editor of EDITORS)
         .join('  ')}`,
     );
     console.log(`${''.padEnd(11)} NaN turn: ${r.nanError}`);
+    const ms = Object.entries(r.stageMs).map(([k, v]) => `${k} ${v.toFixed(1)}`);
+    console.log(`${''.padEnd(11)} GPU ms per turn (${r.timing}): ${ms.join(', ')}`);
+    expect(r.timesOk, `${editor}: per-module GPU stage times`).toBe(true);
     expect(r.backend, `${editor}: editor math on the GPU`).toBe('gpu');
     expect(r.fallback, `${editor}: no fallback`).toBeNull();
     expect(r.nanError).toMatch(/turn 7/);

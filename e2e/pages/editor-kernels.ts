@@ -28,7 +28,7 @@ import { ultraeditWhitened } from '../fixtures/throwaway-editor';
 import { SyntheticStream } from '../../src/engine/editors/syntheticStream';
 import { GpuEditor } from '../../src/engine/gpu/editor/gpu-editor';
 import { createRunEditor } from '../../src/engine/gpu/editor/backend-choice';
-import type { EditorOptions, EditorState, TurnResult } from '../../src/engine/editors/editor';
+import type { EditorOptions, EditorState, StageTimes, TurnResult } from '../../src/engine/editors/editor';
 import type { GpuContext } from '../../src/engine/gpu/context';
 
 export interface EditorKernelCheck {
@@ -446,6 +446,11 @@ export interface GpuEditorCheck {
   /** What createRunEditor chose for a model on WebGPU, and its fallback reason (null: none). */
   backend: 'gpu' | 'cpu';
   fallback: string | null;
+  /** How the GPU stage times were measured, and whether every turn reported finite, non-negative ones summing to > 0. */
+  timing: string;
+  timesOk: boolean;
+  /** Mean per turn over the stream, ms: statistics, whitening, solve (all modules). */
+  stageMs: StageTimes;
 }
 
 /** The built-in editors plus a throwaway one added the documented way: one file, one line. */
@@ -491,6 +496,8 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
       const worst: Record<string, number> = {};
       let nanError = '';
       let nanTurnKept = false;
+      let timesOk = true;
+      const stageMs: StageTimes = { stats: 0, whitening: 0, solve: 0 };
       for (let t = 0; t < 20; t++) {
         const caps = stream.turn(t % 2 ? [40, 37, 30, 23] : [13, 9, 11]);
         const input = { subBatches: caps, warmup: t < 2, statisticsOnly: t === 4 };
@@ -515,10 +522,31 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
               }
             })();
         }
-        compareTurns(worst, await cpu.turn(input), await gpu.turn(input));
+        const got = await gpu.turn(input);
+        compareTurns(worst, await cpu.turn(input), got);
+        let sum = 0;
+        for (const m of got.diagnostics.modules)
+          for (const k of ['stats', 'whitening', 'solve'] as const) {
+            const v = m.timeMs[k];
+            if (!(Number.isFinite(v) && v >= 0)) timesOk = false;
+            stageMs[k] += v / 20;
+            sum += v;
+          }
+        if (!(sum > 0)) timesOk = false;
       }
       gpu.dispose?.();
-      results.push({ editor: name, turns: 20, worst, nanError, nanTurnKept, backend: run.backend, fallback: run.fallback });
+      results.push({
+        editor: name,
+        turns: 20,
+        worst,
+        nanError,
+        nanTurnKept,
+        backend: run.backend,
+        fallback: run.fallback,
+        timing: gpu instanceof GpuEditor ? gpu.timing : 'cpu',
+        timesOk,
+        stageMs,
+      });
     }
   } finally {
     device.destroy();

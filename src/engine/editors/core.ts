@@ -43,6 +43,11 @@ export interface ShapeRecord {
 
 /** Statistics, whitening and solve of one editor spec, in float64 or in WGSL. */
 export interface EditorBackend {
+  /**
+   * Optional: the work recorded from now on belongs to `stage` of `module` (a backend that measures its
+   * own stage times, like the GPU one, starts a new timed segment here).
+   */
+  stage?(module: string, stage: keyof StageTimes): Maybe<void>;
   /** Merges one capture into the statistics of its shape (editors with statistics only). */
   update(capture: ModuleCapture): void;
   /** This turn's normalization of a shape, from its statistics; diagonal only in warm-up. */
@@ -98,6 +103,7 @@ export class EditorCore {
       if (this.spec.statistics)
         for (const caps of input.subBatches)
           for (const c of caps) {
+            yield* wait(b.stage?.(c.module, 'stats'));
             const t0 = now();
             b.update(c);
             times.get(c.module)!.stats += now() - t0;
@@ -108,11 +114,13 @@ export class EditorCore {
         const time = times.get(module)!;
         if (this.spec.statistics && !prepared.has(shapeKey(shape))) {
           prepared.add(shapeKey(shape));
+          yield* wait(b.stage?.(module, 'whitening'));
           const t0 = now();
           yield* wait(b.prepare(shape, diagonalOnly));
           time.whitening += now() - t0;
         }
         if (input.statisticsOnly) continue;
+        yield* wait(b.stage?.(module, 'solve'));
         const t0 = now();
         const caps = input.subBatches.flatMap((sb) => sb.filter((c) => c.module === module));
         forms.set(module, b.step(module, shape, caps));

@@ -22,6 +22,9 @@ import { readBuffer, readFloat32, uploadBuffer } from '../buffers';
 import type { EditorKernels } from './kernels';
 import type { Whitener } from './whitener';
 
+/** Timestamp slots per turn: one per stage boundary (captures × modules + 2 per module, and one). */
+const MAX_MARKS = 4096;
+
 /** Running statistics of one weight shape, resident on the GPU. */
 interface ShapeStats {
   dIn: number;
@@ -75,7 +78,11 @@ export class GpuBackend implements EditorBackend {
     private readonly options: EditorOptions,
     private readonly k: EditorKernels,
     private readonly whitener: Whitener,
-  ) {}
+  ) {
+    this.timestamps = k.ctx.device.features.has('timestamp-query')
+      ? k.ctx.device.createQuerySet({ type: 'timestamp', count: MAX_MARKS, label: `${spec.name} stage times` })
+      : null;
+  }
 
   private get device(): GPUDevice {
     return this.k.ctx.device;
@@ -202,12 +209,67 @@ export class GpuBackend implements EditorBackend {
 
   private infos: { module: string; info: GPUBuffer }[] = [];
 
+  /**
+   * Stage times measured on the GPU. With timestamp queries: an empty compute pass writes a timestamp
+   * at each segment boundary and the turn's readback carries them. Without: each segment is submitted
+   * on its own and timed to queue completion (stage sums; a few more sync points per turn).
+   */
+  private readonly timestamps: GPUQuerySet | null;
+  private marks: { module: string; stage: keyof StageTimes }[] = [];
+  private open: { module: string; stage: keyof StageTimes } | null = null;
+  private measured = new Map<string, StageTimes>();
+
+  stage(module: string, stage: keyof StageTimes): void | Promise<void> {
+    if (this.timestamps) {
+      if (this.marks.length >= MAX_MARKS - 1) return;
+      this.mark();
+      this.marks.push({ module, stage });
+      return;
+    }
+    const previous = this.open;
+    this.open = { module, stage };
+    if (previous && this.encoder) return this.timeSegment(previous);
+  }
+
+  private mark(): void {
+    const pass = this.enc().beginComputePass({
+      label: 'stage boundary',
+      timestampWrites: { querySet: this.timestamps!, beginningOfPassWriteIndex: this.marks.length },
+    });
+    pass.end();
+  }
+
+  private async timeSegment(segment: { module: string; stage: keyof StageTimes }): Promise<void> {
+    const t0 = performance.now();
+    await this.submitPending(`${segment.stage} ${segment.module}`);
+    await this.device.queue.onSubmittedWorkDone();
+    this.charge(segment, performance.now() - t0);
+  }
+
+  private charge(segment: { module: string; stage: keyof StageTimes }, ms: number): void {
+    const t = this.measured.get(segment.module) ?? { stats: 0, whitening: 0, solve: 0 };
+    t[segment.stage] += ms;
+    this.measured.set(segment.module, t);
+  }
+
   async finish(turn: number): Promise<BackendTurn> {
     this.turnNo = turn;
     try {
+      if (this.open && this.encoder) await this.timeSegment(this.open);
+      this.open = null;
       const layout = this.layout();
-      const readback = this.scratch(layout.floats + this.infos.length, 'turn readback');
+      const marks = this.timestamps ? this.marks.length + 1 : 0;
+      if (marks > 1) this.mark();
+      // Timestamps (u64, 2 words each) after the floats and the Cholesky words.
+      const stampsAt = layout.floats + this.infos.length;
+      const readback = this.scratch(stampsAt + 2 * marks, 'turn readback');
       const e = this.enc();
+      if (marks > 1) {
+        const resolved = this.k.ctx.pool.acquire(8 * marks, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, 'timestamps');
+        this.pooled.push(resolved);
+        e.resolveQuerySet(this.timestamps!, 0, marks, resolved, 0);
+        e.copyBufferToBuffer(resolved, 0, readback, stampsAt * 4, 8 * marks);
+      }
       for (const [module, d] of this.deltas)
         e.copyBufferToBuffer(d.buffer, 0, readback, layout.deltaAt.get(module)! * 4, d.shape.dIn * d.shape.dOut * 4);
       for (const [key, p] of this.plans) {
@@ -224,7 +286,11 @@ export class GpuBackend implements EditorBackend {
       }
       this.infos.forEach(({ info }, i) => e.copyBufferToBuffer(info, 0, readback, (layout.floats + i) * 4, 4));
       await this.submitPending('solve');
-      const data = await readBuffer(this.device, readback, (layout.floats + this.infos.length) * 4);
+      const data = await readBuffer(this.device, readback, (stampsAt + 2 * marks) * 4);
+      if (marks > 1) {
+        const ns = new BigUint64Array(data, stampsAt * 4, marks);
+        this.marks.forEach((m, i) => this.charge(m, Number(ns[i + 1] - ns[i]) / 1e6));
+      }
       const out = new Float32Array(data, 0, layout.floats);
       const status = new Uint32Array(data, layout.floats * 4);
       const failed = this.infos.findIndex((_, i) => status[i] !== 0);
@@ -240,7 +306,8 @@ export class GpuBackend implements EditorBackend {
       }
       const plans = new Map<string, PlanSummary>();
       for (const [key, p] of this.plans) plans.set(key, this.summary(p, out, layout.planAt.get(key)!));
-      return { deltas, plans, times: this.times() };
+      const times = new Map(this.measured);
+      return { deltas, plans, times };
     } finally {
       this.abort();
     }
@@ -277,11 +344,6 @@ export class GpuBackend implements EditorBackend {
     return { floats, deltaAt, planAt };
   }
 
-  /** Per-module stage times when the adapter measured them; the core's wall clock otherwise. */
-  private times(): Map<string, StageTimes> | undefined {
-    return undefined;
-  }
-
   private async submitPending(stage: string): Promise<void> {
     const e = this.encoder;
     this.encoder = null;
@@ -298,6 +360,9 @@ export class GpuBackend implements EditorBackend {
     this.plans = new Map();
     this.deltas = new Map();
     this.infos = [];
+    this.marks = [];
+    this.open = null;
+    this.measured = new Map();
   }
 
   private statsFor(c: ModuleShape): ShapeStats {
@@ -366,15 +431,25 @@ export class GpuBackend implements EditorBackend {
   }
 
   load(shapes: ShapeRecord[]): void {
-    this.dispose();
+    this.dropStatistics();
     for (const s of shapes) this.stats.set(s.key, this.uploadStats(s.dIn, s.dOut, s.state));
   }
 
-  dispose(): void {
+  private dropStatistics(): void {
     this.abort();
     for (const s of this.stats.values())
       for (const b of [s.mean, s.m2, s.cov, s.niw?.mu, s.batchMean, s.batchM2, s.delta, s.muDelta, s.muM2]) b?.destroy();
     this.stats.clear();
     this.whitener.dispose();
+  }
+
+  dispose(): void {
+    this.dropStatistics();
+    this.timestamps?.destroy();
+  }
+
+  /** How the stage times are measured (see `stage`). */
+  get timing(): 'timestamp-query' | 'stage sums' {
+    return this.timestamps ? 'timestamp-query' : 'stage sums';
   }
 }

@@ -57,6 +57,11 @@ export class GpuEditor {
     return runAsync(this.core.load(state));
   }
 
+  /** How the per-module stage times are measured on this device. */
+  get timing(): 'timestamp-query' | 'stage sums' {
+    return this.backend.timing;
+  }
+
   /** Frees the resident statistics (the editor is unusable after). */
   dispose(): void {
     this.backend.dispose();
