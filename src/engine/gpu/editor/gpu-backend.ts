@@ -260,8 +260,8 @@ export class GpuBackend implements EditorBackend {
       const layout = this.layout();
       const marks = this.timestamps ? this.marks.length + 1 : 0;
       if (marks > 1) this.mark();
-      // Timestamps (u64, 2 words each) after the floats and the Cholesky words.
-      const stampsAt = layout.floats + this.infos.length;
+      // Timestamps (u64, 2 words each, 8-byte aligned) after the floats and the Cholesky words.
+      const stampsAt = 2 * Math.ceil((layout.floats + this.infos.length) / 2);
       const readback = this.scratch(stampsAt + 2 * marks, 'turn readback');
       const e = this.enc();
       if (marks > 1) {
