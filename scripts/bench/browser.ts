@@ -41,10 +41,7 @@ async function main() {
     const whitening = flag('whitening', '');
     if (whitening) return await saveWhitening(page, port, whitening, out, timeoutMs, browser.version());
     await page.goto(`http://localhost:${port}/bench.html?profile=${profile}&backends=${backends}`);
-    await page.waitForFunction(() => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true, null, {
-      timeout: timeoutMs,
-      polling: 1000,
-    });
+    await benchDone(page, timeoutMs);
     const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
       reports: ProfileReport[];
       error: string | null;
@@ -75,12 +72,17 @@ async function main() {
   }
 }
 
-async function saveWhitening(page: Page, port: number, dims: string, out: string, timeoutMs: number, version: string) {
-  await page.goto(`http://localhost:${port}/bench-whitening.html?d=${dims}`);
-  await page.waitForFunction(() => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true, null, {
+/** Waits for the bench page's `window.__bench.done`. */
+function benchDone(page: Page, timeoutMs: number) {
+  return page.waitForFunction(() => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true, null, {
     timeout: timeoutMs,
     polling: 1000,
   });
+}
+
+async function saveWhitening(page: Page, port: number, dims: string, out: string, timeoutMs: number, version: string) {
+  await page.goto(`http://localhost:${port}/bench-whitening.html?d=${dims}`);
+  await benchDone(page, timeoutMs);
   const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
     rows: WhiteningRow[];
     error: string | null;

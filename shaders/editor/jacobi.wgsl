@@ -34,6 +34,7 @@ struct Params { n: u32, d: u32, scale: f32, _p0: u32 }
 @group(0) @binding(10) var<storage, read_write> vd: array<f32>;
 @group(0) @binding(11) var<storage, read_write> eig: array<f32>;
 @group(0) @binding(12) var<uniform> p: Params;
+@group(0) @binding(13) var<storage, read_write> colNorm: array<f32>;
 
 // ---- double-f32 arithmetic: x = (hi, lo), |lo| ≤ ulp(hi)/2 -------------------------------------------
 
@@ -225,15 +226,28 @@ fn check() {
   atomicStore(&state[0], 0u);
 }
 
-// ---- result: λ_j, W = V·diag(max(λ, CLAMP))^{-1/2} and V, both d×d (then Σ^{-1/2} = W·Vᵀ by matmul) --
+// ---- result: λ_j, W = U·diag(max(λ, CLAMP))^{-1/2} and U, both d×d (then Σ^{-1/2} = W·Uᵀ by matmul) --
+// The applied rotations are orthogonal only to f32 precision, so column j of V has drifted to a length
+// ‖v_j‖ ≠ 1 and A's diagonal holds ‖v_j‖²·λ_j: U = V's columns normalized and λ_j = a_jj/‖v_j‖². (Without
+// this, eigenvalues under the clamp, whose max(λ, CLAMP) ignores the drift, carry it into Σ^{-1/2}.)
+
+@compute @workgroup_size(64)
+fn norms(@builtin(global_invocation_id) g: vec3u) {
+  let j = g.x;
+  if (j >= p.d) { return; }
+  var acc = vec2f(0.0);
+  for (var k = 0u; k < p.d; k++) { acc = dfAdd(acc, twoProd(v[k * p.n + j], v[k * p.n + j])); }
+  colNorm[j] = acc.x + acc.y;
+}
 
 @compute @workgroup_size(8, 8)
 fn finish(@builtin(global_invocation_id) g: vec3u) {
   let i = g.y;
   let j = g.x;
   if (i >= p.d || j >= p.d) { return; }
-  let lambda = aHi[j * p.n + j] + aLo[j * p.n + j];
-  let x = v[i * p.n + j];
+  let norm2 = colNorm[j];
+  let lambda = (aHi[j * p.n + j] + aLo[j * p.n + j]) / norm2;
+  let x = v[i * p.n + j] * inverseSqrt(norm2);
   w[i * p.d + j] = x * inverseSqrt(max(lambda, CLAMP));
   vd[i * p.d + j] = x;
   if (i == 0u) { eig[j] = lambda; }

@@ -15,7 +15,7 @@ import type { WhitenIo, WhitenJob, Whitener } from './whitener';
 const MAX_SWEEPS = 20;
 const COLD_EVERY = 32;
 
-export const JACOBI_ENTRIES = ['coldStart', 'polar', 'warmSigmaV', 'warmVtT', 'rotations', 'rotate', 'check', 'finish'] as const;
+export const JACOBI_ENTRIES = ['coldStart', 'polar', 'warmSigmaV', 'warmVtT', 'rotations', 'rotate', 'check', 'norms', 'finish'] as const;
 type Entry = (typeof JACOBI_ENTRIES)[number];
 
 /** The bindings of shaders/editor/jacobi.wgsl each entry point uses (its auto layout has exactly these). */
@@ -27,9 +27,10 @@ const BINDINGS: Record<Entry, string[]> = {
   rotations: ['aHi', 'aLo', 'rot', 'state', 'params'],
   rotate: ['aHi', 'aLo', 'v', 'rot', 'state', 'params'],
   check: ['state', 'args'],
-  finish: ['aHi', 'aLo', 'v', 'w', 'vd', 'eig', 'params'],
+  norms: ['v', 'colNorm', 'params'],
+  finish: ['aHi', 'aLo', 'v', 'w', 'vd', 'eig', 'params', 'colNorm'],
 };
-const SLOT = ['cov', 'aHi', 'aLo', 'v', 'rot', 'state', 'args', 'tHi', 'tLo', 'w', 'vd', 'eig', 'params'];
+const SLOT = ['cov', 'aHi', 'aLo', 'v', 'rot', 'state', 'args', 'tHi', 'tLo', 'w', 'vd', 'eig', 'params', 'colNorm'];
 
 interface ShapeSolver {
   d: number;
@@ -109,6 +110,7 @@ export class JacobiWhitener implements Whitener {
       }
       run('check', 1);
     }
+    run('norms', ceilDiv(d, 64));
     run('finish', ceilDiv(d, 8), ceilDiv(d, 8));
     pass.end();
     this.k.matmul(enc, s.own.w, s.own.vd, job.invSqrt, { m: d, k: d, n: d, transB: true });
@@ -148,6 +150,7 @@ export class JacobiWhitener implements Whitener {
       w: storage(d * d, 'jacobi W'),
       vd: storage(d * d, 'jacobi V (d×d)'),
       eig: storage(d, 'jacobi λ'),
+      colNorm: storage(d, 'jacobi ‖v_j‖²'),
       params: device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: `jacobi params ${job.key}` }),
     };
     const all: Record<string, GPUBuffer> = { ...own, cov: job.cov };
