@@ -83,8 +83,10 @@ export async function runKernelChecks(): Promise<KernelCheck[]> {
   const rng = new Rng(20260401);
   const out: KernelCheck[] = [];
   try {
-    const K = await EditorKernels.load(createGpuContext(device, bundledEditorShaderSources));
-    const narrow = await EditorKernels.load(createGpuContext(device, bundledEditorShaderSources, { maxWorkgroupsPerDimension: 7 }));
+    const ctx = createGpuContext(device, bundledEditorShaderSources);
+    const K = await EditorKernels.load(ctx);
+    // Same pipelines (shared cache), a grid limit of 7 workgroups per dimension.
+    const narrow = await EditorKernels.load({ ...ctx, maxWorkgroupsPerDimension: 7 });
     for (const c of MATMUL_CASES) {
       const a = randomMatrix(rng, c.m * c.k);
       const b = randomMatrix(rng, c.k * c.n);
