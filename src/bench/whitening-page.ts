@@ -39,7 +39,8 @@ const jacobiFlops = (d: number, sweeps: number, warm: boolean) => {
 
 async function main() {
   const gpu = await requestGpu();
-  state.adapter = JSON.stringify(gpu.info ?? {});
+  const a = gpu.info.adapter;
+  state.adapter = `${a.vendor} ${a.architecture}${a.isFallbackAdapter ? ' (fallback adapter)' : ''}; timestamp-query ${gpu.device.features.has('timestamp-query') ? 'yes' : 'no'}`;
   const ctx = createGpuContext(gpu.device, bundledEditorShaderSources);
   const K = await EditorKernels.load(ctx);
   const jacobi = await JacobiWhitener.create(K);
