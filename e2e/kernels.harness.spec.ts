@@ -14,6 +14,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('matmul and moments kernels match their float64 twins', async ({ page }) => {
+  test.setTimeout(120_000); // compiles every editor pipeline first (EditorKernels.load)
   const results = await page.evaluate(() => window.kernelChecks.runKernelChecks());
   const names = results.map((r: KernelCheck) => r.name);
   expect(names.filter((n) => n.startsWith('matmul')).length).toBeGreaterThanOrEqual(10);

@@ -7,7 +7,7 @@
  *  - tiny gpt2 and llama (GQA): capture loss/keys ≤1e-4, grads ≤1e-3 vs finite differences of the
  *    float64 reference, predict and next-token top-k = reference, applyDelta reaches the GPU buffer;
  *  - warm capture time on the WebGPU EP vs the wasm EP, same batch (printed, not asserted:
- *    SwiftShader here is a CPU, DESIGN.md §4, so only the ratio means anything).
+ *    SwiftShader here is a CPU, docs/design.md §4, so only the ratio means anything).
  */
 import { expect, test } from '@playwright/test';
 import type { OpResult } from './pages/runtime-webgpu';

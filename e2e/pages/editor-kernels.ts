@@ -6,7 +6,7 @@
 import { requestGpu } from '../../src/engine/gpu/device';
 import { createGpuContext } from '../../src/engine/gpu/context';
 import { maxRelativeError } from '../../src/engine/gpu/compare';
-import { readBuffer, readFloat32, uploadBuffer } from '../../src/engine/gpu/buffers';
+import { readBuffer, readFloat32, uploadBuffer, writeBuffer } from '../../src/engine/gpu/buffers';
 import { EditorKernels, type BatchVariance, type ValuesMode } from '../../src/engine/gpu/editor/kernels';
 import { bundledEditorShaderSources } from '../../src/engine/gpu/editor/shader-sources.vite';
 import { chanMergeBlock, type RunningMoments } from '../../src/engine/linalg/chan';
@@ -17,16 +17,19 @@ import { F32_EPS } from '../../src/engine/editors/normalizers/normalizer';
 import { runningStd } from '../../src/engine/linalg/chan';
 import { valueTargets } from '../../src/engine/editors/values';
 import { ridgeSolveDual, ridgeSolvePrimal } from '../../src/engine/linalg/ridge';
+import { symmetricEigen } from '../../src/engine/linalg/eigh';
 import { inverseSqrtEigh } from '../../src/engine/linalg/inverseSqrt';
-import { lanczosExtremes } from '../../src/engine/linalg/lanczos';
 import { spdWithCondition } from '../../src/engine/linalg/testMatrices';
+import { JacobiWhitener } from '../../src/engine/gpu/editor/jacobi';
 import { gramRows } from '../../src/engine/linalg/syrk';
-import { frobeniusInner } from '../../src/engine/linalg/frobenius';
 import { Rng } from '../../src/engine/util/rng';
-import { createEditor } from '../../src/engine/editors/registry';
+import { builtinEditors, editorRegistry } from '../../src/engine/editors/registry';
+import { ultraeditWhitened } from '../fixtures/throwaway-editor';
 import { SyntheticStream } from '../../src/engine/editors/syntheticStream';
 import { GpuEditor } from '../../src/engine/gpu/editor/gpu-editor';
-import type { EditorState, TurnResult } from '../../src/engine/editors/editor';
+import { createRunEditor } from '../../src/engine/gpu/editor/backend-choice';
+import type { EditorOptions, EditorState, StageTimes, TurnResult } from '../../src/engine/editors/editor';
+import type { GpuContext } from '../../src/engine/gpu/context';
 
 export interface EditorKernelCheck {
   name: string;
@@ -257,7 +260,7 @@ export async function runEditorKernelChecks(): Promise<EditorKernelCheck[]> {
       const errors: Record<string, number> = {};
       const notes = {
         'dual vs primal (f64 twins)': maxRelativeError(refDual, refPrimal),
-        'κ(KKᵀ+λI)': (lanczosExtremes(gramRows(keys, c.rows, c.dIn), c.rows, 30).lambdaMax + c.lambda) / c.lambda,
+        'κ(KKᵀ+λI)': (Math.max(...symmetricEigen(gramRows(keys, c.rows, c.dIn), c.rows).values) + c.lambda) / c.lambda,
       };
       for (const form of ['dual', 'primal'] as const) {
         const big = Math.max(c.rows, c.dIn);
@@ -289,145 +292,10 @@ export async function runEditorKernelChecks(): Promise<EditorKernelCheck[]> {
       out.push({ name: 'cholesky flags pivot 3 of an indefinite matrix (info = 4)', errors: { info: Math.abs(got - 4) }, tolerance: 0 });
       ga.destroy();
     }
-
-    // 6. In-place weight update, Linear [d_out, d_in] += ΔWᵀ and Conv1D [d_in, d_out] += ΔW.
-    for (const layout of ['linear', 'conv1d'] as const) {
-      const dIn = 96,
-        dOut = 40;
-      const w = matrix(
-        rng,
-        dIn,
-        dOut,
-        () => 0,
-        () => 0.02,
-      );
-      const delta = matrix(
-        rng,
-        dIn,
-        dOut,
-        () => 0,
-        () => 1e-3,
-      );
-      const ref = new Float64Array(dIn * dOut);
-      for (let i = 0; i < dIn; i++)
-        for (let o = 0; o < dOut; o++) {
-          const e = layout === 'linear' ? o * dIn + i : i * dOut + o;
-          ref[e] = Math.fround(w[e] + delta[i * dOut + o]);
-        }
-      const gw = up(w, 'W'),
-        gd = up(delta, 'ΔW');
-      await run('apply', (e) => K.applyDelta(e, gd, gw, layout, dIn, dOut));
-      out.push({
-        name: `weight update ${layout} (exact fp32 add)`,
-        errors: { W: maxRelativeError(await read(gw, dIn * dOut), ref) },
-        tolerance: 0,
-      });
-      gw.destroy();
-      gd.destroy();
-    }
-
-    // 7. Frobenius inner product and norm.
-    {
-      const len = 96 * 40 + 3;
-      const a = matrix(
-        rng,
-        1,
-        len,
-        () => 0.1,
-        () => 1e-3,
-      );
-      const b = matrix(
-        rng,
-        1,
-        len,
-        () => -0.05,
-        () => 1,
-      );
-      const ga = up(a, 'a'),
-        gb = up(b, 'b'),
-        res = K.buffer(4, 'diag');
-      await run('frobenius', (e) => {
-        K.inner(e, ga, gb, res, len, 0);
-        K.inner(e, ga, ga, res, len, 1);
-      });
-      const got = await read(res, 2);
-      const refIn = frobeniusInner(a, b),
-        refSq = frobeniusInner(a, a);
-      out.push({
-        name: `frobenius ⟨a,b⟩ and ‖a‖² over ${len}`,
-        errors: { inner: Math.abs(got[0] - refIn) / Math.sqrt(refSq * frobeniusInner(b, b)), normSq: Math.abs(got[1] - refSq) / refSq },
-        tolerance: 1e-5,
-      });
-      ga.destroy();
-      gb.destroy();
-    }
-
-    // 3. Σ^{-1/2} by Newton–Schulz (fixed iterations, λmax×1.01 scale) vs the exact eigh with its 1e-6 clamp.
-    const d = 40;
-    for (const kappa of [1e2, 1e4, 1e6]) {
-      const { a: sigma } = spdWithCondition(d, kappa, 1, rng);
-      out.push(
-        await newtonSchulzCheck(K, device, sigma, d, `κ ${kappa.toExponential(0)}`, kappa <= 1e2 ? 1e-4 : kappa <= 1e4 ? 1e-3 : 5e-2),
-      );
-    }
-    {
-      // Rank-deficient Σ (a scatter of N 25 < d 40 rows): the clamp matters; NS cannot reproduce it.
-      const g = matrix(
-        rng,
-        25,
-        d,
-        () => 0,
-        () => 1,
-      );
-      const s = new Float64Array(d * d);
-      mergeScatter(s, g, 25, d, columnMoments(g, 25, d).mean, new Float64Array(d), 0);
-      for (let i = 0; i < s.length; i++) s[i] /= 25;
-      const r = await newtonSchulzCheck(K, device, s, d, 'singular (rank 24 of 40), not asserted', Infinity);
-      out.push({ ...r, errors: {}, notes: { ...r.notes, ...r.errors } });
-    }
   } finally {
     device.destroy();
   }
   return out;
-}
-
-async function newtonSchulzCheck(
-  K: EditorKernels,
-  device: GPUDevice,
-  sigma: Float64Array,
-  d: number,
-  name: string,
-  tolerance: number,
-): Promise<EditorKernelCheck> {
-  const { lambdaMax, lambdaMin } = lanczosExtremes(sigma, d, 20);
-  const scale = lambdaMax * 1.01;
-  const kappa = scale / Math.max(lambdaMin, 1e-12);
-  const iterations = Math.min(60, Math.ceil(Math.log(kappa) / Math.log(2.25)) + 5);
-  const ref = inverseSqrtEigh(sigma, d).invSqrt;
-  const gs = uploadBuffer(device, Float32Array.from(sigma));
-  const outB = K.buffer(d * d, 'Σ^-1/2');
-  const work = Array.from({ length: 5 }, (_, i) => K.buffer(d * d, `ns${i}`));
-  const e = device.createCommandEncoder();
-  K.newtonSchulz(e, gs, outB, work, d, scale, iterations);
-  await K.submit(e, 'newton-schulz');
-  const got = await readFloat32(device, outB, d * d);
-  gs.destroy();
-  return {
-    name: `Newton–Schulz Σ^-1/2 d ${d}, ${name}, ${iterations} iterations`,
-    errors: { 'vs eigh (Frobenius rel.)': frobRel(got, ref) },
-    tolerance,
-    notes: { lanczosLambdaMax: lambdaMax, lanczosLambdaMin: lambdaMin },
-  };
-}
-
-function frobRel(x: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let num = 0,
-    den = 0;
-  for (let i = 0; i < ref.length; i++) {
-    num += (x[i] - ref[i]) ** 2;
-    den += ref[i] ** 2;
-  }
-  return Math.sqrt(num / den);
 }
 
 function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -442,6 +310,131 @@ function maxAbsOf(a: ArrayLike<number>): number {
   return m;
 }
 
+export interface EigenCase {
+  name: string;
+  d: number;
+  /** Σ: eigenvalues log-spaced from lambdaMax down to lambdaMax/kappa, or (rank set) a scatter of `rank` rows. */
+  kappa?: number;
+  lambdaMax?: number;
+  rank?: number;
+  /** Whiten Σ, then Σ + a small rank-8 update from the previous basis, like consecutive turns. */
+  warm?: boolean;
+}
+
+export interface EigenCheck {
+  name: string;
+  /** Σ^{-1/2} max-norm relative error against the float64 eigh of the same (f32) Σ, cold then warm. */
+  invSqrtCold: number;
+  invSqrtWarm: number | null;
+  /** Worst |λ − λ_ref| / max(λ_ref, 1e-6) over the spectrum. */
+  eigenvalues: number;
+  sweepsCold: number;
+  sweepsWarm: number | null;
+  /** Cold GPU solve (encode, run, read back) and the float64 eigh of the same Σ, same page, ms. */
+  ms: number;
+  msFloat64: number;
+  /** Warm GPU solve, ms. */
+  msWarm: number | null;
+}
+
+/** The WGSL Jacobi whitening against the float64 eigendecomposition with its 1e-6 clamp. */
+export async function runEigenChecks(cases: EigenCase[]): Promise<EigenCheck[]> {
+  const { device } = await requestGpu();
+  const ctx = createGpuContext(device, bundledEditorShaderSources);
+  const K = await EditorKernels.load(ctx);
+  const jacobi = await JacobiWhitener.create(K);
+  const rng = new Rng(1717);
+  const out: EigenCheck[] = [];
+  const sigmaOf = (c: EigenCase): Float64Array => {
+    if (c.rank === undefined) return spdWithCondition(c.d, c.kappa!, c.lambdaMax ?? 1, rng).a;
+    const g = matrix(
+      rng,
+      c.rank,
+      c.d,
+      () => 0,
+      (j) => 0.1 * (1 + (j % 7)),
+    );
+    const s = new Float64Array(c.d * c.d);
+    mergeScatter(s, g, c.rank, c.d, columnMoments(g, c.rank, c.d).mean, new Float64Array(c.d), 0);
+    return s;
+  };
+  // One Σ buffer per case, as the editor keeps one per shape: the whitener warm-starts on it.
+  const covs = new Map<string, GPUBuffer>();
+  const solve = async (key: string, cov32: Float32Array, d: number, scale: number) => {
+    const cov = covs.get(key) ?? covs.set(key, K.buffer(d * d, 'Σ')).get(key)!;
+    writeBuffer(device, cov, cov32);
+    const invSqrt = K.buffer(d * d, 'Σ^-1/2');
+    const eigenvalues = K.buffer(d, 'λ');
+    const e = device.createCommandEncoder();
+    const t0 = performance.now();
+    jacobi.whiten({ encoder: () => e, submit: async () => {} }, { key, cov, d, scale, invSqrt, eigenvalues });
+    await K.submit(e, `jacobi ${key}`);
+    const got = await readFloat32(device, invSqrt, d * d);
+    const ms = performance.now() - t0;
+    const lambda = await readFloat32(device, eigenvalues, d);
+    return { got, lambda, ms, sweeps: await jacobi.sweeps(key) };
+  };
+  try {
+    for (const c of cases) {
+      const d = c.d;
+      // The editor hands over S and 1/(n − d − 1 + ε); here S = 37·Σ and the reference divides in float64.
+      const s32 = Float32Array.from(sigmaOf(c), (v) => 37 * v);
+      const t64 = performance.now();
+      const ref = inverseSqrtEigh(
+        Float64Array.from(s32, (v) => v / 37),
+        d,
+      );
+      const msFloat64 = performance.now() - t64;
+      const cold = await solve(c.name, s32, d, 1 / 37);
+      const sorted = Float64Array.from(cold.lambda).sort();
+      let eigErr = 0;
+      for (let i = 0; i < d; i++)
+        eigErr = Math.max(eigErr, Math.abs(sorted[i] - ref.eigen.values[i]) / Math.max(ref.eigen.values[i], 1e-6));
+      const r: EigenCheck = {
+        name: c.name,
+        invSqrtCold: maxRelativeError(cold.got, ref.invSqrt),
+        invSqrtWarm: null,
+        eigenvalues: eigErr,
+        sweepsCold: cold.sweeps,
+        sweepsWarm: null,
+        ms: cold.ms,
+        msFloat64,
+        msWarm: null,
+      };
+      if (c.warm) {
+        // The next turn, as a run sees it: Σ' = 0.95·Σ + 0.05·(1/8)Σ_r g_r g_rᵀ with 8 new rows g = z·Σ^{1/2}
+        // drawn from Σ itself, so Σ moves by a few percent in every direction, small eigenvalues included.
+        const { values: lam, vectors: u } = ref.eigen;
+        const next = Float64Array.from(s32, (v) => (0.95 * v) / 37);
+        for (let r = 0; r < 8; r++) {
+          const g = new Float64Array(d);
+          for (let j = 0; j < d; j++) {
+            const z = rng.normal() * Math.sqrt(Math.max(lam[j], 0));
+            for (let i = 0; i < d; i++) g[i] += z * u[j * d + i];
+          }
+          for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) next[i * d + j] += (0.05 / 8) * g[i] * g[j];
+        }
+        const n32 = Float32Array.from(next, (v) => 37 * v);
+        const warm = await solve(c.name, n32, d, 1 / 37);
+        r.invSqrtWarm = maxRelativeError(
+          warm.got,
+          inverseSqrtEigh(
+            Float64Array.from(n32, (v) => v / 37),
+            d,
+          ).invSqrt,
+        );
+        r.sweepsWarm = warm.sweeps;
+        r.msWarm = warm.ms;
+      }
+      out.push(r);
+    }
+  } finally {
+    jacobi.dispose();
+    device.destroy();
+  }
+  return out;
+}
+
 export interface GpuEditorCheck {
   editor: string;
   turns: number;
@@ -450,12 +443,30 @@ export interface GpuEditorCheck {
   /** The NaN turn: the error message, and whether the turn index stayed put. */
   nanError: string;
   nanTurnKept: boolean;
+  /** What createRunEditor chose for a model on WebGPU, and its fallback reason (null: none). */
+  backend: 'gpu' | 'cpu';
+  fallback: string | null;
+  /** How the GPU stage times were measured, and whether every turn that did GPU work reported finite, non-negative ones summing to > 0. */
+  timing: string;
+  timesOk: boolean;
+  /** Mean per turn over the stream, ms: statistics, whitening, solve (all modules). */
+  stageMs: StageTimes;
 }
 
-/** Editor settings both GPU checks use (UltraEdit's own λ = 1; StableEdit's 10 for the rest). */
-function checkOptions(name: string) {
-  return { lr: 0.05, ridge: name === 'ultraedit' ? 1 : 10 };
+/** The built-in editors plus a throwaway one added the documented way: one file, one line. */
+const registry = editorRegistry([...builtinEditors, ultraeditWhitened]);
+
+/**
+ * Editor settings both GPU checks use (UltraEdit's own λ = 1; StableEdit's 10 for the rest); the NIW
+ * prior is strong (ν₀ > d_out + 1), so it whitens from the first turn after warm-up, and off-centre.
+ */
+function checkOptions(name: string): EditorOptions {
+  const niw = name === 'stableedit-niw' ? { mu0: 2e-4, kappa0: 5, nu0: 60, psi0: 1e-6 } : undefined;
+  return { lr: 0.05, ridge: name.startsWith('ultraedit') ? 1 : 10, niw };
 }
+
+const createEditor = (name: string, options: EditorOptions) => registry.definition(name).create(options);
+const createGpuEditor = (name: string, options: EditorOptions, ctx: GpuContext) => GpuEditor.create(name, options, ctx, { registry });
 
 /**
  * A 20-turn synthetic stream (two modules sharing a shape plus one of another shape; N alternating
@@ -471,7 +482,9 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
     for (const name of names) {
       const options = checkOptions(name);
       const cpu = createEditor(name, options);
-      const gpu = await GpuEditor.create(name, options, ctx);
+      // Built the way a run builds it: the model is on WebGPU, so the editor math must be too.
+      const run = await createRunEditor({ editor: name, modelBackend: 'webgpu', gpu: true, ctx, options, registry });
+      const gpu = run.editor;
       const stream = new SyntheticStream(
         [
           { module: 'layers.0.down_proj', dIn: 96, dOut: 40 },
@@ -483,6 +496,8 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
       const worst: Record<string, number> = {};
       let nanError = '';
       let nanTurnKept = false;
+      let timesOk = true;
+      const stageMs: StageTimes = { stats: 0, whitening: 0, solve: 0 };
       for (let t = 0; t < 20; t++) {
         const caps = stream.turn(t % 2 ? [40, 37, 30, 23] : [13, 9, 11]);
         const input = { subBatches: caps, warmup: t < 2, statisticsOnly: t === 4 };
@@ -490,10 +505,12 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
           const bad = caps.map((sb) => sb.map((c) => ({ ...c, grads: c.grads.slice() })));
           bad[1][1].grads[5] = NaN;
           const before = gpu.turnIndex;
-          nanError = await gpu.turn({ subBatches: bad }).then(
-            () => 'no error',
-            (e: Error) => e.message,
-          );
+          nanError = await Promise.resolve()
+            .then(() => gpu.turn({ subBatches: bad }))
+            .then(
+              () => 'no error',
+              (e: Error) => e.message,
+            );
           nanTurnKept =
             gpu.turnIndex === before &&
             (() => {
@@ -505,10 +522,32 @@ export async function runGpuEditorChecks(names: string[]): Promise<GpuEditorChec
               }
             })();
         }
-        compareTurns(worst, await cpu.turn(input), await gpu.turn(input));
+        const got = await gpu.turn(input);
+        compareTurns(worst, await cpu.turn(input), got);
+        let sum = 0;
+        for (const m of got.diagnostics.modules)
+          for (const k of ['stats', 'whitening', 'solve'] as const) {
+            const v = m.timeMs[k];
+            if (!(Number.isFinite(v) && v >= 0)) timesOk = false;
+            stageMs[k] += v / 20;
+            sum += v;
+          }
+        // A statistics-only turn of an editor without statistics does no GPU work at all.
+        if (!(sum > 0) && !(input.statisticsOnly && !registry.definition(name).spec.statistics)) timesOk = false;
       }
-      gpu.dispose();
-      results.push({ editor: name, turns: 20, worst, nanError, nanTurnKept });
+      gpu.dispose?.();
+      results.push({
+        editor: name,
+        turns: 20,
+        worst,
+        nanError,
+        nanTurnKept,
+        backend: run.backend,
+        fallback: run.fallback,
+        timing: gpu instanceof GpuEditor ? gpu.timing : 'cpu',
+        timesOk,
+        stageMs,
+      });
     }
   } finally {
     device.destroy();
@@ -565,7 +604,7 @@ export async function runCheckpointChecks(names: string[]): Promise<CheckpointCh
     for (const name of names) {
       const options = checkOptions(name);
       const cpu = createEditor(name, options);
-      const gpu = await GpuEditor.create(name, options, ctx);
+      const gpu = await createGpuEditor(name, options, ctx);
       const stream = new SyntheticStream(
         [
           { module: 'layers.0.down_proj', dIn: 96, dOut: 40 },
@@ -593,7 +632,7 @@ export async function runCheckpointChecks(names: string[]): Promise<CheckpointCh
         ) + JSON.stringify([st.turn, Object.keys(st.memory?.deltas ?? {}).sort(), Object.keys(st.memory?.plans ?? {}).sort()]);
       const cpuResumed = createEditor(name, options);
       cpuResumed.loadState(gpuState);
-      const gpuResumed = await GpuEditor.create(name, options, ctx);
+      const gpuResumed = await createGpuEditor(name, options, ctx);
       await gpuResumed.loadState(cpuState);
       const next = { subBatches: stream.turn([30, 26]) };
       const want = cpu.turn(next);
@@ -617,9 +656,10 @@ declare global {
       runEditorKernelChecks: typeof runEditorKernelChecks;
       runGpuEditorChecks: typeof runGpuEditorChecks;
       runCheckpointChecks: typeof runCheckpointChecks;
+      runEigenChecks: typeof runEigenChecks;
     };
   }
 }
 
-window.editorKernelChecks = { runEditorKernelChecks, runGpuEditorChecks, runCheckpointChecks };
+window.editorKernelChecks = { runEditorKernelChecks, runGpuEditorChecks, runCheckpointChecks, runEigenChecks };
 document.getElementById('out')!.textContent = 'ready: call window.editorKernelChecks.runEditorKernelChecks()';

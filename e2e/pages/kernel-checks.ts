@@ -3,11 +3,13 @@
  * multiples of the tile. Runs in the page (WebGPU needs a browser); the Playwright spec asserts.
  */
 import { requestGpu } from '../../src/engine/gpu/device';
-import { createGpuContext, runKernel, type GpuContext } from '../../src/engine/gpu/context';
+import { createGpuContext, type GpuContext } from '../../src/engine/gpu/context';
 import { maxRelativeError } from '../../src/engine/gpu/compare';
-import { gpuMatmulArrays } from '../../src/engine/gpu/kernels/matmul';
-import { gpuColumnMomentsArrays } from '../../src/engine/gpu/kernels/moments';
-import { bundledShaderSources } from '../../src/engine/gpu/shader-sources.vite';
+import { readFloat32, uploadBuffer } from '../../src/engine/gpu/buffers';
+import { encodeKernel } from '../../src/engine/gpu/dispatch';
+import { withErrorScope } from '../../src/engine/gpu/error-scope';
+import { EditorKernels } from '../../src/engine/gpu/editor/kernels';
+import { bundledEditorShaderSources } from '../../src/engine/gpu/editor/shader-sources.vite';
 import { matmul, type MatmulShape } from '../../src/engine/linalg/matmul';
 import { columnMoments } from '../../src/engine/linalg/moments';
 import { Rng } from '../../src/engine/util/rng';
@@ -45,33 +47,58 @@ const MATMUL_CASES: (MatmulShape & { name: string })[] = [
   { name: '3×0·0×2 (empty inner dimension → zeros)', m: 3, k: 0, n: 2 },
 ];
 
-const MOMENTS_CASES: { name: string; n: number; d: number; mean: number; std: number; maxPerDim?: number }[] = [
+const MOMENTS_CASES: { name: string; n: number; d: number; mean: number; std: number; maxPerDim?: boolean }[] = [
   { name: '1000×17, mean 1e3, std 1', n: 1000, d: 17, mean: 1e3, std: 1 },
   { name: '37×129, mean 0, std 3', n: 37, d: 129, mean: 0, std: 3 },
   { name: '1×5 (single row: M2 = 0)', n: 1, d: 5, mean: 2, std: 1 },
   { name: '3×1', n: 3, d: 1, mean: -4, std: 0.5 },
-  { name: '5×1000 with 2D grid split (≤7 workgroups per dimension)', n: 5, d: 1000, mean: 1, std: 1, maxPerDim: 7 },
+  { name: '5×1000 with 2D grid split (≤7 workgroups per dimension)', n: 5, d: 1000, mean: 1, std: 1, maxPerDim: true },
 ];
+
+/** Arrays in, arrays out, through the one wrapper the editor uses (EditorKernels). */
+async function gpuMatmulArrays(K: EditorKernels, a: Float32Array, b: Float32Array, s: MatmulShape): Promise<Float32Array> {
+  const { device } = K.ctx;
+  const [ga, gb, gc] = [uploadBuffer(device, a), uploadBuffer(device, b), K.buffer(s.m * s.n, 'C')];
+  const e = device.createCommandEncoder();
+  K.matmul(e, ga, gb, gc, s);
+  await K.submit(e, 'matmul');
+  const c = await readFloat32(device, gc, s.m * s.n);
+  for (const x of [ga, gb, gc]) x.destroy();
+  return c;
+}
+
+async function gpuColumnMomentsArrays(K: EditorKernels, x: Float32Array, n: number, d: number) {
+  const { device } = K.ctx;
+  const [gx, mean, m2] = [uploadBuffer(device, x), K.buffer(d, 'mean'), K.buffer(d, 'M2')];
+  const e = device.createCommandEncoder();
+  K.moments(e, gx, n, d, mean, m2);
+  await K.submit(e, 'moments');
+  const out = { count: n, mean: await readFloat32(device, mean, d), m2: await readFloat32(device, m2, d) };
+  for (const b of [gx, mean, m2]) b.destroy();
+  return out;
+}
 
 export async function runKernelChecks(): Promise<KernelCheck[]> {
   const { device } = await requestGpu();
   const rng = new Rng(20260401);
   const out: KernelCheck[] = [];
   try {
-    const ctx = createGpuContext(device, bundledShaderSources);
+    const ctx = createGpuContext(device, bundledEditorShaderSources);
+    const K = await EditorKernels.load(ctx);
+    // Same pipelines (shared cache), a grid limit of 7 workgroups per dimension.
+    const narrow = await EditorKernels.load({ ...ctx, maxWorkgroupsPerDimension: 7 });
     for (const c of MATMUL_CASES) {
       const a = randomMatrix(rng, c.m * c.k);
       const b = randomMatrix(rng, c.k * c.n);
       const t0 = performance.now();
-      const got = await gpuMatmulArrays(ctx, a, b, c);
+      const got = await gpuMatmulArrays(K, a, b, c);
       const ms = performance.now() - t0;
       out.push({ name: `matmul ${c.name}`, errors: { C: maxRelativeError(got, matmul(a, b, c)) }, ms });
     }
     for (const c of MOMENTS_CASES) {
       const x = randomMatrix(rng, c.n * c.d, c.mean, c.std);
-      const mctx = c.maxPerDim ? createGpuContext(device, bundledShaderSources, { maxWorkgroupsPerDimension: c.maxPerDim }) : ctx;
       const t0 = performance.now();
-      const got = await gpuColumnMomentsArrays(mctx, x, c.n, c.d);
+      const got = await gpuColumnMomentsArrays(c.maxPerDim ? narrow : K, x, c.n, c.d);
       const ms = performance.now() - t0;
       const ref = columnMoments(x, c.n, c.d);
       out.push({
@@ -96,21 +123,22 @@ export async function runHarnessChecks(): Promise<HarnessCheck[]> {
   const checks: HarnessCheck[] = [];
   const check = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
   try {
-    const ctx = createGpuContext(device, bundledShaderSources);
-    const a = new Float32Array([1, 2, 3, 4, 5, 6]);
-    await gpuMatmulArrays(ctx, a, a, { m: 2, k: 3, n: 2, transB: true });
+    const ctx = createGpuContext(device, bundledEditorShaderSources);
+    const nt = { shader: 'matmul', constants: { TRANS_A: false, TRANS_B: true } };
+    const first = await ctx.pipelines.get(nt);
     const size1 = ctx.pipelines.size;
-    await gpuMatmulArrays(ctx, a, a, { m: 2, k: 3, n: 2, transB: true });
+    const again = await ctx.pipelines.get({ shader: 'matmul', constants: { TRANS_B: true, TRANS_A: false } });
     check(
       'pipeline cache reuses (shader, entry, constants)',
-      ctx.pipelines.size === size1 && size1 === 1,
+      ctx.pipelines.size === size1 && size1 === 1 && first === again,
       `size ${size1} → ${ctx.pipelines.size}`,
     );
-    await gpuMatmulArrays(ctx, a, a, { m: 3, k: 2, n: 3, transA: true });
+    await ctx.pipelines.get({ shader: 'matmul', constants: { TRANS_A: true, TRANS_B: false } });
     check('a new constant set compiles a new pipeline', ctx.pipelines.size === 2, `size ${ctx.pipelines.size}`);
+    ctx.pool.release(ctx.pool.acquire(64, GPUBufferUsage.STORAGE, 'pooled'));
     check('buffer pool holds released buffers', ctx.pool.freeCount > 0, `free ${ctx.pool.freeCount}`);
 
-    const broken = createGpuContext(device, (name) => (name === 'broken' ? 'fn main( {\n' : bundledShaderSources(name)));
+    const broken = createGpuContext(device, (name) => (name === 'broken' ? 'fn main( {\n' : bundledEditorShaderSources(name)));
     const compileErr = await broken.pipelines.get({ shader: 'broken' }).then(
       () => 'no error',
       (e: Error) => `${e.name}: ${e.message}`,
@@ -142,11 +170,11 @@ export async function runHarnessChecks(): Promise<HarnessCheck[]> {
     const bad = device.createBuffer({ size: 64, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const good = device.createBuffer({ size: 64, usage: GPUBufferUsage.STORAGE });
     const dims = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM });
-    const validation = await runKernel(ctx, {
-      label: 'moments (deliberately mis-bound)',
-      pipeline,
-      buffers: [bad, good, good, dims],
-      grid: [1, 1, 1],
+    const label = 'moments (deliberately mis-bound)';
+    const validation = await withErrorScope(device, label, () => {
+      const encoder = device.createCommandEncoder();
+      encodeKernel(device, encoder, { label, pipeline, buffers: [bad, good, good, dims], grid: [1, 1, 1] });
+      device.queue.submit([encoder.finish()]);
     }).then(
       () => 'no error',
       (e: Error) => `${e.name}: ${e.message}`,

@@ -3,13 +3,16 @@
  * with Vite, opens /bench.html in headless Chromium (CHROME_PATH or /usr/bin/chromium, WebGPU
  * enabled, the flags of playwright.config.ts), waits for the table and saves it as
  * DIR/browser-<profile>.json and .md. On a machine with a real GPU, pass a larger profile.
+ * `--whitening 256,768,1024` instead runs /bench-whitening.html (the GPU whitening against the float64
+ * one, src/bench/whitening-page.ts) and saves DIR/browser-whitening.json and .md.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { createServer } from 'vite';
 import type { ProfileReport } from '../../src/bench/run-profile';
 import { markdownTable } from '../../src/bench/table';
+import { whiteningTable, type WhiteningRow } from '../../src/bench/whitening-table';
 import { machineNote } from './machine';
 import { chromiumArgs, findChromium } from '../../e2e/chromium';
 
@@ -35,11 +38,10 @@ async function main() {
   try {
     const page = await browser.newPage();
     page.on('console', (m) => console.error(`[page] ${m.text()}`));
+    const whitening = flag('whitening', '');
+    if (whitening) return await saveWhitening(page, port, whitening, out, timeoutMs, browser.version());
     await page.goto(`http://localhost:${port}/bench.html?profile=${profile}&backends=${backends}`);
-    await page.waitForFunction(() => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true, null, {
-      timeout: timeoutMs,
-      polling: 1000,
-    });
+    await benchDone(page, timeoutMs);
     const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
       reports: ProfileReport[];
       error: string | null;
@@ -71,6 +73,31 @@ async function main() {
     await browser.close();
     await server.close();
   }
+}
+
+/** Waits for the bench page's `window.__bench.done`. */
+function benchDone(page: Page, timeoutMs: number) {
+  return page.waitForFunction(() => (window as unknown as { __bench?: { done: boolean } }).__bench?.done === true, null, {
+    timeout: timeoutMs,
+    polling: 1000,
+  });
+}
+
+async function saveWhitening(page: Page, port: number, dims: string, out: string, timeoutMs: number, version: string) {
+  await page.goto(`http://localhost:${port}/bench-whitening.html?d=${dims}`);
+  await benchDone(page, timeoutMs);
+  const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
+    rows: WhiteningRow[];
+    error: string | null;
+    adapter: string;
+  };
+  if (state.error) throw new Error(`whitening bench page: ${state.error}`);
+  const machine = machineNote(`Chromium ${version}, WebGPU adapter ${state.adapter}`);
+  const md = [machine, '', whiteningTable(state.rows), ''].join('\n');
+  console.log(md);
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'browser-whitening.json'), JSON.stringify({ machine, ...state }, null, 2));
+  await writeFile(join(out, 'browser-whitening.md'), md);
 }
 
 void main().catch((e) => {

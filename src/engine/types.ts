@@ -3,7 +3,7 @@
  * its own details; only what two or more parts exchange lives here.
  */
 
-/** One fact edit, normalized from any dataset layout (DESIGN.md §3). */
+/** One fact edit, normalized from any dataset layout (docs/design.md §3). */
 export interface EditRecord {
   /** 0-based position of the record in its source file. */
   index: number;
@@ -32,7 +32,7 @@ export interface TextTokenizer {
   readonly eosId: number | null;
 }
 
-/** Keys and value gradients of one edited module for one sub-batch (DESIGN.md §1 step 3). */
+/** Keys and value gradients of one edited module for one sub-batch (docs/design.md §1 step 3). */
 export interface ModuleCapture {
   module: string;
   /** rows = label positions in the sub-batch, row-major over (batch, position). */

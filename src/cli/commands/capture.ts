@@ -1,5 +1,5 @@
 /**
- * `capture` (DESIGN.md §5): the first turn of N records, grouped as a run groups them (§1), one
+ * `capture` (docs/design.md §5): the first turn of N records, grouped as a run groups them (§1), one
  * forward + backward per sub-batch on the unedited model, written as safetensors:
  *   sb{b}.input_ids / attention_mask / labels  int32 [B, T]  (T = the sub-batch's own longest record)
  *   sb{b}.loss [1];  sb{b}.{module}.keys [N_b, d_in];  sb{b}.{module}.grads [N_b, d_out]

@@ -1,5 +1,5 @@
 /**
- * `eval` (DESIGN.md §5): the metrics of a model as it stands on the first N records of a dataset,
+ * `eval` (docs/design.md §5): the metrics of a model as it stands on the first N records of a dataset,
  * printed as one JSON object. The protocol label says what was measured: 'pre-edit' for a checkpoint
  * without edits, 'current' for one `run` wrote (its metadata records the edits applied).
  */

@@ -1,5 +1,5 @@
 /**
- * `replay`: the editor math alone on a captured stream (DESIGN.md §5), on the CPU backend, so streams
+ * `replay`: the editor math alone on a captured stream (docs/design.md §5), on the CPU backend, so streams
  * captured elsewhere (e.g. by the PyTorch reference code) can be compared delta for delta.
  * In: `t{t}.sb{b}.{module}.keys` [N_b, dIn] and `.grads` [N_b, dOut] (optional `t{t}.sb{b}.loss` [1]).
  * Out: `t{t}.{module}.delta` [dIn, dOut] for every turn, and `<out minus .safetensors>.diagnostics.json`.

@@ -1,6 +1,6 @@
 /**
  * Every dataset layout the lab reads, as a mapping from EditRecord fields to the field paths of the
- * public files (DESIGN.md §3). Paths are dotted ("requested_rewrite.target_new.str"); a numeric segment
+ * public files (docs/design.md §3). Paths are dotted ("requested_rewrite.target_new.str"); a numeric segment
  * indexes a list ("answers.0"); a list of paths means "the first one present".
  */
 import type { EditRecord } from '../types';

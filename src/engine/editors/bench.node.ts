@@ -1,11 +1,9 @@
 /**
- * Editor-math timing on the CPU backend, dual vs primal side by side, and the Newton–Schulz
- * whitening accuracy table. Run: `npx tsx src/engine/editors/bench.node.ts [dIn dOut N]`.
+ * Editor-math timing on the float64 backend, dual vs primal side by side.
+ * Run: `npx tsx src/engine/editors/bench.node.ts [dIn dOut N]`.
  */
-import { inverseSqrtEigh } from '../linalg/inverseSqrt';
-import { newtonSchulzInverseSqrt } from '../linalg/newtonSchulz';
 import { ridgeSolveDual, ridgeSolvePrimal } from '../linalg/ridge';
-import { relativeError, spdWithCondition } from '../linalg/testMatrices';
+import { relativeError } from '../linalg/testMatrices';
 import { Rng } from '../util/rng';
 import { StableEditNormalizer } from './normalizers/stableedit';
 import { valueTargets } from './values';
@@ -37,13 +35,3 @@ const s = { rows: N, dIn, dOut };
 const [dual, dualMs] = time(() => ridgeSolveDual(k64, v, s, 10));
 const [primal, primalMs] = time(() => ridgeSolvePrimal(k64, v, s, 10));
 console.log(JSON.stringify({ dIn, dOut, N, statsMs, whitenMs, valuesMs, dualMs, primalMs, dualVsPrimalRel: relativeError(dual, primal) }));
-
-const d = Number(process.env.NS_D ?? 128);
-for (const kappa of [1e2, 1e4, 1e6]) {
-  const { a } = spdWithCondition(d, kappa, 10, new Rng(7));
-  const exact = inverseSqrtEigh(a, d).invSqrt;
-  for (const precision of ['f64', 'f32'] as const) {
-    const ns = newtonSchulzInverseSqrt(a, d, { precision });
-    console.log(JSON.stringify({ d, kappa, precision, iterations: ns.iterations, relErr: relativeError(ns.invSqrt, exact) }));
-  }
-}

@@ -1,11 +1,12 @@
 /**
- * The one interface every lifelong editor implements (DESIGN.md §1 steps 4–5): a turn takes the
+ * The one interface every lifelong editor implements (docs/design.md §1 steps 4–5): a turn takes the
  * captures of every sub-batch and module, updates the editor's running statistics, and returns one
  * ΔW [dIn, dOut] per module (output change k·ΔW) with a small diagnostics record per module.
  * Applying ΔW to weights is the caller's job.
  */
 import type { ModuleCapture } from '../types';
 import type { RidgeForm } from '../linalg/ridge';
+import type { EditorSpec } from './spec';
 
 export interface EditorOptions {
   /** Step size of the value targets V = −lr·‖k̂‖²·ĝ (or of the plain gradient step for `ft`). */
@@ -112,6 +113,9 @@ export interface Editor {
 export interface EditorDefinition {
   name: string;
   summary: string;
+  /** What both backends build the editor from. */
+  spec: EditorSpec;
+  /** The float64 editor. */
   create(options: EditorOptions): Editor;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The editors against a direct transcription of DESIGN.md §1 ("Normalizers", "Solve") written here
+ * The editors against a direct transcription of docs/design.md §1 ("Normalizers", "Solve") written here
  * with plain arrays, row by row over z = [k | g]: per-shape shared statistics, update order, ε,
  * UltraEdit's unbiased batch variance, StableEdit's scatter, clamp and n ≤ dOut + 1 fallback.
  */

@@ -1,4 +1,8 @@
-/** Every editor by name. Adding an editor: one file exporting an EditorDefinition, one line here. */
+/**
+ * Every editor by name. Adding an editor: one file exporting `defineEditor({...})` (./define.ts), one
+ * line in `builtinEditors` — both backends build it from its spec (add-an-editor.test.ts and
+ * e2e/editor-kernels.spec.ts do exactly that with a throwaway editor).
+ */
 import { InputError } from '../types';
 import { diagonal } from './diagonal';
 import type { Editor, EditorDefinition, EditorOptions } from './editor';
@@ -8,14 +12,30 @@ import { stableedit } from './stableedit';
 import { stableeditNiw } from './stableeditNiw';
 import { ultraedit } from './ultraedit';
 
-const definitions: readonly EditorDefinition[] = [ultraedit, stableedit, stableeditNiw, diagonal, noLn, ft];
+export const builtinEditors: readonly EditorDefinition[] = [ultraedit, stableedit, stableeditNiw, diagonal, noLn, ft];
 
-export const editorNames: readonly string[] = definitions.map((d) => d.name);
+export interface EditorRegistry {
+  names: readonly string[];
+  definition(name: string): EditorDefinition;
+}
+
+export function editorRegistry(definitions: readonly EditorDefinition[]): EditorRegistry {
+  const names = definitions.map((d) => d.name);
+  return {
+    names,
+    definition(name) {
+      const d = definitions.find((x) => x.name === name);
+      if (!d) throw new InputError('editor', `unknown editor "${name}"; editors: ${names.join(', ')}`);
+      return d;
+    },
+  };
+}
+
+export const editors = editorRegistry(builtinEditors);
+export const editorNames: readonly string[] = editors.names;
 
 export function editorDefinition(name: string): EditorDefinition {
-  const d = definitions.find((x) => x.name === name);
-  if (!d) throw new InputError('editor', `unknown editor "${name}"; editors: ${editorNames.join(', ')}`);
-  return d;
+  return editors.definition(name);
 }
 
 export function createEditor(name: string, options: EditorOptions): Editor {

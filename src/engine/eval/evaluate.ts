@@ -1,6 +1,6 @@
 /**
  * Efficacy, generalization, specificity, personas and multi-hop of a set of edit records on the
- * model as it stands (DESIGN.md §2): teacher-forced top-1 token accuracy per record (partial credit)
+ * model as it stands (docs/design.md §2): teacher-forced top-1 token accuracy per record (partial credit)
  * and exact match, each averaged over records. Specificity is scored against the dataset's loc
  * answer and, when pre-edit predictions are given, as agreement with the pre-edit model.
  *

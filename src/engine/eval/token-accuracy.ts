@@ -1,5 +1,5 @@
 /**
- * UltraEdit's score (DESIGN.md §2): teacher-forced top-1 accuracy over a record's label positions,
+ * UltraEdit's score (docs/design.md §2): teacher-forced top-1 accuracy over a record's label positions,
  * with partial credit; exact match is the stricter "every answer token right".
  */
 import type { SubBatch } from '../types';

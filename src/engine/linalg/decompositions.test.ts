@@ -3,7 +3,6 @@ import { Rng } from '../util/rng';
 import { symmetricEigen } from './eigh';
 import { cholesky, solveSpd } from './cholesky';
 import { inverseSqrtEigh, spectrumOf } from './inverseSqrt';
-import { lanczosExtremes } from './lanczos';
 import { matmul } from './matmul';
 import { gramRows, scatterUpdate } from './syrk';
 import { frobeniusCosine, frobeniusNorm } from './frobenius';
@@ -86,10 +85,6 @@ describe('Σ^{-1/2} with the eigenvalue clamp, spectrum and Lanczos', () => {
     const s = spectrumOf(values);
     expect(s.lambdaMax).toBe(1);
     expect(s.conditionNumber).toBeCloseTo(1e6, 6);
-  });
-  it('Lanczos (full reorthogonalisation, 20 steps) finds λmax to 1e-3 relative', () => {
-    const { a } = spdWithCondition(200, 1e4, 5, new Rng(9));
-    expect(Math.abs(lanczosExtremes(a, 200, 20).lambdaMax - 5) / 5).toBeLessThan(1e-3);
   });
 });
 

@@ -72,7 +72,7 @@ export function lmHeadWeightName(spec: ModelSpec): string {
   return spec.tiedEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
 }
 
-/** One editable module per layer: the MLP output projection (DESIGN.md §1 step 3). */
+/** One editable module per layer: the MLP output projection (docs/design.md §1 step 3). */
 export function editableModules(spec: ModelSpec): EditableModule[] {
   const out: EditableModule[] = [];
   for (let layer = 0; layer < spec.layers; layer++) {

@@ -1,6 +1,6 @@
 /**
  * The checkpoint's tokenizer (tokenizer.json + tokenizer_config.json) through @huggingface/tokenizers,
- * behind the engine's TextTokenizer. Pad falls back to eos (DESIGN.md §1 step 1).
+ * behind the engine's TextTokenizer. Pad falls back to eos (docs/design.md §1 step 1).
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import { InputError, type FolderSource, type TextTokenizer } from '../types';

@@ -1,7 +1,7 @@
 /**
  * dL/d(module output) by central finite differences on the float64 reference: the module output is
  * shifted by ±h·e (ForwardOptions.outputShift) and the capture loss re-evaluated. This is the ground
- * truth the capture graph's value gradients are tested against (DESIGN.md §1 step 3).
+ * truth the capture graph's value gradients are tested against (docs/design.md §1 step 3).
  */
 import { editableModules } from '../model/modules';
 import type { ModelSpec, Weights } from '../model/spec';

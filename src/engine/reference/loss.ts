@@ -1,5 +1,5 @@
 /**
- * The capture loss (DESIGN.md §1 step 3): mean cross-entropy over every label position of the
+ * The capture loss (docs/design.md §1 step 3): mean cross-entropy over every label position of the
  * sub-batch, pooled (not averaged per record). Labels are already shifted: logits[b,t] is scored
  * against labels[b,t]; −100 is ignored.
  */

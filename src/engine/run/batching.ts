@@ -1,5 +1,5 @@
 /**
- * Tokenization and grouping of a turn (DESIGN.md §1 steps 1–2), exactly as UltraEdit does it:
+ * Tokenization and grouping of a turn (docs/design.md §1 steps 1–2), exactly as UltraEdit does it:
  *
  *   p = tok(prompt)                    (with the tokenizer's default special tokens)
  *   a = tok(" " + answer)              (without)
@@ -39,7 +39,7 @@ export interface BatchOptions {
   subBatch: number;
   /**
    * Round the padded length up to a multiple of this, so graph sessions built for a length can be
-   * reused across sub-batches. Default 1 (off): the capture contract (DESIGN.md §5) records
+   * reused across sub-batches. Default 1 (off): the capture contract (docs/design.md §5) records
    * sub-batches padded to their own longest record, as UltraEdit does.
    */
   padMultiple?: number;

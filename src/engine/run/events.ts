@@ -5,7 +5,7 @@
 import type { TurnDiagnostics } from '../editors/editor';
 import type { MetricKind, MetricSummary } from '../eval/evaluate';
 
-/** Which evaluation protocol produced a number (DESIGN.md §2: label every number with it). */
+/** Which evaluation protocol produced a number (docs/design.md §2: label every number with it). */
 export type EvalProtocol =
   /** Each turn's own edits, scored right after that turn's update. */
   | 'immediate'

@@ -1,5 +1,5 @@
 /**
- * A lifelong editing run (DESIGN.md §1): for each scheduled turn, tokenize and group its records,
+ * A lifelong editing run (docs/design.md §1): for each scheduled turn, tokenize and group its records,
  * capture keys and value gradients on the current weights, let the editor turn them into ΔW, apply
  * them; score as configured; checkpoint every few steps so a killed run resumes bit-exactly.
  *

@@ -5,7 +5,7 @@
  * (weights(), checkpoints); an edit rewrites the one changed buffer with queue.writeBuffer.
  *
  * Outputs are read back to the CPU: the ModelRuntime contract hands Float32Arrays to the editors.
- * Browser only (ORT's WebGPU EP does not run under Node, DESIGN.md §4). Under Vite's pre-bundling the
+ * Browser only (ORT's WebGPU EP does not run under Node, docs/design.md §4). Under Vite's pre-bundling the
  * caller must point `ort.env.wasm.wasmPaths` at the asyncify .wasm (e2e/pages/runtime-webgpu.ts shows
  * how). Every node of our graphs runs on the WebGPU EP: e2e/runtime-webgpu.spec.ts creates the
  * sessions with `disableCpuFallback` and would fail otherwise.

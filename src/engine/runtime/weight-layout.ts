@@ -1,5 +1,5 @@
 /**
- * ΔW comes from the editors as [d_in, d_out] (the output change is k·ΔW, DESIGN.md §1 step 6). A
+ * ΔW comes from the editors as [d_in, d_out] (the output change is k·ΔW, docs/design.md §1 step 6). A
  * torch Linear stores W as [d_out, d_in], so it takes ΔWᵀ; GPT-2's Conv1D stores [d_in, d_out] and
  * takes ΔW as is.
  */

@@ -28,7 +28,6 @@ export function mergeZ(
 }
 
 export class DiagonalNormalizer implements Normalizer {
-  readonly minBatchRows: number;
   private state: RunningMoments;
 
   constructor(
@@ -36,7 +35,6 @@ export class DiagonalNormalizer implements Normalizer {
     readonly dOut: number,
     private readonly variance: BatchVariance,
   ) {
-    this.minBatchRows = variance === 'unbiased-batch' ? 2 : 1;
     this.state = emptyRunningMoments(dIn + dOut);
   }
 

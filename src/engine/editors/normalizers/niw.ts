@@ -6,9 +6,9 @@
  * Prior μ₀, κ₀, ν₀, Ψ₀ = ψ₀·I. With κ₀ = ν₀ = ψ₀ = 0 (and μ₀ = 0) it is exactly `stableedit`.
  * Keys, and g before whitening is possible (ν ≤ dOut + 1) or in warm-up, use the diagonal Chan path.
  */
-import { emptyRunningMoments, type RunningMoments } from '../../linalg/chan';
-import { InputError } from '../../types';
+import { emptyRunningMoments, type BatchVariance, type RunningMoments } from '../../linalg/chan';
 import type { NiwPrior } from '../editor';
+import { niwPrior } from '../spec';
 import { diagonalPlan } from './diagonalPlan';
 import { mergeZ } from './diagonal';
 import type { NormalizationPlan, Normalizer, NormalizerState } from './normalizer';
@@ -16,7 +16,6 @@ import { loadRunningMoments, saveRunningMoments, stateArray, stateNumber } from 
 import { canWhiten, mergeScatter, posteriorCovariance, whitenedPlan } from './whitenedPlan';
 
 export class NiwNormalizer implements Normalizer {
-  readonly minBatchRows = 1;
   private keyStats: RunningMoments;
   private mu: Float64Array;
   private kappa: number;
@@ -27,14 +26,11 @@ export class NiwNormalizer implements Normalizer {
     readonly dIn: number,
     readonly dOut: number,
     prior: NiwPrior = {},
+    private readonly variance: BatchVariance = 'biased',
   ) {
-    const { mu0 = 0, kappa0 = 0, nu0 = 0, psi0 = 0 } = prior;
-    for (const [k, v] of Object.entries({ kappa0, nu0, psi0 }))
-      if (!(Number.isFinite(v) && v >= 0)) throw new InputError(`NIW prior ${k}`, `must be a finite number ≥ 0, got ${v}`);
+    const { mu0, kappa0, nu0, psi0 } = niwPrior(prior, dOut);
     this.keyStats = emptyRunningMoments(dIn + dOut);
-    if (typeof mu0 === 'number') this.mu = new Float64Array(dOut).fill(mu0);
-    else if (mu0.length !== dOut) throw new InputError('NIW prior mu0', `has ${mu0.length} values, the value gradients have ${dOut}`);
-    else this.mu = Float64Array.from(mu0);
+    this.mu = mu0;
     this.kappa = kappa0;
     this.nu = nu0;
     this.psi = new Float64Array(dOut * dOut);
@@ -43,7 +39,7 @@ export class NiwNormalizer implements Normalizer {
 
   update(keys: ArrayLike<number>, grads: ArrayLike<number>, rows: number): void {
     if (rows === 0) return;
-    const { gradBatchMean } = mergeZ(this.keyStats, keys, grads, rows, this.dIn, this.dOut, 'biased');
+    const { gradBatchMean } = mergeZ(this.keyStats, keys, grads, rows, this.dIn, this.dOut, this.variance);
     const k1 = this.kappa + rows;
     const delta = new Float64Array(this.dOut);
     for (let j = 0; j < this.dOut; j++) {

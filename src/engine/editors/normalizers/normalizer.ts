@@ -1,6 +1,6 @@
 /**
  * A normalizer owns the running statistics of one weight shape (modules of equal shape share it)
- * and turns raw z = [k | g] rows into (k̂, ĝ) for the solve. DESIGN.md §1 "Normalizers".
+ * and turns raw z = [k | g] rows into (k̂, ĝ) for the solve. docs/design.md §1 "Normalizers".
  */
 import type { Spectrum } from '../../linalg/inverseSqrt';
 
@@ -27,8 +27,6 @@ export interface NormalizationPlan {
 export interface Normalizer {
   readonly dIn: number;
   readonly dOut: number;
-  /** Smallest sub-batch (rows) an update accepts. */
-  readonly minBatchRows: number;
   update(keys: ArrayLike<number>, grads: ArrayLike<number>, rows: number): void;
   /** This turn's normalization from the current statistics; diagonalOnly in warm-up turns. */
   plan(opts: { diagonalOnly: boolean }): NormalizationPlan;

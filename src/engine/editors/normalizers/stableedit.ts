@@ -3,7 +3,7 @@
  * variance) plus the running value-gradient scatter S; ĝ fully whitened with Σ = S/(n − dOut − 1 + ε)
  * once n > dOut + 1 (and not in warm-up), diagonal before that.
  */
-import { emptyRunningMoments, type RunningMoments } from '../../linalg/chan';
+import { emptyRunningMoments, type BatchVariance, type RunningMoments } from '../../linalg/chan';
 import { diagonalPlan } from './diagonalPlan';
 import { mergeZ } from './diagonal';
 import type { NormalizationPlan, Normalizer, NormalizerState } from './normalizer';
@@ -11,13 +11,13 @@ import { loadRunningMoments, saveRunningMoments, stateArray } from './persist';
 import { canWhiten, mergeScatter, posteriorCovariance, whitenedPlan } from './whitenedPlan';
 
 export class StableEditNormalizer implements Normalizer {
-  readonly minBatchRows = 1;
   private state: RunningMoments;
   private scatter: Float64Array;
 
   constructor(
     readonly dIn: number,
     readonly dOut: number,
+    private readonly variance: BatchVariance = 'biased',
   ) {
     this.state = emptyRunningMoments(dIn + dOut);
     this.scatter = new Float64Array(dOut * dOut);
@@ -25,7 +25,7 @@ export class StableEditNormalizer implements Normalizer {
 
   update(keys: ArrayLike<number>, grads: ArrayLike<number>, rows: number): void {
     if (rows === 0) return;
-    const { nOld, gradBatchMean, deltaG } = mergeZ(this.state, keys, grads, rows, this.dIn, this.dOut, 'biased');
+    const { nOld, gradBatchMean, deltaG } = mergeZ(this.state, keys, grads, rows, this.dIn, this.dOut, this.variance);
     mergeScatter(this.scatter, grads, rows, this.dOut, gradBatchMean, deltaG, (nOld * rows) / (nOld + rows));
   }
 

@@ -1,15 +1,15 @@
 /**
  * The editor's WGSL kernels (shaders/editor/*.wgsl, plus the harness's matmul and moments) behind one
- * object: pipelines are compiled once by `loadEditorKernels`, after which every `encode*` method only
+ * object: pipelines are compiled once by `EditorKernels.load`, after which every `encode*` method only
  * records a dispatch into the caller's command encoder, so a whole turn is one submit. Parameter
- * blocks come from the pool and are released by `submit`.
+ * blocks (./params.ts) come from the pool and are released by `submit`. The one wrapper of each kernel.
  */
 import { InputError } from '../../types';
 import type { MatmulShape } from '../../linalg/matmul';
 import type { GpuContext } from '../context';
 import { ceilDiv, encodeKernel, grid2d, splitWorkgroups, type Grid } from '../dispatch';
 import { withErrorScope } from '../error-scope';
-import { f, u, uniformParams, type ParamWord } from './params';
+import { uniformParams, type ParamShader, type ParamValues } from './params';
 
 const MATMUL_TILE = 64; // matmul.wgsl: one 16×16 workgroup per 64×64 block of C
 const MOMENTS_COLS = 64; // moments.wgsl: columns per workgroup
@@ -30,14 +30,8 @@ export const EDITOR_PIPELINES = {
   cholesky: { shader: 'editor/cholesky' },
   solveLower: { shader: 'editor/trisolve', constants: { TRANSPOSED: false } },
   solveUpper: { shader: 'editor/trisolve', constants: { TRANSPOSED: true } },
-  updateLinear: { shader: 'editor/weight-update', constants: { CONV1D: false } },
-  updateConv1d: { shader: 'editor/weight-update', constants: { CONV1D: true } },
   addDiagonal: { shader: 'editor/add-diagonal' },
   centreRows: { shader: 'editor/centre-rows' },
-  nsInit: { shader: 'editor/newton-schulz', entry: 'init' },
-  nsStep: { shader: 'editor/newton-schulz', entry: 'step' },
-  nsFinish: { shader: 'editor/newton-schulz', entry: 'finish' },
-  frobenius: { shader: 'editor/frobenius' },
   scale: { shader: 'editor/scale' },
 } as const;
 
@@ -76,20 +70,19 @@ export class EditorKernels {
     }
   }
 
-  private dispatch(
+  /** Records pipeline `name` with `buffers` at bindings 0.., then its parameter block. */
+  private dispatch<S extends ParamShader>(
     encoder: GPUCommandEncoder,
-    name: PipelineName,
+    name: PipelineName & keyof typeof EDITOR_PIPELINES,
     label: string,
     buffers: GPUBuffer[],
     grid: Grid,
-    params?: ParamWord[],
+    params: { shader: S; values: ParamValues<S> },
   ): void {
-    if (params) {
-      const p = uniformParams(this.ctx, params);
-      this.uniforms.push(p);
-      buffers = [...buffers, p];
-    }
-    encodeKernel(this.ctx.device, encoder, { label, pipeline: this.pipelines[name], buffers, grid });
+    if ((EDITOR_PIPELINES[name].shader as string) !== params.shader) throw new Error(`${name}: parameters of ${params.shader}`);
+    const p = uniformParams(this.ctx, params.shader, params.values);
+    this.uniforms.push(p);
+    encodeKernel(this.ctx.device, encoder, { label, pipeline: this.pipelines[name], buffers: [...buffers, p], grid });
   }
 
   private linear(count: number, perGroup: number): Grid {
@@ -100,17 +93,18 @@ export class EditorKernels {
   matmul(encoder: GPUCommandEncoder, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, s: MatmulShape): void {
     const name: PipelineName = s.transA ? (s.transB ? 'matmulTT' : 'matmulTN') : s.transB ? 'matmulNT' : 'matmulNN';
     const label = `matmul ${s.m}×${s.k}·${s.k}×${s.n}`;
-    this.dispatch(encoder, name, label, [a, b, c], grid2d(s.m, s.n, MATMUL_TILE, MATMUL_TILE, this.ctx.maxWorkgroupsPerDimension), [
-      u(s.m),
-      u(s.k),
-      u(s.n),
-      u(0),
-    ]);
+    this.dispatch(encoder, name, label, [a, b, c], grid2d(s.m, s.n, MATMUL_TILE, MATMUL_TILE, this.ctx.maxWorkgroupsPerDimension), {
+      shader: 'matmul',
+      values: { m: s.m, k: s.k, n: s.n },
+    });
   }
 
   /** Column mean and M2 of x [rows, d] (harness moments.wgsl). */
   moments(encoder: GPUCommandEncoder, x: GPUBuffer, rows: number, d: number, mean: GPUBuffer, m2: GPUBuffer): void {
-    this.dispatch(encoder, 'moments', `moments ${rows}×${d}`, [x, mean, m2], this.linear(d, MOMENTS_COLS), [u(rows), u(d), u(0), u(0)]);
+    this.dispatch(encoder, 'moments', `moments ${rows}×${d}`, [x, mean, m2], this.linear(d, MOMENTS_COLS), {
+      shader: 'moments',
+      values: { n: rows, d },
+    });
   }
 
   /**
@@ -127,16 +121,10 @@ export class EditorKernels {
     if (o.variance === 'unbiased-batch' && o.rows < 2)
       throw new InputError('chanMerge', 'the unbiased batch variance (ultraedit) needs at least 2 rows per sub-batch');
     const denom = o.variance === 'biased' ? o.rows : o.rows - 1;
-    this.dispatch(encoder, 'chanMerge', `chan merge ${o.rows}×${o.d}`, [b.mean, b.m2, run.mean, run.m2, delta], this.linear(o.d, 64), [
-      u(o.d),
-      u(o.offset),
-      f(o.nOld),
-      f(o.rows),
-      f(denom),
-      u(0),
-      u(0),
-      u(0),
-    ]);
+    this.dispatch(encoder, 'chanMerge', `chan merge ${o.rows}×${o.d}`, [b.mean, b.m2, run.mean, run.m2, delta], this.linear(o.d, 64), {
+      shader: 'editor/chan-merge',
+      values: { d: o.d, offset: o.offset, nOld: o.nOld, rows: o.rows, denom },
+    });
   }
 
   /** S [d, d] += Σ (g − ḡ_b)(g − ḡ_b)ᵀ + coef·δδᵀ for g [rows, d]. */
@@ -156,7 +144,7 @@ export class EditorKernels {
       `scatter ${rows}×${d}`,
       [g, batchMean, delta, s],
       grid2d(d, d, 16, 16, this.ctx.maxWorkgroupsPerDimension),
-      [u(rows), u(d), f(coef), u(0)],
+      { shader: 'editor/scatter', values: { rows, d, coef } },
     );
   }
 
@@ -176,35 +164,27 @@ export class EditorKernels {
   ): void {
     const name: PipelineName = mode === 'diagonal' ? 'valuesDiag' : mode === 'whitened' ? 'valuesGiven' : 'valuesRaw';
     const grid = splitWorkgroups(o.rows, this.ctx.maxWorkgroupsPerDimension);
-    this.dispatch(encoder, name, `values ${mode} ${o.rows}×${o.dIn}→${o.dOut}`, [keys, grads, mean, m2, v], grid, [
-      u(o.rows),
-      u(o.dIn),
-      u(o.dOut),
-      u(0),
-      f(o.n),
-      f(o.lr),
-      f(o.eps),
-      u(0),
-    ]);
+    this.dispatch(encoder, name, `values ${mode} ${o.rows}×${o.dIn}→${o.dOut}`, [keys, grads, mean, m2, v], grid, {
+      shader: 'editor/values',
+      values: { rows: o.rows, dIn: o.dIn, dOut: o.dOut, n: o.n, lr: o.lr, eps: o.eps },
+    });
   }
 
   /** out [rows, d] = x − mean[offset + j]. */
   centreRows(encoder: GPUCommandEncoder, x: GPUBuffer, mean: GPUBuffer, out: GPUBuffer, rows: number, d: number, offset: number): void {
-    this.dispatch(encoder, 'centreRows', `centre ${rows}×${d}`, [x, mean, out], this.linear(rows * d, 256), [
-      u(rows),
-      u(d),
-      u(offset),
-      u(0),
-    ]);
+    this.dispatch(encoder, 'centreRows', `centre ${rows}×${d}`, [x, mean, out], this.linear(rows * d, 256), {
+      shader: 'editor/centre-rows',
+      values: { rows, d, offset },
+    });
   }
 
   addDiagonal(encoder: GPUCommandEncoder, a: GPUBuffer, n: number, lambda: number): void {
-    this.dispatch(encoder, 'addDiagonal', `+λI ${n}`, [a], this.linear(n, 64), [u(n), u(0), u(0), u(0), f(lambda), u(0), u(0), u(0)]);
+    this.dispatch(encoder, 'addDiagonal', `+λI ${n}`, [a], this.linear(n, 64), { shader: 'editor/add-diagonal', values: { n, lambda } });
   }
 
   /** In-place L·Lᵀ = A [n, n]; info[0] = 0 or 1 + the first failed pivot. */
   cholesky(encoder: GPUCommandEncoder, a: GPUBuffer, info: GPUBuffer, n: number): void {
-    this.dispatch(encoder, 'cholesky', `cholesky ${n}`, [a, info], [1, 1, 1], [u(n), u(0), u(0), u(0)]);
+    this.dispatch(encoder, 'cholesky', `cholesky ${n}`, [a, info], [1, 1, 1], { shader: 'editor/cholesky', values: { n } });
   }
 
   /** b [n, m] ← L⁻¹b (transposed false) or L⁻ᵀb (true). */
@@ -215,7 +195,7 @@ export class EditorKernels {
       `trisolve ${n}×${m}${transposed ? ' Lᵀ' : ''}`,
       [l, b],
       this.linear(m, 64),
-      [u(n), u(m), u(0), u(0)],
+      { shader: 'editor/trisolve', values: { n, m } },
     );
   }
 
@@ -251,63 +231,8 @@ export class EditorKernels {
     }
   }
 
-  /** Linear W [dOut, dIn] += ΔWᵀ, or Conv1D W [dIn, dOut] += ΔW. */
-  applyDelta(encoder: GPUCommandEncoder, delta: GPUBuffer, w: GPUBuffer, layout: 'linear' | 'conv1d', dIn: number, dOut: number): void {
-    this.dispatch(
-      encoder,
-      layout === 'linear' ? 'updateLinear' : 'updateConv1d',
-      `W += ΔW (${layout} ${dIn}×${dOut})`,
-      [delta, w],
-      this.linear(dIn * dOut, 256),
-      [u(dIn), u(dOut), u(0), u(0)],
-    );
-  }
-
   /** out = s·x over `len` floats. */
   scale(encoder: GPUCommandEncoder, x: GPUBuffer, out: GPUBuffer, len: number, s: number): void {
-    this.dispatch(encoder, 'scale', `scale ${len}`, [x, out], this.linear(len, 256), [u(len), u(0), u(0), u(0), f(s), u(0), u(0), u(0)]);
-  }
-
-  /** out[slot] = ⟨a, b⟩ over `len` floats. */
-  inner(encoder: GPUCommandEncoder, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer, len: number, slot: number): void {
-    this.dispatch(encoder, 'frobenius', `⟨a,b⟩ ${len}`, [a, b, out], [1, 1, 1], [u(len), u(slot), u(0), u(0)]);
-  }
-
-  /**
-   * Measured in Chromium/SwiftShader, d = 40, against the exact eigh with its 1e-6 clamp (relative
-   * Frobenius; iterations ⌈log κ / log 2.25⌉ + 5 from a 20-step Lanczos on the CPU twin, c = λmax·1.01):
-   * κ 1e2: 9.6e-7 (11 it.), κ 1e4: 5.2e-5 (15), κ 1e6: 3.5e-3 (19) — the fp32 floor the twin predicts
-   * (1.4e-6, 6e-5, 5e-3). A rank-deficient Σ (N < d rows, eigenvalues at rounding level) gives NaN:
-   * with no clamp the null directions grow by 1.5 per iteration until they overflow. The editor's Σ is
-   * singular whenever n is barely past dOut + 1, so GpuEditor whitens with the CPU eigh of the small
-   * dOut×dOut Σ (exact clamp) and this stays for well-conditioned Σ and large dOut.
-   *
-   * Σ^{-1/2} ≈ Z/√c by coupled Newton–Schulz from Y₀ = Σ/c, Z₀ = I, a fixed number of iterations
-   * (no readback inside a turn). c must bound λmax (use a λmax estimate ×1.01). `work` holds five
-   * d×d buffers; the result goes to `out`.
-   */
-  newtonSchulz(
-    encoder: GPUCommandEncoder,
-    sigma: GPUBuffer,
-    out: GPUBuffer,
-    work: GPUBuffer[],
-    d: number,
-    scale: number,
-    iterations: number,
-  ): void {
-    let [y, z, t, y2, z2] = work;
-    const grid = this.linear(d * d, 256);
-    const params = (s: number) => [u(d), u(0), u(0), u(0), f(s), u(0), u(0), u(0)];
-    this.dispatch(encoder, 'nsInit', `NS init ${d}`, [sigma, y, z], grid, params(1 / scale));
-    const sq = { m: d, k: d, n: d };
-    for (let it = 0; it < iterations; it++) {
-      this.matmul(encoder, z, y, t, sq); // P = Z·Y, then T = ½(3I − P) in place of y2 as scratch
-      this.dispatch(encoder, 'nsStep', `NS step ${d}`, [t, y2, z2], grid, params(0));
-      this.matmul(encoder, y, y2, t, sq); // Y ← Y·T
-      this.matmul(encoder, y2, z, z2, sq); // Z ← T·Z
-      [y, t] = [t, y];
-      [z, z2] = [z2, z];
-    }
-    this.dispatch(encoder, 'nsFinish', `NS finish ${d}`, [z, out, y2], grid, params(1 / Math.sqrt(scale)));
+    this.dispatch(encoder, 'scale', `scale ${len}`, [x, out], this.linear(len, 256), { shader: 'editor/scale', values: { len, s } });
   }
 }

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EDITOR_PIPELINES } from './kernels';
+import { JACOBI_ENTRIES } from './jacobi';
 import { bundledEditorShaderSources, withEditorShaders } from './shader-sources.vite';
 
 describe('editor shaders', () => {
@@ -19,12 +20,18 @@ describe('editor shaders', () => {
     });
   }
 
+  it('jacobi.wgsl declares every entry point the whitener compiles', () => {
+    const code = bundledEditorShaderSources('editor/jacobi');
+    for (const entry of JACOBI_ENTRIES) expect(code).toMatch(new RegExp(`@compute\\s+@workgroup_size\\([^)]*\\)\\s*\\n\\s*fn ${entry}\\(`));
+  });
+
   it('bundles exactly the files in shaders/editor/', () => {
-    const used = new Set(
+    const used = new Set<string>(
       Object.values(EDITOR_PIPELINES)
         .map((r) => r.shader)
         .filter((s) => s.startsWith('editor/')),
     );
+    used.add('editor/jacobi');
     for (const s of used)
       expect(readFileSync(new URL(`../../../../shaders/${s}.wgsl`, import.meta.url), 'utf8')).toBe(bundledEditorShaderSources(s));
   });
