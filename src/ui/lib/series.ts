@@ -8,7 +8,8 @@ import type { EvalProtocol, MetricsRecord, TurnRecord } from '../../engine/run/e
 import type { ModuleDiagnostics } from '../../engine/editors/editor';
 
 /**
- * `turn`: position in the whole run (warm-up included, record.step). `edits`: target edits applied;
+ * `turn`: position in the whole run, warm-up included, counted from 1 (record.step + 1) — the count the
+ * progress line shows, so its "turn 5 of 5" is the chart's fifth point. `edits`: target edits applied;
  * warm-up turns are left out there, since they all share one edits count. `wall`: seconds since start.
  */
 export type XAxis = 'turn' | 'edits' | 'wall';
@@ -37,7 +38,7 @@ export interface Series {
 export function xOf(t: TurnRecord, axis: XAxis): number {
   switch (axis) {
     case 'turn':
-      return t.step;
+      return t.step + 1;
     case 'edits':
       return t.edits;
     case 'wall':
@@ -81,7 +82,7 @@ export function lossSeries(runId: string, turns: readonly TurnRecord[], axis: XA
 /**
  * Efficacy & co. over the run. `immediate` scores ride on the turn records; other protocols arrive as
  * metrics events that carry only an edits count, placed on the turn/wall axes at the last target turn
- * with that count (edits 0 with no such turn — the pre-edit model — sits at x = 0).
+ * with that count (edits 0 with no such turn — the pre-edit model — sits at x = 0, before turn 1).
  */
 export function evalSeries(
   runId: string,
@@ -141,4 +142,21 @@ export function chartSeries(
     }
   }
   return out;
+}
+
+/**
+ * The protocols under which some run scored `metric`, in the order given. The immediate protocol
+ * scores only efficacy and generalization (the loc prompts are scored with the sampled and final
+ * evaluations), so a specificity chart set to "immediate" falls back to the first protocol listed here.
+ */
+export function evalProtocolsWithData(
+  runs: readonly { turns: readonly TurnRecord[]; metrics: readonly MetricsRecord[] }[],
+  metric: MetricKind,
+  protocols: readonly EvalProtocol[],
+): EvalProtocol[] {
+  return protocols.filter((p) =>
+    runs.some((r) =>
+      p === 'immediate' ? r.turns.some((t) => t.immediate?.metrics[metric]) : r.metrics.some((m) => m.protocol === p && m.metrics[metric]),
+    ),
+  );
 }
