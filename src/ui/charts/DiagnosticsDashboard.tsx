@@ -9,7 +9,7 @@ import { useMemo, useState } from 'react';
 import type { EvalProtocol } from '../../engine/run/events';
 import { MODULE_METRICS, modulesOf, type ChartMetric, type EvalMeasure, type XAxis } from '../lib/series';
 import type { LabRun } from '../runs/types';
-import { MEASURE_TITLE, PROTOCOL_TITLE, shortModule } from './labels';
+import { MEASURE_TITLE, PROTOCOL_SHORT, PROTOCOL_TITLE, shortModule } from './labels';
 import { SmoothingSlider, XAxisSelect } from './controls';
 import { MetricChart } from './MetricChart';
 import { runColor } from './palette';
@@ -94,8 +94,8 @@ export function DiagnosticsDashboard({ runs: allRuns, hidden, initialModules }: 
           eval protocol
           <select value={protocol} onChange={(e) => setProtocol(e.target.value as EvalProtocol)}>
             {EVAL_PROTOCOLS.map((p) => (
-              <option key={p} value={p}>
-                {PROTOCOL_TITLE[p]}
+              <option key={p} value={p} title={PROTOCOL_TITLE[p]}>
+                {PROTOCOL_SHORT[p]}
               </option>
             ))}
           </select>

@@ -138,7 +138,9 @@ export const MetricChart = memo(function MetricChart(props: MetricChartProps) {
 
   const lines = useMemo<PlotLine[]>(
     () => [
-      ...drawn.flatMap((s) => (s.raw ? [{ key: `raw:${s.key}`, stroke: s.stroke, dash: s.dash, xs: s.raw.xs, ys: s.raw.ys, faint: true }] : [])),
+      ...drawn.flatMap((s) =>
+        s.raw ? [{ key: `raw:${s.key}`, stroke: s.stroke, dash: s.dash, xs: s.raw.xs, ys: s.raw.ys, faint: true }] : [],
+      ),
       ...drawn.map((s) => ({ key: s.key, stroke: s.stroke, dash: s.dash, xs: s.smooth.xs, ys: s.smooth.ys })),
     ],
     [drawn],

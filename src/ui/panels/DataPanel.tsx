@@ -5,6 +5,7 @@ import type { DataInput, DataSlot } from '../../protocol/messages';
 import { sendCommand } from '../engine-client';
 import { useLabStore } from '../store';
 import { ErrorNote, Progress } from './ErrorNote';
+import { Panel } from './Panel';
 
 const TITLE: Record<DataSlot, string> = { edits: 'Edit stream', warmup: 'Warm-up source' };
 const base = import.meta.env.BASE_URL;
@@ -16,8 +17,7 @@ const lastInput: Record<DataSlot, DataInput> = {
 
 export function DataPanel() {
   return (
-    <section className="panel" aria-labelledby="data-h">
-      <h2 id="data-h">Data</h2>
+    <Panel title="Data" headingId="data-h">
       <p className="muted">
         JSON arrays, JSON Lines or CSV in the ZsRE, FEVER, WikiBigEdit, UltraEditBench, CounterFact or EasyEdit layouts; the layout is
         detected from the first record.
@@ -27,7 +27,7 @@ export function DataPanel() {
         <Slot slot="warmup" />
       </div>
       <ErrorNote command="data/scan" testId="data-error" />
-    </section>
+    </Panel>
   );
 }
 
@@ -122,7 +122,8 @@ function Slot({ slot }: { slot: DataSlot }) {
             </details>
           )}
           {r.preview.length > 0 && (
-            <div className="scroll-x">
+            <details className="scroll-x">
+              <summary>Preview</summary>
               <table className="preview" data-testid={`preview-${slot}`}>
                 <caption>First {r.preview.length} records</caption>
                 <thead>
@@ -146,7 +147,7 @@ function Slot({ slot }: { slot: DataSlot }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </details>
           )}
         </div>
       )}

@@ -7,6 +7,7 @@ import { runList, useRunsStore } from '../runs/store';
 import { sendCommand } from '../engine-client';
 import { useLabStore } from '../store';
 import { ErrorNote } from './ErrorNote';
+import { Panel } from './Panel';
 
 export function ExportPanel() {
   const runsState = useRunsStore();
@@ -28,8 +29,7 @@ export function ExportPanel() {
   };
 
   return (
-    <section className="panel" aria-labelledby="export-h">
-      <h2 id="export-h">Export and import</h2>
+    <Panel title="Export and import" headingId="export-h">
       <div className="row">
         <button type="button" disabled={!loaded} onClick={() => sendCommand({ type: 'export/weights' })} data-testid="export-weights">
           Edited weights (.safetensors)
@@ -107,6 +107,6 @@ export function ExportPanel() {
         </div>
       )}
       <ErrorNote command={['export/weights', 'export/per-edit']} testId="export-error" />
-    </section>
+    </Panel>
   );
 }

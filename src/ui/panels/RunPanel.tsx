@@ -1,37 +1,48 @@
-/** Start and steer runs; watch them on the dashboards; compare finished runs side by side. */
-import { useMemo, useState } from 'react';
-import { DiagnosticsDashboard } from '../charts/DiagnosticsDashboard';
-import { ComparisonTable } from '../charts/ComparisonTable';
+/**
+ * Start and steer runs (the top bar's controls and progress line) and what a run reports that needs
+ * reading (its failure, its warnings). The run the controls steer is the one last started or reopened.
+ */
 import { runList, useRunsStore } from '../runs/store';
-import type { LabRun } from '../runs/types';
+import { useRunView } from '../runs/view';
 import { sendCommand } from '../engine-client';
 import { formatDuration } from '../format';
 import { useLabStore } from '../store';
 import { ErrorNote, Progress } from './ErrorNote';
 import { useParsedSettings } from './SettingsPanel';
 
-export function RunPanel() {
-  const { config, errors, form } = useParsedSettings();
+const RUN_COMMANDS = ['run/start', 'run/pause', 'run/resume', 'run/step', 'run/stop', 'run/reopen'] as const;
+
+/** Whether a run could start now, and if not, why (shown beside Start). */
+function useStartBlocked() {
+  const { errors } = useParsedSettings();
+  const model = useLabStore((s) => s.model);
+  const edits = useLabStore((s) => s.data.edits);
+  const invalid = Object.keys(errors).filter((k) => !k.startsWith('edit'));
+  return model.status !== 'loaded'
+    ? model.status === 'loading'
+      ? 'the model is loading'
+      : 'load a model first'
+    : !edits
+      ? 'give an edit stream first'
+      : invalid.length
+        ? `fix the settings: ${invalid.join(', ')}`
+        : null;
+}
+
+export function RunControls() {
+  const { config, form } = useParsedSettings();
   const model = useLabStore((s) => s.model);
   const edits = useLabStore((s) => s.data.edits);
   const runStates = useLabStore((s) => s.runStates);
   const starting = useLabStore((s) => s.pending['run/start'] !== undefined);
-  const runsState = useRunsStore();
-  const runs = useMemo(() => runList(runsState), [runsState.runs, runsState.order]);
-  const [current, setCurrent] = useState<string | null>(null);
+  const current = useRunView((s) => s.current);
+  const setCurrent = useRunView((s) => s.setCurrent);
   const cur = current ? runStates[current] : undefined;
   const active = cur && (cur.state === 'running' || cur.state === 'paused');
-  const invalid = Object.keys(errors).filter((k) => !k.startsWith('edit'));
-  const blocked =
-    model.status !== 'loaded'
-      ? 'load a model first'
-      : !edits
-        ? 'give an edit stream first'
-        : invalid.length
-          ? `fix the settings: ${invalid.join(', ')}`
-          : null;
+  const blocked = useStartBlocked();
 
   const start = () => {
+    const runs = runList(useRunsStore.getState());
     const label = `${config.editor} lr ${config.lr} λ ${config.ridge}`;
     const n = runs.filter((r) => r.label.startsWith(label)).length;
     const runId = useRunsStore.getState().addRun({
@@ -42,30 +53,19 @@ export function RunPanel() {
     sendCommand({ type: 'run/start', runId, config, editorMath: form.editorMath });
   };
   const control = (type: 'run/pause' | 'run/resume' | 'run/step' | 'run/stop') => current && sendCommand({ type, runId: current });
-  // A run the worker does not hold (restored after a reload) is reopened from its OPFS checkpoint.
-  const busy = Object.values(runStates).some((r) => r.state === 'running' || r.state === 'paused') || starting;
-  const reopenBlocked = busy
-    ? 'another run is going: stop it or let it finish first'
-    : model.status === 'loading'
-      ? 'wait for the model to load'
-      : null;
-  const reopen = (runId: string) => {
-    setCurrent(runId);
-    sendCommand({ type: 'run/reopen', runId, editorMath: form.editorMath });
-  };
 
   return (
-    <section className="panel" aria-labelledby="run-h">
-      <h2 id="run-h">Run</h2>
-      <div className="row" role="toolbar" aria-label="Run controls">
+    <div className="run-controls">
+      <div className="toolbar" role="toolbar" aria-label="Run controls">
         <button
           type="button"
+          className="primary"
           onClick={start}
           disabled={!!blocked || !!active || starting}
           data-testid="run-start"
-          title={blocked ?? undefined}
+          aria-describedby={blocked ? 'run-blocked' : undefined}
         >
-          Start run
+          ▶ Start run
         </button>
         <button type="button" onClick={() => control('run/pause')} disabled={cur?.state !== 'running'} data-testid="run-pause">
           Pause
@@ -74,53 +74,58 @@ export function RunPanel() {
           Resume
         </button>
         <button type="button" onClick={() => control('run/step')} disabled={cur?.state !== 'paused'} data-testid="run-step">
-          Step one turn
+          Step
         </button>
         <button type="button" onClick={() => control('run/stop')} disabled={!active} data-testid="run-stop">
           Stop
         </button>
-        {blocked && <span className="muted">{blocked}</span>}
       </div>
-      <ErrorNote command={['run/start', 'run/pause', 'run/resume', 'run/step', 'run/stop', 'run/reopen']} testId="run-error" />
-      {current && (
-        <div data-testid="run-progress" data-state={cur?.state ?? 'starting'}>
-          <Progress
-            value={cur?.step ?? 0}
-            max={cur?.steps ?? 0}
-            label={
-              cur
-                ? `${cur.state} · turn ${cur.step} of ${cur.steps}${cur.editsPerSecond ? ` · ${cur.editsPerSecond.toFixed(1)} edits/s` : ''}${cur.etaSeconds !== null && cur.state === 'running' ? ` · ETA ${formatDuration(cur.etaSeconds)}` : ''}`
-                : runs.find((r) => r.id === current)?.turns.length
-                  ? 'reopening from the last checkpoint…'
-                  : 'starting (scoring the model before editing)…'
-            }
-          />
-          <RunProblems runId={current} />
+      {blocked && !active && (
+        <span className="run-blocked" id="run-blocked">
+          {blocked}
+        </span>
+      )}
+      {current ? (
+        <RunProgress runId={current} />
+      ) : (
+        <div className="run-progress idle">
+          <span>{blocked ? 'not ready to run' : 'ready: the demo model and its edit stream are loaded'}</span>
         </div>
       )}
-      <RunList runs={runs} restored={(r) => r.status === 'paused' && !runStates[r.id]} reopen={reopen} reopenBlocked={reopenBlocked} />
-      <h3>Diagnostics</h3>
-      <DiagnosticsDashboard runs={runs} />
-      <h3>Comparison</h3>
-      <div data-testid="comparison">
-        <ComparisonTable runs={runs} />
-      </div>
-    </section>
+    </div>
   );
 }
 
-function RunProblems({ runId }: { runId: string }) {
-  const run = useRunsStore((s) => s.runs[runId]);
-  if (!run) return null;
+/** One line: state, turn i of n (the count the charts' turn axis uses), edits/s, ETA. */
+function RunProgress({ runId }: { runId: string }) {
+  const cur = useLabStore((s) => s.runStates[runId]);
+  const turnsKept = useRunsStore((s) => s.runs[runId]?.turns.length ?? 0);
+  const label = cur
+    ? `${cur.state} · turn ${cur.step} of ${cur.steps}${cur.editsPerSecond ? ` · ${cur.editsPerSecond.toFixed(1)} edits/s` : ''}${cur.etaSeconds !== null && cur.state === 'running' ? ` · ETA ${formatDuration(cur.etaSeconds)}` : ''}`
+    : turnsKept
+      ? 'reopening from the last checkpoint…'
+      : 'starting (scoring the model before editing)…';
+  return (
+    <div className="run-progress" data-testid="run-progress" data-state={cur?.state ?? 'starting'} aria-live="polite">
+      <Progress value={cur?.step ?? 0} max={cur?.steps ?? 0} label={label} />
+    </div>
+  );
+}
+
+/** The current run's failure and latest warnings, and failed run commands: above the charts, where they are seen. */
+export function RunNotices() {
+  const current = useRunView((s) => s.current);
+  const run = useRunsStore((s) => (current ? s.runs[current] : undefined));
   return (
     <>
-      {run.error && (
+      <ErrorNote command={[...RUN_COMMANDS]} testId="run-error" />
+      {run?.error && (
         <div className="notice error" role="alert" data-testid="run-failed">
           <strong>The run stopped at {run.error.where}:</strong> {run.error.message}
           <div>Its turns, metrics and last checkpoint are kept. Change the settings (a smaller lr, another editor) and start again.</div>
         </div>
       )}
-      {run.warnings.slice(-3).map((w, i) => (
+      {run?.warnings.slice(-3).map((w, i) => (
         <div className="notice" key={i}>
           {w.message}
         </div>
@@ -129,43 +134,22 @@ function RunProblems({ runId }: { runId: string }) {
   );
 }
 
-interface RunListProps {
-  runs: LabRun[];
-  /** Runs kept from before a reload, which the worker does not hold. */
-  restored: (r: LabRun) => boolean;
-  reopen: (runId: string) => void;
-  reopenBlocked: string | null;
-}
-
-function RunList({ runs, restored, reopen, reopenBlocked }: RunListProps) {
-  const remove = useRunsStore((s) => s.removeRun);
-  if (runs.length === 0) return null;
-  return (
-    <ul className="plain runs" data-testid="run-list">
-      {runs.map((r) => (
-        <li key={r.id}>
-          <strong>{r.label}</strong>{' '}
-          <span className="muted">
-            {r.status}, {r.turns.length} turns
-          </span>{' '}
-          {restored(r) && (
-            <button
-              type="button"
-              className="small"
-              onClick={() => reopen(r.id)}
-              disabled={!!reopenBlocked}
-              title={reopenBlocked ?? 'continue from its last checkpoint'}
-              data-testid="run-reopen"
-              aria-label={`resume run ${r.label} from its last checkpoint`}
-            >
-              resume
-            </button>
-          )}{' '}
-          <button type="button" className="small" onClick={() => remove(r.id)} aria-label={`remove run ${r.label}`}>
-            remove
-          </button>
-        </li>
-      ))}
-    </ul>
-  );
+/** Reopening a run the worker does not hold (restored after a reload) from its OPFS checkpoint. */
+export function useReopen() {
+  const { form } = useParsedSettings();
+  const runStates = useLabStore((s) => s.runStates);
+  const starting = useLabStore((s) => s.pending['run/start'] !== undefined);
+  const modelLoading = useLabStore((s) => s.model.status === 'loading');
+  const setCurrent = useRunView((s) => s.setCurrent);
+  const busy = Object.values(runStates).some((r) => r.state === 'running' || r.state === 'paused') || starting;
+  const blocked = busy ? 'another run is going: stop it or let it finish first' : modelLoading ? 'wait for the model to load' : null;
+  return {
+    blocked,
+    /** A run kept from before a reload, which the worker does not hold. */
+    restored: (runId: string, status: string) => status === 'paused' && !runStates[runId],
+    reopen: (runId: string) => {
+      setCurrent(runId);
+      sendCommand({ type: 'run/reopen', runId, editorMath: form.editorMath });
+    },
+  };
 }
