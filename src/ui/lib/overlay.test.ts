@@ -25,7 +25,7 @@ describe('drawablePoints', () => {
 });
 
 describe('drawSeries / mergeOverlay', () => {
-  it('smooths the whole series before thinning, and keeps raw values for the tooltip', () => {
+  it('smooths the whole series before thinning, and keeps raw values for the hover readout', () => {
     const xs = Array.from({ length: 1000 }, (_, i) => i);
     const ys = xs.map((i) => (i % 2 ? 1 : 3));
     const d = drawSeries(series('s', xs, ys), { smoothing: 0.9, logScale: false, budget: 50 });

@@ -26,7 +26,7 @@ export interface DrawnSeries {
   xs: Float64Array;
   /** Smoothed values (raw when smoothing is 0). */
   ys: Float64Array;
-  /** Raw values at the same points, for the tooltip. */
+  /** Raw values at the same points, for the hover readout. */
   raw: Float64Array;
   /** Points in the data. */
   total: number;
