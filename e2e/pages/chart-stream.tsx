@@ -4,7 +4,6 @@
  * animation frames pass between its event arriving and its point being in every chart's drawn line,
  * and the longest main-thread task while the stream runs. e2e/chart-stream.spec.ts asserts the bounds.
  */
-import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useShallow } from 'zustand/react/shallow';
 import { DiagnosticsDashboard } from '../../src/ui/charts/DiagnosticsDashboard';
@@ -38,11 +37,9 @@ function Page() {
   return <DiagnosticsDashboard runs={runs} />;
 }
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <Page />
-  </StrictMode>,
-);
+// No StrictMode: its second render of every component is a development-only check, and this page
+// measures the cost of the renders a user's browser does.
+createRoot(document.getElementById('root')!).render(<Page />);
 
 /** The smallest "last turn drawn" over the charts on screen (charts scrolled away catch up when they return). */
 function drawnUpTo(): number {

@@ -104,14 +104,14 @@ export const LinePlot = memo(function LinePlot(p: LinePlotProps) {
           <rect x={M.left} y={M.top} width={pw} height={ph} />
         </clipPath>
       </defs>
-      <g className="se-grid-lines" stroke={GRID} strokeDasharray="3 3">
-        {xTicks.map((t) => (
-          <line key={`x${t}`} x1={sx(t)} x2={sx(t)} y1={M.top} y2={M.top + ph} />
-        ))}
-        {yTicks.map((t) => (
-          <line key={`y${t}`} x1={M.left} x2={M.left + pw} y1={sy(t)} y2={sy(t)} />
-        ))}
-      </g>
+      <path
+        className="se-grid-lines"
+        stroke={GRID}
+        strokeDasharray="3 3"
+        d={
+          xTicks.map((t) => `M${sx(t)} ${M.top}V${M.top + ph}`).join('') + yTicks.map((t) => `M${M.left} ${sy(t)}H${M.left + pw}`).join('')
+        }
+      />
       <g className="se-axis" fill={AXIS_TEXT} fontSize={12} fontFamily="system-ui, sans-serif">
         <line x1={M.left} x2={M.left + pw} y1={M.top + ph} y2={M.top + ph} stroke={AXIS_TEXT} />
         <line x1={M.left} x2={M.left} y1={M.top} y2={M.top + ph} stroke={AXIS_TEXT} />

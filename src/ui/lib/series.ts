@@ -58,15 +58,22 @@ export function modulesOf(turns: readonly TurnRecord[]): string[] {
 }
 
 export function moduleSeries(runId: string, turns: readonly TurnRecord[], metric: ModuleMetric, module: string, axis: XAxis): Series {
-  const xs: number[] = [];
-  const ys: number[] = [];
+  // Plain loops into preallocated arrays: live charts run this for every module on every frame.
+  const xs = new Float64Array(turns.length);
+  const ys = new Float64Array(turns.length);
+  let n = 0;
   for (const t of turns) {
     if (!onAxis(t, axis)) continue;
-    const d: ModuleDiagnostics | undefined = t.diagnostics.modules.find((m) => m.module === module);
-    xs.push(xOf(t, axis));
-    ys.push(d?.[metric] ?? NaN);
+    let d: ModuleDiagnostics | undefined;
+    for (const m of t.diagnostics.modules)
+      if (m.module === module) {
+        d = m;
+        break;
+      }
+    xs[n] = xOf(t, axis);
+    ys[n++] = d?.[metric] ?? NaN;
   }
-  return { key: `${runId}|${module}|${metric}`, runId, module, xs: Float64Array.from(xs), ys: Float64Array.from(ys) };
+  return { key: `${runId}|${module}|${metric}`, runId, module, xs: xs.slice(0, n), ys: ys.slice(0, n) };
 }
 
 export function lossSeries(runId: string, turns: readonly TurnRecord[], axis: XAxis): Series {
