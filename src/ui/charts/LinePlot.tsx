@@ -221,6 +221,8 @@ function yDomain(lines: readonly PlotLine[], x0: number, x1: number, log: boolea
       if (y > hi) hi = y;
     }
   if (!Number.isFinite(lo)) return log ? [0.1, 10] : [0, 1];
+  // Equal up to rounding (a score of 1 computed two ways): draw it as a flat line with room around it.
+  if (hi - lo <= 1e-9 * Math.max(Math.abs(lo), Math.abs(hi))) hi = lo;
   if (log) {
     const [a, b] = [Math.log10(lo), Math.log10(hi)];
     const pad = b > a ? (b - a) * 0.05 : 0.5;

@@ -16,6 +16,10 @@ describe('linearTicks', () => {
     expect(linearTicks(1.2, 1.8, 5, true)).toEqual([]);
     for (const t of linearTicks(1, 37, 6, true)) expect(Number.isInteger(t)).toBe(true);
   });
+
+  it('gives up (no ticks, no endless loop) on a range below the float resolution of its values', () => {
+    expect(linearTicks(0.9999999999999999, 1, 5)).toEqual([]);
+  });
 });
 
 describe('logTicks', () => {

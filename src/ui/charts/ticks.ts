@@ -14,8 +14,12 @@ export function linearTicks(lo: number, hi: number, count: number, integer = fal
   let step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   if (integer) step = Math.max(1, Math.round(step));
   const first = Math.ceil(lo / step - 1e-9);
+  const last = Math.floor(hi / step + 1e-9);
+  // A range that is tiny next to its values (0.9999999999999999 to 1) has steps below the float
+  // resolution there: k·step stops moving, so no ticks rather than a loop that never ends.
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last - first > 4 * count + 10) return [];
   const out: number[] = [];
-  for (let k = first; k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toPrecision(12)));
+  for (let k = first; k <= last; k++) out.push(Number((k * step).toPrecision(12)));
   return out;
 }
 
