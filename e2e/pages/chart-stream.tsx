@@ -2,7 +2,8 @@
  * Streams synthetic turn events (src/ui/lib/synthetic-turns.ts — never real measurements) into the
  * real runs store and the real dashboard, and measures what a user sees: for each turn, how many
  * animation frames pass between its event arriving and its point being in every chart's drawn line,
- * and the longest main-thread task while the stream runs. e2e/chart-stream.spec.ts asserts the bounds.
+ * and the longest main-thread task while the stream runs (e2e/chart-stream.spec.ts asserts the bounds);
+ * or adds one finished synthetic run shaped like the lab's for e2e/charts.spec.ts.
  */
 import { createRoot } from 'react-dom/client';
 import { useShallow } from 'zustand/react/shallow';
@@ -26,9 +27,18 @@ export interface StreamResult {
 
 const nextFrame = () => new Promise((r) => requestAnimationFrame(r));
 
+export interface FinishedRunOptions {
+  turns: number;
+  /** Leave specificity out of the immediate scores, as the engine does (only sampled and final evaluations score it). */
+  noImmediateSpecificity?: boolean;
+  /** Give the last two modules the same Σ statistics, as modules of one weight shape have. */
+  shareSigma?: boolean;
+}
+
 declare global {
   interface Window {
     streamTurns(opts: { turns: number; perTick: number; tickMs: number }): Promise<StreamResult>;
+    addFinishedRun(opts: FinishedRunOptions): void;
   }
 }
 
@@ -48,6 +58,24 @@ function drawnUpTo(): number {
   for (const f of figures) least = Math.min(least, Number(f.dataset.lastX));
   return figures.length ? least : NaN;
 }
+
+window.addFinishedRun = ({ turns, noImmediateSpecificity, shareSigma }) => {
+  const modules = ['model.layers.1.mlp.down_proj', 'model.layers.2.mlp.down_proj', 'model.layers.3.mlp.down_proj'];
+  const run = syntheticRun({ seed: 11, turns, modules, editsPerTurn: 10, sampleEvery: 2 });
+  for (const t of run.turns) {
+    if (noImmediateSpecificity) delete t.immediate?.metrics.specificity;
+    if (shareSigma) {
+      const [, a, b] = t.diagnostics.modules;
+      Object.assign(b, { conditionNumber: a.conditionNumber, lambdaMax: a.lambdaMax, meanDrift: a.meanDrift, covDrift: a.covDrift });
+    }
+  }
+  const store = useRunsStore.getState();
+  const id = store.addRun({ label: 'synthetic finished', config: { synthetic: true } });
+  for (const record of run.turns) store.applyEvent(id, { type: 'turn', record });
+  for (const record of run.metrics) store.applyEvent(id, { type: 'metrics', record });
+  store.flush();
+  store.setStatus(id, 'finished');
+};
 
 window.streamTurns = async ({ turns, perTick, tickMs }) => {
   const store = useRunsStore.getState();

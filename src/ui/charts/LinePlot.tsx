@@ -85,7 +85,7 @@ export const LinePlot = memo(function LinePlot(p: LinePlotProps) {
     const a = Math.min(drag.from, xAt(e));
     const b = Math.max(drag.from, xAt(e));
     if (((b - a) / (x1 - x0)) * pw < 5) return; // a click, not a drag
-    p.onZoom(p.integerX ? [Math.floor(a), Math.max(Math.ceil(b), Math.floor(a) + 1)] : [a, b]);
+    p.onZoom(p.integerX ? [Math.round(a), Math.max(Math.round(b), Math.round(a) + 1)] : [a, b]);
   };
 
   return (
@@ -116,12 +116,12 @@ export const LinePlot = memo(function LinePlot(p: LinePlotProps) {
         <line x1={M.left} x2={M.left + pw} y1={M.top + ph} y2={M.top + ph} stroke={AXIS_TEXT} />
         <line x1={M.left} x2={M.left} y1={M.top} y2={M.top + ph} stroke={AXIS_TEXT} />
         {xTicks.map((t) => (
-          <text key={t} x={sx(t)} y={M.top + ph + 15} textAnchor="middle">
+          <text key={t} className="se-xtick" x={sx(t)} y={M.top + ph + 15} textAnchor="middle">
             {formatValue(t)}
           </text>
         ))}
         {yTicks.map((t) => (
-          <text key={t} x={M.left - 6} y={sy(t) + 4} textAnchor="end">
+          <text key={t} className="se-ytick" x={M.left - 6} y={sy(t) + 4} textAnchor="end">
             {formatValue(t)}
           </text>
         ))}
