@@ -4,6 +4,8 @@
  * page scrolls. The set-up sections sit in the side panel with the demo already loaded.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { syntheticRun } from '../src/ui/lib/synthetic-turns';
+import { runFileJson } from '../src/ui/runs/run-file';
 
 const SIZES = [
   { width: 1440, height: 900 },
@@ -55,3 +57,56 @@ for (const size of SIZES) {
     expect(errors).toEqual([]);
   });
 }
+
+test('with runs listed, the first screen at 1280×720 still shows Start and the whole first chart', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('/?backend=wasm');
+  await expect(page.getByTestId('model-panel')).toHaveAttribute('data-status', 'loaded', { timeout: 60_000 });
+  // Two finished runs, imported as run files made from synthetic records (never real measurements).
+  for (const [seed, label] of [
+    [1, 'synthetic A'],
+    [2, 'synthetic B'],
+  ] as const) {
+    const { turns, metrics } = syntheticRun({ seed, turns: 12, modules: ['model.layers.2.mlp.down_proj', 'model.layers.3.mlp.down_proj'] });
+    const run = {
+      id: `run-${seed}`,
+      label,
+      config: {},
+      status: 'finished' as const,
+      createdAt: seed,
+      turns,
+      metrics,
+      warnings: [],
+      version: 0,
+    };
+    await page
+      .getByTestId('import-run')
+      .setInputFiles({ name: `${label}.run.json`, mimeType: 'application/json', buffer: Buffer.from(runFileJson(run)) });
+  }
+  await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(2);
+  await expect(page.locator('figure.se-chart').first().locator('path.se-line')).toHaveCount(2);
+  await inViewport(page, page.getByTestId('run-start'), 'Start run');
+  await inViewport(page, page.locator('figure.se-chart').first(), 'the first chart');
+  // Each run's swatch has its lines' colour; hiding a run takes its line out of the charts.
+  const swatch = page.getByTestId('run-list').locator('tbody tr').nth(1).locator('.se-swatch');
+  const colour = await swatch.evaluate((el) => getComputedStyle(el.querySelector('input')!).borderTopColor);
+  const strokes = await page
+    .locator('figure.se-chart')
+    .first()
+    .locator('path.se-line')
+    .evaluateAll((ps) => ps.map((p) => p.getAttribute('stroke')));
+  const hex = (rgb: string) =>
+    '#' +
+    rgb
+      .match(/\d+/g)!
+      .slice(0, 3)
+      .map((v) => Number(v).toString(16).padStart(2, '0'))
+      .join('')
+      .toUpperCase();
+  expect(strokes[1]?.toUpperCase()).toBe(hex(colour));
+  await swatch.locator('input').uncheck();
+  await expect(page.locator('figure.se-chart').first().locator('path.se-line')).toHaveCount(1);
+  // Renaming a run renames its lines.
+  await page.getByTestId('run-name').first().fill('renamed run');
+  await expect(page.locator('figure.se-chart').first().locator('.se-legend')).toContainText('renamed run');
+});
