@@ -1,5 +1,7 @@
 /**
- * Browser tests: Chromium headless with WebGPU against a Vite dev server on a fixed port.
+ * Browser tests: Chromium headless with WebGPU. The lab's specs drive the built site (`vite build`
+ * served by `vite preview`), which is what users get; the kernel and runtime harness specs
+ * (`*.harness.spec.ts`) load test pages under e2e/pages/ that only the dev server serves.
  * On machines without a GPU WebGPU comes from SwiftShader (Vulkan on the CPU); it needs only
  * --enable-unsafe-webgpu and a secure context, which http://localhost is.
  */
@@ -10,6 +12,7 @@ import { defineConfig } from '@playwright/test';
 
 // E2E_PORT lets two checkouts run their browser tests side by side on one machine.
 const PORT = Number(process.env.E2E_PORT ?? 5183);
+const DEV_PORT = PORT + 100;
 
 function playwrightHasOwnChromium(): boolean {
   try {
@@ -39,8 +42,11 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: process.env.CI ? 'line' : 'list',
+  projects: [
+    { name: 'site', testIgnore: '**/*.harness.spec.ts', use: { baseURL: `http://localhost:${PORT}` } },
+    { name: 'harness', testMatch: '**/*.harness.spec.ts', use: { baseURL: `http://localhost:${DEV_PORT}` } },
+  ],
   use: {
-    baseURL: `http://localhost:${PORT}`,
     browserName: 'chromium',
     headless: true,
     launchOptions: {
@@ -48,12 +54,22 @@ export default defineConfig({
       args: chromiumArgs(),
     },
   },
-  webServer: {
-    command: `npx vite --port ${PORT} --strictPort --clearScreen false`,
-    url: `http://localhost:${PORT}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `npx vite build --logLevel warn && npx vite preview --port ${PORT} --strictPort`,
+      url: `http://localhost:${PORT}/`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `npx vite --port ${DEV_PORT} --strictPort --clearScreen false`,
+      url: `http://localhost:${DEV_PORT}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

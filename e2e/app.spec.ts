@@ -27,11 +27,11 @@ test('device panel shows the adapter, features and limits the worker reported', 
 });
 
 test('without WebGPU the panel explains the CPU fallback', async ({ page }) => {
-  // Hide navigator.gpu from the page and its workers before any script runs.
+  // Hide navigator.gpu from the page and its worker (workers/engine.worker.ts in dev, assets/engine.worker-<hash>.js built).
   await page.addInitScript(() => {
     Object.defineProperty(Object.getPrototypeOf(navigator), 'gpu', { get: () => undefined, configurable: true });
   });
-  await page.route('**/workers/engine.worker.ts*', async (route) => {
+  await page.route(/engine\.worker[^/]*\.(ts|js)(\?.*)?$/, async (route) => {
     const res = await route.fetch();
     const body = `Object.defineProperty(Object.getPrototypeOf(navigator), 'gpu', { get: () => undefined, configurable: true });\n${await res.text()}`;
     await route.fulfill({ response: res, body });

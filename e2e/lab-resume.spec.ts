@@ -21,9 +21,9 @@ interface StoredRun {
 }
 
 async function labReady(page: Page) {
-  await expect(page.getByTestId('model-panel')).toHaveAttribute('data-status', 'loaded', { timeout: 60_000 });
+  await expect(page.getByTestId('model-panel')).toHaveAttribute('data-status', 'loaded', { timeout: 180_000 });
   await expect(page.getByTestId('model-backend')).toContainText('CPU');
-  await expect(page.getByTestId('count-edits')).toContainText('1,000 valid', { timeout: 30_000 });
+  await expect(page.getByTestId('count-edits')).toContainText('1,000 valid', { timeout: 90_000 });
 }
 
 /** The runs as the page persisted them (IndexedDB, the run-file format): exact numbers, no formatting. */
@@ -43,7 +43,7 @@ function storedRuns(page: Page): Promise<StoredRun[]> {
 }
 
 test('a run interrupted by a reload resumes from its OPFS checkpoint and matches an uninterrupted run', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(480_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/' + QUERY);
@@ -65,7 +65,7 @@ test('a run interrupted by a reload resumes from its OPFS checkpoint and matches
 
   await page.getByTestId('run-start').click();
   const progress = page.getByTestId('run-progress');
-  await expect(progress).toContainText(/turn [2-6] of 10/, { timeout: 60_000 });
+  await expect(progress).toContainText(/running · [2-6] of 10 turns/, { timeout: 180_000 });
   await expect(progress).toHaveAttribute('data-state', 'running');
 
   // The page goes away mid-run (its worker with it).
@@ -73,16 +73,20 @@ test('a run interrupted by a reload resumes from its OPFS checkpoint and matches
   await labReady(page);
   const reopen = page.getByTestId('run-reopen');
   await expect(reopen).toHaveCount(1);
-  await expect(page.getByTestId('run-list')).toContainText('paused');
-  await reopen.click();
-  await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
-  await expect(progress).toContainText('turn 10 of 10');
+  // The same words in the list and the progress line; the toolbar's Resume continues it too.
+  await expect(page.getByTestId('run-list')).toContainText('interrupted by a reload');
+  await expect(progress).toHaveAttribute('data-state', 'interrupted');
+  await expect(progress).toContainText('interrupted by a reload');
+  await expect(page.getByTestId('run-resume')).toBeEnabled();
+  await page.getByTestId('run-resume').click();
+  await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 180_000 });
+  await expect(progress).toContainText('finished · 10 of 10 turns');
   await expect(page.getByTestId('run-reopen')).toHaveCount(0);
 
   // The same settings, uninterrupted, on the demo's edit stream read by URL (the same bytes).
   await expect(page.getByTestId('file-edits')).toHaveText('edits.eval.json');
   await page.getByTestId('run-start').click();
-  await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 60_000 });
+  await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 180_000 });
 
   let runs: StoredRun[] = [];
   await expect
@@ -108,5 +112,33 @@ test('a run interrupted by a reload resumes from its OPFS checkpoint and matches
   expect(resumed.report?.targetEdits).toBe(100);
   expect(resumed.report?.final).toEqual(straight.report?.final);
   expect(resumed.report?.preEdit).toEqual(straight.report?.preEdit);
+
+  // After another reload, each finished run still exports the weights it left (rebuilt from what it
+  // saved), and they are the same bytes: the resumed run edited exactly as the uninterrupted one.
+  await page.reload();
+  await labReady(page);
+  const exported = async (label: string) => {
+    const select = page.getByTestId('export-weights-of');
+    const value = await select.locator('option', { hasText: label }).first().getAttribute('value');
+    await select.selectOption(value!);
+    await expect(page.getByTestId('export-weights')).toBeEnabled();
+    const dl = page.waitForEvent('download');
+    await page.getByTestId('export-weights').click();
+    return readFileSync(await (await dl).path());
+  };
+  const labels = await page.getByTestId('export-weights-of').locator('option').allTextContents();
+  const runLabels = labels.filter((l) => l.startsWith('run '));
+  expect(runLabels).toHaveLength(2);
+  const a = await exported(runLabels[0]);
+  const b = await exported(runLabels[1]);
+  expect(a.length).toBeGreaterThan(4_000_000);
+  expect(Buffer.compare(a, b)).toBe(0);
+  const pristine = await (async () => {
+    await page.getByTestId('export-weights-of').selectOption('');
+    const dl = page.waitForEvent('download');
+    await page.getByTestId('export-weights').click();
+    return readFileSync(await (await dl).path());
+  })();
+  expect(Buffer.compare(a, pristine)).not.toBe(0);
   expect(errors).toEqual([]);
 });

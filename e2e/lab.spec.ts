@@ -16,7 +16,7 @@ async function openLab(page: Page, query = QUERY) {
   await page.goto('/' + query);
   await expect(page.getByTestId('model-panel')).toHaveAttribute('data-status', 'loaded', { timeout: 60_000 });
   await expect(page.getByTestId('model-backend')).toContainText('CPU');
-  await expect(page.getByTestId('count-edits')).toContainText('1,000 valid', { timeout: 30_000 });
+  await expect(page.getByTestId('count-edits')).toContainText('1,000 valid', { timeout: 90_000 });
   return errors;
 }
 
@@ -50,6 +50,10 @@ test('a dataset dropped on the edit-stream zone shows its format, count, preview
   await page.getByTestId('slot-edits').getByRole('combobox').selectOption('stop');
   await expect(page.getByTestId('report-edits')).toContainText('Reading stopped at record 3 (line 4)');
   await expect(page.getByTestId('count-edits')).toHaveText('3 valid');
+  // Start says why it cannot run before it is pressed: 4 turns of 10 edits need 40 records.
+  await expect(page.getByTestId('run-start')).toBeDisabled();
+  await expect(page.getByTestId('run-blocked')).toHaveText('4 turns of 10 edits need 40 records; the edit stream has 3');
+  await expect(page.getByTestId('run-list')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 
@@ -60,18 +64,18 @@ test('runs: charts fill, pause/resume, two editors compared, exports, interactiv
   // Run 1 (stableedit, the demo defaults), paused and resumed on the way.
   await page.getByTestId('run-start').click();
   const progress = page.getByTestId('run-progress');
-  await expect(progress).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
+  await expect(progress).toHaveAttribute('data-state', 'running', { timeout: 120_000 });
   await page.getByTestId('run-pause').click();
-  await expect(progress).toHaveAttribute('data-state', 'paused', { timeout: 30_000 });
+  await expect(progress).toHaveAttribute('data-state', 'paused', { timeout: 90_000 });
   const pausedAt = await progress.textContent();
   await page.waitForTimeout(1500);
   expect(await progress.textContent()).toBe(pausedAt);
   await page.getByTestId('run-step').click();
-  await expect(progress).not.toHaveText(pausedAt!, { timeout: 30_000 });
+  await expect(progress).not.toHaveText(pausedAt!, { timeout: 90_000 });
   await expect(progress).toHaveAttribute('data-state', 'paused');
   await page.getByTestId('run-resume').click();
   await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 90_000 });
-  await expect(progress).toContainText('turn 4 of 4');
+  await expect(progress).toContainText('finished · 4 of 4 turns');
   // The charts drew lines from the run's turns.
   await expect(page.locator('.se-chart path.se-line').first()).toBeVisible();
   expect(await page.locator('.se-chart path.se-line').count()).toBeGreaterThan(3);
@@ -120,5 +124,8 @@ test('runs: charts fill, pause/resume, two editors compared, exports, interactiv
   await expect(page.getByTestId('probe-before-top1')).toHaveText(firstTop, { timeout: 60_000 });
   await expect(page.getByTestId('probe-after-top1')).toHaveText('"Trirtron"');
   await expect(page.getByTestId('probe-note')).toContainText('applied with stableedit');
+  // …and what it did elsewhere: the prompts most like it, answered before and after.
+  await expect(page.getByTestId('side-effects')).toContainText(/\d+ of \d+ other prompts changed/);
+  expect(await page.getByTestId('side-effects').locator('tbody tr').count()).toBeGreaterThanOrEqual(5);
   expect(errors).toEqual([]);
 });

@@ -1,16 +1,18 @@
 /// <reference lib="webworker" />
 /**
- * The engine worker: owns the GPUDevice, the loaded model, the scanned datasets and the runs, and
- * speaks only the messages in src/protocol/messages.ts. Everything heavy happens here; the page
- * renders what it is told.
+ * The engine worker: a message router. It owns the GPUDevice and hands every command to the lab
+ * (src/engine/lab/lab.ts), which holds the model, the datasets and the runs; it speaks only the
+ * messages in src/protocol/messages.ts. Everything heavy happens here; the page renders what it is told.
  */
 import { getSharedGpu, type SharedGpu } from '../src/engine/gpu/device';
 import { WebGpuUnavailableError } from '../src/engine/gpu/errors';
 import { isCommand, PROTOCOL_VERSION, type Command, type CommandOf, type CommandType, type WorkerEvent } from '../src/protocol/messages';
 import { InputError } from '../src/engine/types';
+import { OpfsStore } from '../src/engine/run/checkpoint-store';
+import { bundledEditorShaderSources } from '../src/engine/gpu/editor/shader-sources.vite';
+import { hintFor } from '../src/engine/lab/hints';
+import { Lab } from '../src/engine/lab/lab';
 import { configureOrtAssets } from './ort-assets';
-import { hintFor } from './hints';
-import { Lab } from './lab';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 configureOrtAssets();
@@ -42,16 +44,21 @@ function watch(device: GPUDevice): void {
 }
 
 let gpu: SharedGpu | null = null;
-const lab = new Lab(post, async () => {
-  if (gpu) return gpu;
-  try {
-    gpu = await getSharedGpu();
-    watch(gpu.device);
-    return gpu;
-  } catch (e) {
-    if (e instanceof WebGpuUnavailableError) return null;
-    throw e;
-  }
+const lab = new Lab(post, {
+  siteUrl: new URL(import.meta.env.BASE_URL, self.location.href).href,
+  gpu: async () => {
+    if (gpu) return gpu;
+    try {
+      gpu = await getSharedGpu();
+      watch(gpu.device);
+      return gpu;
+    } catch (e) {
+      if (e instanceof WebGpuUnavailableError) return null;
+      throw e;
+    }
+  },
+  runStore: (runId) => (typeof navigator.storage?.getDirectory === 'function' ? new OpfsStore(`run-${runId}`) : null),
+  editorShaders: bundledEditorShaderSources,
 });
 
 type Handlers = { [T in CommandType]: (cmd: CommandOf<T>) => Promise<void> };

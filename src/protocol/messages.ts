@@ -14,12 +14,13 @@ import type { RunConfig } from '../engine/run/config';
 import type { MetricsRecord, RunEvent, TurnRecord } from '../engine/run/events';
 import type { RunState } from '../engine/run/controller';
 import type { ProbeAnswer } from '../engine/lab/probe';
+import type { SideEffect } from '../engine/lab/side-effects';
 import type { EditableModule } from '../engine/model/spec';
-import type { PerEditResult } from '../ui/lib/easyedit-json';
+import type { PerEditResult } from '../engine/lab/per-edit';
 
 export const PROTOCOL_VERSION = 1;
 
-export type { GpuDeviceInfo, DatasetReport, RunEvent, RunState, ProbeAnswer, PerEditResult };
+export type { GpuDeviceInfo, DatasetReport, RunEvent, RunState, ProbeAnswer, PerEditResult, SideEffect };
 
 /** Which model runtime: 'auto' takes WebGPU when a device is there and the session builds, else wasm. */
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
@@ -42,6 +43,8 @@ export type ModelSource =
   | { kind: 'files'; files: File[]; name?: string };
 
 export type DataSlot = 'edits' | 'warmup';
+/** How a slot's file is read: invalid-record policy, and the layout or a field mapping when detection is not wanted. */
+export type ScanOptions = Pick<DatasetOptions, 'onInvalid' | 'layout' | 'mapping' | 'seed'>;
 
 /** A dataset to read: a picked/dropped File, or a URL on this site (the demo's files). */
 export type DataInput = { kind: 'file'; file: File } | { kind: 'url'; url: string; name: string };
@@ -75,7 +78,7 @@ export type Command =
   /** Acquire the shared WebGPU device (or learn that there is none) and report it. */
   | { type: 'device/init'; id: number }
   | { type: 'model/load'; id: number; source: ModelSource; backend: BackendChoice }
-  | { type: 'data/scan'; id: number; slot: DataSlot; input: DataInput; options: Pick<DatasetOptions, 'onInvalid' | 'layout' | 'seed'> }
+  | { type: 'data/scan'; id: number; slot: DataSlot; input: DataInput; options: ScanOptions }
   /** Start a run on the loaded model and the scanned slots; `runId` is chosen by the page (its runs store). */
   | { type: 'run/start'; id: number; runId: string; config: RunConfig; editorMath?: EditorMath }
   | { type: 'run/pause'; id: number; runId: string }
@@ -92,7 +95,8 @@ export type Command =
   | { type: 'edit/apply'; id: number; prompt: string; answer: string; k: number; maxNewTokens: number; settings: InteractiveSettings }
   /** Reload the model's original weights (undo every edit). */
   | { type: 'model/reset'; id: number }
-  | { type: 'export/weights'; id: number }
+  /** The model as it stands, or (runId) the model as a finished run left it, rebuilt from what the run saved. */
+  | { type: 'export/weights'; id: number; runId?: string }
   /** Per-edit pre/post scores of the last run's edits on the model as it stands (EasyEdit layout). */
   | { type: 'export/per-edit'; id: number; runId: string };
 
@@ -147,7 +151,15 @@ export type WorkerEvent =
       step: number;
       steps: number;
     }
-  | { type: 'probe/result'; replyTo: number; before?: ProbeAnswer; after?: ProbeAnswer; note?: string }
+  | {
+      type: 'probe/result';
+      replyTo: number;
+      before?: ProbeAnswer;
+      after?: ProbeAnswer;
+      note?: string;
+      /** After an interactive edit: what other prompts answered before and after it. */
+      sideEffects?: SideEffect[];
+    }
   | { type: 'export/ready'; replyTo: number; name: string; mime: string; bytes: Uint8Array }
   | { type: 'export/per-edit'; replyTo: number; runId: string; results: PerEditResult[] };
 

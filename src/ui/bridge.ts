@@ -3,7 +3,7 @@
  * persistence), finished exports into downloads.
  */
 import type { WorkerEvent } from '../protocol/messages';
-import { useRunsStore } from './runs/store';
+import { runList, useRunsStore } from './runs/store';
 import { downloadBlob } from './charts/export-png';
 import { easyEditJson } from './lib/easyedit-json';
 import { useLabStore } from './store';
@@ -31,11 +31,17 @@ export function routeEvent(ev: WorkerEvent): void {
       break;
     }
     case 'run/state': {
+      // The worker's controller owns a run's status (runs/status.ts).
       const runs = useRunsStore.getState();
       const run = runs.runs[ev.runId];
-      // 'stopped' is not a stored status: a stopped run keeps its data and reads as paused.
-      const status = ev.state === 'stopped' ? 'paused' : ev.state;
-      if (run && run.status !== status && (status === 'running' || status === 'paused')) runs.setStatus(ev.runId, status);
+      if (run && run.status !== ev.state) runs.setStatus(ev.runId, ev.state);
+      break;
+    }
+    case 'command/failed': {
+      // A refused start wrote nothing: the run the page added for it goes (its error stays on screen).
+      if (ev.command !== 'run/start') break;
+      const runs = useRunsStore.getState();
+      for (const r of runList(runs)) if (r.status === 'starting') runs.removeRun(r.id);
       break;
     }
     case 'model/loaded':

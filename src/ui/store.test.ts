@@ -93,6 +93,6 @@ describe('lab reducer: commands, model, runs', () => {
     expect(s.pending['run/start']).toBe(4);
     s = reduceEvent(s, { type: 'run/state', runId: 'r', state: 'running', step: 0, steps: 4, editsPerSecond: null, etaSeconds: null });
     expect(s.pending['run/start']).toBeUndefined();
-    expect(s.runStates.r).toEqual({ state: 'running', step: 0, steps: 4, editsPerSecond: null, etaSeconds: null });
+    expect(s.runProgress.r).toEqual({ step: 0, steps: 4, editsPerSecond: null, etaSeconds: null });
   });
 });

@@ -10,6 +10,7 @@ import type {
   GpuDeviceInfo,
   ModelSummary,
   ProbeAnswer,
+  SideEffect,
   RunState,
   UnavailableReason,
   WorkerEvent,
@@ -46,8 +47,9 @@ export interface LabState {
     | { status: 'loaded'; summary: ModelSummary };
   data: Partial<Record<DataSlot, { report: DatasetReport; onInvalid: 'skip' | 'stop'; name: string }>>;
   /** Run progress as the worker's controller reports it, by run id. */
-  runStates: Record<string, { state: RunState; step: number; steps: number; editsPerSecond: number | null; etaSeconds: number | null }>;
-  probe: { before?: ProbeAnswer; after?: ProbeAnswer; note?: string; kind: 'probe' | 'edit' | 'reset' } | null;
+  /** Progress of runs going in this page; their status lives in the runs store (runs/status.ts). */
+  runProgress: Record<string, { step: number; steps: number; editsPerSecond: number | null; etaSeconds: number | null }>;
+  probe: { before?: ProbeAnswer; after?: ProbeAnswer; note?: string; sideEffects?: SideEffect[]; kind: 'probe' | 'edit' | 'reset' } | null;
 }
 
 /** Which command a `replyTo` belonged to; kept outside the state (ids are transport detail). */
@@ -67,7 +69,7 @@ export const initialLabState: LabState = {
   pending: {},
   model: { status: 'none' },
   data: {},
-  runStates: {},
+  runProgress: {},
   probe: null,
 };
 
@@ -141,15 +143,19 @@ export function reduceEvent(s: LabState, ev: WorkerEvent, now = Date.now()): Lab
       return {
         ...s,
         pending,
-        runStates: {
-          ...s.runStates,
-          [ev.runId]: { state: ev.state, step: ev.step, steps: ev.steps, editsPerSecond: ev.editsPerSecond, etaSeconds: ev.etaSeconds },
+        runProgress: {
+          ...s.runProgress,
+          [ev.runId]: { step: ev.step, steps: ev.steps, editsPerSecond: ev.editsPerSecond, etaSeconds: ev.etaSeconds },
         },
       };
     }
     case 'probe/result': {
       const kind = sentTypes.get(ev.replyTo) === 'edit/apply' ? 'edit' : sentTypes.get(ev.replyTo) === 'model/reset' ? 'reset' : 'probe';
-      return { ...s, pending: settle(s, ev.replyTo), probe: { before: ev.before, after: ev.after, note: ev.note, kind } };
+      return {
+        ...s,
+        pending: settle(s, ev.replyTo),
+        probe: { before: ev.before, after: ev.after, note: ev.note, sideEffects: ev.sideEffects, kind },
+      };
     }
     case 'export/ready':
     case 'export/per-edit':

@@ -1,4 +1,5 @@
 /** Helpers over a FileSource's chunk stream shared by the JSON, JSONL and CSV readers. */
+import type { FileSource } from '../types';
 
 const BOM = [0xef, 0xbb, 0xbf];
 
@@ -58,3 +59,48 @@ export class LineCounter {
 
 /** Replacement character a non-fatal decoder leaves for invalid UTF-8. */
 export const REPLACEMENT_CHAR = '\uFFFD';
+
+/**
+ * The first `n` bytes of a file's stream (fewer if it is shorter), and the same file whose
+ * `stream()` replays those bytes and then goes on with the one open stream. Detection reads its
+ * head this way rather than with a separate `read(0, n)`: for a URL that would be a Range request
+ * beside the full GET, and a browser's HTTP cache may stitch a cached range to the rest of the file
+ * fetched with another content encoding (gzip bytes appearing at the range boundary). One request
+ * per read of a dataset is both cheaper and immune to that.
+ */
+export async function peekHead(file: FileSource, n: number): Promise<{ head: Uint8Array; file: FileSource }> {
+  const it = file.stream()[Symbol.asyncIterator]();
+  const held: Uint8Array[] = [];
+  let size = 0;
+  let done = false;
+  while (size < n) {
+    const r = await it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    held.push(r.value);
+    size += r.value.length;
+  }
+  const head = new Uint8Array(Math.min(size, n));
+  let o = 0;
+  for (const c of held) {
+    if (o >= head.length) break;
+    const part = c.subarray(0, head.length - o);
+    head.set(part, o);
+    o += part.length;
+  }
+  let used = false;
+  const replay = async function* (): AsyncGenerator<Uint8Array> {
+    if (used) throw new Error(`${file.name}: its stream was already read once`);
+    used = true;
+    yield* held;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  };
+  return { head, file: { name: file.name, size: () => file.size(), read: (s, e) => file.read(s, e), stream: replay } };
+}

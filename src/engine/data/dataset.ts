@@ -12,6 +12,7 @@
  * a file unnoticed — scanDataset reports them instead.
  */
 import { InputError, type EditRecord, type FileSource } from '../types';
+import { peekHead } from './byte-stream';
 import { readCsv } from './csv-reader';
 import { describeSignatures, detectLayout } from './detect';
 import { readJsonArray } from './json-array-reader';
@@ -89,7 +90,10 @@ async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: Da
     listPick: opts.listPick ?? 'seeded',
     zsreLocQuestionMark: opts.zsreLocQuestionMark ?? true,
   };
-  const { kind, reason } = await chooseContainer(file, opts.container);
+  const ext = /\.(jsonl|ndjson|csv|tsv)$/i.exec(file.name)?.[1].toLowerCase();
+  let head: Uint8Array | null = null;
+  if (!opts.container && !ext) ({ head, file } = await peekHead(file, 4096));
+  const { kind, reason } = chooseContainer(ext, head, opts.container);
   const maxRecordBytes = opts.maxRecordBytes ?? 16 * 1024 * 1024;
   const items: AsyncIterable<RawItem> =
     kind === 'json'
@@ -161,12 +165,11 @@ async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: Da
   }
 }
 
-async function chooseContainer(file: FileSource, given?: ContainerKind): Promise<{ kind: ContainerKind; reason: string }> {
+function chooseContainer(ext: string | undefined, head: Uint8Array | null, given?: ContainerKind): { kind: ContainerKind; reason: string } {
   if (given) return { kind: given, reason: 'chosen by the caller' };
-  const ext = /\.(jsonl|ndjson|csv|tsv)$/i.exec(file.name)?.[1].toLowerCase();
   if (ext) return { kind: ext === 'csv' || ext === 'tsv' ? 'csv' : 'jsonl', reason: `file name ends in .${ext}` };
   // First non-blank byte after an optional BOM, from the first 4 KiB.
-  const head = await file.read(0, 4096);
+  head ??= new Uint8Array(0);
   let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
   if (head[i] === 0x5b) return { kind: 'json', reason: 'the file starts with "["' };

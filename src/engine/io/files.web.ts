@@ -50,7 +50,7 @@ export interface UrlOptions {
  * reads use Range and fall back to slicing a full 200 response (kept, so it is fetched once).
  */
 export function urlFile(url: string, opts: UrlOptions = {}, knownSize?: number): FileSource {
-  const f = opts.fetch ?? fetch;
+  const f = noHttpCache(opts.fetch ?? fetch);
   const headers = opts.headers ?? {};
   let size: number | undefined = knownSize;
   let whole: Promise<Uint8Array> | null = null;
@@ -92,7 +92,7 @@ export function urlFile(url: string, opts: UrlOptions = {}, knownSize?: number):
 /** A folder of files under `baseUrl` (e.g. `https://huggingface.co/<repo>/resolve/<rev>/`). */
 export function urlFolder(baseUrl: string, opts: UrlOptions = {}): FolderSource {
   const base = baseUrl.endsWith('/') ? baseUrl : baseUrl + '/';
-  const f = opts.fetch ?? fetch;
+  const f = noHttpCache(opts.fetch ?? fetch);
   const headers = opts.headers ?? {};
   return {
     name: base.replace(/\/$/, ''),
@@ -107,6 +107,17 @@ export function urlFolder(baseUrl: string, opts: UrlOptions = {}): FolderSource 
       return urlFile(url, opts, res.ok ? contentLength(res) : undefined);
     },
   };
+}
+
+/**
+ * Requests that bypass the browser's HTTP cache. Ranges of one URL read here and a full GET of it
+ * must not be combined by that cache: servers that compress (Vite's preview server, many static
+ * hosts) answer a Range request with a gzip-encoded 206, and a cache that stitches a stored range to
+ * the rest fetched later hands the reader raw gzip bytes at the range boundary. Model files keep
+ * their own cache (the Cache API, per exact range), so nothing is downloaded twice because of this.
+ */
+function noHttpCache(f: typeof fetch): typeof fetch {
+  return (input, init) => f(input, { ...init, cache: 'no-store' });
 }
 
 async function headSize(url: string, f: typeof fetch, headers: Record<string, string>): Promise<number | undefined> {

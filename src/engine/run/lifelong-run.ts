@@ -103,6 +103,19 @@ export class LifelongRun {
   get error(): string | null {
     return this.failed;
   }
+  /**
+   * Per-record scores of the model before the first turn (over every record the run will edit) and
+   * after the last (every edit): what a per-edit export needs, kept so it is not scored twice. null
+   * when the run's protocols do not take them (finalEval off) or before they are taken.
+   */
+  get preEditScores(): RecordScores | null {
+    return this.baseline;
+  }
+  get finalEditScores(): RecordScores | null {
+    return this.finalScores;
+  }
+  private finalScores: RecordScores | null = null;
+
   get editsApplied(): number {
     return this.schedule.slice(0, this.next).filter((t) => t.kind === 'target').length * this.config.nEdits;
   }
@@ -242,6 +255,7 @@ export class LifelongRun {
   ): Promise<MetricsRecord> {
     const ev = await evaluate(this.io.runtime, this.io.tokenizer, records, { kinds, baseline: this.baseline ?? undefined });
     if (protocol === 'pre-edit') this.baseline = ev.scores;
+    if (protocol === 'final') this.finalScores = ev.scores;
     const record: MetricsRecord = { protocol, edits: this.editsApplied, metrics: ev.metrics };
     if (ev.specificityAgreement) record.specificityAgreement = ev.specificityAgreement;
     if (protocol !== 'immediate') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSchedule } from './schedule';
+import { buildSchedule, scheduleProblem } from './schedule';
 
 const kinds = (s: ReturnType<typeof buildSchedule>) => s.map((t) => (t.kind === 'warmup' ? `w${t.turn}` : `t${t.turn}`)).join(' ');
 
@@ -24,7 +24,10 @@ describe('run schedule', () => {
   });
 
   it('refuses more turns or warm-up than the records allow, saying how many are needed', () => {
-    expect(() => buildSchedule({ targetRecords: 35, nEdits: 10, turns: 4 })).toThrow(/need 40 records; the stream has 35/);
+    expect(() => buildSchedule({ targetRecords: 35, nEdits: 10, turns: 4 })).toThrow(/need 40 records; the edit stream has 35/);
+    // a stream shorter than one turn cannot run at all (it used to make an empty schedule)
+    expect(() => buildSchedule({ targetRecords: 1, nEdits: 20 })).toThrow('1 turn of 20 edits needs 20 records; the edit stream has 1');
+    expect(scheduleProblem({ targetRecords: 100, nEdits: 20, turns: 5 })).toBeNull();
     expect(() => buildSchedule({ targetRecords: 40, nEdits: 10, warmupTurns: 2, warmupRecords: 15 })).toThrow(/warm-up source has 15/);
   });
 });

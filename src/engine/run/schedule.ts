@@ -43,17 +43,27 @@ export function warmupInsertion(placement: WarmupPlacement, turns: number): numb
   }
 }
 
-export function buildSchedule(o: ScheduleOptions): ScheduledTurn[] {
-  if (!(o.nEdits >= 1)) throw new Error(`n_edits must be ≥ 1, got ${o.nEdits}`);
+/**
+ * Why these streams cannot make this schedule, or null when they can. The page shows it beside a
+ * disabled Start; buildSchedule throws it.
+ */
+export function scheduleProblem(o: ScheduleOptions): string | null {
+  if (!(Number.isInteger(o.nEdits) && o.nEdits >= 1)) return `edits per turn must be a whole number ≥ 1, got ${o.nEdits}`;
   const available = Math.floor(o.targetRecords / o.nEdits);
   const turns = o.turns ?? available;
-  if (turns > available)
-    throw new Error(`${turns} turns of ${o.nEdits} edits need ${turns * o.nEdits} records; the stream has ${o.targetRecords}`);
+  if (turns > available || turns < 1)
+    return `${Math.max(turns, 1)} turn${turns > 1 ? 's' : ''} of ${o.nEdits} edits need${turns > 1 ? '' : 's'} ${Math.max(turns, 1) * o.nEdits} records; the edit stream has ${o.targetRecords}`;
   const wTurns = o.warmupTurns ?? 0;
   if (wTurns > 0 && (o.warmupRecords ?? 0) < wTurns * o.nEdits)
-    throw new Error(
-      `${wTurns} warm-up turns of ${o.nEdits} edits need ${wTurns * o.nEdits} records; the warm-up source has ${o.warmupRecords ?? 0}`,
-    );
+    return `${wTurns} warm-up turns of ${o.nEdits} edits need ${wTurns * o.nEdits} records; the warm-up source has ${o.warmupRecords ?? 0}`;
+  return null;
+}
+
+export function buildSchedule(o: ScheduleOptions): ScheduledTurn[] {
+  const problem = scheduleProblem(o);
+  if (problem) throw new Error(problem);
+  const turns = o.turns ?? Math.floor(o.targetRecords / o.nEdits);
+  const wTurns = o.warmupTurns ?? 0;
   const at = warmupInsertion(o.placement ?? 'start', turns);
   const out: ScheduledTurn[] = [];
   const pushWarmup = () => {

@@ -13,33 +13,9 @@
  * hold token accuracy against the dataset's locality answer (our Specificity, DESIGN.md §2).
  */
 
-/** Scores of one edit record on one model state; token accuracy (teacher-forced top-1, partial credit). */
-export interface EditOutcome {
-  /** Efficacy: (prompt, new answer). */
-  rewriteAcc: number;
-  /** Generalization: (rephrase, new answer). */
-  rephraseAcc?: number;
-  /** Specificity: (locality prompt, locality answer). */
-  localityAcc?: number;
-  personasAcc?: number;
-  multihopAcc?: number;
-}
+import type { EditOutcome, PerEditResult } from '../../engine/lab/per-edit';
 
-/** One edit with its scores before and after editing — what a run's per-edit evaluation produces. */
-export interface PerEditResult {
-  /** The record's index in the edit stream. */
-  caseId: number;
-  prompt: string;
-  targetNew: string;
-  /** The old answer, when the dataset has one. */
-  groundTruth?: string;
-  subject?: string;
-  rephrase?: string;
-  locPrompt?: string;
-  locAnswer?: string;
-  pre: EditOutcome;
-  post: EditOutcome;
-}
+export type { EditOutcome, PerEditResult };
 
 export interface EasyEditOutcome {
   rewrite_acc: number[];

@@ -1,7 +1,8 @@
 /** Two dataset slots (edit stream, warm-up source): drop or pick a file, see what was detected and what is wrong. */
 import { useState, type DragEvent } from 'react';
 import { DEMO_DATA } from '../../engine/lab/demo-defaults';
-import type { DataInput, DataSlot } from '../../protocol/messages';
+import { LAYOUTS, type FieldMapping, type LayoutId } from '../../engine/data/layouts';
+import type { DataInput, DataSlot, ScanOptions } from '../../protocol/messages';
 import { sendCommand } from '../engine-client';
 import { useLabStore } from '../store';
 import { ErrorNote, Progress } from './ErrorNote';
@@ -35,10 +36,11 @@ function Slot({ slot }: { slot: DataSlot }) {
   const data = useLabStore((s) => s.data[slot]);
   const scanning = useLabStore((s) => s.pending['data/scan'] !== undefined);
   const [onInvalid, setOnInvalid] = useState<'skip' | 'stop'>('skip');
+  const [reading, setReading] = useState<Omit<ScanOptions, 'onInvalid'>>({});
   const [over, setOver] = useState(false);
-  const scan = (input: DataInput, policy = onInvalid) => {
+  const scan = (input: DataInput, policy = onInvalid, how = reading) => {
     lastInput[slot] = input;
-    sendCommand({ type: 'data/scan', slot, input, options: { onInvalid: policy } });
+    sendCommand({ type: 'data/scan', slot, input, options: { onInvalid: policy, ...how } });
   };
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -86,6 +88,13 @@ function Slot({ slot }: { slot: DataSlot }) {
           <option value="stop">stop at the first</option>
         </select>
       </label>
+      <LayoutChoice
+        slot={slot}
+        onRead={(how) => {
+          setReading(how);
+          scan(lastInput[slot], onInvalid, how);
+        }}
+      />
       {scanning && !r && <Progress value={0} max={0} label="reading…" />}
       {r && (
         <div data-testid={`report-${slot}`}>
@@ -152,5 +161,74 @@ function Slot({ slot }: { slot: DataSlot }) {
         </div>
       )}
     </div>
+  );
+}
+
+const MAPPED: { field: keyof FieldMapping; label: string; required?: boolean }[] = [
+  { field: 'prompt', label: 'prompt', required: true },
+  { field: 'answer', label: 'new answer', required: true },
+  { field: 'rephrase', label: 'rephrase' },
+  { field: 'locPrompt', label: 'locality prompt' },
+  { field: 'locAnswer', label: 'locality answer' },
+];
+
+/**
+ * The layout is detected from the first record; here the user can name it instead, or map the
+ * file's own field names (dotted paths such as "requested_rewrite.prompt") onto the lab's.
+ */
+function LayoutChoice({ slot, onRead }: { slot: DataSlot; onRead: (how: Omit<ScanOptions, 'onInvalid'>) => void }) {
+  const [layout, setLayout] = useState<'' | LayoutId | 'mapping'>('');
+  const [mapping, setMapping] = useState<Record<string, string>>({ prompt: 'prompt', answer: 'answer' });
+  const missing = MAPPED.filter((m) => m.required && !mapping[m.field]?.trim()).map((m) => m.label);
+  const read = () => {
+    if (layout === '') return onRead({});
+    if (layout !== 'mapping') return onRead({ layout });
+    const m: FieldMapping = {};
+    for (const { field } of MAPPED) if (mapping[field]?.trim()) m[field] = mapping[field].trim();
+    onRead({ mapping: m });
+  };
+  return (
+    <details className="layout-choice" data-testid={`layout-${slot}`}>
+      <summary>Layout and field mapping</summary>
+      <label>
+        layout{' '}
+        <select value={layout} onChange={(e) => setLayout(e.target.value as typeof layout)} data-testid={`layout-select-${slot}`}>
+          <option value="">detect from the first record</option>
+          {LAYOUTS.filter((l, i) => LAYOUTS.findIndex((x) => x.id === l.id) === i).map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.title}
+            </option>
+          ))}
+          <option value="mapping">my own field names…</option>
+        </select>
+      </label>
+      {layout === 'mapping' && (
+        <fieldset>
+          <legend>Field of the file for each of the lab’s fields</legend>
+          {MAPPED.map(({ field, label, required }) => (
+            <label key={field}>
+              {label}
+              {required && ' *'}{' '}
+              <input
+                value={mapping[field] ?? ''}
+                onChange={(e) => setMapping({ ...mapping, [field]: e.target.value })}
+                placeholder={required ? 'required' : 'optional'}
+                data-testid={`map-${slot}-${field}`}
+              />
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <button
+        type="button"
+        className="small"
+        onClick={read}
+        disabled={layout === 'mapping' && missing.length > 0}
+        data-testid={`layout-read-${slot}`}
+      >
+        Read again
+      </button>
+      {layout === 'mapping' && missing.length > 0 && <span className="muted"> map {missing.join(' and ')} first</span>}
+    </details>
   );
 }

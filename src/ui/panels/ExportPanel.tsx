@@ -8,12 +8,30 @@ import { sendCommand } from '../engine-client';
 import { useLabStore } from '../store';
 import { ErrorNote } from './ErrorNote';
 import { Panel } from './Panel';
+import { statusLabel } from '../runs/status';
+import type { LabRun } from '../runs/types';
+
+/**
+ * Why the weights cannot be exported, or null: a run's weights need it finished (its edited modules
+ * are saved then) and the model it edited loaded (the rest of the weights come from it).
+ */
+export function exportBlocked(loadedModel: string | null, run: LabRun | undefined): string | null {
+  if (!loadedModel) return 'load a model first';
+  if (!run) return null;
+  if (run.status !== 'finished') return `the run is ${statusLabel(run.status)}: its weights are kept once it finishes`;
+  const edited = (run.config as { model?: string } | null)?.model;
+  if (edited && edited !== loadedModel) return `the run edited ${edited}; load it to export the run’s weights`;
+  return null;
+}
 
 export function ExportPanel() {
   const runsState = useRunsStore();
   const runs = useMemo(() => runList(runsState), [runsState.runs, runsState.order]);
-  const loaded = useLabStore((s) => s.model.status === 'loaded');
+  const model = useLabStore((s) => s.model);
   const [picked, setPicked] = useState<string>('');
+  const [weightsOf, setWeightsOf] = useState<string>('');
+  const weightsRun = runs.find((r) => r.id === weightsOf);
+  const weightsBlocked = exportBlocked(model.status === 'loaded' ? model.summary.name : null, weightsOf ? weightsRun : undefined);
   const [importError, setImportError] = useState<string | null>(null);
   const run = runs.find((r) => r.id === picked) ?? runs.at(-1);
 
@@ -22,7 +40,10 @@ export function ExportPanel() {
     if (!f) return;
     setImportError(null);
     try {
-      useRunsStore.getState().importRun(parseRunFileText(await f.text(), f.name));
+      const run = parseRunFileText(await f.text(), f.name);
+      const listed = useRunsStore.getState().runs[run.id];
+      if (listed && listed.createdAt === run.createdAt) throw new Error(`${f.name} is run “${listed.label}”, which is already listed`);
+      useRunsStore.getState().importRun(run);
     } catch (e) {
       setImportError((e as Error).message);
     }
@@ -31,10 +52,32 @@ export function ExportPanel() {
   return (
     <Panel title="Export and import" headingId="export-h">
       <div className="row">
-        <button type="button" disabled={!loaded} onClick={() => sendCommand({ type: 'export/weights' })} data-testid="export-weights">
+        <label>
+          weights of{' '}
+          <select value={weightsOf} onChange={(e) => setWeightsOf(e.target.value)} data-testid="export-weights-of">
+            <option value="">the model as it stands</option>
+            {runs.map((r) => (
+              <option key={r.id} value={r.id}>
+                run {r.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          disabled={!!weightsBlocked}
+          title={weightsBlocked ?? undefined}
+          onClick={() => sendCommand({ type: 'export/weights', ...(weightsOf ? { runId: weightsOf } : {}) })}
+          data-testid="export-weights"
+        >
           Edited weights (.safetensors)
         </button>
-        <span className="muted">the model as it stands: the last run’s edits plus any interactive edits</span>
+        <span className="muted" data-testid="export-weights-note">
+          {weightsBlocked ??
+            (weightsOf
+              ? 'the loaded model with the edited modules as this run left them'
+              : 'the model as it stands: the last run’s edits plus any interactive edits')}
+        </span>
       </div>
       <div className="row">
         <label>
@@ -75,7 +118,11 @@ export function ExportPanel() {
           disabled={!run || run.status !== 'finished'}
           onClick={() => run && sendCommand({ type: 'export/per-edit', runId: run.id })}
           data-testid="export-easyedit"
-          title="per-edit pre/post scores, EasyEdit layout"
+          title={
+            run && run.status !== 'finished'
+              ? `the run is ${statusLabel(run.status)}: per-edit scores are taken after its last turn`
+              : 'per-edit pre/post scores, EasyEdit layout'
+          }
         >
           Per-edit (EasyEdit JSON)
         </button>

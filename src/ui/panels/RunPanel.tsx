@@ -1,9 +1,15 @@
 /**
  * Start and steer runs (the top bar's controls and progress line) and what a run reports that needs
- * reading (its failure, its warnings). The run the controls steer is the one last started or reopened.
+ * reading (its failure, its warnings). The controls steer the run last started or reopened, else the
+ * latest one (after a reload too). Every state shown comes from the run's status through
+ * runs/status.ts, so the progress line, the run list and the toolbar agree.
  */
+import { scheduleProblem } from '../../engine/run/schedule';
+import { isActive, runActions, statusLabel } from '../runs/status';
 import { runList, useRunsStore } from '../runs/store';
+import type { LabRun } from '../runs/types';
 import { useRunView } from '../runs/view';
+import { useShallow } from 'zustand/react/shallow';
 import { sendCommand } from '../engine-client';
 import { formatDuration } from '../format';
 import { useLabStore } from '../store';
@@ -12,34 +18,55 @@ import { useParsedSettings } from './SettingsPanel';
 
 const RUN_COMMANDS = ['run/start', 'run/pause', 'run/resume', 'run/step', 'run/stop', 'run/reopen'] as const;
 
-/** Whether a run could start now, and if not, why (shown beside Start). */
-function useStartBlocked() {
-  const { errors } = useParsedSettings();
-  const model = useLabStore((s) => s.model);
-  const edits = useLabStore((s) => s.data.edits);
-  const invalid = Object.keys(errors).filter((k) => !k.startsWith('edit'));
-  return model.status !== 'loaded'
-    ? model.status === 'loading'
-      ? 'the model is loading'
-      : 'load a model first'
-    : !edits
-      ? 'give an edit stream first'
-      : invalid.length
-        ? `fix the settings: ${invalid.join(', ')}`
-        : null;
+/** The run the controls steer: the one picked (started or reopened here), else the latest. */
+function useSteeredRun(): LabRun | undefined {
+  const runs = useRunsStore(useShallow(runList));
+  const picked = useRunView((s) => s.current);
+  return runs.find((r) => r.id === picked) ?? runs.at(-1);
+}
+
+/** Nothing may start while a run is going or a start is pending. */
+function useBusy(): boolean {
+  const starting = useLabStore((s) => s.pending['run/start'] !== undefined);
+  const active = useRunsStore((s) => Object.values(s.runs).some((r) => isActive(r.status)));
+  return active || starting;
 }
 
 export function RunControls() {
-  const { config, form } = useParsedSettings();
+  const { config, errors, form } = useParsedSettings();
   const model = useLabStore((s) => s.model);
   const edits = useLabStore((s) => s.data.edits);
-  const runStates = useLabStore((s) => s.runStates);
-  const starting = useLabStore((s) => s.pending['run/start'] !== undefined);
-  const current = useRunView((s) => s.current);
-  const setCurrent = useRunView((s) => s.setCurrent);
-  const cur = current ? runStates[current] : undefined;
-  const active = cur && (cur.state === 'running' || cur.state === 'paused');
-  const blocked = useStartBlocked();
+  const warmupData = useLabStore((s) => s.data.warmup);
+  const setPicked = useRunView((s) => s.setCurrent);
+  const run = useSteeredRun();
+  const current = run?.id ?? null;
+  const actions = run ? runActions(run.status) : null;
+  const busy = useBusy();
+  const { reopen, blocked: reopenBlocked } = useReopen();
+  const invalid = Object.keys(errors).filter((k) => !k.startsWith('edit'));
+  const streams =
+    edits &&
+    scheduleProblem({
+      targetRecords: edits.report.count,
+      nEdits: config.nEdits,
+      turns: config.turns,
+      warmupRecords: warmupData?.report.count ?? 0,
+      warmupTurns: config.warmupTurns,
+    });
+  const blocked =
+    model.status !== 'loaded'
+      ? model.status === 'loading'
+        ? 'the model is loading'
+        : 'load a model first'
+      : !edits
+        ? 'give an edit stream first'
+        : invalid.length
+          ? `fix the settings: ${invalid.join(', ')}`
+          : streams
+            ? streams
+            : busy
+              ? 'a run is going: stop it or let it finish first'
+              : null;
 
   const start = () => {
     const runs = runList(useRunsStore.getState());
@@ -49,10 +76,15 @@ export function RunControls() {
       label: n ? `${label} #${n + 1}` : label,
       config: { ...config, model: model.status === 'loaded' ? model.summary.name : undefined, data: edits?.name },
     });
-    setCurrent(runId);
+    setPicked(runId);
     sendCommand({ type: 'run/start', runId, config, editorMath: form.editorMath });
   };
   const control = (type: 'run/pause' | 'run/resume' | 'run/step' | 'run/stop') => current && sendCommand({ type, runId: current });
+  const resume = () => {
+    if (!run || !actions?.resume) return;
+    if (actions.resume === 'resume') control('run/resume');
+    else reopen(run.id);
+  };
 
   return (
     <div className="run-controls">
@@ -61,32 +93,39 @@ export function RunControls() {
           type="button"
           className="primary"
           onClick={start}
-          disabled={!!blocked || !!active || starting}
+          disabled={!!blocked}
           data-testid="run-start"
+          title={blocked ?? undefined}
           aria-describedby={blocked ? 'run-blocked' : undefined}
         >
           ▶ Start run
         </button>
-        <button type="button" onClick={() => control('run/pause')} disabled={cur?.state !== 'running'} data-testid="run-pause">
+        <button type="button" onClick={() => control('run/pause')} disabled={!actions?.pause} data-testid="run-pause">
           Pause
         </button>
-        <button type="button" onClick={() => control('run/resume')} disabled={cur?.state !== 'paused'} data-testid="run-resume">
+        <button
+          type="button"
+          onClick={resume}
+          disabled={!actions?.resume || (actions.resume === 'reopen' && !!reopenBlocked)}
+          title={actions?.resume === 'reopen' ? (reopenBlocked ?? 'continue from its last checkpoint') : undefined}
+          data-testid="run-resume"
+        >
           Resume
         </button>
-        <button type="button" onClick={() => control('run/step')} disabled={cur?.state !== 'paused'} data-testid="run-step">
+        <button type="button" onClick={() => control('run/step')} disabled={!actions?.step} data-testid="run-step">
           Step
         </button>
-        <button type="button" onClick={() => control('run/stop')} disabled={!active} data-testid="run-stop">
+        <button type="button" onClick={() => control('run/stop')} disabled={!actions?.stop} data-testid="run-stop">
           Stop
         </button>
       </div>
-      {blocked && !active && (
-        <span className="run-blocked" id="run-blocked">
+      {blocked && (
+        <span className="run-blocked" id="run-blocked" data-testid="run-blocked">
           {blocked}
         </span>
       )}
-      {current ? (
-        <RunProgress runId={current} />
+      {run ? (
+        <RunProgress run={run} />
       ) : (
         <div className="run-progress idle">
           <span>{blocked ? 'not ready to run' : 'ready: the demo model and its edit stream are loaded'}</span>
@@ -96,26 +135,33 @@ export function RunControls() {
   );
 }
 
-/** One line: state, turn i of n (the count the charts' turn axis uses), edits/s, ETA. */
-function RunProgress({ runId }: { runId: string }) {
-  const cur = useLabStore((s) => s.runStates[runId]);
-  const turnsKept = useRunsStore((s) => s.runs[runId]?.turns.length ?? 0);
-  const label = cur
-    ? `${cur.state} · turn ${cur.step} of ${cur.steps}${cur.editsPerSecond ? ` · ${cur.editsPerSecond.toFixed(1)} edits/s` : ''}${cur.etaSeconds !== null && cur.state === 'running' ? ` · ETA ${formatDuration(cur.etaSeconds)}` : ''}`
-    : turnsKept
-      ? 'reopening from the last checkpoint…'
-      : 'starting (scoring the model before editing)…';
+/** One line: status (the run list's words), turns done of planned (the count the charts' turn axis uses), edits/s, ETA. */
+function RunProgress({ run }: { run: LabRun }) {
+  const p = useLabStore((s) => s.runProgress[run.id]);
   return (
-    <div className="run-progress" data-testid="run-progress" data-state={cur?.state ?? 'starting'} aria-live="polite">
-      <Progress value={cur?.step ?? 0} max={cur?.steps ?? 0} label={label} />
+    <div className="run-progress" data-testid="run-progress" data-state={run.status} aria-live="polite">
+      <Progress value={p?.step ?? run.turns.length} max={p?.steps ?? run.plan?.steps ?? 0} label={progressText(run, p)} />
     </div>
   );
 }
 
-/** The current run's failure and latest warnings, and failed run commands: above the charts, where they are seen. */
+function progressText(
+  run: LabRun,
+  p: { step: number; steps: number; editsPerSecond: number | null; etaSeconds: number | null } | undefined,
+) {
+  if (run.status === 'starting')
+    return run.turns.length ? 'reopening from the last checkpoint…' : 'starting (scoring the model before editing)…';
+  const steps = p?.steps ?? run.plan?.steps;
+  const done = p?.step ?? run.turns.length;
+  const parts = [statusLabel(run.status), steps ? `${done} of ${steps} turns` : `${done} turns`];
+  if (p?.editsPerSecond && run.status === 'running') parts.push(`${p.editsPerSecond.toFixed(1)} edits/s`);
+  if (p?.etaSeconds != null && run.status === 'running') parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
+  return parts.join(' · ');
+}
+
+/** The steered run's failure and latest warnings, and failed run commands: above the charts, where they are seen. */
 export function RunNotices() {
-  const current = useRunView((s) => s.current);
-  const run = useRunsStore((s) => (current ? s.runs[current] : undefined));
+  const run = useSteeredRun();
   return (
     <>
       <ErrorNote command={[...RUN_COMMANDS]} testId="run-error" />
@@ -134,21 +180,17 @@ export function RunNotices() {
   );
 }
 
-/** Reopening a run the worker does not hold (restored after a reload) from its OPFS checkpoint. */
+/** Continuing a stopped run, or one a reload interrupted, from its checkpoint (the worker reopens it). */
 export function useReopen() {
   const { form } = useParsedSettings();
-  const runStates = useLabStore((s) => s.runStates);
-  const starting = useLabStore((s) => s.pending['run/start'] !== undefined);
+  const busy = useBusy();
   const modelLoading = useLabStore((s) => s.model.status === 'loading');
-  const setCurrent = useRunView((s) => s.setCurrent);
-  const busy = Object.values(runStates).some((r) => r.state === 'running' || r.state === 'paused') || starting;
+  const setPicked = useRunView((s) => s.setCurrent);
   const blocked = busy ? 'another run is going: stop it or let it finish first' : modelLoading ? 'wait for the model to load' : null;
   return {
     blocked,
-    /** A run kept from before a reload, which the worker does not hold. */
-    restored: (runId: string, status: string) => status === 'paused' && !runStates[runId],
     reopen: (runId: string) => {
-      setCurrent(runId);
+      setPicked(runId);
       sendCommand({ type: 'run/reopen', runId, editorMath: form.editorMath });
     },
   };

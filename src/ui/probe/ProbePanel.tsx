@@ -1,6 +1,6 @@
 /** Ask the model anything (top-k next tokens and a greedy continuation), or teach it a new answer. */
 import { useState } from 'react';
-import type { ProbeAnswer } from '../../protocol/messages';
+import type { ProbeAnswer, SideEffect } from '../../protocol/messages';
 import { sendCommand } from '../engine-client';
 import { useLabStore } from '../store';
 import { ErrorNote } from '../panels/ErrorNote';
@@ -114,9 +114,48 @@ export function ProbePanel() {
             {probe.before && <Answer title="Before the edit" a={probe.before} testId="probe-before" />}
             {probe.after && <Answer title={probe.kind === 'edit' ? 'After the edit' : 'Model now'} a={probe.after} testId="probe-after" />}
           </div>
+          {probe.sideEffects && probe.sideEffects.length > 0 && <SideEffects effects={probe.sideEffects} />}
         </div>
       )}
     </Panel>
+  );
+}
+
+/** What the edit did elsewhere: other prompts' greedy answers before and after, changes marked. */
+function SideEffects({ effects }: { effects: SideEffect[] }) {
+  const changed = effects.filter((e) => e.changed).length;
+  return (
+    <div data-testid="side-effects">
+      <h3>
+        Elsewhere: {changed} of {effects.length} other prompts changed
+      </h3>
+      <p className="muted">
+        The record’s locality prompt (when the prompt is a record of a loaded stream) and the stream prompts sharing the most words with it,
+        answered greedily before and after the edit.
+      </p>
+      <table className="topk">
+        <thead>
+          <tr>
+            <th scope="col">prompt</th>
+            <th scope="col">before</th>
+            <th scope="col">after</th>
+          </tr>
+        </thead>
+        <tbody>
+          {effects.map((e, i) => (
+            <tr key={i} className={e.changed ? 'changed' : undefined} data-changed={e.changed}>
+              <td>
+                {e.prompt} {e.why === 'locality' && <span className="muted">(locality)</span>}
+              </td>
+              <td>{e.before || '∅'}</td>
+              <td>
+                {e.changed ? <strong>{e.after || '∅'}</strong> : e.after || '∅'} {e.changed && <span aria-label="changed">≠</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

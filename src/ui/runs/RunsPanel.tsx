@@ -13,12 +13,13 @@ import { runColor } from '../charts/palette';
 import { metricsCsv } from '../lib/metrics-csv';
 import { parseRunFileText, runFileJson } from './run-file';
 import { runList, useRunsStore, type RunsStore } from './store';
+import { isActive, runActions, statusLabel } from './status';
 import { useRunView } from './view';
 
 export interface RunsPanelProps {
   store?: RunsStore;
-  /** Resuming runs kept from before a reload (the lab page passes it; the preview has no engine). */
-  reopen?: { blocked: string | null; restored: (runId: string, status: string) => boolean; reopen: (runId: string) => void };
+  /** Continuing stopped or interrupted runs from their checkpoint (the lab page passes it; the preview has no engine). */
+  reopen?: { blocked: string | null; reopen: (runId: string) => void };
   /** Show the run-file importer (the lab page has one in its Export panel). */
   withImport?: boolean;
 }
@@ -92,10 +93,10 @@ export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: R
                 />
               </th>
               <td className="se-run-state">
-                {r.status}, {r.turns.length.toLocaleString('en-US')} turns
+                {statusLabel(r.status)}, {r.turns.length.toLocaleString('en-US')} turns
               </td>
               <td className="se-run-actions">
-                {reopen?.restored(r.id, r.status) && (
+                {reopen && runActions(r.status).resume === 'reopen' && (
                   <button
                     type="button"
                     onClick={() => reopen.reopen(r.id)}
@@ -125,8 +126,8 @@ export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: R
                   type="button"
                   onClick={() => store.getState().removeRun(r.id)}
                   aria-label={`Remove run ${r.label}`}
-                  disabled={r.status === 'running'}
-                  title={r.status === 'running' ? 'stop the run first' : undefined}
+                  disabled={isActive(r.status)}
+                  title={isActive(r.status) ? 'stop the run first' : undefined}
                 >
                   ✕
                 </button>

@@ -1,7 +1,9 @@
 /**
  * Applies a batch of engine events to a run. Records are pushed onto the run's arrays (O(1)
  * amortized per event); the returned LabRun is a new object with `version` bumped, so React sees one
- * change per batch however many turns the batch held.
+ * change per batch however many turns the batch held. Status is not folded from events: the
+ * worker's run/state messages own it (status.ts), so a run reads 'finished' only once the worker
+ * has saved what its exports need.
  */
 import type { RunEvent } from '../../engine/run/events';
 import type { LabRun } from './types';
@@ -15,7 +17,6 @@ export function foldEvents(run: LabRun, events: readonly RunEvent[]): LabRun {
     switch (ev.type) {
       case 'started':
         next.plan = { steps: ev.steps, targetTurns: ev.targetTurns, warmupTurns: ev.warmupTurns, resumedFrom: ev.resumedFrom };
-        next.status = 'running';
         break;
       case 'turn':
         next.turns.push(ev.record);
@@ -31,11 +32,9 @@ export function foldEvents(run: LabRun, events: readonly RunEvent[]): LabRun {
         break;
       case 'error':
         next.error = { message: ev.message, where: ev.where, step: ev.step };
-        next.status = 'failed';
         break;
       case 'finished':
         next.report = ev.report;
-        next.status = 'finished';
         break;
     }
   }

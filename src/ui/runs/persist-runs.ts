@@ -7,6 +7,7 @@
 import type { RunPersistence } from './persistence';
 import type { RunsStore } from './store';
 import type { LabRun } from './types';
+import { restoredStatus } from './status';
 
 export interface PersistOptions {
   intervalMs?: number;
@@ -71,16 +72,10 @@ export function persistRuns(store: RunsStore, storage: RunPersistence, opts: Per
     const have = store.getState().runs;
     for (const run of runs) {
       if (have[run.id]) continue;
-      const back =
-        run.status === 'running'
-          ? {
-              ...run,
-              status: 'paused' as const,
-              warnings: [...run.warnings, { message: 'the page was reloaded while this run was going; it is paused' }],
-            }
-          : run;
+      const status = restoredStatus(run.status);
+      const back = status === run.status ? run : { ...run, status };
       store.getState().importRun(back);
-      // what is stored is current, except a run we just paused
+      // what is stored is current, except a run a reload interrupted
       if (back === run) saved.set(run.id, { version: run.version, status: run.status, at: Date.now() });
     }
     ready = true;

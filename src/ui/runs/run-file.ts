@@ -3,6 +3,7 @@
  * format tag and version let a later lab refuse or migrate files it does not understand.
  */
 import { InputError } from '../../engine/types';
+import { restoredStatus } from './status';
 import type { LabRun, RunStatus } from './types';
 
 export const RUN_FILE_FORMAT = 'stableedit-lab.run';
@@ -22,7 +23,7 @@ export function runFileJson(run: LabRun): string {
   return JSON.stringify(toRunFile(run));
 }
 
-const STATUSES: readonly RunStatus[] = ['running', 'paused', 'finished', 'failed'];
+const STATUSES: readonly RunStatus[] = ['starting', 'running', 'paused', 'stopped', 'finished', 'failed', 'interrupted'];
 
 /** Checks the structure the charts rely on; `source` (a file name) goes into every message. */
 export function parseRunFile(value: unknown, source: string): LabRun {
@@ -57,7 +58,8 @@ export function parseRunFile(value: unknown, source: string): LabRun {
     id: file.id,
     label: file.label,
     config: file.config ?? null,
-    status: file.status,
+    // a run that was going where it was saved is not going here
+    status: restoredStatus(file.status),
     createdAt: typeof file.createdAt === 'number' ? file.createdAt : 0,
     plan: file.plan,
     turns: file.turns,

@@ -64,7 +64,7 @@ describe('runs store', () => {
     expect(runList(store.getState()).map((r) => r.label)).toEqual(['a', 'b']);
   });
 
-  it('folds the run lifecycle: started, metrics, warning, error/finished', () => {
+  it('folds the run lifecycle (started, metrics, warning, error/finished); status moves only with the worker’s run/state', () => {
     const m = manualSchedule();
     const store = createRunsStore({ schedule: m.schedule });
     const id = store.getState().addRun({ label: 'x', config: { lr: 1e-6 }, status: 'paused' });
@@ -77,7 +77,7 @@ describe('runs store', () => {
     events.forEach((e) => store.getState().applyEvent(id, e));
     m.fire();
     let run = store.getState().runs[id];
-    expect(run.status).toBe('running');
+    expect(run.status).toBe('paused');
     expect(run.plan?.targetTurns).toBe(5);
     expect(run.metrics).toEqual([report.final]);
     expect(run.warnings).toEqual([{ message: 'slow', step: 2 }]);
@@ -85,12 +85,16 @@ describe('runs store', () => {
     store.getState().applyEvent(id, { type: 'finished', report });
     store.getState().setLabel(id, 'renamed'); // flushes the queued event first
     run = store.getState().runs[id];
+    expect(run.status).toBe('paused'); // until the worker says 'finished' (its results saved)
+    store.getState().setStatus(id, 'finished');
+    run = store.getState().runs[id];
     expect(run.status).toBe('finished');
     expect(run.report).toBe(report);
     expect(run.label).toBe('renamed');
     const other = store.getState().addRun({ label: 'y', config: null });
+    expect(store.getState().runs[other].status).toBe('starting');
     store.getState().applyEvent(other, { type: 'error', message: 'out of memory', where: 'capture', step: 4 });
-    store.getState().flush();
+    store.getState().setStatus(other, 'failed');
     expect(store.getState().runs[other].status).toBe('failed');
     expect(store.getState().runs[other].error).toEqual({ message: 'out of memory', where: 'capture', step: 4 });
     expect(() => store.getState().applyEvent('nope', { type: 'finished', report })).toThrow(/unknown run nope/);
@@ -106,6 +110,7 @@ describe('run files', () => {
     for (const t of turns) store.getState().applyEvent(id, { type: 'turn', record: t });
     for (const r of metrics) store.getState().applyEvent(id, { type: 'metrics', record: r });
     store.getState().applyEvent(id, { type: 'finished', report });
+    store.getState().setStatus(id, 'finished');
     const run = store.getState().runs[id];
     const back = parseRunFileText(runFileJson(run), 'run.json');
     expect({ ...back, version: run.version }).toEqual(run);
@@ -131,7 +136,7 @@ describe('run files', () => {
 });
 
 describe('persistence', () => {
-  it('saves finished runs, restores them after a "reload", pauses interrupted ones, forgets removed ones', async () => {
+  it('saves finished runs, restores them after a "reload", marks the ones it interrupted, forgets removed ones', async () => {
     const storage = memoryPersistence();
     const store = createRunsStore({ schedule: (f) => f() });
     const h = persistRuns(store, storage, { intervalMs: 10_000 });
@@ -145,6 +150,8 @@ describe('persistence', () => {
       store.getState().applyEvent(going, { type: 'turn', record: t });
     }
     store.getState().applyEvent(done, { type: 'finished', report });
+    store.getState().setStatus(done, 'finished');
+    store.getState().setStatus(going, 'running');
     store.getState().removeRun(gone);
     await h.saveNow();
     await Promise.resolve();
@@ -158,8 +165,7 @@ describe('persistence', () => {
     expect(runs[done].status).toBe('finished');
     expect(runs[done].turns).toEqual(turns);
     expect(runs[done].report).toEqual(report);
-    expect(runs[going].status).toBe('paused');
-    expect(runs[going].warnings.at(-1)?.message).toMatch(/reloaded/);
+    expect(runs[going].status).toBe('interrupted');
     expect(runs[going].turns.length).toBe(8);
     h2.dispose();
   });

@@ -93,7 +93,7 @@ export function createRunsStore(opts: RunsStoreOptions = {}) {
           id,
           label: init.label,
           config: init.config,
-          status: init.status ?? 'running',
+          status: init.status ?? 'starting',
           createdAt: now(),
           turns: [],
           metrics: [],

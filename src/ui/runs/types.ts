@@ -1,7 +1,8 @@
 /** A run as the lab keeps it: what it was asked to do, and everything it has reported so far. */
 import type { MetricsRecord, RunReport, TurnRecord } from '../../engine/run/events';
 
-export type RunStatus = 'running' | 'paused' | 'finished' | 'failed';
+/** See status.ts for the state machine. */
+export type RunStatus = 'starting' | 'running' | 'paused' | 'stopped' | 'finished' | 'failed' | 'interrupted';
 
 export interface LabRun {
   id: string;

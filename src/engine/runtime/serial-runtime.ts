@@ -3,7 +3,7 @@
  * the previous one, so two ORT sessions never run on the same weights at once and a probe between
  * two turns sees the weights of a whole turn, never half of one.
  */
-import type { ModelRuntime } from '../src/engine/runtime/runtime';
+import type { ModelRuntime } from './runtime';
 
 export function serialRuntime(inner: ModelRuntime): ModelRuntime {
   let tail: Promise<unknown> = Promise.resolve();

@@ -5,11 +5,12 @@
  * URL and no handle that outlives the page, so its bytes are copied into the folder with their size
  * and SHA-256, and the resumed run reads exactly those bytes (checked before use).
  */
-import type { CheckpointStore } from '../src/engine/run/checkpoint-store';
-import type { RunConfig } from '../src/engine/run/config';
-import { blobFile, urlFile } from '../src/engine/io/files.web';
-import { InputError, type FileSource } from '../src/engine/types';
-import type { DataInput, DataSlot, ModelSummary } from '../src/protocol/messages';
+import type { CheckpointStore } from '../run/checkpoint-store';
+import type { RunConfig } from '../run/config';
+import type { FieldMapping, LayoutId } from '../data/layouts';
+import { blobFile, urlFile } from '../io/files.web';
+import { InputError, type FileSource } from '../types';
+import type { DataInput, DataSlot, ModelSummary } from '../../protocol/messages';
 
 /** The model a run edits; never the Hub token. */
 export type SavedModel = { name: string; params: number; backend: ModelSummary['backend'] } & (
@@ -19,10 +20,16 @@ export type SavedModel = { name: string; params: number; backend: ModelSummary['
 export type SavedFile =
   { kind: 'url'; url: string; name: string } | { kind: 'copy'; name: string; size: number; sha256: string; stored: string };
 
-export interface SavedData {
-  file: SavedFile;
+/** How the file was read; a resumed run reads it the same way. */
+export interface SavedReadOptions {
   onInvalid: 'skip' | 'stop';
   seed?: number;
+  layout?: LayoutId;
+  mapping?: FieldMapping;
+}
+
+export interface SavedData extends SavedReadOptions {
+  file: SavedFile;
 }
 
 export interface SavedRunInputs {
@@ -45,7 +52,7 @@ export async function saveRunInputs(
   store: CheckpointStore,
   config: RunConfig,
   model: SavedModel,
-  slots: Partial<Record<DataSlot, { input: DataInput; onInvalid: 'skip' | 'stop'; seed?: number }>>,
+  slots: Partial<Record<DataSlot, SavedReadOptions & { input: DataInput }>>,
 ): Promise<SavedRunInputs> {
   const data: SavedRunInputs['data'] = {};
   for (const [slot, s] of Object.entries(slots) as [DataSlot, NonNullable<(typeof slots)[DataSlot]>][]) {
@@ -57,7 +64,7 @@ export async function saveRunInputs(
       await store.write(copyName(slot), bytes);
       file = { kind: 'copy', name: s.input.file.name, size: bytes.length, sha256: await sha256Hex(bytes), stored: copyName(slot) };
     }
-    data[slot] = { file, onInvalid: s.onInvalid, seed: s.seed };
+    data[slot] = { file, onInvalid: s.onInvalid, seed: s.seed, layout: s.layout, mapping: s.mapping };
   }
   const manifest: SavedRunInputs = { version: 1, config, model, data };
   await store.write(MANIFEST, new TextEncoder().encode(JSON.stringify(manifest)));
@@ -81,9 +88,15 @@ export async function readRunInputs(store: CheckpointStore, runId: string): Prom
 }
 
 /** The saved dataset as a FileSource; a copied file is checked against its recorded size and SHA-256. */
-export async function savedDataSource(store: CheckpointStore, runId: string, slot: DataSlot, saved: SavedData): Promise<FileSource> {
+export async function savedDataSource(
+  store: CheckpointStore,
+  runId: string,
+  slot: DataSlot,
+  saved: SavedData,
+  fetchImpl?: typeof fetch,
+): Promise<FileSource> {
   const f = saved.file;
-  if (f.kind === 'url') return { ...urlFile(f.url), name: f.name };
+  if (f.kind === 'url') return { ...urlFile(f.url, { fetch: fetchImpl }), name: f.name };
   const where = `${f.name} (the copy run ${runId} saved of its ${slot === 'edits' ? 'edit stream' : 'warm-up source'})`;
   const bytes = await store.read(f.stored);
   if (!bytes) throw new InputError(where, 'is missing from the browser storage (OPFS): start the run again');

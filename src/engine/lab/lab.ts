@@ -1,32 +1,41 @@
 /**
- * The lab's state inside the worker: one loaded model (and its pristine weights), the two dataset
- * slots, and the runs. Each run starts from the model as loaded, so runs of different editors on
- * the same stream compare like with like; interactive edits and the probe act on the model as it
- * stands (after the last run, plus any interactive edits).
+ * The lab's application layer: one loaded model (and its pristine weights), the two dataset slots,
+ * and the runs. Each run starts from the model as loaded, so runs of different editors on the same
+ * stream compare like with like; interactive edits and the probe act on the model as it stands
+ * (after the last run, plus any interactive edits).
+ *
+ * Framework-free: the worker gives it a platform (where the site is, the GPU, where runs are kept,
+ * the editor shaders) and routes messages to it; tests give it files on disk and memory stores.
  */
-import type { SharedGpu } from '../src/engine/gpu/device';
-import { blobFile, fileListFolder, urlFile, urlFolder } from '../src/engine/io/files.web';
-import { loadModel, type LoadedModel } from '../src/engine/model/load';
-import { gpuBytesNeeded } from '../src/engine/model/presets';
-import { loadDataset, scanDataset } from '../src/engine/data/dataset';
-import { createWasmRuntime } from '../src/engine/runtime/wasm-runtime';
-import { createWebGpuRuntime } from '../src/engine/runtime/webgpu-runtime';
-import type { ModelRuntime } from '../src/engine/runtime/runtime';
-import { LifelongRun } from '../src/engine/run/lifelong-run';
-import { RunController, type RunState } from '../src/engine/run/controller';
-import { MemoryStore, OpfsStore, type CheckpointStore } from '../src/engine/run/checkpoint-store';
-import { encodeWeights } from '../src/engine/run/export-weights';
-import { evaluate, type RecordScores } from '../src/engine/eval/evaluate';
-import { probe } from '../src/engine/lab/probe';
-import { applySingleEdit } from '../src/engine/lab/single-edit';
-import { InputError, type EditRecord, type FileSource, type FolderSource } from '../src/engine/types';
-import type { CommandOf, DataInput, DataSlot, EditorMath, ModelSummary, PerEditResult, WorkerEvent } from '../src/protocol/messages';
-import { createGpuContext, type GpuContext } from '../src/engine/gpu/context';
-import { bundledEditorShaderSources } from '../src/engine/gpu/editor/shader-sources.vite';
-import { GpuEditor, gpuEditorNames } from '../src/engine/gpu/editor/gpu-editor';
-import { cachedFetch, withoutSpaFallback } from './cached-fetch';
-import { perEditResults } from './per-edit';
-import { serialRuntime } from './serial-runtime';
+import type { SharedGpu } from '../gpu/device';
+import type { ShaderSources } from '../gpu/shader-sources';
+import { blobFile, fileListFolder, urlFile, urlFolder } from '../io/files.web';
+import { cachedFetch, withoutSpaFallback, type DownloadProgress } from '../io/cached-fetch';
+import { loadModel, type LoadedModel } from '../model/load';
+import { gpuBytesNeeded } from '../model/presets';
+import { loadDataset, scanDataset } from '../data/dataset';
+import { createWasmRuntime } from '../runtime/wasm-runtime';
+import { createWebGpuRuntime } from '../runtime/webgpu-runtime';
+import type { ModelRuntime } from '../runtime/runtime';
+import { serialRuntime } from '../runtime/serial-runtime';
+import { LifelongRun } from '../run/lifelong-run';
+import { RunController, type RunState } from '../run/controller';
+import { MemoryStore, type CheckpointStore } from '../run/checkpoint-store';
+import { encodeWeights } from '../run/export-weights';
+import { validateRunConfig, type RunConfig } from '../run/config';
+import { buildSchedule } from '../run/schedule';
+import { evaluate, type RecordScores } from '../eval/evaluate';
+import { createGpuContext, type GpuContext } from '../gpu/context';
+import { GpuEditor, gpuEditorNames } from '../gpu/editor/gpu-editor';
+import { InputError, type EditRecord, type FileSource, type FolderSource } from '../types';
+import type { Weights } from '../model/spec';
+import type { CommandOf, DataInput, DataSlot, EditorMath, ModelSummary, WorkerEvent } from '../../protocol/messages';
+import { probe } from './probe';
+import { applySingleEdit } from './single-edit';
+import { perEditResults, type PerEditResult } from './per-edit';
+import { answers, compareAnswers, watchedPrompts } from './side-effects';
+import { chooseBackend } from './backend-choice';
+import { readRunResults, saveRunResults } from './run-results';
 import {
   modelMismatch,
   readRunInputs,
@@ -34,12 +43,24 @@ import {
   saveRunInputs,
   savedDataSource,
   type SavedModel,
+  type SavedReadOptions,
   type SavedRunInputs,
 } from './run-inputs';
-import { buildSchedule } from '../src/engine/run/schedule';
-import type { RunConfig } from '../src/engine/run/config';
 
-type Post = (e: WorkerEvent, transfer?: Transferable[]) => void;
+export type Post = (e: WorkerEvent, transfer?: Transferable[]) => void;
+
+export interface LabPlatform {
+  /** Absolute URL of the site's root, where the demo lives (`demo/model/`, `demo/data/`). */
+  siteUrl: string;
+  /** The shared WebGPU device, or null where there is none. */
+  gpu(): Promise<SharedGpu | null>;
+  /** Where a run keeps its checkpoint, inputs and results; null where nothing outlives the page. */
+  runStore(runId: string): CheckpointStore | null;
+  /** The editor kernels' WGSL, for the GPU editor; null where it cannot run. */
+  editorShaders: ShaderSources | null;
+  /** The network; tests serve files from disk through it. */
+  fetch?: typeof fetch;
+}
 
 interface Model {
   loaded: LoadedModel;
@@ -49,12 +70,10 @@ interface Model {
   origin: SavedModel;
 }
 
-interface Slot {
+interface Slot extends SavedReadOptions {
   /** What was read (URLs absolute), so a run can record it and be resumed after a reload. */
   input: DataInput;
   source: FileSource;
-  onInvalid: 'skip' | 'stop';
-  seed?: number;
   records?: EditRecord[];
 }
 
@@ -79,7 +98,7 @@ export class Lab {
 
   constructor(
     private readonly post: Post,
-    private readonly gpu: () => Promise<SharedGpu | null>,
+    private readonly platform: LabPlatform,
   ) {}
 
   async loadModel(cmd: CommandOf<'model/load'>): Promise<void> {
@@ -91,7 +110,7 @@ export class Lab {
       last = now;
       this.post({ type: 'model/progress', replyTo: cmd.id, ...p });
     };
-    const onBytes = (d: { done: number; total: number; bytesPerSecond: number; etaSeconds: number | null; fromCache: number }) =>
+    const onBytes = (d: DownloadProgress) =>
       progress({
         stage: 'download',
         done: d.done,
@@ -101,13 +120,14 @@ export class Lab {
         etaSeconds: d.etaSeconds,
         detail: d.fromCache ? `${fmtMb(d.fromCache)} from the browser cache` : 'downloading',
       });
+    const net = this.platform.fetch ?? fetch;
     const src = cmd.source;
     let folder: FolderSource;
     let name: string | undefined;
     let byTensor = false;
     if (src.kind === 'demo') {
-      folder = urlFolder(new URL(`${import.meta.env.BASE_URL}demo/model/`, self.location.href).href, {
-        fetch: cachedFetch(CACHE, onBytes, withoutSpaFallback()),
+      folder = urlFolder(new URL('demo/model/', this.platform.siteUrl).href, {
+        fetch: cachedFetch(CACHE, onBytes, withoutSpaFallback(net)),
       });
       name = 'demo (built-in)';
     } else if (src.kind === 'hub') {
@@ -116,7 +136,7 @@ export class Lab {
         throw new InputError('repo id', `"${src.repo}" is not of the form owner/name (e.g. HuggingFaceTB/SmolLM2-135M)`);
       const rev = encodeURIComponent(src.revision.trim() || 'main');
       const headers: Record<string, string> = src.token ? { Authorization: `Bearer ${src.token}` } : {};
-      folder = urlFolder(`https://huggingface.co/${repo}/resolve/${rev}/`, { headers, fetch: cachedFetch(CACHE, onBytes) });
+      folder = urlFolder(`https://huggingface.co/${repo}/resolve/${rev}/`, { headers, fetch: cachedFetch(CACHE, onBytes, net) });
       name = repo;
     } else {
       if (src.files.length === 0) throw new InputError('model folder', 'no files were dropped or picked');
@@ -153,30 +173,27 @@ export class Lab {
       vocabSize: loaded.spec.vocabSize,
       backendNote: note,
     };
+    const base = { name: summary.name, params, backend: summary.backend };
     const origin: SavedModel =
       src.kind === 'demo'
-        ? { kind: 'demo', name: summary.name, params, backend: summary.backend }
+        ? { kind: 'demo', ...base }
         : src.kind === 'hub'
-          ? {
-              kind: 'hub',
-              repo: src.repo.trim(),
-              revision: src.revision.trim() || 'main',
-              name: summary.name,
-              params,
-              backend: summary.backend,
-            }
-          : { kind: 'files', name: summary.name, params, backend: summary.backend };
+          ? { kind: 'hub', repo: src.repo.trim(), revision: src.revision.trim() || 'main', ...base }
+          : { kind: 'files', ...base };
     this.model = { loaded, runtime: serialRuntime(runtime), summary, origin };
     this.post({ type: 'model/loaded', replyTo: cmd.id, model: summary });
   }
 
   private async createRuntime(loaded: LoadedModel, choice: 'auto' | 'webgpu' | 'wasm'): Promise<{ runtime: ModelRuntime; note?: string }> {
-    if (choice === 'wasm') return { runtime: await createWasmRuntime(loaded) };
-    const gpu = await this.gpu();
-    if (!gpu) {
-      if (choice === 'webgpu') throw new Error('WebGPU is not available in this browser; choose the wasm (CPU) backend');
-      return { runtime: await createWasmRuntime(loaded), note: 'no WebGPU device: running on the CPU (wasm)' };
-    }
+    const gpu = choice === 'wasm' ? null : await this.platform.gpu();
+    if (choice === 'webgpu' && !gpu) throw new Error('WebGPU is not available in this browser; choose the wasm (CPU) backend');
+    const adapter = gpu && {
+      isFallbackAdapter: gpu.info.adapter.isFallbackAdapter,
+      description: [gpu.info.adapter.vendor, gpu.info.adapter.architecture].filter(Boolean).join(' · ') || 'unknown adapter',
+    };
+    const decision = chooseBackend(choice, adapter);
+    if (decision.backend === 'wasm' || !gpu)
+      return { runtime: await createWasmRuntime(loaded), note: decision.backend === 'wasm' ? decision.note : undefined };
     const runtime = await createWebGpuRuntime(loaded, gpu.device);
     try {
       // Build one graph now so a backend that cannot run this model fails here, not mid-run.
@@ -200,11 +217,12 @@ export class Lab {
   }
 
   async scan(cmd: CommandOf<'data/scan'>): Promise<void> {
-    const input = absolute(cmd.input);
-    const source = dataSource(input);
+    const input = this.absolute(cmd.input);
+    const source = this.dataSource(input);
+    const { layout, mapping, seed } = cmd.options;
     const onInvalid = cmd.options.onInvalid ?? 'skip';
-    const report = await scanDataset(source, { ...cmd.options, onInvalid, previewCount: 8, maxIssues: 50 });
-    this.slots[cmd.slot] = { input, source, onInvalid, seed: cmd.options.seed };
+    const report = await scanDataset(source, { layout, mapping, seed, onInvalid, previewCount: 8, maxIssues: 50 });
+    this.slots[cmd.slot] = { input, source, onInvalid, seed, layout, mapping };
     this.post({ type: 'data/report', replyTo: cmd.id, slot: cmd.slot, report, onInvalid });
   }
 
@@ -215,7 +233,7 @@ export class Lab {
         slot === 'edits' ? 'edit stream' : 'warm-up source',
         'no dataset file was given: drop or pick one in the Data panel',
       );
-    s.records ??= (await loadDataset(s.source, { onInvalid: s.onInvalid, seed: s.seed })).records;
+    s.records ??= (await loadDataset(s.source, { onInvalid: s.onInvalid, seed: s.seed, layout: s.layout, mapping: s.mapping })).records;
     if (s.records.length === 0) throw new InputError(s.source.name, 'has no valid records');
     return s.records;
   }
@@ -231,13 +249,22 @@ export class Lab {
     return r.controller;
   }
 
+  /**
+   * Everything a start needs is checked before anything is written or announced: a start that
+   * fails leaves no run behind (the page drops the run it added) and says what was wrong.
+   */
   async startRun(cmd: CommandOf<'run/start'>): Promise<void> {
     const m = this.needModel();
     const busy = this.activeRun();
     if (busy) throw new Error(`run ${busy} is still going on this model: stop it or let it finish first`);
+    const bad = Object.entries(validateRunConfig(cmd.config));
+    if (bad.length) throw new InputError('run settings', bad.map(([k, v]) => `${k} ${v}`).join('; '));
+    const unknown = cmd.config.modules.filter((name) => !m.loaded.modules.some((x) => x.name === name));
+    if (unknown.length) throw new InputError('run settings', `${m.summary.name} has no module ${unknown.join(', ')}`);
     const target = await this.records('edits');
     const warmup = cmd.config.warmupTurns > 0 ? await this.records('warmup') : undefined;
-    const store = runStore(cmd.runId);
+    scheduledTarget(cmd.config, target, warmup); // throws, naming the shortfall, when the streams are too short
+    const store = this.platform.runStore(cmd.runId);
     let saved: SavedRunInputs | null = null;
     if (store) {
       const used = { edits: this.slots.edits!, ...(warmup ? { warmup: this.slots.warmup! } : {}) };
@@ -252,26 +279,26 @@ export class Lab {
    * the OPFS checkpoint, which gives the numbers an uninterrupted run gives.
    */
   async reopenRun(cmd: CommandOf<'run/reopen'>): Promise<void> {
-    if (this.runs.has(cmd.runId)) throw new Error(`run ${cmd.runId} is already open in this page: use Resume`);
+    const held = this.runs.get(cmd.runId);
+    if (held && (held.controller.status === 'running' || held.controller.status === 'paused'))
+      throw new Error(`run ${cmd.runId} is already going in this page: use Resume`);
+    // A stopped run continues from its last checkpoint, like one a reload interrupted.
+    this.runs.delete(cmd.runId);
     const busy = this.activeRun();
     if (busy) throw new Error(`run ${busy} is still going on this model: stop it or let it finish first`);
-    const store = runStore(cmd.runId);
+    const store = this.platform.runStore(cmd.runId);
     if (!store) throw new Error('this browser gives no Origin Private File System, where checkpoints are kept: the run cannot be resumed');
     const saved = await readRunInputs(store, cmd.runId);
     if (!saved)
       throw new Error(
         `run ${cmd.runId} left nothing to resume from in the browser storage (it finished, or was started by an older version of the lab): start it again`,
       );
-    if (modelMismatch(saved.model, this.model?.summary ?? null) !== null) {
-      if (saved.model.kind !== 'demo') throw new Error(modelMismatch(saved.model, this.model?.summary ?? null)!);
-      await this.loadModel({ type: 'model/load', id: cmd.id, source: { kind: 'demo' }, backend: saved.model.backend });
-      const still = modelMismatch(saved.model, this.model?.summary ?? null);
-      if (still) throw new Error(still);
-    }
+    await this.ensureModel(saved.model, cmd.id);
     const read = async (slot: DataSlot) => {
       const d = saved.data[slot];
       if (!d) throw new InputError(`run ${cmd.runId}`, `its ${slot === 'edits' ? 'edit stream' : 'warm-up source'} was not saved`);
-      const { records } = await loadDataset(await savedDataSource(store, cmd.runId, slot, d), { onInvalid: d.onInvalid, seed: d.seed });
+      const source = await savedDataSource(store, cmd.runId, slot, d, this.platform.fetch);
+      const { records } = await loadDataset(source, { onInvalid: d.onInvalid, seed: d.seed, layout: d.layout, mapping: d.mapping });
       if (records.length === 0) throw new InputError(d.file.name, 'has no valid records');
       return records;
     };
@@ -279,6 +306,15 @@ export class Lab {
     const warmup = saved.config.warmupTurns > 0 ? await read('warmup') : undefined;
     // Checkpoints of either editor math resume with either, so the current choice applies.
     await this.launch(cmd.runId, saved.config, this.needModel(), target, warmup, store, saved, cmd.editorMath ?? 'cpu');
+  }
+
+  /** The model a saved run edits: the demo is loaded again here; another model must be loaded by the user. */
+  private async ensureModel(model: SavedModel, replyTo: number): Promise<void> {
+    if (modelMismatch(model, this.model?.summary ?? null) === null) return;
+    if (model.kind !== 'demo') throw new Error(modelMismatch(model, this.model?.summary ?? null)!);
+    await this.loadModel({ type: 'model/load', id: replyTo, source: { kind: 'demo' }, backend: model.backend });
+    const still = modelMismatch(model, this.model?.summary ?? null);
+    if (still) throw new Error(still);
   }
 
   private async launch(
@@ -292,12 +328,12 @@ export class Lab {
     editorMath: EditorMath,
   ): Promise<void> {
     await this.restorePristine(m);
-    // Per-edit "pre" scores for the EasyEdit export: the model as loaded, before the first turn
-    // (taken before opening, which may put a checkpoint's weights in place).
+    // Per-edit "pre" scores for the EasyEdit export: the model as loaded, before the first turn.
+    // A run with the final protocol scores exactly these records before editing (and keeps them in
+    // its checkpoint); otherwise they are taken here, before opening puts a checkpoint's weights in place.
     const records = scheduledTarget(config, target, warmup);
-    const pre = (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
+    const preHere = config.finalEval ? null : (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
     const t0 = performance.now();
-    let stepsBefore = 0;
     const { gpuEditor, fallback } = await this.gpuEditorFor(editorMath, config, m);
     const run = await LifelongRun.open(config, {
       runtime: m.runtime,
@@ -314,7 +350,8 @@ export class Lab {
       gpuEditor?.dispose();
       throw e;
     });
-    stepsBefore = run.stepIndex;
+    const pre = preHere ?? run.preEditScores!;
+    const stepsBefore = run.stepIndex;
     // What the page shows must be what the checkpoint holds: turns it saw after the last
     // checkpoint are run again, and turns it had not saved yet come from the checkpoint.
     this.post({ type: 'run/resumed', runId, fromStep: run.stepIndex > 0 ? run.stepIndex : null, turns: run.turns, metrics: run.metrics });
@@ -334,7 +371,11 @@ export class Lab {
         etaSeconds: perStep === null ? null : perStep * (run.schedule.length - done),
       });
     };
-    const controller = new RunController(run, state);
+    const controller = new RunController(run, (s) => {
+      // 'finished' is announced once the run's results are saved (below), so an export asked for
+      // right after it finds them.
+      if (s !== 'finished') state(s);
+    });
     const entry: RunEntry = { controller, run, records, pre, gpuEditor };
     this.runs.set(runId, entry);
     void controller.drive(true).then(
@@ -342,8 +383,13 @@ export class Lab {
         // The drive ends when the run finishes, fails or is stopped: the GPU statistics are not needed after.
         gpuEditor?.dispose();
         if (!report) return;
-        await removeRunInputs(store, saved);
-        entry.perEdit = perEditResults(records, pre, (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores);
+        const post = run.finalEditScores ?? (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
+        entry.perEdit = perEditResults(records, pre, post);
+        if (saved) {
+          await saveRunResults(store, { model: saved.model, modules: await editedWeights(m, config.modules), perEdit: entry.perEdit });
+          await removeRunInputs(store, saved);
+        }
+        state('finished');
       },
       (e: Error) => {
         // The run's turns and last checkpoint stay; only the failure is reported.
@@ -365,10 +411,11 @@ export class Lab {
     if (!gpuEditorNames.includes(config.editor))
       return { fallback: `editor ${config.editor} has no GPU version (GPU editors: ${gpuEditorNames.join(', ')})` };
     if (config.niw) return { fallback: 'the NIW prior is not supported by the GPU editor' };
-    const gpu = await this.gpu();
+    const gpu = await this.platform.gpu();
     if (!gpu) return { fallback: 'no WebGPU device' };
+    if (!this.platform.editorShaders) return { fallback: 'the editor kernels are not available here' };
     if (this.editorGpu?.device !== gpu.device)
-      this.editorGpu = { device: gpu.device, ctx: createGpuContext(gpu.device, bundledEditorShaderSources) };
+      this.editorGpu = { device: gpu.device, ctx: createGpuContext(gpu.device, this.platform.editorShaders) };
     const gpuEditor = await GpuEditor.create(config.editor, { lr: config.lr, ridge: config.ridge }, this.editorGpu.ctx);
     return { gpuEditor };
   }
@@ -379,42 +426,93 @@ export class Lab {
     this.post({ type: 'probe/result', replyTo: cmd.id, after: answer });
   }
 
+  /**
+   * One edit, and what it did to other prompts: the record's locality prompt (when the prompt is a
+   * record of a loaded stream) and the stream prompts most like it, answered before and after.
+   */
   async applyEdit(cmd: CommandOf<'edit/apply'>): Promise<void> {
     const m = this.needModel();
     if (this.activeRun()) throw new Error('a run is going on this model: stop it (or let it finish) before an interactive edit');
     const s = cmd.settings;
-    const pool = this.slots.warmup ? await this.records('warmup') : this.slots.edits ? await this.records('edits') : [];
-    const statistics = pool.slice(0, s.statisticsRecords);
-    const before = await probe(m.runtime, m.loaded.tokenizer, cmd.prompt, cmd.k, cmd.maxNewTokens);
+    const warmupPool = this.slots.warmup ? await this.records('warmup') : [];
+    const editPool = this.slots.edits ? await this.records('edits') : [];
+    const statistics = (warmupPool.length ? warmupPool : editPool).slice(0, s.statisticsRecords);
+    const pool = [...editPool, ...warmupPool];
+    const same = pool.find((r) => r.prompt.trim() === cmd.prompt.trim());
+    const watched = watchedPrompts({ prompt: cmd.prompt, locPrompt: same?.locPrompt }, pool);
+    const tok = m.loaded.tokenizer;
+    const before = await probe(m.runtime, tok, cmd.prompt, cmd.k, cmd.maxNewTokens);
+    const beforeOthers = await answers(
+      m.runtime,
+      tok,
+      watched.map((w) => w.prompt),
+    );
     const turn = await applySingleEdit(
       m.runtime,
-      m.loaded.tokenizer,
+      tok,
       { prompt: cmd.prompt, answer: cmd.answer },
       { editor: s.editor, lr: s.lr, ridge: s.ridge, modules: s.modules, statistics },
     );
-    const after = await probe(m.runtime, m.loaded.tokenizer, cmd.prompt, cmd.k, cmd.maxNewTokens);
+    const after = await probe(m.runtime, tok, cmd.prompt, cmd.k, cmd.maxNewTokens);
+    const sideEffects = compareAnswers(
+      watched,
+      beforeOthers,
+      await answers(
+        m.runtime,
+        tok,
+        watched.map((w) => w.prompt),
+      ),
+    );
     const norms = turn.diagnostics.modules
       .map((d) => `${d.module.replace(/^.*layers\.(\d+)\..*$/, 'L$1')} ‖ΔW‖ ${d.deltaNorm?.toPrecision(3)}`)
       .join(', ');
-    const note = `applied with ${s.editor} (lr ${s.lr}, λ ${s.ridge}) after the statistics of ${statistics.length} warm-up records; ${norms}`;
-    this.post({ type: 'probe/result', replyTo: cmd.id, before, after, note });
+    const changed = sideEffects.filter((e) => e.changed).length;
+    const note =
+      `applied with ${s.editor} (lr ${s.lr}, λ ${s.ridge}) after the statistics of ${statistics.length} warm-up records; ${norms}` +
+      (sideEffects.length ? `; ${changed} of ${sideEffects.length} other prompts changed their answer` : '');
+    this.post({ type: 'probe/result', replyTo: cmd.id, before, after, note, sideEffects });
   }
 
+  /** The model as it stands, or as a finished run left it (rebuilt from what the run saved). */
   async exportWeights(cmd: CommandOf<'export/weights'>): Promise<void> {
     const m = this.needModel();
-    const bytes = encodeWeights(await m.runtime.weights(), m.loaded.sourceNames, { source: m.loaded.name });
-    const name = `${m.loaded.name.replace(/[^\w.-]+/g, '_')}.edited.safetensors`;
+    let weights: Weights;
+    let label = m.loaded.name;
+    if (cmd.runId) {
+      const results = await this.savedResults(cmd.runId);
+      const mismatch = modelMismatch(results.model, m.summary);
+      if (mismatch) throw new Error(mismatch.replace(/, then resume$/, ', then export again'));
+      weights = new Map(m.loaded.weights);
+      for (const [name, data] of Object.entries(results.modules)) {
+        const t = weights.get(name);
+        if (!t || t.data.length !== data.length)
+          throw new InputError(`run ${cmd.runId}`, `its saved weight ${name} does not fit ${m.summary.name}`);
+        weights.set(name, { ...t, data });
+      }
+      label = `${m.loaded.name}.${cmd.runId}`;
+    } else {
+      weights = await m.runtime.weights();
+    }
+    const bytes = encodeWeights(weights, m.loaded.sourceNames, { source: m.loaded.name, ...(cmd.runId ? { run: cmd.runId } : {}) });
+    const name = `${label.replace(/[^\w.-]+/g, '_')}.edited.safetensors`;
     this.post({ type: 'export/ready', replyTo: cmd.id, name, mime: 'application/octet-stream', bytes }, [bytes.buffer]);
   }
 
   async perEdit(cmd: CommandOf<'export/per-edit'>): Promise<void> {
     const r = this.runs.get(cmd.runId);
-    if (!r)
+    if (r && !r.perEdit) throw new Error('the run has not finished: per-edit post scores are taken after its last turn');
+    const results = r?.perEdit ?? (await this.savedResults(cmd.runId)).perEdit;
+    this.post({ type: 'export/per-edit', replyTo: cmd.id, runId: cmd.runId, results });
+  }
+
+  private async savedResults(runId: string) {
+    const store = this.platform.runStore(runId);
+    const results = store ? await readRunResults(store, runId) : null;
+    if (!results)
       throw new Error(
-        `run ${cmd.runId} was not run in this page session: per-edit scores exist only for runs finished since the model was loaded`,
+        `run ${runId} has no saved results in this browser (it has not finished, or it finished before the lab kept them, or its storage was cleared)`,
       );
-    if (!r.perEdit) throw new Error('the run has not finished: per-edit post scores are taken after its last turn');
-    this.post({ type: 'export/per-edit', replyTo: cmd.id, runId: cmd.runId, results: r.perEdit });
+    return results;
   }
 
   private needModel(): Model {
@@ -425,31 +523,43 @@ export class Lab {
   private async restorePristine(m: Model): Promise<void> {
     for (const mod of m.loaded.modules) await m.runtime.setWeight(mod.weight, m.loaded.weights.get(mod.weight)!.data);
   }
+
+  private absolute(input: DataInput): DataInput {
+    return input.kind === 'url' ? { ...input, url: new URL(input.url, this.platform.siteUrl).href } : input;
+  }
+
+  private dataSource(input: DataInput): FileSource {
+    if (input.kind === 'file') return blobFile(input.file, input.file.name);
+    return { ...urlFile(input.url, { fetch: this.platform.fetch }), name: input.name };
+  }
 }
 
-function absolute(input: DataInput): DataInput {
-  return input.kind === 'url' ? { ...input, url: new URL(input.url, self.location.href).href } : input;
-}
-
-function dataSource(input: DataInput): FileSource {
-  if (input.kind === 'file') return blobFile(input.file, input.file.name);
-  return { ...urlFile(input.url), name: input.name };
-}
-
-function runStore(runId: string): CheckpointStore | null {
-  return typeof navigator.storage?.getDirectory === 'function' ? new OpfsStore(`run-${runId}`) : null;
+/** The edited modules' weights as they stand (what a finished run changed; the rest is the loaded model). */
+async function editedWeights(m: Model, modules: readonly string[]): Promise<Record<string, Float32Array>> {
+  const all = await m.runtime.weights();
+  const out: Record<string, Float32Array> = {};
+  for (const name of modules) {
+    const weight = m.loaded.modules.find((x) => x.name === name)!.weight;
+    out[weight] = all.get(weight)!.data;
+  }
+  return out;
 }
 
 /** The target records the run's schedule reaches (what its per-edit export covers). */
 function scheduledTarget(config: RunConfig, target: readonly EditRecord[], warmup: readonly EditRecord[] | undefined): EditRecord[] {
-  const schedule = buildSchedule({
-    targetRecords: target.length,
-    nEdits: config.nEdits,
-    turns: config.turns,
-    warmupRecords: warmup?.length ?? 0,
-    warmupTurns: config.warmupTurns,
-    placement: config.warmupPlacement,
-  });
+  let schedule;
+  try {
+    schedule = buildSchedule({
+      targetRecords: target.length,
+      nEdits: config.nEdits,
+      turns: config.turns,
+      warmupRecords: warmup?.length ?? 0,
+      warmupTurns: config.warmupTurns,
+      placement: config.warmupPlacement,
+    });
+  } catch (e) {
+    throw new InputError('run settings', (e as Error).message);
+  }
   const end = Math.max(0, ...schedule.filter((t) => t.kind === 'target').map((t) => t.end));
   return target.slice(0, end);
 }

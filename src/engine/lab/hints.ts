@@ -1,5 +1,5 @@
 /** What to do next, for a failed command: shown beside the error where it happened. */
-import type { CommandType } from '../src/protocol/messages';
+import type { CommandType } from '../../protocol/messages';
 
 export function hintFor(command: CommandType, err: Error): string {
   const m = err.message;
@@ -17,7 +17,11 @@ export function hintFor(command: CommandType, err: Error): string {
     case 'data/scan':
       return 'Fix the file at the record named above, or choose “skip invalid records” and scan again.';
     case 'run/start':
-      return 'Load a model and an edit stream first, and fix the settings marked in red. Nothing was changed.';
+      return /no model is loaded/.test(m)
+        ? 'Load a model first (the Model panel). Nothing was started.'
+        : /no dataset file/.test(m)
+          ? 'Drop or pick an edit stream in the Data panel. Nothing was started.'
+          : 'Change what the message names (settings, streams) and start again. Nothing was started or saved.';
     case 'run/reopen':
       return 'A restored run resumes from its last checkpoint with the model and dataset files it was started with; load that model again if the message asks for it. Nothing was changed.';
     case 'probe/ask':
