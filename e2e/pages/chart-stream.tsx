@@ -2,8 +2,8 @@
  * Streams synthetic turn events (src/ui/lib/synthetic-turns.ts — never real measurements) into the
  * real runs store and the real dashboard, and measures what a user sees: for each turn, how many
  * animation frames pass between its event arriving and its point being in every chart's drawn line,
- * and the longest main-thread task while the stream runs (e2e/chart-stream.spec.ts asserts the bounds);
- * or adds one finished synthetic run shaped like the lab's for e2e/charts.spec.ts.
+ * and the longest main-thread task while the stream runs (e2e/chart-stream.harness.spec.ts asserts the bounds);
+ * or adds one finished synthetic run shaped like the lab's for e2e/charts.harness.spec.ts.
  */
 import { createRoot } from 'react-dom/client';
 import { useShallow } from 'zustand/react/shallow';
