@@ -50,92 +50,95 @@ export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: R
 
   return (
     <section className="se-runs" aria-label="Runs">
-      {runs.length === 0 && <p className="se-muted">No runs yet.</p>}
-      <table className="se-table se-run-table" data-testid="run-list" hidden={runs.length === 0}>
-        <thead>
-          <tr>
-            <th scope="col">
-              <span className="se-visually-hidden">Shown in the charts</span>
-            </th>
-            <th scope="col">Run</th>
-            <th scope="col">State</th>
-            <th scope="col">
-              <span className="se-visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r, i) => (
-            <tr key={r.id} className={hidden.has(r.id) ? 'se-run-hidden' : undefined}>
-              <td>
-                <label
-                  className="se-swatch"
-                  style={{ ['--swatch' as string]: runColor(i) }}
-                  title={hidden.has(r.id) ? 'show in the charts' : 'hide from the charts'}
-                >
-                  <input
-                    type="checkbox"
-                    checked={!hidden.has(r.id)}
-                    onChange={(e) => setHidden(r.id, !e.target.checked)}
-                    aria-label={`Show run ${r.label} in the charts`}
-                    data-testid="run-shown"
-                  />
-                </label>
-              </td>
-              <th scope="row">
-                <input
-                  className="se-run-name"
-                  aria-label={`Name of run ${i + 1}`}
-                  title="rename"
-                  value={r.label}
-                  onChange={(e) => store.getState().setLabel(r.id, e.target.value)}
-                  data-testid="run-name"
-                />
+      {runs.length === 0 ? (
+        <p className="se-muted">No runs yet.</p>
+      ) : (
+        <table className="se-table se-run-table" data-testid="run-list">
+          <thead>
+            <tr>
+              <th scope="col">
+                <span className="se-visually-hidden">Shown in the charts</span>
               </th>
-              <td className="se-run-state">
-                {statusLabel(r.status)}, {r.turns.length.toLocaleString('en-US')} turns
-              </td>
-              <td className="se-run-actions">
-                {reopen && runActions(r.status).resume === 'reopen' && (
+              <th scope="col">Run</th>
+              <th scope="col">State</th>
+              <th scope="col">
+                <span className="se-visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r, i) => (
+              <tr key={r.id} className={hidden.has(r.id) ? 'se-run-hidden' : undefined}>
+                <td>
+                  <label
+                    className="se-swatch"
+                    style={{ ['--swatch' as string]: runColor(i) }}
+                    title={hidden.has(r.id) ? 'show in the charts' : 'hide from the charts'}
+                  >
+                    <input
+                      type="checkbox"
+                      checked={!hidden.has(r.id)}
+                      onChange={(e) => setHidden(r.id, !e.target.checked)}
+                      aria-label={`Show run ${r.label} in the charts`}
+                      data-testid="run-shown"
+                    />
+                  </label>
+                </td>
+                <th scope="row">
+                  <input
+                    className="se-run-name"
+                    aria-label={`Name of run ${i + 1}`}
+                    title="rename"
+                    value={r.label}
+                    onChange={(e) => store.getState().setLabel(r.id, e.target.value)}
+                    data-testid="run-name"
+                  />
+                </th>
+                <td className="se-run-state">
+                  {statusLabel(r.status)}, {r.turns.length.toLocaleString('en-US')} turns
+                </td>
+                <td className="se-run-actions">
+                  {reopen && runActions(r.status).resume === 'reopen' && (
+                    <button
+                      type="button"
+                      onClick={() => reopen.reopen(r.id)}
+                      disabled={!!reopen.blocked}
+                      title={reopen.blocked ?? 'continue from its last checkpoint'}
+                      data-testid="run-reopen"
+                      aria-label={`resume run ${r.label} from its last checkpoint`}
+                    >
+                      resume
+                    </button>
+                  )}
                   <button
                     type="button"
-                    onClick={() => reopen.reopen(r.id)}
-                    disabled={!!reopen.blocked}
-                    title={reopen.blocked ?? 'continue from its last checkpoint'}
-                    data-testid="run-reopen"
-                    aria-label={`resume run ${r.label} from its last checkpoint`}
+                    onClick={() => downloadBlob(new Blob([runFileJson(r)], { type: 'application/json' }), `${fileSafe(r.label)}.run.json`)}
+                    aria-label={`Save run ${r.label} as a run file (JSON)`}
                   >
-                    resume
+                    JSON
                   </button>
-                )}
-                <button
-                  type="button"
-                  onClick={() => downloadBlob(new Blob([runFileJson(r)], { type: 'application/json' }), `${fileSafe(r.label)}.run.json`)}
-                  aria-label={`Save run ${r.label} as a run file (JSON)`}
-                >
-                  JSON
-                </button>
-                <button
-                  type="button"
-                  onClick={() => downloadBlob(new Blob([metricsCsv(r.turns)], { type: 'text/csv' }), `${fileSafe(r.label)}.metrics.csv`)}
-                  aria-label={`Save the metrics of run ${r.label} as CSV`}
-                >
-                  CSV
-                </button>
-                <button
-                  type="button"
-                  onClick={() => store.getState().removeRun(r.id)}
-                  aria-label={`Remove run ${r.label}`}
-                  disabled={isActive(r.status)}
-                  title={isActive(r.status) ? 'stop the run first' : undefined}
-                >
-                  ✕
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                  <button
+                    type="button"
+                    onClick={() => downloadBlob(new Blob([metricsCsv(r.turns)], { type: 'text/csv' }), `${fileSafe(r.label)}.metrics.csv`)}
+                    aria-label={`Save the metrics of run ${r.label} as CSV`}
+                  >
+                    CSV
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => store.getState().removeRun(r.id)}
+                    aria-label={`Remove run ${r.label}`}
+                    disabled={isActive(r.status)}
+                    title={isActive(r.status) ? 'stop the run first' : undefined}
+                  >
+                    ✕
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       {withImport && (
         <p>
           <label htmlFor={`${id}-import`}>Import a run file </label>
