@@ -59,7 +59,19 @@ const lab = new Lab(post, {
   },
   runStore: (runId) => (typeof navigator.storage?.getDirectory === 'function' ? new OpfsStore(`run-${runId}`) : null),
   editorShaders: bundledEditorShaderSources,
+  claimRun: (runId) => claimAcrossTabs(`stableedit-run-${runId}`),
 });
+
+/** A Web Lock held until the returned release is called; null when another tab holds it. */
+function claimAcrossTabs(name: string): Promise<(() => void) | null> {
+  if (!navigator.locks) return Promise.resolve(() => {});
+  return new Promise((resolve) => {
+    void navigator.locks.request(name, { ifAvailable: true }, (lock) => {
+      if (!lock) return resolve(null);
+      return new Promise<void>((release) => resolve(() => release()));
+    });
+  });
+}
 
 type Handlers = { [T in CommandType]: (cmd: CommandOf<T>) => Promise<void> };
 

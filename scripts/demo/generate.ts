@@ -5,11 +5,19 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { int, parseFlags, str, UsageError } from '../../src/cli/args';
+import { int, parseFlags, str, UsageError, type FlagTable } from '../../src/cli/args';
 import { DEFAULT_OPTIONS, generateFiles } from './files';
 
+const FLAGS = {
+  seed: { kind: 'int' },
+  out: { kind: 'string' },
+  'model-out': { kind: 'string' },
+  eval: { kind: 'int' },
+  train: { kind: 'int' },
+} satisfies FlagTable;
+
 function main(argv: string[]): number {
-  const { flags } = parseFlags(argv);
+  const flags = parseFlags(argv, FLAGS);
   const seed = int(flags, 'seed', DEFAULT_OPTIONS.seed);
   const dataDir = str(flags, 'out', 'public/demo/data');
   const modelDir = str(flags, 'model-out', 'public/demo/model');

@@ -10,7 +10,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { int, num, parseFlags, str, UsageError } from '../../src/cli/args';
+import { int, num, parseFlags, str, UsageError, type FlagTable } from '../../src/cli/args';
 import { nodeFolder } from '../../src/engine/io/node-files';
 import { loadTokenizer } from '../../src/engine/model/tokenizer';
 import { editableModules } from '../../src/engine/model/modules';
@@ -24,8 +24,20 @@ import { train } from './train/loop';
 import { loadDemoRecords, scoreDemoModel, scoreKnown, specialIds } from './train/score';
 import { DEFAULT_TRAIN, type DemoTrainOptions } from './train/defaults';
 
+const FLAGS = {
+  seed: { kind: 'int' },
+  epochs: { kind: 'int' },
+  batch: { kind: 'int' },
+  lr: { kind: 'number' },
+  warmup: { kind: 'int' },
+  kinds: { kind: 'string' },
+  data: { kind: 'string' },
+  'model-out': { kind: 'string' },
+  'eval-every': { kind: 'int' },
+} satisfies FlagTable;
+
 async function main(argv: string[]): Promise<number> {
-  const { flags } = parseFlags(argv);
+  const flags = parseFlags(argv, FLAGS);
   const o: DemoTrainOptions = {
     seed: int(flags, 'seed', DEFAULT_TRAIN.seed),
     epochs: int(flags, 'epochs', DEFAULT_TRAIN.epochs),

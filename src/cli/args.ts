@@ -1,24 +1,91 @@
-/** Tiny flag parser for the CLI: `--name value`, `--flag`, and `--name=value`. */
-export type Flags = Record<string, string | true>;
+/**
+ * The CLI's flag parser. Each command declares its flags in one table (name → kind), so a new flag is
+ * one line there; parsing rejects what the table does not know (with the nearest known flag), stray
+ * positionals, missing values and values of the wrong kind — all before anything is loaded.
+ * Accepted forms: `--name value`, `--name=value`, and `--flag` for booleans.
+ */
+export type FlagKind = 'string' | 'number' | 'int' | 'list' | 'bool';
 
-export function parseFlags(argv: string[]): { flags: Flags; positional: string[] } {
-  const flags: Flags = {};
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    if (eq > 0) flags[a.slice(2, eq)] = a.slice(eq + 1);
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags[a.slice(2)] = argv[++i];
-    else flags[a.slice(2)] = true;
-  }
-  return { flags, positional };
+export interface FlagSpec {
+  kind: FlagKind;
+  /** The only values a string flag takes. */
+  choices?: readonly string[];
+  /** Other spellings users try (not accepted: an unknown flag spelt like one suggests this flag). */
+  alsoKnownAs?: readonly string[];
 }
 
+export type FlagTable = Record<string, FlagSpec>;
+export type Flags = Record<string, string | true>;
+
+/** Flags every command takes (main handles them). */
+export const GLOBAL_FLAGS: FlagTable = { debug: { kind: 'bool' }, help: { kind: 'bool' } };
+
 export class UsageError extends Error {}
+
+export function parseFlags(argv: string[], table: FlagTable): Flags {
+  const known: FlagTable = { ...GLOBAL_FLAGS, ...table };
+  const flags: Flags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--') || a === '--') throw new UsageError(`unexpected argument "${a}" (every argument is a --flag)`);
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    const spec = known[name];
+    if (!spec) {
+      const spellings = Object.entries(known).flatMap(([k, v]) => [k, ...(v.alsoKnownAs ?? [])].map((a): [string, string] => [a, k]));
+      const near = nearest(name, spellings);
+      throw new UsageError(`unknown flag --${name}${near ? `; did you mean --${near}?` : ''}`);
+    }
+    if (name in flags) throw new UsageError(`--${name} is given twice`);
+    if (spec.kind === 'bool') {
+      if (eq > 0) throw new UsageError(`--${name} takes no value (got "${a.slice(eq + 1)}")`);
+      flags[name] = true;
+      continue;
+    }
+    let value: string;
+    if (eq > 0) value = a.slice(eq + 1);
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
+    else throw new UsageError(`--${name} needs a value`);
+    checkValue(name, spec, value);
+    flags[name] = value;
+  }
+  return flags;
+}
+
+function checkValue(name: string, spec: FlagSpec, value: string): void {
+  if (value.trim() === '') throw new UsageError(`--${name} is empty`);
+  if (spec.kind === 'number' || spec.kind === 'int') {
+    const x = Number(value);
+    if (!Number.isFinite(x)) throw new UsageError(`--${name} must be a number, got "${value}"`);
+    if (spec.kind === 'int' && !Number.isInteger(x)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+  }
+  if (spec.choices && !spec.choices.includes(value))
+    throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')}, got "${value}"`);
+}
+
+/**
+ * The flag whose spelling is closest to a misspelt name (edit distance, or one containing the other),
+ * if any is close; `spellings` are [spelling, flag] pairs.
+ */
+export function nearest(name: string, spellings: readonly (readonly [string, string])[]): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const [k, flag] of spellings) {
+    const d = k.includes(name) || name.includes(k) ? Math.abs(k.length - name.length) / 2 : editDistance(name, k);
+    if (d < bestD) [best, bestD] = [flag, d];
+  }
+  return bestD <= Math.max(2, Math.floor(name.length / 2)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
 
 export function str(flags: Flags, name: string, fallback?: string): string {
   const v = flags[name];
@@ -38,7 +105,7 @@ export function num(flags: Flags, name: string, fallback?: number): number {
 
 export function int(flags: Flags, name: string, fallback?: number): number {
   const x = num(flags, name, fallback);
-  if (!Number.isInteger(x)) throw new UsageError(`--${name} must be an integer, got ${x}`);
+  if (!Number.isInteger(x)) throw new UsageError(`--${name} must be a whole number, got ${x}`);
   return x;
 }
 
@@ -47,4 +114,10 @@ export function list(flags: Flags, name: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** Every flag of `names` that is absent, as one usage error listing them all. */
+export function requireFlags(flags: Flags, names: readonly string[]): void {
+  const missing = names.filter((n) => flags[n] === undefined);
+  if (missing.length) throw new UsageError(`missing ${missing.map((n) => `--${n}`).join(', ')}`);
 }

@@ -2,27 +2,42 @@
 import { loadDataset } from '../engine/data/dataset';
 import { nodeFile, nodeFolder } from '../engine/io/node-files';
 import { loadModel, type LoadedModel } from '../engine/model/load';
+import { recordFitCheck } from '../engine/run/record-fit';
 import { SINGLE_FILE } from '../engine/safetensors/checkpoint';
 import { readSafetensorsHeader } from '../engine/safetensors/header';
 import { InputError, type EditRecord } from '../engine/types';
-import { str, UsageError, type Flags } from './args';
+import { str, UsageError, type FlagTable, type Flags } from './args';
+
+/** The flags `loadRecordsFlag` reads, for the commands' tables. */
+export const DATA_FLAGS = { data: { kind: 'string' }, 'on-invalid': { kind: 'string', choices: ['skip', 'stop'] } } satisfies FlagTable;
 
 export async function loadModelFlag(flags: Flags): Promise<LoadedModel> {
-  return loadModel(nodeFolder(str(flags, 'model')));
+  const model = await loadModel(nodeFolder(str(flags, 'model')));
+  if (model.unusedTensors.length)
+    process.stderr.write(
+      `warning: --model ${str(flags, 'model')}: ${model.unusedTensors.length} tensors are not used by config.json ` +
+        `(${model.unusedTensors.slice(0, 3).join(', ')}${model.unusedTensors.length > 3 ? ', …' : ''}); does config.json belong to these weights?\n`,
+    );
+  return model;
 }
 
 /**
  * The first `n` valid records of --data, or of another file flag (all of them when n is undefined).
  * `--on-invalid skip` reads past bad records (reported on stderr); the default stops at the first
- * with its record and field.
+ * with its record and field. With a model, a record too long for its positions is a bad record too.
  */
-export async function loadRecordsFlag(flags: Flags, n?: number, flag = 'data'): Promise<EditRecord[]> {
+export async function loadRecordsFlag(flags: Flags, n?: number, flag = 'data', model?: LoadedModel): Promise<EditRecord[]> {
   const path = str(flags, flag);
   const onInvalid = str(flags, 'on-invalid', 'stop');
   if (onInvalid !== 'skip' && onInvalid !== 'stop') throw new UsageError('--on-invalid must be skip or stop');
   if (n !== undefined && !(Number.isInteger(n) && n >= 1)) throw new UsageError(`the record count must be a positive integer, got ${n}`);
-  const { records, report } = await loadDataset(nodeFile(path), { onInvalid, limit: n });
-  if (report.skipped > 0) process.stderr.write(`warning: ${path}: skipped ${report.skipped} invalid records (see --on-invalid)\n`);
+  const check = model && recordFitCheck(model.tokenizer, model.spec.maxPositions);
+  const { records, report } = await loadDataset(nodeFile(path), { onInvalid, limit: n, check });
+  if (report.skipped > 0) {
+    const first = report.issues.find((i) => i.outcome === 'skipped');
+    const example = first ? ` (first: record ${first.index}, line ${first.line}, field ${first.field}: ${first.problem})` : '';
+    process.stderr.write(`warning: ${path}: skipped ${report.skipped} invalid records${example}\n`);
+  }
   if (records.length === 0) throw new InputError(path, 'has no valid records');
   if (n !== undefined && records.length < n) throw new InputError(path, `has ${records.length} valid records; ${n} were asked for`);
   return records;

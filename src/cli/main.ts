@@ -1,16 +1,37 @@
 /**
  * `stableedit-lab <command>`: each command lives in ./commands/<name>.ts and exports
  * `summary`, `usage` and `run(argv)`. Adding a command is adding a file.
+ *
+ * The one error boundary of the CLI: a usage error exits 2 with the usage text, bad input or a failed
+ * run exits 1 with a message naming the flag, file, record, field, tensor or module; a stack trace is
+ * printed only with --debug.
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './args';
-import { InputError } from '../engine/types';
+import { describeFailure } from './failure';
 
 export interface Command {
   summary: string;
   usage: string;
   run(argv: string[]): Promise<number>;
+}
+
+/**
+ * An error thrown outside the command's promise chain (a callback, a stream) would otherwise end the
+ * process with Node's stack trace: it gets the same one-line message and exit status 1. For the
+ * process the CLI owns (bin/stableedit-lab.mjs), not for tests calling main.
+ */
+export function installLastResort(argv: string[]): void {
+  const name = argv[0] ?? 'stableedit-lab';
+  const debug = argv.includes('--debug');
+  const fail = (e: unknown) => {
+    process.stderr.write(`${name}: error: ${describeFailure(e)}\n`);
+    if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
 }
 
 function commandNames(): string[] {
@@ -30,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   const names = commandNames();
   if (!name || name === '--help' || name === 'help') {
     const lines = await Promise.all(names.map(async (n) => `  ${n.padEnd(10)} ${(await load(n)).summary}`));
-    process.stdout.write(`usage: stableedit-lab <command> [flags]\n\ncommands:\n${lines.join('\n')}\n`);
+    process.stdout.write(`usage: stableedit-lab <command> [flags] [--debug]\n\ncommands:\n${lines.join('\n')}\n`);
     return name ? 0 : 2;
   }
   if (!names.includes(name)) {
@@ -42,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(cmd.usage + '\n');
     return 0;
   }
+  const debug = rest.includes('--debug');
   try {
     return await cmd.run(rest);
   } catch (e) {
@@ -49,10 +71,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${name}: ${e.message}\n\n${cmd.usage}\n`);
       return 2;
     }
-    if (e instanceof InputError) {
-      process.stderr.write(`${name}: error: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    process.stderr.write(`${name}: error: ${describeFailure(e)}\n`);
+    if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    return 1;
   }
 }

@@ -4,10 +4,12 @@
  *   sb{b}.input_ids / attention_mask / labels  int32 [B, T]  (T = the sub-batch's own longest record)
  *   sb{b}.loss [1];  sb{b}.{module}.keys [N_b, d_in];  sb{b}.{module}.grads [N_b, d_out]
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { int, list, parseFlags, str, UsageError } from '../args';
-import { checkModules, loadModelFlag, loadRecordsFlag } from '../load';
+import { int, list, parseFlags, requireFlags, str, UsageError, type FlagTable } from '../args';
+import { checkModules, DATA_FLAGS, loadModelFlag, loadRecordsFlag } from '../load';
+import { checkInputDir, checkInputFile, checkOutputFile } from '../paths';
+import { withFileLock } from '../out-lock';
+import { killAtWrites } from '../kill-points';
+import { writeFileAtomic } from '../../engine/io/atomic-write';
 import { Progress } from '../progress';
 import { buildSubBatches, editPairs } from '../../engine/run/batching';
 import { createWasmRuntime } from '../../engine/runtime/wasm-runtime';
@@ -20,16 +22,33 @@ export const usage = `usage: stableedit-lab capture --model DIR --data FILE --mo
 Tensors per sub-batch b: sb{b}.input_ids, sb{b}.attention_mask, sb{b}.labels (int32 [B, T]),
 sb{b}.loss [1], sb{b}.{module}.keys [N_b, d_in], sb{b}.{module}.grads [N_b, d_out].`;
 
+export const FLAGS = {
+  model: { kind: 'string' },
+  ...DATA_FLAGS,
+  modules: { kind: 'list' },
+  'n-edits': { kind: 'int' },
+  'sub-batch': { kind: 'int' },
+  out: { kind: 'string' },
+} satisfies FlagTable;
+
 export async function run(argv: string[]): Promise<number> {
-  const { flags } = parseFlags(argv);
+  const flags = parseFlags(argv, FLAGS);
+  requireFlags(flags, ['model', 'data', 'modules', 'n-edits', 'sub-batch', 'out']);
   const out = str(flags, 'out');
   const modules = list(flags, 'modules');
   const nEdits = int(flags, 'n-edits');
   const subBatch = int(flags, 'sub-batch');
   if (nEdits < 1 || subBatch < 1) throw new UsageError('--n-edits and --sub-batch must be positive');
+  await checkInputDir('model', str(flags, 'model'), 'a model folder (config.json, *.safetensors, tokenizer.json)');
+  await checkInputFile('data', str(flags, 'data'));
+  await checkOutputFile('out', out);
+  return withFileLock('out', out, () => capture(flags, out, modules, nEdits, subBatch));
+}
+
+async function capture(flags: ReturnType<typeof parseFlags>, out: string, modules: string[], nEdits: number, subBatch: number) {
   const model = await loadModelFlag(flags);
   checkModules(model, modules);
-  const records = await loadRecordsFlag(flags, nEdits);
+  const records = await loadRecordsFlag(flags, nEdits, 'data', model);
 
   // padMultiple 1: the contract records each sub-batch at its own longest record; the runtime pads internally.
   const sbs = buildSubBatches(model.tokenizer, editPairs(records), { subBatch });
@@ -63,8 +82,7 @@ export async function run(argv: string[]): Promise<number> {
     // which dataset records (0-based file positions) fill each sub-batch's rows, after the length sort
     records: JSON.stringify(sbs.map((sb) => sb.records)),
   };
-  await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, encodeSafetensors(tensors, metadata));
+  await writeFileAtomic(out, encodeSafetensors(tensors, metadata), killAtWrites);
   process.stdout.write(JSON.stringify({ out, subBatches: sbs.length, records: records.length, modules, losses }) + '\n');
   return 0;
 }

@@ -3,8 +3,9 @@
  * printed as one JSON object. The protocol label says what was measured: 'pre-edit' for a checkpoint
  * without edits, 'current' for one `run` wrote (its metadata records the edits applied).
  */
-import { int, parseFlags, str, UsageError } from '../args';
-import { checkpointEdits, loadModelFlag, loadRecordsFlag } from '../load';
+import { int, parseFlags, requireFlags, str, UsageError, type FlagTable } from '../args';
+import { checkpointEdits, DATA_FLAGS, loadModelFlag, loadRecordsFlag } from '../load';
+import { checkInputDir, checkInputFile } from '../paths';
 import { evaluate, METRIC_KINDS, type MetricKind } from '../../engine/eval/evaluate';
 import { createWasmRuntime } from '../../engine/runtime/wasm-runtime';
 
@@ -19,16 +20,28 @@ export const SCORING = {
   exactMatch: 'every answer token predicted, mean over records',
 };
 
+export const FLAGS = {
+  model: { kind: 'string' },
+  ...DATA_FLAGS,
+  n: { kind: 'int' },
+  batch: { kind: 'int' },
+  metrics: { kind: 'string' },
+} satisfies FlagTable;
+
 export async function run(argv: string[]): Promise<number> {
-  const { flags } = parseFlags(argv);
+  const flags = parseFlags(argv, FLAGS);
+  requireFlags(flags, ['model', 'data']);
   const n = flags.n === undefined ? undefined : int(flags, 'n');
+  if (n !== undefined && n < 1) throw new UsageError(`--n must be ≥ 1, got ${n}`);
   const batch = int(flags, 'batch', 16);
   if (batch < 1) throw new UsageError('--batch must be positive');
   const kinds = flags.metrics === undefined ? METRIC_KINDS : (str(flags, 'metrics').split(',') as MetricKind[]);
   const unknown = kinds.find((k) => !METRIC_KINDS.includes(k));
   if (unknown) throw new UsageError(`--metrics: unknown metric '${unknown}' (known: ${METRIC_KINDS.join(', ')})`);
+  await checkInputDir('model', str(flags, 'model'), 'a model folder (config.json, *.safetensors, tokenizer.json)');
+  await checkInputFile('data', str(flags, 'data'));
   const model = await loadModelFlag(flags);
-  const records = await loadRecordsFlag(flags, n);
+  const records = await loadRecordsFlag(flags, n, 'data', model);
   const edits = await checkpointEdits(str(flags, 'model'));
 
   const t0 = performance.now();

@@ -4,17 +4,19 @@
  * In: `t{t}.sb{b}.{module}.keys` [N_b, dIn] and `.grads` [N_b, dOut] (optional `t{t}.sb{b}.loss` [1]).
  * Out: `t{t}.{module}.delta` [dIn, dOut] for every turn, and `<out minus .safetensors>.diagnostics.json`.
  */
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { nodeFile } from '../../engine/io/node-files';
+import { writeFileAtomic } from '../../engine/io/atomic-write';
+import { validateEditorSettings } from '../../engine/run/config';
 import { readSafetensorsHeader, type TensorInfo } from '../../engine/safetensors/header';
 import { readTensorF32 } from '../../engine/safetensors/read';
 import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/encode';
 import type { EditorOptions, TurnDiagnostics } from '../../engine/editors/editor';
 import { createEditor, editorNames } from '../../engine/editors/registry';
 import { InputError, type FileSource, type ModuleCapture } from '../../engine/types';
-import { int, list, num, parseFlags, str, UsageError } from '../args';
+import { int, list, num, parseFlags, requireFlags, str, UsageError, type FlagTable, type Flags } from '../args';
+import { checkInputFile, checkOutputFile, sameFile } from '../paths';
+import { withFileLock } from '../out-lock';
+import { killAtWrites } from '../kill-points';
 
 export const summary = 'run an editor on a captured K/G stream and write every turn’s ΔW';
 
@@ -67,7 +69,33 @@ export function streamLayout(tensors: Map<string, TensorInfo>, where: string): S
           if (!kg[part]) throw new InputError(where, `t${t}.sb${b}.${module}.${part} is missing`);
     }
   }
+  checkConsistent(turns, where);
   return { turns, losses };
+}
+
+/**
+ * Every sub-batch of every turn must hold the same modules, each with the same d_in and d_out: the
+ * editor keeps statistics per module across turns, and a stream that changes them is malformed.
+ */
+function checkConsistent(turns: StreamLayout['turns'], where: string): void {
+  const first = turns[0][0];
+  const shapes = new Map<string, { dIn: number; dOut: number; at: string }>();
+  for (let t = 0; t < turns.length; t++)
+    for (let b = 0; b < turns[t].length; b++) {
+      const sb = turns[t][b];
+      for (const m of first.keys())
+        if (!sb.has(m)) throw new InputError(`${where}: t${t}.sb${b}`, `has no tensors for module ${m} (t0.sb0 has them)`);
+      for (const [m, kg] of sb) {
+        if (!first.has(m)) throw new InputError(`${where}: t${t}.sb${b}`, `has module ${m}, which t0.sb0 does not have`);
+        const [dIn, dOut] = [kg.keys!.shape[1], kg.grads!.shape[1]];
+        const seen = shapes.get(m);
+        if (!seen) shapes.set(m, { dIn, dOut, at: `t${t}.sb${b}` });
+        else if (seen.dIn !== dIn)
+          throw new InputError(`${where}: t${t}.sb${b} module ${m}`, `d_in ${dIn}, earlier ${seen.dIn} (${seen.at})`);
+        else if (seen.dOut !== dOut)
+          throw new InputError(`${where}: t${t}.sb${b} module ${m}`, `d_out ${dOut}, earlier ${seen.dOut} (${seen.at})`);
+      }
+    }
 }
 
 async function readCapture(file: FileSource, module: string, keys: TensorInfo, grads: TensorInfo): Promise<ModuleCapture> {
@@ -84,30 +112,67 @@ export function diagnosticsPath(out: string): string {
   return out.replace(/\.safetensors$/, '') + '.diagnostics.json';
 }
 
-function editorOptions(flags: ReturnType<typeof parseFlags>['flags']): EditorOptions {
-  const solve = flags.solve === undefined ? undefined : str(flags, 'solve');
-  if (solve !== undefined && solve !== 'dual' && solve !== 'primal') throw new UsageError(`--solve must be dual or primal, got "${solve}"`);
+export const FLAGS = {
+  in: { kind: 'string' },
+  editor: { kind: 'string', choices: editorNames },
+  lr: { kind: 'number', alsoKnownAs: ['learning-rate'] },
+  ridge: { kind: 'number', alsoKnownAs: ['lambda', 'l2'] },
+  'warmup-turns': { kind: 'int' },
+  modules: { kind: 'list' },
+  solve: { kind: 'string', choices: ['dual', 'primal'] },
+  'niw-mu0': { kind: 'number' },
+  'niw-kappa0': { kind: 'number' },
+  'niw-nu0': { kind: 'number' },
+  'niw-psi0': { kind: 'number' },
+  out: { kind: 'string' },
+} satisfies FlagTable;
+
+function editorOptions(flags: Flags): EditorOptions {
+  const solve = flags.solve === undefined ? undefined : (str(flags, 'solve') as 'dual' | 'primal');
   const niwFlag = (k: string) => (flags[`niw-${k}`] === undefined ? undefined : num(flags, `niw-${k}`));
   const niw = { mu0: niwFlag('mu0'), kappa0: niwFlag('kappa0'), nu0: niwFlag('nu0'), psi0: niwFlag('psi0') };
   return { lr: num(flags, 'lr'), ridge: num(flags, 'ridge'), solveForm: solve, niw };
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { flags } = parseFlags(argv);
+  const flags = parseFlags(argv, FLAGS);
+  requireFlags(flags, ['in', 'editor', 'lr', 'ridge', 'out']);
   const input = str(flags, 'in');
   const out = str(flags, 'out');
   const name = str(flags, 'editor');
-  if (!editorNames.includes(name)) throw new UsageError(`--editor must be one of ${editorNames.join(', ')}, got "${name}"`);
   const warmupTurns = int(flags, 'warmup-turns', 0);
   if (warmupTurns < 0) throw new UsageError(`--warmup-turns must be ≥ 0, got ${warmupTurns}`);
+  const opts = editorOptions(flags);
+  const bad = validateEditorSettings({ editor: name, lr: opts.lr, ridge: opts.ridge });
+  if (Object.keys(bad).length)
+    throw new UsageError(
+      Object.entries(bad)
+        .map(([k, v]) => `--${k} ${v}`)
+        .join('; '),
+    );
   const order = flags.modules === undefined ? null : list(flags, 'modules');
-  const editor = createEditor(name, editorOptions(flags));
+  if (order && order.length === 0) throw new UsageError('--modules lists no module');
+  await checkInputFile('in', input);
+  await checkOutputFile('out', out);
+  if ((await sameFile(input, out)) || (await sameFile(input, diagnosticsPath(out))))
+    throw new UsageError(`--out ${out} would overwrite the input stream --in ${input}; choose another --out`);
+  return withFileLock('out', out, () => replay(input, out, name, warmupTurns, order, opts), [diagnosticsPath(out)]);
+}
 
-  if (!existsSync(input)) throw new InputError(input, 'no such file (--in)');
-  if (!existsSync(dirname(out) || '.')) throw new InputError(out, 'the folder of --out does not exist');
+async function replay(
+  input: string,
+  out: string,
+  name: string,
+  warmupTurns: number,
+  order: string[] | null,
+  opts: EditorOptions,
+): Promise<number> {
+  const editor = createEditor(name, opts);
   const file = nodeFile(input);
   const { tensors } = await readSafetensorsHeader(file);
   const layout = streamLayout(tensors, input);
+  if (warmupTurns > layout.turns.length)
+    throw new InputError(`--warmup-turns ${warmupTurns}`, `is more than the ${layout.turns.length} turns of the stream ${input}`);
   const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
   const outTensors: Record<string, TensorToWrite> = {};
   const diagnostics: TurnDiagnostics[] = [];
@@ -132,14 +197,16 @@ export async function run(argv: string[]): Promise<number> {
     for (const [module, d] of r.deltas) outTensors[`t${t}.${module}.delta`] = { dtype: 'F32', shape: [d.dIn, d.dOut], data: d.delta };
     diagnostics.push(r.diagnostics);
   }
-  await writeFile(
-    out,
-    encodeSafetensors(outTensors, { editor: name, turns: String(layout.turns.length), warmup_turns: String(warmupTurns) }),
-  );
-  const opts = editorOptions(flags);
-  await writeFile(
+  // Diagnostics first, the deltas last: a complete D.safetensors means both are there.
+  await writeFileAtomic(
     diagnosticsPath(out),
     JSON.stringify({ editor: name, lr: opts.lr, ridge: opts.ridge, warmupTurns, turns: diagnostics }, null, 1) + '\n',
+    killAtWrites,
+  );
+  await writeFileAtomic(
+    out,
+    encodeSafetensors(outTensors, { editor: name, turns: String(layout.turns.length), warmup_turns: String(warmupTurns) }),
+    killAtWrites,
   );
   process.stdout.write(
     `replay: ${name}, ${layout.turns.length} turns (${Math.min(warmupTurns, layout.turns.length)} warm-up) → ${out}, ${diagnosticsPath(out)}\n`,

@@ -8,24 +8,10 @@ import { nodeFile, nodeFolder } from '../../engine/io/node-files';
 import { readSafetensorsHeader } from '../../engine/safetensors/header';
 import { readTensorF32 } from '../../engine/safetensors/read';
 import { openCheckpointTensors } from '../../engine/safetensors/checkpoint';
+import { quiet } from '../faults/harness';
 
 const DEMO = 'public/demo/model';
 const MODULE = 'model.layers.3.mlp.down_proj';
-
-function quiet<T>(f: () => Promise<T>): Promise<{ value: T; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  return f()
-    .then((value) => ({ value, stdout: out.join(''), stderr: err.join('') }))
-    .finally(() => {
-      process.stdout.write = o;
-      process.stderr.write = e;
-    });
-}
 
 describe('run command', () => {
   it('writes one JSON line per turn, a report and an edited checkpoint under the input names', async () => {

@@ -1,20 +1,36 @@
 /**
- * `run`: a whole lifelong editing run from the command line (DESIGN.md §5). Writes metrics.jsonl (one
- * line per turn, also echoed on stdout), report.json and edited.safetensors into --out; a checkpoint in
- * --out lets a killed run resume where it left off with the same numbers.
+ * `run`: a whole lifelong editing run from the command line (docs/design.md §5). Writes metrics.jsonl
+ * (one line per turn, also echoed on stdout), report.json and edited.safetensors into --out; a
+ * checkpoint in --out lets a killed run resume where it left off with the same numbers.
+ *
+ * Order of work, so that a fault at any point loses nothing and leaves nothing half-written: flags
+ * and settings are checked before anything loads; paths before any work; --out is locked; a finished
+ * run or a checkpoint of another run is refused without --restart; outputs are written to temporary
+ * names and renamed (metrics.jsonl, edited.safetensors, then report.json, which marks the run
+ * finished); the checkpoint is removed last.
  */
-import { mkdir, writeFile, appendFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { int, list, num, parseFlags, str, UsageError, type Flags } from '../args';
+import { int, list, num, parseFlags, requireFlags, str, UsageError, type FlagTable, type Flags } from '../args';
 import { Progress } from '../progress';
-import { checkModules, loadModelFlag, loadRecordsFlag } from '../load';
+import { checkModules, DATA_FLAGS, loadModelFlag, loadRecordsFlag } from '../load';
+import { checkInputDir, checkInputFile, checkOutputDir } from '../paths';
+import { acquireLock } from '../out-lock';
+import { killAtWrites, killPoint } from '../kill-points';
+import { fileSha256, folderSha256 } from '../fingerprint';
+import { demoPreset } from '../demo-preset';
 import { shuffled, splitTrainEval } from '../../engine/data/split';
 import { createWasmRuntime } from '../../engine/runtime/wasm-runtime';
-import { DEFAULT_RUN, type RunConfig } from '../../engine/run/config';
+import { DEFAULT_RUN, validateRunConfig, type RunConfig } from '../../engine/run/config';
 import { LifelongRun } from '../../engine/run/lifelong-run';
+import { CheckpointRefused } from '../../engine/run/checkpoint-seal';
 import { DirStore } from '../../engine/run/dir-store';
 import { encodeWeights } from '../../engine/run/export-weights';
-import { WARMUP_PLACEMENTS, type WarmupPlacement } from '../../engine/run/schedule';
+import { WARMUP_PLACEMENTS } from '../../engine/run/schedule';
+import { editorNames } from '../../engine/editors/registry';
+import { removeStaleTemporaries, writeFileAtomic } from '../../engine/io/atomic-write';
+import { InputError, type EditRecord } from '../../engine/types';
 import type { RunEvent } from '../../engine/run/events';
 
 export const summary = 'run a lifelong editing stream and write metrics, report and edited weights';
@@ -22,111 +38,278 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     --n-edits N --sub-batch B --turns T --lr X --ridge X --out DIR
     [--warmup-data FILE --warmup-turns K] [--warmup-placement start|q1|middle|q3|end] [--warmup-stats-only]
     [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--no-immediate] [--no-final]
-    [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT]
+    [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT] [--restart] [--debug]
 
 --shuffle SEED shuffles the edit stream (seeded) before it is cut into turns. --warmup-split takes the
 warm-up edits from the data file's own train split (the rest is the edit stream) instead of --warmup-data.
-Resumes from DIR/checkpoint.bin when it exists and was written with the same settings.`;
+Resumes from DIR/checkpoint.bin when it exists; a checkpoint written with other settings or inputs, or
+a finished run in DIR, is refused unless --restart (which starts over and replaces DIR's outputs).
+With the demo model and the demo's eval stream, --modules, --lr, --ridge, --n-edits, --sub-batch and
+--turns may all be left out: the page's demo preset is used (warm-up included where it has one).`;
 
-export function runConfigFromFlags(flags: Flags): RunConfig {
-  const placement = str(flags, 'warmup-placement', 'start') as WarmupPlacement;
-  if (!WARMUP_PLACEMENTS.includes(placement)) throw new UsageError(`--warmup-placement must be one of ${WARMUP_PLACEMENTS.join(', ')}`);
+export const FLAGS = {
+  model: { kind: 'string' },
+  ...DATA_FLAGS,
+  editor: { kind: 'string', choices: editorNames },
+  modules: { kind: 'list' },
+  'n-edits': { kind: 'int', alsoKnownAs: ['batch-size', 'edits'] },
+  'sub-batch': { kind: 'int' },
+  turns: { kind: 'int' },
+  lr: { kind: 'number', alsoKnownAs: ['learning-rate'] },
+  ridge: { kind: 'number', alsoKnownAs: ['lambda', 'l2'] },
+  'warmup-data': { kind: 'string' },
+  'warmup-turns': { kind: 'int' },
+  'warmup-placement': { kind: 'string', choices: WARMUP_PLACEMENTS },
+  'warmup-stats-only': { kind: 'bool' },
+  'warmup-split': { kind: 'number' },
+  seed: { kind: 'int' },
+  'checkpoint-every': { kind: 'int' },
+  'sample-every': { kind: 'int' },
+  'sample-size': { kind: 'int' },
+  'no-immediate': { kind: 'bool' },
+  'no-final': { kind: 'bool' },
+  shuffle: { kind: 'int' },
+  out: { kind: 'string' },
+  restart: { kind: 'bool' },
+} satisfies FlagTable;
+
+/** The flags the demo preset may stand in for; any other model needs them all. */
+export const SETTINGS_FLAGS = ['modules', 'lr', 'ridge', 'n-edits', 'sub-batch', 'turns'] as const;
+const REQUIRED = ['model', 'data', 'editor', 'out'] as const;
+
+/** RunConfig field → the flag that sets it, so a settings problem names the flag. */
+const FLAG_OF: Partial<Record<keyof RunConfig, string>> = {
+  editor: '--editor',
+  lr: '--lr',
+  ridge: '--ridge',
+  modules: '--modules',
+  nEdits: '--n-edits',
+  subBatch: '--sub-batch',
+  turns: '--turns',
+  warmupTurns: '--warmup-turns',
+  warmupPlacement: '--warmup-placement',
+  sampleEvery: '--sample-every',
+  sampleSize: '--sample-size',
+  checkpointEvery: '--checkpoint-every',
+  seed: '--seed',
+};
+
+function describeProblems(bad: Record<string, string>): string {
+  return Object.entries(bad)
+    .map(([k, v]) => `${FLAG_OF[k as keyof RunConfig] ?? k} ${v}`)
+    .join('; ');
+}
+
+export function runConfigFromFlags(flags: Flags, base: Omit<RunConfig, 'modules'> & { modules?: string[] } = DEFAULT_RUN): RunConfig {
+  const given = (k: string) => flags[k] !== undefined;
   return {
-    ...DEFAULT_RUN,
-    editor: str(flags, 'editor'),
-    lr: num(flags, 'lr'),
-    ridge: num(flags, 'ridge'),
-    modules: list(flags, 'modules'),
-    nEdits: int(flags, 'n-edits'),
-    subBatch: int(flags, 'sub-batch'),
-    turns: flags.turns === undefined ? undefined : int(flags, 'turns'),
-    warmupTurns: int(flags, 'warmup-turns', 0),
-    warmupPlacement: placement,
-    warmupStatisticsOnly: flags['warmup-stats-only'] === true,
-    immediateEval: flags['no-immediate'] !== true,
-    finalEval: flags['no-final'] !== true,
-    sampleEvery: int(flags, 'sample-every', DEFAULT_RUN.sampleEvery),
-    sampleSize: int(flags, 'sample-size', DEFAULT_RUN.sampleSize),
-    checkpointEvery: int(flags, 'checkpoint-every', DEFAULT_RUN.checkpointEvery),
-    seed: int(flags, 'seed', 0),
+    ...base,
+    editor: str(flags, 'editor', base.editor),
+    lr: given('lr') ? num(flags, 'lr') : base.lr,
+    ridge: given('ridge') ? num(flags, 'ridge') : base.ridge,
+    modules: given('modules') ? list(flags, 'modules') : (base.modules ?? []),
+    nEdits: int(flags, 'n-edits', base.nEdits),
+    subBatch: int(flags, 'sub-batch', base.subBatch),
+    turns: given('turns') ? int(flags, 'turns') : base.turns,
+    warmupTurns: int(flags, 'warmup-turns', base.warmupTurns),
+    warmupPlacement: str(flags, 'warmup-placement', base.warmupPlacement) as RunConfig['warmupPlacement'],
+    warmupStatisticsOnly: flags['warmup-stats-only'] === true || base.warmupStatisticsOnly,
+    immediateEval: flags['no-immediate'] !== true && base.immediateEval,
+    finalEval: flags['no-final'] !== true && base.finalEval,
+    sampleEvery: int(flags, 'sample-every', base.sampleEvery),
+    sampleSize: int(flags, 'sample-size', base.sampleSize),
+    checkpointEvery: int(flags, 'checkpoint-every', base.checkpointEvery),
+    seed: int(flags, 'seed', base.seed),
   };
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { flags } = parseFlags(argv);
-  const config = runConfigFromFlags(flags);
-  const out = str(flags, 'out');
-  const splitFlag = flags['warmup-split'];
-  if (config.warmupTurns > 0 && typeof flags['warmup-data'] !== 'string' && typeof splitFlag !== 'string')
+interface RunPlan {
+  config: RunConfig;
+  flags: Flags;
+  out: string;
+  /** The warm-up file: --warmup-data, or the demo's train stream under the preset. */
+  warmupData?: string;
+  presetNote?: string;
+}
+
+/** Flags → a validated plan, or a usage error; nothing is read from disk but the flags. */
+export function planRun(flags: Flags): RunPlan {
+  requireFlags(flags, REQUIRED);
+  const preset = demoPreset(flags, SETTINGS_FLAGS);
+  if (!preset) {
+    const missing = SETTINGS_FLAGS.filter((k) => flags[k] === undefined && k !== 'turns');
+    if (missing.length)
+      throw new UsageError(
+        `missing ${missing.map((k) => `--${k}`).join(', ')} (only the demo model with the demo's eval stream has a preset for them)`,
+      );
+  }
+  const config = runConfigFromFlags(flags, preset?.config ?? DEFAULT_RUN);
+  const warmupData = typeof flags['warmup-data'] === 'string' ? flags['warmup-data'] : preset?.warmupData;
+  const bad = validateRunConfig(config);
+  if (Object.keys(bad).length) throw new UsageError(describeProblems(bad));
+  if (config.warmupTurns > 0 && warmupData === undefined && flags['warmup-split'] === undefined)
     throw new UsageError('--warmup-turns needs --warmup-data FILE or --warmup-split');
+  if (flags['warmup-split'] !== undefined && flags['warmup-data'] !== undefined)
+    throw new UsageError('--warmup-split and --warmup-data both name a warm-up source; give one');
+  if (flags['warmup-split'] !== undefined && !(num(flags, 'warmup-split') > 0))
+    throw new UsageError(`--warmup-split must be a fraction in (0, 1) or a record count ≥ 1, got ${flags['warmup-split']}`);
+  return { config, flags, out: str(flags, 'out'), warmupData, presetNote: preset?.note };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const plan = planRun(parseFlags(argv, FLAGS));
+  const { flags, out } = plan;
+  await checkInputDir('model', str(flags, 'model'), 'a model folder (config.json, *.safetensors, tokenizer.json)');
+  await checkInputFile('data', str(flags, 'data'));
+  if (plan.warmupData !== undefined) await checkInputFile('warmup-data', plan.warmupData);
+  await checkOutputDir('out', out);
+  const lock = await acquireLock(join(out, '.lock'), `--out ${out}`, warn);
+  try {
+    return await runLocked(plan);
+  } finally {
+    await lock.release();
+  }
+}
+
+const OUTPUTS = ['metrics.jsonl', 'report.json', 'edited.safetensors', 'checkpoint.bin'];
+
+async function runLocked(plan: RunPlan): Promise<number> {
+  const { config, flags, out } = plan;
+  await removeStaleTemporaries(out, OUTPUTS);
+  if (flags.restart !== true && existsSync(join(out, 'report.json'))) {
+    // report.json is written last: a checkpoint beside it is from a run killed while it cleaned up.
+    await rm(join(out, 'checkpoint.bin'), { force: true });
+    throw new InputError(
+      `--out ${out}`,
+      'holds a finished run (report.json); pass --restart to run again into this folder (its outputs are replaced), or choose another --out',
+    );
+  }
+  if (plan.presetNote) process.stderr.write(`${plan.presetNote}\n`);
 
   const model = await loadModelFlag(flags);
   checkModules(model, config.modules);
-  const targetAll = await loadRecordsFlag(flags);
-  const warmupFile = typeof flags['warmup-data'] === 'string' ? await loadRecordsFlag(flags, undefined, 'warmup-data') : undefined;
-  const shuffleSeed = flags.shuffle === undefined ? undefined : int(flags, 'shuffle');
-  let targetRecords = shuffleSeed === undefined ? targetAll : shuffled(targetAll, shuffleSeed);
-  let warmupRecords = warmupFile;
-  if (typeof splitFlag === 'string') {
-    // The warm-up is the train split, the edit stream the rest ("eval"), in shuffled order when asked.
-    const train = num(flags, 'warmup-split');
-    const evalPart = train > 0 && train < 1 ? 1 - train : targetRecords.length - train;
-    if (!(evalPart >= 0)) throw new UsageError(`--warmup-split ${train} is more than the ${targetRecords.length} records`);
-    const split = splitTrainEval(targetRecords, { eval: evalPart });
-    warmupRecords = split.train;
-    targetRecords = split.eval;
-  }
-  const runtime = await createWasmRuntime(model);
+  const targetAll = await loadRecordsFlag(flags, undefined, 'data', model);
+  const warmupFile =
+    plan.warmupData === undefined ? undefined : await loadRecordsFlag({ ...flags, data: plan.warmupData }, undefined, 'data', model);
+  const { target, warmup } = arrangeStreams(flags, targetAll, warmupFile);
+  const bad = validateRunConfig(config, { targetRecords: target.length, warmupRecords: warmup?.length ?? 0 });
+  if (Object.keys(bad).length)
+    throw new InputError(`--data ${str(flags, 'data')}`, `the settings do not fit the data: ${describeProblems(bad)}`);
 
-  await mkdir(out, { recursive: true });
+  const fingerprint: Record<string, string> = {
+    model: await folderSha256(str(flags, 'model')),
+    data: await fileSha256(str(flags, 'data')),
+    'warmup-data': plan.warmupData === undefined ? 'none' : await fileSha256(plan.warmupData),
+    shuffle: flags.shuffle === undefined ? 'none' : String(flags.shuffle),
+    'warmup-split': flags['warmup-split'] === undefined ? 'none' : String(flags['warmup-split']),
+    'on-invalid': str(flags, 'on-invalid', 'stop'),
+  };
+  // --restart discards the folder's run only now that the new one's inputs have loaded.
+  if (flags.restart === true) for (const f of OUTPUTS) await rm(join(out, f), { force: true });
+  const checkpointPath = join(out, 'checkpoint.bin');
   const metricsPath = join(out, 'metrics.jsonl');
-  let pending: Promise<void> = Promise.resolve();
   const emit = (e: RunEvent) => {
     if (e.type === 'turn') {
       const line = JSON.stringify(e.record) + '\n';
       process.stdout.write(line);
-      pending = pending.then(() => appendFile(metricsPath, line));
-    } else if (e.type === 'warning') process.stderr.write(`warning: ${e.message}\n`);
+      // Synchronously: the turn's line is on disk before the checkpoint that follows it is written.
+      appendFileSync(metricsPath, line);
+      killPoint('appended:metrics.jsonl');
+    } else if (e.type === 'warning') warn(e.message);
     else if (e.type === 'error') process.stderr.write(`error at ${e.where}: ${e.message}\n`);
+    else if (e.type === 'started' && e.resumedFrom !== null)
+      process.stderr.write(`resuming from ${checkpointPath} at step ${e.resumedFrom} of ${e.steps}\n`);
     else if (e.type === 'metrics')
       process.stderr.write(`${e.record.protocol} metrics after ${e.record.edits} edits: ${summarize(e.record.metrics)}\n`);
   };
 
-  const editRun = await LifelongRun.open(config, {
-    runtime,
-    tokenizer: model.tokenizer,
-    target: targetRecords,
-    warmup: warmupRecords,
-    store: new DirStore(out),
-    emit,
-  });
-  // A resumed run rewrites metrics.jsonl from the checkpoint's turns, so the file never has gaps or repeats.
-  await writeFile(metricsPath, editRun.turns.map((t) => JSON.stringify(t) + '\n').join(''));
-  const progress = new Progress(editRun.schedule.length, config.editor);
-  progress.update(editRun.stepIndex);
-  while (!editRun.done) {
-    const rec = await editRun.step();
-    progress.update(editRun.stepIndex, rec ? `loss ${rec.loss.toFixed(3)}` : '');
-  }
-  await pending;
-  if (editRun.error) {
+  const runtime = await createWasmRuntime(model);
+  try {
+    let editRun: LifelongRun;
+    try {
+      editRun = await LifelongRun.open(config, {
+        runtime,
+        tokenizer: model.tokenizer,
+        target,
+        warmup,
+        store: new DirStore(out, killAtWrites),
+        emit,
+        fingerprint,
+        onMismatch: 'refuse',
+        checkpointWhere: checkpointPath,
+      });
+    } catch (e) {
+      if (e instanceof CheckpointRefused)
+        throw new InputError(
+          e.where,
+          `${e.message.slice(e.where.length + 2)}. ${
+            e.reason === 'damaged'
+              ? 'Pass --restart to start the run over (the checkpoint is discarded), or restore the file.'
+              : 'Run with the settings and files it was written with to resume it, or pass --restart to start over with these (the checkpoint and metrics in --out are discarded).'
+          }`,
+        );
+      throw e;
+    }
+    // A resumed run rewrites metrics.jsonl from the checkpoint's turns, so the file never has gaps or repeats.
+    await writeFileAtomic(metricsPath, jsonLines(editRun.turns), killAtWrites);
+    const progress = new Progress(editRun.schedule.length, config.editor);
+    progress.update(editRun.stepIndex);
+    while (!editRun.done) {
+      const rec = await editRun.step();
+      progress.update(editRun.stepIndex, rec ? `loss ${rec.loss.toFixed(3)}` : '');
+    }
+    if (editRun.error) {
+      const ck = editRun.lastCheckpoint;
+      process.stderr.write(
+        `run stopped: ${editRun.error}\n` +
+          (ck === null
+            ? `No checkpoint was written before the failure; fix the input and run the command again to start over.\n`
+            : `The checkpoint ${checkpointPath} (step ${ck}) is intact; fix the input and run the same command to resume from it.\n`),
+      );
+      return 1;
+    }
+    const report = await editRun.finish({ keepCheckpoint: true });
+    // Outputs in order, each complete under its final name; report.json last: it marks the run finished.
+    await writeFileAtomic(metricsPath, jsonLines(editRun.turns), killAtWrites);
+    const weights = await runtime.weights();
+    const edited = encodeWeights(weights, model.sourceNames, { editor: config.editor, edits: String(report.targetEdits) });
+    await writeFileAtomic(join(out, 'edited.safetensors'), edited, killAtWrites);
+    const reportJson = JSON.stringify({ config, model: model.name, fingerprint, ...report }, null, 2) + '\n';
+    await writeFileAtomic(join(out, 'report.json'), reportJson, killAtWrites);
+    await editRun.removeCheckpoint();
+    killPoint('removed:checkpoint.bin');
     process.stderr.write(
-      `run stopped: ${editRun.error}\nThe last checkpoint in ${out} is intact; fix the input and run the same command to resume.\n`,
+      `final (${report.targetEdits} edits, token accuracy): ${summarize(report.final.metrics)}\nwrote ${out}/metrics.jsonl, report.json, edited.safetensors\n`,
     );
-    return 1;
+    return 0;
+  } finally {
+    await runtime.dispose();
   }
-  const report = await editRun.finish();
-  await writeFile(join(out, 'report.json'), JSON.stringify({ config, model: model.name, ...report }, null, 2) + '\n');
-  const weights = await runtime.weights();
-  await writeFile(
-    join(out, 'edited.safetensors'),
-    encodeWeights(weights, model.sourceNames, { editor: config.editor, edits: String(report.targetEdits) }),
-  );
-  await runtime.dispose();
-  process.stderr.write(
-    `final (${report.targetEdits} edits, token accuracy): ${summarize(report.final.metrics)}\nwrote ${out}/metrics.jsonl, report.json, edited.safetensors\n`,
-  );
-  return 0;
+}
+
+/** The edit stream and warm-up records after --shuffle and --warmup-split. */
+function arrangeStreams(
+  flags: Flags,
+  targetAll: EditRecord[],
+  warmupFile: EditRecord[] | undefined,
+): { target: EditRecord[]; warmup: EditRecord[] | undefined } {
+  const target = flags.shuffle === undefined ? targetAll : shuffled(targetAll, int(flags, 'shuffle'));
+  if (flags['warmup-split'] === undefined) return { target, warmup: warmupFile };
+  // The warm-up is the train split, the edit stream the rest ("eval"), in shuffled order when asked.
+  const train = num(flags, 'warmup-split');
+  const evalPart = train < 1 ? 1 - train : target.length - train;
+  if (!(evalPart >= 0))
+    throw new InputError(`--warmup-split ${train}`, `is more than the ${target.length} records of --data ${str(flags, 'data')}`);
+  const split = splitTrainEval(target, { eval: evalPart });
+  return { target: split.eval, warmup: split.train };
+}
+
+function jsonLines(rows: readonly unknown[]): string {
+  return rows.map((t) => JSON.stringify(t) + '\n').join('');
+}
+
+function warn(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
 }
 
 function summarize(m: Record<string, { tokenAccuracy: number } | undefined>): string {

@@ -60,6 +60,11 @@ export interface DatasetOptions {
   zsreLocQuestionMark?: boolean;
   /** Default "," ("\t" for .tsv). */
   csvDelimiter?: string;
+  /**
+   * A check of each valid record that needs more than the file (e.g. that it fits the model's
+   * positions once tokenized); a problem is handled like any invalid record (skip or stop).
+   */
+  check?: (record: EditRecord) => { field: string; problem: string } | null;
 }
 
 export interface DatasetDetection {
@@ -92,8 +97,19 @@ async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: Da
   };
   const ext = /\.(jsonl|ndjson|csv|tsv)$/i.exec(file.name)?.[1].toLowerCase();
   let head: Uint8Array | null = null;
-  if (!opts.container && !ext) ({ head, file } = await peekHead(file, 4096));
+  if (!opts.container) ({ head, file } = await peekHead(file, 4096));
+  const unreadable = head && encodingProblem(head);
+  if (unreadable) {
+    yield { issue: { index: 0, line: 1, field: '(file)', problem: unreadable, outcome: 'stopped' } };
+    return;
+  }
   const { kind, reason } = chooseContainer(ext, head, opts.container);
+  if (kind === 'csv' && head && /\.json$/i.test(file.name)) {
+    const start = new TextDecoder().decode(head.subarray(0, 40)).trim().split('\n')[0];
+    const problem = `not JSON: a .json file must hold a JSON array ("[…]") or JSON lines ("{…}"), but it starts with ${JSON.stringify(start)}`;
+    yield { issue: { index: 0, line: 1, field: '(file)', problem, outcome: 'stopped' } };
+    return;
+  }
   const maxRecordBytes = opts.maxRecordBytes ?? 16 * 1024 * 1024;
   const items: AsyncIterable<RawItem> =
     kind === 'json'
@@ -126,6 +142,18 @@ async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: Da
       const value = item.value;
       const detected =
         value !== null && typeof value === 'object' && !Array.isArray(value) ? detectLayout(value as Record<string, unknown>) : null;
+      if (Array.isArray(value)) {
+        yield {
+          issue: {
+            index: item.index,
+            line: item.line,
+            field: '(record)',
+            problem: 'the record is an array, not an object: the file must be a list of objects (one per edit), not a list of lists',
+            outcome: 'stopped',
+          },
+        };
+        return;
+      }
       if (!detected) {
         const fields =
           value !== null && typeof value === 'object'
@@ -146,7 +174,8 @@ async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: Da
       layoutReason = detected.reason;
       onDetect({ container: kind, containerReason: reason, layout: layout.id, layoutReason });
     }
-    const n = normalizeRecord(item.value, item.index, layout, norm);
+    let n = normalizeRecord(item.value, item.index, layout, norm);
+    if ('record' in n && opts.check) n = opts.check(n.record) ?? n;
     if ('record' in n) {
       yield { record: n.record };
       if (opts.limit !== undefined && ++valid >= opts.limit) return;
@@ -163,6 +192,15 @@ async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: Da
       if (policy === 'stop') return;
     }
   }
+}
+
+/** Files no reader here can decode (UTF-16/32, binary), named as such rather than as a syntax error. */
+function encodingProblem(head: Uint8Array): string | null {
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))
+    return `the file is UTF-16 (it starts with the byte-order mark ${head[0] === 0xff ? 'FF FE' : 'FE FF'}); UTF-16 is not supported: save it as UTF-8`;
+  if (head.subarray(0, 1024).includes(0))
+    return 'the file is binary (it holds NUL bytes), not text: a dataset is JSON, JSON Lines or CSV in UTF-8';
+  return null;
 }
 
 function chooseContainer(ext: string | undefined, head: Uint8Array | null, given?: ContainerKind): { kind: ContainerKind; reason: string } {

@@ -38,7 +38,7 @@ const siteFetch: typeof fetch = async (input, init) => {
   return new Response(bytes, { status: 200 });
 };
 
-function makeLab(stores = new Map<string, MemoryStore>()) {
+function makeLab(stores = new Map<string, MemoryStore>(), claimRun?: LabPlatform['claimRun']) {
   const events: WorkerEvent[] = [];
   const platform: LabPlatform = {
     siteUrl: SITE,
@@ -49,6 +49,7 @@ function makeLab(stores = new Map<string, MemoryStore>()) {
     },
     editorShaders: null,
     fetch: siteFetch,
+    claimRun,
   };
   const lab = new Lab((e) => events.push(e), platform);
   let id = 0;
@@ -69,8 +70,8 @@ function makeLab(stores = new Map<string, MemoryStore>()) {
   return { lab, events, send, stores };
 }
 
-async function withDemo(stores?: Map<string, MemoryStore>) {
-  const h = makeLab(stores);
+async function withDemo(stores?: Map<string, MemoryStore>, claimRun?: LabPlatform['claimRun']) {
+  const h = makeLab(stores, claimRun);
   await h.send({ type: 'model/load', source: { kind: 'demo' }, backend: 'auto' });
   await h.send({ type: 'data/scan', slot: 'edits', input: { kind: 'url', url: DEMO_DATA.edits, name: 'edits.eval.json' }, options: {} });
   await h.send({ type: 'data/scan', slot: 'warmup', input: { kind: 'url', url: DEMO_DATA.warmup, name: 'edits.train.json' }, options: {} });
@@ -178,6 +179,35 @@ describe('the lab application layer', () => {
     expect(inputs.data.edits.mapping).toEqual({ prompt: 'q', answer: 'a' });
     await until(() => h.events.find((e) => e.type === 'run/state' && e.runId === 'm' && e.state === 'finished'));
   }, 60_000);
+
+  it('a run another tab holds is refused, and a run holds its claim until it ends', async () => {
+    const held = new Set<string>(['elsewhere']);
+    const claim = async (id: string) => (held.has(id) ? null : (held.add(id), () => void held.delete(id)));
+    const h = await withDemo(undefined, claim);
+    await expect(h.send({ type: 'run/start', runId: 'elsewhere', config: SHORT })).rejects.toThrow(/going in another tab/);
+    expect(h.stores.get('elsewhere') === undefined || (await h.stores.get('elsewhere')!.read('inputs.json')) === null).toBe(true);
+    await h.send({ type: 'run/start', runId: 'here', config: { ...SHORT, turns: 1 } });
+    expect(held.has('here')).toBe(true);
+    await until(() => h.events.find((e) => e.type === 'run/state' && e.runId === 'here' && e.state === 'finished'));
+    expect(held.has('here')).toBe(false);
+  }, 60_000);
+
+  it('a stopped run resumes from its checkpoint, and a damaged checkpoint is refused, not resumed', async () => {
+    const h = await withDemo();
+    await h.send({ type: 'run/start', runId: 'c', config: { ...SHORT, turns: 3, checkpointEvery: 1 } });
+    await until(() => h.events.find((e) => e.type === 'run/event' && e.runId === 'c' && e.event.type === 'checkpoint'));
+    h.lab.controller('c').stop();
+    await until(() => h.events.find((e) => e.type === 'run/state' && e.runId === 'c' && e.state === 'stopped'));
+    const store = h.stores.get('c')!;
+    const good = (await store.read('checkpoint.bin'))!;
+    const bad = good.slice();
+    bad[bad.length >> 1] ^= 0x10;
+    await store.write('checkpoint.bin', bad);
+    await expect(h.send({ type: 'run/reopen', runId: 'c' })).rejects.toThrow(/run c: checkpoint\.bin.*damaged/);
+    await store.write('checkpoint.bin', good);
+    await h.send({ type: 'run/reopen', runId: 'c' });
+    await until(() => h.events.find((e) => e.type === 'run/state' && e.runId === 'c' && e.state === 'finished'));
+  }, 90_000);
 
   it('exporting a run that never finished says why', async () => {
     const h = await withDemo();

@@ -24,6 +24,7 @@ import { MemoryStore, type CheckpointStore } from '../run/checkpoint-store';
 import { encodeWeights } from '../run/export-weights';
 import { validateRunConfig, type RunConfig } from '../run/config';
 import { buildSchedule } from '../run/schedule';
+import { recordFitCheck } from '../run/record-fit';
 import { evaluate, type RecordScores } from '../eval/evaluate';
 import { createGpuContext, type GpuContext } from '../gpu/context';
 import { GpuEditor, gpuEditorNames } from '../gpu/editor/gpu-editor';
@@ -45,6 +46,7 @@ import {
   type SavedModel,
   type SavedReadOptions,
   type SavedRunInputs,
+  runFingerprint,
 } from './run-inputs';
 
 export type Post = (e: WorkerEvent, transfer?: Transferable[]) => void;
@@ -60,6 +62,11 @@ export interface LabPlatform {
   editorShaders: ShaderSources | null;
   /** The network; tests serve files from disk through it. */
   fetch?: typeof fetch;
+  /**
+   * Hold a run for this page while it goes (the browser's Web Locks across tabs): null when another
+   * tab holds it. Without it runs are not guarded (Node, tests).
+   */
+  claimRun?(runId: string): Promise<(() => void) | null>;
 }
 
 interface Model {
@@ -221,7 +228,15 @@ export class Lab {
     const source = this.dataSource(input);
     const { layout, mapping, seed } = cmd.options;
     const onInvalid = cmd.options.onInvalid ?? 'skip';
-    const report = await scanDataset(source, { layout, mapping, seed, onInvalid, previewCount: 8, maxIssues: 50 });
+    const report = await scanDataset(source, {
+      layout,
+      mapping,
+      seed,
+      onInvalid,
+      check: this.recordCheck(),
+      previewCount: 8,
+      maxIssues: 50,
+    });
     this.slots[cmd.slot] = { input, source, onInvalid, seed, layout, mapping };
     this.post({ type: 'data/report', replyTo: cmd.id, slot: cmd.slot, report, onInvalid });
   }
@@ -233,7 +248,9 @@ export class Lab {
         slot === 'edits' ? 'edit stream' : 'warm-up source',
         'no dataset file was given: drop or pick one in the Data panel',
       );
-    s.records ??= (await loadDataset(s.source, { onInvalid: s.onInvalid, seed: s.seed, layout: s.layout, mapping: s.mapping })).records;
+    s.records ??= (
+      await loadDataset(s.source, { onInvalid: s.onInvalid, seed: s.seed, layout: s.layout, mapping: s.mapping, check: this.recordCheck() })
+    ).records;
     if (s.records.length === 0) throw new InputError(s.source.name, 'has no valid records');
     return s.records;
   }
@@ -264,13 +281,29 @@ export class Lab {
     const target = await this.records('edits');
     const warmup = cmd.config.warmupTurns > 0 ? await this.records('warmup') : undefined;
     scheduledTarget(cmd.config, target, warmup); // throws, naming the shortfall, when the streams are too short
+    const release = await this.claim(cmd.runId);
     const store = this.platform.runStore(cmd.runId);
     let saved: SavedRunInputs | null = null;
     if (store) {
       const used = { edits: this.slots.edits!, ...(warmup ? { warmup: this.slots.warmup! } : {}) };
-      saved = await saveRunInputs(store, cmd.config, m.origin, used);
+      saved = await saveRunInputs(store, cmd.config, m.origin, used).catch((e: unknown) => {
+        release();
+        throw e;
+      });
     }
-    await this.launch(cmd.runId, cmd.config, m, target, warmup, store ?? new MemoryStore(), saved, cmd.editorMath ?? 'cpu');
+    await this.launch(cmd.runId, cmd.config, m, target, warmup, store ?? new MemoryStore(), saved, cmd.editorMath ?? 'cpu', release).catch(
+      (e: unknown) => {
+        release();
+        throw e;
+      },
+    );
+  }
+
+  /** This page's hold on a run; refused while another tab of the lab has it going. */
+  private async claim(runId: string): Promise<() => void> {
+    const release = this.platform.claimRun ? await this.platform.claimRun(runId) : () => {};
+    if (!release) throw new Error(`run ${runId} is going in another tab of the lab: continue it there, or close that tab first`);
+    return release;
   }
 
   /**
@@ -298,14 +331,26 @@ export class Lab {
       const d = saved.data[slot];
       if (!d) throw new InputError(`run ${cmd.runId}`, `its ${slot === 'edits' ? 'edit stream' : 'warm-up source'} was not saved`);
       const source = await savedDataSource(store, cmd.runId, slot, d, this.platform.fetch);
-      const { records } = await loadDataset(source, { onInvalid: d.onInvalid, seed: d.seed, layout: d.layout, mapping: d.mapping });
+      const { records } = await loadDataset(source, {
+        onInvalid: d.onInvalid,
+        seed: d.seed,
+        layout: d.layout,
+        mapping: d.mapping,
+        check: this.recordCheck(),
+      });
       if (records.length === 0) throw new InputError(d.file.name, 'has no valid records');
       return records;
     };
-    const target = await read('edits');
-    const warmup = saved.config.warmupTurns > 0 ? await read('warmup') : undefined;
-    // Checkpoints of either editor math resume with either, so the current choice applies.
-    await this.launch(cmd.runId, saved.config, this.needModel(), target, warmup, store, saved, cmd.editorMath ?? 'cpu');
+    const release = await this.claim(cmd.runId);
+    try {
+      const target = await read('edits');
+      const warmup = saved.config.warmupTurns > 0 ? await read('warmup') : undefined;
+      // Checkpoints of either editor math resume with either, so the current choice applies.
+      await this.launch(cmd.runId, saved.config, this.needModel(), target, warmup, store, saved, cmd.editorMath ?? 'cpu', release);
+    } catch (e) {
+      release();
+      throw e;
+    }
   }
 
   /** The model a saved run edits: the demo is loaded again here; another model must be loaded by the user. */
@@ -326,6 +371,7 @@ export class Lab {
     store: CheckpointStore,
     saved: SavedRunInputs | null,
     editorMath: EditorMath,
+    release: () => void,
   ): Promise<void> {
     await this.restorePristine(m);
     // Per-edit "pre" scores for the EasyEdit export: the model as loaded, before the first turn.
@@ -341,6 +387,9 @@ export class Lab {
       target,
       warmup,
       store,
+      // A checkpoint of other inputs (another tab changed them, a damaged file) is refused, not resumed.
+      ...(saved ? { fingerprint: runFingerprint(saved), onMismatch: 'refuse' as const } : {}),
+      checkpointWhere: `run ${runId}: checkpoint.bin`,
       ...(gpuEditor ? { createEditor: () => gpuEditor } : {}),
       emit: (event) => {
         this.post({ type: 'run/event', runId, event });
@@ -348,6 +397,7 @@ export class Lab {
       },
     }).catch((e: unknown) => {
       gpuEditor?.dispose();
+      release();
       throw e;
     });
     const pre = preHere ?? run.preEditScores!;
@@ -382,18 +432,20 @@ export class Lab {
       async (report) => {
         // The drive ends when the run finishes, fails or is stopped: the GPU statistics are not needed after.
         gpuEditor?.dispose();
-        if (!report) return;
+        if (!report) return release();
         const post = run.finalEditScores ?? (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
         entry.perEdit = perEditResults(records, pre, post);
         if (saved) {
           await saveRunResults(store, { model: saved.model, modules: await editedWeights(m, config.modules), perEdit: entry.perEdit });
           await removeRunInputs(store, saved);
         }
+        release();
         state('finished');
       },
       (e: Error) => {
         // The run's turns and last checkpoint stay; only the failure is reported.
         gpuEditor?.dispose();
+        release();
         this.post({ type: 'run/event', runId, event: { type: 'error', message: e.message, where: `run ${runId}`, step: run.stepIndex } });
         state('failed');
       },
@@ -513,6 +565,11 @@ export class Lab {
         `run ${runId} has no saved results in this browser (it has not finished, or it finished before the lab kept them, or its storage was cleared)`,
       );
     return results;
+  }
+
+  /** With a model loaded, a record longer than its positions is a data error (file, record, field). */
+  private recordCheck() {
+    return this.model ? recordFitCheck(this.model.loaded.tokenizer, this.model.loaded.spec.maxPositions) : undefined;
   }
 
   private needModel(): Model {

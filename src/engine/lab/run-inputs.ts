@@ -10,6 +10,7 @@ import type { RunConfig } from '../run/config';
 import type { FieldMapping, LayoutId } from '../data/layouts';
 import { blobFile, urlFile } from '../io/files.web';
 import { InputError, type FileSource } from '../types';
+import { sha256Hex } from '../run/checkpoint-seal';
 import type { DataInput, DataSlot, ModelSummary } from '../../protocol/messages';
 
 /** The model a run edits; never the Hub token. */
@@ -41,11 +42,6 @@ export interface SavedRunInputs {
 
 const MANIFEST = 'inputs.json';
 const copyName = (slot: DataSlot) => `${slot}.data`;
-
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** `url` inputs must already be absolute (the worker resolves them against its own location). */
 export async function saveRunInputs(
@@ -104,6 +100,23 @@ export async function savedDataSource(
   const hash = await sha256Hex(bytes);
   if (hash !== f.sha256) throw new InputError(where, `has SHA-256 ${hash}, but the run read ${f.sha256}: the stored copy is damaged`);
   return blobFile(new Blob([bytes as Uint8Array<ArrayBuffer>]), f.name);
+}
+
+/**
+ * What a run's checkpoint must belong to: the model and each dataset as saved (a URL, or the copy's
+ * size and SHA-256) and how it was read. A checkpoint written for other inputs is refused on resume.
+ */
+export function runFingerprint(saved: SavedRunInputs): Record<string, string> {
+  const fp: Record<string, string> = {
+    model: saved.model.kind === 'hub' ? `${saved.model.repo}@${saved.model.revision}` : `${saved.model.kind}:${saved.model.name}`,
+    params: String(saved.model.params),
+    backend: saved.model.backend,
+  };
+  for (const [slot, d] of Object.entries(saved.data)) {
+    fp[slot] = d.file.kind === 'url' ? d.file.url : `${d.file.name} (${d.file.size} bytes, sha256 ${d.file.sha256})`;
+    fp[`${slot} reading`] = JSON.stringify({ onInvalid: d.onInvalid, seed: d.seed, layout: d.layout, mapping: d.mapping });
+  }
+  return fp;
 }
 
 /** Once a run has finished, nothing of it needs resuming. */

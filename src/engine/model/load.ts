@@ -1,7 +1,8 @@
 /**
  * One loading path for every checkpoint folder (Hub download, dropped folder, local directory, tiny
  * generated model): config.json → ModelSpec, safetensors → fp32 weights under canonical names,
- * tokenizer, editable modules. Every tensor is checked against the shape the config implies.
+ * tokenizer, editable modules. Every tensor is checked against the shape the config implies and for
+ * NaN/Infinity (named at load, not found later as a 0% evaluation or a NaN loss).
  */
 import { InputError, type FolderSource, type TextTokenizer } from '../types';
 import { readFolderJson } from '../io/text';
@@ -21,6 +22,8 @@ export interface LoadedModel {
   modules: EditableModule[];
   /** Canonical name → name in the checkpoint file (to write an edited checkpoint back in kind). */
   sourceNames: Map<string, string>;
+  /** Checkpoint tensors config.json does not use (e.g. layers past num_hidden_layers), for a warning. */
+  unusedTensors: string[];
 }
 
 export interface LoadOptions {
@@ -38,15 +41,23 @@ export async function loadModel(folder: FolderSource, opts: LoadOptions = {}): P
       `has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${spec.vocabSize}`,
     );
   }
-  const { weights, sourceNames } = await loadWeights(folder, spec, opts.onProgress);
-  return { name: opts.name ?? displayName(folder.name), spec, weights, tokenizer, modules: editableModules(spec), sourceNames };
+  const { weights, sourceNames, unusedTensors } = await loadWeights(folder, spec, opts.onProgress);
+  return {
+    name: opts.name ?? displayName(folder.name),
+    spec,
+    weights,
+    tokenizer,
+    modules: editableModules(spec),
+    sourceNames,
+    unusedTensors,
+  };
 }
 
 export async function loadWeights(
   folder: FolderSource,
   spec: ModelSpec,
   onProgress?: LoadOptions['onProgress'],
-): Promise<{ weights: Weights; sourceNames: Map<string, string> }> {
+): Promise<{ weights: Weights; sourceNames: Map<string, string>; unusedTensors: string[] }> {
   const ckpt = await openCheckpointTensors(folder);
   const byCanonical = new Map<string, LocatedTensor>();
   for (const [name, t] of ckpt.tensors) {
@@ -69,11 +80,31 @@ export async function loadWeights(
         `has shape [${got.join(', ')}] but config.json implies [${shape.join(', ')}]`,
       );
     }
-    weights.set(name, { shape: shape.slice(), data: await readTensorF32(t.file, t.info) });
+    const data = await readTensorF32(t.file, t.info);
+    const bad = firstNonFinite(data);
+    if (bad >= 0)
+      throw new InputError(
+        `${t.file.name}: tensor '${t.info.name}'`,
+        `holds a non-finite value (${data[bad]} at element ${bad}${countNonFinite(data) > 1 ? `, ${countNonFinite(data)} in all` : ''}); the checkpoint is damaged or was saved after training diverged`,
+      );
+    weights.set(name, { shape: shape.slice(), data });
     sourceNames.set(name, t.info.name);
     onProgress?.(++done, expected.size, name);
   }
-  return { weights, sourceNames };
+  const unusedTensors = [...byCanonical.entries()].filter(([canon]) => !expected.has(canon)).map(([, t]) => t.info.name);
+  return { weights, sourceNames, unusedTensors };
+}
+
+/** Index of the first NaN or ±Infinity, or −1. */
+export function firstNonFinite(data: Float32Array): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
+  return -1;
+}
+
+function countNonFinite(data: Float32Array): number {
+  let n = 0;
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) n++;
+  return n;
 }
 
 function displayName(folderName: string): string {

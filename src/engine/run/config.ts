@@ -3,7 +3,7 @@
  */
 import type { NiwPrior } from '../editors/editor';
 import { editorNames } from '../editors/registry';
-import { WARMUP_PLACEMENTS, type WarmupPlacement } from './schedule';
+import { scheduleProblem, WARMUP_PLACEMENTS, type WarmupPlacement } from './schedule';
 
 export interface RunConfig {
   editor: string;
@@ -48,8 +48,26 @@ export const DEFAULT_RUN: Omit<RunConfig, 'modules'> = {
   seed: 0,
 };
 
-/** Problems by field name; empty when the config is usable. */
-export function validateRunConfig(c: RunConfig): Record<string, string> {
+/** The editor's own settings (shared with `replay`, which runs an editor without a model). */
+export function validateEditorSettings(c: Pick<RunConfig, 'editor' | 'lr' | 'ridge'>): Record<string, string> {
+  const bad: Record<string, string> = {};
+  if (!editorNames.includes(c.editor)) bad.editor = `unknown editor "${c.editor}"; one of ${editorNames.join(', ')}`;
+  if (!(Number.isFinite(c.lr) && c.lr > 0)) bad.lr = `must be a positive number (got ${c.lr})`;
+  if (!(Number.isFinite(c.ridge) && c.ridge > 0)) bad.ridge = `must be a positive number (got ${c.ridge})`;
+  return bad;
+}
+
+/** How many records the edit stream and the warm-up source hold, when known (after loading them). */
+export interface RecordCounts {
+  targetRecords: number;
+  warmupRecords?: number;
+}
+
+/**
+ * Problems by field name; empty when the config is usable. With `counts`, also whether the schedule
+ * fits the data (turns × n_edits records in the stream, warmupTurns × n_edits in the warm-up source).
+ */
+export function validateRunConfig(c: RunConfig, counts?: RecordCounts): Record<string, string> {
   const bad: Record<string, string> = {};
   const positiveInt = (k: keyof RunConfig, v: unknown) => {
     if (!(Number.isInteger(v) && (v as number) >= 1)) bad[k] = `must be a whole number ≥ 1 (got ${v})`;
@@ -57,9 +75,7 @@ export function validateRunConfig(c: RunConfig): Record<string, string> {
   const nonNegInt = (k: keyof RunConfig, v: unknown) => {
     if (!(Number.isInteger(v) && (v as number) >= 0)) bad[k] = `must be a whole number ≥ 0 (got ${v})`;
   };
-  if (!editorNames.includes(c.editor)) bad.editor = `unknown editor "${c.editor}"; one of ${editorNames.join(', ')}`;
-  if (!(Number.isFinite(c.lr) && c.lr > 0)) bad.lr = `must be a positive number (got ${c.lr})`;
-  if (!(Number.isFinite(c.ridge) && c.ridge > 0)) bad.ridge = `must be a positive number (got ${c.ridge})`;
+  Object.assign(bad, validateEditorSettings(c));
   if (c.modules.length === 0) bad.modules = 'choose at least one module to edit';
   positiveInt('nEdits', c.nEdits);
   positiveInt('subBatch', c.subBatch);
@@ -70,5 +86,14 @@ export function validateRunConfig(c: RunConfig): Record<string, string> {
   positiveInt('sampleSize', c.sampleSize);
   nonNegInt('checkpointEvery', c.checkpointEvery);
   if (!Number.isInteger(c.seed)) bad.seed = `must be a whole number (got ${c.seed})`;
+  if (counts && !bad.nEdits && !bad.turns && !bad.warmupTurns) Object.assign(bad, scheduleProblems(c, counts));
   return bad;
+}
+
+/** scheduleProblem's message, under the field to change. */
+function scheduleProblems(c: RunConfig, { targetRecords, warmupRecords = 0 }: RecordCounts): Record<string, string> {
+  const problem = scheduleProblem({ targetRecords, nEdits: c.nEdits, turns: c.turns, warmupRecords, warmupTurns: c.warmupTurns });
+  if (!problem) return {};
+  const field = /warm-up/.test(problem) ? 'warmupTurns' : c.turns !== undefined ? 'turns' : 'nEdits';
+  return { [field]: problem };
 }

@@ -1,16 +1,17 @@
 /** Run checkpoints on disk for the CLI: atomic write by rename. */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic, type WriteHook } from '../io/atomic-write';
 import type { CheckpointStore } from './checkpoint-store';
 
 export class DirStore implements CheckpointStore {
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly hook?: WriteHook,
+  ) {}
 
   async write(name: string, bytes: Uint8Array) {
-    await mkdir(this.dir, { recursive: true });
-    const tmp = join(this.dir, `${name}.partial`);
-    await writeFile(tmp, bytes);
-    await rename(tmp, join(this.dir, name));
+    await writeFileAtomic(join(this.dir, name), bytes, this.hook);
   }
 
   async read(name: string) {

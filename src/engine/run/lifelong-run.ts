@@ -16,6 +16,8 @@ import { buildSchedule, type ScheduledTurn } from './schedule';
 import { validateRunConfig, type RunConfig } from './config';
 import type { EvalProtocol, MetricsRecord, RunEvent, RunReport, TurnRecord } from './events';
 import type { CheckpointStore } from './checkpoint-store';
+import { CheckpointRefused, describeMismatch, openSealedCheckpoint, sealCheckpoint } from './checkpoint-seal';
+import { InputError } from '../types';
 import { pack, unpack } from '../util/pack';
 import { Rng } from '../util/rng';
 import { mean } from '../eval/token-accuracy';
@@ -29,11 +31,26 @@ export interface RunInputs {
   emit?: (e: RunEvent) => void;
   /** Where the editor math runs; default the float64 CPU editors (src/engine/editors/registry.ts). */
   createEditor?: (name: string, options: EditorOptions) => AnyEditor;
+  /**
+   * What the run belongs to beyond its config: SHA-256 of the model, data and warm-up files, and
+   * settings outside RunConfig that change the numbers (shuffle seed…). Saved in the checkpoint and
+   * compared on resume.
+   */
+  fingerprint?: Record<string, string>;
+  /**
+   * A checkpoint written with other settings or inputs: 'refuse' throws CheckpointRefused saying what
+   * differs; 'restart' (default) warns and starts over. A damaged checkpoint is refused either way.
+   */
+  onMismatch?: 'refuse' | 'restart';
+  /** How messages name the checkpoint (default "checkpoint.bin"). */
+  checkpointWhere?: string;
 }
 
 interface Checkpoint {
-  version: 1;
+  version: 1 | 2;
   config: RunConfig;
+  /** Since version 2. */
+  fingerprint?: Record<string, string>;
   nextStep: number;
   editor: EditorState;
   /** Current weights of the edited modules (bit-exact resume; deltas = these − pre-edit weights). */
@@ -57,16 +74,18 @@ export class LifelongRun {
   private elapsedBefore = 0;
   private t0 = performance.now();
   private failed: string | null = null;
+  private checkpointStep: number | null = null;
+  private readonly largeUpdateWarned = new Set<string>();
 
   private constructor(
     readonly config: RunConfig,
     private readonly io: RunInputs,
   ) {
-    const bad = validateRunConfig(config);
+    const bad = validateRunConfig(config, { targetRecords: io.target.length, warmupRecords: io.warmup?.length ?? 0 });
     const keys = Object.keys(bad);
-    if (keys.length) throw new Error(`run settings: ${keys.map((k) => `${k} ${bad[k]}`).join('; ')}`);
+    if (keys.length) throw new InputError('run settings', keys.map((k) => `${k} ${bad[k]}`).join('; '));
     const known = new Set(io.runtime.modules.map((m) => m.name));
-    for (const m of config.modules) if (!known.has(m)) throw new Error(`run settings: the model has no editable module "${m}"`);
+    for (const m of config.modules) if (!known.has(m)) throw new InputError('run settings', `the model has no editable module "${m}"`);
     this.schedule = buildSchedule({
       targetRecords: io.target.length,
       nEdits: config.nEdits,
@@ -116,6 +135,10 @@ export class LifelongRun {
   }
   private finalScores: RecordScores | null = null;
 
+  /** The step the store's checkpoint resumes at (saved or resumed from in this process), or null when none was. */
+  get lastCheckpoint(): number | null {
+    return this.checkpointStep;
+  }
   get editsApplied(): number {
     return this.schedule.slice(0, this.next).filter((t) => t.kind === 'target').length * this.config.nEdits;
   }
@@ -152,6 +175,7 @@ export class LifelongRun {
       return null;
     }
     const editor = clock();
+    await this.warnLargeUpdates(result.deltas, s);
     for (const [module, d] of result.deltas) await runtime.applyDelta(module, d.delta);
     const apply = clock();
 
@@ -180,8 +204,11 @@ export class LifelongRun {
     return record;
   }
 
-  /** Score every edit (UltraEdit's protocol) and report; the checkpoint is removed once done. */
-  async finish(): Promise<RunReport> {
+  /**
+   * Score every edit (UltraEdit's protocol) and report; the checkpoint is removed once done, unless
+   * `keepCheckpoint` (the CLI removes it itself once its outputs are on disk).
+   */
+  async finish(opts: { keepCheckpoint?: boolean } = {}): Promise<RunReport> {
     if (this.failed) throw new Error(this.failed);
     if (!this.done) throw new Error(`the run is at step ${this.next} of ${this.schedule.length}`);
     const edited = this.editedRecords();
@@ -201,8 +228,12 @@ export class LifelongRun {
       editsPerSecond: (this.schedule.length * this.config.nEdits) / seconds,
     };
     this.emitEvent({ type: 'finished', report });
-    await this.io.store?.remove(CHECKPOINT);
+    if (!opts.keepCheckpoint) await this.removeCheckpoint();
     return report;
+  }
+
+  async removeCheckpoint(): Promise<void> {
+    await this.io.store?.remove(CHECKPOINT);
   }
 
   async saveCheckpoint(store: CheckpointStore): Promise<void> {
@@ -211,8 +242,9 @@ export class LifelongRun {
     for (const m of this.io.runtime.modules.filter((m) => this.config.modules.includes(m.name)))
       weights[m.weight] = all.get(m.weight)!.data;
     const ckpt: Checkpoint = {
-      version: 1,
+      version: 2,
       config: this.config,
+      fingerprint: this.io.fingerprint,
       nextStep: this.next,
       editor: await this.editor.saveState(),
       weights,
@@ -221,19 +253,32 @@ export class LifelongRun {
       baseline: this.baseline ? [...this.baseline.entries()] : null,
       elapsedMs: this.elapsedMs(),
     };
-    const bytes = pack(ckpt);
+    const bytes = await sealCheckpoint(pack(ckpt));
     await store.write(CHECKPOINT, bytes);
+    this.checkpointStep = this.next;
     this.emitEvent({ type: 'checkpoint', step: this.next, bytes: bytes.length });
   }
 
   private async tryResume(store: CheckpointStore): Promise<boolean> {
     const bytes = await store.read(CHECKPOINT);
     if (!bytes) return false;
-    const ckpt = unpack<Checkpoint>(bytes, 'run checkpoint');
-    if (JSON.stringify(ckpt.config) !== JSON.stringify(this.config)) {
+    const where = this.io.checkpointWhere ?? CHECKPOINT;
+    const { payload } = await openSealedCheckpoint(bytes, where);
+    let ckpt: Checkpoint;
+    try {
+      ckpt = unpack<Checkpoint>(payload, where);
+    } catch (e) {
+      throw new CheckpointRefused(where, 'damaged', `is damaged (${(e as Error).message.replace(`${where}: `, '')})`);
+    }
+    const differs = describeMismatch(ckpt, { config: this.config, fingerprint: this.io.fingerprint });
+    if (differs.length) {
+      if (this.io.onMismatch === 'refuse')
+        throw new CheckpointRefused(where, 'mismatch', `belongs to another run; what differs: ${differs.join('; ')}`);
       this.emitEvent({ type: 'warning', message: 'a checkpoint with other settings was found and ignored; this run starts over' });
       return false;
     }
+    if (!(Number.isInteger(ckpt.nextStep) && ckpt.nextStep >= 0 && ckpt.nextStep <= this.schedule.length))
+      throw new CheckpointRefused(where, 'damaged', `is damaged (it resumes at step ${ckpt.nextStep} of ${this.schedule.length})`);
     for (const [name, data] of Object.entries(ckpt.weights)) await this.io.runtime.setWeight(name, data);
     await this.editor.loadState(ckpt.editor);
     this.next = ckpt.nextStep;
@@ -241,7 +286,31 @@ export class LifelongRun {
     this.metrics.push(...ckpt.metrics);
     this.baseline = ckpt.baseline ? new Map(ckpt.baseline) : null;
     this.elapsedBefore = ckpt.elapsedMs;
+    this.checkpointStep = this.next;
     return true;
+  }
+
+  /**
+   * An update larger than the weight it changes (‖ΔW‖_F > ‖W‖_F) is almost always a learning rate
+   * far too high; say so once per module rather than let the weights blow up silently.
+   */
+  private async warnLargeUpdates(deltas: Map<string, { delta: Float32Array }>, s: ScheduledTurn) {
+    const pending = [...deltas.keys()].filter((m) => !this.largeUpdateWarned.has(m));
+    if (pending.length === 0) return;
+    const weights = await this.io.runtime.weights();
+    for (const module of pending) {
+      const m = this.io.runtime.modules.find((x) => x.name === module);
+      const w = m && weights.get(m.weight);
+      if (!w) continue;
+      const dn = frobenius(deltas.get(module)!.delta);
+      const wn = frobenius(w.data);
+      if (!(dn > wn)) continue;
+      this.largeUpdateWarned.add(module);
+      this.emitEvent({
+        type: 'warning',
+        message: `step ${s.step} (${s.kind} turn ${s.turn}), module ${module}: the update's norm ${dn.toPrecision(3)} exceeds the weight's own ${wn.toPrecision(3)}; the learning rate is probably too high (not repeated for this module)`,
+      });
+    }
   }
 
   private async measurePreEdit() {
@@ -287,6 +356,12 @@ export class LifelongRun {
   private emitEvent(e: RunEvent) {
     this.io.emit?.(e);
   }
+}
+
+function frobenius(x: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  return Math.sqrt(s);
 }
 
 function emptyMetrics(protocol: EvalProtocol, edits: number): MetricsRecord {

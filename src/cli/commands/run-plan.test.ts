@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_RUN } from '../../engine/lab/demo-defaults';
+import { parseFlags, UsageError } from '../args';
+import { DEMO_WARMUP } from '../demo-preset';
+import { FLAGS, planRun } from './run';
+
+const plan = (argv: string[]) => planRun(parseFlags(argv, FLAGS));
+const demo = ['--model', 'public/demo/model', '--data', 'public/demo/data/edits.eval.json', '--out', 'x'];
+
+describe('run settings from flags', () => {
+  it('the demo model on the demo stream without settings flags takes the page preset', () => {
+    const p = plan([...demo, '--editor', 'ultraedit']);
+    expect(p.config).toEqual({ ...DEMO_RUN, editor: 'ultraedit' });
+    expect(p.warmupData).toBe(DEMO_RUN.warmupTurns > 0 ? DEMO_WARMUP : undefined);
+    expect(p.presetNote).toMatch(/demo preset/);
+  });
+
+  it('any other model, or one settings flag given, needs them all: one usage error listing what is missing', () => {
+    const err = (argv: string[]) => {
+      try {
+        plan(argv);
+      } catch (e) {
+        expect(e).toBeInstanceOf(UsageError);
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(err(['--model', 'm', '--data', 'd.json', '--editor', 'ft', '--out', 'x'])).toMatch(
+      /^missing --modules, --lr, --ridge, --n-edits, --sub-batch \(only the demo model/,
+    );
+    expect(err([...demo, '--editor', 'ft', '--lr', '1e-3'])).toMatch(/^missing --modules, --ridge, --n-edits, --sub-batch/);
+    expect(err(['--data', 'd.json'])).toBe('missing --model, --editor, --out');
+  });
+
+  it('settings problems are usage errors naming the flag', () => {
+    expect(() => plan([...demo, '--editor', 'ft', '--sample-size', '0'])).toThrow(/--sample-size must be a whole number ≥ 1 \(got 0\)/);
+  });
+});
+
+describe('flag parsing', () => {
+  it('rejects unknown flags with the nearest, stray words, missing and malformed values', () => {
+    expect(() => parseFlags(['--turn', '3'], FLAGS)).toThrow('unknown flag --turn; did you mean --turns?');
+    expect(() => parseFlags(['--learning-rate', '3'], FLAGS)).toThrow('did you mean --lr?');
+    expect(() => parseFlags(['--zzzzzzzz', '3'], FLAGS)).toThrow(/^unknown flag --zzzzzzzz$/);
+    expect(() => parseFlags(['--turns', '3', 'x'], FLAGS)).toThrow('unexpected argument "x"');
+    expect(() => parseFlags(['--turns'], FLAGS)).toThrow('--turns needs a value');
+    expect(() => parseFlags(['--turns', '2.5'], FLAGS)).toThrow('--turns must be a whole number, got "2.5"');
+    expect(() => parseFlags(['--editor', 'rome'], FLAGS)).toThrow(/--editor must be one of .*got "rome"/);
+    expect(parseFlags(['--lr', '-1e-3', '--restart', '--turns=4'], FLAGS)).toEqual({ lr: '-1e-3', restart: true, turns: '4' });
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * Fault injection for the fault suite (src/cli/faults/): with STABLEEDIT_KILL_AT="<point>#<n>" the
+ * process kills itself with SIGKILL the n-th time it passes <point> (1-based), e.g.
+ * "partial:checkpoint.bin#2" — half-way through writing the second checkpoint. Points are passed at
+ * every output write (partial:<file>, renamed:<file>), after each metrics line (appended:metrics.jsonl)
+ * and after the checkpoint is removed (removed:checkpoint.bin). Unset, this does nothing.
+ */
+import { basename } from 'node:path';
+import type { WriteHook } from '../engine/io/atomic-write';
+
+const target = /^(.+)#(\d+)$/.exec(process.env.STABLEEDIT_KILL_AT ?? '');
+const seen = new Map<string, number>();
+
+export function killPoint(point: string): void {
+  if (!target || target[1] !== point) return;
+  const n = (seen.get(point) ?? 0) + 1;
+  seen.set(point, n);
+  if (n === Number(target[2])) process.kill(process.pid, 'SIGKILL');
+}
+
+export const killAtWrites: WriteHook = (path, phase) => killPoint(`${phase}:${basename(path)}`);
