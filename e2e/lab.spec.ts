@@ -77,8 +77,8 @@ test('runs: charts fill, pause/resume, two editors compared, exports, interactiv
   await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 90_000 });
   await expect(progress).toContainText('finished · 4 of 4 turns');
   // The charts drew lines from the run's turns.
-  await expect(page.locator('.recharts-line path.recharts-curve').first()).toBeVisible();
-  expect(await page.locator('.recharts-line path.recharts-curve').count()).toBeGreaterThan(3);
+  await expect(page.locator('.se-chart path.se-line').first()).toBeVisible();
+  expect(await page.locator('.se-chart path.se-line').count()).toBeGreaterThan(3);
   await expect(page.getByTestId('run-list')).toContainText('4 turns');
 
   // Run 2: ultraedit on the same stream; both appear in the comparison table.

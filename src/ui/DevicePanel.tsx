@@ -1,6 +1,7 @@
 import { WANTED_FEATURES, WANTED_LIMITS } from '../engine/gpu/device';
 import { formatLimit } from './format';
 import { useLabStore } from './store';
+import { Panel } from './panels/Panel';
 
 const FALLBACK_HELP: Record<string, string> = {
   'no-navigator-gpu':
@@ -17,8 +18,7 @@ export function DevicePanel() {
   const failures = useLabStore((s) => s.failures);
 
   return (
-    <section className="panel" data-testid="device-panel" data-status={device.status}>
-      <h2>Device</h2>
+    <Panel title="Device" headingId="device-h" open={false} data-testid="device-panel" data-status={device.status}>
       <p className="muted">
         Engine worker: {worker.ready ? `running (protocol v${worker.protocolVersion})` : 'starting…'}
         {worker.ready && ` · cross-origin isolated: ${worker.crossOriginIsolated ? 'yes' : 'no (wasm threads unavailable)'}`}
@@ -65,7 +65,7 @@ export function DevicePanel() {
           ))}
         </ul>
       )}
-    </section>
+    </Panel>
   );
 }
 

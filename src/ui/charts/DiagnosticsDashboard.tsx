@@ -1,29 +1,35 @@
 /**
  * The live dashboard: a grid of MetricCharts sharing one module selection, x axis and smoothing,
- * over one or several runs. Streaming runs are redrawn at a throttled rate (see useThrottled) so a
- * burst of turns never blocks typing or hovering.
+ * over one or several runs. It redraws on every flush of the runs store — at most once per animation
+ * frame — so each turn shows the frame after it arrives; a chart only recomputes the runs that
+ * changed, and draws a few path strings (LinePlot), which keeps that within a frame
+ * (e2e/chart-stream.harness.spec.ts). The scores come first, then the loss, then the per-module diagnostics.
  */
 import { useMemo, useState } from 'react';
 import type { EvalProtocol } from '../../engine/run/events';
 import { MODULE_METRICS, modulesOf, type ChartMetric, type EvalMeasure, type XAxis } from '../lib/series';
 import type { LabRun } from '../runs/types';
-import { MEASURE_TITLE, PROTOCOL_TITLE, shortModule } from './labels';
+import { MEASURE_TITLE, PROTOCOL_SHORT, PROTOCOL_TITLE, shortModule } from './labels';
 import { SmoothingSlider, XAxisSelect } from './controls';
 import { MetricChart } from './MetricChart';
-import { useThrottled } from './use-throttled';
+import { runColor } from './palette';
 
 export interface DiagnosticsDashboardProps {
+  /** Every run, in list order: a run's colour follows its place here, as in the run list. */
   runs: readonly LabRun[];
+  /** Runs left out of the charts (the run list's show/hide). */
+  hidden?: ReadonlySet<string>;
   /** Modules selected at first; default: all. */
   initialModules?: readonly string[];
-  /** Least time between redraws while runs stream, ms. */
-  refreshMs?: number;
 }
 
-const EVAL_PROTOCOLS: EvalProtocol[] = ['immediate', 'sample'];
+const EVAL_PROTOCOLS: EvalProtocol[] = ['immediate', 'sample', 'final'];
 
-export function DiagnosticsDashboard({ runs: liveRuns, initialModules, refreshMs = 250 }: DiagnosticsDashboardProps) {
-  const runs = useThrottled(liveRuns, refreshMs);
+export function DiagnosticsDashboard({ runs: allRuns, hidden, initialModules }: DiagnosticsDashboardProps) {
+  const colors = useMemo(() => new Map(allRuns.map((r, i) => [r.id, runColor(i)])), [allRuns.map((r) => r.id).join()]);
+  const shown = allRuns.filter((r) => !hidden?.has(r.id));
+  // A new array only when a shown run changed, so memoized charts skip unrelated renders.
+  const runs = useMemo(() => shown, [shown.map((r) => `${r.id}@${r.version}`).join()]);
   const modules = useMemo(() => {
     const s = new Set<string>();
     for (const r of runs) for (const m of modulesOf(r.turns.slice(0, 1))) s.add(m);
@@ -45,19 +51,19 @@ export function DiagnosticsDashboard({ runs: liveRuns, initialModules, refreshMs
 
   const charts = useMemo<ChartMetric[]>(
     () => [
-      ...MODULE_METRICS.map((metric): ChartMetric => ({ kind: 'module', metric })),
-      { kind: 'loss' },
       ...(['efficacy', 'generalization', 'specificity'] as const).map((metric): ChartMetric => ({
         kind: 'eval',
         metric,
         protocol,
         measure,
       })),
+      { kind: 'loss' },
+      ...MODULE_METRICS.map((metric): ChartMetric => ({ kind: 'module', metric })),
     ],
     [protocol, measure],
   );
-
-  if (runs.length === 0) return <p className="se-empty">No runs to show yet. Start a run or import one.</p>;
+  const emptyText =
+    allRuns.length === 0 ? 'No runs yet: press Start run (or import a run).' : runs.length === 0 ? 'Every run is hidden.' : undefined;
 
   return (
     <section className="se-dashboard" aria-label="Diagnostics dashboard">
@@ -88,8 +94,8 @@ export function DiagnosticsDashboard({ runs: liveRuns, initialModules, refreshMs
           eval protocol
           <select value={protocol} onChange={(e) => setProtocol(e.target.value as EvalProtocol)}>
             {EVAL_PROTOCOLS.map((p) => (
-              <option key={p} value={p}>
-                {PROTOCOL_TITLE[p]}
+              <option key={p} value={p} title={PROTOCOL_TITLE[p]}>
+                {PROTOCOL_SHORT[p]}
               </option>
             ))}
           </select>
@@ -107,7 +113,16 @@ export function DiagnosticsDashboard({ runs: liveRuns, initialModules, refreshMs
       </div>
       <div className="se-grid">
         {charts.map((metric) => (
-          <MetricChart key={JSON.stringify(metric)} runs={runs} metric={metric} modules={selected} xAxis={xAxis} smoothing={smoothing} />
+          <MetricChart
+            key={JSON.stringify(metric)}
+            runs={runs}
+            colors={colors}
+            metric={metric}
+            modules={selected}
+            xAxis={xAxis}
+            smoothing={smoothing}
+            emptyText={emptyText}
+          />
         ))}
       </div>
     </section>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chartTitle, formatValue, shortModule } from './labels';
-import { seriesStyle } from './palette';
+import { moduleDash, runColor } from './palette';
 
 describe('chart labels', () => {
   it('shortens Hugging Face module paths to layer + tail, leaves others alone', () => {
@@ -25,12 +25,10 @@ describe('chart labels', () => {
     );
   });
 
-  it('tells runs apart by colour, modules by colour (one run) or dash (several runs)', () => {
-    expect(seriesStyle(0, 0, 1, 3).stroke).not.toBe(seriesStyle(0, 1, 1, 3).stroke);
-    expect(seriesStyle(0, 0, 2, 1).stroke).not.toBe(seriesStyle(1, 0, 2, 1).stroke);
-    const a = seriesStyle(1, 0, 2, 2);
-    const b = seriesStyle(1, 1, 2, 2);
-    expect(a.stroke).toBe(b.stroke);
-    expect(a.dash).not.toBe(b.dash);
+  it('tells runs apart by colour (the same in every chart and the run list), modules by dash', () => {
+    expect(new Set([0, 1, 2, 3, 4, 5, 6, 7].map(runColor)).size).toBe(8);
+    expect(runColor(9)).toBe(runColor(1));
+    expect(new Set([0, 1, 2, 3].map(moduleDash)).size).toBe(4);
+    expect(moduleDash(0)).toBeUndefined(); // the first module is drawn solid
   });
 });

@@ -7,11 +7,13 @@ const COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00'
 const DASHES = [undefined, '6 3', '2 3', '10 3 2 3'];
 
 /**
- * One run: colour by module. One module (or a per-run metric): colour by run. Both several: colour
- * by run, dash by module.
+ * A run keeps one colour everywhere (every chart, its swatch in the run list), by its place in the
+ * list of runs; the modules of a run are told apart by dash.
  */
-export function seriesStyle(runIndex: number, moduleIndex: number, runs: number, modules: number): { stroke: string; dash?: string } {
-  if (runs <= 1) return { stroke: COLORS[moduleIndex % COLORS.length] };
-  if (modules <= 1) return { stroke: COLORS[runIndex % COLORS.length] };
-  return { stroke: COLORS[runIndex % COLORS.length], dash: DASHES[moduleIndex % DASHES.length] };
+export function runColor(runIndex: number): string {
+  return COLORS[runIndex % COLORS.length];
+}
+
+export function moduleDash(moduleIndex: number): string | undefined {
+  return DASHES[moduleIndex % DASHES.length];
 }

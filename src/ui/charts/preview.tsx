@@ -12,6 +12,7 @@ import { indexedDbPersistence } from '../runs/persistence';
 import { persistRuns } from '../runs/persist-runs';
 import { RunsPanel } from '../runs/RunsPanel';
 import { runList, useRunsStore } from '../runs/store';
+import { useRunView } from '../runs/view';
 import { ComparisonTable } from './ComparisonTable';
 import { DiagnosticsDashboard } from './DiagnosticsDashboard';
 import './charts.css';
@@ -65,6 +66,7 @@ function startLiveRun() {
 
 function Preview() {
   const runs = useRunsStore(useShallow(runList));
+  const hidden = useRunView((s) => s.hidden);
   const [restored, setRestored] = useState<string>('restoring…');
   const [live, setLive] = useState(false);
   useEffect(() => {
@@ -96,7 +98,7 @@ function Preview() {
       <h2>Comparison</h2>
       <ComparisonTable runs={runs} />
       <h2>Diagnostics</h2>
-      <DiagnosticsDashboard runs={runs} />
+      <DiagnosticsDashboard runs={runs} hidden={hidden} />
     </main>
   );
 }

@@ -16,15 +16,23 @@ export interface Drawable {
 }
 
 export function drawablePoints(xs: ArrayLike<number>, ys: ArrayLike<number>, logScale: boolean): Drawable {
-  const kept: number[] = [];
+  // Plain loops into preallocated arrays: this runs for every line of every chart on every frame of a live run.
+  const keep = new Uint32Array(ys.length);
+  let n = 0;
   let nonPositive = 0;
   let nonFinite = 0;
   for (let i = 0; i < ys.length; i++) {
     const y = ys[i];
     if (!Number.isFinite(y) || !Number.isFinite(xs[i])) nonFinite++;
     else if (logScale && y <= 0) nonPositive++;
-    else kept.push(i);
+    else keep[n++] = i;
   }
-  const k = Uint32Array.from(kept);
-  return { xs: Float64Array.from(k, (i) => xs[i]), ys: Float64Array.from(k, (i) => ys[i]), kept: k, nonPositive, nonFinite };
+  const kept = keep.slice(0, n);
+  const outX = new Float64Array(n);
+  const outY = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    outX[j] = xs[kept[j]];
+    outY[j] = ys[kept[j]];
+  }
+  return { xs: outX, ys: outY, kept, nonPositive, nonFinite };
 }

@@ -25,7 +25,7 @@ describe('drawablePoints', () => {
 });
 
 describe('drawSeries / mergeOverlay', () => {
-  it('smooths the whole series before thinning, and keeps raw values for the tooltip', () => {
+  it('smooths the whole series before thinning, and keeps raw values for the hover readout', () => {
     const xs = Array.from({ length: 1000 }, (_, i) => i);
     const ys = xs.map((i) => (i % 2 ? 1 : 3));
     const d = drawSeries(series('s', xs, ys), { smoothing: 0.9, logScale: false, budget: 50 });
@@ -38,6 +38,17 @@ describe('drawSeries / mergeOverlay', () => {
     }
   });
 
+  it('a zoomed range keeps its points (one neighbour each side), smoothed over the whole series', () => {
+    const xs = Array.from({ length: 1000 }, (_, i) => i + 1);
+    const ys = xs.map((x) => Math.sin(x / 7) + (x % 3));
+    const whole = debiasedEma(Float64Array.from(ys), 0.6);
+    const d = drawSeries(series('a', xs, ys), { smoothing: 0.6, logScale: false, budget: 400, xRange: [101, 150] });
+    expect([...d.xs]).toEqual(Array.from({ length: 52 }, (_, i) => 100 + i));
+    for (let i = 0; i < d.xs.length; i++) {
+      expect(d.ys[i]).toBeCloseTo(whole[d.xs[i] - 1], 12);
+      expect(d.raw[i]).toBe(ys[d.xs[i] - 1]);
+    }
+  });
   it('reports points hidden by the log axis', () => {
     const d = drawSeries(series('s', [0, 1, 2, 3], [0.5, -0.1, 0.2, 0]), { smoothing: 0, logScale: true, budget: 10 });
     expect([...d.xs]).toEqual([0, 2]);

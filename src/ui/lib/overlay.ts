@@ -15,6 +15,8 @@ export interface DrawOptions {
   logScale: boolean;
   /** Most points drawn per series (about one per horizontal pixel). */
   budget: number;
+  /** Zoomed x range: only points inside it (and one neighbour each side, so lines reach the edge) are thinned and drawn. */
+  xRange?: readonly [number, number];
 }
 
 export interface DrawnSeries {
@@ -24,7 +26,7 @@ export interface DrawnSeries {
   xs: Float64Array;
   /** Smoothed values (raw when smoothing is 0). */
   ys: Float64Array;
-  /** Raw values at the same points, for the tooltip. */
+  /** Raw values at the same points, for the hover readout. */
   raw: Float64Array;
   /** Points in the data. */
   total: number;
@@ -35,17 +37,36 @@ export interface DrawnSeries {
 export function drawSeries(s: Series, opts: DrawOptions): DrawnSeries {
   const smoothed = debiasedEma(s.ys, opts.smoothing);
   const d = drawablePoints(s.xs, smoothed, opts.logScale);
-  const pick = lttbIndices(d.xs, d.ys, opts.budget);
+  const [from, to] = opts.xRange ? rangeIndices(d.xs, opts.xRange) : [0, d.xs.length];
+  const pick = lttbIndices(d.xs.subarray(from, to), d.ys.subarray(from, to), opts.budget);
+  const xs = new Float64Array(pick.length);
+  const ys = new Float64Array(pick.length);
+  const raw = new Float64Array(pick.length);
+  for (let j = 0; j < pick.length; j++) {
+    const i = from + pick[j];
+    xs[j] = d.xs[i];
+    ys[j] = d.ys[i];
+    raw[j] = s.ys[d.kept[i]];
+  }
   return {
     key: s.key,
     runId: s.runId,
     module: s.module,
-    xs: Float64Array.from(pick, (i) => d.xs[i]),
-    ys: Float64Array.from(pick, (i) => d.ys[i]),
-    raw: Float64Array.from(pick, (i) => s.ys[d.kept[i]]),
+    xs,
+    ys,
+    raw,
     total: s.xs.length,
     nonPositive: d.nonPositive,
   };
+}
+
+/** [from, to) of the sorted xs inside [lo, hi], widened by one point each side. */
+function rangeIndices(xs: Float64Array, [lo, hi]: readonly [number, number]): [number, number] {
+  let from = 0;
+  while (from < xs.length && xs[from] < lo) from++;
+  let to = from;
+  while (to < xs.length && xs[to] <= hi) to++;
+  return [Math.max(0, from - 1), Math.min(xs.length, to + 1)];
 }
 
 export type OverlayRow = { x: number } & Record<string, number>;

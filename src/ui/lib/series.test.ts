@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsRecord, TurnRecord } from '../../engine/run/events';
 import type { ModuleDiagnostics } from '../../engine/editors/editor';
-import { chartSeries, evalSeries, lossSeries, moduleSeries, modulesOf } from './series';
+import { chartSeries, evalProtocolsWithData, evalSeries, lossSeries, moduleSeries, modulesOf } from './series';
 import { syntheticRun } from './synthetic-turns';
 
 function diag(module: string, deltaNorm: number | null, cosinePrev: number | null): ModuleDiagnostics {
@@ -59,7 +59,7 @@ describe('series extraction', () => {
 
   it('per-module metric over turn, edits and wall time; missing values become NaN', () => {
     const byTurn = moduleSeries('r', turns, 'deltaNorm', B, 'turn');
-    expect([...byTurn.xs]).toEqual([0, 1, 2, 3]);
+    expect([...byTurn.xs]).toEqual([1, 2, 3, 4]); // turns count from 1, as the progress line does
     expect([...byTurn.ys]).toEqual([2, 2.5, NaN, NaN]);
     const byEdits = moduleSeries('r', turns, 'cosinePrev', A, 'edits');
     expect([...byEdits.xs]).toEqual([10, 20]); // warm-up turns are not on the edits axis
@@ -84,11 +84,20 @@ describe('series extraction', () => {
       { protocol: 'sample', edits: 10, metrics: { efficacy: { tokenAccuracy: 0.75, exactMatch: 0.6, records: 5 } } },
     ];
     const sample = evalSeries('r', turns, metrics, 'efficacy', 'sample', 'tokenAccuracy', 'turn');
-    expect([...sample.xs]).toEqual([2, 3]); // placed at the target turn with that edits count, sorted
+    expect([...sample.xs]).toEqual([3, 4]); // placed at the (1-based) target turn with that edits count, sorted
     expect([...sample.ys]).toEqual([0.75, 0.7]);
     const pre = evalSeries('r', turns, metrics, 'efficacy', 'pre-edit', 'tokenAccuracy', 'wall');
     expect([...pre.xs]).toEqual([0]);
     expect([...pre.ys]).toEqual([0.3]);
+  });
+
+  it('finds the protocols under which a metric was scored (immediate scores no specificity)', () => {
+    const run = syntheticRun({ seed: 3, turns: 6, modules: [A], sampleEvery: 2 });
+    for (const t of run.turns) delete t.immediate!.metrics.specificity;
+    const all = ['immediate', 'sample', 'final'] as const;
+    expect(evalProtocolsWithData([run], 'efficacy', all)).toEqual(['immediate', 'sample', 'final']);
+    expect(evalProtocolsWithData([run], 'specificity', all)).toEqual(['sample', 'final']);
+    expect(evalProtocolsWithData([{ turns: [], metrics: [] }], 'specificity', all)).toEqual([]);
   });
 
   it('chartSeries gives one series per run and selected module present in that run', () => {

@@ -8,7 +8,8 @@ import type { EvalProtocol, MetricsRecord, TurnRecord } from '../../engine/run/e
 import type { ModuleDiagnostics } from '../../engine/editors/editor';
 
 /**
- * `turn`: position in the whole run (warm-up included, record.step). `edits`: target edits applied;
+ * `turn`: position in the whole run, warm-up included, counted from 1 (record.step + 1) — the count the
+ * progress line shows, so its "turn 5 of 5" is the chart's fifth point. `edits`: target edits applied;
  * warm-up turns are left out there, since they all share one edits count. `wall`: seconds since start.
  */
 export type XAxis = 'turn' | 'edits' | 'wall';
@@ -37,7 +38,7 @@ export interface Series {
 export function xOf(t: TurnRecord, axis: XAxis): number {
   switch (axis) {
     case 'turn':
-      return t.step;
+      return t.step + 1;
     case 'edits':
       return t.edits;
     case 'wall':
@@ -57,15 +58,22 @@ export function modulesOf(turns: readonly TurnRecord[]): string[] {
 }
 
 export function moduleSeries(runId: string, turns: readonly TurnRecord[], metric: ModuleMetric, module: string, axis: XAxis): Series {
-  const xs: number[] = [];
-  const ys: number[] = [];
+  // Plain loops into preallocated arrays: live charts run this for every module on every frame.
+  const xs = new Float64Array(turns.length);
+  const ys = new Float64Array(turns.length);
+  let n = 0;
   for (const t of turns) {
     if (!onAxis(t, axis)) continue;
-    const d: ModuleDiagnostics | undefined = t.diagnostics.modules.find((m) => m.module === module);
-    xs.push(xOf(t, axis));
-    ys.push(d?.[metric] ?? NaN);
+    let d: ModuleDiagnostics | undefined;
+    for (const m of t.diagnostics.modules)
+      if (m.module === module) {
+        d = m;
+        break;
+      }
+    xs[n] = xOf(t, axis);
+    ys[n++] = d?.[metric] ?? NaN;
   }
-  return { key: `${runId}|${module}|${metric}`, runId, module, xs: Float64Array.from(xs), ys: Float64Array.from(ys) };
+  return { key: `${runId}|${module}|${metric}`, runId, module, xs: xs.slice(0, n), ys: ys.slice(0, n) };
 }
 
 export function lossSeries(runId: string, turns: readonly TurnRecord[], axis: XAxis): Series {
@@ -81,7 +89,7 @@ export function lossSeries(runId: string, turns: readonly TurnRecord[], axis: XA
 /**
  * Efficacy & co. over the run. `immediate` scores ride on the turn records; other protocols arrive as
  * metrics events that carry only an edits count, placed on the turn/wall axes at the last target turn
- * with that count (edits 0 with no such turn — the pre-edit model — sits at x = 0).
+ * with that count (edits 0 with no such turn — the pre-edit model — sits at x = 0, before turn 1).
  */
 export function evalSeries(
   runId: string,
@@ -141,4 +149,21 @@ export function chartSeries(
     }
   }
   return out;
+}
+
+/**
+ * The protocols under which some run scored `metric`, in the order given. The immediate protocol
+ * scores only efficacy and generalization (the loc prompts are scored with the sampled and final
+ * evaluations), so a specificity chart set to "immediate" falls back to the first protocol listed here.
+ */
+export function evalProtocolsWithData(
+  runs: readonly { turns: readonly TurnRecord[]; metrics: readonly MetricsRecord[] }[],
+  metric: MetricKind,
+  protocols: readonly EvalProtocol[],
+): EvalProtocol[] {
+  return protocols.filter((p) =>
+    runs.some((r) =>
+      p === 'immediate' ? r.turns.some((t) => t.immediate?.metrics[metric]) : r.metrics.some((m) => m.protocol === p && m.metrics[metric]),
+    ),
+  );
 }

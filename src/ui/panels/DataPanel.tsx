@@ -6,6 +6,7 @@ import type { DataInput, DataSlot, ScanOptions } from '../../protocol/messages';
 import { sendCommand } from '../engine-client';
 import { useLabStore } from '../store';
 import { ErrorNote, Progress } from './ErrorNote';
+import { Panel } from './Panel';
 
 const TITLE: Record<DataSlot, string> = { edits: 'Edit stream', warmup: 'Warm-up source' };
 const base = import.meta.env.BASE_URL;
@@ -17,8 +18,7 @@ const lastInput: Record<DataSlot, DataInput> = {
 
 export function DataPanel() {
   return (
-    <section className="panel" aria-labelledby="data-h">
-      <h2 id="data-h">Data</h2>
+    <Panel title="Data" headingId="data-h">
       <p className="muted">
         JSON arrays, JSON Lines or CSV in the ZsRE, FEVER, WikiBigEdit, UltraEditBench, CounterFact or EasyEdit layouts; the layout is
         detected from the first record.
@@ -28,7 +28,7 @@ export function DataPanel() {
         <Slot slot="warmup" />
       </div>
       <ErrorNote command="data/scan" testId="data-error" />
-    </section>
+    </Panel>
   );
 }
 
@@ -131,7 +131,8 @@ function Slot({ slot }: { slot: DataSlot }) {
             </details>
           )}
           {r.preview.length > 0 && (
-            <div className="scroll-x">
+            <details className="scroll-x">
+              <summary>Preview</summary>
               <table className="preview" data-testid={`preview-${slot}`}>
                 <caption>First {r.preview.length} records</caption>
                 <thead>
@@ -155,7 +156,7 @@ function Slot({ slot }: { slot: DataSlot }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </details>
           )}
         </div>
       )}

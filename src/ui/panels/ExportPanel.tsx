@@ -7,6 +7,7 @@ import { runList, useRunsStore } from '../runs/store';
 import { sendCommand } from '../engine-client';
 import { useLabStore } from '../store';
 import { ErrorNote } from './ErrorNote';
+import { Panel } from './Panel';
 import { statusLabel } from '../runs/status';
 import type { LabRun } from '../runs/types';
 
@@ -49,8 +50,7 @@ export function ExportPanel() {
   };
 
   return (
-    <section className="panel" aria-labelledby="export-h">
-      <h2 id="export-h">Export and import</h2>
+    <Panel title="Export and import" headingId="export-h">
       <div className="row">
         <label>
           weights of{' '}
@@ -154,6 +154,6 @@ export function ExportPanel() {
         </div>
       )}
       <ErrorNote command={['export/weights', 'export/per-edit']} testId="export-error" />
-    </section>
+    </Panel>
   );
 }

@@ -6,6 +6,7 @@ import { formatBytes, formatCount, formatDuration } from '../format';
 import { useSettings } from '../lab-settings';
 import { useLabStore } from '../store';
 import { ErrorNote, Progress } from './ErrorNote';
+import { Panel } from './Panel';
 
 const TOKEN_KEY = 'stableedit-lab.hf-token';
 
@@ -32,8 +33,7 @@ export function ModelPanel() {
   };
 
   return (
-    <section className="panel" aria-labelledby="model-h" data-testid="model-panel" data-status={model.status}>
-      <h2 id="model-h">Model</h2>
+    <Panel title="Model" headingId="model-h" data-testid="model-panel" data-status={model.status}>
       <div className="row">
         <button type="button" disabled={loading} onClick={() => sendCommand({ type: 'model/load', source: { kind: 'demo' }, backend })}>
           Load the built-in demo model
@@ -48,7 +48,8 @@ export function ModelPanel() {
         </label>
       </div>
       <details>
-        <summary>Known-good Hub models</summary>
+        <summary>Load another model: a Hub repo or a local folder</summary>
+        <h3>Known-good Hub models</h3>
         <ul className="plain">
           {KNOWN_MODELS.map((m) => {
             const need = gpuBytesNeeded(m.params);
@@ -72,57 +73,57 @@ export function ModelPanel() {
             );
           })}
         </ul>
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            loadHub(repo);
+          }}
+        >
+          <label>
+            Hub repo <input value={repo} onChange={(e) => setRepo(e.target.value)} placeholder="owner/name" required />
+          </label>
+          <label>
+            revision <input value={revision} onChange={(e) => setRevision(e.target.value)} size={8} />
+          </label>
+          <label>
+            token{' '}
+            <input
+              type="password"
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+              placeholder="hf_… (gated models)"
+              autoComplete="off"
+            />
+          </label>
+          <label>
+            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> remember
+          </label>
+          <button type="submit" disabled={loading}>
+            Load
+          </button>
+        </form>
+        <div
+          className="dropzone"
+          onDragOver={(e) => e.preventDefault()}
+          onDrop={(e) => {
+            e.preventDefault();
+            loadFiles(e.dataTransfer.files);
+          }}
+        >
+          Drop a checkpoint’s files here (config.json, tokenizer.json, *.safetensors) or{' '}
+          <label className="linklike">
+            pick a folder
+            <input
+              type="file"
+              className="visually-hidden"
+              {...{ webkitdirectory: '' }}
+              multiple
+              onChange={(e) => loadFiles(e.target.files)}
+            />
+          </label>
+        </div>
       </details>
-      <form
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          loadHub(repo);
-        }}
-      >
-        <label>
-          Hub repo <input value={repo} onChange={(e) => setRepo(e.target.value)} placeholder="owner/name" required />
-        </label>
-        <label>
-          revision <input value={revision} onChange={(e) => setRevision(e.target.value)} size={8} />
-        </label>
-        <label>
-          token{' '}
-          <input
-            type="password"
-            value={token}
-            onChange={(e) => setToken(e.target.value)}
-            placeholder="hf_… (gated models)"
-            autoComplete="off"
-          />
-        </label>
-        <label>
-          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> remember
-        </label>
-        <button type="submit" disabled={loading}>
-          Load
-        </button>
-      </form>
-      <div
-        className="dropzone"
-        onDragOver={(e) => e.preventDefault()}
-        onDrop={(e) => {
-          e.preventDefault();
-          loadFiles(e.dataTransfer.files);
-        }}
-      >
-        Drop a checkpoint’s files here (config.json, tokenizer.json, *.safetensors) or{' '}
-        <label className="linklike">
-          pick a folder
-          <input
-            type="file"
-            className="visually-hidden"
-            {...{ webkitdirectory: '' }}
-            multiple
-            onChange={(e) => loadFiles(e.target.files)}
-          />
-        </label>
-      </div>
       {model.status === 'loading' && <LoadProgress />}
       <ErrorNote command="model/load" testId="model-error" />
       {model.status === 'loaded' && (
@@ -150,7 +151,7 @@ export function ModelPanel() {
           </dd>
         </dl>
       )}
-    </section>
+    </Panel>
   );
 }
 

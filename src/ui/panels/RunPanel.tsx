@@ -1,33 +1,48 @@
-/** Start and steer runs; watch them on the dashboards; compare finished runs side by side. */
-import { useMemo, useState } from 'react';
-import { DiagnosticsDashboard } from '../charts/DiagnosticsDashboard';
-import { ComparisonTable } from '../charts/ComparisonTable';
+/**
+ * Start and steer runs (the top bar's controls and progress line) and what a run reports that needs
+ * reading (its failure, its warnings). The controls steer the run last started or reopened, else the
+ * latest one (after a reload too). Every state shown comes from the run's status through
+ * runs/status.ts, so the progress line, the run list and the toolbar agree.
+ */
+import { scheduleProblem } from '../../engine/run/schedule';
+import { isActive, runActions, statusLabel } from '../runs/status';
 import { runList, useRunsStore } from '../runs/store';
 import type { LabRun } from '../runs/types';
-import { isActive, runActions, statusLabel } from '../runs/status';
-import { scheduleProblem } from '../../engine/run/schedule';
+import { useRunView } from '../runs/view';
+import { useShallow } from 'zustand/react/shallow';
 import { sendCommand } from '../engine-client';
 import { formatDuration } from '../format';
 import { useLabStore } from '../store';
 import { ErrorNote, Progress } from './ErrorNote';
 import { useParsedSettings } from './SettingsPanel';
 
-export function RunPanel() {
+const RUN_COMMANDS = ['run/start', 'run/pause', 'run/resume', 'run/step', 'run/stop', 'run/reopen'] as const;
+
+/** The run the controls steer: the one picked (started or reopened here), else the latest. */
+function useSteeredRun(): LabRun | undefined {
+  const runs = useRunsStore(useShallow(runList));
+  const picked = useRunView((s) => s.current);
+  return runs.find((r) => r.id === picked) ?? runs.at(-1);
+}
+
+/** Nothing may start while a run is going or a start is pending. */
+function useBusy(): boolean {
+  const starting = useLabStore((s) => s.pending['run/start'] !== undefined);
+  const active = useRunsStore((s) => Object.values(s.runs).some((r) => isActive(r.status)));
+  return active || starting;
+}
+
+export function RunControls() {
   const { config, errors, form } = useParsedSettings();
   const model = useLabStore((s) => s.model);
   const edits = useLabStore((s) => s.data.edits);
   const warmupData = useLabStore((s) => s.data.warmup);
-  const progress = useLabStore((s) => s.runProgress);
-  const starting = useLabStore((s) => s.pending['run/start'] !== undefined);
-  const runsState = useRunsStore();
-  const runs = useMemo(() => runList(runsState), [runsState.runs, runsState.order]);
-  const [picked, setPicked] = useState<string | null>(null);
-  // The run the toolbar steers: the one picked, else the latest (after a reload too).
-  const run = runs.find((r) => r.id === picked) ?? runs.at(-1);
+  const setPicked = useRunView((s) => s.setCurrent);
+  const run = useSteeredRun();
   const current = run?.id ?? null;
   const actions = run ? runActions(run.status) : null;
-  const cur = current ? progress[current] : undefined;
-  const busy = runs.some((r) => isActive(r.status)) || starting;
+  const busy = useBusy();
+  const { reopen, blocked: reopenBlocked } = useReopen();
   const invalid = Object.keys(errors).filter((k) => !k.startsWith('edit'));
   const streams =
     edits &&
@@ -40,7 +55,9 @@ export function RunPanel() {
     });
   const blocked =
     model.status !== 'loaded'
-      ? 'load a model first'
+      ? model.status === 'loading'
+        ? 'the model is loading'
+        : 'load a model first'
       : !edits
         ? 'give an edit stream first'
         : invalid.length
@@ -52,6 +69,7 @@ export function RunPanel() {
               : null;
 
   const start = () => {
+    const runs = runList(useRunsStore.getState());
     const label = `${config.editor} lr ${config.lr} λ ${config.ridge}`;
     const n = runs.filter((r) => r.label.startsWith(label)).length;
     const runId = useRunsStore.getState().addRun({
@@ -62,16 +80,6 @@ export function RunPanel() {
     sendCommand({ type: 'run/start', runId, config, editorMath: form.editorMath });
   };
   const control = (type: 'run/pause' | 'run/resume' | 'run/step' | 'run/stop') => current && sendCommand({ type, runId: current });
-  // A stopped run, or one a reload interrupted, continues from its checkpoint (the worker reopens it).
-  const reopenBlocked = busy
-    ? 'another run is going: stop it or let it finish first'
-    : model.status === 'loading'
-      ? 'wait for the model to load'
-      : null;
-  const reopen = (runId: string) => {
-    setPicked(runId);
-    sendCommand({ type: 'run/reopen', runId, editorMath: form.editorMath });
-  };
   const resume = () => {
     if (!run || !actions?.resume) return;
     if (actions.resume === 'resume') control('run/resume');
@@ -79,11 +87,18 @@ export function RunPanel() {
   };
 
   return (
-    <section className="panel" aria-labelledby="run-h">
-      <h2 id="run-h">Run</h2>
-      <div className="row" role="toolbar" aria-label="Run controls">
-        <button type="button" onClick={start} disabled={!!blocked} data-testid="run-start" title={blocked ?? undefined}>
-          Start run
+    <div className="run-controls">
+      <div className="toolbar" role="toolbar" aria-label="Run controls">
+        <button
+          type="button"
+          className="primary"
+          onClick={start}
+          disabled={!!blocked}
+          data-testid="run-start"
+          title={blocked ?? undefined}
+          aria-describedby={blocked ? 'run-blocked' : undefined}
+        >
+          ▶ Start run
         </button>
         <button type="button" onClick={() => control('run/pause')} disabled={!actions?.pause} data-testid="run-pause">
           Pause
@@ -98,36 +113,38 @@ export function RunPanel() {
           Resume
         </button>
         <button type="button" onClick={() => control('run/step')} disabled={!actions?.step} data-testid="run-step">
-          Step one turn
+          Step
         </button>
         <button type="button" onClick={() => control('run/stop')} disabled={!actions?.stop} data-testid="run-stop">
           Stop
         </button>
-        {blocked && (
-          <span className="muted" data-testid="run-blocked">
-            {blocked}
-          </span>
-        )}
       </div>
-      <ErrorNote command={['run/start', 'run/pause', 'run/resume', 'run/step', 'run/stop', 'run/reopen']} testId="run-error" />
-      {run && (
-        <div data-testid="run-progress" data-state={run.status}>
-          <Progress value={cur?.step ?? run.turns.length} max={cur?.steps ?? run.plan?.steps ?? 0} label={progressText(run, cur)} />
-          <RunProblems runId={run.id} />
+      {blocked && (
+        <span className="run-blocked" id="run-blocked" data-testid="run-blocked">
+          {blocked}
+        </span>
+      )}
+      {run ? (
+        <RunProgress run={run} />
+      ) : (
+        <div className="run-progress idle">
+          <span>{blocked ? 'not ready to run' : 'ready: the demo model and its edit stream are loaded'}</span>
         </div>
       )}
-      <RunList runs={runs} reopen={reopen} reopenBlocked={reopenBlocked} />
-      <h3>Diagnostics</h3>
-      <DiagnosticsDashboard runs={runs} />
-      <h3>Comparison</h3>
-      <div data-testid="comparison">
-        <ComparisonTable runs={runs} />
-      </div>
-    </section>
+    </div>
   );
 }
 
-/** The progress line: the run's status (the same words as the run list), turns done, speed and ETA. */
+/** One line: status (the run list's words), turns done of planned (the count the charts' turn axis uses), edits/s, ETA. */
+function RunProgress({ run }: { run: LabRun }) {
+  const p = useLabStore((s) => s.runProgress[run.id]);
+  return (
+    <div className="run-progress" data-testid="run-progress" data-state={run.status} aria-live="polite">
+      <Progress value={p?.step ?? run.turns.length} max={p?.steps ?? run.plan?.steps ?? 0} label={progressText(run, p)} />
+    </div>
+  );
+}
+
 function progressText(
   run: LabRun,
   p: { step: number; steps: number; editsPerSecond: number | null; etaSeconds: number | null } | undefined,
@@ -142,18 +159,19 @@ function progressText(
   return parts.join(' · ');
 }
 
-function RunProblems({ runId }: { runId: string }) {
-  const run = useRunsStore((s) => s.runs[runId]);
-  if (!run) return null;
+/** The steered run's failure and latest warnings, and failed run commands: above the charts, where they are seen. */
+export function RunNotices() {
+  const run = useSteeredRun();
   return (
     <>
-      {run.error && (
+      <ErrorNote command={[...RUN_COMMANDS]} testId="run-error" />
+      {run?.error && (
         <div className="notice error" role="alert" data-testid="run-failed">
           <strong>The run stopped at {run.error.where}:</strong> {run.error.message}
           <div>Its turns, metrics and last checkpoint are kept. Change the settings (a smaller lr, another editor) and start again.</div>
         </div>
       )}
-      {run.warnings.slice(-3).map((w, i) => (
+      {run?.warnings.slice(-3).map((w, i) => (
         <div className="notice" key={i}>
           {w.message}
         </div>
@@ -162,41 +180,18 @@ function RunProblems({ runId }: { runId: string }) {
   );
 }
 
-interface RunListProps {
-  runs: LabRun[];
-  reopen: (runId: string) => void;
-  reopenBlocked: string | null;
-}
-
-function RunList({ runs, reopen, reopenBlocked }: RunListProps) {
-  const remove = useRunsStore((s) => s.removeRun);
-  if (runs.length === 0) return null;
-  return (
-    <ul className="plain runs" data-testid="run-list">
-      {runs.map((r) => (
-        <li key={r.id}>
-          <strong>{r.label}</strong>{' '}
-          <span className="muted">
-            {statusLabel(r.status)}, {r.turns.length} turns
-          </span>{' '}
-          {runActions(r.status).resume === 'reopen' && (
-            <button
-              type="button"
-              className="small"
-              onClick={() => reopen(r.id)}
-              disabled={!!reopenBlocked}
-              title={reopenBlocked ?? 'continue from its last checkpoint'}
-              data-testid="run-reopen"
-              aria-label={`resume run ${r.label} from its last checkpoint`}
-            >
-              resume
-            </button>
-          )}{' '}
-          <button type="button" className="small" onClick={() => remove(r.id)} aria-label={`remove run ${r.label}`}>
-            remove
-          </button>
-        </li>
-      ))}
-    </ul>
-  );
+/** Continuing a stopped run, or one a reload interrupted, from its checkpoint (the worker reopens it). */
+export function useReopen() {
+  const { form } = useParsedSettings();
+  const busy = useBusy();
+  const modelLoading = useLabStore((s) => s.model.status === 'loading');
+  const setPicked = useRunView((s) => s.setCurrent);
+  const blocked = busy ? 'another run is going: stop it or let it finish first' : modelLoading ? 'wait for the model to load' : null;
+  return {
+    blocked,
+    reopen: (runId: string) => {
+      setPicked(runId);
+      sendCommand({ type: 'run/reopen', runId, editorMath: form.editorMath });
+    },
+  };
 }

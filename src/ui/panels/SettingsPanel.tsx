@@ -7,6 +7,7 @@ import { useSettings } from '../lab-settings';
 import { parseForm, type SettingsForm } from '../settings';
 import { useLabStore } from '../store';
 import { EDITOR_MATHS, type EditorMath } from '../../protocol/messages';
+import { Panel } from './Panel';
 
 export function useParsedSettings() {
   const form = useSettings((s) => s.form);
@@ -35,8 +36,7 @@ export function SettingsPanel() {
     </Field>
   );
   return (
-    <section className="panel" aria-labelledby="settings-h">
-      <h2 id="settings-h">Editor settings</h2>
+    <Panel title="Editor settings" headingId="settings-h">
       <div className="grid-form">
         <Field label="editor" error={errors.editor}>
           {(id) => (
@@ -127,7 +127,7 @@ export function SettingsPanel() {
           </div>
         )}
       </fieldset>
-    </section>
+    </Panel>
   );
 }
 

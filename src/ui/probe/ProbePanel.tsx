@@ -5,6 +5,7 @@ import { sendCommand } from '../engine-client';
 import { useLabStore } from '../store';
 import { ErrorNote } from '../panels/ErrorNote';
 import { useParsedSettings } from '../panels/SettingsPanel';
+import { Panel } from '../panels/Panel';
 
 export function ProbePanel() {
   const probe = useLabStore((s) => s.probe);
@@ -37,8 +38,7 @@ export function ProbePanel() {
   const editProblem = errors.editLr ?? errors.editStats ?? errors.modules ?? errors.ridge;
 
   return (
-    <section className="panel" aria-labelledby="probe-h" data-testid="probe-panel">
-      <h2 id="probe-h">Probe and interactive edit</h2>
+    <Panel title="Probe and interactive edit" headingId="probe-h" data-testid="probe-panel">
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -117,7 +117,7 @@ export function ProbePanel() {
           {probe.sideEffects && probe.sideEffects.length > 0 && <SideEffects effects={probe.sideEffects} />}
         </div>
       )}
-    </section>
+    </Panel>
   );
 }
 

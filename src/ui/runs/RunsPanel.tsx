@@ -1,17 +1,33 @@
 /**
- * The runs the lab holds: rename, export as JSON (the run file), remove, and import a run file.
- * Import errors are shown beside the picker with the file and field at fault.
+ * The runs the lab holds, in the conventions of experiment trackers: each run's colour swatch (the
+ * colour of its lines in every chart) doubling as its show/hide switch, its name (edit to rename),
+ * state and turns, and its actions — resume a run kept from before a reload, export it as JSON (the
+ * run file) or metrics.csv, remove it. Optionally an importer for run files, whose errors name the
+ * file and field at fault.
  */
 import { useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { InputError } from '../../engine/types';
 import { downloadBlob, fileSafe } from '../charts/export-png';
+import { runColor } from '../charts/palette';
 import { metricsCsv } from '../lib/metrics-csv';
 import { parseRunFileText, runFileJson } from './run-file';
 import { runList, useRunsStore, type RunsStore } from './store';
+import { isActive, runActions, statusLabel } from './status';
+import { useRunView } from './view';
 
-export function RunsPanel({ store = useRunsStore }: { store?: RunsStore }) {
+export interface RunsPanelProps {
+  store?: RunsStore;
+  /** Continuing stopped or interrupted runs from their checkpoint (the lab page passes it; the preview has no engine). */
+  reopen?: { blocked: string | null; reopen: (runId: string) => void };
+  /** Show the run-file importer (the lab page has one in its Export panel). */
+  withImport?: boolean;
+}
+
+export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: RunsPanelProps) {
   const runs = store(useShallow(runList));
+  const hidden = useRunView((s) => s.hidden);
+  const setHidden = useRunView((s) => s.setHidden);
   const id = useId();
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
 
@@ -34,69 +50,107 @@ export function RunsPanel({ store = useRunsStore }: { store?: RunsStore }) {
 
   return (
     <section className="se-runs" aria-label="Runs">
-      <table className="se-table">
-        <thead>
-          <tr>
-            <th scope="col">Run</th>
-            <th scope="col">Status</th>
-            <th scope="col">Turns</th>
-            <th scope="col">Export</th>
-            <th scope="col">
-              <span className="se-visually-hidden">Remove</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => (
-            <tr key={r.id}>
-              <th scope="row">
-                <input
-                  aria-label={`Name of run ${r.id}`}
-                  value={r.label}
-                  onChange={(e) => store.getState().setLabel(r.id, e.target.value)}
-                />
+      {runs.length === 0 ? (
+        <p className="se-muted">No runs yet.</p>
+      ) : (
+        <table className="se-table se-run-table" data-testid="run-list">
+          <thead>
+            <tr>
+              <th scope="col">
+                <span className="se-visually-hidden">Shown in the charts</span>
               </th>
-              <td>{r.status}</td>
-              <td>{r.turns.length.toLocaleString('en-US')}</td>
-              <td>
-                <button
-                  type="button"
-                  onClick={() => downloadBlob(new Blob([runFileJson(r)], { type: 'application/json' }), `${fileSafe(r.label)}.run.json`)}
-                >
-                  run (JSON)
-                </button>{' '}
-                <button
-                  type="button"
-                  onClick={() => downloadBlob(new Blob([metricsCsv(r.turns)], { type: 'text/csv' }), `${fileSafe(r.label)}.metrics.csv`)}
-                >
-                  metrics.csv
-                </button>
-              </td>
-              <td>
-                <button
-                  type="button"
-                  onClick={() => store.getState().removeRun(r.id)}
-                  aria-label={`Remove run ${r.label}`}
-                  disabled={r.status === 'running'}
-                  title={r.status === 'running' ? 'stop the run first' : undefined}
-                >
-                  remove
-                </button>
-              </td>
+              <th scope="col">Run</th>
+              <th scope="col">State</th>
+              <th scope="col">
+                <span className="se-visually-hidden">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      <p>
-        <label htmlFor={`${id}-import`}>Import a run file </label>
-        <input
-          id={`${id}-import`}
-          type="file"
-          accept=".json,application/json"
-          multiple
-          onChange={(e) => void importFiles(e.target.files)}
-        />
-      </p>
+          </thead>
+          <tbody>
+            {runs.map((r, i) => (
+              <tr key={r.id} className={hidden.has(r.id) ? 'se-run-hidden' : undefined}>
+                <td>
+                  <label
+                    className="se-swatch"
+                    style={{ ['--swatch' as string]: runColor(i) }}
+                    title={hidden.has(r.id) ? 'show in the charts' : 'hide from the charts'}
+                  >
+                    <input
+                      type="checkbox"
+                      checked={!hidden.has(r.id)}
+                      onChange={(e) => setHidden(r.id, !e.target.checked)}
+                      aria-label={`Show run ${r.label} in the charts`}
+                      data-testid="run-shown"
+                    />
+                  </label>
+                </td>
+                <th scope="row">
+                  <input
+                    className="se-run-name"
+                    aria-label={`Name of run ${i + 1}`}
+                    title="rename"
+                    value={r.label}
+                    onChange={(e) => store.getState().setLabel(r.id, e.target.value)}
+                    data-testid="run-name"
+                  />
+                </th>
+                <td className="se-run-state">
+                  {statusLabel(r.status)}, {r.turns.length.toLocaleString('en-US')} turns
+                </td>
+                <td className="se-run-actions">
+                  {reopen && runActions(r.status).resume === 'reopen' && (
+                    <button
+                      type="button"
+                      onClick={() => reopen.reopen(r.id)}
+                      disabled={!!reopen.blocked}
+                      title={reopen.blocked ?? 'continue from its last checkpoint'}
+                      data-testid="run-reopen"
+                      aria-label={`resume run ${r.label} from its last checkpoint`}
+                    >
+                      resume
+                    </button>
+                  )}
+                  <button
+                    type="button"
+                    onClick={() => downloadBlob(new Blob([runFileJson(r)], { type: 'application/json' }), `${fileSafe(r.label)}.run.json`)}
+                    aria-label={`Save run ${r.label} as a run file (JSON)`}
+                  >
+                    JSON
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => downloadBlob(new Blob([metricsCsv(r.turns)], { type: 'text/csv' }), `${fileSafe(r.label)}.metrics.csv`)}
+                    aria-label={`Save the metrics of run ${r.label} as CSV`}
+                  >
+                    CSV
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => store.getState().removeRun(r.id)}
+                    aria-label={`Remove run ${r.label}`}
+                    disabled={isActive(r.status)}
+                    title={isActive(r.status) ? 'stop the run first' : undefined}
+                  >
+                    ✕
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {withImport && (
+        <p>
+          <label htmlFor={`${id}-import`}>Import a run file </label>
+          <input
+            id={`${id}-import`}
+            type="file"
+            accept=".json,application/json"
+            multiple
+            onChange={(e) => void importFiles(e.target.files)}
+          />
+        </p>
+      )}
       {message && (
         <p role={message.error ? 'alert' : 'status'} className={message.error ? 'se-error' : 'se-muted'}>
           {message.text}
