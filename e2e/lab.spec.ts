@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { parseSafetensorsBytes } from './fixtures/safetensors-header';
 
-const QUERY = '?backend=wasm&nEdits=10&subBatch=5&turns=4&sampleEvery=2&sampleSize=10';
+const QUERY = '?backend=wasm&nEdits=10&subBatch=5&turns=4&warmupTurns=0&sampleEvery=2&sampleSize=10';
 const fixture = new URL('./fixtures/demo-slice.zsre.jsonl', import.meta.url);
 
 async function openLab(page: Page, query = QUERY) {
