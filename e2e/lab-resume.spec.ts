@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 
-const QUERY = '?backend=wasm&nEdits=10&subBatch=5&turns=10&sampleEvery=3&sampleSize=10&checkpointEvery=1';
+const QUERY = '?backend=wasm&nEdits=10&subBatch=5&turns=10&warmupTurns=0&sampleEvery=3&sampleSize=10&checkpointEvery=1';
 const demoEdits = new URL('../public/demo/data/edits.eval.json', import.meta.url);
 
 interface StoredRun {

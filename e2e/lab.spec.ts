@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { parseSafetensorsBytes } from './fixtures/safetensors-header';
+import { DEMO_RUN } from '../src/engine/lab/demo-defaults';
 
-const QUERY = '?backend=wasm&nEdits=10&subBatch=5&turns=4&sampleEvery=2&sampleSize=10';
+const QUERY = '?backend=wasm&nEdits=10&subBatch=5&turns=4&warmupTurns=0&sampleEvery=2&sampleSize=10';
 const fixture = new URL('./fixtures/demo-slice.zsre.jsonl', import.meta.url);
 
 async function openLab(page: Page, query = QUERY) {
@@ -87,8 +88,8 @@ test('runs: charts fill, pause/resume, two editors compared, exports, interactiv
   await runToEnd(page);
   const table = page.getByTestId('comparison').locator('table');
   await expect(table.locator('tbody tr')).toHaveCount(3); // pre-edited + 2 runs
-  await expect(table).toContainText('stableedit lr 0.002');
-  await expect(table).toContainText('ultraedit lr 0.002');
+  await expect(table).toContainText(`stableedit lr ${DEMO_RUN.lr}`);
+  await expect(table).toContainText(`ultraedit lr ${DEMO_RUN.lr}`);
 
   // Exports: metrics CSV of the last run, EasyEdit per-edit JSON, edited weights.
   const csvDl = page.waitForEvent('download');

@@ -2,6 +2,8 @@
  * Trains the demo model on the demo world's corpus and writes it in the Hub's layout.
  *   npx tsx scripts/demo/train.ts [--seed 6] [--epochs E] [--batch B] [--lr X] [--kinds template,persona,mhop]
  *                                 [--data public/demo/data] [--model-out public/demo/model] [--eval-every K]
+ *                                 [--hidden H] [--layers L] [--heads N] [--kv-heads N] [--intermediate I] [--dtype F32|F16]
+ * The shape flags default to DEMO_SHAPE (train/config.ts), --dtype to DEMO_DTYPE: the shipped model.
  * Reads the tokenizer from --model-out (generate.ts writes it), writes config.json and
  * model.safetensors there, then reloads them through the lab's loadModel and scores them with the
  * lab's evaluate(): known facts (src → ans), held-out paraphrases (rephrase → ans) and the pre-edit
@@ -17,7 +19,7 @@ import { editableModules } from '../../src/engine/model/modules';
 import { createCpuRuntime } from '../../src/engine/runtime/cpu-runtime';
 import { encodeSafetensors } from '../../src/engine/safetensors/encode';
 import { ADAM_DEFAULTS } from './train/adam';
-import { DEMO_SHAPE, demoConfig, demoSpec } from './train/config';
+import { DEMO_DTYPE, DEMO_SHAPE, demoConfig, demoSpec, type DemoShape } from './train/config';
 import { CORPUS_KINDS, corpusPairs, type CorpusKind } from './train/data';
 import { initWeights } from './train/init';
 import { train } from './train/loop';
@@ -52,12 +54,23 @@ async function main(argv: string[]): Promise<number> {
   const dataDir = str(flags, 'data', 'public/demo/data');
   const modelDir = str(flags, 'model-out', 'public/demo/model');
   const evalEvery = int(flags, 'eval-every', 5);
+  const shape: DemoShape = {
+    ...DEMO_SHAPE,
+    hidden: int(flags, 'hidden', DEMO_SHAPE.hidden),
+    layers: int(flags, 'layers', DEMO_SHAPE.layers),
+    heads: int(flags, 'heads', DEMO_SHAPE.heads),
+    kvHeads: int(flags, 'kv-heads', DEMO_SHAPE.kvHeads),
+    intermediate: int(flags, 'intermediate', DEMO_SHAPE.intermediate),
+  };
+  const dtypeFlag = str(flags, 'dtype', DEMO_DTYPE);
+  if (dtypeFlag !== 'F32' && dtypeFlag !== 'F16') throw new UsageError(`--dtype must be F32 or F16, got '${dtypeFlag}'`);
+  const dtype: 'F32' | 'F16' = dtypeFlag;
 
   const folder = nodeFolder(modelDir);
   const tok = await loadTokenizer(folder);
   const ids = await specialIds(folder, tok);
-  const config = demoConfig(DEMO_SHAPE, ids);
-  const spec = demoSpec(DEMO_SHAPE, ids);
+  const config = demoConfig(shape, ids, dtype);
+  const spec = demoSpec(shape, ids);
   const weights = initWeights(spec, o.seed);
   let params = 0;
   for (const t of weights.values()) params += t.data.length;
@@ -69,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
   const records = await loadDemoRecords(dataDir);
   const monitorSample = records.known.filter((_, i) => i % 8 === 0);
   console.error(
-    `demo model: llama ${JSON.stringify(DEMO_SHAPE)}, ${params} parameters; ${pairs.length} training rows (${o.kinds.join(', ')}); ${JSON.stringify(o)}`,
+    `demo model: llama ${JSON.stringify(shape)}, ${dtype}, ${params} parameters; ${pairs.length} training rows (${o.kinds.join(', ')}); ${JSON.stringify(o)}`,
   );
 
   const monitor = await createCpuRuntime({ spec, weights, modules: editableModules(spec) }, { backend: 'wasm' });
@@ -94,13 +107,15 @@ async function main(argv: string[]): Promise<number> {
 
   mkdirSync(modelDir, { recursive: true });
   writeFileSync(join(modelDir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-  const tensors = Object.fromEntries([...weights].map(([n, t]) => [n, { dtype: 'F32' as const, shape: t.shape, data: t.data }]));
-  const metadata = { format: 'pt', trainer: 'scripts/demo/train.ts', options: JSON.stringify(o) };
+  const tensors = Object.fromEntries([...weights].map(([n, t]) => [n, { dtype, shape: t.shape, data: t.data }]));
+  const metadata = { format: 'pt', trainer: 'scripts/demo/train.ts', options: JSON.stringify({ ...o, shape }) };
   writeFileSync(join(modelDir, 'model.safetensors'), encodeSafetensors(tensors, metadata));
   console.error(`wrote ${modelDir}/config.json and model.safetensors; scoring the written files through loadModel + evaluate …`);
 
   const scores = await scoreDemoModel(modelDir, records);
-  console.log(JSON.stringify({ ...scores, trainSeconds: result.seconds, steps: result.steps, parameters: params, options: o }, null, 2));
+  console.log(
+    JSON.stringify({ ...scores, trainSeconds: result.seconds, steps: result.steps, parameters: params, shape, dtype, options: o }, null, 2),
+  );
   return 0;
 }
 

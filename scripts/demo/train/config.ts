@@ -18,13 +18,16 @@ export interface DemoShape {
 
 export const DEMO_SHAPE: DemoShape = { hidden: 128, layers: 4, heads: 4, kvHeads: 2, intermediate: 384, maxPositions: 64, tied: false };
 
+/** How model.safetensors stores the weights (the loader widens F16 to float32). */
+export const DEMO_DTYPE: 'F32' | 'F16' = 'F32';
+
 export interface TokenIds {
   vocabSize: number;
   bosId: number;
   eosId: number;
 }
 
-export function demoConfig(shape: DemoShape, tok: TokenIds): Record<string, unknown> {
+export function demoConfig(shape: DemoShape, tok: TokenIds, dtype: 'F32' | 'F16' = DEMO_DTYPE): Record<string, unknown> {
   if (shape.hidden % shape.heads !== 0) throw new RangeError(`hidden ${shape.hidden} is not divisible by heads ${shape.heads}`);
   return {
     architectures: ['LlamaForCausalLM'],
@@ -47,7 +50,7 @@ export function demoConfig(shape: DemoShape, tok: TokenIds): Record<string, unkn
     rope_scaling: null,
     rope_theta: 10000.0,
     tie_word_embeddings: shape.tied,
-    torch_dtype: 'float32',
+    torch_dtype: dtype === 'F16' ? 'float16' : 'float32',
     transformers_version: '4.46.0',
     use_cache: true,
     vocab_size: tok.vocabSize,
