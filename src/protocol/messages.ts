@@ -31,8 +31,9 @@ export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
  * is not on WebGPU or the editor has no GPU version). Not part of RunConfig: a checkpoint saved with
  * either resumes with either.
  */
-export type EditorMath = 'cpu' | 'gpu';
-export const EDITOR_MATHS: readonly EditorMath[] = ['cpu', 'gpu'];
+/** 'auto': the GPU editor whenever the model runs on WebGPU, the float64 CPU editor otherwise. */
+export type EditorMath = 'auto' | 'cpu' | 'gpu';
+export const EDITOR_MATHS: readonly EditorMath[] = ['auto', 'cpu', 'gpu'];
 
 export type ModelSource =
   /** The built-in demo model served from the app's public/demo/model/. */

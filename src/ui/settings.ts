@@ -57,7 +57,7 @@ export function formFromConfig(
   c: RunConfig,
   backend: BackendChoice,
   edit: { lr: number; statisticsRecords: number },
-  editorMath: EditorMath = 'cpu',
+  editorMath: EditorMath = 'auto',
 ): SettingsForm {
   return {
     editor: c.editor,

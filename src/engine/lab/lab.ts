@@ -27,7 +27,8 @@ import { buildSchedule } from '../run/schedule';
 import { recordFitCheck } from '../run/record-fit';
 import { evaluate, type RecordScores } from '../eval/evaluate';
 import { createGpuContext, type GpuContext } from '../gpu/context';
-import { GpuEditor, gpuEditorNames } from '../gpu/editor/gpu-editor';
+import { createRunEditor } from '../gpu/editor/backend-choice';
+import type { AnyEditor } from '../editors/editor';
 import { InputError, type EditRecord, type FileSource, type FolderSource } from '../types';
 import type { Weights } from '../model/spec';
 import type { CommandOf, DataInput, DataSlot, EditorMath, ModelSummary, WorkerEvent } from '../../protocol/messages';
@@ -91,7 +92,7 @@ interface RunEntry {
   pre: RecordScores;
   perEdit?: PerEditResult[];
   /** The GPU editor's resident buffers, freed when the run ends. */
-  gpuEditor?: GpuEditor;
+  gpuEditor?: AnyEditor & { dispose?(): void };
 }
 
 const CACHE = 'stableedit-lab-models-v2';
@@ -291,7 +292,7 @@ export class Lab {
         throw e;
       });
     }
-    await this.launch(cmd.runId, cmd.config, m, target, warmup, store ?? new MemoryStore(), saved, cmd.editorMath ?? 'cpu', release).catch(
+    await this.launch(cmd.runId, cmd.config, m, target, warmup, store ?? new MemoryStore(), saved, cmd.editorMath ?? 'auto', release).catch(
       (e: unknown) => {
         release();
         throw e;
@@ -346,7 +347,7 @@ export class Lab {
       const target = await read('edits');
       const warmup = saved.config.warmupTurns > 0 ? await read('warmup') : undefined;
       // Checkpoints of either editor math resume with either, so the current choice applies.
-      await this.launch(cmd.runId, saved.config, this.needModel(), target, warmup, store, saved, cmd.editorMath ?? 'cpu', release);
+      await this.launch(cmd.runId, saved.config, this.needModel(), target, warmup, store, saved, cmd.editorMath ?? 'auto', release);
     } catch (e) {
       release();
       throw e;
@@ -380,7 +381,7 @@ export class Lab {
     const records = scheduledTarget(config, target, warmup);
     const preHere = config.finalEval ? null : (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
     const t0 = performance.now();
-    const { gpuEditor, fallback } = await this.gpuEditorFor(editorMath, config, m);
+    const { gpuEditor, fallback } = await this.runEditor(editorMath, config, m);
     const run = await LifelongRun.open(config, {
       runtime: m.runtime,
       tokenizer: m.loaded.tokenizer,
@@ -396,7 +397,7 @@ export class Lab {
         if (event.type === 'turn') state(controller.status);
       },
     }).catch((e: unknown) => {
-      gpuEditor?.dispose();
+      gpuEditor?.dispose?.();
       release();
       throw e;
     });
@@ -431,7 +432,7 @@ export class Lab {
     void controller.drive(true).then(
       async (report) => {
         // The drive ends when the run finishes, fails or is stopped: the GPU statistics are not needed after.
-        gpuEditor?.dispose();
+        gpuEditor?.dispose?.();
         if (!report) return release();
         const post = run.finalEditScores ?? (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
         entry.perEdit = perEditResults(records, pre, post);
@@ -444,7 +445,7 @@ export class Lab {
       },
       (e: Error) => {
         // The run's turns and last checkpoint stay; only the failure is reported.
-        gpuEditor?.dispose();
+        gpuEditor?.dispose?.();
         release();
         this.post({ type: 'run/event', runId, event: { type: 'error', message: e.message, where: `run ${runId}`, step: run.stepIndex } });
         state('failed');
@@ -453,23 +454,28 @@ export class Lab {
   }
 
   /**
-   * The GPU editor when editor math 'gpu' is asked for and can be had: the model on WebGPU (the
-   * editor shares its device, so captures and weights stay on one GPU) and an editor with a GPU
-   * version. Otherwise why the run falls back to the float64 CPU editor.
+   * The run's editor: the GPU editor whenever the model runs on WebGPU (it shares the model's device,
+   * so captures and weights stay on one GPU), the float64 CPU editor otherwise or when asked — and
+   * why, when the GPU editor was possible or asked for but not used.
    */
-  private async gpuEditorFor(math: EditorMath, config: RunConfig, m: Model): Promise<{ gpuEditor?: GpuEditor; fallback?: string }> {
-    if (math !== 'gpu') return {};
-    if (m.runtime.backend !== 'webgpu') return { fallback: `the model runs on ${m.runtime.backend}, not WebGPU` };
-    if (!gpuEditorNames.includes(config.editor))
-      return { fallback: `editor ${config.editor} has no GPU version (GPU editors: ${gpuEditorNames.join(', ')})` };
-    if (config.niw) return { fallback: 'the NIW prior is not supported by the GPU editor' };
-    const gpu = await this.platform.gpu();
-    if (!gpu) return { fallback: 'no WebGPU device' };
-    if (!this.platform.editorShaders) return { fallback: 'the editor kernels are not available here' };
-    if (this.editorGpu?.device !== gpu.device)
+  private async runEditor(
+    math: EditorMath,
+    config: RunConfig,
+    m: Model,
+  ): Promise<{ gpuEditor?: AnyEditor & { dispose?(): void }; fallback?: string }> {
+    const gpu = m.runtime.backend === 'webgpu' && math !== 'cpu' ? await this.platform.gpu() : null;
+    if (gpu && this.platform.editorShaders && this.editorGpu?.device !== gpu.device)
       this.editorGpu = { device: gpu.device, ctx: createGpuContext(gpu.device, this.platform.editorShaders) };
-    const gpuEditor = await GpuEditor.create(config.editor, { lr: config.lr, ridge: config.ridge }, this.editorGpu.ctx);
-    return { gpuEditor };
+    const ctx = gpu && this.platform.editorShaders ? this.editorGpu!.ctx : null;
+    const chosen = await createRunEditor({
+      editor: config.editor,
+      modelBackend: m.runtime.backend === 'native' ? 'node' : m.runtime.backend,
+      gpu: gpu !== null,
+      ctx,
+      request: math,
+      options: { lr: config.lr, ridge: config.ridge, niw: config.niw },
+    });
+    return { ...(chosen.backend === 'gpu' ? { gpuEditor: chosen.editor } : {}), ...(chosen.fallback ? { fallback: chosen.fallback } : {}) };
   }
 
   async probe(cmd: CommandOf<'probe/ask'>): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * The numbers of the comparison table (paper layout: Eff. / Gen. / Spe. / Personas / Reasoning).
  * A run's row shows its final evaluation when it has one, else its latest sample estimate — and says
- * which, because the two protocols are not comparable (DESIGN.md §2).
+ * which, because the two protocols are not comparable (docs/design.md §2).
  */
 import type { MetricKind } from '../../engine/eval/evaluate';
 import type { EvalProtocol, MetricsRecord, RunReport } from '../../engine/run/events';

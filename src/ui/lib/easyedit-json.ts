@@ -10,7 +10,7 @@
  *
  * Scores are one-element lists as in EasyEdit. One difference worth knowing: EasyEdit's `pre.locality`
  * holds the pre-edit model's raw outputs and its `post.locality` the agreement with them; here both
- * hold token accuracy against the dataset's locality answer (our Specificity, DESIGN.md §2).
+ * hold token accuracy against the dataset's locality answer (our Specificity, docs/design.md §2).
  */
 
 import type { EditOutcome, PerEditResult } from '../../engine/lab/per-edit';

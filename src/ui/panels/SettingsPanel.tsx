@@ -47,7 +47,10 @@ export function SettingsPanel() {
             </select>
           )}
         </Field>
-        <Field label="editor math" hint="gpu: WGSL kernels on the model's WebGPU device (fp32); else cpu (float64)">
+        <Field
+          label="editor math"
+          hint="auto: the WGSL kernels on the model’s WebGPU device (fp32) when the model runs on WebGPU, else the float64 CPU editor; cpu or gpu to choose"
+        >
           {(id, describedBy) => (
             <select
               id={id}
