@@ -8,6 +8,7 @@
  * Buffers, bind groups and the uniform block are made once per shape.
  */
 import { ceilDiv } from '../dispatch';
+import { readBuffer } from '../buffers';
 import type { EditorKernels } from './kernels';
 import { packParams } from './params';
 import type { WhitenIo, WhitenJob, Whitener } from './whitener';
@@ -121,7 +122,6 @@ export class JacobiWhitener implements Whitener {
   async sweeps(key: string): Promise<number> {
     const s = this.shapes.get(key);
     if (!s) return 0;
-    const { readBuffer } = await import('../buffers');
     return new Uint32Array(await readBuffer(this.k.ctx.device, s.own.state, 16))[2];
   }
 
