@@ -5,6 +5,7 @@
  * primed with one statistics-only turn of dOut + 16 synthetic rows (so StableEdit whitens with a
  * full Σ as in any later turn of a real run), and one untimed turn compiles the graphs.
  */
+import { stack } from '../engine/editors/cpu-backend';
 import { createEditor } from '../engine/editors/registry';
 import type { ModuleDiagnostics } from '../engine/editors/editor';
 import { evaluate } from '../engine/eval/evaluate';
@@ -177,15 +178,8 @@ export async function runCase(c: CaseInputs): Promise<BenchResult> {
   // dual vs primal ridge solve on the last turn's keys of the first edited module
   const m = mods[0];
   const caps = last.flatMap((sb) => sb.filter((x) => x.module === m.name));
-  const N = caps.reduce((s, x) => s + x.rows, 0);
-  const K = new Float64Array(N * m.dIn);
-  const V = new Float64Array(N * m.dOut);
-  let r = 0;
-  for (const x of caps) {
-    K.set(x.keys, r * m.dIn);
-    for (let i = 0; i < x.grads.length; i++) V[r * m.dOut + i] = -1e-4 * x.grads[i];
-    r += x.rows;
-  }
+  const { keys: K, grads: V, rows: N } = stack(caps, m);
+  for (let i = 0; i < V.length; i++) V[i] *= -1e-4;
   const shape = { rows: N, dIn: m.dIn, dOut: m.dOut };
   const ridge = (HYPER[c.editor] ?? HYPER.stableedit).ridge;
   let t1 = performance.now();

@@ -95,7 +95,7 @@ export class Float64Backend implements EditorBackend {
 }
 
 /** The turn's rows of one module, sub-batches concatenated in order, as float64. */
-function stack(captures: ModuleCapture[], shape: ModuleShape) {
+export function stack(captures: readonly ModuleCapture[], shape: Pick<ModuleShape, 'dIn' | 'dOut'>) {
   const rows = captures.reduce((s, c) => s + c.rows, 0);
   const keys = new Float64Array(rows * shape.dIn);
   const grads = new Float64Array(rows * shape.dOut);
