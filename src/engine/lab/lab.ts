@@ -10,6 +10,8 @@
 import type { SharedGpu } from '../gpu/device';
 import type { ShaderSources } from '../gpu/shader-sources';
 import { blobFile, fileListFolder, urlFile, urlFolder } from '../io/files.web';
+import { isLocateEditor } from '../editors/locate/settings';
+import { corpusTexts } from '../editors/locate/corpus';
 import { cachedFetch, withoutSpaFallback, type DownloadProgress } from '../io/cached-fetch';
 import { loadModel, type LoadedModel } from '../model/load';
 import { gpuBytesNeeded } from '../model/presets';
@@ -382,7 +384,9 @@ export class Lab {
     const preHere = config.finalEval ? null : (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
     const t0 = performance.now();
     const { gpuEditor, fallback } = await this.runEditor(editorMath, config, m);
+    const corpus = isLocateEditor(config.editor) ? await this.locateCorpus(m, target, warmup) : undefined;
     const run = await LifelongRun.open(config, {
+      corpus,
       runtime: m.runtime,
       tokenizer: m.loaded.tokenizer,
       target,
@@ -463,6 +467,12 @@ export class Lab {
     config: RunConfig,
     m: Model,
   ): Promise<{ gpuEditor?: AnyEditor & { dispose?(): void }; fallback?: string }> {
+    if (isLocateEditor(config.editor))
+      return math === 'cpu' || m.runtime.backend !== 'webgpu'
+        ? {}
+        : {
+            fallback: `${config.editor} solves its closed forms in float64 on the CPU; its model passes run on the model's backend (docs/design.md §7)`,
+          };
     const gpu = m.runtime.backend === 'webgpu' && math !== 'cpu' ? await this.platform.gpu() : null;
     if (gpu && this.platform.editorShaders && this.editorGpu?.device !== gpu.device)
       this.editorGpu = { device: gpu.device, ctx: createGpuContext(gpu.device, this.platform.editorShaders) };
@@ -476,6 +486,21 @@ export class Lab {
       options: { lr: config.lr, ridge: config.ridge, niw: config.niw },
     });
     return { ...(chosen.backend === 'gpu' ? { gpuEditor: chosen.editor } : {}), ...(chosen.fallback ? { fallback: chosen.fallback } : {}) };
+  }
+
+  /**
+   * MEMIT / AlphaEdit's key-statistics texts: the demo model's own training corpus, or else the
+   * loaded streams' prompts (docs/design.md §7).
+   */
+  private async locateCorpus(m: Model, target: EditRecord[], warmup: EditRecord[] | undefined): Promise<string[]> {
+    if (m.origin.kind === 'demo') {
+      const url = new URL('demo/data/train-corpus.json', this.platform.siteUrl).href;
+      const res = await (this.platform.fetch ?? fetch)(url);
+      if (!res.ok) throw new Error(`the demo corpus ${url} answered ${res.status}`);
+      const texts = corpusTexts(await res.text(), url);
+      if (texts?.length) return texts;
+    }
+    return [...target, ...(warmup ?? [])].map((r) => r.prompt);
   }
 
   async probe(cmd: CommandOf<'probe/ask'>): Promise<void> {
