@@ -272,6 +272,7 @@ async function runLocked(plan: RunPlan): Promise<number> {
   if (flags.restart === true) for (const f of OUTPUTS) await rm(join(out, f), { force: true });
   const checkpointPath = join(out, 'checkpoint.bin');
   const metricsPath = join(out, 'metrics.jsonl');
+  let shownTenth = -1;
   const emit = (e: RunEvent) => {
     if (e.type === 'turn') {
       const line = JSON.stringify(e.record) + '\n';
@@ -284,10 +285,10 @@ async function runLocked(plan: RunPlan): Promise<number> {
     else if (e.type === 'started' && e.resumedFrom !== null)
       process.stderr.write(`resuming from ${checkpointPath} at step ${e.resumedFrom} of ${e.steps}\n`);
     else if (e.type === 'progress') {
-      // About twenty lines for the whole pass.
-      const every = Math.max(1, Math.ceil(e.total / 20));
-      if (e.done === e.total || Math.floor(e.done / every) !== Math.floor((e.done - 1) / every))
-        process.stderr.write(`${e.what}: ${e.done}/${e.total}\n`);
+      // About ten lines for the whole pass.
+      const tenth = Math.floor((10 * e.done) / e.total);
+      if (tenth !== shownTenth) process.stderr.write(`${e.what}: ${e.done}/${e.total}\n`);
+      shownTenth = tenth === 10 ? -1 : tenth;
     } else if (e.type === 'metrics')
       process.stderr.write(`${e.record.protocol} metrics after ${e.record.edits} edits: ${summarize(e.record.metrics)}\n`);
   };

@@ -37,31 +37,23 @@ export interface LocateSettings {
   templateSeed: number;
 }
 
+const MEMIT_DEFAULTS: LocateSettings = {
+  steps: 25,
+  lr: 0.5,
+  clampNorm: 0.75,
+  klFactor: 0.0625,
+  weightDecay: 0.5,
+  mom2Weight: 15000,
+  mom2Samples: 100000,
+  nullspaceThreshold: 2e-2,
+  l2: 10,
+  templateSeed: 0,
+};
+
+/** AlphaEdit's Llama3-8B file differs from MEMIT's GPT-J one only in v_lr (and adds the threshold and L2). */
 export const LOCATE_DEFAULTS: Record<LocateEditorName, LocateSettings> = {
-  memit: {
-    steps: 25,
-    lr: 0.5,
-    clampNorm: 0.75,
-    klFactor: 0.0625,
-    weightDecay: 0.5,
-    mom2Weight: 15000,
-    mom2Samples: 100000,
-    nullspaceThreshold: 2e-2,
-    l2: 10,
-    templateSeed: 0,
-  },
-  alphaedit: {
-    steps: 25,
-    lr: 0.1,
-    clampNorm: 0.75,
-    klFactor: 0.0625,
-    weightDecay: 0.5,
-    mom2Weight: 15000,
-    mom2Samples: 100000,
-    nullspaceThreshold: 2e-2,
-    l2: 10,
-    templateSeed: 0,
-  },
+  memit: MEMIT_DEFAULTS,
+  alphaedit: { ...MEMIT_DEFAULTS, lr: 0.1 },
 };
 
 export function locateSettings(editor: LocateEditorName, given: Partial<LocateSettings> = {}): LocateSettings {
