@@ -146,37 +146,52 @@ export class LocateEditor {
       const targetMs = performance.now() - t0;
       const H = runtime.spec.hidden;
       const N = requests.length;
-      for (const [i, l] of this.layers.entries()) {
-        const t1 = performance.now();
-        const { keys, bare } = await this.keysAt(ctx, requests, l, zLayer);
-        const resid = new Float64Array(N * H);
-        for (let r = 0; r < N; r++) for (let c = 0; c < H; c++) resid[r * H + c] = (zs[r][c] - bare[r * H + c]) / (this.layers.length - i);
-        const t2 = performance.now();
-        const rows = { keys, resid, rows: N, dIn: l.dIn, dOut: l.dOut };
-        const d64 = l.projector ? alphaEditDelta(rows, l.projector, l.previous!, s.l2) : memitDelta(rows, l.cov, s.mom2Weight);
-        const delta = Float32Array.from(d64);
-        if (!delta.every(Number.isFinite)) throw new Error(`turn ${t}, module ${l.module}: the update has non-finite values`);
-        await runtime.applyDelta(l.module, delta);
-        const prev = this.lastDelta.get(l.module);
-        this.lastDelta.set(l.module, delta);
-        deltas.set(l.module, { dIn: l.dIn, dOut: l.dOut, delta });
-        records.push({
-          module: l.module,
-          rows: N,
-          deltaNorm: frobeniusNorm(delta),
-          cosinePrev: prev ? frobeniusCosine(delta, prev) : null,
-          sigma: null,
-          lambdaMax: null,
-          conditionNumber: null,
-          meanDrift: null,
-          covDrift: null,
-          solve: null,
-          // "stats" holds the target optimization (charged to the first layer) and the key passes.
-          timeMs: { stats: (i === 0 ? targetMs : 0) + (t2 - t1), whitening: 0, solve: performance.now() - t2 },
-        });
+      // A turn that fails after some layer was written leaves the weights as they were (docs/design.md §7).
+      const all = await runtime.weights();
+      const before = this.layers.map((l) => {
+        const name = runtime.modules.find((m) => m.name === l.module)!.weight;
+        return [name, Float32Array.from(all.get(name)!.data)] as const;
+      });
+      try {
+        for (const [i, l] of this.layers.entries()) {
+          const t1 = performance.now();
+          const { keys, bare } = await this.keysAt(ctx, requests, l, zLayer);
+          const resid = new Float64Array(N * H);
+          for (let r = 0; r < N; r++)
+            for (let c = 0; c < H; c++) resid[r * H + c] = (zs[r][c] - bare[r * H + c]) / (this.layers.length - i);
+          const t2 = performance.now();
+          const rows = { keys, resid, rows: N, dIn: l.dIn, dOut: l.dOut };
+          const d64 = l.projector ? alphaEditDelta(rows, l.projector, l.previous!, s.l2) : memitDelta(rows, l.cov, s.mom2Weight);
+          const delta = Float32Array.from(d64);
+          if (!delta.every(Number.isFinite)) throw new Error(`turn ${t}, module ${l.module}: the update has non-finite values`);
+          await runtime.applyDelta(l.module, delta);
+          const prev = this.lastDelta.get(l.module);
+          this.lastDelta.set(l.module, delta);
+          deltas.set(l.module, { dIn: l.dIn, dOut: l.dOut, delta });
+          records.push({
+            module: l.module,
+            rows: N,
+            deltaNorm: frobeniusNorm(delta),
+            cosinePrev: prev ? frobeniusCosine(delta, prev) : null,
+            sigma: null,
+            lambdaMax: null,
+            conditionNumber: null,
+            meanDrift: null,
+            covDrift: null,
+            solve: null,
+            // "stats" holds the target optimization (charged to the first layer) and the key passes.
+            timeMs: { stats: (i === 0 ? targetMs : 0) + (t2 - t1), whitening: 0, solve: performance.now() - t2 },
+          });
+        }
+      } catch (e) {
+        for (const [name, data] of before) await runtime.setWeight(name, data);
+        throw e;
       }
-      if (this.layers[0].previous)
-        for (const l of this.layers) accumulateKeys(l.previous!, (await this.keysAt(ctx, requests, l, zLayer)).keys, N, l.dIn);
+      if (this.layers[0].previous) {
+        const keys: Float64Array[] = [];
+        for (const l of this.layers) keys.push((await this.keysAt(ctx, requests, l, zLayer)).keys);
+        this.layers.forEach((l, i) => accumulateKeys(l.previous!, keys[i], N, l.dIn));
+      }
     }
     this.turns++;
     return {

@@ -112,6 +112,26 @@ describe('locate-then-edit input errors', () => {
     await runtime.dispose();
   });
 
+  it('a turn that fails after writing one layer leaves every weight as it was', async () => {
+    const m = await tiny();
+    const inner = await createCpuRuntime(m, { backend: 'native' });
+    let started = false;
+    const runtime: ModelRuntime = Object.assign(Object.create(inner), {
+      lookup: (...args: Parameters<ModelRuntime['lookup']>) => {
+        if (started && args[2][0] === 'model.layers.1.mlp.down_proj') throw new Error('lookup failed');
+        return inner.lookup(...args);
+      },
+    });
+    const run = await LifelongRun.open(config('memit'), { runtime, tokenizer: m.tokenizer, target: edits(4), corpus: CORPUS });
+    const before = Float32Array.from((await inner.weights()).get('model.layers.0.mlp.down_proj.weight')!.data);
+    started = true;
+    await run.step();
+    expect(run.error).toMatch(/lookup failed/);
+    const after = (await inner.weights()).get('model.layers.0.mlp.down_proj.weight')!.data;
+    expect(Buffer.from(after.buffer).equals(Buffer.from(before.buffer))).toBe(true);
+    await inner.dispose();
+  });
+
   it('no corpus for the key statistics is refused before anything runs', async () => {
     const m = await tiny();
     const runtime = await createCpuRuntime(m, { backend: 'native' });
