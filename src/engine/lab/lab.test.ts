@@ -40,6 +40,7 @@ const siteFetch: typeof fetch = async (input, init) => {
 
 function makeLab(stores = new Map<string, MemoryStore>(), claimRun?: LabPlatform['claimRun']) {
   const events: WorkerEvent[] = [];
+  const statsStore = new MemoryStore();
   const platform: LabPlatform = {
     siteUrl: SITE,
     gpu: async () => null,
@@ -50,6 +51,7 @@ function makeLab(stores = new Map<string, MemoryStore>(), claimRun?: LabPlatform
     editorShaders: null,
     fetch: siteFetch,
     claimRun,
+    statsStore: () => statsStore,
   };
   const lab = new Lab((e) => events.push(e), platform);
   let id = 0;
@@ -142,8 +144,13 @@ describe('the lab application layer', () => {
     const turns = h.events.flatMap((e) => (e.type === 'run/event' && e.runId === 'mem' && e.event.type === 'turn' ? [e.event.record] : []));
     expect(turns).toHaveLength(2);
     for (const t of turns) for (const m of t.diagnostics.modules) expect(m.deltaNorm).toBeGreaterThan(0);
-    const progress = h.events.flatMap((e) => (e.type === 'run/event' && e.runId === 'mem' && e.event.type === 'progress' ? [e.event] : []));
-    expect(progress.at(-1)).toMatchObject({ what: 'key statistics', done: 64, total: 64 });
+    const progress = (runId: string) =>
+      h.events.flatMap((e) => (e.type === 'run/event' && e.runId === runId && e.event.type === 'progress' ? [e.event] : []));
+    expect(progress('mem').at(-1)).toMatchObject({ what: 'key statistics', done: 64, total: 64 });
+    // A second run of the same model and corpus reads C from the cache: no pass over the corpus.
+    await h.send({ type: 'run/start', runId: 'mem2', config: { ...config, turns: 1 } });
+    await until(() => h.events.find((e) => e.type === 'run/state' && e.runId === 'mem2' && e.state === 'finished'));
+    expect(progress('mem2')).toEqual([]);
   }, 120_000);
 
   it('a finished run exports its edited weights and per-edit results after a reload', async () => {

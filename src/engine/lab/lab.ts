@@ -12,6 +12,7 @@ import type { ShaderSources } from '../gpu/shader-sources';
 import { blobFile, fileListFolder, urlFile, urlFolder } from '../io/files.web';
 import { isLocateEditor } from '../editors/locate/settings';
 import { corpusTexts } from '../editors/locate/corpus';
+import type { StatsCache } from '../editors/locate/key-stats';
 import { cachedFetch, withoutSpaFallback, type DownloadProgress } from '../io/cached-fetch';
 import { loadModel, type LoadedModel } from '../model/load';
 import { gpuBytesNeeded } from '../model/presets';
@@ -70,6 +71,8 @@ export interface LabPlatform {
    * tab holds it. Without it runs are not guarded (Node, tests).
    */
   claimRun?(runId: string): Promise<(() => void) | null>;
+  /** Where MEMIT / AlphaEdit's key statistics are cached across runs (OPFS in the page); none: recomputed per run. */
+  statsStore?(): CheckpointStore | null;
 }
 
 interface Model {
@@ -387,6 +390,7 @@ export class Lab {
     const corpus = isLocateEditor(config.editor) ? await this.locateCorpus(m, target, warmup) : undefined;
     const run = await LifelongRun.open(config, {
       corpus,
+      statsCache: corpus && this.statsCache(m, corpus),
       runtime: m.runtime,
       tokenizer: m.loaded.tokenizer,
       target,
@@ -486,6 +490,20 @@ export class Lab {
       options: { lr: config.lr, ridge: config.ridge, niw: config.niw },
     });
     return { ...(chosen.backend === 'gpu' ? { gpuEditor: chosen.editor } : {}), ...(chosen.fallback ? { fallback: chosen.fallback } : {}) };
+  }
+
+  /**
+   * The key statistics' cache for a model the page can name again (the demo, a Hub revision) and a
+   * corpus (FNV-1a of its texts); a dropped folder has no stable name, so its runs recompute C.
+   */
+  private statsCache(m: Model, corpus: readonly string[]): StatsCache | undefined {
+    const store = this.platform.statsStore?.() ?? null;
+    const o = m.origin;
+    if (!store || o.kind === 'files') return undefined;
+    let h = 0x811c9dc5;
+    for (const t of corpus) for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193) >>> 0;
+    const model = o.kind === 'demo' ? `demo-${o.params}` : `${o.repo}@${o.revision}`.replace(/[^\w.@-]/g, '_');
+    return { store, key: `${model}-${h.toString(16)}` };
   }
 
   /**
