@@ -64,6 +64,7 @@ const lab = new Lab(post, {
     }
   },
   runStore: (runId) => (typeof navigator.storage?.getDirectory === 'function' ? new OpfsStore(`run-${runId}`) : null),
+  statsStore: () => (typeof navigator.storage?.getDirectory === 'function' ? new OpfsStore('key-stats') : null),
   editorShaders: bundledEditorShaderSources,
   claimRun: (runId) => claimAcrossTabs(`stableedit-run-${runId}`),
 });

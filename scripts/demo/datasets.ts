@@ -15,6 +15,8 @@ export interface ZsreRecord {
   ans: string;
   loc: string;
   loc_ans: string;
+  /** The edited fact's subject, as MEND/MEMIT ZsRE files carry it (MEMIT and AlphaEdit edit at its last token). */
+  subject?: string;
 }
 
 /** WikiBigEdit layout; `loc` keeps its "?". `old_ans` (the true answer) is an extra of ours. */
@@ -145,6 +147,7 @@ export function toZsre(e: PlannedEdit): ZsreRecord {
     ans: e.newObject,
     loc: withoutQuestionMark(canonicalPrompt(e.loc)),
     loc_ans: e.loc.object,
+    subject: e.fact.subject,
   };
 }
 

@@ -12,6 +12,8 @@ const PUBLIC = fileURLToPath(new URL('../../public/', import.meta.url));
 export const DEMO_MODEL_DIR = resolve(PUBLIC, 'demo/model');
 export const DEMO_EDITS = resolve(PUBLIC, DEMO_DATA.edits);
 export const DEMO_WARMUP = resolve(PUBLIC, DEMO_DATA.warmup);
+/** The texts the demo model was trained on: MEMIT / AlphaEdit's key statistics corpus for it. */
+export const DEMO_CORPUS = resolve(PUBLIC, 'demo/data/train-corpus.json');
 
 /** The preset when --model and --data are the demo's and none of `settingsFlags` is given; else null. */
 export function demoPreset(

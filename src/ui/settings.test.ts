@@ -29,6 +29,14 @@ describe('settings form', () => {
     expect(parseForm(defaults, DEMO_RUN).config.niw).toBeUndefined();
   });
 
+  it('carries MEMIT / AlphaEdit settings only for them, empty fields keeping the defaults, errors under the field', () => {
+    const memit = parseForm({ ...defaults, editor: 'memit', locLr: '0.3', locMom2Weight: '' }, DEMO_RUN);
+    expect(memit.config.locate).toEqual({ lr: 0.3 });
+    expect(memit.errors).toEqual({});
+    expect(parseForm({ ...defaults, editor: 'alphaedit', locL2: '0' }, DEMO_RUN).errors.locL2).toMatch(/positive/);
+    expect(parseForm({ ...defaults, locLr: '0.3' }, DEMO_RUN).config.locate).toBeUndefined();
+  });
+
   it('round-trips every field through the URL query', () => {
     const form = {
       ...defaults,

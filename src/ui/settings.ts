@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 import { validateRunConfig, type RunConfig } from '../engine/run/config';
+import { isLocateEditor, type LocateSettings } from '../engine/editors/locate/settings';
 import { WARMUP_PLACEMENTS, type WarmupPlacement } from '../engine/run/schedule';
 import { EDITOR_MATHS, type BackendChoice, type EditorMath } from '../protocol/messages';
 
@@ -22,6 +23,13 @@ export interface SettingsForm {
   kappa0: string;
   nu0: string;
   psi0: string;
+  /** MEMIT / AlphaEdit settings; '' keeps the editor's reference default. */
+  locSteps: string;
+  locLr: string;
+  locClamp: string;
+  locMom2Weight: string;
+  locL2: string;
+  locSamples: string;
   sampleEvery: string;
   sampleSize: string;
   /** Steps between checkpoints (0: none); a run restored after a reload resumes from the last one. */
@@ -45,6 +53,12 @@ const NUMERIC = [
   'kappa0',
   'nu0',
   'psi0',
+  'locSteps',
+  'locLr',
+  'locClamp',
+  'locMom2Weight',
+  'locL2',
+  'locSamples',
   'sampleEvery',
   'sampleSize',
   'checkpointEvery',
@@ -73,6 +87,9 @@ export function formFromConfig(
     kappa0: String(c.niw?.kappa0 ?? 0),
     nu0: String(c.niw?.nu0 ?? 0),
     psi0: String(c.niw?.psi0 ?? 0),
+    ...(Object.fromEntries(
+      Object.entries(LOCATE_FIELDS).map(([k, f]) => [k, c.locate?.[f] === undefined ? '' : String(c.locate[f])]),
+    ) as Record<keyof typeof LOCATE_FIELDS, string>),
     sampleEvery: String(c.sampleEvery),
     sampleSize: String(c.sampleSize),
     checkpointEvery: String(c.checkpointEvery),
@@ -83,6 +100,16 @@ export function formFromConfig(
     editStats: String(edit.statisticsRecords),
   };
 }
+
+/** Form field → MEMIT / AlphaEdit setting. */
+export const LOCATE_FIELDS = {
+  locSteps: 'steps',
+  locLr: 'lr',
+  locClamp: 'clampNorm',
+  locMom2Weight: 'mom2Weight',
+  locL2: 'l2',
+  locSamples: 'mom2Samples',
+} as const satisfies Record<string, keyof LocateSettings>;
 
 /** A number as typed: '' and non-numbers are NaN so the validator names the field. */
 function num(s: string): number {
@@ -110,7 +137,21 @@ export function parseForm(f: SettingsForm, base: RunConfig): { config: RunConfig
   };
   if (f.editor === 'stableedit-niw') config.niw = { kappa0: num(f.kappa0), nu0: num(f.nu0), psi0: num(f.psi0) };
   else delete config.niw;
+  delete config.locate;
+  if (isLocateEditor(f.editor)) {
+    const locate: Partial<LocateSettings> = {};
+    for (const [k, field] of Object.entries(LOCATE_FIELDS)) {
+      const typed = f[k as keyof typeof LOCATE_FIELDS];
+      if (typed.trim() !== '') locate[field] = num(typed);
+    }
+    config.locate = locate;
+  }
   const errors = validateRunConfig(config);
+  for (const [k, field] of Object.entries(LOCATE_FIELDS))
+    if (errors[`locate.${field}`]) {
+      errors[k] = errors[`locate.${field}`];
+      delete errors[`locate.${field}`];
+    }
   if (config.niw) {
     for (const k of ['kappa0', 'nu0', 'psi0'] as const) {
       const v = config.niw[k]!;

@@ -143,7 +143,7 @@ export async function run(argv: string[]): Promise<number> {
   const warmupTurns = int(flags, 'warmup-turns', 0);
   if (warmupTurns < 0) throw new UsageError(`--warmup-turns must be ≥ 0, got ${warmupTurns}`);
   const opts = editorOptions(flags);
-  const bad = validateEditorSettings({ editor: name, lr: opts.lr, ridge: opts.ridge });
+  const bad = validateEditorSettings({ editor: name, lr: opts.lr, ridge: opts.ridge }, editorNames);
   if (Object.keys(bad).length)
     throw new UsageError(
       Object.entries(bad)

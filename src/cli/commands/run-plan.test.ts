@@ -32,6 +32,19 @@ describe('run settings from flags', () => {
     expect(err(['--data', 'd.json'])).toBe('missing --model, --editor, --out');
   });
 
+  it('MEMIT / AlphaEdit: their flags set config.locate, need a corpus off the demo, and belong to them alone', () => {
+    const p = plan([...demo, '--editor', 'alphaedit', '--v-lr', '0.2', '--alpha-l2', '1', '--stats-samples', '500']);
+    expect(p.config.locate).toEqual({ lr: 0.2, l2: 1, mom2Samples: 500 });
+    expect(p.statsCorpus).toMatch(/public\/demo\/data\/train-corpus\.json$/);
+    const other = ['--model', 'm', '--data', 'd.json', '--out', 'x', '--modules', 'a', '--lr', '1', '--ridge', '1', '--n-edits', '1'];
+    expect(() => plan([...other, '--sub-batch', '1', '--editor', 'memit'])).toThrow(/--editor memit needs --stats-corpus FILE/);
+    expect(plan([...other, '--sub-batch', '1', '--editor', 'memit', '--stats-corpus', 'c.txt']).statsCorpus).toBe('c.txt');
+    expect(() => plan([...demo, '--editor', 'stableedit', '--mom2-weight', '10'])).toThrow(
+      /--mom2-weight is a setting of --editor memit or alphaedit/,
+    );
+    expect(() => plan([...demo, '--editor', 'memit', '--clamp-norm', '-1'])).toThrow(/--clamp-norm must be a positive number \(got -1\)/);
+  });
+
   it('settings problems are usage errors naming the flag', () => {
     expect(() => plan([...demo, '--editor', 'ft', '--sample-size', '0'])).toThrow(/--sample-size must be a whole number ≥ 1 \(got 0\)/);
   });

@@ -11,7 +11,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { appendFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { int, list, num, parseFlags, requireFlags, str, UsageError, type FlagTable, type Flags } from '../args';
 import { Progress } from '../progress';
 import { checkModules, DATA_FLAGS, loadModelFlag, loadRecordsFlag, BACKEND_FLAGS, runtimeFlag } from '../load';
@@ -27,7 +27,12 @@ import { CheckpointRefused } from '../../engine/run/checkpoint-seal';
 import { DirStore } from '../../engine/run/dir-store';
 import { encodeWeights } from '../../engine/run/export-weights';
 import { WARMUP_PLACEMENTS } from '../../engine/run/schedule';
-import { editorNames } from '../../engine/editors/registry';
+import { runEditorNames } from '../../engine/run/config';
+import { isLocateEditor, type LocateSettings } from '../../engine/editors/locate/settings';
+import { corpusTexts } from '../../engine/editors/locate/corpus';
+import { readFile, mkdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { DEMO_CORPUS, DEMO_MODEL_DIR } from '../demo-preset';
 import { removeStaleTemporaries, writeFileAtomic } from '../../engine/io/atomic-write';
 import { InputError, type EditRecord } from '../../engine/types';
 import type { RunEvent } from '../../engine/run/events';
@@ -39,19 +44,49 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--no-immediate] [--no-final]
     [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT] [--restart] [--debug]
     [--backend native|wasm]
+    MEMIT / AlphaEdit (--editor memit|alphaedit): [--stats-corpus FILE] [--stats-samples N] [--stats-cache DIR]
+    [--v-steps N] [--v-lr X] [--clamp-norm X] [--kl-factor X] [--v-weight-decay X] [--mom2-weight X]
+    [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]
 
 --shuffle SEED shuffles the edit stream (seeded) before it is cut into turns. --warmup-split takes the
 warm-up edits from the data file's own train split (the rest is the edit stream) instead of --warmup-data.
 Resumes from DIR/checkpoint.bin when it exists; a checkpoint written with other settings or inputs, or
 a finished run in DIR, is refused unless --restart (which starts over and replaces DIR's outputs).
 With the demo model and the demo's eval stream, --modules, --lr, --ridge, --n-edits, --sub-batch and
---turns may all be left out: the page's demo preset is used (warm-up included where it has one).`;
+--turns may all be left out: the page's demo preset is used (warm-up included where it has one).
+
+MEMIT and AlphaEdit (docs/design.md §7) ignore --lr and --ridge; their settings default to the
+authors' code (MEMIT: GPT-J hparams, AlphaEdit: Llama3-8B hparams). Records need a subject. The key
+second moment C is taken over --stats-corpus (a text file, one sample per line, a JSON array of
+strings or {text}, the demo's train-corpus.json, or a dataset whose prompts are used; the demo model
+defaults to its own corpus), the first --stats-samples texts (default 100000), and cached in
+--stats-cache DIR (default ~/.cache/stableedit-lab/stats).`;
+
+/** MEMIT / AlphaEdit flag → LocateSettings field. */
+const LOCATE_FLAGS: Record<string, { field: keyof LocateSettings; kind: 'int' | 'number' }> = {
+  'stats-samples': { field: 'mom2Samples', kind: 'int' },
+  'v-steps': { field: 'steps', kind: 'int' },
+  'v-lr': { field: 'lr', kind: 'number' },
+  'clamp-norm': { field: 'clampNorm', kind: 'number' },
+  'kl-factor': { field: 'klFactor', kind: 'number' },
+  'v-weight-decay': { field: 'weightDecay', kind: 'number' },
+  'mom2-weight': { field: 'mom2Weight', kind: 'number' },
+  'nullspace-threshold': { field: 'nullspaceThreshold', kind: 'number' },
+  'alpha-l2': { field: 'l2', kind: 'number' },
+  'template-seed': { field: 'templateSeed', kind: 'int' },
+};
+
+const LOCATE_FLAG_TABLE = {
+  ...Object.fromEntries(Object.entries(LOCATE_FLAGS).map(([k, v]) => [k, { kind: v.kind }])),
+  'stats-corpus': { kind: 'string' },
+  'stats-cache': { kind: 'string' },
+} as Record<string, { kind: 'int' | 'number' | 'string' }>;
 
 export const FLAGS = {
   model: { kind: 'string' },
   ...DATA_FLAGS,
   ...BACKEND_FLAGS,
-  editor: { kind: 'string', choices: editorNames },
+  editor: { kind: 'string', choices: runEditorNames },
   modules: { kind: 'list' },
   'n-edits': { kind: 'int', alsoKnownAs: ['batch-size', 'edits'] },
   'sub-batch': { kind: 'int' },
@@ -72,6 +107,7 @@ export const FLAGS = {
   shuffle: { kind: 'int' },
   out: { kind: 'string' },
   restart: { kind: 'bool' },
+  ...LOCATE_FLAG_TABLE,
 } satisfies FlagTable;
 
 /** The flags the demo preset may stand in for; any other model needs them all. */
@@ -93,11 +129,12 @@ const FLAG_OF: Partial<Record<keyof RunConfig, string>> = {
   sampleSize: '--sample-size',
   checkpointEvery: '--checkpoint-every',
   seed: '--seed',
+  ...Object.fromEntries(Object.entries(LOCATE_FLAGS).map(([flag, { field }]) => [`locate.${field}`, `--${flag}`])),
 };
 
 function describeProblems(bad: Record<string, string>): string {
   return Object.entries(bad)
-    .map(([k, v]) => `${FLAG_OF[k as keyof RunConfig] ?? k} ${v}`)
+    .map(([k, v]) => `${(FLAG_OF as Record<string, string>)[k] ?? k} ${v}`)
     .join('; ');
 }
 
@@ -121,7 +158,15 @@ export function runConfigFromFlags(flags: Flags, base: Omit<RunConfig, 'modules'
     sampleSize: int(flags, 'sample-size', base.sampleSize),
     checkpointEvery: int(flags, 'checkpoint-every', base.checkpointEvery),
     seed: int(flags, 'seed', base.seed),
+    ...locateFromFlags(flags, base.locate),
   };
+}
+
+function locateFromFlags(flags: Flags, base: RunConfig['locate']): Pick<RunConfig, 'locate'> {
+  const locate: Partial<LocateSettings> = { ...base };
+  for (const [flag, { field, kind }] of Object.entries(LOCATE_FLAGS))
+    if (flags[flag] !== undefined) locate[field] = kind === 'int' ? int(flags, flag) : num(flags, flag);
+  return Object.keys(locate).length ? { locate } : {};
 }
 
 interface RunPlan {
@@ -131,6 +176,8 @@ interface RunPlan {
   /** The warm-up file: --warmup-data, or the demo's train stream under the preset. */
   warmupData?: string;
   presetNote?: string;
+  /** MEMIT / AlphaEdit: the texts of the key statistics. */
+  statsCorpus?: string;
 }
 
 /** Flags → a validated plan, or a usage error; nothing is read from disk but the flags. */
@@ -154,7 +201,18 @@ export function planRun(flags: Flags): RunPlan {
     throw new UsageError('--warmup-split and --warmup-data both name a warm-up source; give one');
   if (flags['warmup-split'] !== undefined && !(num(flags, 'warmup-split') > 0))
     throw new UsageError(`--warmup-split must be a fraction in (0, 1) or a record count ≥ 1, got ${flags['warmup-split']}`);
-  return { config, flags, out: str(flags, 'out'), warmupData, presetNote: preset?.note };
+  const locate = isLocateEditor(config.editor);
+  const given = ['stats-corpus', 'stats-cache', ...Object.keys(LOCATE_FLAGS)].filter((k) => flags[k] !== undefined);
+  if (!locate && given.length) throw new UsageError(`--${given[0]} is a setting of --editor memit or alphaedit, not ${config.editor}`);
+  let statsCorpus = typeof flags['stats-corpus'] === 'string' ? flags['stats-corpus'] : undefined;
+  if (locate && statsCorpus === undefined) {
+    if (resolve(str(flags, 'model')) !== DEMO_MODEL_DIR)
+      throw new UsageError(
+        `--editor ${config.editor} needs --stats-corpus FILE (texts for its key statistics; only the demo model has a default)`,
+      );
+    statsCorpus = DEMO_CORPUS;
+  }
+  return { config, flags, out: str(flags, 'out'), warmupData, presetNote: preset?.note, statsCorpus };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -163,6 +221,7 @@ export async function run(argv: string[]): Promise<number> {
   await checkInputDir('model', str(flags, 'model'), 'a model folder (config.json, *.safetensors, tokenizer.json)');
   await checkInputFile('data', str(flags, 'data'));
   if (plan.warmupData !== undefined) await checkInputFile('warmup-data', plan.warmupData);
+  if (plan.statsCorpus !== undefined) await checkInputFile('stats-corpus', plan.statsCorpus);
   await checkOutputDir('out', out);
   const lock = await acquireLock(join(out, '.lock'), `--out ${out}`, warn);
   try {
@@ -204,11 +263,16 @@ async function runLocked(plan: RunPlan): Promise<number> {
     shuffle: flags.shuffle === undefined ? 'none' : String(flags.shuffle),
     'warmup-split': flags['warmup-split'] === undefined ? 'none' : String(flags['warmup-split']),
     'on-invalid': str(flags, 'on-invalid', 'stop'),
+    'stats-corpus': plan.statsCorpus === undefined ? 'none' : await fileSha256(plan.statsCorpus),
   };
+  const corpus = plan.statsCorpus === undefined ? undefined : await loadCorpus(flags, plan.statsCorpus, model);
+  const statsDir = str(flags, 'stats-cache', join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'stableedit-lab', 'stats'));
+  if (corpus) await mkdir(statsDir, { recursive: true });
   // --restart discards the folder's run only now that the new one's inputs have loaded.
   if (flags.restart === true) for (const f of OUTPUTS) await rm(join(out, f), { force: true });
   const checkpointPath = join(out, 'checkpoint.bin');
   const metricsPath = join(out, 'metrics.jsonl');
+  let shownTenth = -1;
   const emit = (e: RunEvent) => {
     if (e.type === 'turn') {
       const line = JSON.stringify(e.record) + '\n';
@@ -220,7 +284,12 @@ async function runLocked(plan: RunPlan): Promise<number> {
     else if (e.type === 'error') process.stderr.write(`error at ${e.where}: ${e.message}\n`);
     else if (e.type === 'started' && e.resumedFrom !== null)
       process.stderr.write(`resuming from ${checkpointPath} at step ${e.resumedFrom} of ${e.steps}\n`);
-    else if (e.type === 'metrics')
+    else if (e.type === 'progress') {
+      // About ten lines for the whole pass.
+      const tenth = Math.floor((10 * e.done) / e.total);
+      if (tenth !== shownTenth) process.stderr.write(`${e.what}: ${e.done}/${e.total}\n`);
+      shownTenth = tenth === 10 ? -1 : tenth;
+    } else if (e.type === 'metrics')
       process.stderr.write(`${e.record.protocol} metrics after ${e.record.edits} edits: ${summarize(e.record.metrics)}\n`);
   };
 
@@ -238,6 +307,10 @@ async function runLocked(plan: RunPlan): Promise<number> {
         fingerprint,
         onMismatch: 'refuse',
         checkpointWhere: checkpointPath,
+        corpus,
+        statsCache: corpus
+          ? { store: new DirStore(statsDir), key: `${fingerprint.model.slice(0, 16)}-${fingerprint['stats-corpus'].slice(0, 16)}` }
+          : undefined,
       });
     } catch (e) {
       if (e instanceof CheckpointRefused)
@@ -317,4 +390,14 @@ function summarize(m: Record<string, { tokenAccuracy: number } | undefined>): st
   return Object.entries(m)
     .map(([k, v]) => `${k} ${((v?.tokenAccuracy ?? NaN) * 100).toFixed(2)}%`)
     .join(', ');
+}
+
+/** --stats-corpus as texts: a corpus file (editors/locate/corpus.ts), or else a dataset's prompts. */
+async function loadCorpus(flags: Flags, path: string, model: Parameters<typeof loadRecordsFlag>[3]): Promise<string[]> {
+  const texts = corpusTexts(await readFile(path, 'utf8'), `--stats-corpus ${path}`);
+  if (texts) {
+    if (texts.length === 0) throw new InputError(`--stats-corpus ${path}`, 'holds no text');
+    return texts;
+  }
+  return (await loadRecordsFlag({ ...flags, data: path }, undefined, 'data', model)).map((r) => r.prompt);
 }

@@ -40,6 +40,7 @@ const siteFetch: typeof fetch = async (input, init) => {
 
 function makeLab(stores = new Map<string, MemoryStore>(), claimRun?: LabPlatform['claimRun']) {
   const events: WorkerEvent[] = [];
+  const statsStore = new MemoryStore();
   const platform: LabPlatform = {
     siteUrl: SITE,
     gpu: async () => null,
@@ -50,6 +51,7 @@ function makeLab(stores = new Map<string, MemoryStore>(), claimRun?: LabPlatform
     editorShaders: null,
     fetch: siteFetch,
     claimRun,
+    statsStore: () => statsStore,
   };
   const lab = new Lab((e) => events.push(e), platform);
   let id = 0;
@@ -124,6 +126,32 @@ describe('the lab application layer', () => {
     }
     expect(h.events.slice(before)).toEqual([]);
   }, 60_000);
+
+  it('MEMIT from the page: key statistics over the demo corpus, the editor math on the CPU, update norms in the turns', async () => {
+    const h = await withDemo();
+    const config: RunConfig = {
+      ...SHORT,
+      editor: 'memit',
+      modules: ['model.layers.1.mlp.down_proj', 'model.layers.2.mlp.down_proj'],
+      nEdits: 4,
+      subBatch: 2,
+      turns: 2,
+      finalEval: false,
+      locate: { mom2Samples: 64, steps: 2 },
+    };
+    await h.send({ type: 'run/start', runId: 'mem', config });
+    await until(() => h.events.find((e) => e.type === 'run/state' && e.runId === 'mem' && e.state === 'finished'));
+    const turns = h.events.flatMap((e) => (e.type === 'run/event' && e.runId === 'mem' && e.event.type === 'turn' ? [e.event.record] : []));
+    expect(turns).toHaveLength(2);
+    for (const t of turns) for (const m of t.diagnostics.modules) expect(m.deltaNorm).toBeGreaterThan(0);
+    const progress = (runId: string) =>
+      h.events.flatMap((e) => (e.type === 'run/event' && e.runId === runId && e.event.type === 'progress' ? [e.event] : []));
+    expect(progress('mem').at(-1)).toMatchObject({ what: 'key statistics', done: 64, total: 64 });
+    // A second run of the same model and corpus reads C from the cache: no pass over the corpus.
+    await h.send({ type: 'run/start', runId: 'mem2', config: { ...config, turns: 1 } });
+    await until(() => h.events.find((e) => e.type === 'run/state' && e.runId === 'mem2' && e.state === 'finished'));
+    expect(progress('mem2')).toEqual([]);
+  }, 120_000);
 
   it('a finished run exports its edited weights and per-edit results after a reload', async () => {
     const h = await withDemo();

@@ -10,6 +10,9 @@
 import type { SharedGpu } from '../gpu/device';
 import type { ShaderSources } from '../gpu/shader-sources';
 import { blobFile, fileListFolder, urlFile, urlFolder } from '../io/files.web';
+import { isLocateEditor } from '../editors/locate/settings';
+import { corpusTexts } from '../editors/locate/corpus';
+import type { StatsCache } from '../editors/locate/key-stats';
 import { cachedFetch, withoutSpaFallback, type DownloadProgress } from '../io/cached-fetch';
 import { loadModel, type LoadedModel } from '../model/load';
 import { gpuBytesNeeded } from '../model/presets';
@@ -68,6 +71,8 @@ export interface LabPlatform {
    * tab holds it. Without it runs are not guarded (Node, tests).
    */
   claimRun?(runId: string): Promise<(() => void) | null>;
+  /** Where MEMIT / AlphaEdit's key statistics are cached across runs (OPFS in the page); none: recomputed per run. */
+  statsStore?(): CheckpointStore | null;
 }
 
 interface Model {
@@ -382,7 +387,10 @@ export class Lab {
     const preHere = config.finalEval ? null : (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
     const t0 = performance.now();
     const { gpuEditor, fallback } = await this.runEditor(editorMath, config, m);
+    const corpus = isLocateEditor(config.editor) ? await this.locateCorpus(m, target, warmup) : undefined;
     const run = await LifelongRun.open(config, {
+      corpus,
+      statsCache: corpus && this.statsCache(m, corpus),
       runtime: m.runtime,
       tokenizer: m.loaded.tokenizer,
       target,
@@ -463,6 +471,12 @@ export class Lab {
     config: RunConfig,
     m: Model,
   ): Promise<{ gpuEditor?: AnyEditor & { dispose?(): void }; fallback?: string }> {
+    if (isLocateEditor(config.editor))
+      return math === 'cpu' || m.runtime.backend !== 'webgpu'
+        ? {}
+        : {
+            fallback: `${config.editor} solves its closed forms in float64 on the CPU; its model passes run on the model's backend (docs/design.md §7)`,
+          };
     const gpu = m.runtime.backend === 'webgpu' && math !== 'cpu' ? await this.platform.gpu() : null;
     if (gpu && this.platform.editorShaders && this.editorGpu?.device !== gpu.device)
       this.editorGpu = { device: gpu.device, ctx: createGpuContext(gpu.device, this.platform.editorShaders) };
@@ -476,6 +490,35 @@ export class Lab {
       options: { lr: config.lr, ridge: config.ridge, niw: config.niw },
     });
     return { ...(chosen.backend === 'gpu' ? { gpuEditor: chosen.editor } : {}), ...(chosen.fallback ? { fallback: chosen.fallback } : {}) };
+  }
+
+  /**
+   * The key statistics' cache for a model the page can name again (the demo, a Hub revision) and a
+   * corpus (FNV-1a of its texts); a dropped folder has no stable name, so its runs recompute C.
+   */
+  private statsCache(m: Model, corpus: readonly string[]): StatsCache | undefined {
+    const store = this.platform.statsStore?.() ?? null;
+    const o = m.origin;
+    if (!store || o.kind === 'files') return undefined;
+    let h = 0x811c9dc5;
+    for (const t of corpus) for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193) >>> 0;
+    const model = o.kind === 'demo' ? `demo-${o.params}` : `${o.repo}@${o.revision}`.replace(/[^\w.@-]/g, '_');
+    return { store, key: `${model}-${h.toString(16)}` };
+  }
+
+  /**
+   * MEMIT / AlphaEdit's key-statistics texts: the demo model's own training corpus, or else the
+   * loaded streams' prompts (docs/design.md §7).
+   */
+  private async locateCorpus(m: Model, target: EditRecord[], warmup: EditRecord[] | undefined): Promise<string[]> {
+    if (m.origin.kind === 'demo') {
+      const url = new URL('demo/data/train-corpus.json', this.platform.siteUrl).href;
+      const res = await (this.platform.fetch ?? fetch)(url);
+      if (!res.ok) throw new Error(`the demo corpus ${url} answered ${res.status}`);
+      const texts = corpusTexts(await res.text(), url);
+      if (texts?.length) return texts;
+    }
+    return [...target, ...(warmup ?? [])].map((r) => r.prompt);
   }
 
   async probe(cmd: CommandOf<'probe/ask'>): Promise<void> {

@@ -37,6 +37,8 @@ export interface ForwardResult {
   moduleOutputs: Map<string, Float64Array>;
   /** Residual stream after the last block, before the final norm, [B·T, H]. */
   finalHidden: Float64Array;
+  /** Residual stream leaving each block, [B·T, H] (copies). */
+  blockOutputs: Float64Array[];
 }
 
 export function referenceForward(spec: ModelSpec, weights: Weights, input: ForwardInput, opts: ForwardOptions = {}): ForwardResult {
@@ -62,6 +64,7 @@ export function referenceForward(spec: ModelSpec, weights: Weights, input: Forwa
   const capture = new Set(opts.capture ?? []);
   const moduleInputs = new Map<string, Float64Array>();
   const moduleOutputs = new Map<string, Float64Array>();
+  const blockOutputs: Float64Array[] = [];
   const H = spec.hidden;
   const gpt2 = spec.arch === 'gpt2';
 
@@ -136,6 +139,7 @@ export function referenceForward(spec: ModelSpec, weights: Weights, input: Forwa
       moduleOutputs.set(modName, out);
     }
     addInPlace(h, out);
+    blockOutputs.push(Float64Array.from(h));
   }
 
   const finalHidden = h;
@@ -144,7 +148,7 @@ export function referenceForward(spec: ModelSpec, weights: Weights, input: Forwa
     : rmsNorm(h, W('model.norm.weight'), spec.normEps);
   const head = W(lmHeadWeightName(spec));
   const logits = matmul(n, head.data, { m: rows, k: H, n: spec.vocabSize, transB: true });
-  return { logits, moduleInputs, moduleOutputs, finalHidden };
+  return { logits, moduleInputs, moduleOutputs, finalHidden, blockOutputs };
 }
 
 /**

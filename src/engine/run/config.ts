@@ -3,6 +3,7 @@
  */
 import type { NiwPrior } from '../editors/editor';
 import { editorNames } from '../editors/registry';
+import { LOCATE_EDITORS, locateProblems, type LocateSettings } from '../editors/locate/settings';
 import { scheduleProblem, WARMUP_PLACEMENTS, type WarmupPlacement } from './schedule';
 
 export interface RunConfig {
@@ -10,6 +11,8 @@ export interface RunConfig {
   lr: number;
   ridge: number;
   niw?: NiwPrior;
+  /** MEMIT / AlphaEdit settings over their defaults (editors/locate/settings.ts); other editors ignore them. */
+  locate?: Partial<LocateSettings>;
   modules: string[];
   nEdits: number;
   subBatch: number;
@@ -48,10 +51,17 @@ export const DEFAULT_RUN: Omit<RunConfig, 'modules'> = {
   seed: 0,
 };
 
+/** Every editor `run` takes: the capture-based ones of the editor core, then MEMIT and AlphaEdit. */
+export const runEditorNames: readonly string[] = [...editorNames, ...LOCATE_EDITORS];
+
 /** The editor's own settings (shared with `replay`, which runs an editor without a model). */
-export function validateEditorSettings(c: Pick<RunConfig, 'editor' | 'lr' | 'ridge'>): Record<string, string> {
+export function validateEditorSettings(
+  c: Pick<RunConfig, 'editor' | 'lr' | 'ridge' | 'locate'>,
+  names: readonly string[] = runEditorNames,
+): Record<string, string> {
   const bad: Record<string, string> = {};
-  if (!editorNames.includes(c.editor)) bad.editor = `unknown editor "${c.editor}"; one of ${editorNames.join(', ')}`;
+  if (!names.includes(c.editor)) bad.editor = `unknown editor "${c.editor}"; one of ${names.join(', ')}`;
+  for (const [k, v] of Object.entries(locateProblems(c.locate ?? {}))) bad[`locate.${k}`] = v;
   if (!(Number.isFinite(c.lr) && c.lr > 0)) bad.lr = `must be a positive number (got ${c.lr})`;
   if (!(Number.isFinite(c.ridge) && c.ridge > 0)) bad.ridge = `must be a positive number (got ${c.ridge})`;
   return bad;

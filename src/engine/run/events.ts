@@ -58,7 +58,9 @@ export type RunEvent =
   | { type: 'warning'; message: string; step?: number }
   | { type: 'checkpoint'; step: number; bytes: number }
   | { type: 'error'; message: string; where: string; step: number }
-  | { type: 'finished'; report: RunReport };
+  | { type: 'finished'; report: RunReport }
+  /** Work before the first turn that takes a while (MEMIT/AlphaEdit key statistics over a corpus). */
+  | { type: 'progress'; what: string; done: number; total: number };
 
 export interface RunReport {
   editor: string;

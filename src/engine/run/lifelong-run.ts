@@ -10,6 +10,9 @@ import type { EditRecord, TextTokenizer } from '../types';
 import type { ModelRuntime } from '../runtime/runtime';
 import type { AnyEditor, EditorOptions, EditorState } from '../editors/editor';
 import { createEditor } from '../editors/registry';
+import { LocateEditor, type LocateContext } from '../editors/locate/locate-editor';
+import { isLocateEditor, locateSettings } from '../editors/locate/settings';
+import type { StatsCache } from '../editors/locate/key-stats';
 import { buildSubBatches, editPairs } from './batching';
 import { evaluate, type Evaluation, type MetricKind, type RecordScores } from '../eval/evaluate';
 import { immediateEvaluation } from '../eval/immediate';
@@ -45,6 +48,9 @@ export interface RunInputs {
   onMismatch?: 'refuse' | 'restart';
   /** How messages name the checkpoint (default "checkpoint.bin"). */
   checkpointWhere?: string;
+  /** MEMIT / AlphaEdit: the texts their key second moment C is taken over, and where C is cached. */
+  corpus?: readonly string[];
+  statsCache?: StatsCache;
 }
 
 interface Checkpoint {
@@ -68,7 +74,10 @@ export class LifelongRun {
   readonly schedule: ScheduledTurn[];
   readonly turns: TurnRecord[] = [];
   readonly metrics: MetricsRecord[] = [];
-  private editor: AnyEditor;
+  /** The capture-based editor (editor core), or null for a locate-then-edit one. */
+  private editor: AnyEditor | null = null;
+  /** MEMIT / AlphaEdit, which edit from the records themselves and apply their own ΔW. */
+  private locate: LocateEditor | null = null;
   private next = 0;
   private baseline: RecordScores | null = null;
   private elapsedBefore = 0;
@@ -94,12 +103,32 @@ export class LifelongRun {
       warmupTurns: config.warmupTurns,
       placement: config.warmupPlacement,
     });
-    this.editor = (io.createEditor ?? createEditor)(config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw });
+    if (isLocateEditor(config.editor))
+      this.locate = new LocateEditor(config.editor, locateSettings(config.editor, config.locate), config.modules);
+    else this.editor = (io.createEditor ?? createEditor)(config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw });
+  }
+
+  private get locateContext(): LocateContext {
+    const { runtime, tokenizer, corpus, statsCache, emit } = this.io;
+    return {
+      runtime,
+      tokenizer,
+      corpus,
+      statsCache,
+      onProgress: (what, done, total) => emit?.({ type: 'progress', what, done, total }),
+    };
+  }
+
+  /** The editor's checkpoint record, whichever kind it is. */
+  private async editorState(): Promise<EditorState> {
+    return this.locate ? this.locate.saveState() : await this.editor!.saveState();
   }
 
   /** Start a run, or resume it from the store's checkpoint when one exists for the same settings. */
   static async open(config: RunConfig, io: RunInputs): Promise<LifelongRun> {
     const run = new LifelongRun(config, io);
+    // Before a resume loads edited weights: C, P and the context templates come from the unedited model.
+    await run.locate?.prepare(run.locateContext);
     const resumed = io.store ? await run.tryResume(io.store) : false;
     const targetTurns = run.schedule.filter((t) => t.kind === 'target').length;
     run.emitEvent({
@@ -163,12 +192,10 @@ export class LifelongRun {
     let result;
     try {
       if (!Number.isFinite(loss)) throw new Error(`the capture loss is ${loss}`);
-      result = await this.editor.turn({
-        subBatches: captures.map((c) => c.modules),
-        warmup: warm,
-        statisticsOnly: warm && this.config.warmupStatisticsOnly,
-        loss,
-      });
+      const statisticsOnly = warm && this.config.warmupStatisticsOnly;
+      result = this.locate
+        ? await this.locate.turn({ records, warmup: warm, statisticsOnly, loss }, this.locateContext)
+        : await this.editor!.turn({ subBatches: captures.map((c) => c.modules), warmup: warm, statisticsOnly, loss });
     } catch (e) {
       const where = `step ${s.step} (${s.kind} turn ${s.turn}, records ${records[0]?.index}–${records.at(-1)?.index})`;
       this.failed = `${where}: ${(e as Error).message}`;
@@ -177,7 +204,8 @@ export class LifelongRun {
     }
     const editor = clock();
     await this.warnLargeUpdates(result.deltas, s);
-    for (const [module, d] of result.deltas) await runtime.applyDelta(module, d.delta);
+    // A locate-then-edit editor has applied its ΔW layer by layer already.
+    if (!this.locate) for (const [module, d] of result.deltas) await runtime.applyDelta(module, d.delta);
     const apply = clock();
 
     this.next++;
@@ -251,7 +279,7 @@ export class LifelongRun {
       config: this.config,
       fingerprint: this.io.fingerprint,
       nextStep: this.next,
-      editor: await this.editor.saveState(),
+      editor: await this.editorState(),
       weights,
       turns: this.turns,
       metrics: this.metrics,
@@ -285,7 +313,8 @@ export class LifelongRun {
     if (!(Number.isInteger(ckpt.nextStep) && ckpt.nextStep >= 0 && ckpt.nextStep <= this.schedule.length))
       throw new CheckpointRefused(where, 'damaged', `is damaged (it resumes at step ${ckpt.nextStep} of ${this.schedule.length})`);
     for (const [name, data] of Object.entries(ckpt.weights)) await this.io.runtime.setWeight(name, data);
-    await this.editor.loadState(ckpt.editor);
+    if (this.locate) this.locate.loadState(ckpt.editor);
+    else await this.editor!.loadState(ckpt.editor);
     this.next = ckpt.nextStep;
     this.turns.push(...ckpt.turns);
     this.metrics.push(...ckpt.metrics);

@@ -15,7 +15,8 @@ import type { EditableModule, ModelSpec, Weights } from '../model/spec';
 import { InputError, type ModuleCapture, type Residual, type SubBatch, type SubBatchCapture } from '../types';
 import { checkSubBatch, countBucket, lengthBucket, padInts, padLength, PADDED_LABEL_POSITION } from './buckets';
 import type { CompiledGraph, GraphExecutor } from './executor';
-import type { ModelRuntime, NextTokens, RuntimeBackend } from './runtime';
+import { buildLookupGraph, buildTargetGraph } from '../graph/models/locate';
+import type { Lookup, ModelRuntime, NextTokens, RuntimeBackend, TargetQuery, TargetResult } from './runtime';
 import { SessionCache } from './session-cache';
 import { addDelta } from './weight-layout';
 
@@ -118,6 +119,61 @@ export class GraphRuntime implements ModelRuntime {
       data: residual.data,
     });
     return (out.top1 as Int32Array).slice(0, N);
+  }
+
+  async lookup(sb: SubBatch, positions: Int32Array, modules: string[], layers: number[]): Promise<Lookup> {
+    const edited = modules.length ? this.resolve(modules) : [];
+    checkSubBatch(sb, this.spec.vocabSize);
+    const where = `sub-batch of records [${sb.records.join(', ')}]`;
+    for (const l of layers) if (!(Number.isInteger(l) && l >= 0 && l < this.spec.layers)) throw new InputError(where, `no block ${l}`);
+    const p = padLength(sb, this.length(sb));
+    const M = positions.length;
+    const padded = countBucket(M);
+    const flat = padInts(remap(positions, sb.seqLen, p.seqLen, where), padded, 0);
+    const key = `lookup B${p.batch} T${p.seqLen} M${padded} ${edited.map((m) => m.name).join(',')} L${layers.join(',')}`;
+    const out = await this.run(
+      key,
+      () => buildLookupGraph(this.spec, { batch: p.batch, seqLen: p.seqLen, positions: padded }, edited, layers),
+      { input_ids: p.inputIds, attention_mask: p.attentionMask, positions: flat },
+    );
+    const first = (a: Float32Array, d: number) => (a.length === M * d ? a : a.slice(0, M * d));
+    return {
+      keys: new Map(edited.map((m) => [m.name, first(out[`${m.name}.keys`] as Float32Array, m.dIn)])),
+      blocks: new Map(layers.map((l) => [l, first(out[`block${l}`] as Float32Array, this.spec.hidden)])),
+    };
+  }
+
+  async target(q: TargetQuery): Promise<TargetResult> {
+    const { sb } = q;
+    checkSubBatch(sb, this.spec.vocabSize);
+    const where = `target prompts of records [${sb.records.join(', ')}]`;
+    if (q.lookup.length !== sb.batch) throw new InputError(where, `${q.lookup.length} lookup positions for ${sb.batch} rows`);
+    if (q.delta.length !== this.spec.hidden)
+      throw new InputError(where, `δ has ${q.delta.length} values, the model's hidden size is ${this.spec.hidden}`);
+    if (q.klInit.length !== q.kl * this.spec.vocabSize)
+      throw new InputError(where, `the KL reference has ${q.klInit.length} values, not ${q.kl}×${this.spec.vocabSize}`);
+    const p = padLength(sb, this.length(sb));
+    const N = p.labelPositions.length;
+    const padded = countBucket(N);
+    const key = `target B${p.batch} T${p.seqLen} N${padded} L${q.layer} K${q.kl}`;
+    const shape = { batch: p.batch, seqLen: p.seqLen, labels: padded, layer: q.layer, kl: q.kl };
+    const out = await this.run(key, () => buildTargetGraph(this.spec, shape), {
+      input_ids: p.inputIds,
+      attention_mask: p.attentionMask,
+      labels: p.labels,
+      label_positions: padInts(p.labelPositions, padded, PADDED_LABEL_POSITION),
+      lookup_positions: remap(q.lookup, sb.seqLen, p.seqLen, where),
+      delta: q.delta,
+      kl_init: q.klInit,
+    });
+    return {
+      nll: (out.nll as Float32Array)[0],
+      kl: (out.kl as Float32Array)[0],
+      gradNll: out.grad_nll as Float32Array,
+      gradKl: out.grad_kl as Float32Array,
+      klLogprobs: out.kl_logprobs as Float32Array,
+      z: out.z as Float32Array,
+    };
   }
 
   async nextTokens(ids: number[], k: number): Promise<NextTokens> {
@@ -249,4 +305,12 @@ export class GraphRuntime implements ModelRuntime {
     });
     return session.run(feeds, this.state);
   }
+}
+
+/** Flat positions b·from + t re-laid to rows of length `to` (after padLength), checked. */
+function remap(positions: Int32Array, from: number, to: number, where: string): Int32Array {
+  return positions.map((p) => {
+    if (!(p >= 0 && p % from < from)) throw new InputError(where, `position ${p} is outside the batch`);
+    return Math.floor(p / from) * to + (p % from);
+  });
 }

@@ -11,6 +11,39 @@ export interface NextTokens {
   probs: number[];
 }
 
+/** Module inputs and block outputs read at flat positions b·seqLen + t of a sub-batch. */
+export interface Lookup {
+  /** Per module: [M, dIn]. */
+  keys: Map<string, Float32Array>;
+  /** Per block: the residual stream leaving it, [M, H]. */
+  blocks: Map<number, Float32Array>;
+}
+
+/** One evaluation of MEMIT's target objective (graph/models/locate.ts buildTargetGraph). */
+export interface TargetQuery {
+  /** The prompts: labels at the target tokens of the rewriting rows; the last `kl` rows are the KL prompts. */
+  sb: SubBatch;
+  /** Per row, the flat position (b·sb.seqLen + t) of its subject's last token. */
+  lookup: Int32Array;
+  /** Block whose output δ shifts. */
+  layer: number;
+  kl: number;
+  delta: Float32Array;
+  /** [kl, V] log-probabilities the KL term compares against. */
+  klInit: Float32Array;
+}
+
+export interface TargetResult {
+  nll: number;
+  kl: number;
+  gradNll: Float32Array;
+  gradKl: Float32Array;
+  /** [kl, V]. */
+  klLogprobs: Float32Array;
+  /** [B, H]: the shifted block output at each row's lookup position. */
+  z: Float32Array;
+}
+
 /** What executes the graphs: onnxruntime-node's CPU EP, onnxruntime-web's wasm EP, or its WebGPU EP. */
 export type RuntimeBackend = 'native' | 'wasm' | 'webgpu';
 
@@ -30,6 +63,10 @@ export interface ModelRuntime {
    * residual.layer on. Equal to predict() (up to fp32 rounding) while no block below it was edited.
    */
   predictFrom(sb: SubBatch, residual: Residual): Promise<Int32Array>;
+  /** Keys and block outputs at flat positions of a sub-batch (its labels are ignored). */
+  lookup(sb: SubBatch, positions: Int32Array, modules: string[], layers: number[]): Promise<Lookup>;
+  /** MEMIT's target objective and its gradient with respect to δ. */
+  target(q: TargetQuery): Promise<TargetResult>;
   /** Next-token distribution after a prompt (for the probe box). */
   nextTokens(ids: number[], k: number): Promise<NextTokens>;
   /** W += ΔW for a module; delta is [dIn, dOut] (output change k·ΔW), mapped onto the weight's layout. */

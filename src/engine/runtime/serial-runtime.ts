@@ -21,6 +21,8 @@ export function serialRuntime(inner: ModelRuntime): ModelRuntime {
     capture: (sb, modules, opts) => queue(() => inner.capture(sb, modules, opts)),
     predict: (sb) => queue(() => inner.predict(sb)),
     predictFrom: (sb, residual) => queue(() => inner.predictFrom(sb, residual)),
+    lookup: (sb, positions, modules, layers) => queue(() => inner.lookup(sb, positions, modules, layers)),
+    target: (q) => queue(() => inner.target(q)),
     nextTokens: (ids, k) => queue(() => inner.nextTokens(ids, k)),
     applyDelta: (m, d) => queue(() => inner.applyDelta(m, d)),
     setWeight: (n, d) => queue(() => inner.setWeight(n, d)),

@@ -1,6 +1,7 @@
 /** Editor settings, validated as typed; every value (and the seed) lives in the URL. */
 import { useId, type ReactNode } from 'react';
-import { editorNames } from '../../engine/editors/registry';
+import { runEditorNames } from '../../engine/run/config';
+import { isLocateEditor, LOCATE_DEFAULTS } from '../../engine/editors/locate/settings';
 import { DEMO_RUN } from '../../engine/lab/demo-defaults';
 import { WARMUP_PLACEMENTS } from '../../engine/run/schedule';
 import { useSettings } from '../lab-settings';
@@ -41,7 +42,7 @@ export function SettingsPanel() {
         <Field label="editor" error={errors.editor}>
           {(id) => (
             <select id={id} value={form.editor} onChange={(e) => set({ editor: e.target.value })} data-testid="set-editor">
-              {editorNames.map((n) => (
+              {runEditorNames.map((n) => (
                 <option key={n}>{n}</option>
               ))}
             </select>
@@ -99,6 +100,22 @@ export function SettingsPanel() {
             {field('kappa0', 'NIW κ₀')}
             {field('nu0', 'NIW ν₀')}
             {field('psi0', 'NIW ψ₀ (Ψ₀ = ψ₀I)')}
+          </>
+        )}
+        {isLocateEditor(form.editor) && (
+          <>
+            <p className="muted" data-testid="locate-note">
+              {form.editor} takes its reference settings (empty = the authors' default); lr and λ above are not used. It edits at the
+              subject's last token of the last chosen layer, so leave a block above it; the key statistics come from the demo's corpus or
+              the stream's prompts.
+            </p>
+            {field('locSteps', 'target steps', `default ${LOCATE_DEFAULTS[form.editor].steps}`)}
+            {field('locLr', 'target lr (Adam)', `default ${LOCATE_DEFAULTS[form.editor].lr}`)}
+            {field('locClamp', 'δ norm clamp factor', `default ${LOCATE_DEFAULTS[form.editor].clampNorm}`)}
+            {form.editor === 'memit'
+              ? field('locMom2Weight', 'λ of λC + KKᵀ', `default ${LOCATE_DEFAULTS.memit.mom2Weight}`)
+              : field('locL2', 'L2', `default ${LOCATE_DEFAULTS.alphaedit.l2}`)}
+            {field('locSamples', 'key statistics texts', `default ${LOCATE_DEFAULTS[form.editor].mom2Samples}`)}
           </>
         )}
         {field('editLr', 'interactive edit lr')}

@@ -69,6 +69,15 @@ export interface DecoderBody {
   layerInputs: Map<number, Value>;
   /** Per editable module: its input [B, T, d_in] and output [B, T, d_out]. */
   modules: Map<string, { input: Value; output: Value }>;
+  /** Residual stream leaving each block l run (after any `shift`), [B, T, H]. */
+  blockOutputs: Map<number, Value>;
+}
+
+/** Added to the residual stream leaving block `layer` (MEMIT's δ at the subject token, editors/locate/). */
+export interface BlockShift {
+  layer: number;
+  /** [B, T, H] or broadcastable to it. */
+  value: Value;
 }
 
 /** cos/sin [T, d] of positions 0..T−1 (HF: concat(freqs, freqs)); right padding keeps these positions. */
@@ -95,7 +104,14 @@ export type DecoderStart = { ids: Value } | { layer: number; residual: Value };
  * of blocks ≥ that one needs, the blocks below being unchanged). mask [B, T]. Weights come from
  * `W` (declared as graph inputs as they are first used).
  */
-export function decoderForward(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, from: DecoderStart, mask: Value): DecoderBody {
+export function decoderForward(
+  g: GraphBuilder,
+  spec: ModelSpec,
+  W: WeightInputs,
+  from: DecoderStart,
+  mask: Value,
+  shift?: BlockShift,
+): DecoderBody {
   const T = mask.shape[1];
   const H = spec.hidden;
   const gpt2 = spec.arch === 'gpt2';
@@ -118,6 +134,7 @@ export function decoderForward(g: GraphBuilder, spec: ModelSpec, W: WeightInputs
   const tables = spec.rope ? ropeTables(g, spec, T) : null;
   const modules = new Map<string, { input: Value; output: Value }>();
   const layerInputs = new Map<number, Value>();
+  const blockOutputs = new Map<number, Value>();
 
   for (let l = first; l < spec.layers; l++) {
     layerInputs.set(l, h);
@@ -162,8 +179,10 @@ export function decoderForward(g: GraphBuilder, spec: ModelSpec, W: WeightInputs
       modules.set(`${p}.mlp.down_proj`, { input: act, output: out });
     }
     h = g.add(h, out);
+    if (shift?.layer === l) h = g.add(h, shift.value);
+    blockOutputs.set(l, h);
   }
-  return { hidden: h, modules, layerInputs };
+  return { hidden: h, modules, layerInputs, blockOutputs };
 }
 
 export function finalNorm(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, x: Value): Value {

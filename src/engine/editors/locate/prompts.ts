@@ -1,0 +1,105 @@
+/**
+ * The text side of MEMIT/AlphaEdit (docs/design.md §7): the prompt as a template with "{}" for the
+ * subject, the subject's last token ("subject_last"), the context-template prefixes, and the
+ * tokenization of a prompt list into one right-padded batch.
+ */
+import { InputError, type EditRecord, type SubBatch, type TextTokenizer } from '../../types';
+import { Rng } from '../../util/rng';
+import type { ModelRuntime } from '../../runtime/runtime';
+
+/** Layouts whose records carry a subject field (data/layouts.ts), for the error message. */
+const SUBJECT_LAYOUTS = 'CounterFact (ROME and EasyEdit), ZsRE with a "subject" field (EasyEdit/MEMIT files), WikiBigEdit, MedCF, generic';
+
+/**
+ * The record's prompt with its subject replaced by "{}", as EasyEdit does
+ * (`prompt.replace(subject, '{}')`); the reference then requires exactly one "{}".
+ */
+export function subjectTemplate(r: EditRecord): { template: string; subject: string } {
+  if (r.subject === undefined || r.subject.trim() === '')
+    throw new InputError(
+      `record ${r.index}`,
+      `has no subject; MEMIT and AlphaEdit edit at the subject's last token, so every record needs a "subject" field (layouts with one: ${SUBJECT_LAYOUTS}; FEVER and UltraEditBench have none — map a field to "subject" in the layout mapping)`,
+    );
+  const parts = r.prompt.split(r.subject);
+  if (parts.length !== 2)
+    throw new InputError(
+      `record ${r.index}`,
+      `its subject ${JSON.stringify(r.subject)} occurs ${parts.length - 1} times in the prompt ${JSON.stringify(r.prompt)}; MEMIT and AlphaEdit need it exactly once`,
+    );
+  return { template: parts.join('{}'), subject: r.subject };
+}
+
+/** Replaces the one "{}" (Python's str.format with one positional argument). */
+export function fill(template: string, value: string): string {
+  const i = template.indexOf('{}');
+  return i < 0 ? template : template.slice(0, i) + value + template.slice(i + 2);
+}
+
+/**
+ * Index of the subject's last token in tok(template.format(subject)), EasyEdit's
+ * get_words_idxs_in_templates: len(tok(prefix + subject)) − 1, both with the tokenizer's special
+ * tokens. (The original MEMIT code tokenizes prefix and subject separately and adds the lengths,
+ * which counts a BOS twice on tokenizers that add one; EasyEdit's form is the one that points at
+ * the subject on Llama-style tokenizers.)
+ */
+export function subjectLastIndex(tok: TextTokenizer, template: string, subject: string): number {
+  const i = template.indexOf('{}');
+  if (i < 0 || template.indexOf('{}', i + 2) >= 0) throw new Error(`template ${JSON.stringify(template)} must hold exactly one "{}"`);
+  return tok.encode(template.slice(0, i) + subject, true).length - 1;
+}
+
+/**
+ * The reference's context templates: [["{}"], five generated "<text>. {}"], generated once from the
+ * model before any edit by top-5 sampling (generate_fast) from "The", "Therefore", "Because", "I",
+ * "You" up to 10 tokens (special tokens included), "{" and "}" replaced by spaces. Seeded here.
+ */
+export async function contextTemplates(runtime: ModelRuntime, tok: TextTokenizer, seed: number): Promise<string[][]> {
+  const rng = new Rng(seed);
+  const generated: string[] = [];
+  for (const start of ['The', 'Therefore', 'Because', 'I', 'You']) {
+    const prompt = tok.encode(start, true);
+    const ids = [...prompt];
+    while (ids.length < 10) {
+      const { ids: top, probs } = await runtime.nextTokens(ids, Math.min(5, runtime.spec.vocabSize));
+      const total = probs.reduce((s, p) => s + p, 0);
+      let u = rng.uniform() * total;
+      let pick = top.length - 1;
+      for (let j = 0; j < top.length; j++)
+        if ((u -= probs[j]) < 0) {
+          pick = j;
+          break;
+        }
+      ids.push(top[pick]);
+    }
+    // Decoded without the special tokens the prompt's encoding added, then given the generated continuation.
+    const text = tok.decode(ids.slice(prompt.length - tok.encode(start, false).length));
+    generated.push(text.replace(/[{}]/g, ' ') + '. {}');
+  }
+  return [['{}'], generated];
+}
+
+export interface TokenRow {
+  ids: number[];
+  /** Labels per position (already shifted), −100 where none. */
+  labels?: number[];
+}
+
+/** Rows right-padded with id 0, mask 0, label −100 into one SubBatch (`records` names them in errors). */
+export function rowsBatch(rows: readonly TokenRow[], records: number[]): SubBatch {
+  const B = rows.length;
+  const T = Math.max(...rows.map((r) => r.ids.length));
+  const inputIds = new Int32Array(B * T);
+  const attentionMask = new Int32Array(B * T);
+  const labels = new Int32Array(B * T).fill(-100);
+  const positions: number[] = [];
+  rows.forEach((r, b) => {
+    inputIds.set(r.ids, b * T);
+    attentionMask.fill(1, b * T, b * T + r.ids.length);
+    r.labels?.forEach((l, t) => {
+      if (l === -100) return;
+      labels[b * T + t] = l;
+      positions.push(b * T + t);
+    });
+  });
+  return { batch: B, seqLen: T, inputIds, attentionMask, labels, labelPositions: Int32Array.from(positions), records };
+}
