@@ -3,8 +3,9 @@
  * workers from its own module (workers/ort-assets.ts points it at the standalone .mjs); started from
  * the engine worker's chunk instead they never answered, and the first threaded session hung on
  * "scoring the model before editing". What proves threads are in use: the page is cross-origin
- * isolated (SharedArrayBuffer), the lab reports ORT's thread count, ORT's pthread workers exist and
- * the threaded sessions return (the run finishes); with `threads=1` no pthread worker starts.
+ * isolated (SharedArrayBuffer, without which ORT would drop to one thread), the lab reports the count
+ * it gave ORT, ORT's pthread workers exist and the threaded sessions return (the run finishes); with
+ * `threads=1` no pthread worker starts.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { wasmThreadCount } from '../src/engine/runtime/wasm-thread-count';
