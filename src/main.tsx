@@ -4,7 +4,7 @@ import { App } from './ui/App';
 import { startEngine, sendCommand, useEngine } from './ui/engine-client';
 import { useLabStore } from './ui/store';
 import { routeEvent } from './ui/bridge';
-import { useSettings } from './ui/lab-settings';
+import { modelLoad } from './ui/lab-settings';
 import { startRunPersistence } from './ui/persist';
 import { DEMO_DATA } from './engine/lab/demo-defaults';
 
@@ -13,7 +13,7 @@ const engine = startEngine(routeEvent);
 useEngine(engine, (type, id) => useLabStore.getState().sent(type, id));
 sendCommand({ type: 'device/init' });
 // The lab opens ready to run: the demo model, its edit stream and its warm-up source.
-sendCommand({ type: 'model/load', source: { kind: 'demo' }, backend: useSettings.getState().form.backend });
+sendCommand(modelLoad({ kind: 'demo' }));
 const base = import.meta.env.BASE_URL;
 sendCommand({
   type: 'data/scan',

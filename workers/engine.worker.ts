@@ -13,15 +13,9 @@ import { bundledEditorShaderSources } from '../src/engine/gpu/editor/shader-sour
 import { hintFor } from '../src/engine/lab/hints';
 import { Lab } from '../src/engine/lab/lab';
 import { configureOrtAssets } from './ort-assets';
-import { configureWasmThreads } from '../src/engine/runtime/wasm-threads';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 configureOrtAssets();
-// One wasm thread in the lab for now: on the built site onnxruntime-web's pthread workers are started
-// from the bundled engine-worker chunk, and the first threaded session never returns (runs stayed
-// "scoring the model before editing"); the dev-server bench page, where ORT's own script is served
-// apart, measured 1.7× with 2 threads. Threads come back once the built site can start them.
-configureWasmThreads(1);
 
 function post(event: WorkerEvent, transfer: Transferable[] = []): void {
   scope.postMessage(event, transfer);

@@ -60,8 +60,10 @@ export interface ModelSummary {
   layers: number;
   hidden: number;
   vocabSize: number;
-  /** Why 'auto' fell back to wasm, when it did. */
+  /** Why 'auto' fell back to wasm, when it did (or why the wasm thread count differs from the one asked). */
   backendNote?: string;
+  /** wasm: onnxruntime-web's thread count (env.wasm.numThreads) in force for this model. */
+  wasmThreads?: number;
 }
 
 export interface InteractiveSettings {
@@ -78,7 +80,8 @@ export interface InteractiveSettings {
 export type Command =
   /** Acquire the shared WebGPU device (or learn that there is none) and report it. */
   | { type: 'device/init'; id: number }
-  | { type: 'model/load'; id: number; source: ModelSource; backend: BackendChoice }
+  /** `wasmThreads`: the CPU backend's threads (default every core, up to a cap); fixed at the page's first CPU model. */
+  | { type: 'model/load'; id: number; source: ModelSource; backend: BackendChoice; wasmThreads?: number }
   | { type: 'data/scan'; id: number; slot: DataSlot; input: DataInput; options: ScanOptions }
   /** Start a run on the loaded model and the scanned slots; `runId` is chosen by the page (its runs store). */
   | { type: 'run/start'; id: number; runId: string; config: RunConfig; editorMath?: EditorMath }

@@ -1,8 +1,8 @@
 /** The page's one settings store, seeded from the demo defaults and the URL, and written back to the URL. */
 import { DEMO_INTERACTIVE, DEMO_MODULES, DEMO_RUN } from '../engine/lab/demo-defaults';
 import { defaultLayers, presetFor } from '../engine/model/presets';
-import type { ModelSummary } from '../protocol/messages';
-import { createSettingsStore, formFromConfig, formToQuery } from './settings';
+import type { CommandBody, ModelSource, ModelSummary } from '../protocol/messages';
+import { createSettingsStore, formFromConfig, formToQuery, wasmThreadsOf } from './settings';
 
 export const SETTINGS_DEFAULTS = formFromConfig(DEMO_RUN, 'auto', DEMO_INTERACTIVE);
 
@@ -13,6 +13,12 @@ export const useSettings = createSettingsStore(SETTINGS_DEFAULTS, query, (form) 
   const url = `${location.pathname}?${formToQuery(form)}${location.hash}`;
   history.replaceState(history.state, '', url);
 });
+
+/** The command that loads `source` with the backend and threads the settings name. */
+export function modelLoad(source: ModelSource): CommandBody<'model/load'> {
+  const form = useSettings.getState().form;
+  return { type: 'model/load', source, backend: form.backend, wasmThreads: wasmThreadsOf(form) };
+}
 
 /** Modules (and the paper's lr/λ where a preset exists) for a freshly loaded model, unless the URL chose modules. */
 export function applyModelPreset(model: ModelSummary): void {

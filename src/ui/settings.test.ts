@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_INTERACTIVE, DEMO_RUN } from '../engine/lab/demo-defaults';
 import { validateRunConfig } from '../engine/run/config';
-import { formFromConfig, formFromQuery, formToQuery, parseForm } from './settings';
+import { formFromConfig, formFromQuery, formToQuery, parseForm, wasmThreadsOf } from './settings';
 
 const defaults = formFromConfig(DEMO_RUN, 'auto', DEMO_INTERACTIVE);
 
@@ -48,6 +48,7 @@ describe('settings form', () => {
       warmupStatisticsOnly: true,
       warmupPlacement: 'q3',
       backend: 'wasm' as const,
+      threads: '2',
       editorMath: 'gpu' as const,
     };
     const back = formFromQuery(formToQuery(form), defaults);
@@ -56,9 +57,16 @@ describe('settings form', () => {
   });
 
   it('keeps defaults for fields the query lacks and ignores unknown values', () => {
-    const { form, fromUrl } = formFromQuery('seed=7&backend=quantum&warmupPlacement=nowhere&editorMath=tpu&other=1', defaults);
+    const { form, fromUrl } = formFromQuery('seed=7&backend=quantum&warmupPlacement=nowhere&editorMath=tpu&threads=0&other=1', defaults);
     expect(fromUrl).toBe(true);
     expect(form).toEqual({ ...defaults, seed: '7' });
     expect(formFromQuery('', defaults)).toEqual({ form: defaults, fromUrl: false });
+  });
+
+  it('asks for the default wasm threads unless the form names a count', () => {
+    expect(wasmThreadsOf(defaults)).toBeUndefined();
+    expect(formToQuery(defaults)).not.toContain('threads');
+    expect(wasmThreadsOf(formFromQuery('threads=1', defaults).form)).toBe(1);
+    expect(wasmThreadsOf(formFromQuery('threads=2.5', defaults).form)).toBeUndefined();
   });
 });

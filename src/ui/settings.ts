@@ -36,6 +36,8 @@ export interface SettingsForm {
   checkpointEvery: string;
   seed: string;
   backend: BackendChoice;
+  /** CPU (wasm) backend threads: '' for every core (up to a cap), else a count; applied at the page's first CPU model. */
+  threads: string;
   /** Where the editor math of runs goes (the run/start command's editorMath; not in RunConfig). */
   editorMath: EditorMath;
   /** Interactive edits: lr and statistics records (same editor, λ and modules as runs). */
@@ -95,6 +97,7 @@ export function formFromConfig(
     checkpointEvery: String(c.checkpointEvery),
     seed: String(c.seed),
     backend,
+    threads: '',
     editorMath,
     editLr: String(edit.lr),
     editStats: String(edit.statisticsRecords),
@@ -174,8 +177,14 @@ export function formToQuery(f: SettingsForm): string {
   q.set('warmupPlacement', f.warmupPlacement);
   q.set('warmupStatisticsOnly', f.warmupStatisticsOnly ? '1' : '0');
   q.set('backend', f.backend);
+  if (f.threads) q.set('threads', f.threads);
   q.set('editorMath', f.editorMath);
   return q.toString();
+}
+
+/** The threads a model load asks for; undefined: the default (every core, up to a cap). */
+export function wasmThreadsOf(f: SettingsForm): number | undefined {
+  return f.threads ? Number(f.threads) : undefined;
 }
 
 /** Fields present in the query replace the defaults; anything else in the query is left alone. */
@@ -203,6 +212,8 @@ export function formFromQuery(query: string, defaults: SettingsForm): { form: Se
   if (statsOnly !== null) form.warmupStatisticsOnly = statsOnly === '1' || statsOnly === 'true';
   const backend = str('backend');
   if (backend === 'auto' || backend === 'webgpu' || backend === 'wasm') form.backend = backend;
+  const threads = str('threads');
+  if (threads !== null && /^(|[1-9]\d{0,2})$/.test(threads)) form.threads = threads;
   const editorMath = str('editorMath');
   if ((EDITOR_MATHS as readonly string[]).includes(editorMath ?? '')) form.editorMath = editorMath as EditorMath;
   return { form, fromUrl };

@@ -32,10 +32,11 @@ export interface CpuSessionOptions {
   /** Native backend: intra-op threads (default: ORT's, one per physical core). */
   threads?: number;
   /**
-   * Native backend: let idle pool threads spin between ops (ORT's default). Off by default here, so
-   * the lab does not burn a shared machine's cores between runs (the float64 editor math runs right
-   * after the captures). Measured on 2 loaded cores (load ≈ 13), spinning made the GPT-2-small
-   * captures and score passes 15–25 % faster: worth turning on where the cores are the lab's own.
+   * Let idle pool threads spin between ops (ORT's default), native and threaded wasm alike. Off by
+   * default here, so the lab does not burn a shared machine's cores between runs (the float64 editor
+   * math runs right after the captures). Measured on 2 loaded cores (load ≈ 13), spinning made the
+   * native GPT-2-small captures and score passes 15–25 % faster: worth turning on where the cores
+   * are the lab's own.
    */
   spin?: boolean;
 }
@@ -63,12 +64,8 @@ export class GraphSession {
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: [backend === 'native' ? 'cpu' : 'wasm'],
       graphOptimizationLevel: 'all',
-      ...(backend === 'native'
-        ? {
-            ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
-            extra: { session: { intra_op: { allow_spinning: opts.spin ? '1' : '0' } } },
-          }
-        : {}),
+      ...(backend === 'native' && opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+      extra: { session: { intra_op: { allow_spinning: opts.spin ? '1' : '0' } } },
     });
     return new GraphSession(ort, session, backend, inputs, outputs, nodeCount);
   }

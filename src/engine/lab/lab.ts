@@ -18,6 +18,8 @@ import { loadModel, type LoadedModel } from '../model/load';
 import { gpuBytesNeeded } from '../model/presets';
 import { loadDataset, scanDataset } from '../data/dataset';
 import { createWasmRuntime } from '../runtime/wasm-runtime';
+import { currentHost, wasmThreadCount } from '../runtime/wasm-thread-count';
+import { requestWasmThreads } from '../runtime/wasm-threads';
 import { createWebGpuRuntime } from '../runtime/webgpu-runtime';
 import type { ModelRuntime } from '../runtime/runtime';
 import { serialRuntime } from '../runtime/serial-runtime';
@@ -116,6 +118,7 @@ export class Lab {
 
   async loadModel(cmd: CommandOf<'model/load'>): Promise<void> {
     if (this.activeRun()) throw new Error('a run is going on this model: stop it before loading another model');
+    if (cmd.wasmThreads !== undefined) wasmThreadCount(currentHost(), cmd.wasmThreads); // a bad count fails before the download
     let last = 0;
     const progress = (p: Omit<Extract<WorkerEvent, { type: 'model/progress' }>, 'type' | 'replyTo'>, force = false) => {
       const now = performance.now();
@@ -170,7 +173,7 @@ export class Lab {
       { stage: 'runtime', done: 0, total: 0, unit: 'bytes', bytesPerSecond: null, etaSeconds: null, detail: 'building the model graphs' },
       true,
     );
-    const { runtime, note } = await this.createRuntime(loaded, cmd.backend);
+    const { runtime, note, wasmThreads } = await this.createRuntime(loaded, cmd.backend, cmd.wasmThreads);
     await this.model?.runtime.dispose();
     this.runs.clear();
     const params = [...loaded.weights.values()].reduce((n, t) => n + t.data.length, 0);
@@ -185,6 +188,7 @@ export class Lab {
       hidden: loaded.spec.hidden,
       vocabSize: loaded.spec.vocabSize,
       backendNote: note,
+      wasmThreads,
     };
     const base = { name: summary.name, params, backend: summary.backend };
     const origin: SavedModel =
@@ -197,7 +201,16 @@ export class Lab {
     this.post({ type: 'model/loaded', replyTo: cmd.id, model: summary });
   }
 
-  private async createRuntime(loaded: LoadedModel, choice: 'auto' | 'webgpu' | 'wasm'): Promise<{ runtime: ModelRuntime; note?: string }> {
+  private async createRuntime(
+    loaded: LoadedModel,
+    choice: 'auto' | 'webgpu' | 'wasm',
+    threads: number | undefined,
+  ): Promise<{ runtime: ModelRuntime; note?: string; wasmThreads?: number }> {
+    const onCpu = async (why?: string) => {
+      const t = requestWasmThreads(threads);
+      const note = [why, t.note].filter(Boolean).join('; ') || undefined;
+      return { runtime: await createWasmRuntime(loaded), note, wasmThreads: t.threads };
+    };
     const gpu = choice === 'wasm' ? null : await this.platform.gpu();
     if (choice === 'webgpu' && !gpu) throw new Error('WebGPU is not available in this browser; choose the wasm (CPU) backend');
     const adapter = gpu && {
@@ -205,8 +218,7 @@ export class Lab {
       description: [gpu.info.adapter.vendor, gpu.info.adapter.architecture].filter(Boolean).join(' · ') || 'unknown adapter',
     };
     const decision = chooseBackend(choice, adapter);
-    if (decision.backend === 'wasm' || !gpu)
-      return { runtime: await createWasmRuntime(loaded), note: decision.backend === 'wasm' ? decision.note : undefined };
+    if (decision.backend === 'wasm' || !gpu) return onCpu(decision.backend === 'wasm' ? decision.note : undefined);
     const runtime = await createWebGpuRuntime(loaded, gpu.device);
     try {
       // Build one graph now so a backend that cannot run this model fails here, not mid-run.
@@ -215,10 +227,7 @@ export class Lab {
     } catch (e) {
       await runtime.dispose();
       if (choice === 'webgpu') throw e;
-      return {
-        runtime: await createWasmRuntime(loaded),
-        note: `WebGPU could not run this model (${(e as Error).message}); running on the CPU (wasm)`,
-      };
+      return onCpu(`WebGPU could not run this model (${(e as Error).message}); running on the CPU (wasm)`);
     }
   }
 

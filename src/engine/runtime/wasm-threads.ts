@@ -1,45 +1,15 @@
 /**
  * Threads of onnxruntime-web's wasm EP. Threaded wasm needs SharedArrayBuffer, which a page only has
  * when it is cross-origin isolated (COOP/COEP, served so by `npm start`/`preview`); then every core
- * the browser reports is used. Node keeps one thread for wasm: there the native backend is the fast
- * path and the tests share the machine's cores.
+ * the browser reports is used, up to a cap (wasm-thread-count.ts). Node keeps one thread for wasm: there the
+ * native backend is the fast path and the tests share the machine's cores.
  *
  * ORT reads `env.wasm.numThreads` once, when the first wasm session initializes the module, so the
  * count must be set before that; `configureWasmThreads` reports the count actually in force.
+ * (In a built site the pthread workers also need ORT's standalone .mjs: workers/ort-assets.ts.)
  */
 import * as ort from 'onnxruntime-web';
-
-export interface WasmThreadHost {
-  /** Node (worker_threads are not used by ORT's wasm build there). */
-  node: boolean;
-  /** `self.crossOriginIsolated` (SharedArrayBuffer available). */
-  crossOriginIsolated: boolean;
-  /** `navigator.hardwareConcurrency` (0 or undefined when unknown). */
-  hardwareConcurrency: number | undefined;
-}
-
-/** The thread count to use on a host; `requested` (≥ 1) is honoured up to what the host allows. */
-export function wasmThreadCount(host: WasmThreadHost, requested?: number): number {
-  if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1))
-    throw new RangeError(`wasm threads: expected a positive integer, got ${requested}`);
-  if (host.node || !host.crossOriginIsolated) return 1;
-  const cores = Math.max(1, Math.floor(host.hardwareConcurrency ?? 1) || 1);
-  return requested === undefined ? cores : Math.min(requested, cores);
-}
-
-/** This JS realm as a host. */
-export function currentHost(): WasmThreadHost {
-  const g = globalThis as {
-    crossOriginIsolated?: boolean;
-    navigator?: { hardwareConcurrency?: number };
-    process?: { versions?: { node?: string } };
-  };
-  return {
-    node: typeof g.process?.versions?.node === 'string',
-    crossOriginIsolated: g.crossOriginIsolated === true,
-    hardwareConcurrency: g.navigator?.hardwareConcurrency,
-  };
-}
+import { currentHost, wasmThreadCount, type WasmThreadHost } from './wasm-thread-count';
 
 let chosen: number | null = null;
 let inForce: number | null = null;
@@ -64,4 +34,18 @@ export function lockWasmThreads(): number {
 /** The count in force, or null before the first wasm session. */
 export function wasmThreadsInForce(): number | null {
   return inForce;
+}
+
+/**
+ * A model load's request: sets the count while it can still change, and otherwise says why the
+ * count in force stays (the returned note), e.g. a page that loaded a CPU model before.
+ */
+export function requestWasmThreads(requested?: number, host: WasmThreadHost = currentHost()): { threads: number; note?: string } {
+  const wanted = wasmThreadCount(host, requested);
+  const threads = configureWasmThreads(requested, host);
+  if (threads === wanted) return { threads };
+  return {
+    threads,
+    note: `${threads} wasm thread${threads === 1 ? '' : 's'}: the count is fixed when the page first runs a model on the CPU; reload the page to use ${wanted}`,
+  };
 }

@@ -7,7 +7,7 @@
  * Outputs are read back to the CPU: the ModelRuntime contract hands Float32Arrays to the editors.
  * Browser only (ORT's WebGPU EP does not run under Node, docs/design.md §4). Under Vite's pre-bundling the
  * caller must point `ort.env.wasm.wasmPaths` at the asyncify .wasm (e2e/pages/runtime-webgpu.ts shows
- * how). Every node of our graphs runs on the WebGPU EP: e2e/runtime-webgpu.spec.ts creates the
+ * how), and in a built site at the asyncify .mjs too, or threaded sessions hang (workers/ort-assets.ts). Every node of our graphs runs on the WebGPU EP: e2e/runtime-webgpu.spec.ts creates the
  * sessions with `disableCpuFallback` and would fail otherwise.
  */
 import * as ort from 'onnxruntime-web/webgpu';

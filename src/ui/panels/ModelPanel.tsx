@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { gpuBytesNeeded, KNOWN_MODELS } from '../../engine/model/presets';
 import { sendCommand } from '../engine-client';
 import { formatBytes, formatCount, formatDuration } from '../format';
-import { useSettings } from '../lab-settings';
+import { modelLoad, useSettings } from '../lab-settings';
 import { useLabStore } from '../store';
 import { ErrorNote, Progress } from './ErrorNote';
 import { Panel } from './Panel';
@@ -14,6 +14,7 @@ export function ModelPanel() {
   const model = useLabStore((s) => s.model);
   const device = useLabStore((s) => s.device);
   const backend = useSettings((s) => s.form.backend);
+  const threads = useSettings((s) => s.form.threads);
   const setSettings = useSettings((s) => s.set);
   const [repo, setRepo] = useState('');
   const [revision, setRevision] = useState('main');
@@ -25,17 +26,17 @@ export function ModelPanel() {
   const loadHub = (r: string) => {
     if (remember && token) localStorage.setItem(TOKEN_KEY, token);
     else localStorage.removeItem(TOKEN_KEY);
-    sendCommand({ type: 'model/load', source: { kind: 'hub', repo: r, revision: revision || 'main', token: token || undefined }, backend });
+    sendCommand(modelLoad({ kind: 'hub', repo: r, revision: revision || 'main', token: token || undefined }));
   };
   const loadFiles = (files: FileList | File[] | null) => {
     if (!files || files.length === 0) return;
-    sendCommand({ type: 'model/load', source: { kind: 'files', files: Array.from(files) }, backend });
+    sendCommand(modelLoad({ kind: 'files', files: Array.from(files) }));
   };
 
   return (
     <Panel title="Model" headingId="model-h" data-testid="model-panel" data-status={model.status}>
       <div className="row">
-        <button type="button" disabled={loading} onClick={() => sendCommand({ type: 'model/load', source: { kind: 'demo' }, backend })}>
+        <button type="button" disabled={loading} onClick={() => sendCommand(modelLoad({ kind: 'demo' }))}>
           Load the built-in demo model
         </button>
         <label>
@@ -44,6 +45,17 @@ export function ModelPanel() {
             <option value="auto">auto (WebGPU, else CPU)</option>
             <option value="webgpu">WebGPU</option>
             <option value="wasm">CPU (wasm)</option>
+          </select>
+        </label>
+        <label title="Threads of the CPU backend; fixed when the page first runs a model on the CPU">
+          CPU threads{' '}
+          <select value={threads} onChange={(e) => setSettings({ threads: e.target.value })} data-testid="wasm-threads">
+            <option value="">auto</option>
+            {threadChoices(threads).map((n) => (
+              <option key={n} value={String(n)}>
+                {n}
+              </option>
+            ))}
           </select>
         </label>
       </div>
@@ -141,7 +153,7 @@ export function ModelPanel() {
           <dd data-testid="model-backend">
             {model.summary.backend === 'webgpu'
               ? `WebGPU, ≈${formatBytes(model.summary.gpuBytes)} of GPU memory`
-              : 'CPU (onnxruntime-web wasm)'}
+              : `CPU (onnxruntime-web wasm, ${threadsLabel(model.summary.wasmThreads ?? 1)})`}
             {model.summary.backendNote && <div className="muted">{model.summary.backendNote}</div>}
           </dd>
           <dt>Editable modules</dt>
@@ -153,6 +165,14 @@ export function ModelPanel() {
       )}
     </Panel>
   );
+}
+
+const threadsLabel = (n: number) => `${n} thread${n === 1 ? '' : 's'}`;
+
+/** 1 … the cores the browser reports (and the URL's count, if larger). */
+function threadChoices(selected: string): number[] {
+  const max = Math.max(navigator.hardwareConcurrency || 1, Number(selected) || 1);
+  return Array.from({ length: max }, (_, i) => i + 1);
 }
 
 function LoadProgress() {
