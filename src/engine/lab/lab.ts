@@ -10,7 +10,8 @@
 import type { SharedGpu } from '../gpu/device';
 import type { ShaderSources } from '../gpu/shader-sources';
 import { blobFile, fileListFolder, urlFile, urlFolder } from '../io/files.web';
-import { cachedFetch, withoutSpaFallback, type DownloadProgress } from '../io/cached-fetch';
+import { browserCache, cachedFetch, withoutSpaFallback, type DownloadProgress, type ResponseCache } from '../io/cached-fetch';
+import { hubFolder, HUB_URL } from '../io/hub-folder';
 import { loadModel, type LoadedModel } from '../model/load';
 import { gpuBytesNeeded } from '../model/presets';
 import { loadDataset, scanDataset } from '../data/dataset';
@@ -63,6 +64,10 @@ export interface LabPlatform {
   editorShaders: ShaderSources | null;
   /** The network; tests serve files from disk through it. */
   fetch?: typeof fetch;
+  /** The Hub's address (https://huggingface.co unless given); tests serve a Hub-layout repository locally. */
+  hubUrl?: string;
+  /** Where downloaded model files are kept (the browser's Cache API unless given; none in Node). */
+  modelCache?(name: string): Promise<ResponseCache | null>;
   /**
    * Hold a run for this page while it goes (the browser's Web Locks across tabs): null when another
    * tab holds it. Without it runs are not guarded (Node, tests).
@@ -126,26 +131,28 @@ export class Lab {
         unit: 'bytes',
         bytesPerSecond: d.bytesPerSecond,
         etaSeconds: d.etaSeconds,
-        detail: d.fromCache ? `${fmtMb(d.fromCache)} from the browser cache` : 'downloading',
+        detail: `${d.file.name}: ${d.file.size ? `${fmtMb(d.file.done)} of ${fmtMb(d.file.size)}` : fmtMb(d.file.done)}${d.fromCache ? ` · ${fmtMb(d.fromCache)} from the browser cache` : ''}`,
       });
     const net = this.platform.fetch ?? fetch;
+    const cache = (this.platform.modelCache ?? browserCache)(CACHE);
     const src = cmd.source;
     let folder: FolderSource;
     let name: string | undefined;
     let byTensor = false;
     if (src.kind === 'demo') {
       folder = urlFolder(new URL('demo/model/', this.platform.siteUrl).href, {
-        fetch: cachedFetch(CACHE, onBytes, withoutSpaFallback(net)),
+        fetch: cachedFetch(cache, onBytes, withoutSpaFallback(net)),
       });
       name = 'demo (built-in)';
     } else if (src.kind === 'hub') {
-      const repo = src.repo.trim();
-      if (!/^[\w.-]+\/[\w.-]+$/.test(repo))
-        throw new InputError('repo id', `"${src.repo}" is not of the form owner/name (e.g. HuggingFaceTB/SmolLM2-135M)`);
-      const rev = encodeURIComponent(src.revision.trim() || 'main');
-      const headers: Record<string, string> = src.token ? { Authorization: `Bearer ${src.token}` } : {};
-      folder = urlFolder(`https://huggingface.co/${repo}/resolve/${rev}/`, { headers, fetch: cachedFetch(CACHE, onBytes, net) });
-      name = repo;
+      folder = hubFolder({
+        repo: src.repo,
+        revision: src.revision,
+        token: src.token,
+        hubUrl: this.platform.hubUrl ?? HUB_URL,
+        fetch: cachedFetch(cache, onBytes, net),
+      });
+      name = folder.name;
     } else {
       if (src.files.length === 0) throw new InputError('model folder', 'no files were dropped or picked');
       folder = fileListFolder(src.files, src.name);
