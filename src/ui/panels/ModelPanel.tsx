@@ -7,6 +7,7 @@ import { useSettings } from '../lab-settings';
 import { useLabStore } from '../store';
 import { ErrorNote, Progress } from './ErrorNote';
 import { Panel } from './Panel';
+import { PresetNote } from './PresetNote';
 
 const TOKEN_KEY = 'stableedit-lab.hf-token';
 
@@ -148,6 +149,10 @@ export function ModelPanel() {
           <dd>
             {model.summary.modules.length} ({model.summary.modules[0]?.name} … {model.summary.modules.at(-1)?.name},{' '}
             {model.summary.modules[0]?.dIn} → {model.summary.modules[0]?.dOut})
+          </dd>
+          <dt>Preset</dt>
+          <dd>
+            <PresetNote model={model.summary} />
           </dd>
         </dl>
       )}
