@@ -209,7 +209,9 @@ export class Lab {
     const decision = chooseBackend(choice, adapter);
     if (decision.backend === 'wasm' || !gpu)
       return { runtime: await createWasmRuntime(loaded), note: decision.backend === 'wasm' ? decision.note : undefined };
-    const runtime = await createWebGpuRuntime(loaded, gpu.device);
+    // A table larger than one buffer binding (an embedding of 128K × 2K in fp32 is 1 GB) enters the graphs in row blocks.
+    const { maxBufferSize, maxStorageBufferBindingSize } = gpu.device.limits;
+    const runtime = await createWebGpuRuntime(loaded, gpu.device, { maxWeightBytes: Math.min(maxBufferSize, maxStorageBufferBindingSize) });
     try {
       // Build one graph now so a backend that cannot run this model fails here, not mid-run.
       await runtime.nextTokens([loaded.spec.bosId ?? 0], 1);
