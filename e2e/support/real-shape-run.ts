@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, type TestInfo } from '@playwright/test';
 import { realShapeCheckpoint, realShapeTensor } from '../../src/engine/model/real-shape';
 import { bf16ToF32, f32ToBf16 } from '../../src/engine/safetensors/dtypes';
 import { bytesFile } from '../../src/engine/io/memory';
@@ -146,4 +146,17 @@ export function describeResult(c: RealShapeCase, r: RealShapeResult): string {
       .join(', ')}); ${r.module} ‖ΔW‖ ${r.deltaNorm.toExponential(3)} ` +
     `(exported change ${r.weightChange.toExponential(3)}), loss ${r.loss.toFixed(3)}; peak RSS ${MB(r.memory.total)} (${types})`
   );
+}
+
+/** What every real-shape run must show: shapes kept, a finite loss, and the GPU editor's ‖ΔW‖ in the exported weights. */
+export function checkRealShape(c: RealShapeCase, r: RealShapeResult, info: TestInfo): void {
+  const line = describeResult(c, r);
+  console.log(line);
+  info.annotations.push({ type: 'real-shape', description: line });
+  // Every tensor of the checkpoint comes back at its shape (the embedding at the real vocabulary × width).
+  for (const [name, shape] of r.generated) expect(r.exported[name], name).toEqual(shape);
+  expect(Number.isFinite(r.loss)).toBe(true);
+  expect(r.deltaNorm).toBeGreaterThan(0);
+  // The GPU editor's update is what the exported weights carry (fp32 rounding of W + ΔW aside).
+  expect(Math.abs(r.weightChange - r.deltaNorm) / r.deltaNorm).toBeLessThanOrEqual(1e-3);
 }
