@@ -2,7 +2,8 @@
  * A real shape on the lab's WebGPU path within the suite's time: SmolLM2-135M's exact configuration
  * (tied 49,152 × 576 embedding, 9 heads over 3 KV heads, MLP 1,536; BF16 as on the Hub) with one
  * layer of random weights, given to the lab as a picked folder's files: loaded onto WebGPU, one turn
- * of the GPU editor, the turn's evaluation, the weights exported (e2e/pages/real-shape.ts). The built
+ * of the GPU editor, the turn's evaluation, the weights exported (e2e/pages/real-shape.ts), with one
+ * GPU buffer capped at 64 MiB so the embedding and tied head run in row blocks. The built
  * site with every shape (GPT-2 small, SmolLM2-135M, Qwen2.5-0.5B, Llama-3.2-1B) is
  * real-shapes.spec.ts, opt-in: REAL_SHAPES=1.
  */

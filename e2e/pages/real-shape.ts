@@ -38,7 +38,13 @@ export interface RealShapeHarnessResult {
 
 const SEED = 15;
 
-export async function run(repo: string, layers: number, dtype: 'F32' | 'BF16', records: string): Promise<RealShapeHarnessResult> {
+export async function run(
+  repo: string,
+  layers: number,
+  dtype: 'F32' | 'BF16',
+  records: string,
+  maxWeightBytes?: number,
+): Promise<RealShapeHarnessResult> {
   const t0 = performance.now();
   const ckpt = realShapeCheckpoint(repo, { layers, seed: SEED, dtype });
   const folder = `${repo.split('/')[1]}-${layers}L-random`;
@@ -63,6 +69,7 @@ export async function run(repo: string, layers: number, dtype: 'F32' | 'BF16', r
       gpu: () => getSharedGpu(),
       runStore: () => null,
       editorShaders: bundledEditorShaderSources,
+      maxWeightBytes,
     },
   );
   let id = 0;

@@ -66,6 +66,8 @@ export interface LabPlatform {
   fetch?: typeof fetch;
   /** The Hub's address (https://huggingface.co unless given); tests serve a Hub-layout repository locally. */
   hubUrl?: string;
+  /** A lower cap than the device's on one weight buffer, in bytes (tests force the row blocks of a large table). */
+  maxWeightBytes?: number;
   /** Where downloaded model files are kept (the browser's Cache API unless given; none in Node). */
   modelCache?(name: string): Promise<ResponseCache | null>;
   /**
@@ -211,7 +213,9 @@ export class Lab {
       return { runtime: await createWasmRuntime(loaded), note: decision.backend === 'wasm' ? decision.note : undefined };
     // A table larger than one buffer binding (an embedding of 128K × 2K in fp32 is 1 GB) enters the graphs in row blocks.
     const { maxBufferSize, maxStorageBufferBindingSize } = gpu.device.limits;
-    const runtime = await createWebGpuRuntime(loaded, gpu.device, { maxWeightBytes: Math.min(maxBufferSize, maxStorageBufferBindingSize) });
+    const runtime = await createWebGpuRuntime(loaded, gpu.device, {
+      maxWeightBytes: Math.min(maxBufferSize, maxStorageBufferBindingSize, this.platform.maxWeightBytes ?? Infinity),
+    });
     try {
       // Build one graph now so a backend that cannot run this model fails here, not mid-run.
       await runtime.nextTokens([loaded.spec.bosId ?? 0], 1);
