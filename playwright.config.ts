@@ -1,7 +1,8 @@
 /**
  * Browser tests: Chromium headless with WebGPU. The lab's specs drive the built site (`vite build`
- * served by `vite preview`), which is what users get; the kernel and runtime harness specs
- * (`*.harness.spec.ts`) load test pages under e2e/pages/ that only the dev server serves.
+ * served by `vite preview`), which is what users get; the chart specs (`*.built.spec.ts`) drive a
+ * production build of their test page (vite.e2e.config.ts), since they time renders; the kernel and
+ * runtime harness specs (`*.harness.spec.ts`) load test pages under e2e/pages/ from the dev server.
  * On machines without a GPU WebGPU comes from SwiftShader (Vulkan on the CPU); it needs only
  * --enable-unsafe-webgpu and a secure context, which http://localhost is.
  */
@@ -13,6 +14,7 @@ import { defineConfig } from '@playwright/test';
 // E2E_PORT lets two checkouts run their browser tests side by side on one machine.
 const PORT = Number(process.env.E2E_PORT ?? 5183);
 const DEV_PORT = PORT + 100;
+const PAGES_PORT = PORT + 200;
 
 function playwrightHasOwnChromium(): boolean {
   try {
@@ -43,7 +45,18 @@ export default defineConfig({
   retries: 0,
   reporter: process.env.CI ? 'line' : 'list',
   projects: [
-    { name: 'site', testIgnore: '**/*.harness.spec.ts', use: { baseURL: `http://localhost:${PORT}` } },
+    { name: 'site', testIgnore: ['**/*.harness.spec.ts', '**/*.built.spec.ts'], use: { baseURL: `http://localhost:${PORT}` } },
+    {
+      name: 'pages',
+      testMatch: '**/*.built.spec.ts',
+      use: {
+        baseURL: `http://localhost:${PAGES_PORT}`,
+        // Rasterize and composite in the GPU process (SwiftShader's GL where there is no GPU), as Chrome
+        // does on a user's machine; without it headless Chromium paints on the page's main thread, which
+        // quintupled the main-thread CPU of the chart-stream check (4.3 s against 0.85 s).
+        launchOptions: { executablePath, args: [...chromiumArgs(), '--use-angle=swiftshader'] },
+      },
+    },
     { name: 'harness', testMatch: '**/*.harness.spec.ts', use: { baseURL: `http://localhost:${DEV_PORT}` } },
   ],
   use: {
@@ -60,6 +73,14 @@ export default defineConfig({
       url: `http://localhost:${PORT}/`,
       reuseExistingServer: false,
       timeout: 180_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `npx vite build -c vite.e2e.config.ts --logLevel warn && npx vite preview -c vite.e2e.config.ts --port ${PAGES_PORT} --strictPort`,
+      url: `http://localhost:${PAGES_PORT}/e2e/pages/chart-stream.html`,
+      reuseExistingServer: false,
+      timeout: 120_000,
       stdout: 'ignore',
       stderr: 'pipe',
     },

@@ -78,7 +78,11 @@ test('a run interrupted by a reload resumes from its OPFS checkpoint and matches
   await expect(progress).toHaveAttribute('data-state', 'interrupted');
   await expect(progress).toContainText('interrupted by a reload');
   await expect(page.getByTestId('run-resume')).toBeEnabled();
+  const resumedAt = Date.now();
   await page.getByTestId('run-resume').click();
+  // How long "starting" lasts: resuming re-reads the saved stream and checkpoint before its first turn.
+  await expect(progress).toHaveAttribute('data-state', /^(running|finished)$/, { timeout: 180_000 });
+  console.log(`resume: starting → running in ${((Date.now() - resumedAt) / 1000).toFixed(1)} s`);
   await expect(progress).toHaveAttribute('data-state', 'finished', { timeout: 180_000 });
   await expect(progress).toContainText('finished · 10 of 10 turns');
   await expect(page.getByTestId('run-reopen')).toHaveCount(0);

@@ -4,6 +4,8 @@ import { FactIndex, generateWorld, type Fact } from './world';
 import { editStreams, knownFacts, toWikiBigEdit, toZsre, trainCorpus, type PlannedEdit } from './datasets';
 import { RELATIONS, relation, type RelationId } from './templates';
 import { canonicalPrompt, heldOutPrompt } from './prompts';
+import { loadDataset } from '../../src/engine/data/dataset';
+import { nodeFile } from '../../src/engine/io/node-files';
 
 const world = generateWorld(DEFAULT_OPTIONS.seed);
 const index = new FactIndex(world);
@@ -135,5 +137,15 @@ describe('training corpus', () => {
         expect(index.object(rel as RelationId, subject!), prompt).toBe(answer);
       }
     }
+  });
+});
+
+describe('the shipped streams, read as the lab reads them', () => {
+  // ZsRE stores loc questions without their "?" and the reader appends one (as UltraEdit scores them);
+  // WikiBigEdit keeps its own. Either way every question the lab shows and scores ends in exactly one.
+  it.each(['edits.eval.json', 'edits.train.json', 'edits.eval.wikibigedit.json', 'edits.train.wikibigedit.json'])('%s', async (name) => {
+    const { records } = await loadDataset(nodeFile(`public/demo/data/${name}`));
+    expect(records.length).toBeGreaterThanOrEqual(500);
+    for (const r of records) for (const q of [r.prompt, r.rephrase, r.locPrompt]) expect(q, `record ${r.index}`).toMatch(/[^?]\?$/);
   });
 });

@@ -3,7 +3,7 @@
  * over one or several runs. It redraws on every flush of the runs store — at most once per animation
  * frame — so each turn shows the frame after it arrives; a chart only recomputes the runs that
  * changed, and draws a few path strings (LinePlot), which keeps that within a frame
- * (e2e/chart-stream.harness.spec.ts). The scores come first, then the loss, then the per-module diagnostics.
+ * (e2e/chart-stream.built.spec.ts). The scores come first, then the loss, then the per-module diagnostics.
  */
 import { useMemo, useState } from 'react';
 import type { EvalProtocol } from '../../engine/run/events';

@@ -2,7 +2,7 @@
  * One SVG line plot, drawn directly: a path string per line, axes with nice ticks (whole numbers on
  * counting axes), an optional log y axis, a hover crosshair, and drag-to-zoom on x (double-click
  * resets). No chart library: a redraw is a few path strings, cheap enough to follow a run turn by
- * turn on every chart at once (e2e/chart-stream.harness.spec.ts holds it to one frame). Colours are literal
+ * turn on every chart at once (e2e/chart-stream.built.spec.ts holds it to one frame). Colours are literal
  * attribute values so the PNG export, which sees none of the page's CSS, draws the same picture.
  */
 import { memo, useId, useMemo, useRef, useState, type PointerEvent } from 'react';

@@ -149,7 +149,7 @@ export const MetricChart = memo(function MetricChart(props: MetricChartProps) {
   const points = drawn.reduce((n, s) => n + s.smooth.total, 0);
   const shared = drawn.filter((s) => s.members.length > 1);
   const drawable = drawn.some((s) => s.smooth.xs.length > 0);
-  // The last x drawn by the line that lags most: what "this chart is up to date" means (e2e/chart-stream.harness.spec.ts).
+  // The last x drawn by the line that lags most: what "this chart is up to date" means (e2e/chart-stream.built.spec.ts).
   const lastX = drawable ? Math.min(...drawn.filter((s) => s.smooth.xs.length).map((s) => s.smooth.xs[s.smooth.xs.length - 1])) : undefined;
   const legend: LegendEntry[] = drawn.map((s) => ({ label: s.label, stroke: s.stroke, dash: s.dash }));
 
