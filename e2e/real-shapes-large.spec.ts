@@ -1,5 +1,5 @@
 /**
- * The larger real shapes, opt-in (minutes on SwiftShader and several GiB of memory):
+ * The larger real shapes, opt-in (10 minutes and more each on SwiftShader, several GiB of memory):
  *
  *   REAL_SHAPES_LARGE=1 E2E_PORT=5183 npx playwright test e2e/real-shapes-large.spec.ts
  *
@@ -19,7 +19,8 @@ test.skip(!process.env.REAL_SHAPES_LARGE, 'opt-in: REAL_SHAPES_LARGE=1');
 
 for (const c of CASES) {
   test(`${c.repo} at its real shape (${c.layers} layer): load, GPU-editor turn, evaluation, export`, async ({ page }, info) => {
-    test.setTimeout(1_200_000);
-    checkRealShape(c, await runRealShape(page, c), info);
+    // Llama-3.2-1B's head (2 × 2,048 × 128,256 FLOP a row) alone keeps SwiftShader busy for minutes.
+    test.setTimeout(3_600_000);
+    checkRealShape(c, await runRealShape(page, c, 2_700_000), info);
   });
 }

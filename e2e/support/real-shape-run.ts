@@ -45,7 +45,7 @@ export interface RealShapeResult {
 const QUERY = '?backend=webgpu&editorMath=gpu&editor=stableedit&nEdits=4&subBatch=4&turns=1&warmupTurns=0&sampleEvery=0&checkpointEvery=0';
 const SEED = 15;
 
-export async function runRealShape(page: Page, c: RealShapeCase): Promise<RealShapeResult> {
+export async function runRealShape(page: Page, c: RealShapeCase, runTimeoutMs = 600_000): Promise<RealShapeResult> {
   const folder = `${c.repo.split('/')[1]}-${c.layers}L-random`;
   const tmp = mkdtempSync(join(tmpdir(), 'real-shape-'));
   const dir = join(tmp, folder);
@@ -56,12 +56,13 @@ export async function runRealShape(page: Page, c: RealShapeCase): Promise<RealSh
   ckpt.files.clear();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  let stop: (() => MemoryPeak) | null = null;
   try {
     await page.goto('/' + QUERY);
     await expect(page.getByTestId('model-panel')).toHaveAttribute('data-status', 'loaded', { timeout: 120_000 });
     await expect(page.getByTestId('count-edits')).toContainText('1,000 valid', { timeout: 90_000 });
 
-    const stop = watchMemory();
+    stop = watchMemory();
     const t0 = Date.now();
     // The folder picker of the Model panel, as a user picks a downloaded checkpoint's folder.
     await page.locator('input[type=file][webkitdirectory]').setInputFiles(dir);
@@ -74,7 +75,7 @@ export async function runRealShape(page: Page, c: RealShapeCase): Promise<RealSh
 
     const t1 = Date.now();
     await page.getByTestId('run-start').click();
-    await expect(page.getByTestId('run-progress')).toHaveAttribute('data-state', /finished|failed/, { timeout: 600_000 });
+    await expect(page.getByTestId('run-progress')).toHaveAttribute('data-state', /finished|failed/, { timeout: runTimeoutMs });
     await expect(page.getByTestId('run-failed')).toHaveCount(0);
     await expect(page.getByTestId('run-progress')).toContainText('1 of 1 turns');
     const runSeconds = (Date.now() - t1) / 1000;
@@ -95,6 +96,7 @@ export async function runRealShape(page: Page, c: RealShapeCase): Promise<RealSh
     await page.getByTestId('export-weights').click();
     const weightsPath = await (await wDl).path();
     const memory = stop();
+    stop = null;
     const file = bytesFile('edited.safetensors', readFileSync(weightsPath));
     const h = await readSafetensorsHeader(file);
     const exported: Record<string, number[]> = {};
@@ -129,6 +131,8 @@ export async function runRealShape(page: Page, c: RealShapeCase): Promise<RealSh
       generated: ckpt.shapes,
     };
   } finally {
+    // A run that did not finish still says how much memory it had taken.
+    if (stop) console.log(`${c.repo}: peak RSS before it stopped ${MB(stop().total)}`);
     rmSync(tmp, { recursive: true, force: true });
   }
 }
