@@ -35,7 +35,7 @@ export function browserCache(name: string): Promise<ResponseCache | null> {
 const SIZE_HEADER = 'x-stableedit-size';
 const KEPT_HEADERS = ['content-length', 'x-linked-size', 'content-type'];
 /** Kept with a cached range: what the Hub client and urlFile read from a partial answer. */
-const RANGE_HEADERS = ['content-range', 'etag', 'x-linked-etag', 'x-linked-size', 'x-repo-commit', 'content-type'];
+const RANGE_HEADERS = ['content-range', 'etag', 'x-linked-etag', 'x-linked-size', 'x-repo-commit', 'x-xet-hash', 'link', 'content-type'];
 
 export function cachedFetch(
   cachePromise: Promise<ResponseCache | null>,
