@@ -20,7 +20,7 @@ export function modelLoad(source: ModelSource): CommandBody<'model/load'> {
   return { type: 'model/load', source, backend: form.backend, wasmThreads: wasmThreadsOf(form) };
 }
 
-/** Modules (and the paper's lr/λ where a preset exists) for a freshly loaded model, unless the URL chose modules. */
+/** Modules (and lr/λ where a preset matches, by name or by config) for a freshly loaded model, unless the URL chose modules. */
 export function applyModelPreset(model: ModelSummary): void {
   const s = useSettings.getState();
   const names = new Set(model.modules.map((m) => m.name));
@@ -29,8 +29,8 @@ export function applyModelPreset(model: ModelSummary): void {
     s.set({ modules: DEMO_MODULES.filter((m) => names.has(m)) });
     return;
   }
-  const preset = presetFor(model.name);
-  const layers = preset?.layers ?? defaultLayers(model.layers);
+  const preset = presetFor(model)?.preset;
+  const layers = preset?.layers.value ?? defaultLayers(model.layers);
   const modules = model.modules.filter((m) => layers.includes(m.layer)).map((m) => m.name);
-  s.set(preset ? { modules, lr: String(preset.lr), ridge: String(preset.ridge) } : { modules });
+  s.set(preset ? { modules, lr: String(preset.lr.value), ridge: String(preset.ridge.value) } : { modules });
 }

@@ -1,39 +1,65 @@
 /**
  * A fetch for model downloads: keeps every response in the Cache API (so a reload or a second load
  * of the same Hub revision reads from disk, not the network), and counts bytes as they arrive for a
- * progress bar with speed and ETA.
+ * progress bar with speed and ETA, overall and for the file being read.
  *
  * Safetensors are read with Range requests (urlFile), and the Cache API cannot store partial
  * responses: each range is cached under its own key (`url?stableedit-cache=bytes%3Da-b`) as a plain 200 and answered
- * as a 206 on a hit. HEAD answers are cached the same way (`…=head`), keeping only the headers the
- * reader uses. A response that is not ok is never cached.
+ * as a 206 on a hit, with the headers a reader of it uses (Content-Range, ETag: the Hub client's
+ * one-byte probe reads size and ETag from them). HEAD answers are cached the same way (`…=head`). A
+ * response that is not ok is never cached.
  */
 export interface DownloadProgress {
   /** Bytes received over the network or read from the cache so far. */
   done: number;
-  /** Sum of the sizes of the safetensors files announced by HEAD so far (0 until one is seen). */
+  /** Sum of the sizes of the safetensors files announced so far (HEAD or a one-byte probe; 0 until one is seen). */
   total: number;
   bytesPerSecond: number;
   etaSeconds: number | null;
   fromCache: number;
+  /** The file whose bytes just arrived: its name, bytes of it so far, its size where announced. */
+  file: { name: string; done: number; size: number | null };
+}
+
+/** What cachedFetch needs of a cache: the Cache API's match and put (tests give one in memory). */
+export interface ResponseCache {
+  match(key: string): Promise<Response | undefined>;
+  put(key: string, res: Response): Promise<void>;
+}
+
+/** The browser's Cache API, or null where there is none (Node) or it is refused (private mode). */
+export function browserCache(name: string): Promise<ResponseCache | null> {
+  return typeof caches === 'undefined' ? Promise.resolve(null) : caches.open(name).catch(() => null);
 }
 
 const SIZE_HEADER = 'x-stableedit-size';
 const KEPT_HEADERS = ['content-length', 'x-linked-size', 'content-type'];
+/** Kept with a cached range: what the Hub client and urlFile read from a partial answer. */
+const RANGE_HEADERS = ['content-range', 'etag', 'x-linked-etag', 'x-linked-size', 'x-repo-commit', 'x-xet-hash', 'link', 'content-type'];
 
-export function cachedFetch(cacheName: string, onProgress: (p: DownloadProgress) => void, base: typeof fetch = fetch): typeof fetch {
+export function cachedFetch(
+  cachePromise: Promise<ResponseCache | null>,
+  onProgress: (p: DownloadProgress) => void,
+  base: typeof fetch = fetch,
+): typeof fetch {
   const t0 = performance.now();
-  const p: DownloadProgress = { done: 0, total: 0, bytesPerSecond: 0, etaSeconds: null, fromCache: 0 };
-  const cachePromise: Promise<Cache | null> =
-    typeof caches === 'undefined' ? Promise.resolve(null) : caches.open(cacheName).catch(() => null);
+  const p: Omit<DownloadProgress, 'file'> = { done: 0, total: 0, bytesPerSecond: 0, etaSeconds: null, fromCache: 0 };
+  const files = new Map<string, { done: number; size: number | null }>();
+  const fileOf = (url: string) => {
+    let f = files.get(url);
+    if (!f) files.set(url, (f = { done: 0, size: null }));
+    return f;
+  };
 
-  const report = (bytes: number, cached: boolean) => {
+  const report = (url: string, bytes: number, cached: boolean) => {
+    const f = fileOf(url);
+    f.done += bytes;
     p.done += bytes;
     if (cached) p.fromCache += bytes;
     const seconds = (performance.now() - t0) / 1000;
     p.bytesPerSecond = seconds > 0 ? p.done / seconds : 0;
     p.etaSeconds = p.total > p.done && p.bytesPerSecond > 0 ? (p.total - p.done) / p.bytesPerSecond : p.total > 0 ? 0 : null;
-    onProgress({ ...p });
+    onProgress({ ...p, file: { name: fileName(url), ...f } });
   };
 
   return async (input, init) => {
@@ -53,17 +79,18 @@ export function cachedFetch(cacheName: string, onProgress: (p: DownloadProgress)
         const size = h.get(SIZE_HEADER);
         h.delete(SIZE_HEADER);
         if (size !== null) h.set('content-length', size);
-        noteSize(url, h);
+        noteSize(url, h.get('content-length') ?? h.get('x-linked-size'));
         return new Response(null, { status: 200, headers: h });
       }
       const body = new Uint8Array(await hit.arrayBuffer());
-      report(body.length, true);
+      if (range) noteProbe(url, range, hit.headers);
+      report(url, body.length, true);
       return new Response(body, { status: range ? 206 : 200, headers: hit.headers });
     }
     const res = await base(input, init);
     if (!res.ok) return res;
     if (method === 'HEAD') {
-      noteSize(url, res.headers);
+      noteSize(url, res.headers.get('content-length') ?? res.headers.get('x-linked-size'));
       const kept = new Headers();
       for (const h of KEPT_HEADERS) {
         const v = res.headers.get(h);
@@ -77,21 +104,36 @@ export function cachedFetch(cacheName: string, onProgress: (p: DownloadProgress)
       await cache?.put(key, new Response(null, { status: 200, headers: kept })).catch(() => undefined);
       return res;
     }
-    const body = await readCounting(res, (n) => report(n, false));
+    if (range) noteProbe(url, range, res.headers);
+    const body = await readCounting(res, (n) => report(url, n, false));
     const out = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
     // Only a real partial answer is stored under a range key: a server that ignored Range sent the whole file.
-    if (!range || res.status === 206)
-      await cache
-        ?.put(key, new Response(body, { status: 200, headers: { 'content-type': 'application/octet-stream' } }))
-        .catch(() => undefined);
+    if (!range || res.status === 206) {
+      const kept = new Headers({ 'content-type': 'application/octet-stream' });
+      if (range) for (const h of RANGE_HEADERS) if (res.headers.get(h) !== null) kept.set(h, res.headers.get(h)!);
+      await cache?.put(key, new Response(body, { status: 200, headers: kept })).catch(() => undefined);
+    }
     return out;
   };
 
-  function noteSize(url: string, h: Headers) {
-    if (!/\.safetensors$/.test(new URL(url).pathname)) return;
-    const n = Number(h.get('content-length') ?? h.get('x-linked-size'));
-    if (Number.isFinite(n) && n > 0) p.total += n;
+  /** A file's size, once per file: from HEAD, or from the Content-Range of the Hub client's one-byte probe. */
+  function noteSize(url: string, value: string | null) {
+    const n = Number(value);
+    const f = fileOf(url);
+    if (f.size !== null || value === null || !Number.isSafeInteger(n) || n <= 0) return;
+    f.size = n;
+    if (/\.safetensors$/.test(new URL(url).pathname)) p.total += n;
   }
+
+  function noteProbe(url: string, range: string, h: Headers) {
+    if (range !== 'bytes=0-0') return;
+    noteSize(url, h.get('x-linked-size') ?? h.get('content-range')?.split('/')[1] ?? null);
+  }
+}
+
+function fileName(url: string): string {
+  const path = new URL(url).pathname;
+  return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
 }
 
 async function readCounting(res: Response, onChunk: (bytes: number) => void): Promise<Uint8Array<ArrayBuffer>> {

@@ -116,7 +116,7 @@ export function urlFolder(baseUrl: string, opts: UrlOptions = {}): FolderSource 
  * the rest fetched later hands the reader raw gzip bytes at the range boundary. Model files keep
  * their own cache (the Cache API, per exact range), so nothing is downloaded twice because of this.
  */
-function noHttpCache(f: typeof fetch): typeof fetch {
+export function noHttpCache(f: typeof fetch): typeof fetch {
   return (input, init) => f(input, { ...init, cache: 'no-store' });
 }
 

@@ -3,6 +3,8 @@ import type { CommandType } from '../../protocol/messages';
 
 export function hintFor(command: CommandType, err: Error): string {
   const m = err.message;
+  if (/repository \S+ not found|has no revision/.test(m))
+    return 'Check the repo id (owner/name, as on huggingface.co) and the revision (branch, tag or commit); a private repository needs an access token.';
   if (/HTTP 401|HTTP 403|access denied/.test(m))
     return 'The repository is gated or private: accept its licence on huggingface.co and paste an access token (read scope), then load again.';
   if (/HTTP 404|not found/.test(m) && command === 'model/load')

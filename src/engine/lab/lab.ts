@@ -13,7 +13,8 @@ import { blobFile, fileListFolder, urlFile, urlFolder } from '../io/files.web';
 import { isLocateEditor } from '../editors/locate/settings';
 import { corpusTexts } from '../editors/locate/corpus';
 import type { StatsCache } from '../editors/locate/key-stats';
-import { cachedFetch, withoutSpaFallback, type DownloadProgress } from '../io/cached-fetch';
+import { browserCache, cachedFetch, withoutSpaFallback, type DownloadProgress, type ResponseCache } from '../io/cached-fetch';
+import { hubFolder, HUB_URL } from '../io/hub-folder';
 import { loadModel, type LoadedModel } from '../model/load';
 import { gpuBytesNeeded } from '../model/presets';
 import { loadDataset, scanDataset } from '../data/dataset';
@@ -68,6 +69,12 @@ export interface LabPlatform {
   editorShaders: ShaderSources | null;
   /** The network; tests serve files from disk through it. */
   fetch?: typeof fetch;
+  /** The Hub's address (https://huggingface.co unless given); tests serve a Hub-layout repository locally. */
+  hubUrl?: string;
+  /** A lower cap than the device's on one weight buffer, in bytes (tests force the row blocks of a large table). */
+  maxWeightBytes?: number;
+  /** Where downloaded model files are kept (the browser's Cache API unless given; none in Node). */
+  modelCache?(name: string): Promise<ResponseCache | null>;
   /**
    * Hold a run for this page while it goes (the browser's Web Locks across tabs): null when another
    * tab holds it. Without it runs are not guarded (Node, tests).
@@ -134,26 +141,28 @@ export class Lab {
         unit: 'bytes',
         bytesPerSecond: d.bytesPerSecond,
         etaSeconds: d.etaSeconds,
-        detail: d.fromCache ? `${fmtMb(d.fromCache)} from the browser cache` : 'downloading',
+        detail: `${d.file.name}: ${d.file.size ? `${fmtMb(d.file.done)} of ${fmtMb(d.file.size)}` : fmtMb(d.file.done)}${d.fromCache ? ` · ${fmtMb(d.fromCache)} from the browser cache` : ''}`,
       });
     const net = this.platform.fetch ?? fetch;
+    const cache = (this.platform.modelCache ?? browserCache)(CACHE);
     const src = cmd.source;
     let folder: FolderSource;
     let name: string | undefined;
     let byTensor = false;
     if (src.kind === 'demo') {
       folder = urlFolder(new URL('demo/model/', this.platform.siteUrl).href, {
-        fetch: cachedFetch(CACHE, onBytes, withoutSpaFallback(net)),
+        fetch: cachedFetch(cache, onBytes, withoutSpaFallback(net)),
       });
       name = 'demo (built-in)';
     } else if (src.kind === 'hub') {
-      const repo = src.repo.trim();
-      if (!/^[\w.-]+\/[\w.-]+$/.test(repo))
-        throw new InputError('repo id', `"${src.repo}" is not of the form owner/name (e.g. HuggingFaceTB/SmolLM2-135M)`);
-      const rev = encodeURIComponent(src.revision.trim() || 'main');
-      const headers: Record<string, string> = src.token ? { Authorization: `Bearer ${src.token}` } : {};
-      folder = urlFolder(`https://huggingface.co/${repo}/resolve/${rev}/`, { headers, fetch: cachedFetch(CACHE, onBytes, net) });
-      name = repo;
+      folder = hubFolder({
+        repo: src.repo,
+        revision: src.revision,
+        token: src.token,
+        hubUrl: this.platform.hubUrl ?? HUB_URL,
+        fetch: cachedFetch(cache, onBytes, net),
+      });
+      name = folder.name;
     } else {
       if (src.files.length === 0) throw new InputError('model folder', 'no files were dropped or picked');
       folder = fileListFolder(src.files, src.name);
@@ -219,7 +228,11 @@ export class Lab {
     };
     const decision = chooseBackend(choice, adapter);
     if (decision.backend === 'wasm' || !gpu) return onCpu(decision.backend === 'wasm' ? decision.note : undefined);
-    const runtime = await createWebGpuRuntime(loaded, gpu.device);
+    // A table larger than one buffer binding (an embedding of 128K × 2K in fp32 is 1 GB) enters the graphs in row blocks.
+    const { maxBufferSize, maxStorageBufferBindingSize } = gpu.device.limits;
+    const runtime = await createWebGpuRuntime(loaded, gpu.device, {
+      maxWeightBytes: Math.min(maxBufferSize, maxStorageBufferBindingSize, this.platform.maxWeightBytes ?? Infinity),
+    });
     try {
       // Build one graph now so a backend that cannot run this model fails here, not mid-run.
       await runtime.nextTokens([loaded.spec.bosId ?? 0], 1);

@@ -71,17 +71,29 @@ const SPECIALS: Record<
   },
 };
 
+/** The tiny byte-level BPE tokenizer files for an architecture's special tokens, and their ids. */
+export function tinyTokenizerFiles(
+  arch: Architecture,
+  merges = 120,
+): { tokenizerJson: unknown; tokenizerConfig: Record<string, unknown>; vocab: number; bosId: number; eosId: number } {
+  const sp = SPECIALS[arch];
+  const { json, ids } = byteLevelTokenizerJson(trainBpe(TINY_CORPUS, merges).merges, sp);
+  return {
+    tokenizerJson: json,
+    tokenizerConfig: tokenizerConfig(arch),
+    vocab: ids.size,
+    bosId: sp.bos ? ids.get(sp.bos)! : ids.get(sp.eos)!,
+    eosId: ids.get(sp.eos)!,
+  };
+}
+
 export function tinyCheckpoint(opts: TinyOptions): Map<string, Uint8Array | string> {
   const { arch } = opts;
-  const sp = SPECIALS[arch];
-  const { merges } = trainBpe(TINY_CORPUS, opts.merges ?? 120);
-  const { json: tokJson, ids } = byteLevelTokenizerJson(merges, sp);
-  const tokVocab = ids.size;
+  const tok = tinyTokenizerFiles(arch, opts.merges);
+  const tokVocab = tok.vocab;
   // Qwen pads its embedding past the tokenizer's vocabulary; mimic that to exercise the check.
   const vocabSize = arch === 'qwen2' ? Math.ceil((tokVocab + 1) / 16) * 16 : tokVocab;
-  const bosId = sp.bos ? ids.get(sp.bos)! : ids.get(sp.eos)!;
-  const eosId = ids.get(sp.eos)!;
-  const config = makeConfig(opts, vocabSize, bosId, eosId);
+  const config = makeConfig(opts, vocabSize, tok.bosId, tok.eosId);
   const spec = parseConfig(config);
 
   const rng = new Rng(opts.seed);
@@ -109,8 +121,8 @@ export function tinyCheckpoint(opts: TinyOptions): Map<string, Uint8Array | stri
 
   const files = new Map<string, Uint8Array | string>();
   files.set('config.json', JSON.stringify(config, null, 2));
-  files.set('tokenizer.json', JSON.stringify(tokJson));
-  files.set('tokenizer_config.json', JSON.stringify(tokenizerConfig(arch), null, 2));
+  files.set('tokenizer.json', JSON.stringify(tok.tokenizerJson));
+  files.set('tokenizer_config.json', JSON.stringify(tok.tokenizerConfig, null, 2));
   const shards = opts.shards ?? 1;
   const metadata = { format: 'pt' };
   if (shards <= 1) {

@@ -6,6 +6,7 @@
  */
 import { resolveCpuBackend, type CpuBackend } from '../graph/ort-backends';
 import { GraphSession, type CpuSessionOptions } from '../graph/ort-session';
+import { resolveWeight } from '../graph/models/weight-blocks';
 import type { LoadedModel } from '../model/load';
 import type { CompiledGraph, GraphExecutor } from './executor';
 import { GraphRuntime, type GraphRuntimeOptions } from './graph-runtime';
@@ -28,7 +29,7 @@ export class CpuExecutor implements GraphExecutor {
       nodeCount: session.nodeCount,
       run: (inputs, weights) => {
         const feeds = { ...inputs };
-        for (const w of mg.weightNames) feeds[w] = weights.get(w)!.data;
+        for (const w of mg.weightNames) feeds[w] = resolveWeight(weights, w).data;
         return session.run(feeds);
       },
       release: () => session.release(),

@@ -31,6 +31,8 @@ export interface GraphStats {
 export interface GraphRuntimeOptions {
   /** Sessions kept open (least recently used released first). Default 16. */
   cacheSize?: number;
+  /** Tables larger than this many fp32 bytes enter the graphs as row blocks (a GPU's largest buffer binding). */
+  maxWeightBytes?: number;
 }
 
 export class GraphRuntime implements ModelRuntime {
@@ -40,6 +42,7 @@ export class GraphRuntime implements ModelRuntime {
   private readonly byName: Map<string, EditableModule>;
   private readonly cache: SessionCache;
   private readonly nodeCounts = new Map<string, number>();
+  private readonly maxWeightBytes?: number;
 
   constructor(
     loaded: Pick<LoadedModel, 'spec' | 'weights' | 'modules'>,
@@ -52,6 +55,7 @@ export class GraphRuntime implements ModelRuntime {
     // Own copies: edits must not leak into the caller's LoadedModel (tests compare against it).
     this.state = new Map([...loaded.weights].map(([k, t]) => [k, { shape: t.shape.slice(), data: Float32Array.from(t.data) }]));
     this.cache = new SessionCache(opts.cacheSize ?? 16);
+    this.maxWeightBytes = opts.maxWeightBytes;
   }
 
   get backend(): RuntimeBackend {
@@ -70,7 +74,7 @@ export class GraphRuntime implements ModelRuntime {
     const ordered = this.modules.filter((m) => edited.includes(m));
     const residualAt = opts.residual ? Math.min(...edited.map((m) => m.layer)) : undefined;
     const key = `capture B${p.batch} T${p.seqLen} N${padded}${residualAt === undefined ? '' : ` R${residualAt}`} ${ordered.map((m) => m.name).join(',')}`;
-    const shape = { batch: p.batch, seqLen: p.seqLen, labels: padded, residualAt };
+    const shape = { batch: p.batch, seqLen: p.seqLen, labels: padded, residualAt, maxWeightBytes: this.maxWeightBytes };
     const out = await this.run(key, () => buildCaptureGraph(this.spec, shape, ordered), {
       input_ids: p.inputIds,
       attention_mask: p.attentionMask,
@@ -205,10 +209,14 @@ export class GraphRuntime implements ModelRuntime {
   async logits(sb: SubBatch): Promise<Float32Array> {
     checkSubBatch(sb, this.spec.vocabSize);
     const key = `forward B${sb.batch} T${sb.seqLen}`;
-    const out = await this.run(key, () => buildForwardGraph(this.spec, { batch: sb.batch, seqLen: sb.seqLen }), {
-      input_ids: sb.inputIds,
-      attention_mask: sb.attentionMask,
-    });
+    const out = await this.run(
+      key,
+      () => buildForwardGraph(this.spec, { batch: sb.batch, seqLen: sb.seqLen, maxWeightBytes: this.maxWeightBytes }),
+      {
+        input_ids: sb.inputIds,
+        attention_mask: sb.attentionMask,
+      },
+    );
     return out.logits as Float32Array;
   }
 
@@ -289,12 +297,25 @@ export class GraphRuntime implements ModelRuntime {
     const N = countBucket(positions.length);
     const fromLayer = start instanceof Int32Array ? undefined : start.layer;
     const key = `score B${B} T${T} N${N} P${probes.length} k${k}${fromLayer === undefined ? '' : ` L${fromLayer}`}`;
-    return this.run(key, () => buildScoreGraph(this.spec, { batch: B, seqLen: T, positions: N, probes: probes.length, k, fromLayer }), {
-      ...(start instanceof Int32Array ? { input_ids: start } : { residual: start.data }),
-      attention_mask: mask,
-      positions: padInts(positions, N, 0),
-      probe_positions: probes,
-    });
+    return this.run(
+      key,
+      () =>
+        buildScoreGraph(this.spec, {
+          batch: B,
+          seqLen: T,
+          positions: N,
+          probes: probes.length,
+          k,
+          fromLayer,
+          maxWeightBytes: this.maxWeightBytes,
+        }),
+      {
+        ...(start instanceof Int32Array ? { input_ids: start } : { residual: start.data }),
+        attention_mask: mask,
+        positions: padInts(positions, N, 0),
+        probe_positions: probes,
+      },
+    );
   }
 
   private async run(key: string, build: () => ModelGraph, feeds: Record<string, Feed>): Promise<Record<string, Fetch>> {

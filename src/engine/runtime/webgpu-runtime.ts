@@ -13,6 +13,7 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import { uploadBuffer, writeBuffer } from '../gpu/buffers';
 import { emitOnnx } from '../graph/onnx/emit';
+import { resolveWeight } from '../graph/models/weight-blocks';
 import type { Fetch } from '../graph/ort-session';
 import type { LoadedModel } from '../model/load';
 import type { Weights } from '../model/spec';
@@ -88,8 +89,7 @@ export class WebGpuExecutor implements GraphExecutor {
   private weight(name: string, weights: Weights): GpuWeight {
     let w = this.gpuWeights.get(name);
     if (!w) {
-      const t = weights.get(name);
-      if (!t) throw new Error(`graph run: weight '${name}' is missing`);
+      const t = resolveWeight(weights, name);
       const buffer = uploadBuffer(this.device, t.data, undefined, name);
       w = { buffer, tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: t.shape }) };
       this.gpuWeights.set(name, w);

@@ -16,20 +16,32 @@ export interface TensorToWrite {
   data: ArrayLike<number> | ArrayLike<bigint>;
 }
 
-export function encodeSafetensors(tensors: Record<string, TensorToWrite>, metadata?: Record<string, string>): Uint8Array {
+export interface SafetensorsLayout {
+  /** Tensor names in file order (widest dtype first, then by name). */
+  names: string[];
+  /** Byte offset of each tensor's data in the file. */
+  start: Map<string, number>;
+  /** The whole file, with its header written and the data left zero. */
+  out: Uint8Array;
+}
+
+/** The header and byte layout of a safetensors file of these tensors; the caller writes the data. */
+export function safetensorsLayout(
+  tensors: Record<string, { dtype: WritableDtype; shape: number[] }>,
+  metadata?: Record<string, string>,
+): SafetensorsLayout {
   const names = Object.keys(tensors).sort(
     (a, b) => DTYPE_SIZE[tensors[b].dtype] - DTYPE_SIZE[tensors[a].dtype] || (a < b ? -1 : a > b ? 1 : 0),
   );
   const header: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
+  const rel = new Map<string, number>();
   for (const name of names) {
     const t = tensors[name];
-    const n = numel(t.shape);
-    if (t.data.length !== n)
-      throw new InputError(`tensor '${name}'`, `has ${t.data.length} values but shape [${t.shape.join(', ')}] needs ${n}`);
-    const bytes = n * DTYPE_SIZE[t.dtype];
+    const bytes = numel(t.shape) * DTYPE_SIZE[t.dtype];
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
+    rel.set(name, offset);
     offset += bytes;
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -40,11 +52,22 @@ export function encodeSafetensors(tensors: Record<string, TensorToWrite>, metada
   dv.setUint32(4, 0, true);
   out.set(json, 8);
   out.fill(0x20, 8 + json.length, 8 + padded);
+  const start = new Map([...rel].map(([n, o]) => [n, 8 + padded + o]));
+  return { names, start, out };
+}
 
-  let pos = 8 + padded;
+export function encodeSafetensors(tensors: Record<string, TensorToWrite>, metadata?: Record<string, string>): Uint8Array {
+  for (const [name, t] of Object.entries(tensors)) {
+    const n = numel(t.shape);
+    if (t.data.length !== n)
+      throw new InputError(`tensor '${name}'`, `has ${t.data.length} values but shape [${t.shape.join(', ')}] needs ${n}`);
+  }
+  const { names, start, out } = safetensorsLayout(tensors, metadata);
+  const dv = new DataView(out.buffer);
   for (const name of names) {
     const { dtype, data } = tensors[name];
     const n = data.length;
+    let pos = start.get(name)!;
     switch (dtype) {
       case 'F32':
         for (let i = 0; i < n; i++, pos += 4) dv.setFloat32(pos, Number(data[i]), true);

@@ -7,12 +7,12 @@ import { modelLoad, useSettings } from '../lab-settings';
 import { useLabStore } from '../store';
 import { ErrorNote, Progress } from './ErrorNote';
 import { Panel } from './Panel';
+import { PresetNote } from './PresetNote';
 
 const TOKEN_KEY = 'stableedit-lab.hf-token';
 
 export function ModelPanel() {
   const model = useLabStore((s) => s.model);
-  const device = useLabStore((s) => s.device);
   const backend = useSettings((s) => s.form.backend);
   const threads = useSettings((s) => s.form.threads);
   const setSettings = useSettings((s) => s.set);
@@ -21,7 +21,6 @@ export function ModelPanel() {
   const [token, setToken] = useState(() => (typeof localStorage !== 'undefined' ? (localStorage.getItem(TOKEN_KEY) ?? '') : ''));
   const [remember, setRemember] = useState(() => typeof localStorage !== 'undefined' && localStorage.getItem(TOKEN_KEY) !== null);
   const loading = model.status === 'loading';
-  const maxBuffer = device.status === 'ready' ? device.info.limits.maxBufferSize : undefined;
 
   const loadHub = (r: string) => {
     if (remember && token) localStorage.setItem(TOKEN_KEY, token);
@@ -64,22 +63,15 @@ export function ModelPanel() {
         <h3>Known-good Hub models</h3>
         <ul className="plain">
           {KNOWN_MODELS.map((m) => {
+            // No size is refused for the device's buffer limit: a table larger than one buffer runs in row blocks.
             const need = gpuBytesNeeded(m.params);
-            // The largest weight matrix (the embedding) must fit one buffer; the total must be plausible too.
-            const tooBig = maxBuffer !== undefined && need / 8 > maxBuffer;
             return (
               <li key={m.repo}>
-                <button
-                  type="button"
-                  disabled={loading || tooBig}
-                  onClick={() => loadHub(m.repo)}
-                  title={tooBig ? 'this GPU’s buffer limit is too small for it' : undefined}
-                >
+                <button type="button" disabled={loading} onClick={() => loadHub(m.repo)}>
                   {m.repo}
                 </button>{' '}
                 <span className="muted">
                   {m.arch}, {formatCount(m.params)} params, needs ≈{formatBytes(need)} of GPU memory
-                  {tooBig && ' — too large for this device'}
                 </span>
               </li>
             );
@@ -160,6 +152,10 @@ export function ModelPanel() {
           <dd>
             {model.summary.modules.length} ({model.summary.modules[0]?.name} … {model.summary.modules.at(-1)?.name},{' '}
             {model.summary.modules[0]?.dIn} → {model.summary.modules[0]?.dOut})
+          </dd>
+          <dt>Preset</dt>
+          <dd>
+            <PresetNote model={model.summary} />
           </dd>
         </dl>
       )}

@@ -16,6 +16,7 @@ import type { EditableModule, ModelSpec } from '../../model/spec';
 import { expectedTensors, lmHeadWeightName } from '../../model/modules';
 import { ropeInvFreq } from '../../reference/rope';
 import { GraphBuilder } from '../builder';
+import { blockName, rowBlocks } from './weight-blocks';
 import type { Value } from '../ir';
 import {
   attention,
@@ -35,6 +36,8 @@ import {
 export interface GraphShape {
   batch: number;
   seqLen: number;
+  /** Tables larger than this (fp32 bytes) enter as row blocks (weight-blocks.ts); none when unset. */
+  maxWeightBytes?: number;
 }
 
 /** Declares checkpoint tensors as graph inputs on first use, with their expected shapes. */
@@ -44,6 +47,7 @@ export class WeightInputs {
   constructor(
     private readonly g: GraphBuilder,
     spec: ModelSpec,
+    private readonly maxWeightBytes?: number,
   ) {
     this.shapes = expectedTensors(spec);
   }
@@ -56,6 +60,42 @@ export class WeightInputs {
       this.made.set(name, v);
     }
     return v;
+  }
+
+  /** A [rows, cols] table as row blocks (one when it fits maxWeightBytes), each a graph input. */
+  private blocks(name: string): { value: Value; start: number; end: number }[] {
+    const shape = this.shapes.get(name);
+    if (!shape) throw new Error(`graph: '${name}' is not a tensor of this model`);
+    const ranges = rowBlocks(shape[0], shape[1], this.maxWeightBytes);
+    if (ranges.length === 1) return [{ value: this.get(name), start: 0, end: shape[0] }];
+    return ranges.map(([start, end]) => {
+      const block = blockName(name, start, end);
+      let v = this.made.get(block);
+      if (!v) this.made.set(block, (v = this.g.input(block, 'float32', [end - start, shape[1]])));
+      return { value: v, start, end };
+    });
+  }
+
+  /** Rows of table `name` at int ids [B, T] → [B, T, cols]: each block gathers the ids it holds, zero elsewhere. */
+  gatherRows(name: string, ids: Value): Value {
+    const g = this.g;
+    const parts = this.blocks(name);
+    if (parts.length === 1) return g.gather(parts[0].value, ids);
+    let sum: Value | null = null;
+    for (const { value, start, end } of parts) {
+      const local = g.sub(ids, g.scalar(start, 'int32'));
+      const inside = g.and(g.not(g.less(local, g.scalar(0, 'int32'))), g.less(local, g.scalar(end - start, 'int32')));
+      const rows = g.gather(value, g.where(inside, local, g.scalar(0, 'int32')));
+      const kept = g.where(g.reshape(inside, [...ids.shape, 1]), rows, g.scalar(0));
+      sum = sum ? g.add(sum, kept) : kept;
+    }
+    return sum!;
+  }
+
+  /** x [N, cols] · table(name)ᵀ → [N, rows] (the LM head): one product per block, side by side. */
+  timesTransposed(x: Value, name: string): Value {
+    const parts = this.blocks(name).map((b) => this.g.gemm(x, b.value, null, { transB: true }));
+    return parts.length === 1 ? parts[0] : this.g.concat(parts, 1);
   }
   names(): string[] {
     return [...this.made.keys()];
@@ -123,7 +163,7 @@ export function decoderForward(
   let h: Value;
   let first = 0;
   if ('ids' in from) {
-    h = g.gather(W.get(gpt2 ? 'transformer.wte.weight' : 'model.embed_tokens.weight'), from.ids);
+    h = W.gatherRows(gpt2 ? 'transformer.wte.weight' : 'model.embed_tokens.weight', from.ids);
     if (gpt2) h = g.add(h, g.slice(W.get('transformer.wpe.weight'), [0], [T], [0]));
   } else {
     if (!(Number.isInteger(from.layer) && from.layer >= 0 && from.layer < spec.layers))
@@ -202,10 +242,10 @@ export function buildForwardGraph(spec: ModelSpec, shape: GraphShape): ModelGrap
   const g = new GraphBuilder();
   const ids = g.input('input_ids', 'int32', [shape.batch, shape.seqLen]);
   const mask = g.input('attention_mask', 'int32', [shape.batch, shape.seqLen]);
-  const W = new WeightInputs(g, spec);
+  const W = new WeightInputs(g, spec, shape.maxWeightBytes);
   const { hidden } = decoderForward(g, spec, W, { ids }, mask);
   const flat = g.reshape(finalNorm(g, spec, W, hidden), [-1, spec.hidden]);
-  const logits = g.gemm(flat, W.get(lmHeadWeightName(spec)), null, { transB: true });
+  const logits = W.timesTransposed(flat, lmHeadWeightName(spec));
   g.output('logits', g.reshape(logits, [shape.batch, shape.seqLen, spec.vocabSize]));
   return { g, weightNames: W.names() };
 }
@@ -244,7 +284,7 @@ function labelLoss(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, inp: Label
   const safe = g.where(real, inp.positions, g.scalar(0, 'int32'));
   const rows = (x: Value) => g.gather(g.reshape(x, [B * T, x.shape[2]]), safe);
   const labelAt = g.where(real, g.gather(g.reshape(inp.labels, [B * T]), safe), g.scalar(IGNORE_INDEX, 'int32'));
-  const logits = g.gemm(finalNorm(g, spec, W, rows(body.hidden)), W.get(lmHeadWeightName(spec)), null, { transB: true });
+  const logits = W.timesTransposed(finalNorm(g, spec, W, rows(body.hidden)), lmHeadWeightName(spec));
   return { body, rows, loss: crossEntropy(g, logits, labelAt) };
 }
 
@@ -256,7 +296,7 @@ function labelLoss(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, inp: Label
 export function buildCaptureGraph(spec: ModelSpec, shape: CaptureShape, edited: readonly EditableModule[]): ModelGraph {
   if (edited.length === 0) throw new Error('capture graph: no edited modules');
   const g = new GraphBuilder();
-  const W = new WeightInputs(g, spec);
+  const W = new WeightInputs(g, spec, shape.maxWeightBytes);
   const { body, rows, loss } = labelLoss(g, spec, W, labelInputs(g, shape));
   g.output('loss', g.reshape(loss, [1]));
 
@@ -315,9 +355,9 @@ export function buildScoreGraph(spec: ModelSpec, shape: ScoreShape): ModelGraph 
   const mask = g.input('attention_mask', 'int32', [B, T]);
   const positions = g.input('positions', 'int32', [shape.positions]);
   const probes = g.input('probe_positions', 'int32', [shape.probes]);
-  const W = new WeightInputs(g, spec);
+  const W = new WeightInputs(g, spec, shape.maxWeightBytes);
   const flat = g.reshape(decoderForward(g, spec, W, start, mask).hidden, [B * T, spec.hidden]);
-  const head = (rows: Value) => g.gemm(finalNorm(g, spec, W, g.gather(flat, rows)), W.get(lmHeadWeightName(spec)), null, { transB: true });
+  const head = (rows: Value) => W.timesTransposed(finalNorm(g, spec, W, g.gather(flat, rows)), lmHeadWeightName(spec));
   g.output('top1', g.argMax(head(positions), -1));
   const [vals, idx] = g.topK(g.logSoftmax(head(probes), -1), shape.k);
   g.output('topk_ids', idx);

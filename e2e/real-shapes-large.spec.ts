@@ -1,0 +1,26 @@
+/**
+ * The larger real shapes, opt-in (10 minutes and more each on SwiftShader, several GiB of memory):
+ *
+ *   REAL_SHAPES_LARGE=1 E2E_PORT=5183 npx playwright test e2e/real-shapes-large.spec.ts
+ *
+ * Qwen2.5-0.5B (tied 151,936 × 896 embedding) and Llama-3.2-1B (tied 128,256 × 2,048: 1,050,673,152
+ * bytes in fp32, one GPU buffer), each with one layer, BF16 as on the Hub, through the same path as
+ * real-shapes.spec.ts.
+ */
+import { test } from '@playwright/test';
+import { checkRealShape, runRealShape, type RealShapeCase } from './support/real-shape-run';
+
+const CASES: RealShapeCase[] = [
+  { repo: 'Qwen/Qwen2.5-0.5B', layers: 1, dtype: 'BF16' },
+  { repo: 'meta-llama/Llama-3.2-1B', layers: 1, dtype: 'BF16' },
+];
+
+test.skip(!process.env.REAL_SHAPES_LARGE, 'opt-in: REAL_SHAPES_LARGE=1');
+
+for (const c of CASES) {
+  test(`${c.repo} at its real shape (${c.layers} layer): load, GPU-editor turn, evaluation, export`, async ({ page }, info) => {
+    // Llama-3.2-1B's head (2 × 2,048 × 128,256 FLOP a row) alone keeps SwiftShader busy for minutes.
+    test.setTimeout(3_600_000);
+    checkRealShape(c, await runRealShape(page, c, 2_700_000), info);
+  });
+}
