@@ -149,6 +149,9 @@ function progressText(
   run: LabRun,
   p: { step: number; steps: number; editsPerSecond: number | null; etaSeconds: number | null } | undefined,
 ) {
+  const a = run.activity;
+  if (a && (run.status === 'starting' || run.status === 'running'))
+    return `${statusLabel(run.status)} · ${a.what}: ${a.done.toLocaleString('en-US')} of ${a.total.toLocaleString('en-US')}`;
   if (run.status === 'starting')
     return run.turns.length ? 'reopening from the last checkpoint…' : 'starting (scoring the model before editing)…';
   const steps = p?.steps ?? run.plan?.steps;

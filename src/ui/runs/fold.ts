@@ -20,6 +20,10 @@ export function foldEvents(run: LabRun, events: readonly RunEvent[]): LabRun {
         break;
       case 'turn':
         next.turns.push(ev.record);
+        next.activity = undefined;
+        break;
+      case 'progress':
+        next.activity = ev.done < ev.total ? { what: ev.what, done: ev.done, total: ev.total } : undefined;
         break;
       case 'metrics':
         next.metrics.push(ev.record);

@@ -99,6 +99,24 @@ describe('runs store', () => {
     expect(store.getState().runs[other].error).toEqual({ message: 'out of memory', where: 'capture', step: 4 });
     expect(() => store.getState().applyEvent('nope', { type: 'finished', report })).toThrow(/unknown run nope/);
   });
+
+  it('shows a long preparation pass while it runs (progress events) and drops it when the first turn arrives', () => {
+    const m = manualSchedule();
+    const store = createRunsStore({ schedule: m.schedule });
+    const id = store.getState().addRun({ label: 'memit', config: {} });
+    const progress = (done: number): RunEvent => ({ type: 'progress', what: 'key statistics', done, total: 9184 });
+    [progress(32), progress(64)].forEach((e) => store.getState().applyEvent(id, e));
+    m.fire();
+    expect(store.getState().runs[id].activity).toEqual({ what: 'key statistics', done: 64, total: 9184 });
+    store.getState().applyEvent(id, progress(9184)); // the pass is done
+    m.fire();
+    expect(store.getState().runs[id].activity).toBeUndefined();
+    store.getState().applyEvent(id, progress(100));
+    store.getState().applyEvent(id, { type: 'turn', record: syntheticRun({ seed: 2, turns: 1, editsPerTurn: 10 }).turns[0] });
+    m.fire();
+    expect(store.getState().runs[id].activity).toBeUndefined();
+    expect(store.getState().runs[id].turns).toHaveLength(1);
+  });
 });
 
 describe('run files', () => {

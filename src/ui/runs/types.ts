@@ -25,6 +25,8 @@ export interface LabRun {
   warnings: { message: string; step?: number }[];
   error?: { message: string; where: string; step: number };
   lastCheckpoint?: { step: number; bytes: number };
+  /** A long preparation step in progress (MEMIT/AlphaEdit's pass over a corpus), from `progress` events; cleared by the next turn. */
+  activity?: { what: string; done: number; total: number };
   /** Bumped once per applied batch of events. */
   version: number;
 }

@@ -3,7 +3,9 @@
  * (layer_stats.py with to_collect=["mom2"]: SecondMoment's Σ kkᵀ / count over unpadded positions;
  * docs/design.md §7). Texts are tokenized with the tokenizer's special tokens and cut at the model's
  * positions, read in batches, summed in float64 (the reference sums in mom2_dtype, float32). A
- * cache keyed by model, corpus, sample count and module skips the pass next time.
+ * cache keyed by model, corpus, sample count and module skips the pass next time; with a cache the
+ * pass also saves its running sums every `saveEvery` batches, so a pass cut short (a closed tab, a
+ * killed process) continues where it stopped and gives the same sums, bit for bit.
  */
 import { scatterUpdate } from '../../linalg/syrk';
 import type { ModelRuntime } from '../../runtime/runtime';
@@ -21,6 +23,8 @@ export interface KeyStatsOptions {
   samples: number;
   cache?: StatsCache;
   batch?: number;
+  /** Batches between saves of the running sums (with a cache). Default 16. */
+  saveEvery?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -46,11 +50,37 @@ export async function keySecondMoments(
   const missing = modules.filter((m) => !out.has(m));
   if (missing.length === 0) return out;
 
+  const step = opts.batch ?? 32;
+  // A partial file: [next text, token count, Σ kkᵀ…] — the batch size is in its name, so a resumed pass
+  // sums in exactly the order of an uninterrupted one.
+  const partial = (module: string) => `${name(module)}.partial-b${step}`;
   const sums = new Map(missing.map((m) => [m, new Float64Array(byName.get(m)!.dIn ** 2)]));
   let count = 0;
-  const step = opts.batch ?? 32;
+  let start = 0;
+  if (opts.cache) {
+    const saved = await Promise.all(missing.map(async (m) => [m, await opts.cache!.store.read(partial(m))] as const));
+    const heads = saved.map(([m, b]) =>
+      b && b.byteLength === (2 + sums.get(m)!.length) * 8
+        ? new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))
+        : null,
+    );
+    if (heads.every((h) => h && h[0] === heads[0]![0] && h[1] === heads[0]![1])) {
+      [start, count] = [heads[0]![0], heads[0]![1]];
+      missing.forEach((m, i) => sums.get(m)!.set(heads[i]!.subarray(2)));
+    }
+  }
+  const save = async (next: number) => {
+    for (const m of missing) {
+      const rec = new Float64Array(2 + sums.get(m)!.length);
+      rec[0] = next;
+      rec[1] = count;
+      rec.set(sums.get(m)!, 2);
+      await opts.cache!.store.write(partial(m), new Uint8Array(rec.buffer));
+    }
+  };
+  const saveEvery = opts.saveEvery ?? 16;
   const max = runtime.spec.maxPositions;
-  for (let s = 0; s < used.length; s += step) {
+  for (let s = start, batches = 0; s < used.length; s += step) {
     const rows = used
       .slice(s, s + step)
       .map((t) => ({ ids: tok.encode(t, true).slice(0, max) }))
@@ -65,13 +95,17 @@ export async function keySecondMoments(
     const { keys } = await runtime.lookup(sb, Int32Array.from(positions), missing, []);
     for (const m of missing) scatterUpdate(sums.get(m)!, keys.get(m)!, positions.length, byName.get(m)!.dIn);
     count += positions.length;
+    if (opts.cache && ++batches % saveEvery === 0 && s + step < used.length) await save(s + step);
     opts.onProgress?.(Math.min(s + step, used.length), used.length);
   }
   for (const m of missing) {
     const c = sums.get(m)!;
     for (let i = 0; i < c.length; i++) c[i] /= count;
     out.set(m, c);
-    if (opts.cache) await opts.cache.store.write(name(m), new Uint8Array(c.buffer));
+    if (opts.cache) {
+      await opts.cache.store.write(name(m), new Uint8Array(c.buffer));
+      await opts.cache.store.remove(partial(m));
+    }
   }
   return out;
 }
