@@ -133,16 +133,20 @@ export class Lab {
       last = now;
       this.post({ type: 'model/progress', replyTo: cmd.id, ...p });
     };
+    // Throttled to one event per 100 ms, except a file's last bytes: the page always sees each file finish.
     const onBytes = (d: DownloadProgress) =>
-      progress({
-        stage: 'download',
-        done: d.done,
-        total: d.total,
-        unit: 'bytes',
-        bytesPerSecond: d.bytesPerSecond,
-        etaSeconds: d.etaSeconds,
-        detail: `${d.file.name}: ${d.file.size ? `${fmtMb(d.file.done)} of ${fmtMb(d.file.size)}` : fmtMb(d.file.done)}${d.fromCache ? ` · ${fmtMb(d.fromCache)} from the browser cache` : ''}`,
-      });
+      progress(
+        {
+          stage: 'download',
+          done: d.done,
+          total: d.total,
+          unit: 'bytes',
+          bytesPerSecond: d.bytesPerSecond,
+          etaSeconds: d.etaSeconds,
+          detail: `${d.file.name}: ${d.file.size ? `${fmtMb(d.file.done)} of ${fmtMb(d.file.size)}` : fmtMb(d.file.done)}${d.fromCache ? ` · ${fmtMb(d.fromCache)} from the browser cache` : ''}`,
+        },
+        d.file.size !== null && d.file.done >= d.file.size,
+      );
     const net = this.platform.fetch ?? fetch;
     const cache = (this.platform.modelCache ?? browserCache)(CACHE);
     const src = cmd.source;
