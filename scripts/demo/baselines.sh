@@ -12,13 +12,7 @@ common=(--model public/demo/model --data $data/edits.eval.json --n-edits 20 --su
   --no-immediate --sample-every 5 --sample-size 100 --checkpoint-every 0)
 warm=(--warmup-data $data/edits.train.json --warmup-turns 25)
 locate=(--stats-cache "$out/stats-cache")
-variant() {
-  local name=$1
-  shift
-  rm -rf "${out:?}/$name"
-  npx stableedit-lab run "${common[@]}" "$@" --out "$out/$name" > /dev/null 2> "$out/$name.log"
-  echo "$out/$name"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/run-variant.sh"
 mkdir -p "$out"
 dirs=(
   "$(variant stableedit-L23-no-warmup --editor stableedit --modules $L.2.mlp.down_proj,$L.3.mlp.down_proj)"

@@ -17,13 +17,7 @@ data=public/demo/data
 common=(--model "$model" --data $data/edits.eval.json --modules "$modules" --n-edits 20 --sub-batch 10
   --lr "$lr" --ridge "$ridge" --no-immediate --sample-every "$sample" --sample-size 100 --checkpoint-every 0)
 warm=(--warmup-data $data/edits.train.json --warmup-turns 25)
-variant() {
-  local name=$1
-  shift
-  rm -rf "$out/$name"
-  npx stableedit-lab run "${common[@]}" "$@" --out "$out/$name" > /dev/null 2> "$out/$name.log"
-  echo "$out/$name"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/run-variant.sh"
 mkdir -p "$out"
 echo "lr $lr, ridge $ridge, modules $modules, model $model" >&2
 dirs=(
