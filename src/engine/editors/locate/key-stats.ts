@@ -39,13 +39,16 @@ export async function keySecondMoments(
   const used = texts.slice(0, opts.samples);
   if (used.length === 0) throw new InputError('key statistics corpus', 'holds no text');
   const name = (module: string) => `mom2-${opts.cache!.key}-${used.length}-${module}.f64`;
+  /** A cached float64 file of exactly `length` values, or null. */
+  const readF64 = async (file: string, length: number) => {
+    const b = await opts.cache!.store.read(file);
+    return b && b.byteLength === length * 8 ? new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) : null;
+  };
   const out = new Map<string, Float64Array>();
   if (opts.cache)
     for (const module of modules) {
-      const d = byName.get(module)!.dIn;
-      const bytes = await opts.cache.store.read(name(module));
-      if (bytes && bytes.byteLength === d * d * 8)
-        out.set(module, new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+      const c = await readF64(name(module), byName.get(module)!.dIn ** 2);
+      if (c) out.set(module, c);
     }
   const missing = modules.filter((m) => !out.has(m));
   if (missing.length === 0) return out;
@@ -58,12 +61,7 @@ export async function keySecondMoments(
   let count = 0;
   let start = 0;
   if (opts.cache) {
-    const saved = await Promise.all(missing.map(async (m) => [m, await opts.cache!.store.read(partial(m))] as const));
-    const heads = saved.map(([m, b]) =>
-      b && b.byteLength === (2 + sums.get(m)!.length) * 8
-        ? new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))
-        : null,
-    );
+    const heads = await Promise.all(missing.map((m) => readF64(partial(m), 2 + sums.get(m)!.length)));
     if (heads.every((h) => h && h[0] === heads[0]![0] && h[1] === heads[0]![1])) {
       [start, count] = [heads[0]![0], heads[0]![1]];
       missing.forEach((m, i) => sums.get(m)!.set(heads[i]!.subarray(2)));
