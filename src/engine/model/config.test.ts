@@ -215,6 +215,7 @@ describe('parseConfig', () => {
       [{ ...LLAMA32_1B, rope_scaling: { type: 'linear', factor: 2 } }, /rope_scaling type "linear"/],
       [{ ...LLAMA32_1B, attention_bias: true }, /attention_bias/],
       [{ ...GPT2, activation_function: 'relu' }, /activation_function "relu"/],
+      [{ ...QWEN25_05B, mlp_bias: true }, /mlp_bias=true is not a qwen2 setting/],
       [{ ...TINYLLAMA, num_key_value_heads: 5 }, /not a multiple of num_key_value_heads 5/],
       [{ ...TINYLLAMA, hidden_size: '2048' }, /hidden_size must be a positive integer/],
       [[1, 2], /not a JSON object/],
@@ -241,6 +242,15 @@ describe('modules', () => {
     expect(t.size).toBe(1 + 16 * 9 + 1);
     expect(expectedTensors(parseConfig(QWEN25_05B)).get('model.layers.0.self_attn.v_proj.bias')).toEqual([128]);
     expect(expectedTensors(parseConfig(TINYLLAMA)).get('lm_head.weight')).toEqual([32000, 2048]);
+  });
+  it("Llama's mlp_bias adds gate/up/down_proj biases (and only then)", () => {
+    const withBias = expectedTensors(parseConfig({ ...SMOLLM2_135M, mlp_bias: true }));
+    expect(withBias.get('model.layers.0.mlp.gate_proj.bias')).toEqual([1536]);
+    expect(withBias.get('model.layers.0.mlp.up_proj.bias')).toEqual([1536]);
+    expect(withBias.get('model.layers.0.mlp.down_proj.bias')).toEqual([576]);
+    const without = expectedTensors(parseConfig(SMOLLM2_135M));
+    expect(withBias.size - without.size).toBe(3 * 30);
+    expect([...without.keys()].some((n) => n.includes('mlp') && n.endsWith('.bias'))).toBe(false);
   });
   it('GPT-2 Conv1D layout and editable modules', () => {
     const spec = parseConfig(GPT2);

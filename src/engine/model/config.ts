@@ -65,7 +65,7 @@ function parseLlamaLike(arch: 'llama' | 'qwen2' | 'mistral', c: Record<string, u
   if (act !== 'silu') throw new InputError(where, `hidden_act ${JSON.stringify(act)} is not supported (silu only)`);
   if (arch === 'llama' && c.attention_bias === true)
     throw new InputError(where, 'attention_bias=true is not supported (it also biases o_proj)');
-  if (c.mlp_bias === true) throw new InputError(where, 'mlp_bias=true is not supported');
+  if (c.mlp_bias === true && arch !== 'llama') throw new InputError(where, `mlp_bias=true is not a ${arch} setting`);
   return {
     arch,
     vocabSize: int(c, 'vocab_size', where),
@@ -81,6 +81,7 @@ function parseLlamaLike(arch: 'llama' | 'qwen2' | 'mistral', c: Record<string, u
     act: 'silu',
     rope: { theta: num(c, 'rope_theta', where, 10000), scaling: ropeScaling(c.rope_scaling, where) },
     qkvBias: arch === 'qwen2',
+    mlpBias: c.mlp_bias === true,
     // LlamaConfig/Qwen2Config/MistralConfig default tie_word_embeddings to false.
     tiedEmbeddings: c.tie_word_embeddings === true,
     slidingWindow: slidingWindow(arch, c, where),

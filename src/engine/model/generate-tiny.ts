@@ -31,6 +31,8 @@ export interface TinyOptions {
   shards?: number;
   /** llama: add a Llama 3.1-style rope_scaling block. */
   ropeScaling?: boolean;
+  /** llama: `mlp_bias: true` (biases on gate/up/down_proj). */
+  mlpBias?: boolean;
   /** gpt2: write tensor names with the `transformer.` prefix (default: without, as openai-community/gpt2). */
   gpt2Prefix?: boolean;
   /** Std of projection weights (embeddings use 0.5 so the tied head gives spread-out logits). */
@@ -200,7 +202,7 @@ function makeConfig(o: TinyOptions, vocabSize: number, bosId: number, eosId: num
   };
   if (o.arch === 'llama') {
     base.attention_bias = false;
-    base.mlp_bias = false;
+    base.mlp_bias = o.mlpBias === true;
     base.head_dim = hidden / heads;
     base.rope_scaling = o.ropeScaling
       ? { factor: 8.0, low_freq_factor: 1.0, high_freq_factor: 4.0, original_max_position_embeddings: 16, rope_type: 'llama3' }

@@ -54,6 +54,11 @@ export function expectedTensors(spec: ModelSpec): Map<string, number[]> {
     m.set(`${p}.mlp.gate_proj.weight`, [I, H]);
     m.set(`${p}.mlp.up_proj.weight`, [I, H]);
     m.set(`${p}.mlp.down_proj.weight`, [H, I]);
+    if (spec.mlpBias) {
+      m.set(`${p}.mlp.gate_proj.bias`, [I]);
+      m.set(`${p}.mlp.up_proj.bias`, [I]);
+      m.set(`${p}.mlp.down_proj.bias`, [H]);
+    }
   }
   m.set('model.norm.weight', [H]);
   if (!spec.tiedEmbeddings) m.set('lm_head.weight', [V, H]);

@@ -23,6 +23,8 @@ export interface ModelSpec {
   rope: null | { theta: number; scaling?: RopeScaling };
   /** Biases on q/k/v projections (Qwen2; GPT-2 has biases everywhere). */
   qkvBias: boolean;
+  /** Llama's `mlp_bias`: biases on gate_proj, up_proj and down_proj (absent = false). */
+  mlpBias?: boolean;
   tiedEmbeddings: boolean;
   /**
    * Mistral/Qwen2 sliding-window attention width, null when attention is full. Our edit prompts are

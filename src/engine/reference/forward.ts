@@ -123,10 +123,11 @@ export function referenceForward(spec: ModelSpec, weights: Weights, input: Forwa
       act = conv1d(m, W(`${p}.mlp.c_fc.weight`), W(`${p}.mlp.c_fc.bias`)).map(geluTanh);
       out = conv1d(act, W(`${p}.mlp.c_proj.weight`), W(`${p}.mlp.c_proj.bias`));
     } else {
-      const gate = linear(m, W(`${p}.mlp.gate_proj.weight`), null);
-      const up = linear(m, W(`${p}.mlp.up_proj.weight`), null);
+      const bias = (n: string) => (spec.mlpBias ? W(`${p}.mlp.${n}.bias`) : null);
+      const gate = linear(m, W(`${p}.mlp.gate_proj.weight`), bias('gate_proj'));
+      const up = linear(m, W(`${p}.mlp.up_proj.weight`), bias('up_proj'));
       act = gate.map((g, i) => silu(g) * up[i]);
-      out = linear(act, W(`${p}.mlp.down_proj.weight`), null);
+      out = linear(act, W(`${p}.mlp.down_proj.weight`), bias('down_proj'));
     }
     const shift = opts.outputShift?.get(modName);
     if (shift) {

@@ -25,6 +25,7 @@ const CASES: [string, TinyOptions][] = [
   ['llama GQA', { arch: 'llama', seed: 32, heads: 4, kvHeads: 2 }],
   ['qwen2 biases, tied head', { arch: 'qwen2', seed: 33 }],
   ['mistral', { arch: 'mistral', seed: 34 }],
+  ['llama mlp_bias', { arch: 'llama', seed: 35, mlpBias: true }],
 ];
 
 const PAIRS = [

@@ -16,6 +16,7 @@ const CASES: [string, TinyOptions][] = [
   ['llama GQA untied', { arch: 'llama', seed: 22, heads: 4, kvHeads: 2 }],
   ['qwen2 q/k/v bias, tied', { arch: 'qwen2', seed: 23 }],
   ['mistral', { arch: 'mistral', seed: 24 }],
+  ['llama mlp_bias', { arch: 'llama', seed: 25, mlpBias: true }],
 ];
 
 /** Two rows, the second right-padded; labels at a few positions of each (already shifted). */

@@ -212,10 +212,11 @@ export function decoderForward(
       out = linear(g, act, W.get(`${p}.mlp.c_proj.weight`), W.get(`${p}.mlp.c_proj.bias`), 'conv1d');
       modules.set(`${p}.mlp.c_proj`, { input: act, output: out });
     } else {
-      const gate = linear(g, m, W.get(`${p}.mlp.gate_proj.weight`), null, 'linear');
-      const up = linear(g, m, W.get(`${p}.mlp.up_proj.weight`), null, 'linear');
+      const bias = (n: string) => (spec.mlpBias ? W.get(`${p}.mlp.${n}.bias`) : null);
+      const gate = linear(g, m, W.get(`${p}.mlp.gate_proj.weight`), bias('gate_proj'), 'linear');
+      const up = linear(g, m, W.get(`${p}.mlp.up_proj.weight`), bias('up_proj'), 'linear');
       act = g.mul(silu(g, gate), up);
-      out = linear(g, act, W.get(`${p}.mlp.down_proj.weight`), null, 'linear');
+      out = linear(g, act, W.get(`${p}.mlp.down_proj.weight`), bias('down_proj'), 'linear');
       modules.set(`${p}.mlp.down_proj`, { input: act, output: out });
     }
     h = g.add(h, out);
