@@ -1,21 +1,19 @@
 /**
  * The per-turn curves behind docs/demo.md, from the runs scripts/demo/measure.sh writes: for each run,
  * every target turn's ‖ΔW‖_F and cos with the previous update per module (metrics.jsonl), and the
- * sampled efficacy / generalization / specificity the CLI reports on stderr (DIR.log) every
- * --sample-every turns, plus the final scores (report.json).
+ * pre-edit, sampled (every --sample-every turns) and final efficacy / generalization / specificity
+ * (evaluations.jsonl).
  *   npx tsx scripts/demo/curves.ts OUT.json runs/demo-table/stableedit-warmup …
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { RunReport, TurnRecord } from '../../src/engine/run/events';
+import type { MetricsRecord, TurnRecord } from '../../src/engine/run/events';
 
 interface Curve {
   run: string;
   turns: { edits: number; module: string; deltaNorm: number | null; cosinePrev: number | null }[];
   samples: { protocol: string; edits: number; efficacy: number; generalization: number; specificity: number }[];
 }
-
-const SAMPLE = /^(pre-edit|sample|final) metrics after (\d+) edits: efficacy ([\d.]+)%, generalization ([\d.]+)%, specificity ([\d.]+)%/;
 
 function curve(dir: string): Curve {
   const run = basename(dir.replace(/\/$/, ''));
@@ -27,20 +25,18 @@ function curve(dir: string): Curve {
     .flatMap((t) =>
       t.diagnostics.modules.map((m) => ({ edits: t.edits, module: m.module, deltaNorm: m.deltaNorm, cosinePrev: m.cosinePrev })),
     );
-  const samples = readFileSync(`${dir.replace(/\/$/, '')}.log`, 'utf8')
+  const samples = readFileSync(join(dir, 'evaluations.jsonl'), 'utf8')
     .split('\n')
-    .map((l) => SAMPLE.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ protocol: m[1], edits: +m[2], efficacy: +m[3] / 100, generalization: +m[4] / 100, specificity: +m[5] / 100 }));
-  const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as RunReport;
-  if (!samples.some((s) => s.protocol === 'final'))
-    samples.push({
-      protocol: 'final',
-      edits: report.targetEdits,
-      efficacy: report.final.metrics.efficacy?.tokenAccuracy ?? NaN,
-      generalization: report.final.metrics.generalization?.tokenAccuracy ?? NaN,
-      specificity: report.final.metrics.specificity?.tokenAccuracy ?? NaN,
-    });
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as MetricsRecord)
+    .filter((m) => m.protocol !== 'immediate')
+    .map((m) => ({
+      protocol: m.protocol,
+      edits: m.edits,
+      efficacy: m.metrics.efficacy?.tokenAccuracy ?? NaN,
+      generalization: m.metrics.generalization?.tokenAccuracy ?? NaN,
+      specificity: m.metrics.specificity?.tokenAccuracy ?? NaN,
+    }));
   return { run, turns, samples };
 }
 

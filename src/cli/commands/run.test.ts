@@ -36,7 +36,7 @@ describe('run command', () => {
       '--ridge',
       '1',
       '--sample-every',
-      '0',
+      '1',
       '--out',
       out,
     ];
@@ -55,6 +55,18 @@ describe('run command', () => {
     expect(report.final.protocol).toBe('final');
     expect(report.final.metrics.efficacy.records).toBe(20);
     expect(report.preEdit.metrics.efficacy.tokenAccuracy).toBeLessThan(report.final.metrics.efficacy.tokenAccuracy);
+    // Every evaluation, in order: pre-edit, the sample after each turn but the last (the final evaluation is that one), final — first and last as in the report.
+    const evals = (await readFile(join(out, 'evaluations.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(evals.map((e) => [e.protocol, e.edits])).toEqual([
+      ['pre-edit', 0],
+      ['sample', 10],
+      ['final', 20],
+    ]);
+    expect(evals[0]).toEqual(report.preEdit);
+    expect(evals.at(-1)).toEqual(report.final);
 
     // Same tensor names and shapes as the input; only the edited module changed.
     const edited = await readSafetensorsHeader(nodeFile(join(out, 'edited.safetensors')));

@@ -1,13 +1,14 @@
 /**
  * `run`: a whole lifelong editing run from the command line (docs/design.md §5). Writes metrics.jsonl
- * (one line per turn, also echoed on stdout), report.json and edited.safetensors into --out; a
- * checkpoint in --out lets a killed run resume where it left off with the same numbers.
+ * (one line per turn, also echoed on stdout), evaluations.jsonl (every evaluation: pre-edit,
+ * immediate, sampled, final), report.json and edited.safetensors into --out; a checkpoint in --out
+ * lets a killed run resume where it left off with the same numbers.
  *
  * Order of work, so that a fault at any point loses nothing and leaves nothing half-written: flags
  * and settings are checked before anything loads; paths before any work; --out is locked; a finished
  * run or a checkpoint of another run is refused without --restart; outputs are written to temporary
- * names and renamed (metrics.jsonl, edited.safetensors, then report.json, which marks the run
- * finished); the checkpoint is removed last.
+ * names and renamed (metrics.jsonl, evaluations.jsonl, edited.safetensors, then report.json, which
+ * marks the run finished); the checkpoint is removed last.
  */
 import { rm } from 'node:fs/promises';
 import { appendFileSync, existsSync } from 'node:fs';
@@ -231,7 +232,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-const OUTPUTS = ['metrics.jsonl', 'report.json', 'edited.safetensors', 'checkpoint.bin'];
+const OUTPUTS = ['metrics.jsonl', 'evaluations.jsonl', 'report.json', 'edited.safetensors', 'checkpoint.bin'];
 
 async function runLocked(plan: RunPlan): Promise<number> {
   const { config, flags, out } = plan;
@@ -345,6 +346,8 @@ async function runLocked(plan: RunPlan): Promise<number> {
     const report = await editRun.finish({ keepCheckpoint: true });
     // Outputs in order, each complete under its final name; report.json last: it marks the run finished.
     await writeFileAtomic(metricsPath, jsonLines(editRun.turns), killAtWrites);
+    // Every evaluation of the run (pre-edit, immediate, sampled, final) as the page's charts plot them.
+    await writeFileAtomic(join(out, 'evaluations.jsonl'), jsonLines(editRun.metrics), killAtWrites);
     const weights = await runtime.weights();
     const edited = encodeWeights(weights, model.sourceNames, { editor: config.editor, edits: String(report.targetEdits) });
     await writeFileAtomic(join(out, 'edited.safetensors'), edited, killAtWrites);
@@ -353,7 +356,7 @@ async function runLocked(plan: RunPlan): Promise<number> {
     await editRun.removeCheckpoint();
     killPoint('removed:checkpoint.bin');
     process.stderr.write(
-      `final (${report.targetEdits} edits, token accuracy): ${summarize(report.final.metrics)}\nwrote ${out}/metrics.jsonl, report.json, edited.safetensors\n`,
+      `final (${report.targetEdits} edits, token accuracy): ${summarize(report.final.metrics)}\nwrote ${out}/metrics.jsonl, evaluations.jsonl, report.json, edited.safetensors\n`,
     );
     return 0;
   } finally {

@@ -29,6 +29,7 @@ function normalize(value: unknown): unknown {
 
 interface Outputs {
   metrics: unknown[];
+  evaluations: unknown[];
   report: unknown;
   edited: string;
 }
@@ -39,6 +40,10 @@ function outputs(dir: string): Outputs {
       .trim()
       .split('\n')
       .map((l) => normalize(JSON.parse(l))),
+    evaluations: readFileSync(join(dir, 'evaluations.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
     report: normalize(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))),
     edited: sha256(join(dir, 'edited.safetensors')),
   };
@@ -76,7 +81,7 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
     tally.clearErrors++;
     reference = outputs(out);
     expect(reference.metrics.map((m) => (m as { step: number }).step)).toEqual([0, 1, 2, 3]);
-    expect(readdirSync(out).sort()).toEqual(['edited.safetensors', 'metrics.jsonl', 'report.json']);
+    expect(readdirSync(out).sort()).toEqual(['edited.safetensors', 'evaluations.jsonl', 'metrics.jsonl', 'report.json']);
   }, 300_000);
 
   it('SIGKILL at seeded points (checkpoint writes, between turns, output writes): every resume ends equal to the uninterrupted run', async () => {
