@@ -2,7 +2,7 @@
  * The float64 pool against its one-thread twin: every split kernel gives the same bits at 2 and 3
  * threads (more threads than this machine's cores: the split, not the speed, is under test), and the
  * one-thread results themselves are held to the float64 reference (eigh.test.ts, linalg.test.ts).
- * Order 150 (not a multiple of 4: tail rows and columns) and κ 1e6; ~3 s.
+ * Order 150 (not a multiple of 4: tail rows and columns) and κ 1e6; ~6 s with the workers' start-up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng';
@@ -12,6 +12,7 @@ import { matmul } from '../matmul';
 import { relativeError, spdWithCondition } from '../testMatrices';
 import { startNodeWorkers } from './node-pool';
 import { SERIAL_POOL, type F64Pool } from './pool';
+import { startWebPool } from './web-pool';
 
 const pools: F64Pool[] = [];
 const ran: string[] = [];
@@ -25,7 +26,7 @@ afterAll(() => pools.forEach((p) => p.close()));
 const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 
 describe('float64 pool', () => {
-  it('eigh and Σ^{-1/2}: bit-identical at 1–4 threads, and Σ^{-1/2} still whitens', () => {
+  it('eigh and Σ^{-1/2}: bit-identical at 1–3 threads, and Σ^{-1/2} still whitens', () => {
     const n = 150;
     const { a } = spdWithCondition(n, 1e6, 2, new Rng(7));
     const one = inverseSqrtEigh(a, n, 1e-12, SERIAL_POOL);
@@ -83,5 +84,12 @@ describe('float64 pool', () => {
         expect(same(matmul(a, b, s, undefined, pool), one), `${pool.threads} threads, ${transA}/${transB}`).toBe(true);
     }
     expect(ran.filter((t) => t === 'matmul').length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('the browser pool stays on one thread without cross-origin isolation, and says why', async () => {
+    expect((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated).not.toBe(true);
+    const pool = await startWebPool(2);
+    expect(pool.threads).toBe(1);
+    expect(pool.note).toBe('float64 editor math on 1 thread: the page is not cross-origin isolated (no SharedArrayBuffer)');
   });
 });
