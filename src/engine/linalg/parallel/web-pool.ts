@@ -8,6 +8,9 @@
 import { coreThreadCount } from '../../runtime/wasm-thread-count';
 import { forkJoin, SERIAL_POOL, type F64Pool, type WorkerTask } from './pool';
 
+/** How long the workers get to load their module and answer. */
+const START_TIMEOUT_MS = 20_000;
+
 const single = (note: string): F64Pool => ({ ...SERIAL_POOL, note: `float64 editor math on 1 thread: ${note}` });
 
 /** `requested` threads (the caller's included; default every core up to the cap), as a started pool. */
@@ -41,6 +44,8 @@ export async function startWebWorkers(threads: number): Promise<F64Pool> {
               if (e.data === 'ready') resolve();
             };
             w.onerror = (e) => reject(new Error(e.message || 'the worker script failed to load'));
+            // A worker that never answers (a browser that refuses nested workers) must not hold up the model load.
+            setTimeout(() => reject(new Error(`no answer within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
           }),
       ),
     );
