@@ -5,7 +5,8 @@
  * "scoring the model before editing". What proves threads are in use: the page is cross-origin
  * isolated (SharedArrayBuffer, without which ORT would drop to one thread), the lab reports the count
  * it gave ORT, ORT's pthread workers exist and the threaded sessions return (the run finishes); with
- * `threads=1` no pthread worker starts.
+ * `threads=1` no pthread worker starts. The float64 editor math's pool (linalg/parallel/web-pool.ts)
+ * starts with the same count and says so in the engine worker's log.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { wasmThreadCount } from '../src/engine/runtime/wasm-thread-count';
@@ -31,6 +32,8 @@ async function openLab(page: Page, query: string) {
 test('the default demo run, as a newcomer starts it, runs to the end on every core', async ({ page }) => {
   test.setTimeout(600_000);
   const pthreads = watchPthreads(page);
+  const logs: string[] = [];
+  page.on('console', (m) => logs.push(m.text()));
   const errors = await openLab(page, '');
   const host = await page.evaluate(() => ({ crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency }));
   expect(host.crossOriginIsolated).toBe(true);
@@ -38,6 +41,8 @@ test('the default demo run, as a newcomer starts it, runs to the end on every co
   test.skip(threads < 2, `this browser reports ${host.hardwareConcurrency} core: nothing to run in parallel`);
   // "auto" on a machine whose only WebGPU adapter is software takes the CPU backend, and says so.
   await expect(page.getByTestId('model-backend')).toContainText(`CPU (onnxruntime-web wasm, ${threads} threads)`);
+  // The float64 editor math's pool started its Web Workers from the engine worker's chunk, with the same count.
+  expect(logs).toContain(`float64 editor math on ${threads} threads`);
 
   await page.getByTestId('run-start').click();
   const progress = page.getByTestId('run-progress');

@@ -13,6 +13,8 @@ import { bundledEditorShaderSources } from '../src/engine/gpu/editor/shader-sour
 import { hintFor } from '../src/engine/lab/hints';
 import { Lab } from '../src/engine/lab/lab';
 import { configureOrtAssets } from './ort-assets';
+import { currentF64Pool, installF64Pool } from '../src/engine/linalg/parallel/pool';
+import { startWebPool } from '../src/engine/linalg/parallel/web-pool';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 configureOrtAssets();
@@ -44,6 +46,8 @@ function watch(device: GPUDevice): void {
 }
 
 let gpu: SharedGpu | null = null;
+/** The thread count the installed float64 pool was started for. */
+let f64Asked: number | null = null;
 const lab = new Lab(post, {
   siteUrl: new URL(import.meta.env.BASE_URL, self.location.href).href,
   gpu: async () => {
@@ -61,6 +65,15 @@ const lab = new Lab(post, {
   statsStore: () => (typeof navigator.storage?.getDirectory === 'function' ? new OpfsStore('key-stats') : null),
   editorShaders: bundledEditorShaderSources,
   claimRun: (runId) => claimAcrossTabs(`stableedit-run-${runId}`),
+  f64Pool: async (threads) => {
+    if (f64Asked !== threads) {
+      f64Asked = threads;
+      const pool = await startWebPool(threads);
+      installF64Pool(pool);
+      console.info(pool.note ?? `float64 editor math on ${pool.threads} thread${pool.threads === 1 ? '' : 's'}`);
+    }
+    return currentF64Pool();
+  },
 });
 
 /** A Web Lock held until the returned release is called; null when another tab holds it. */

@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- --full | --profile NAME] [--only MODEL] [--editors a,b] [--turns N] [--layers L]
- * [--backend native|wasm] [--spin] [--no-share-capture] [--peer FILE] [--out DIR]`: the benchmark on
- * a Node CPU backend (default native: onnxruntime-node, every core; wasm: onnxruntime-web, one
- * thread). The other backend's MatMul is probed too, for the machine's peak. `--spin` lets native
+ * [--backend native|wasm] [--threads N] [--spin] [--no-share-capture] [--peer FILE] [--out DIR]`: the
+ * benchmark on a Node CPU backend (default native: onnxruntime-node, every core; wasm: onnxruntime-web,
+ * one thread). `--threads N`: the float64 editor math's threads (default every core, at most 8). The other backend's MatMul is probed too, for the machine's peak. `--spin` lets native
  * pool threads spin between ops (ORT's default; off in the lab). `--peer` adds lab ÷ peer ratios
  * from a bench/peer/turn.py JSON. Prints the table and writes DIR/node-<profile>.json and .md
  * (default docs/bench-results).
@@ -19,6 +19,7 @@ import { PROFILES, type BenchProfile } from '../../src/bench/shapes';
 import { markdownTable } from '../../src/bench/table';
 import { parsePeer, peerTable } from '../../src/bench/peer';
 import { machineNote } from './machine';
+import { useNodePool } from '../../src/engine/linalg/parallel/node-pool';
 
 function flag(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(`--${name}`);
@@ -50,6 +51,8 @@ async function main() {
   const peerPath = flag(argv, 'peer');
   // read before the long run, so a bad file fails at once
   const peer = peerPath ? parsePeer(await readFile(peerPath, 'utf8'), peerPath) : null;
+  const threadsFlag = flag(argv, 'threads');
+  const f64 = await useNodePool(threadsFlag === undefined ? undefined : Number(threadsFlag));
   const backend = (await CpuExecutor.create({ backend: parseCpuBackend(flag(argv, 'backend')) })).backend;
   const spin = argv.includes('--spin');
   const others = async () => {
@@ -74,13 +77,16 @@ async function main() {
   });
   const machine = machineNote();
   const peaks = report.peaks.map((q) => `${q.backend} ${q.gflops.toFixed(1)}`).join(', ');
-  const md = `${machine}\n\nProfile \`${p.name}\`, backend ${report.backendLabel}; matmul peaks ${peaks} GFLOP/s (roofline against the best); per-turn means over ${p.turns} timed turn(s) of ${p.nEdits} edits, sub-batch ${p.subBatch}; times in ms.\n\n${markdownTable(report.results)}\n`;
+  const md = `${machine}\n\nProfile \`${p.name}\`, backend ${report.backendLabel}, float64 editor math on ${f64.threads} thread(s); matmul peaks ${peaks} GFLOP/s (roofline against the best); per-turn means over ${p.turns} timed turn(s) of ${p.nEdits} edits, sub-batch ${p.subBatch}; times in ms.\n\n${markdownTable(report.results)}\n`;
   const vsPeer = peer
     ? `\nAgainst ${peer.peer}${peer.torch ? ` ${peer.torch}` : ''} (${peerPath}${peer.note ? `: ${peer.note}` : ''}), seconds per turn and lab ÷ peer:\n\n${peerTable(report.results, peer)}\n`
     : '';
   console.log(md + vsPeer);
   await mkdir(out, { recursive: true });
-  await writeFile(join(out, `node-${p.name}.json`), JSON.stringify({ machine, cores: cpus().length, ...report }, null, 2));
+  await writeFile(
+    join(out, `node-${p.name}.json`),
+    JSON.stringify({ machine, cores: cpus().length, f64Threads: f64.threads, ...report }, null, 2),
+  );
   await writeFile(join(out, `node-${p.name}.md`), md + vsPeer);
 }
 

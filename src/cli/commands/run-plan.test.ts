@@ -47,6 +47,7 @@ describe('run settings from flags', () => {
 
   it('settings problems are usage errors naming the flag', () => {
     expect(() => plan([...demo, '--editor', 'ft', '--sample-size', '0'])).toThrow(/--sample-size must be a whole number ≥ 1 \(got 0\)/);
+    expect(() => plan([...demo, '--editor', 'ft', '--threads', '0'])).toThrow(/--threads must be a whole number ≥ 1 \(got 0\)/);
   });
 });
 

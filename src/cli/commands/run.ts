@@ -37,6 +37,7 @@ import { DEMO_CORPUS, DEMO_MODEL_DIR } from '../demo-preset';
 import { removeStaleTemporaries, writeFileAtomic } from '../../engine/io/atomic-write';
 import { InputError, type EditRecord } from '../../engine/types';
 import type { RunEvent } from '../../engine/run/events';
+import { useNodePool } from '../../engine/linalg/parallel/node-pool';
 
 export const summary = 'run a lifelong editing stream and write metrics, report and edited weights';
 export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor NAME --modules a,b
@@ -44,11 +45,13 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     [--warmup-data FILE --warmup-turns K] [--warmup-placement start|q1|middle|q3|end] [--warmup-stats-only]
     [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--no-immediate] [--no-final]
     [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT] [--restart] [--debug]
-    [--backend native|wasm]
+    [--backend native|wasm] [--threads N]
     MEMIT / AlphaEdit (--editor memit|alphaedit): [--stats-corpus FILE] [--stats-samples N] [--stats-cache DIR]
     [--v-steps N] [--v-lr X] [--clamp-norm X] [--kl-factor X] [--v-weight-decay X] [--mom2-weight X]
     [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]
 
+--threads N: threads of the float64 editor math (whitening, ridge solve; default every core, at most 8;
+the results are the same bits whatever N).
 --shuffle SEED shuffles the edit stream (seeded) before it is cut into turns. --warmup-split takes the
 warm-up edits from the data file's own train split (the rest is the edit stream) instead of --warmup-data.
 Resumes from DIR/checkpoint.bin when it exists; a checkpoint written with other settings or inputs, or
@@ -87,6 +90,7 @@ export const FLAGS = {
   model: { kind: 'string' },
   ...DATA_FLAGS,
   ...BACKEND_FLAGS,
+  threads: { kind: 'int' },
   editor: { kind: 'string', choices: runEditorNames },
   modules: { kind: 'list' },
   'n-edits': { kind: 'int', alsoKnownAs: ['batch-size', 'edits'] },
@@ -184,6 +188,8 @@ interface RunPlan {
 /** Flags → a validated plan, or a usage error; nothing is read from disk but the flags. */
 export function planRun(flags: Flags): RunPlan {
   requireFlags(flags, REQUIRED);
+  if (flags.threads !== undefined && int(flags, 'threads') < 1)
+    throw new UsageError(`--threads must be a whole number ≥ 1 (got ${flags.threads})`);
   const preset = demoPreset(flags, SETTINGS_FLAGS);
   if (!preset) {
     const missing = SETTINGS_FLAGS.filter((k) => flags[k] === undefined && k !== 'turns');
@@ -294,6 +300,7 @@ async function runLocked(plan: RunPlan): Promise<number> {
       process.stderr.write(`${e.record.protocol} metrics after ${e.record.edits} edits: ${summarize(e.record.metrics)}\n`);
   };
 
+  await useNodePool(flags.threads === undefined ? undefined : int(flags, 'threads'));
   const runtime = await runtimeFlag(flags, model);
   try {
     let editRun: LifelongRun;

@@ -8,6 +8,7 @@
  * the editor shaders) and routes messages to it; tests give it files on disk and memory stores.
  */
 import type { SharedGpu } from '../gpu/device';
+import type { F64Pool } from '../linalg/parallel/pool';
 import type { ShaderSources } from '../gpu/shader-sources';
 import { blobFile, fileListFolder, urlFile, urlFolder } from '../io/files.web';
 import { isLocateEditor } from '../editors/locate/settings';
@@ -82,6 +83,11 @@ export interface LabPlatform {
   claimRun?(runId: string): Promise<(() => void) | null>;
   /** Where MEMIT / AlphaEdit's key statistics are cached across runs (OPFS in the page); none: recomputed per run. */
   statsStore?(): CheckpointStore | null;
+  /**
+   * Installs the float64 editor math's pool with this many threads (the CPU backend's count) and
+   * returns it (its `note` says why it has fewer); without it the math runs on one thread.
+   */
+  f64Pool?(threads: number): Promise<F64Pool>;
 }
 
 interface Model {
@@ -221,7 +227,8 @@ export class Lab {
   ): Promise<{ runtime: ModelRuntime; note?: string; wasmThreads?: number }> {
     const onCpu = async (why?: string) => {
       const t = requestWasmThreads(threads);
-      const note = [why, t.note].filter(Boolean).join('; ') || undefined;
+      const f64 = await this.platform.f64Pool?.(t.threads);
+      const note = [why, t.note, f64?.note].filter(Boolean).join('; ') || undefined;
       return { runtime: await createWasmRuntime(loaded), note, wasmThreads: t.threads };
     };
     const gpu = choice === 'wasm' ? null : await this.platform.gpu();

@@ -1,8 +1,16 @@
 /**
  * Symmetric eigendecomposition in float64: Householder tridiagonalisation (tred2) then implicit QL
  * (tql2), after EISPACK, on a flat row-major matrix. The exact reference that the whitening
- * kernels (and Newton–Schulz) are measured against; O(n³).
+ * kernels (and Newton–Schulz) are measured against; O(n³). The reduction itself runs on the calling
+ * thread; forming the basis and applying the QL rotations to it (two thirds of the work at n ≥ 768)
+ * are split over the float64 pool (eigh-kernels.ts), bit-identically to one thread.
  */
+import { accumulateBasisRows, applyRotationLog, type RotationLog } from './eigh-kernels';
+import { currentF64Pool, poolArray, poolInts, SERIAL_POOL, type F64Pool } from './parallel/pool';
+
+/** Below this order the pool's hand-off costs more than the O(n³) kernels it would split. */
+export const PARALLEL_EIGH_MIN_N = 128;
+
 export interface SymmetricEigen {
   n: number;
   /** Ascending. */
@@ -11,16 +19,18 @@ export interface SymmetricEigen {
   vectors: Float64Array;
 }
 
-/** `a` must be symmetric; it is not modified. */
-export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen {
+/** `a` must be symmetric; it is not modified. `pool`: the installed float64 pool by default. */
+export function symmetricEigen(a: ArrayLike<number>, n: number, pool: F64Pool = currentF64Pool()): SymmetricEigen {
   if (a.length !== n * n) throw new Error(`symmetricEigen: expected ${n * n} entries, got ${a.length}`);
-  const A = Float64Array.from(a as ArrayLike<number>);
+  if (n < PARALLEL_EIGH_MIN_N) pool = SERIAL_POOL;
+  const A = poolArray(pool, n * n);
+  A.set(a);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   if (n === 0) return { n, values: d, vectors: A };
   // P = Qᵀ with A = Q T Qᵀ: its rows are the basis tql2 rotates, so every inner loop runs along a row.
-  const W = tridiagonalize(A, d, e, n);
-  tql2(W, d, e, n);
+  const W = tridiagonalize(A, d, e, n, pool);
+  tql2(W, d, e, n, pool);
   return sortAscending(d, W, n);
 }
 
@@ -32,8 +42,8 @@ export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen 
  * k ≤ j, axpy along row j for the mirrored k < j) and the update walk contiguous rows. Returns
  * P = H_1 H_2 ⋯ H_{n−1} (so T = P A Pᵀ), row-major; d ← diag(T), e[i] ← T[i][i−1], e[0] = 0.
  */
-function tridiagonalize(A: Float64Array, d: Float64Array, e: Float64Array, n: number): Float64Array {
-  const hs = new Float64Array(n);
+function tridiagonalize(A: Float64Array, d: Float64Array, e: Float64Array, n: number, pool: F64Pool): Float64Array {
+  const hs = poolArray(pool, n);
   const p = new Float64Array(n);
   for (let i = n - 1; i > 0; i--) {
     const ri = i * n;
@@ -73,51 +83,12 @@ function tridiagonalize(A: Float64Array, d: Float64Array, e: Float64Array, n: nu
   for (let i = 0; i < n; i++) d[i] = A[i * n + i];
   e[0] = 0;
   // P_i = P_{i−1}·H_i: P_{i−1} is the identity outside its leading (i−1)×(i−1) block and u_i lives
-  // on the leading i coordinates, so only rows r < i change: P[r] −= (P[r]·u / h) uᵀ. Four rows at
-  // a time: four independent dot-product chains instead of one latency-bound chain.
-  const P = new Float64Array(n * n);
+  // on the leading i coordinates, so only rows r < i change: P[r] −= (P[r]·u / h) uᵀ — row by row
+  // independent, so the rows are split over the pool (eigh-kernels.ts).
+  const P = poolArray(pool, n * n);
   for (let i = 0; i < n; i++) P[i * n + i] = 1;
-  for (let i = 2; i < n; i++) {
-    const h = hs[i];
-    if (h === 0) continue;
-    const ri = i * n;
-    let r = 0;
-    for (; r + 4 <= i; r += 4) {
-      const r0 = r * n;
-      const r1 = r0 + n;
-      const r2 = r1 + n;
-      const r3 = r2 + n;
-      let v0 = 0;
-      let v1 = 0;
-      let v2 = 0;
-      let v3 = 0;
-      for (let k = 0; k < i; k++) {
-        const uk = A[ri + k];
-        v0 += P[r0 + k] * uk;
-        v1 += P[r1 + k] * uk;
-        v2 += P[r2 + k] * uk;
-        v3 += P[r3 + k] * uk;
-      }
-      v0 /= h;
-      v1 /= h;
-      v2 /= h;
-      v3 /= h;
-      for (let k = 0; k < i; k++) {
-        const uk = A[ri + k];
-        P[r0 + k] -= v0 * uk;
-        P[r1 + k] -= v1 * uk;
-        P[r2 + k] -= v2 * uk;
-        P[r3 + k] -= v3 * uk;
-      }
-    }
-    for (; r < i; r++) {
-      const rr = r * n;
-      let v = 0;
-      for (let k = 0; k < i; k++) v += P[rr + k] * A[ri + k];
-      v /= h;
-      for (let k = 0; k < i; k++) P[rr + k] -= v * A[ri + k];
-    }
-  }
+  if (pool.threads > 1) pool.run('basis', [A.buffer, hs.buffer, P.buffer], [n]);
+  else accumulateBasisRows(A, hs, P, n, 0, 1);
   return P;
 }
 
@@ -162,15 +133,19 @@ function symmetricLowerMatVec(A: Float64Array, n: number, i: number, ri: number,
   }
 }
 
-/** Implicit QL on the tridiagonal (d, e); W holds the transform TRANSPOSED (row i = column i). */
-function tql2(W: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+/**
+ * Implicit QL on the tridiagonal (d, e); W holds the transform TRANSPOSED (row i = column i). The
+ * rotations depend only on (d, e), so each sweep's are recorded in a log that is applied to W when
+ * full and at the end, column strips split over the pool (eigh-kernels.ts): the same operations on
+ * every element, in the same order, as applying each sweep as it is found.
+ */
+function tql2(W: Float64Array, d: Float64Array, e: Float64Array, n: number, pool: F64Pool): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0;
   let tst1 = 0;
   const eps = 2 ** -52;
-  const cs = new Float64Array(n);
-  const sn = new Float64Array(n);
+  const log = new SweepLog(n, pool, W);
   for (let l = 0; l < n; l++) {
     tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
     let m = l;
@@ -200,6 +175,7 @@ function tql2(W: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
         const el1 = e[l + 1];
         let s = 0;
         let s2 = 0;
+        log.begin(l, m);
         for (let i = m - 1; i >= l; i--) {
           c3 = c2;
           c2 = c;
@@ -212,10 +188,9 @@ function tql2(W: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
-          cs[i] = c;
-          sn[i] = s;
+          log.record(i, c, s);
         }
-        applySweep(W, n, l, m, cs, sn);
+        log.end();
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
         e[l] = s * p;
         d[l] = c * p;
@@ -224,56 +199,62 @@ function tql2(W: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
     d[l] += f;
     e[l] = 0;
   }
+  log.flush();
 }
 
-/**
- * One QL sweep's rotations applied to W's rows: rotation i (i = m−1 down to l) mixes rows i and
- * i+1 as [W_{i+1}; W_i] ← [s·W_i + c·W_{i+1}; c·W_i − s·W_{i+1}]. The rotations depend only on
- * (d, e), so they are recorded first and applied here strip by strip of 4 columns: the running row
- * i+1 stays in locals and every element of rows l..m is loaded and stored once per sweep.
- */
-function applySweep(W: Float64Array, n: number, l: number, m: number, cs: Float64Array, sn: Float64Array): void {
-  let k = 0;
-  for (; k + 4 <= n; k += 4) {
-    let rm = m * n + k;
-    let h0 = W[rm];
-    let h1 = W[rm + 1];
-    let h2 = W[rm + 2];
-    let h3 = W[rm + 3];
-    for (let i = m - 1; i >= l; i--) {
-      const c = cs[i];
-      const s = sn[i];
-      const ri = i * n + k;
-      const w0 = W[ri];
-      const w1 = W[ri + 1];
-      const w2 = W[ri + 2];
-      const w3 = W[ri + 3];
-      W[rm] = s * w0 + c * h0;
-      W[rm + 1] = s * w1 + c * h1;
-      W[rm + 2] = s * w2 + c * h2;
-      W[rm + 3] = s * w3 + c * h3;
-      h0 = c * w0 - s * h0;
-      h1 = c * w1 - s * h1;
-      h2 = c * w2 - s * h2;
-      h3 = c * w3 - s * h3;
-      rm = ri;
-    }
-    W[rm] = h0;
-    W[rm + 1] = h1;
-    W[rm + 2] = h2;
-    W[rm + 3] = h3;
+/** Rotations in the log before it is applied: up to 16 MiB of (c, s), at least one sweep. */
+const LOG_ROTATIONS = 1 << 20;
+
+/** tql2's recorded sweeps (RotationLog), applied to W through the pool when the next might not fit. */
+class SweepLog {
+  private readonly log: RotationLog;
+  private sweeps = 0;
+  private used = 0;
+
+  constructor(
+    private readonly n: number,
+    private readonly pool: F64Pool,
+    private readonly W: Float64Array,
+  ) {
+    const rotations = Math.max(n, Math.min(LOG_ROTATIONS, n * n));
+    const sweeps = Math.max(1, Math.min(rotations, 8 * n));
+    this.log = {
+      l: poolInts(pool, sweeps),
+      m: poolInts(pool, sweeps),
+      offset: poolInts(pool, sweeps),
+      cs: poolArray(pool, rotations),
+      sn: poolArray(pool, rotations),
+    };
   }
-  for (; k < n; k++) {
-    let rm = m * n + k;
-    let h0 = W[rm];
-    for (let i = m - 1; i >= l; i--) {
-      const ri = i * n + k;
-      const w0 = W[ri];
-      W[rm] = sn[i] * w0 + cs[i] * h0;
-      h0 = cs[i] * w0 - sn[i] * h0;
-      rm = ri;
-    }
-    W[rm] = h0;
+
+  /** Starts the sweep over rows l..m (applying the log first if it might not fit). */
+  begin(l: number, m: number): void {
+    if (this.used + m - l > this.log.cs.length || this.sweeps === this.log.l.length) this.flush();
+    this.log.l[this.sweeps] = l;
+    this.log.m[this.sweeps] = m;
+    this.log.offset[this.sweeps] = this.used;
+  }
+
+  /** Rotation i (m − 1 down to l) of the sweep under way. */
+  record(i: number, c: number, s: number): void {
+    const at = this.used + i - this.log.l[this.sweeps];
+    this.log.cs[at] = c;
+    this.log.sn[at] = s;
+  }
+
+  end(): void {
+    this.used += this.log.m[this.sweeps] - this.log.l[this.sweeps];
+    this.sweeps++;
+  }
+
+  flush(): void {
+    if (this.sweeps === 0) return;
+    const { log, n, W, pool } = this;
+    if (pool.threads > 1)
+      pool.run('rotations', [W.buffer, log.l.buffer, log.m.buffer, log.offset.buffer, log.cs.buffer, log.sn.buffer], [n, this.sweeps]);
+    else applyRotationLog(W, n, log, this.sweeps, 0, 1);
+    this.sweeps = 0;
+    this.used = 0;
   }
 }
 

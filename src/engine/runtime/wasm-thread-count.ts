@@ -1,6 +1,7 @@
 /**
- * How many threads onnxruntime-web's wasm EP gets on a host: pure policy, without ORT, so the
- * browser tests can state the count they expect (wasm-threads.ts applies it).
+ * How many threads onnxruntime-web's wasm EP and the float64 editor math (linalg/parallel/) get on
+ * a host: pure policy, without ORT, so the browser tests can state the count they expect
+ * (wasm-threads.ts and the float64 pools apply it).
  */
 import { InputError } from '../types';
 
@@ -27,11 +28,19 @@ export interface WasmThreadHost {
  * the host's cores; one where threads are impossible.
  */
 export function wasmThreadCount(host: WasmThreadHost, requested?: number): number {
+  const n = coreThreadCount(host.hardwareConcurrency, requested, 'wasm threads');
+  return host.node || !host.crossOriginIsolated ? 1 : n;
+}
+
+/**
+ * The rule itself, for `cores` logical cores (0 or undefined when unknown): every core up to
+ * WASM_THREAD_CAP, or `requested` (≥ 1, checked; `what` names it in the error) up to the cores.
+ */
+export function coreThreadCount(cores: number | undefined, requested?: number, what = 'threads'): number {
   if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1))
-    throw new InputError('wasm threads', `expected a positive integer, got ${requested}`);
-  if (host.node || !host.crossOriginIsolated) return 1;
-  const cores = Math.max(1, Math.floor(host.hardwareConcurrency ?? 1) || 1);
-  return requested === undefined ? Math.min(cores, WASM_THREAD_CAP) : Math.min(requested, cores);
+    throw new InputError(what, `expected a positive integer, got ${requested}`);
+  const have = Math.max(1, Math.floor(cores ?? 1) || 1);
+  return requested === undefined ? Math.min(have, WASM_THREAD_CAP) : Math.min(requested, have);
 }
 
 /** This JS realm as a host. */

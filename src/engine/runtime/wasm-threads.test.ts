@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WASM_THREAD_CAP, wasmThreadCount } from './wasm-thread-count';
+import { coreThreadCount, WASM_THREAD_CAP, wasmThreadCount } from './wasm-thread-count';
 import { lockWasmThreads, requestWasmThreads } from './wasm-threads';
 
 describe('wasm EP thread count', () => {
@@ -30,6 +30,15 @@ describe('wasm EP thread count', () => {
   it('rejects a count that is not a positive integer, naming the setting', () => {
     expect(() => wasmThreadCount(page, 0)).toThrow('wasm threads: expected a positive integer, got 0');
     expect(() => wasmThreadCount(page, 1.5)).toThrow(/positive integer, got 1.5/);
+  });
+
+  it('the same rule counts the float64 editor math threads (Node included): every core up to the cap, or the request', () => {
+    expect(coreThreadCount(2)).toBe(2);
+    expect(coreThreadCount(32)).toBe(WASM_THREAD_CAP);
+    expect(coreThreadCount(2, 1)).toBe(1);
+    expect(coreThreadCount(2, 4)).toBe(2);
+    expect(coreThreadCount(undefined)).toBe(1);
+    expect(() => coreThreadCount(2, 0, 'float64 threads')).toThrow('float64 threads: expected a positive integer, got 0');
   });
 
   it('takes a request until the first session fixes the count, then says why it stays', () => {
