@@ -30,6 +30,8 @@ import { GpuEditor } from '../../src/engine/gpu/editor/gpu-editor';
 import { createRunEditor } from '../../src/engine/gpu/editor/backend-choice';
 import type { EditorOptions, EditorState, StageTimes, TurnResult } from '../../src/engine/editors/editor';
 import type { GpuContext } from '../../src/engine/gpu/context';
+import { runCholeskyChecks } from './cholesky-checks';
+import { runBindingChecks } from './binding-checks';
 
 export interface EditorKernelCheck {
   name: string;
@@ -654,6 +656,8 @@ declare global {
   interface Window {
     editorKernelChecks: {
       runEditorKernelChecks: typeof runEditorKernelChecks;
+      runCholeskyChecks: typeof runCholeskyChecks;
+      runBindingChecks: typeof runBindingChecks;
       runGpuEditorChecks: typeof runGpuEditorChecks;
       runCheckpointChecks: typeof runCheckpointChecks;
       runEigenChecks: typeof runEigenChecks;
@@ -661,5 +665,12 @@ declare global {
   }
 }
 
-window.editorKernelChecks = { runEditorKernelChecks, runGpuEditorChecks, runCheckpointChecks, runEigenChecks };
+window.editorKernelChecks = {
+  runEditorKernelChecks,
+  runGpuEditorChecks,
+  runCheckpointChecks,
+  runEigenChecks,
+  runCholeskyChecks,
+  runBindingChecks,
+};
 document.getElementById('out')!.textContent = 'ready: call window.editorKernelChecks.runEditorKernelChecks()';
