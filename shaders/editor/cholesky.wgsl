@@ -2,7 +2,7 @@
 // algebra"). For each block column [k0, k0 + nb) the host records, in order:
 //   potrf — one workgroup factors the diagonal block (its trailing updates already applied);
 //   trsm  — L21 = A21·L11⁻ᵀ, one invocation per row below the block, across many workgroups;
-//   syrk  — A22 −= L21·L21ᵀ on the lower triangle, one 16×16 tile per workgroup;
+//   syrk  — A22 −= L21·L21ᵀ on the lower triangle, one 64×64 tile per workgroup;
 // and finally zeroUpper. With nb = n, potrf alone is the whole single-workgroup factorisation (the
 // baseline docs/benchmarks.md times). The lower triangle ends holding L, the upper is zeroed.
 // info[0] = 0 on success, else 1 + the first column whose pivot was not > 0 (the factor is then
@@ -15,9 +15,8 @@ struct Params { n: u32, k0: u32, nb: u32, _p0: u32 }
 @group(0) @binding(2) var<uniform> p: Params;
 
 const W: u32 = 256u;
-// The widest block trsm and syrk take (kernels.ts CHOLESKY_BLOCK).
+// The widest block trsm takes (kernels.ts CHOLESKY_BLOCK).
 const NB: u32 = 32u;
-const T: u32 = 16u;
 
 @compute @workgroup_size(256)
 fn potrf(@builtin(local_invocation_id) lid: vec3u) {
@@ -46,7 +45,7 @@ fn potrf(@builtin(local_invocation_id) lid: vec3u) {
   }
 }
 
-var<workgroup> l11: array<f32, 1024>; // NB × NB
+var<workgroup> l11: array<f32, NB * NB>;
 
 @compute @workgroup_size(64)
 fn trsm(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u) {
@@ -58,7 +57,7 @@ fn trsm(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec
   let i = k0 + nb + (wg.y * nwg.x + wg.x) * 64u + lid.x;
   if (i >= n) { return; }
   // Row i of L21 solves x·L11ᵀ = a_i, column by column.
-  var x: array<f32, 32>;
+  var x: array<f32, NB>;
   for (var j = 0u; j < nb; j++) {
     var s = a[i * n + k0 + j];
     for (var k = 0u; k < j; k++) { s = fma(-x[k], l11[j * nb + k], s); }
@@ -67,37 +66,57 @@ fn trsm(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec
   }
 }
 
-var<workgroup> li: array<f32, 512>; // T rows × NB of L21 (the tile's rows)
-var<workgroup> lc: array<f32, 512>; // T rows × NB of L21 (the tile's columns)
+// syrk: one TS×TS output tile per workgroup, 4×4 per invocation; L21 streamed in KC-column chunks.
+const TS: u32 = 64u;
+const KC: u32 = 16u;
+var<workgroup> li: array<f32, 1024>; // TS rows × KC: L21 rows of the tile's rows
+var<workgroup> lc: array<f32, 1024>; // TS rows × KC: L21 rows of the tile's columns
 
 @compute @workgroup_size(16, 16)
-fn syrk(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec3u) {
-  // Tiles strictly above the diagonal have nothing to update (the lower triangle only).
-  if (wg.x > wg.y) { return; }
+fn syrk(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  // Workgroups enumerate only the lower-triangle tiles (ty ≥ tx): w = ty(ty+1)/2 + tx.
+  let w = wg.y * nwg.x + wg.x;
+  var ty = u32((sqrt(8.0 * f32(w) + 1.0) - 1.0) * 0.5);
+  loop { if ((ty + 1u) * (ty + 2u) / 2u <= w) { ty++; } else { break; } }
+  loop { if (ty * (ty + 1u) / 2u > w) { ty--; } else { break; } }
+  let tx = w - ty * (ty + 1u) / 2u;
   let n = p.n;
   let k0 = p.k0;
   let nb = p.nb;
   let s0 = k0 + nb;
-  let t = lid.y * T + lid.x;
-  for (var e = t; e < T * nb; e += T * T) {
-    let r = e / nb;
-    let k = e % nb;
-    let ri = s0 + wg.y * T + r;
-    let rc = s0 + wg.x * T + r;
-    var vi = 0.0;
-    var vc = 0.0;
-    if (ri < n) { vi = a[ri * n + k0 + k]; }
-    if (rc < n) { vc = a[rc * n + k0 + k]; }
-    li[r * NB + k] = vi;
-    lc[r * NB + k] = vc;
+  if (ty >= (n - s0 + TS - 1u) / TS) { return; } // padding of a split grid
+  let rowBase = s0 + ty * TS;
+  let colBase = s0 + tx * TS;
+  let t = lid.y * 16u + lid.x;
+  var acc: array<f32, 16>;
+  for (var kc = 0u; kc < nb; kc += KC) {
+    for (var e = t; e < TS * KC; e += 256u) {
+      let r = e / KC;
+      let k = kc + e % KC;
+      var vi = 0.0;
+      var vc = 0.0;
+      if (k < nb) {
+        if (rowBase + r < n) { vi = a[(rowBase + r) * n + k0 + k]; }
+        if (colBase + r < n) { vc = a[(colBase + r) * n + k0 + k]; }
+      }
+      li[e] = vi;
+      lc[e] = vc;
+    }
+    workgroupBarrier();
+    for (var k = 0u; k < KC; k++) {
+      for (var r = 0u; r < 4u; r++) {
+        let x = li[(lid.y + 16u * r) * KC + k];
+        for (var c = 0u; c < 4u; c++) { acc[r * 4u + c] = fma(x, lc[(lid.x + 16u * c) * KC + k], acc[r * 4u + c]); }
+      }
+    }
+    workgroupBarrier();
   }
-  workgroupBarrier();
-  let i = s0 + wg.y * T + lid.y;
-  let c = s0 + wg.x * T + lid.x;
-  if (i < n && c <= i) {
-    var s = a[i * n + c];
-    for (var k = 0u; k < nb; k++) { s = fma(-li[lid.y * NB + k], lc[lid.x * NB + k], s); }
-    a[i * n + c] = s;
+  for (var r = 0u; r < 4u; r++) {
+    for (var c = 0u; c < 4u; c++) {
+      let i = rowBase + lid.y + 16u * r;
+      let j = colBase + lid.x + 16u * c;
+      if (i < n && j <= i) { a[i * n + j] -= acc[r * 4u + c]; }
+    }
   }
 }
 

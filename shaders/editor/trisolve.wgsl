@@ -5,7 +5,7 @@
 // records `diagonal` (each invocation owns one of the m independent columns and substitutes through
 // the block's rows: no barriers) and then `update`, which subtracts the solved block from the rows not
 // yet solved (below it forward, above it backward) as a tiled product across many workgroups. With
-// nb = n, `diagonal` alone is the whole unblocked solve. Twin: src/engine/linalg/cholesky.ts
+// nb = n, `diagonal` alone is the whole unblocked solve (the single-workgroup-per-column baseline). Twin: src/engine/linalg/cholesky.ts
 // solveLower / solveLowerTransposed.
 
 override TRANSPOSED: bool = false;
@@ -15,10 +15,6 @@ struct Params { n: u32, m: u32, k0: u32, nb: u32 }
 @group(0) @binding(0) var<storage, read> l: array<f32>;
 @group(0) @binding(1) var<storage, read_write> b: array<f32>;
 @group(0) @binding(2) var<uniform> p: Params;
-
-// The widest block `update` takes (kernels.ts CHOLESKY_BLOCK).
-const NB: u32 = 32u;
-const T: u32 = 16u;
 
 @compute @workgroup_size(64)
 fn diagonal(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
@@ -41,8 +37,11 @@ fn diagonal(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) 
   }
 }
 
-var<workgroup> lt: array<f32, 512>; // T rows × NB: L[i, k0 + k] (forward) or L[k0 + k, i] (backward)
-var<workgroup> yt: array<f32, 512>; // NB × T: the solved rows' values in the tile's columns
+// update: one TS×TS tile of B per workgroup, 4×4 per invocation; the block streamed in KC-row chunks.
+const TS: u32 = 64u;
+const KC: u32 = 16u;
+var<workgroup> lt: array<f32, 1024>; // TS rows × KC: L[i, k0 + k] (forward) or L[k0 + k, i] (backward)
+var<workgroup> yt: array<f32, 1024>; // KC × TS: the solved rows' values in the tile's columns
 
 @compute @workgroup_size(16, 16)
 fn update(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: vec3u) {
@@ -51,34 +50,44 @@ fn update(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wg: v
   let k0 = p.k0;
   let nb = p.nb;
   // Rows still to solve: [k0 + nb, n) forward, [0, k0) backward.
-  var r0 = k0 + nb + wg.y * T;
+  var r0 = k0 + nb + wg.y * TS;
   var limit = n;
   if (TRANSPOSED) {
-    r0 = wg.y * T;
+    r0 = wg.y * TS;
     limit = k0;
   }
-  let t = lid.y * T + lid.x;
-  for (var e = t; e < T * nb; e += T * T) {
-    let r = e / nb;
-    let k = e % nb;
-    let ri = r0 + r;
-    var v = 0.0;
-    if (ri < limit) {
-      if (TRANSPOSED) { v = l[(k0 + k) * n + ri]; } else { v = l[ri * n + k0 + k]; }
+  let c0 = wg.x * TS;
+  let t = lid.y * 16u + lid.x;
+  var acc: array<f32, 16>;
+  for (var kc = 0u; kc < nb; kc += KC) {
+    for (var e = t; e < TS * KC; e += 256u) {
+      let ri = r0 + e / KC;
+      let k = kc + e % KC;
+      var v = 0.0;
+      if (k < nb && ri < limit) {
+        if (TRANSPOSED) { v = l[(k0 + k) * n + ri]; } else { v = l[ri * n + k0 + k]; }
+      }
+      lt[e] = v;
+      let kk = kc + e / TS;
+      let col = c0 + e % TS;
+      var y = 0.0;
+      if (kk < nb && col < m) { y = b[(k0 + kk) * m + col]; }
+      yt[e] = y;
     }
-    lt[r * NB + k] = v;
-    let kk = e / T;
-    let col = wg.x * T + e % T;
-    var y = 0.0;
-    if (col < m) { y = b[(k0 + kk) * m + col]; }
-    yt[kk * T + e % T] = y;
+    workgroupBarrier();
+    for (var k = 0u; k < KC; k++) {
+      for (var r = 0u; r < 4u; r++) {
+        let x = lt[(lid.y + 16u * r) * KC + k];
+        for (var c = 0u; c < 4u; c++) { acc[r * 4u + c] = fma(x, yt[k * TS + lid.x + 16u * c], acc[r * 4u + c]); }
+      }
+    }
+    workgroupBarrier();
   }
-  workgroupBarrier();
-  let i = r0 + lid.y;
-  let c = wg.x * T + lid.x;
-  if (i < limit && c < m) {
-    var x = b[i * m + c];
-    for (var k = 0u; k < nb; k++) { x = fma(-lt[lid.y * NB + k], yt[k * T + lid.x], x); }
-    b[i * m + c] = x;
+  for (var r = 0u; r < 4u; r++) {
+    for (var c = 0u; c < 4u; c++) {
+      let i = r0 + lid.y + 16u * r;
+      let j = c0 + lid.x + 16u * c;
+      if (i < limit && j < m) { b[i * m + j] -= acc[r * 4u + c]; }
+    }
   }
 }

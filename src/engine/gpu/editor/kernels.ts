@@ -16,11 +16,17 @@ import { packParams, type ParamShader, type ParamValues } from './params';
 const MATMUL_TILE = 64; // matmul.wgsl: one 16×16 workgroup per 64×64 block of C
 const MOMENTS_COLS = 64; // moments.wgsl: columns per workgroup
 /**
- * Block width of the blocked Cholesky and triangular solves (cholesky.wgsl, trisolve.wgsl: NB, the
- * most their trsm / syrk / update tiles hold). docs/benchmarks.md compares it with one block of n.
+ * Block width of the blocked Cholesky and triangular solves (the most cholesky.wgsl's trsm holds: NB).
+ * docs/benchmarks.md compares it with one block of n.
  */
 export const CHOLESKY_BLOCK = 32;
-const TILE = 16; // syrk and trisolve update: one 16×16 output tile per workgroup
+/**
+ * Rows per block of the triangular solves. Their substitution step needs no shared memory and runs the
+ * m right-hand sides in parallel, so a wider block only trades dispatches for a longer sequential
+ * chain; 128 keeps both small at n of a few thousand (docs/benchmarks.md).
+ */
+export const SOLVE_BLOCK = 128;
+const TILE = 64; // syrk and trisolve update: one 64×64 output tile per workgroup
 
 export type BatchVariance = 'biased' | 'unbiased-batch';
 
@@ -104,6 +110,12 @@ export class EditorKernels {
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
     pass.end();
+  }
+
+  /** One workgroup per TILE×TILE tile on or below the diagonal of an n×n block (cholesky.wgsl syrk). */
+  private lowerTiles(n: number): Grid {
+    const t = ceilDiv(n, TILE);
+    return splitWorkgroups((t * (t + 1)) / 2, this.ctx.maxWorkgroupsPerDimension);
   }
 
   private linear(count: number, perGroup: number): Grid {
@@ -220,7 +232,7 @@ export class EditorKernels {
       if (rest === 0) continue;
       // trsm, syrk and zeroUpper never read info (binding 1), so their auto layouts leave it out.
       this.dispatch(encoder, 'cholTrsm', `cholesky trsm ${rest}×${nb}`, [a, null], this.linear(rest, 64), { shader, values });
-      this.dispatch(encoder, 'cholSyrk', `cholesky syrk ${rest}`, [a, null], grid2d(rest, rest, TILE, TILE, max), { shader, values });
+      this.dispatch(encoder, 'cholSyrk', `cholesky syrk ${rest}`, [a, null], this.lowerTiles(rest), { shader, values });
     }
     this.dispatch(encoder, 'cholZeroUpper', `cholesky zero upper ${n}`, [a, null], this.linear(n * n, 256), {
       shader: 'editor/cholesky',
@@ -239,9 +251,9 @@ export class EditorKernels {
     n: number,
     m: number,
     transposed: boolean,
-    block = CHOLESKY_BLOCK,
+    block = SOLVE_BLOCK,
   ): void {
-    checkBlock(n, block);
+    if (!Number.isInteger(block) || block < 1) throw new RangeError(`triangular solve block ${block}: must be a positive integer`);
     const max = this.ctx.maxWorkgroupsPerDimension;
     const blocks = ceilDiv(n, block);
     const shader = 'editor/trisolve' as const;
