@@ -1,6 +1,6 @@
 /**
  * BindingCache against a recording stand-in for GPUDevice (no WebGPU in Node): what it creates, what it
- * rewrites and when. The real-device check is e2e/cholesky.harness.spec.ts (a GPU editor turn of an
+ * rewrites and when. The real-device check is e2e/pages/binding-checks.ts (a GPU editor turn of an
  * unchanged shape creates nothing).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
