@@ -456,6 +456,7 @@ export class GpuBackend implements EditorBackend {
   dispose(): void {
     this.dropStatistics();
     this.work.destroy();
+    this.k.bindings.dispose();
     this.timestamps?.destroy();
   }
 
