@@ -25,7 +25,7 @@ test('editor kernels match their float64 twins', async ({ page }) => {
       : '';
     console.log(`${r.name.padEnd(78)} ${errs}  (≤ ${r.tolerance})${notes}`);
   }
-  for (const prefix of ['chan merge', 'scatter', 'values', 'ridge', 'cholesky'])
+  for (const prefix of ['chan merge', 'scatter', 'values', 'ridge', 'cholesky n', 'cholesky flags', 'bind groups'])
     expect(
       results.some((r) => r.name.startsWith(prefix)),
       prefix,

@@ -30,6 +30,8 @@ import { GpuEditor } from '../../src/engine/gpu/editor/gpu-editor';
 import { createRunEditor } from '../../src/engine/gpu/editor/backend-choice';
 import type { EditorOptions, EditorState, StageTimes, TurnResult } from '../../src/engine/editors/editor';
 import type { GpuContext } from '../../src/engine/gpu/context';
+import { CHOLESKY_CASES, checkCholesky, choleskyKernelChecks, runCholeskyChecks } from './cholesky-checks';
+import { bindingKernelChecks } from './binding-checks';
 
 export interface EditorKernelCheck {
   name: string;
@@ -280,18 +282,32 @@ export async function runEditorKernelChecks(): Promise<EditorKernelCheck[]> {
         out.push({ name: `ridge ${c.name}: ${k}`, errors: { [k]: v }, tolerance: k.includes('other') ? otherTol : c.tol, notes });
     }
 
-    // Cholesky reports the first non-positive pivot instead of returning garbage silently.
-    {
-      const n = 5;
+    // The blocked Cholesky and triangular solves against the float64 twin (./cholesky-checks.ts).
+    for (const c of CHOLESKY_CASES) out.push(...choleskyKernelChecks(await checkCholesky(K, c)));
+
+    // Cholesky reports the first non-positive pivot instead of returning garbage silently, in the first
+    // block or a later one.
+    for (const { n, bad } of [
+      { n: 5, bad: 3 },
+      { n: 70, bad: 50 },
+    ]) {
       const a = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) a[i * n + i] = i === 3 ? -1 : 2;
+      for (let i = 0; i < n; i++) a[i * n + i] = i === bad ? -1 : 2;
       const ga = up(a, 'A'),
         info = K.buffer(4, 'info');
       await run('cholesky indefinite', (e) => K.cholesky(e, ga, info, n));
       const got = new Uint32Array(await readBuffer(device, info, 4))[0];
-      out.push({ name: 'cholesky flags pivot 3 of an indefinite matrix (info = 4)', errors: { info: Math.abs(got - 4) }, tolerance: 0 });
+      out.push({
+        name: `cholesky flags pivot ${bad} of an indefinite ${n}×${n} matrix (info = ${bad + 1})`,
+        errors: { info: Math.abs(got - bad - 1) },
+        tolerance: 0,
+      });
+      K.bindings.forget(ga);
       ga.destroy();
     }
+
+    // Bind groups and parameter blocks once per shape (./binding-checks.ts), on this page's pipelines.
+    out.push(...(await bindingKernelChecks(ctx)));
   } finally {
     device.destroy();
   }
@@ -654,6 +670,7 @@ declare global {
   interface Window {
     editorKernelChecks: {
       runEditorKernelChecks: typeof runEditorKernelChecks;
+      runCholeskyChecks: typeof runCholeskyChecks;
       runGpuEditorChecks: typeof runGpuEditorChecks;
       runCheckpointChecks: typeof runCheckpointChecks;
       runEigenChecks: typeof runEigenChecks;
@@ -661,5 +678,11 @@ declare global {
   }
 }
 
-window.editorKernelChecks = { runEditorKernelChecks, runGpuEditorChecks, runCheckpointChecks, runEigenChecks };
+window.editorKernelChecks = {
+  runEditorKernelChecks,
+  runGpuEditorChecks,
+  runCheckpointChecks,
+  runEigenChecks,
+  runCholeskyChecks,
+};
 document.getElementById('out')!.textContent = 'ready: call window.editorKernelChecks.runEditorKernelChecks()';

@@ -5,6 +5,8 @@
  * DIR/browser-<profile>.json and .md. On a machine with a real GPU, pass a larger profile.
  * `--whitening 256,768,1024` instead runs /bench-whitening.html (the GPU whitening against the float64
  * one, src/bench/whitening-page.ts) and saves DIR/browser-whitening.json and .md.
+ * `--cholesky 256,512,1024,2048` runs /bench-cholesky.html (the ridge solve's single-workgroup against
+ * its blocked Cholesky, src/bench/cholesky-page.ts) and saves DIR/browser-cholesky.json and .md.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { createServer } from 'vite';
 import type { ProfileReport } from '../../src/bench/run-profile';
 import { markdownTable } from '../../src/bench/table';
 import { whiteningTable, type WhiteningRow } from '../../src/bench/whitening-table';
+import { choleskyTable, type CholeskyRow } from '../../src/bench/cholesky-table';
 import { machineNote } from './machine';
 import { chromiumArgs, findChromium } from '../../e2e/chromium';
 
@@ -40,6 +43,8 @@ async function main() {
     page.on('console', (m) => console.error(`[page] ${m.text()}`));
     const whitening = flag('whitening', '');
     if (whitening) return await saveWhitening(page, port, whitening, out, timeoutMs, browser.version());
+    const cholesky = flag('cholesky', '');
+    if (cholesky) return await saveCholesky(page, port, cholesky, out, timeoutMs, browser.version());
     await page.goto(`http://localhost:${port}/bench.html?profile=${profile}&backends=${backends}`);
     await benchDone(page, timeoutMs);
     const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
@@ -98,6 +103,23 @@ async function saveWhitening(page: Page, port: number, dims: string, out: string
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'browser-whitening.json'), JSON.stringify({ machine, ...state }, null, 2));
   await writeFile(join(out, 'browser-whitening.md'), md);
+}
+
+async function saveCholesky(page: Page, port: number, sizes: string, out: string, timeoutMs: number, version: string) {
+  await page.goto(`http://localhost:${port}/bench-cholesky.html?n=${sizes}`);
+  await benchDone(page, timeoutMs);
+  const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
+    rows: CholeskyRow[];
+    error: string | null;
+    adapter: string;
+  };
+  if (state.error) throw new Error(`cholesky bench page: ${state.error}`);
+  const machine = machineNote(`Chromium ${version}, WebGPU adapter ${state.adapter}`);
+  const md = [machine, '', choleskyTable(state.rows), ''].join('\n');
+  console.log(md);
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'browser-cholesky.json'), JSON.stringify({ machine, ...state }, null, 2));
+  await writeFile(join(out, 'browser-cholesky.md'), md);
 }
 
 void main().catch((e) => {

@@ -18,9 +18,10 @@ import { spectrumOf } from '../../linalg/inverseSqrt';
 import { preferredRidgeForm, type RidgeForm } from '../../linalg/ridge';
 import type { ModuleCapture } from '../../types';
 import { InputError } from '../../types';
-import { readBuffer, readFloat32, uploadBuffer } from '../buffers';
+import { readBuffer, readFloat32, uploadBuffer, writeBuffer } from '../buffers';
 import type { EditorKernels } from './kernels';
 import type { Whitener } from './whitener';
+import { Workspace } from './workspace';
 
 /** Timestamp slots per turn: one per stage boundary (captures × modules + 2 per module, and one). */
 const MAX_MARKS = 4096;
@@ -70,8 +71,10 @@ export class GpuBackend implements EditorBackend {
   private plans = new Map<string, GpuPlan>();
   private deltas = new Map<string, { buffer: GPUBuffer; shape: ModuleShape; form: RidgeForm | 'gradient' }>();
   private uploads = new Map<ModuleCapture, { keys: GPUBuffer; grads: GPUBuffer }>();
-  private pooled: GPUBuffer[] = [];
-  private temp: GPUBuffer[] = [];
+  /** Uploads per module this turn (their workspace roles are numbered). */
+  private uploadCount = new Map<string, number>();
+  /** Every per-turn buffer, kept across turns so a repeated shape reuses its bind groups. */
+  private readonly work: Workspace;
 
   constructor(
     private readonly spec: EditorSpec,
@@ -79,6 +82,7 @@ export class GpuBackend implements EditorBackend {
     private readonly k: EditorKernels,
     private readonly whitener: Whitener,
   ) {
+    this.work = new Workspace(k.ctx.device, k.bindings);
     this.timestamps = k.ctx.device.features.has('timestamp-query')
       ? k.ctx.device.createQuerySet({ type: 'timestamp', count: MAX_MARKS, label: `${spec.name} stage times` })
       : null;
@@ -92,20 +96,22 @@ export class GpuBackend implements EditorBackend {
     return (this.encoder ??= this.device.createCommandEncoder({ label: `${this.spec.name} turn ${this.turnNo}` }));
   }
 
-  private scratch(floats: number, label: string): GPUBuffer {
-    const b = this.k.buffer(Math.max(1, floats), label);
-    this.pooled.push(b);
-    return b;
+  /** The buffer of `role` (unique within a turn), `floats` long at least. */
+  private scratch(floats: number, role: string): GPUBuffer {
+    return this.work.get(role, floats * 4);
   }
 
   private upload(c: ModuleCapture): { keys: GPUBuffer; grads: GPUBuffer } {
     let u = this.uploads.get(c);
     if (!u) {
+      const i = this.uploadCount.get(c.module) ?? 0;
+      this.uploadCount.set(c.module, i + 1);
       u = {
-        keys: uploadBuffer(this.device, c.keys, undefined, `K ${c.module}`),
-        grads: uploadBuffer(this.device, c.grads, undefined, `G ${c.module}`),
+        keys: this.scratch(c.keys.length, `upload K ${c.module} #${i}`),
+        grads: this.scratch(c.grads.length, `upload G ${c.module} #${i}`),
       };
-      this.temp.push(u.keys, u.grads);
+      writeBuffer(this.device, u.keys, c.keys);
+      writeBuffer(this.device, u.grads, c.grads);
       this.uploads.set(c, u);
     }
     return u;
@@ -198,7 +204,11 @@ export class GpuBackend implements EditorBackend {
           k.values(e, 'whitened', keys, gHat, plan.stats.mean, plan.stats.m2, v, vo);
         }
         const big = form === 'dual' ? rows : dIn;
-        const work = { a: this.scratch(big * big, 'ridge A'), x: this.scratch(rows * dOut, 'ridge X'), info: this.scratch(1, 'info') };
+        const work = {
+          a: this.scratch(big * big, `ridge A ${module}`),
+          x: this.scratch(rows * dOut, `ridge X ${module}`),
+          info: this.scratch(1, `Cholesky info ${module}`),
+        };
         k.ridge(e, form, keys, v, delta, work, { ...s, lambda: this.options.ridge });
         this.infos.push({ module, info: work.info });
       }
@@ -265,8 +275,7 @@ export class GpuBackend implements EditorBackend {
       const readback = this.scratch(stampsAt + 2 * marks, 'turn readback');
       const e = this.enc();
       if (marks > 1) {
-        const resolved = this.k.ctx.pool.acquire(8 * marks, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, 'timestamps');
-        this.pooled.push(resolved);
+        const resolved = this.work.get('timestamps', 8 * marks, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC);
         e.resolveQuerySet(this.timestamps!, 0, marks, resolved, 0);
         e.copyBufferToBuffer(resolved, 0, readback, stampsAt * 4, 8 * marks);
       }
@@ -352,11 +361,8 @@ export class GpuBackend implements EditorBackend {
 
   abort(): void {
     this.encoder = null;
-    for (const b of this.pooled) this.k.ctx.pool.release(b);
-    for (const b of this.temp) b.destroy();
-    this.pooled = [];
-    this.temp = [];
     this.uploads = new Map();
+    this.uploadCount = new Map();
     this.plans = new Map();
     this.deltas = new Map();
     this.infos = [];
@@ -438,13 +444,19 @@ export class GpuBackend implements EditorBackend {
   private dropStatistics(): void {
     this.abort();
     for (const s of this.stats.values())
-      for (const b of [s.mean, s.m2, s.cov, s.niw?.mu, s.batchMean, s.batchM2, s.delta, s.muDelta, s.muM2]) b?.destroy();
+      for (const b of [s.mean, s.m2, s.cov, s.niw?.mu, s.batchMean, s.batchM2, s.delta, s.muDelta, s.muM2])
+        if (b) {
+          this.k.bindings.forget(b);
+          b.destroy();
+        }
     this.stats.clear();
     this.whitener.dispose();
   }
 
   dispose(): void {
     this.dropStatistics();
+    this.work.destroy();
+    this.k.bindings.dispose();
     this.timestamps?.destroy();
   }
 

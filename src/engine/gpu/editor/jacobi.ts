@@ -128,7 +128,7 @@ export class JacobiWhitener implements Whitener {
   private solver(job: WhitenJob): ShapeSolver {
     const old = this.shapes.get(job.key);
     if (old && old.d === job.d && old.cov === job.cov) return old;
-    if (old) destroy(old);
+    if (old) this.destroy(old);
     const d = job.d;
     const n = d + (d % 2);
     const device = this.k.ctx.device;
@@ -151,13 +151,13 @@ export class JacobiWhitener implements Whitener {
       vd: storage(d * d, 'jacobi V (d×d)'),
       eig: storage(d, 'jacobi λ'),
       colNorm: storage(d, 'jacobi ‖v_j‖²'),
-      params: device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: `jacobi params ${job.key}` }),
+      params: this.k.bindings.createUniform(16, `jacobi params ${job.key}`),
     };
     const all: Record<string, GPUBuffer> = { ...own, cov: job.cov };
     const groups = Object.fromEntries(
       JACOBI_ENTRIES.map((entry) => [
         entry,
-        device.createBindGroup({
+        this.k.bindings.createBindGroup({
           label: `jacobi ${entry} ${job.key}`,
           layout: this.pipelines[entry].getBindGroupLayout(0),
           entries: BINDINGS[entry].map((name) => ({ binding: SLOT.indexOf(name), resource: { buffer: all[name] } })),
@@ -170,11 +170,14 @@ export class JacobiWhitener implements Whitener {
   }
 
   dispose(): void {
-    for (const s of this.shapes.values()) destroy(s);
+    for (const s of this.shapes.values()) this.destroy(s);
     this.shapes.clear();
   }
-}
 
-function destroy(s: ShapeSolver): void {
-  for (const b of Object.values(s.own)) b.destroy();
+  private destroy(s: ShapeSolver): void {
+    for (const b of Object.values(s.own)) {
+      this.k.bindings.forget(b);
+      b.destroy();
+    }
+  }
 }

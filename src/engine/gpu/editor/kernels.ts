@@ -1,18 +1,32 @@
 /**
  * The editor's WGSL kernels (shaders/editor/*.wgsl, plus the harness's matmul and moments) behind one
  * object: pipelines are compiled once by `EditorKernels.load`, after which every `encode*` method only
- * records a dispatch into the caller's command encoder, so a whole turn is one submit. Parameter
- * blocks (./params.ts) come from the pool and are released by `submit`. The one wrapper of each kernel.
+ * records a dispatch into the caller's command encoder, so a whole turn is one submit. Bind groups and
+ * parameter blocks (./params.ts) are made once per shape (./binding-cache.ts). The one wrapper of each
+ * kernel.
  */
 import { InputError } from '../../types';
 import type { MatmulShape } from '../../linalg/matmul';
 import type { GpuContext } from '../context';
-import { ceilDiv, encodeKernel, grid2d, splitWorkgroups, type Grid } from '../dispatch';
+import { ceilDiv, grid2d, splitWorkgroups, type Grid } from '../dispatch';
 import { withErrorScope } from '../error-scope';
-import { uniformParams, type ParamShader, type ParamValues } from './params';
+import { BindingCache } from './binding-cache';
+import { packParams, type ParamShader, type ParamValues } from './params';
 
 const MATMUL_TILE = 64; // matmul.wgsl: one 16×16 workgroup per 64×64 block of C
 const MOMENTS_COLS = 64; // moments.wgsl: columns per workgroup
+/**
+ * Block width of the blocked Cholesky and triangular solves (the most cholesky.wgsl's trsm holds: NB).
+ * docs/benchmarks.md compares it with one block of n.
+ */
+export const CHOLESKY_BLOCK = 32;
+/**
+ * Rows per block of the triangular solves. Their substitution step needs no shared memory and runs the
+ * m right-hand sides in parallel, so a wider block only trades dispatches for a longer sequential
+ * chain; 128 keeps both small at n of a few thousand (docs/benchmarks.md).
+ */
+export const SOLVE_BLOCK = 128;
+const TILE = 64; // syrk and trisolve update: one 64×64 output tile per workgroup
 
 export type BatchVariance = 'biased' | 'unbiased-batch';
 
@@ -27,9 +41,14 @@ export const EDITOR_PIPELINES = {
   valuesDiag: { shader: 'editor/values', constants: { K_NORM: true, G_MODE: 1 } },
   valuesGiven: { shader: 'editor/values', constants: { K_NORM: true, G_MODE: 0 } },
   valuesRaw: { shader: 'editor/values', constants: { K_NORM: false, G_MODE: 0 } },
-  cholesky: { shader: 'editor/cholesky' },
-  solveLower: { shader: 'editor/trisolve', constants: { TRANSPOSED: false } },
-  solveUpper: { shader: 'editor/trisolve', constants: { TRANSPOSED: true } },
+  cholPanel: { shader: 'editor/cholesky', entry: 'potrf' },
+  cholTrsm: { shader: 'editor/cholesky', entry: 'trsm' },
+  cholSyrk: { shader: 'editor/cholesky', entry: 'syrk' },
+  cholZeroUpper: { shader: 'editor/cholesky', entry: 'zeroUpper' },
+  lowerDiagonal: { shader: 'editor/trisolve', entry: 'diagonal', constants: { TRANSPOSED: false } },
+  lowerUpdate: { shader: 'editor/trisolve', entry: 'update', constants: { TRANSPOSED: false } },
+  upperDiagonal: { shader: 'editor/trisolve', entry: 'diagonal', constants: { TRANSPOSED: true } },
+  upperUpdate: { shader: 'editor/trisolve', entry: 'update', constants: { TRANSPOSED: true } },
   addDiagonal: { shader: 'editor/add-diagonal' },
   centreRows: { shader: 'editor/centre-rows' },
   scale: { shader: 'editor/scale' },
@@ -41,12 +60,15 @@ type PipelineName = keyof typeof EDITOR_PIPELINES;
 export type ValuesMode = 'diagonal' | 'whitened' | 'raw';
 
 export class EditorKernels {
-  private uniforms: GPUBuffer[] = [];
+  /** Every bind group and parameter block of the editor, made once per shape. */
+  readonly bindings: BindingCache;
 
   private constructor(
     readonly ctx: GpuContext,
     private readonly pipelines: Record<PipelineName, GPUComputePipeline>,
-  ) {}
+  ) {
+    this.bindings = new BindingCache(ctx.device);
+  }
 
   static async load(ctx: GpuContext): Promise<EditorKernels> {
     const names = Object.keys(EDITOR_PIPELINES) as PipelineName[];
@@ -59,15 +81,15 @@ export class EditorKernels {
     return this.ctx.pool.acquire(floats * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label);
   }
 
-  /** Submits the encoder inside an error scope naming `label`, then returns the parameter blocks to the pool. */
+  /** Submits the encoder inside an error scope naming `label`; its parameter blocks may be rewritten after. */
   async submit(encoder: GPUCommandEncoder, label: string): Promise<void> {
-    const uniforms = this.uniforms;
-    this.uniforms = [];
-    try {
-      await withErrorScope(this.ctx.device, label, () => this.ctx.device.queue.submit([encoder.finish()]));
-    } finally {
-      for (const b of uniforms) this.ctx.pool.release(b);
-    }
+    await withErrorScope(this.ctx.device, label, () => {
+      try {
+        this.ctx.device.queue.submit([encoder.finish()]);
+      } finally {
+        this.bindings.submitted();
+      }
+    });
   }
 
   /** Records pipeline `name` with `buffers` at bindings 0.., then its parameter block. */
@@ -75,14 +97,25 @@ export class EditorKernels {
     encoder: GPUCommandEncoder,
     name: PipelineName & keyof typeof EDITOR_PIPELINES,
     label: string,
-    buffers: GPUBuffer[],
+    buffers: (GPUBuffer | null)[],
     grid: Grid,
     params: { shader: S; values: ParamValues<S> },
   ): void {
     if ((EDITOR_PIPELINES[name].shader as string) !== params.shader) throw new Error(`${name}: parameters of ${params.shader}`);
-    const p = uniformParams(this.ctx, params.shader, params.values);
-    this.uniforms.push(p);
-    encodeKernel(this.ctx.device, encoder, { label, pipeline: this.pipelines[name], buffers: [...buffers, p], grid });
+    if (grid[0] * grid[1] * grid[2] === 0) return;
+    const pipeline = this.pipelines[name];
+    const group = this.bindings.bind(name, pipeline, buffers, packParams(params.shader, params.values), label);
+    const pass = encoder.beginComputePass({ label });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
+    pass.end();
+  }
+
+  /** One workgroup per TILE×TILE tile on or below the diagonal of an n×n block (cholesky.wgsl syrk). */
+  private lowerTiles(n: number): Grid {
+    const t = ceilDiv(n, TILE);
+    return splitWorkgroups((t * (t + 1)) / 2, this.ctx.maxWorkgroupsPerDimension);
   }
 
   private linear(count: number, perGroup: number): Grid {
@@ -182,21 +215,61 @@ export class EditorKernels {
     this.dispatch(encoder, 'addDiagonal', `+λI ${n}`, [a], this.linear(n, 64), { shader: 'editor/add-diagonal', values: { n, lambda } });
   }
 
-  /** In-place L·Lᵀ = A [n, n]; info[0] = 0 or 1 + the first failed pivot. */
-  cholesky(encoder: GPUCommandEncoder, a: GPUBuffer, info: GPUBuffer, n: number): void {
-    this.dispatch(encoder, 'cholesky', `cholesky ${n}`, [a, info], [1, 1, 1], { shader: 'editor/cholesky', values: { n } });
+  /**
+   * In-place L·Lᵀ = A [n, n]; info[0] = 0 or 1 + the first failed pivot. Blocked right-looking
+   * (cholesky.wgsl): per block column a one-workgroup panel, then the trsm and syrk across many
+   * workgroups. `block` ≥ n is the single-workgroup factorisation (benchmarks only).
+   */
+  cholesky(encoder: GPUCommandEncoder, a: GPUBuffer, info: GPUBuffer, n: number, block = CHOLESKY_BLOCK): void {
+    checkBlock(n, block);
+    const max = this.ctx.maxWorkgroupsPerDimension;
+    for (let k0 = 0; k0 < n; k0 += block) {
+      const nb = Math.min(block, n - k0);
+      const values = { n, k0, nb };
+      const shader = 'editor/cholesky' as const;
+      this.dispatch(encoder, 'cholPanel', `cholesky panel ${k0}+${nb} of ${n}`, [a, info], [1, 1, 1], { shader, values });
+      const rest = n - k0 - nb;
+      if (rest === 0) continue;
+      // trsm, syrk and zeroUpper never read info (binding 1), so their auto layouts leave it out.
+      this.dispatch(encoder, 'cholTrsm', `cholesky trsm ${rest}×${nb}`, [a, null], this.linear(rest, 64), { shader, values });
+      this.dispatch(encoder, 'cholSyrk', `cholesky syrk ${rest}`, [a, null], this.lowerTiles(rest), { shader, values });
+    }
+    this.dispatch(encoder, 'cholZeroUpper', `cholesky zero upper ${n}`, [a, null], this.linear(n * n, 256), {
+      shader: 'editor/cholesky',
+      values: { n, k0: 0, nb: 0 },
+    });
   }
 
-  /** b [n, m] ← L⁻¹b (transposed false) or L⁻ᵀb (true). */
-  triangularSolve(encoder: GPUCommandEncoder, l: GPUBuffer, b: GPUBuffer, n: number, m: number, transposed: boolean): void {
-    this.dispatch(
-      encoder,
-      transposed ? 'solveUpper' : 'solveLower',
-      `trisolve ${n}×${m}${transposed ? ' Lᵀ' : ''}`,
-      [l, b],
-      this.linear(m, 64),
-      { shader: 'editor/trisolve', values: { n, m } },
-    );
+  /**
+   * b [n, m] ← L⁻¹b (transposed false) or L⁻ᵀb (true), blocked (trisolve.wgsl): per block of rows a
+   * substitution through the block, then a tiled update of the rows not yet solved.
+   */
+  triangularSolve(
+    encoder: GPUCommandEncoder,
+    l: GPUBuffer,
+    b: GPUBuffer,
+    n: number,
+    m: number,
+    transposed: boolean,
+    block = SOLVE_BLOCK,
+  ): void {
+    if (!Number.isInteger(block) || block < 1) throw new RangeError(`triangular solve block ${block}: must be a positive integer`);
+    const max = this.ctx.maxWorkgroupsPerDimension;
+    const blocks = ceilDiv(n, block);
+    const shader = 'editor/trisolve' as const;
+    for (let q = 0; q < blocks; q++) {
+      const k0 = (transposed ? blocks - 1 - q : q) * block;
+      const nb = Math.min(block, n - k0);
+      const values = { n, m, k0, nb };
+      const tag = `trisolve ${n}×${m}${transposed ? ' Lᵀ' : ''} rows ${k0}+${nb}`;
+      this.dispatch(encoder, transposed ? 'upperDiagonal' : 'lowerDiagonal', tag, [l, b], this.linear(m, 64), { shader, values });
+      const rest = transposed ? k0 : n - k0 - nb;
+      if (rest > 0)
+        this.dispatch(encoder, transposed ? 'upperUpdate' : 'lowerUpdate', `${tag} update`, [l, b], grid2d(rest, m, TILE, TILE, max), {
+          shader,
+          values,
+        });
+    }
   }
 
   /**
@@ -235,4 +308,10 @@ export class EditorKernels {
   scale(encoder: GPUCommandEncoder, x: GPUBuffer, out: GPUBuffer, len: number, s: number): void {
     this.dispatch(encoder, 'scale', `scale ${len}`, [x, out], this.linear(len, 256), { shader: 'editor/scale', values: { len, s } });
   }
+}
+
+/** A block wider than the kernels' tiles only works as the single block of the whole matrix. */
+function checkBlock(n: number, block: number): void {
+  if (!Number.isInteger(block) || block < 1 || (block > CHOLESKY_BLOCK && block < n))
+    throw new RangeError(`Cholesky block ${block}: must be 1..${CHOLESKY_BLOCK}, or ≥ n (${n}) for one block`);
 }

@@ -4,8 +4,6 @@
  * an argument cannot land in the wrong slot. params.test.ts parses each shader's struct and checks it
  * against this table.
  */
-import type { GpuContext } from '../context';
-
 type Field = `${string}:${'u32' | 'f32'}`;
 
 export const PARAM_LAYOUTS = {
@@ -14,11 +12,11 @@ export const PARAM_LAYOUTS = {
   'editor/add-diagonal': ['n:u32', '_p0:u32', '_p1:u32', '_p2:u32', 'lambda:f32', '_p3:u32', '_p4:u32', '_p5:u32'],
   'editor/centre-rows': ['rows:u32', 'd:u32', 'offset:u32', '_p0:u32'],
   'editor/chan-merge': ['d:u32', 'offset:u32', 'nOld:f32', 'rows:f32', 'denom:f32', '_p0:u32', '_p1:u32', '_p2:u32'],
-  'editor/cholesky': ['n:u32', '_p0:u32', '_p1:u32', '_p2:u32'],
+  'editor/cholesky': ['n:u32', 'k0:u32', 'nb:u32', '_p0:u32'],
   'editor/jacobi': ['n:u32', 'd:u32', 'scale:f32', '_p0:u32'],
   'editor/scale': ['len:u32', '_p0:u32', '_p1:u32', '_p2:u32', 's:f32', '_p3:u32', '_p4:u32', '_p5:u32'],
   'editor/scatter': ['rows:u32', 'd:u32', 'coef:f32', '_p0:u32'],
-  'editor/trisolve': ['n:u32', 'm:u32', '_p0:u32', '_p1:u32'],
+  'editor/trisolve': ['n:u32', 'm:u32', 'k0:u32', 'nb:u32'],
   'editor/values': ['rows:u32', 'dIn:u32', 'dOut:u32', '_p0:u32', 'n:f32', 'lr:f32', 'eps:f32', '_p1:u32'],
 } as const satisfies Record<string, readonly Field[]>;
 
@@ -42,12 +40,4 @@ export function packParams<S extends ParamShader>(s: S, values: ParamValues<S>):
     else view.setFloat32(i * 4, v, true);
   });
   return data;
-}
-
-/** A pooled uniform buffer holding shader `s`'s parameters; the caller releases it after submit. */
-export function uniformParams<S extends ParamShader>(ctx: GpuContext, s: S, values: ParamValues<S>): GPUBuffer {
-  const data = packParams(s, values);
-  const buffer = ctx.pool.acquire(data.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, `${s} params`);
-  ctx.device.queue.writeBuffer(buffer, 0, data);
-  return buffer;
 }
