@@ -20,7 +20,7 @@ test('SmolLM2-135M at its real shape (1 layer) on WebGPU: load, GPU-editor turn,
   await page.goto('/e2e/pages/real-shape.html');
   await page.waitForFunction(() => 'realShape' in window);
   const stop = watchMemory();
-  const r = (await page.evaluate(([records]) => window.realShape.run('HuggingFaceTB/SmolLM2-135M', 1, 'BF16', records), [
+  const r = (await page.evaluate(([records]) => window.realShape.run('HuggingFaceTB/SmolLM2-135M', 1, 'BF16', records, 64 * 2 ** 20), [
     records,
   ] as const)) as RealShapeHarnessResult;
   const peak = stop();
@@ -41,6 +41,7 @@ test('SmolLM2-135M at its real shape (1 layer) on WebGPU: load, GPU-editor turn,
     vocabSize: 49152,
   });
   expect(r.shapeMismatches).toEqual([]);
+  expect(r.valueMismatches).toEqual([]);
   expect(r.warnings.filter((w) => /editor math/.test(w))).toEqual([]);
   expect(r.loss).toBeGreaterThan(0);
   expect(Number.isFinite(r.loss)).toBe(true);

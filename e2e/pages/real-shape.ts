@@ -2,7 +2,8 @@
  * Browser side of e2e/real-shape.harness.spec.ts: the lab (src/engine/lab/lab.ts, what the engine
  * worker runs) on the shared WebGPU device, given a random-weight checkpoint at a known model's exact
  * configuration as a picked folder's Files: load onto WebGPU, one turn with the GPU editor (capture,
- * statistics, solve, apply), the turn's immediate evaluation, the edited weights exported. No demo
+ * statistics, solve, apply), the turn's immediate evaluation, the edited weights exported (the tensors
+ * never edited read back from the GPU, which holds their only copy). No demo
  * model first and one evaluation only, so it fits the suite's time on SwiftShader.
  */
 import * as ort from 'onnxruntime-web/webgpu';
@@ -32,6 +33,8 @@ export interface RealShapeHarnessResult {
   immediateTokenAccuracy: number | null;
   /** Exported tensors whose shape differs from the generated checkpoint's (none expected). */
   shapeMismatches: string[];
+  /** Exported tensors, the edited one aside, whose values are not exactly the checkpoint's (none expected: they are read back from the GPU). */
+  valueMismatches: string[];
   warnings: string[];
   ms: { generate: number; load: number; run: number; capture: number; editor: number; evaluate: number };
 }
@@ -126,8 +129,20 @@ export async function run(
   const weightName = m.arch === 'gpt2' ? `${module.replace(/^transformer\./, '')}.weight` : `${module}.weight`;
   const edited = await readTensorF32(file, h.tensors.get(weightName)!);
   const original = realShapeTensor(weightName, SEED, edited.length);
+  const asFile = (x: number) => (dtype === 'BF16' ? bf16ToF32(f32ToBf16(x)) : x);
   let sq = 0;
-  for (let i = 0; i < edited.length; i++) sq += (edited[i] - (dtype === 'BF16' ? bf16ToF32(f32ToBf16(original[i])) : original[i])) ** 2;
+  for (let i = 0; i < edited.length; i++) sq += (edited[i] - asFile(original[i])) ** 2;
+  const valueMismatches: string[] = [];
+  for (const [name, shape] of ckpt.shapes) {
+    if (name === weightName) continue;
+    const got = await readTensorF32(file, h.tensors.get(name)!);
+    const want = realShapeTensor(
+      name,
+      SEED,
+      shape.reduce((a, b) => a * b, 1),
+    );
+    if (got.some((x, i) => x !== asFile(want[i]))) valueMismatches.push(name);
+  }
   const immediate = turn.record.immediate?.metrics.efficacy;
   return {
     summary: { name: m.name, backend: m.backend, params: m.params, hidden: m.hidden, vocabSize: m.vocabSize },
@@ -137,6 +152,7 @@ export async function run(
     loss: turn.record.loss,
     immediateTokenAccuracy: immediate?.tokenAccuracy ?? null,
     shapeMismatches,
+    valueMismatches,
     warnings: runEvents.flatMap((e) => (e.type === 'warning' ? [e.message] : [])),
     ms: {
       generate: t1 - t0,
