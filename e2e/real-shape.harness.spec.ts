@@ -31,7 +31,7 @@ test('SmolLM2-135M at its real shape (1 layer) on WebGPU: load, GPU-editor turn,
       `editor ${(r.ms.editor / 1000).toFixed(1)} s, evaluate ${(r.ms.evaluate / 1000).toFixed(1)} s); ‖ΔW‖ ${r.deltaNorm} ` +
       `(exported change ${r.weightChange}); peak RSS ${mib(peak.total)} (${Object.entries(peak.byType)
         .map(([t, v]) => `${t} ${mib(v)}`)
-        .join(', ')})`,
+        .join(', ')}); at the start renderer ${mib(peak.start.renderer ?? 0)}, gpu-process ${mib(peak.start['gpu-process'] ?? 0)}`,
   );
   expect(r.summary).toEqual({
     name: 'SmolLM2-135M-1L-random',

@@ -16,7 +16,7 @@ import type { StatsCache } from '../editors/locate/key-stats';
 import { browserCache, cachedFetch, withoutSpaFallback, type DownloadProgress, type ResponseCache } from '../io/cached-fetch';
 import { hubFolder, HUB_URL } from '../io/hub-folder';
 import { loadModel, type LoadedModel } from '../model/load';
-import { gpuBytesNeeded } from '../model/presets';
+import { gpuEstimate } from '../model/presets';
 import { loadDataset, scanDataset } from '../data/dataset';
 import { createWasmRuntime } from '../runtime/wasm-runtime';
 import { currentHost, wasmThreadCount } from '../runtime/wasm-thread-count';
@@ -195,7 +195,7 @@ export class Lab {
       name: loaded.name,
       arch: loaded.spec.arch,
       params,
-      gpuBytes: runtime.backend === 'webgpu' ? gpuBytesNeeded(params) : 0,
+      gpuBytes: runtime.backend === 'webgpu' ? gpuEstimate(loaded.spec, loaded.name).gpu.total : 0,
       modules: loaded.modules,
       backend: runtime.backend as ModelSummary['backend'], // the browser runs webgpu or wasm, never native
       layers: loaded.spec.layers,
