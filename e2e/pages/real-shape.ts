@@ -9,6 +9,8 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import asyncifyWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { getSharedGpu } from '../../src/engine/gpu/device';
+import { tallyBuffers, type BufferTally } from '../../src/engine/gpu/buffer-tally';
+import { memoryEstimate } from '../../src/engine/model/memory-estimate';
 import { bundledEditorShaderSources } from '../../src/engine/gpu/editor/shader-sources.vite';
 import { Lab } from '../../src/engine/lab/lab';
 import { DEFAULT_RUN, type RunConfig } from '../../src/engine/run/config';
@@ -37,6 +39,8 @@ export interface RealShapeHarnessResult {
   valueMismatches: string[];
   warnings: string[];
   ms: { generate: number; load: number; run: number; capture: number; editor: number; evaluate: number };
+  /** Peak bytes of GPU buffers alive on the device (ours and onnxruntime-web's), and the estimate for this run. */
+  gpuBuffers: { peak: number; estimate: number };
 }
 
 const SEED = 15;
@@ -59,6 +63,7 @@ export async function run(
   ckpt.files.clear();
   const t1 = performance.now();
 
+  let tally: BufferTally | undefined;
   const events: WorkerEvent[] = [];
   let finished: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
@@ -69,7 +74,11 @@ export async function run(
     },
     {
       siteUrl: new URL('/', location.href).href,
-      gpu: () => getSharedGpu(),
+      gpu: async () => {
+        const gpu = await getSharedGpu();
+        if (gpu) tally ??= tallyBuffers(gpu.device);
+        return gpu;
+      },
       runStore: () => null,
       editorShaders: bundledEditorShaderSources,
       maxWeightBytes,
@@ -154,6 +163,16 @@ export async function run(
     shapeMismatches,
     valueMismatches,
     warnings: runEvents.flatMap((e) => (e.type === 'warning' ? [e.message] : [])),
+    gpuBuffers: {
+      peak: tally?.peak() ?? 0,
+      // The run's sub-batch: 2 records of the fixture's prompts (padded to 32 tokens or less), their answers' tokens.
+      estimate: memoryEstimate(ckpt.spec, {
+        editedLayers: [m.modules.findIndex((x) => x.name === module)],
+        batch: config.subBatch,
+        seqLen: 32,
+        labelRows: 16,
+      }).gpu.total,
+    },
     ms: {
       generate: t1 - t0,
       load: t2 - t1,

@@ -12,7 +12,7 @@
  * sessions with `disableCpuFallback` and would fail otherwise.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { paddedSize, readFloat32, storageUsage, uploadBuffer, writeBuffer } from '../gpu/buffers';
+import { paddedSize, readBuffer, storageUsage, uploadBuffer, writeBuffer } from '../gpu/buffers';
 import { emitOnnx } from '../graph/onnx/emit';
 import { blockName, resolveWeight, rowBlocks } from '../graph/models/weight-blocks';
 import type { Fetch } from '../graph/ort-session';
@@ -28,8 +28,9 @@ export interface WebGpuRuntimeOptions extends GraphRuntimeOptions {
   sessionOptions?: ort.InferenceSession.SessionOptions;
 }
 
-/** Bytes of one upload before waiting for the queue (64 MiB). */
+/** Bytes of one upload before waiting for the queue (64 MiB), and of one readback's staging buffer (16 MiB). */
 const UPLOAD_SLICE = 64 * 2 ** 20;
+const READBACK_SLICE = 16 * 2 ** 20;
 
 interface GpuWeight {
   buffer: GPUBuffer;
@@ -128,8 +129,15 @@ export class WebGpuExecutor implements GraphExecutor {
     const held = this.parts.get(name);
     if (!held) throw new Error(`weight '${name}' is not on the GPU`);
     const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    for (const p of held.parts)
-      out.set(await readFloat32(this.device, this.gpuWeights.get(p.input)!.buffer, p.rows * held.cols), p.row * held.cols);
+    // In slices, so the staging buffer of a readback stays small next to the weights.
+    for (const p of held.parts) {
+      const buffer = this.gpuWeights.get(p.input)!.buffer;
+      const n = p.rows * held.cols;
+      for (let at = 0; at < n; at += READBACK_SLICE / 4) {
+        const count = Math.min(READBACK_SLICE / 4, n - at);
+        out.set(new Float32Array(await readBuffer(this.device, buffer, count * 4, at * 4)), p.row * held.cols + at);
+      }
+    }
     return out;
   }
 
