@@ -14,6 +14,7 @@ import { WebGpuExecutor } from '../src/engine/runtime/webgpu-runtime';
 import { runProfile } from '../src/bench/run-profile';
 import { PROFILES } from '../src/bench/shapes';
 import { configureOrtAssets } from './ort-assets';
+import { tallyBuffers, type BufferTally } from '../src/engine/gpu/buffer-tally';
 
 export interface BenchRequest {
   profile: string;
@@ -22,25 +23,7 @@ export interface BenchRequest {
   threads?: number;
 }
 
-function tallyBuffers(device: GPUDevice): () => number {
-  let live = 0;
-  const create = device.createBuffer.bind(device);
-  device.createBuffer = (desc: GPUBufferDescriptor) => {
-    const b = create(desc);
-    live += desc.size;
-    const destroy = b.destroy.bind(b);
-    let gone = false;
-    b.destroy = () => {
-      if (!gone) live -= desc.size;
-      gone = true;
-      destroy();
-    };
-    return b;
-  };
-  return () => live;
-}
-
-let gpuBytes: (() => number) | null = null;
+let gpuBytes: BufferTally | null = null;
 
 self.onmessage = async (e: MessageEvent<BenchRequest>) => {
   const post = (m: unknown) => (self as unknown as Worker).postMessage(m);
@@ -68,7 +51,7 @@ self.onmessage = async (e: MessageEvent<BenchRequest>) => {
         memory: () => ({
           jsHeapMB: heap() / 2 ** 20,
           rssMB: null,
-          gpuBuffersMB: e.data.backend === 'webgpu' && gpuBytes ? gpuBytes() / 2 ** 20 : null,
+          gpuBuffersMB: e.data.backend === 'webgpu' && gpuBytes ? gpuBytes.live() / 2 ** 20 : null,
         }),
         log: (line) => post({ type: 'log', line }),
       },

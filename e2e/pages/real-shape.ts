@@ -2,12 +2,15 @@
  * Browser side of e2e/real-shape.harness.spec.ts: the lab (src/engine/lab/lab.ts, what the engine
  * worker runs) on the shared WebGPU device, given a random-weight checkpoint at a known model's exact
  * configuration as a picked folder's Files: load onto WebGPU, one turn with the GPU editor (capture,
- * statistics, solve, apply), the turn's immediate evaluation, the edited weights exported. No demo
+ * statistics, solve, apply), the turn's immediate evaluation, the edited weights exported (the tensors
+ * never edited read back from the GPU, which holds their only copy). No demo
  * model first and one evaluation only, so it fits the suite's time on SwiftShader.
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import asyncifyWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { getSharedGpu } from '../../src/engine/gpu/device';
+import { tallyBuffers, type BufferTally } from '../../src/engine/gpu/buffer-tally';
+import { memoryEstimate } from '../../src/engine/model/memory-estimate';
 import { bundledEditorShaderSources } from '../../src/engine/gpu/editor/shader-sources.vite';
 import { Lab } from '../../src/engine/lab/lab';
 import { DEFAULT_RUN, type RunConfig } from '../../src/engine/run/config';
@@ -32,8 +35,12 @@ export interface RealShapeHarnessResult {
   immediateTokenAccuracy: number | null;
   /** Exported tensors whose shape differs from the generated checkpoint's (none expected). */
   shapeMismatches: string[];
+  /** Exported tensors, the edited one aside, whose values are not exactly the checkpoint's (none expected: they are read back from the GPU). */
+  valueMismatches: string[];
   warnings: string[];
   ms: { generate: number; load: number; run: number; capture: number; editor: number; evaluate: number };
+  /** Peak bytes of GPU buffers alive on the device (ours and onnxruntime-web's), and the estimate for this run. */
+  gpuBuffers: { peak: number; estimate: number };
 }
 
 const SEED = 15;
@@ -56,6 +63,7 @@ export async function run(
   ckpt.files.clear();
   const t1 = performance.now();
 
+  let tally: BufferTally | undefined;
   const events: WorkerEvent[] = [];
   let finished: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
@@ -66,7 +74,11 @@ export async function run(
     },
     {
       siteUrl: new URL('/', location.href).href,
-      gpu: () => getSharedGpu(),
+      gpu: async () => {
+        const gpu = await getSharedGpu();
+        if (gpu) tally ??= tallyBuffers(gpu.device);
+        return gpu;
+      },
       runStore: () => null,
       editorShaders: bundledEditorShaderSources,
       maxWeightBytes,
@@ -126,8 +138,20 @@ export async function run(
   const weightName = m.arch === 'gpt2' ? `${module.replace(/^transformer\./, '')}.weight` : `${module}.weight`;
   const edited = await readTensorF32(file, h.tensors.get(weightName)!);
   const original = realShapeTensor(weightName, SEED, edited.length);
+  const asFile = (x: number) => (dtype === 'BF16' ? bf16ToF32(f32ToBf16(x)) : x);
   let sq = 0;
-  for (let i = 0; i < edited.length; i++) sq += (edited[i] - (dtype === 'BF16' ? bf16ToF32(f32ToBf16(original[i])) : original[i])) ** 2;
+  for (let i = 0; i < edited.length; i++) sq += (edited[i] - asFile(original[i])) ** 2;
+  const valueMismatches: string[] = [];
+  for (const [name, shape] of ckpt.shapes) {
+    if (name === weightName) continue;
+    const got = await readTensorF32(file, h.tensors.get(name)!);
+    const want = realShapeTensor(
+      name,
+      SEED,
+      shape.reduce((a, b) => a * b, 1),
+    );
+    if (got.some((x, i) => x !== asFile(want[i]))) valueMismatches.push(name);
+  }
   const immediate = turn.record.immediate?.metrics.efficacy;
   return {
     summary: { name: m.name, backend: m.backend, params: m.params, hidden: m.hidden, vocabSize: m.vocabSize },
@@ -137,7 +161,18 @@ export async function run(
     loss: turn.record.loss,
     immediateTokenAccuracy: immediate?.tokenAccuracy ?? null,
     shapeMismatches,
+    valueMismatches,
     warnings: runEvents.flatMap((e) => (e.type === 'warning' ? [e.message] : [])),
+    gpuBuffers: {
+      peak: tally?.peak() ?? 0,
+      // The run's sub-batch: 2 records of the fixture's prompts (padded to 32 tokens or less), their answers' tokens.
+      estimate: memoryEstimate(ckpt.spec, {
+        editedLayers: [m.modules.findIndex((x) => x.name === module)],
+        batch: config.subBatch,
+        seqLen: 32,
+        labelRows: 16,
+      }).gpu.total,
+    },
     ms: {
       generate: t1 - t0,
       load: t2 - t1,

@@ -11,6 +11,8 @@ export interface MemoryPeak {
   total: number;
   /** Peak per process type ('browser', 'renderer', 'gpu-process', 'utility', …), bytes. */
   byType: Record<string, number>;
+  /** Per process type when the watch started (what the peak grew from), bytes. */
+  start: Record<string, number>;
 }
 
 function children(): Map<number, number[]> {
@@ -48,13 +50,14 @@ function sample(peak: MemoryPeak): void {
       // ended
     }
   }
+  if (peak.total === 0) peak.start = { ...byType };
   peak.total = Math.max(peak.total, total);
   for (const [t, v] of Object.entries(byType)) peak.byType[t] = Math.max(peak.byType[t] ?? 0, v);
 }
 
 /** Samples until stopped; returns the peaks seen. */
 export function watchMemory(intervalMs = 200): () => MemoryPeak {
-  const peak: MemoryPeak = { total: 0, byType: {} };
+  const peak: MemoryPeak = { total: 0, byType: {}, start: {} };
   if (process.platform !== 'linux') return () => peak;
   sample(peak);
   const timer = setInterval(() => sample(peak), intervalMs);

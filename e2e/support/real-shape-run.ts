@@ -148,7 +148,8 @@ export function describeResult(c: RealShapeCase, r: RealShapeResult): string {
     `load ${r.loadSeconds.toFixed(1)} s, run ${r.runSeconds.toFixed(1)} s (turn: ${Object.entries(r.turnMs)
       .map(([k, v]) => `${k.replace(/_ms$/, '')} ${(v / 1000).toFixed(1)} s`)
       .join(', ')}); ${r.module} ‖ΔW‖ ${r.deltaNorm.toExponential(3)} ` +
-    `(exported change ${r.weightChange.toExponential(3)}), loss ${r.loss.toFixed(3)}; peak RSS ${MB(r.memory.total)} (${types})`
+    `(exported change ${r.weightChange.toExponential(3)}), loss ${r.loss.toFixed(3)}; peak RSS ${MB(r.memory.total)} (${types}); ` +
+    `at the start renderer ${MB(r.memory.start.renderer ?? 0)}, gpu-process ${MB(r.memory.start['gpu-process'] ?? 0)}`
   );
 }
 

@@ -4,6 +4,7 @@
  * progress per file, the second load read from the cache (the server asked only about the file it lacked), and the
  * Hub's refusals (gated without a token, a token without access, unknown repo, revision, file) in words.
  */
+import type { ModelRuntime } from '../runtime/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab, type LabPlatform } from './lab';
 import { hintFor } from './hints';
@@ -88,8 +89,9 @@ describe('Hub loading through the page path (local Hub-layout server)', () => {
     expect(loaded?.type === 'model/loaded' && loaded.model.name).toBe('lab-test/tiny-llama');
     // Same weights as the files served: the model loaded from the local folder gives identical tensors.
     const reference = await loadModel(memoryFolder('ref', checkpoint));
-    const labModel = (first.lab as unknown as { model: { loaded: Awaited<ReturnType<typeof loadModel>> } }).model.loaded;
-    for (const [name, t] of reference.weights) expect(labModel.weights.get(name)?.data, name).toEqual(t.data);
+    const labModel = (first.lab as unknown as { model: { runtime: ModelRuntime } }).model.runtime;
+    const held = await labModel.weights();
+    for (const [name, t] of reference.weights) expect(held.get(name)?.data, name).toEqual(t.data);
     // Every file went through the revision asked for; the weights by Range reads.
     const firstRequests = hub.log.splice(0);
     expect(firstRequests.length).toBeGreaterThan(0);

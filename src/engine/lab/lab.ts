@@ -17,7 +17,7 @@ import type { StatsCache } from '../editors/locate/key-stats';
 import { browserCache, cachedFetch, withoutSpaFallback, type DownloadProgress, type ResponseCache } from '../io/cached-fetch';
 import { hubFolder, HUB_URL } from '../io/hub-folder';
 import { loadModel, type LoadedModel } from '../model/load';
-import { gpuBytesNeeded } from '../model/presets';
+import { gpuEstimate } from '../model/presets';
 import { loadDataset, scanDataset } from '../data/dataset';
 import { createWasmRuntime } from '../runtime/wasm-runtime';
 import { currentHost, wasmThreadCount } from '../runtime/wasm-thread-count';
@@ -91,7 +91,8 @@ export interface LabPlatform {
 }
 
 interface Model {
-  loaded: LoadedModel;
+  /** Without its weights: the runtime holds them (one copy, docs/design.md §4). */
+  loaded: Omit<LoadedModel, 'weights'>;
   runtime: ModelRuntime;
   summary: ModelSummary;
   /** Where it came from, as a run's saved inputs record it. */
@@ -192,15 +193,15 @@ export class Lab {
       { stage: 'runtime', done: 0, total: 0, unit: 'bytes', bytesPerSecond: null, etaSeconds: null, detail: 'building the model graphs' },
       true,
     );
+    const params = [...loaded.weights.values()].reduce((n, t) => n + t.data.length, 0);
     const { runtime, note, wasmThreads } = await this.createRuntime(loaded, cmd.backend, cmd.wasmThreads);
     await this.model?.runtime.dispose();
     this.runs.clear();
-    const params = [...loaded.weights.values()].reduce((n, t) => n + t.data.length, 0);
     const summary: ModelSummary = {
       name: loaded.name,
       arch: loaded.spec.arch,
       params,
-      gpuBytes: runtime.backend === 'webgpu' ? gpuBytesNeeded(params) : 0,
+      gpuBytes: runtime.backend === 'webgpu' ? gpuEstimate(loaded.spec, loaded.name).gpu.total : 0,
       modules: loaded.modules,
       backend: runtime.backend as ModelSummary['backend'], // the browser runs webgpu or wasm, never native
       layers: loaded.spec.layers,
@@ -216,7 +217,9 @@ export class Lab {
         : src.kind === 'hub'
           ? { kind: 'hub', repo: src.repo.trim(), revision: src.revision.trim() || 'main', ...base }
           : { kind: 'files', ...base };
-    this.model = { loaded, runtime: serialRuntime(runtime), summary, origin };
+    // The runtime has the weights now (on the GPU they are only there): the lab keeps no second copy.
+    const { weights: _held, ...rest } = loaded;
+    this.model = { loaded: rest, runtime: serialRuntime(runtime), summary, origin };
     this.post({ type: 'model/loaded', replyTo: cmd.id, model: summary });
   }
 
@@ -616,7 +619,7 @@ export class Lab {
       const results = await this.savedResults(cmd.runId);
       const mismatch = modelMismatch(results.model, m.summary);
       if (mismatch) throw new Error(mismatch.replace(/, then resume$/, ', then export again'));
-      weights = new Map(m.loaded.weights);
+      weights = await m.runtime.weights('loaded');
       for (const [name, data] of Object.entries(results.modules)) {
         const t = weights.get(name);
         if (!t || t.data.length !== data.length)
@@ -660,7 +663,7 @@ export class Lab {
   }
 
   private async restorePristine(m: Model): Promise<void> {
-    for (const mod of m.loaded.modules) await m.runtime.setWeight(mod.weight, m.loaded.weights.get(mod.weight)!.data);
+    await m.runtime.resetWeights();
   }
 
   private absolute(input: DataInput): DataInput {
@@ -675,11 +678,10 @@ export class Lab {
 
 /** The edited modules' weights as they stand (what a finished run changed; the rest is the loaded model). */
 async function editedWeights(m: Model, modules: readonly string[]): Promise<Record<string, Float32Array>> {
-  const all = await m.runtime.weights();
   const out: Record<string, Float32Array> = {};
   for (const name of modules) {
     const weight = m.loaded.modules.find((x) => x.name === name)!.weight;
-    out[weight] = all.get(weight)!.data;
+    out[weight] = (await m.runtime.weight(weight)).data;
   }
   return out;
 }

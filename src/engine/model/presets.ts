@@ -8,7 +8,8 @@
  */
 import { parseConfig } from './config';
 import { KNOWN_CONFIGS } from './known-configs';
-import type { Architecture } from './spec';
+import { memoryEstimate, PICKER_BATCH, type MemoryEstimate } from './memory-estimate';
+import type { Architecture, ModelSpec } from './spec';
 
 export type Provenance = 'paper' | 'reference' | 'lab';
 
@@ -123,8 +124,9 @@ export function presetFor(m: ModelIdentity): PresetMatch | undefined {
 export interface KnownModel {
   repo: string;
   arch: string;
-  /** Parameters, for the memory estimate (fp32 weights on the GPU: 4 bytes each). */
   params: number;
+  /** GPU memory of a run with its preset's layers, by what holds it (memory-estimate.ts, the picker's sub-batch). */
+  gpu: MemoryEstimate['gpu'];
 }
 
 /** Small Hub checkpoints the lab's architectures cover and a laptop GPU can hold in fp32. */
@@ -132,15 +134,13 @@ export const KNOWN_MODELS: readonly KnownModel[] = KNOWN_CONFIGS.map((k) => ({
   repo: k.repo,
   arch: String(k.config.model_type),
   params: k.params,
+  gpu: gpuEstimate(parseConfig(k.config, k.repo), k.repo).gpu,
 }));
 
-/**
- * Bytes of GPU memory a model needs in the lab: fp32 weights, plus headroom for activations of a
- * sub-batch and the editor's statistics (a quarter of the weights is a generous bound at the
- * sequence lengths of edit prompts).
- */
-export function gpuBytesNeeded(params: number): number {
-  return Math.ceil(params * 4 * 1.25);
+/** The memory a run takes on this model with the layers the lab would propose (its preset, else defaultLayers). */
+export function gpuEstimate(spec: ModelSpec, name: string): MemoryEstimate {
+  const match = presetFor({ name, arch: spec.arch, layers: spec.layers, hidden: spec.hidden, vocabSize: spec.vocabSize });
+  return memoryEstimate(spec, { editedLayers: match?.preset.layers.value ?? defaultLayers(spec.layers), ...PICKER_BATCH });
 }
 
 /**

@@ -270,10 +270,9 @@ export class LifelongRun {
   }
 
   async saveCheckpoint(store: CheckpointStore): Promise<void> {
-    const all = await this.io.runtime.weights();
     const weights: Record<string, Float32Array> = {};
     for (const m of this.io.runtime.modules.filter((m) => this.config.modules.includes(m.name)))
-      weights[m.weight] = all.get(m.weight)!.data;
+      weights[m.weight] = (await this.io.runtime.weight(m.weight)).data;
     const ckpt: Checkpoint = {
       version: 2,
       config: this.config,
@@ -331,11 +330,10 @@ export class LifelongRun {
   private async warnLargeUpdates(deltas: Map<string, { delta: Float32Array }>, s: ScheduledTurn) {
     const pending = [...deltas.keys()].filter((m) => !this.largeUpdateWarned.has(m));
     if (pending.length === 0) return;
-    const weights = await this.io.runtime.weights();
     for (const module of pending) {
       const m = this.io.runtime.modules.find((x) => x.name === module);
-      const w = m && weights.get(m.weight);
-      if (!w) continue;
+      if (!m) continue;
+      const w = await this.io.runtime.weight(m.weight);
       const dn = frobenius(deltas.get(module)!.delta);
       const wn = frobenius(w.data);
       if (!(dn > wn)) continue;

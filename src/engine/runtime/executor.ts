@@ -1,7 +1,7 @@
 /**
  * The backend strategy behind GraphRuntime: how an emitted graph becomes a session, how weights
  * reach it, and how it runs. The CPU executor (native or wasm) feeds the runtime's Float32Arrays; the WebGPU one
- * mirrors them in GPU buffers and is told when one changes.
+ * holds them in GPU buffers (the only copy of the tensors never edited) and is told when one changes.
  */
 import type { ModelGraph } from '../graph/models/transformer';
 import type { Feed, Fetch } from '../graph/ort-session';
@@ -19,7 +19,15 @@ export interface CompiledGraph {
 export interface GraphExecutor {
   readonly backend: RuntimeBackend;
   compile(mg: ModelGraph, name: string): Promise<CompiledGraph>;
-  /** A weight's values changed in place (applyDelta, setWeight). */
+  /** A weight's values changed (applyDelta, setWeight, a reset to the loaded values). */
   weightChanged(name: string, data: Float32Array): void;
+  /**
+   * An executor with its own copy of the weights (GPU buffers) takes every tensor now, as the graphs
+   * will name it (row blocks past maxWeightBytes, weight-blocks.ts); the runtime then drops its CPU
+   * arrays of the tensors never changed and reads them back through readWeight when needed.
+   */
+  holdWeights?(weights: Weights, maxWeightBytes: number | undefined): Promise<void>;
+  /** A held tensor's current values, read back (exact fp32). */
+  readWeight?(name: string, shape: readonly number[]): Promise<Float32Array>;
   dispose(): Promise<void>;
 }

@@ -1,8 +1,12 @@
 /**
  * ModelRuntime over our generated ONNX graphs (graph/models/transformer.ts), whatever executes them:
  * the backend differences live in a GraphExecutor (cpu-runtime.ts, webgpu-runtime.ts). Weights are
- * held here as fp32 under checkpoint names and fed to every graph as inputs, so an edit is a write to
- * one array, never a rebuild.
+ * fp32 graph inputs under checkpoint names, so an edit is a write to one array, never a rebuild.
+ *
+ * One copy of the weights (docs/design.md §4): the loaded arrays are shared, never written; a tensor
+ * is copied on its first change, and its loaded values kept for resetWeights(). An executor that
+ * holds the weights itself (the GPU's buffers) takes them all at once and the runtime keeps on the
+ * CPU only the changed tensors and their loaded values; the rest are read back for an export.
  *
  * Shapes: both graphs run at the length rounded up to a multiple of 8 and at a bucketed position
  * count (see buckets.ts). Capture pads its label positions with −1, which the graph treats as
@@ -11,7 +15,7 @@
 import { buildCaptureGraph, buildForwardGraph, buildScoreGraph, type ModelGraph } from '../graph/models/transformer';
 import type { Feed, Fetch } from '../graph/ort-session';
 import type { LoadedModel } from '../model/load';
-import type { EditableModule, ModelSpec, Weights } from '../model/spec';
+import type { EditableModule, ModelSpec, Tensor32, Weights } from '../model/spec';
 import { InputError, type ModuleCapture, type Residual, type SubBatch, type SubBatchCapture } from '../types';
 import { checkSubBatch, countBucket, lengthBucket, padInts, padLength, PADDED_LABEL_POSITION } from './buckets';
 import type { CompiledGraph, GraphExecutor } from './executor';
@@ -38,7 +42,14 @@ export interface GraphRuntimeOptions {
 export class GraphRuntime implements ModelRuntime {
   readonly spec: ModelSpec;
   readonly modules: EditableModule[];
+  /** Every tensor's shape, in the checkpoint's order (the order of weights() and of an export). */
+  private readonly shapes: Map<string, number[]>;
+  /** The tensors whose current values are on the CPU: all of them, or only the changed ones where the executor holds weights. */
   private readonly state: Weights;
+  /** The loaded values of the tensors changed since load. */
+  private readonly originals = new Map<string, Float32Array>();
+  /** Whether the executor holds the weights (handOverWeights): then the CPU keeps only the changed tensors. */
+  private held = false;
   private readonly byName: Map<string, EditableModule>;
   private readonly cache: SessionCache;
   private readonly nodeCounts = new Map<string, number>();
@@ -52,10 +63,20 @@ export class GraphRuntime implements ModelRuntime {
     this.spec = loaded.spec;
     this.modules = loaded.modules;
     this.byName = new Map(loaded.modules.map((m) => [m.name, m]));
-    // Own copies: edits must not leak into the caller's LoadedModel (tests compare against it).
-    this.state = new Map([...loaded.weights].map(([k, t]) => [k, { shape: t.shape.slice(), data: Float32Array.from(t.data) }]));
+    this.shapes = new Map([...loaded.weights].map(([k, t]) => [k, t.shape.slice()]));
+    // The caller's arrays, shared: a change copies the tensor first, so edits never leak into the LoadedModel.
+    this.state = new Map([...loaded.weights].map(([k, t]) => [k, { shape: t.shape.slice(), data: t.data }]));
     this.cache = new SessionCache(opts.cacheSize ?? 16);
     this.maxWeightBytes = opts.maxWeightBytes;
+  }
+
+  /** Gives every tensor to an executor that holds weights itself and drops the CPU arrays (once, before any change). */
+  async handOverWeights(): Promise<void> {
+    if (!this.executor.holdWeights || this.held || this.originals.size)
+      throw new Error('handOverWeights: once, before any change, to an executor that holds weights');
+    await this.executor.holdWeights(this.state, this.maxWeightBytes);
+    this.state.clear();
+    this.held = true;
   }
 
   get backend(): RuntimeBackend {
@@ -222,23 +243,52 @@ export class GraphRuntime implements ModelRuntime {
 
   async applyDelta(module: string, delta: Float32Array): Promise<void> {
     const [m] = this.resolve([module]);
-    const w = this.state.get(m.weight)!.data;
+    const w = await this.changing(m.weight);
     addDelta(w, m, delta);
     this.executor.weightChanged(m.weight, w);
   }
 
   async setWeight(name: string, data: Float32Array): Promise<void> {
-    const t = this.state.get(name);
-    if (!t) throw new InputError(`weight '${name}'`, `is not a tensor of this ${this.spec.arch} model`);
-    if (data.length !== t.data.length)
-      throw new InputError(`weight '${name}'`, `has ${data.length} values, expected [${t.shape.join(', ')}] = ${t.data.length}`);
-    t.data.set(data);
-    this.executor.weightChanged(name, t.data);
+    const shape = this.shapes.get(name);
+    if (!shape) throw new InputError(`weight '${name}'`, `is not a tensor of this ${this.spec.arch} model`);
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (data.length !== n) throw new InputError(`weight '${name}'`, `has ${data.length} values, expected [${shape.join(', ')}] = ${n}`);
+    const w = await this.changing(name);
+    w.set(data);
+    this.executor.weightChanged(name, w);
   }
 
-  /** The live state dict (no copy: a 7B model's weights are not duplicated on every export); treat as read-only. */
-  async weights(): Promise<Weights> {
-    return new Map(this.state);
+  async weight(name: string): Promise<Tensor32> {
+    const shape = this.shapes.get(name);
+    if (!shape) throw new InputError(`weight '${name}'`, `is not a tensor of this ${this.spec.arch} model`);
+    return this.state.get(name) ?? { shape: shape.slice(), data: await this.executor.readWeight!(name, shape) };
+  }
+
+  /**
+   * The state dict, current or as loaded. Arrays on the CPU are given live (no copy: weights are not
+   * duplicated on every export), so treat them as read-only; the rest are read back.
+   */
+  async weights(which: 'current' | 'loaded' = 'current'): Promise<Weights> {
+    const out: Weights = new Map();
+    for (const [name, shape] of this.shapes) {
+      const original = which === 'loaded' ? this.originals.get(name) : undefined;
+      out.set(name, original ? { shape: shape.slice(), data: original } : await this.weight(name));
+    }
+    return out;
+  }
+
+  async resetWeights(): Promise<void> {
+    for (const [name, data] of this.originals) {
+      if (this.held) this.state.delete(name);
+      else this.state.set(name, { shape: this.shapes.get(name)!.slice(), data });
+      this.executor.weightChanged(name, data);
+    }
+    this.originals.clear();
+  }
+
+  /** Names of the tensors changed since load (or since the last reset). */
+  changedWeights(): string[] {
+    return [...this.originals.keys()];
   }
 
   stats(): GraphStats {
@@ -248,6 +298,17 @@ export class GraphRuntime implements ModelRuntime {
   async dispose(): Promise<void> {
     await this.cache.clear();
     await this.executor.dispose();
+  }
+
+  /** A tensor's own CPU array, to be changed: copied from its loaded values on its first change. */
+  private async changing(name: string): Promise<Float32Array> {
+    const own = this.originals.has(name) && this.state.get(name);
+    if (own) return own.data;
+    const loaded = (await this.weight(name)).data;
+    const copy = Float32Array.from(loaded);
+    this.originals.set(name, loaded);
+    this.state.set(name, { shape: this.shapes.get(name)!.slice(), data: copy });
+    return copy;
   }
 
   private resolve(names: readonly string[]): EditableModule[] {

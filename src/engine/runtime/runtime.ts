@@ -3,7 +3,7 @@
  * WebGPU in the browser, its wasm EP as the browser fallback, onnxruntime-node's CPU EP in Node).
  */
 import type { Residual, SubBatch, SubBatchCapture } from '../types';
-import type { EditableModule, ModelSpec, Weights } from '../model/spec';
+import type { EditableModule, ModelSpec, Tensor32, Weights } from '../model/spec';
 
 export interface NextTokens {
   /** Top-k token ids at the last position, most likely first, with their probabilities. */
@@ -73,7 +73,14 @@ export interface ModelRuntime {
   applyDelta(module: string, delta: Float32Array): Promise<void>;
   /** Overwrite one weight tensor (checkpoint resume restores edited modules bit-exactly). */
   setWeight(name: string, data: Float32Array): Promise<void>;
-  /** The current full state dict (edited weights included), under the checkpoint's names. */
-  weights(): Promise<Weights>;
+  /** One tensor as it stands (read-only: it may be the runtime's live array). */
+  weight(name: string): Promise<Tensor32>;
+  /**
+   * The full state dict under the checkpoint's names, as it stands (edits included) or as loaded.
+   * Tensors kept only on the GPU are read back, so ask for one tensor with weight() where that is enough.
+   */
+  weights(which?: 'current' | 'loaded'): Promise<Weights>;
+  /** Every tensor changed since load back to its loaded values. */
+  resetWeights(): Promise<void>;
   dispose(): Promise<void>;
 }

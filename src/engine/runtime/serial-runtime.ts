@@ -26,7 +26,9 @@ export function serialRuntime(inner: ModelRuntime): ModelRuntime {
     nextTokens: (ids, k) => queue(() => inner.nextTokens(ids, k)),
     applyDelta: (m, d) => queue(() => inner.applyDelta(m, d)),
     setWeight: (n, d) => queue(() => inner.setWeight(n, d)),
-    weights: () => queue(() => inner.weights()),
+    weight: (n) => queue(() => inner.weight(n)),
+    weights: (which) => queue(() => inner.weights(which)),
+    resetWeights: () => queue(() => inner.resetWeights()),
     dispose: () => queue(() => inner.dispose()),
   };
 }

@@ -126,6 +126,13 @@ export async function checkWebGpuRuntime(
       const after = (await rt.capture(sb, names)).loss; // same session as above
       const editErr = Math.abs(after - referenceLoss(m.spec, edited, sb)) / after;
       if (!(editErr <= 1e-4)) fail(`loss after applyDelta rel ${editErr}`);
+      // The GPU holds the only copy of the weights never changed: what it gives back is what was loaded, bit for bit.
+      await rt.resetWeights();
+      for (const [k, t] of await rt.weights()) {
+        const want = m.weights.get(k)!.data;
+        if (t.data.length !== want.length || t.data.some((x, i) => x !== want[i]))
+          fail(`${k} read back after a reset differs from the loaded values`);
+      }
       lap('edit');
       const nodes = Math.max(...[...rt.stats().nodeCounts].filter(([k]) => k.startsWith('capture')).map(([, n]) => n));
       const wasm = await createWasmRuntime(m);

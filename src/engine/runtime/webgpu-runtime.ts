@@ -1,8 +1,9 @@
 /**
  * The GPU backend: onnxruntime-web's WebGPU EP on *our* GPUDevice (the one the WGSL kernels use,
  * from gpu/device.ts), so weights live once, in our buffers, and enter every session through
- * ort.Tensor.fromGpuBuffer without a copy. The runtime's Float32Arrays stay the source of truth
- * (weights(), checkpoints); an edit rewrites the one changed buffer with queue.writeBuffer.
+ * ort.Tensor.fromGpuBuffer without a copy. Every tensor is uploaded when the runtime opens and the
+ * buffers are the only copy of those never edited (read back for an export); an edit rewrites the
+ * changed buffer with queue.writeBuffer from the runtime's CPU copy of that tensor.
  *
  * Outputs are read back to the CPU: the ModelRuntime contract hands Float32Arrays to the editors.
  * Browser only (ORT's WebGPU EP does not run under Node, docs/design.md §4). Under Vite's pre-bundling the
@@ -11,9 +12,9 @@
  * sessions with `disableCpuFallback` and would fail otherwise.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { uploadBuffer, writeBuffer } from '../gpu/buffers';
+import { paddedSize, readBuffer, storageUsage, uploadBuffer, writeBuffer } from '../gpu/buffers';
 import { emitOnnx } from '../graph/onnx/emit';
-import { resolveWeight } from '../graph/models/weight-blocks';
+import { blockName, resolveWeight, rowBlocks } from '../graph/models/weight-blocks';
 import type { Fetch } from '../graph/ort-session';
 import type { LoadedModel } from '../model/load';
 import type { Weights } from '../model/spec';
@@ -27,14 +28,28 @@ export interface WebGpuRuntimeOptions extends GraphRuntimeOptions {
   sessionOptions?: ort.InferenceSession.SessionOptions;
 }
 
+/** Bytes of one upload before waiting for the queue (64 MiB), and of one readback's staging buffer (16 MiB). */
+const UPLOAD_SLICE = 64 * 2 ** 20;
+const READBACK_SLICE = 16 * 2 ** 20;
+
 interface GpuWeight {
   buffer: GPUBuffer;
   tensor: ort.Tensor;
 }
 
+/** One GPU buffer of a tensor: the whole, or a row block starting at `row`. */
+interface Part {
+  input: string;
+  row: number;
+  rows: number;
+}
+
 export class WebGpuExecutor implements GraphExecutor {
   readonly backend = 'webgpu' as const;
+  /** By graph input name: a tensor, or a row block of one. */
   private readonly gpuWeights = new Map<string, GpuWeight>();
+  /** Tensor name → the buffers holding it. */
+  private readonly parts = new Map<string, { cols: number; parts: Part[] }>();
 
   constructor(
     private readonly device: GPUDevice,
@@ -75,7 +90,63 @@ export class WebGpuExecutor implements GraphExecutor {
     };
   }
 
+  /**
+   * Uploads waiting for the queue after every UPLOAD_SLICE bytes: Dawn stages a writeBuffer in
+   * memory of its own and reuses it once the queue has moved on, so writing a whole model at once
+   * held a second copy of it (measured on SwiftShader: a 512 MiB buffer written whole grew the GPU
+   * process by 1,024 MiB, in 64 MiB slices by 639 MiB; docs/design.md §4).
+   */
+  async holdWeights(weights: Weights, maxWeightBytes: number | undefined): Promise<void> {
+    let pending = 0;
+    for (const [name, t] of weights) {
+      const cols = t.shape.length === 2 ? t.shape[1] : t.data.length;
+      const ranges = t.shape.length === 2 ? rowBlocks(t.shape[0], cols, maxWeightBytes) : [[0, 1]];
+      const parts = ranges.map(([start, end]) => ({
+        input: ranges.length === 1 ? name : blockName(name, start, end),
+        row: start,
+        rows: end - start,
+      }));
+      for (const p of parts) {
+        const t = resolveWeight(weights, p.input);
+        const buffer = this.device.createBuffer({ size: paddedSize(t.data.byteLength), usage: storageUsage(), label: p.input });
+        for (let at = 0; at < t.data.length; at += UPLOAD_SLICE / 4) {
+          const slice = t.data.subarray(at, at + UPLOAD_SLICE / 4);
+          if (pending + slice.byteLength > UPLOAD_SLICE) {
+            await this.device.queue.onSubmittedWorkDone();
+            pending = 0;
+          }
+          writeBuffer(this.device, buffer, slice, at * 4);
+          pending += slice.byteLength;
+        }
+        this.gpuWeights.set(p.input, { buffer, tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: t.shape }) });
+      }
+      this.parts.set(name, { cols, parts });
+    }
+    await this.device.queue.onSubmittedWorkDone();
+  }
+
+  async readWeight(name: string, shape: readonly number[]): Promise<Float32Array> {
+    const held = this.parts.get(name);
+    if (!held) throw new Error(`weight '${name}' is not on the GPU`);
+    const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    // In slices, so the staging buffer of a readback stays small next to the weights.
+    for (const p of held.parts) {
+      const buffer = this.gpuWeights.get(p.input)!.buffer;
+      const n = p.rows * held.cols;
+      for (let at = 0; at < n; at += READBACK_SLICE / 4) {
+        const count = Math.min(READBACK_SLICE / 4, n - at);
+        out.set(new Float32Array(await readBuffer(this.device, buffer, count * 4, at * 4)), p.row * held.cols + at);
+      }
+    }
+    return out;
+  }
+
   weightChanged(name: string, data: Float32Array): void {
+    const held = this.parts.get(name);
+    const blocks = held && held.parts.length > 1 ? held.parts : [];
+    for (const p of blocks)
+      writeBuffer(this.device, this.gpuWeights.get(p.input)!.buffer, data.subarray(p.row * held!.cols, (p.row + p.rows) * held!.cols));
+    // The whole tensor's buffer, where there is one (held, uploaded, or assembled from the blocks).
     const w = this.gpuWeights.get(name);
     if (w) writeBuffer(this.device, w.buffer, data);
   }
@@ -83,18 +154,38 @@ export class WebGpuExecutor implements GraphExecutor {
   async dispose(): Promise<void> {
     for (const w of this.gpuWeights.values()) w.buffer.destroy();
     this.gpuWeights.clear();
+    this.parts.clear();
   }
 
-  /** The weight's GPU copy, uploaded on first use. */
-  private weight(name: string, weights: Weights): GpuWeight {
-    let w = this.gpuWeights.get(name);
-    if (!w) {
-      const t = resolveWeight(weights, name);
-      const buffer = uploadBuffer(this.device, t.data, undefined, name);
-      w = { buffer, tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: t.shape }) };
-      this.gpuWeights.set(name, w);
-    }
+  private upload(input: string, t: { shape: number[]; data: Float32Array }): GpuWeight {
+    const buffer = uploadBuffer(this.device, t.data, undefined, input);
+    const w = { buffer, tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: t.shape }) };
+    this.gpuWeights.set(input, w);
     return w;
+  }
+
+  /**
+   * A graph input's GPU buffer: held since the runtime opened, or uploaded now from the CPU arrays
+   * given (an executor used without holdWeights), or — a whole table held in row blocks, for a graph
+   * built without the cap — assembled from its blocks on the GPU.
+   */
+  private weight(name: string, weights: Weights): GpuWeight {
+    const w = this.gpuWeights.get(name);
+    if (w) return w;
+    if (weights.has(name) || !this.parts.has(name)) return this.upload(name, resolveWeight(weights, name));
+    const { cols, parts } = this.parts.get(name)!;
+    const rows = parts.reduce((n, p) => n + p.rows, 0);
+    const buffer = this.device.createBuffer({
+      size: rows * cols * 4,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      label: name,
+    });
+    const enc = this.device.createCommandEncoder({ label: `assemble ${name}` });
+    for (const p of parts) enc.copyBufferToBuffer(this.gpuWeights.get(p.input)!.buffer, 0, buffer, p.row * cols * 4, p.rows * cols * 4);
+    this.device.queue.submit([enc.finish()]);
+    const whole = { buffer, tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: [rows, cols] }) };
+    this.gpuWeights.set(name, whole);
+    return whole;
   }
 }
 
@@ -103,5 +194,7 @@ export async function createWebGpuRuntime(
   device: GPUDevice,
   opts: WebGpuRuntimeOptions = {},
 ): Promise<GraphRuntime> {
-  return new GraphRuntime(loaded, new WebGpuExecutor(device, opts), opts);
+  const runtime = new GraphRuntime(loaded, new WebGpuExecutor(device, opts), opts);
+  await runtime.handOverWeights();
+  return runtime;
 }

@@ -1,6 +1,6 @@
 /** Choose and load a model: the demo, a known-good Hub model, any Hub repo, or a local folder. */
 import { useState } from 'react';
-import { gpuBytesNeeded, KNOWN_MODELS } from '../../engine/model/presets';
+import { KNOWN_MODELS } from '../../engine/model/presets';
 import { sendCommand } from '../engine-client';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { modelLoad, useSettings } from '../lab-settings';
@@ -64,14 +64,18 @@ export function ModelPanel() {
         <ul className="plain">
           {KNOWN_MODELS.map((m) => {
             // No size is refused for the device's buffer limit: a table larger than one buffer runs in row blocks.
-            const need = gpuBytesNeeded(m.params);
+            const { total, weights, editor, activations } = m.gpu;
             return (
               <li key={m.repo}>
                 <button type="button" disabled={loading} onClick={() => loadHub(m.repo)}>
                   {m.repo}
                 </button>{' '}
                 <span className="muted">
-                  {m.arch}, {formatCount(m.params)} params, needs ≈{formatBytes(need)} of GPU memory
+                  {m.arch}, {formatCount(m.params)} params, needs ≈{formatBytes(total)} of GPU memory
+                  <span title="fp32 weights; the GPU editor's buffers for the preset's layers; one sub-batch of 10 edits, from the model's config">
+                    {' '}
+                    (weights {formatBytes(weights)}, editing {formatBytes(editor)}, activations {formatBytes(activations)})
+                  </span>
                 </span>
               </li>
             );

@@ -147,11 +147,11 @@ export class LocateEditor {
       const H = runtime.spec.hidden;
       const N = requests.length;
       // A turn that fails after some layer was written leaves the weights as they were (docs/design.md §7).
-      const all = await runtime.weights();
-      const before = this.layers.map((l) => {
+      const before: (readonly [string, Float32Array])[] = [];
+      for (const l of this.layers) {
         const name = runtime.modules.find((m) => m.name === l.module)!.weight;
-        return [name, Float32Array.from(all.get(name)!.data)] as const;
-      });
+        before.push([name, Float32Array.from((await runtime.weight(name)).data)]);
+      }
       try {
         for (const [i, l] of this.layers.entries()) {
           const t1 = performance.now();

@@ -1,0 +1,67 @@
+/**
+ * The memory estimate (memory-estimate.ts) from a config: its parts counted exactly, and its total
+ * against the GPU buffers a real-shape run held in Chromium (README "Real shapes"), counted as they
+ * were created and destroyed (SwiftShader's process RSS also holds its shader compiler, so it is not used).
+ */
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config';
+import { KNOWN_CONFIGS, knownConfig } from './known-configs';
+import { memoryEstimate } from './memory-estimate';
+import { editableModules } from './modules';
+import { KNOWN_MODELS } from './presets';
+
+const MiB = 2 ** 20;
+
+/** A known model's config with fewer layers, as real-shape.ts builds it. */
+function fewer(repo: string, layers: number) {
+  const base = knownConfig(repo).config;
+  return parseConfig(
+    {
+      ...base,
+      ...(base.model_type === 'gpt2' ? { n_layer: layers } : { num_hidden_layers: layers }),
+      ...(base.max_window_layers !== undefined ? { max_window_layers: layers } : {}),
+    },
+    repo,
+  );
+}
+
+describe('memory estimate', () => {
+  it('counts every parameter of the published configs once (tied embeddings once), 4 bytes each on the GPU', () => {
+    for (const k of KNOWN_CONFIGS) {
+      const e = memoryEstimate(parseConfig(k.config, k.repo), { editedLayers: [], batch: 1, seqLen: 8, labelRows: 1 });
+      expect(e.params, k.repo).toBe(k.params);
+      expect(e.gpu.weights, k.repo).toBe(4 * k.params);
+    }
+  });
+
+  it("counts the GPU editor's buffers per edited module and the worker's two copies of it", () => {
+    const spec = parseConfig(knownConfig('meta-llama/Llama-3.2-1B').config, 'llama');
+    const down = editableModules(spec).find((m) => m.layer === 13)!;
+    expect([down.dIn, down.dOut]).toEqual([8192, 2048]);
+    const one = memoryEstimate(spec, { editedLayers: [13], batch: 1, seqLen: 8, labelRows: 1 });
+    expect(one.gpu.editor).toBe(4 * (2 * 8192 * 2048 + 3 * 2048 * 2048));
+    expect(one.worker.steady).toBe(4 * 2 * 8192 * 2048);
+    const three = memoryEstimate(spec, { editedLayers: [11, 12, 13], batch: 1, seqLen: 8, labelRows: 1 });
+    expect(three.gpu.editor).toBe(3 * one.gpu.editor);
+    // Activations are kept from the lowest edited block up: editing lower keeps more.
+    expect(three.gpu.activations).toBeGreaterThan(one.gpu.activations);
+  });
+
+  it('agrees with the GPU buffers a real-shape run held at its peak (README "Real shapes"), within the stated bound', () => {
+    // e2e/real-shape.harness.spec.ts: SmolLM2-135M, 1 layer, layer 0 edited, sub-batches of 2 records; the peak of
+    // live GPU buffers (ours and onnxruntime-web's, gpu/buffer-tally.ts) was 209 MiB. The estimate leaves out
+    // onnxruntime-web's reuse cache, so it may be below the measurement, by at most the harness's 1.6×.
+    const e = memoryEstimate(fewer('HuggingFaceTB/SmolLM2-135M', 1), { editedLayers: [0], batch: 2, seqLen: 32, labelRows: 16 });
+    const measured = 209 * MiB;
+    expect(e.gpu.total).toBeLessThanOrEqual(measured);
+    expect(e.gpu.total * 1.6).toBeGreaterThanOrEqual(measured);
+  });
+
+  it('the picker shows the estimate of each known model at its preset, above the fp32 weights alone', () => {
+    for (const m of KNOWN_MODELS) {
+      expect(m.gpu.total, m.repo).toBe(m.gpu.weights + m.gpu.editor + m.gpu.activations);
+      expect(m.gpu.weights, m.repo).toBe(4 * m.params);
+      expect(m.gpu.editor, m.repo).toBeGreaterThan(0);
+    }
+  });
+});
