@@ -47,7 +47,8 @@ async function main(argv: string[]) {
   });
   const module = moduleFlag ?? (runFileOf(dirs[0]).config as { modules?: string[] } | null)?.modules?.at(-1);
 
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+  // Its own process group, so that stopping it also stops the vite that npx starts.
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
   try {
     await waitForServer(`http://localhost:${PORT}/`, 30_000);
     const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs() });
@@ -89,7 +90,7 @@ async function main(argv: string[]) {
     }
     await browser.close();
   } finally {
-    server.kill();
+    process.kill(-server.pid!);
   }
 }
 
