@@ -43,7 +43,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: process.env.CI ? 'line' : 'list',
+  reporter: 'list',
   projects: [
     { name: 'site', testIgnore: ['**/*.harness.spec.ts', '**/*.built.spec.ts'], use: { baseURL: `http://localhost:${PORT}` } },
     {
