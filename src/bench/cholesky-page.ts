@@ -13,17 +13,9 @@ import { CHOLESKY_BLOCK, EditorKernels, SOLVE_BLOCK } from '../engine/gpu/editor
 import { bundledEditorShaderSources } from '../engine/gpu/editor/shader-sources.vite';
 import { Rng } from '../engine/util/rng';
 import { choleskyTable, type CholeskyRow } from './cholesky-table';
+import { benchPageState } from './page-state';
 
-interface State {
-  done: boolean;
-  rows: CholeskyRow[];
-  error: string | null;
-  adapter: string;
-  userAgent: string;
-}
-
-const state: State = { done: false, rows: [], error: null, adapter: '', userAgent: navigator.userAgent };
-(window as unknown as { __bench: State }).__bench = state;
+const state = benchPageState<CholeskyRow>();
 const out = document.getElementById('out')!;
 const query = new URLSearchParams(location.search);
 const sizes = (query.get('n') ?? '256,512').split(',').map(Number);

@@ -17,17 +17,9 @@ import { inverseSqrtEigh } from '../engine/linalg/inverseSqrt';
 import { spdWithCondition } from '../engine/linalg/testMatrices';
 import { Rng } from '../engine/util/rng';
 import { whiteningTable, type WhiteningRow } from './whitening-table';
+import { benchPageState } from './page-state';
 
-interface State {
-  done: boolean;
-  rows: WhiteningRow[];
-  error: string | null;
-  adapter: string;
-  userAgent: string;
-}
-
-const state: State = { done: false, rows: [], error: null, adapter: '', userAgent: navigator.userAgent };
-(window as unknown as { __bench: State }).__bench = state;
+const state = benchPageState<WhiteningRow>();
 const out = document.getElementById('out')!;
 const dims = (new URLSearchParams(location.search).get('d') ?? '64,128,256').split(',').map(Number);
 
