@@ -5,9 +5,8 @@
  * (evaluations.jsonl).
  *   npx tsx scripts/demo/curves.ts OUT.json runs/demo-table/stableedit-warmup …
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import type { MetricsRecord, TurnRecord } from '../../src/engine/run/events';
+import { writeFileSync } from 'node:fs';
+import { runFileOf } from './run-file-of';
 
 interface Curve {
   run: string;
@@ -16,28 +15,24 @@ interface Curve {
 }
 
 function curve(dir: string): Curve {
-  const run = basename(dir.replace(/\/$/, ''));
-  const turns = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as TurnRecord)
-    .filter((t) => t.kind === 'target')
-    .flatMap((t) =>
-      t.diagnostics.modules.map((m) => ({ edits: t.edits, module: m.module, deltaNorm: m.deltaNorm, cosinePrev: m.cosinePrev })),
-    );
-  const samples = readFileSync(join(dir, 'evaluations.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as MetricsRecord)
-    .filter((m) => m.protocol !== 'immediate')
-    .map((m) => ({
-      protocol: m.protocol,
-      edits: m.edits,
-      efficacy: m.metrics.efficacy?.tokenAccuracy ?? NaN,
-      generalization: m.metrics.generalization?.tokenAccuracy ?? NaN,
-      specificity: m.metrics.specificity?.tokenAccuracy ?? NaN,
-    }));
-  return { run, turns, samples };
+  const { label: run, turns, metrics } = runFileOf(dir);
+  return {
+    run,
+    turns: turns
+      .filter((t) => t.kind === 'target')
+      .flatMap((t) =>
+        t.diagnostics.modules.map((m) => ({ edits: t.edits, module: m.module, deltaNorm: m.deltaNorm, cosinePrev: m.cosinePrev })),
+      ),
+    samples: metrics
+      .filter((m) => m.protocol !== 'immediate')
+      .map((m) => ({
+        protocol: m.protocol,
+        edits: m.edits,
+        efficacy: m.metrics.efficacy?.tokenAccuracy ?? NaN,
+        generalization: m.metrics.generalization?.tokenAccuracy ?? NaN,
+        specificity: m.metrics.specificity?.tokenAccuracy ?? NaN,
+      })),
+  };
 }
 
 const [out, ...dirs] = process.argv.slice(2);
