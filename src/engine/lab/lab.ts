@@ -17,6 +17,8 @@ import type { StatsCache } from '../editors/locate/key-stats';
 import { browserCache, cachedFetch, withoutSpaFallback, type DownloadProgress, type ResponseCache } from '../io/cached-fetch';
 import { hubFolder, HUB_URL } from '../io/hub-folder';
 import { loadModel, type LoadedModel } from '../model/load';
+import type { HeldWeights } from '../model/spec';
+import type { GraphRuntime, WeightPrecision } from '../runtime/graph-runtime';
 import { gpuEstimate } from '../model/presets';
 import { loadDataset, scanDataset } from '../data/dataset';
 import { createWasmRuntime } from '../runtime/wasm-runtime';
@@ -179,8 +181,10 @@ export class Lab {
       folder = fileListFolder(src.files, src.name);
       byTensor = true;
     }
+    // Frozen tensors of a 16-bit checkpoint stay in 16 bits (docs/design.md §4): exact, half the memory.
     const loaded = await loadModel(folder, {
       name,
+      frozen16: true,
       onProgress: byTensor
         ? (done, total, tensor) =>
             progress(
@@ -195,19 +199,21 @@ export class Lab {
     );
     const params = [...loaded.weights.values()].reduce((n, t) => n + t.data.length, 0);
     const { runtime, note, wasmThreads } = await this.createRuntime(loaded, cmd.backend, cmd.wasmThreads);
+    const precision = precisionNote(runtime.precision, loaded.fp32Reasons);
     await this.model?.runtime.dispose();
     this.runs.clear();
     const summary: ModelSummary = {
       name: loaded.name,
       arch: loaded.spec.arch,
       params,
-      gpuBytes: runtime.backend === 'webgpu' ? gpuEstimate(loaded.spec, loaded.name).gpu.total : 0,
+      gpuBytes:
+        runtime.backend === 'webgpu' ? gpuEstimate(loaded.spec, loaded.name, { frozen16: runtime.precision.fp16Tensors > 0 }).gpu.total : 0,
       modules: loaded.modules,
       backend: runtime.backend as ModelSummary['backend'], // the browser runs webgpu or wasm, never native
       layers: loaded.spec.layers,
       hidden: loaded.spec.hidden,
       vocabSize: loaded.spec.vocabSize,
-      backendNote: note,
+      backendNote: [note, precision].filter(Boolean).join('; ') || undefined,
       wasmThreads,
     };
     const base = { name: summary.name, params, backend: summary.backend };
@@ -224,10 +230,10 @@ export class Lab {
   }
 
   private async createRuntime(
-    loaded: LoadedModel,
+    loaded: LoadedModel<HeldWeights>,
     choice: 'auto' | 'webgpu' | 'wasm',
     threads: number | undefined,
-  ): Promise<{ runtime: ModelRuntime; note?: string; wasmThreads?: number }> {
+  ): Promise<{ runtime: GraphRuntime; note?: string; wasmThreads?: number }> {
     const onCpu = async (why?: string) => {
       const t = requestWasmThreads(threads);
       const f64 = await this.platform.f64Pool?.(t.threads);
@@ -707,4 +713,12 @@ function scheduledTarget(config: RunConfig, target: readonly EditRecord[], warmu
 
 function fmtMb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** How the frozen weights are held, for the model panel: in 16 bits (how many, how much), or why not. */
+function precisionNote(p: WeightPrecision, fp32Reasons: Map<string, string>): string | undefined {
+  const kept = fp32Reasons.size ? `, ${fp32Reasons.size} kept fp32 (${[...fp32Reasons][0].join(': ')})` : '';
+  if (p.note) return p.note;
+  if (p.fp16Tensors) return `frozen weights in 16 bits: ${p.fp16Tensors} tensors, ${(p.fp16Bytes / 2 ** 20).toFixed(1)} MiB${kept}`;
+  return fp32Reasons.size ? `frozen weights fp32${kept}` : undefined;
 }
