@@ -158,21 +158,32 @@ export interface Frozen16Check {
 }
 
 /**
- * Frozen weights in 16 bits on WebGPU (docs/design.md §4): a tiny BF16 llama loaded with frozen16
+ * Frozen weights in 16 bits on WebGPU (docs/design.md §4): a tiny one-layer BF16 llama loaded with frozen16
  * runs as fp16 where the device has 'shader-f16' and as fp32 elsewhere, with the reason; either way
  * its logits and read-back weights are the bits of the fp32 load's runtime.
  */
 export async function checkFrozen16(device: GPUDevice, opts: WebGpuRuntimeOptions = {}): Promise<Frozen16Check> {
-  const files = tinyCheckpoint({ arch: 'llama', seed: 32, heads: 4, kvHeads: 2, dtype: 'BF16' });
+  const files = tinyCheckpoint({ arch: 'llama', seed: 32, layers: 1, dtype: 'BF16' });
   const m32 = await loadModel(memoryFolder('tiny', files));
   const m16 = await loadModel(memoryFolder('tiny', files), { frozen16: true });
-  const [sb] = buildSubBatches(m32.tokenizer, PAIRS, { subBatch: 3 });
+  const [sb] = buildSubBatches(m32.tokenizer, PAIRS.slice(0, 1), { subBatch: 1 });
+  let t0 = performance.now();
+  const lap = (what: string) => {
+    const t = performance.now();
+    console.log(`[webgpu-check] frozen16 ${what} ${(t - t0).toFixed(0)} ms`);
+    t0 = t;
+  };
+  lap('load');
   const rt32 = await createWebGpuRuntime(m32, device, opts);
   const rt16 = await createWebGpuRuntime(m16, device, opts);
+  lap('upload');
   try {
     const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
     const same = (a: Float32Array, b: Float32Array) => a.length === b.length && bits(a).every((x, i) => x === bits(b)[i]);
-    const sameLogits = same(await rt16.logits(sb), await rt32.logits(sb));
+    const l16 = await rt16.logits(sb);
+    lap('logits (session)');
+    const sameLogits = same(l16, await rt32.logits(sb));
+    lap('logits (session)');
     const w16 = await rt16.weights();
     let sameWeights = true;
     for (const [k, t] of await rt32.weights()) sameWeights &&= same(w16.get(k)!.data, t.data);
