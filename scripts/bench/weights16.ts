@@ -1,5 +1,5 @@
 /**
- * `npx tsx --expose-gc scripts/bench/weights16.ts --repo R --layers L --mode memory16|memory32|time`:
+ * `npx tsx --expose-gc scripts/bench/weights16.ts --repo R --layers L --mode memory16|memory32|time [--backend native|wasm]`:
  * frozen weights held in 16 bits (docs/design.md §4) on a real-shape BF16 checkpoint (random weights,
  * model/real-shape.ts). `memory*`: the process's ArrayBuffer bytes after GC once the CPU runtime holds
  * the model, less those of the checkpoint's bytes (one mode per process, so neither sees the other's
@@ -43,6 +43,8 @@ async function main() {
   const layers = Number(flag(argv, 'layers', '2'));
   const mode = flag(argv, 'mode', 'memory16');
   const reps = Number(flag(argv, 'reps', '5'));
+  const backend = flag(argv, 'backend', 'native');
+  if (backend !== 'native' && backend !== 'wasm') throw new Error('--backend takes native or wasm');
   if (!(globalThis as { gc?: unknown }).gc) throw new Error('run with node --expose-gc (npx tsx --expose-gc …)');
   const ckpt = realShapeCheckpoint(repo, { layers, seed: 7, dtype: 'BF16' });
   const folder = () => memoryFolder(repo, ckpt.files);
@@ -54,7 +56,7 @@ async function main() {
       frozen16: mode === 'memory16',
       onProgress: () => (peak = Math.max(peak, process.memoryUsage().arrayBuffers - base)),
     });
-    const rt = await createCpuRuntime(m, { backend: 'native' });
+    const rt = await createCpuRuntime(m, { backend });
     gc();
     const held = process.memoryUsage().arrayBuffers - base;
     console.log(
@@ -67,7 +69,7 @@ async function main() {
   }
   const m32 = await loadModel(folder());
   const m16 = await loadModel(folder(), { frozen16: true });
-  const rts = { fp32: await createCpuRuntime(m32, { backend: 'native' }), fp16: await createCpuRuntime(m16, { backend: 'native' }) };
+  const rts = { fp32: await createCpuRuntime(m32, { backend }), fp16: await createCpuRuntime(m16, { backend }) };
   const pairs = Array.from({ length: 10 }, (_, i) => ({
     id: i,
     prompt: `The capital of country number ${i} is the city of`,
@@ -93,7 +95,7 @@ async function main() {
     const [a, b] = [median(ms.fp32), median(ms.fp16)];
     const same = sameBits(out.fp32, out.fp16);
     console.log(
-      `${repo} ${layers} layers ${pass}: fp32 ${a.toFixed(0)} ms, fp16 ${b.toFixed(0)} ms (×${(b / a).toFixed(2)}), same bits: ${same}`,
+      `${repo} ${layers} layers ${backend} ${pass}: fp32 ${a.toFixed(0)} ms, fp16 ${b.toFixed(0)} ms (×${(b / a).toFixed(2)}), same bits: ${same}`,
     );
   }
   console.log(`load average ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)} on ${reps} reps`);
