@@ -60,6 +60,8 @@ export async function readTensorF16(
   let top = 0;
   if (bf16) for (let i = 0; i < n; i++) top = Math.max(top, (dv.getUint16(2 * i, true) >>> 7) & 0xff);
   const shift = bf16 && top !== 0xff ? bf16ShiftFor(top) : 0;
+  // 2^-shift must be a normal fp32 (some backends flush subnormals): a tensor whose values are all below 2^-111 stays fp32.
+  if (shift > 126) return { reason: `its largest value is ${bf16ToF32(((top << 7) | 0x7f) & 0x7fff)}, too small to scale into fp16` };
   for (let i = 0; i < n; i++) {
     const bits = dv.getUint16(2 * i, true);
     const h = bf16 ? bf16ToF16Exact(bits, shift) : (bits & 0x7c00) === 0x7c00 ? -1 : bits;
