@@ -3,7 +3,9 @@
  * frozen weights held in 16 bits (docs/design.md §4) on a real-shape BF16 checkpoint (random weights,
  * model/real-shape.ts). `memory*`: the process's ArrayBuffer bytes after GC once the CPU runtime holds
  * the model, less those of the checkpoint's bytes (one mode per process, so neither sees the other's
- * garbage), its peak while loading (sampled after every tensor) and how many tensors fp16 holds.
+ * garbage), its peak while loading (sampled after every tensor), how many tensors fp16 holds, and the
+ * process's RSS before and at the peak of a first capture and score pass (sessions created, the fp32
+ * widenings of the frozen tensors in flight).
  * `time`: forward (logits), capture and score passes of one 10-record sub-batch on both runtimes,
  * alternating pass by pass so a shared machine's load falls on both alike; medians, and a check that
  * both give the same bits.
@@ -59,9 +61,23 @@ async function main() {
     const rt = await createCpuRuntime(m, { backend });
     gc();
     const held = process.memoryUsage().arrayBuffers - base;
+    // The process's RSS through a capture and a score pass (sampled every 5 ms; ORT runs off the main thread).
+    const pairs = Array.from({ length: 10 }, (_, i) => ({
+      id: i,
+      prompt: `The capital of country number ${i} is the city of`,
+      target: `Town ${i}`,
+    }));
+    const [sb] = buildSubBatches(m.tokenizer, pairs, { subBatch: 10 });
+    const rss0 = process.memoryUsage().rss;
+    let rssPeak = rss0;
+    const timer = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 5);
+    await rt.predict(sb);
+    const scorePeak = rssPeak;
+    await rt.capture(sb, [m.modules.at(-1)!.name]);
+    clearInterval(timer);
     console.log(
       `${repo} ${layers} layers ${mode}: weights held ${MiB(held)} MiB (runtime's count ${MiB(rt.precision.heldBytes)} MiB), ` +
-        `peak while loading ${MiB(peak)} MiB, fp16 tensors ${rt.precision.fp16Tensors}/${m.weights.size}, kept fp32 for their values ${m.fp32Reasons.size}` +
+        `peak while loading ${MiB(peak)} MiB, RSS ${MiB(rss0)} MiB before a score and a capture pass, ${MiB(scorePeak)} MiB at the score's peak, ${MiB(rssPeak)} MiB at the capture's, fp16 tensors ${rt.precision.fp16Tensors}/${m.weights.size}, kept fp32 for their values ${m.fp32Reasons.size}` +
         [...m.fp32Reasons].map(([k, why]) => `\n  ${k}: ${why}`).join(''),
     );
     await rt.dispose();

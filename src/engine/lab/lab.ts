@@ -181,10 +181,13 @@ export class Lab {
       folder = fileListFolder(src.files, src.name);
       byTensor = true;
     }
-    // Frozen tensors of a 16-bit checkpoint stay in 16 bits (docs/design.md §4): exact, half the memory.
+    const target = await this.backendFor(cmd.backend);
+    // On WebGPU the frozen tensors of a 16-bit checkpoint are read in 16 bits (docs/design.md §4): exact, and
+    // half the worker's memory while they load and upload. Not on the CPU: there ORT keeps the fp32
+    // widenings a capture's backward pass reuses, and its peak would grow (measured in design.md §4).
     const loaded = await loadModel(folder, {
       name,
-      frozen16: true,
+      frozen16: target.decision.backend === 'webgpu',
       onProgress: byTensor
         ? (done, total, tensor) =>
             progress(
@@ -198,7 +201,7 @@ export class Lab {
       true,
     );
     const params = [...loaded.weights.values()].reduce((n, t) => n + t.data.length, 0);
-    const { runtime, note, wasmThreads } = await this.createRuntime(loaded, cmd.backend, cmd.wasmThreads);
+    const { runtime, note, wasmThreads } = await this.createRuntime(loaded, cmd.backend, target, cmd.wasmThreads);
     const precision = precisionNote(runtime.precision, loaded.fp32Reasons);
     await this.model?.runtime.dispose();
     this.runs.clear();
@@ -229,9 +232,21 @@ export class Lab {
     this.post({ type: 'model/loaded', replyTo: cmd.id, model: summary });
   }
 
+  /** Where the model will run, decided before it loads (the load holds 16-bit weights only for WebGPU). */
+  private async backendFor(choice: 'auto' | 'webgpu' | 'wasm') {
+    const gpu = choice === 'wasm' ? null : await this.platform.gpu();
+    if (choice === 'webgpu' && !gpu) throw new Error('WebGPU is not available in this browser; choose the wasm (CPU) backend');
+    const adapter = gpu && {
+      isFallbackAdapter: gpu.info.adapter.isFallbackAdapter,
+      description: [gpu.info.adapter.vendor, gpu.info.adapter.architecture].filter(Boolean).join(' · ') || 'unknown adapter',
+    };
+    return { gpu, decision: chooseBackend(choice, adapter) };
+  }
+
   private async createRuntime(
     loaded: LoadedModel<HeldWeights>,
     choice: 'auto' | 'webgpu' | 'wasm',
+    { gpu, decision }: Awaited<ReturnType<Lab['backendFor']>>,
     threads: number | undefined,
   ): Promise<{ runtime: GraphRuntime; note?: string; wasmThreads?: number }> {
     const onCpu = async (why?: string) => {
@@ -240,13 +255,6 @@ export class Lab {
       const note = [why, t.note, f64?.note].filter(Boolean).join('; ') || undefined;
       return { runtime: await createWasmRuntime(loaded), note, wasmThreads: t.threads };
     };
-    const gpu = choice === 'wasm' ? null : await this.platform.gpu();
-    if (choice === 'webgpu' && !gpu) throw new Error('WebGPU is not available in this browser; choose the wasm (CPU) backend');
-    const adapter = gpu && {
-      isFallbackAdapter: gpu.info.adapter.isFallbackAdapter,
-      description: [gpu.info.adapter.vendor, gpu.info.adapter.architecture].filter(Boolean).join(' · ') || 'unknown adapter',
-    };
-    const decision = chooseBackend(choice, adapter);
     if (decision.backend === 'wasm' || !gpu) return onCpu(decision.backend === 'wasm' ? decision.note : undefined);
     // A table larger than one buffer binding (an embedding of 128K × 2K in fp32 is 1 GB) enters the graphs in row blocks.
     const { maxBufferSize, maxStorageBufferBindingSize } = gpu.device.limits;
