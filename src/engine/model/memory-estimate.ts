@@ -3,7 +3,7 @@
  * allocates it (docs/design.md §4), not a rule of thumb on the parameter count.
  *
  * - weights: every tensor of the checkpoint (modules.ts expectedTensors), fp32 — or, with `frozen16`
- *   (an F16/BF16 checkpoint on a device with 'shader-f16', or on the CPU), 2 bytes for every tensor
+ *   (an F16/BF16 checkpoint on a device with 'shader-f16', docs/design.md §4), 2 bytes for every tensor
  *   but the editable modules' weights, as the loader holds them (model/load.ts frozen16; a tensor fp16
  *   cannot hold exactly would stay fp32, which the config cannot tell);
  * - editor: per edited module, the GPU editor's resident fp32 buffers (gpu/editor/gpu-backend.ts): ΔW
