@@ -7,11 +7,14 @@
  *  - tiny gpt2 and llama (GQA): capture loss/keys ≤1e-4, grads ≤1e-3 vs finite differences of the
  *    float64 reference, predict and next-token top-k = reference, applyDelta reaches the GPU buffer;
  *  - warm capture time on the WebGPU EP vs the wasm EP, same batch (printed, not asserted:
- *    SwiftShader here is a CPU, docs/design.md §4, so only the ratio means anything).
+ *    SwiftShader here is a CPU, docs/design.md §4, so only the ratio means anything);
+ *  - frozen weights in 16 bits: a BF16 llama loaded with frozen16 runs fp16 only where the device
+ *    has 'shader-f16' (SwiftShader has not: then fp32, and the runtime says why), and gives the fp32
+ *    load's logits and weights bit for bit either way.
  */
 import { expect, test } from '@playwright/test';
 import type { OpResult } from './pages/runtime-webgpu';
-import type { RuntimeCheck } from '../src/engine/runtime/webgpu-check';
+import type { Frozen16Check, RuntimeCheck } from '../src/engine/runtime/webgpu-check';
 
 test.beforeEach(async ({ page }) => {
   page.on('console', (m) => (m.type() === 'error' || m.text().startsWith('[webgpu-check]')) && console.log(`[page] ${m.text()}`));
@@ -29,8 +32,8 @@ test('every graph op runs on the WebGPU EP without CPU fallback and matches floa
   }
 });
 
-test('capture, predict, next tokens and applyDelta on WebGPU match the float64 reference (gpt2, llama GQA)', async ({ page }) => {
-  test.setTimeout(90_000);
+test('capture, predict, next tokens and applyDelta on WebGPU match the float64 reference (gpt2, llama GQA); frozen16', async ({ page }) => {
+  test.setTimeout(120_000);
   const checks = (await page.evaluate(() => window.runtimeWebGpu.runRuntimeChecks())) as RuntimeCheck[];
   for (const c of checks) {
     console.log(
@@ -47,4 +50,15 @@ test('capture, predict, next tokens and applyDelta on WebGPU match the float64 r
     expect(c.grads).toBeLessThanOrEqual(1e-3);
     expect(c.edit).toBeLessThanOrEqual(1e-4);
   }
+  // Frozen weights in 16 bits, on the page's warm ORT (+0.3–1 s; its first session alone takes ~20 s on SwiftShader).
+  const t0 = Date.now();
+  const f16 = (await page.evaluate(() => window.runtimeWebGpu.runFrozen16Check())) as Frozen16Check;
+  console.log(`frozen16: shader-f16 ${f16.shaderF16}, ${f16.fp16Tensors} fp16 tensors, ${f16.note ?? 'no note'} (${Date.now() - t0} ms)`);
+  if (f16.shaderF16) expect(f16.fp16Tensors).toBeGreaterThan(0);
+  else {
+    expect(f16.fp16Tensors).toBe(0);
+    expect(f16.note).toMatch(/frozen weights fp32: the adapter lacks 'shader-f16'/);
+  }
+  expect(f16.sameLogits).toBe(true);
+  expect(f16.sameWeights).toBe(true);
 });

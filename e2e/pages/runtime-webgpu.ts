@@ -16,7 +16,7 @@ import { interpret } from '../../src/engine/graph/interpret';
 import { emitOnnx } from '../../src/engine/graph/onnx/emit';
 import { Rng } from '../../src/engine/util/rng';
 import { tensor } from '../../src/engine/graph/tensor';
-import { checkWebGpuRuntime, type RuntimeCheck } from '../../src/engine/runtime/webgpu-check';
+import { checkFrozen16, checkWebGpuRuntime, type Frozen16Check, type RuntimeCheck } from '../../src/engine/runtime/webgpu-check';
 
 // Vite pre-bundles ORT, which breaks its `new URL(wasm, import.meta.url)`: name the binaries ourselves
 // (the WebGPU bundle runs the asyncify build, the default bundle — our wasm runtime — the jsep one).
@@ -95,11 +95,17 @@ export async function runRuntimeChecks(): Promise<RuntimeCheck[]> {
   return checkWebGpuRuntime(device, { disableCpuFallback: true });
 }
 
+/** Frozen weights in 16 bits on the shared device (webgpu-check.ts checkFrozen16). */
+export async function runFrozen16Check(): Promise<Frozen16Check> {
+  const { device } = await getSharedGpu();
+  return checkFrozen16(device, { disableCpuFallback: true });
+}
+
 declare global {
   interface Window {
-    runtimeWebGpu: { runOpCases: typeof runOpCases; runRuntimeChecks: typeof runRuntimeChecks };
+    runtimeWebGpu: { runOpCases: typeof runOpCases; runRuntimeChecks: typeof runRuntimeChecks; runFrozen16Check: typeof runFrozen16Check };
   }
 }
 
-window.runtimeWebGpu = { runOpCases, runRuntimeChecks };
+window.runtimeWebGpu = { runOpCases, runRuntimeChecks, runFrozen16Check };
 document.getElementById('out')!.textContent = 'ready';

@@ -25,6 +25,10 @@ export class CountingExecutor implements GraphExecutor {
     return this.inner.backend;
   }
 
+  get float16() {
+    return this.inner.float16;
+  }
+
   private kind(name: string): KindTally {
     let t = this.tally.get(name);
     if (!t) this.tally.set(name, (t = { runs: 0, ms: 0, flops: 0, forwardFlops: 0, compiles: 0, compileMs: 0 }));

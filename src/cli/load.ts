@@ -3,6 +3,7 @@ import { loadDataset } from '../engine/data/dataset';
 import { nodeFile, nodeFolder } from '../engine/io/node-files';
 import { parseCpuBackend } from '../engine/graph/ort-backends';
 import { loadModel, type LoadedModel } from '../engine/model/load';
+import type { HeldWeights } from '../engine/model/spec';
 import { createCpuRuntime } from '../engine/runtime/cpu-runtime';
 import type { GraphRuntime } from '../engine/runtime/graph-runtime';
 import { recordFitCheck } from '../engine/run/record-fit';
@@ -14,16 +15,27 @@ import { str, UsageError, type FlagTable, type Flags } from './args';
 /** The flags `loadRecordsFlag` reads, for the commands' tables. */
 export const DATA_FLAGS = { data: { kind: 'string' }, 'on-invalid': { kind: 'string', choices: ['skip', 'stop'] } } satisfies FlagTable;
 
-/** `--backend native|wasm`: which CPU onnxruntime runs the graphs (runtimeFlag). */
-export const BACKEND_FLAGS = { backend: { kind: 'string', choices: ['native', 'wasm', 'auto'] } } satisfies FlagTable;
+/**
+ * `--backend native|wasm`: which CPU onnxruntime runs the graphs (runtimeFlag). `--frozen16`: hold the
+ * frozen tensors of an F16/BF16 checkpoint in 16 bits (docs/design.md §4): the same numbers, about
+ * half the memory, at a cost in time on the CPU (measured in README "Supported models and formats").
+ */
+export const BACKEND_FLAGS = {
+  backend: { kind: 'string', choices: ['native', 'wasm', 'auto'] },
+  frozen16: { kind: 'bool' },
+} satisfies FlagTable;
 
 /** The model's runtime on --backend (default: native, or wasm with a warning when onnxruntime-node cannot load). */
-export async function runtimeFlag(flags: Flags, model: LoadedModel): Promise<GraphRuntime> {
+export async function runtimeFlag(flags: Flags, model: LoadedModel<HeldWeights>): Promise<GraphRuntime> {
   return createCpuRuntime(model, { backend: parseCpuBackend(str(flags, 'backend', 'auto')) });
 }
 
-export async function loadModelFlag(flags: Flags): Promise<LoadedModel> {
-  const model = await loadModel(nodeFolder(str(flags, 'model')));
+export async function loadModelFlag(flags: Flags): Promise<LoadedModel<HeldWeights>> {
+  const model = await loadModel(nodeFolder(str(flags, 'model')), { frozen16: flags.frozen16 === true });
+  if (model.fp32Reasons.size)
+    process.stderr.write(
+      `note: --frozen16: ${model.fp32Reasons.size} tensors stay fp32 (${[...model.fp32Reasons][0].join(': ')}${model.fp32Reasons.size > 1 ? '; …' : ''})\n`,
+    );
   if (model.unusedTensors.length)
     process.stderr.write(
       `warning: --model ${str(flags, 'model')}: ${model.unusedTensors.length} tensors are not used by config.json ` +
@@ -37,7 +49,7 @@ export async function loadModelFlag(flags: Flags): Promise<LoadedModel> {
  * `--on-invalid skip` reads past bad records (reported on stderr); the default stops at the first
  * with its record and field. With a model, a record too long for its positions is a bad record too.
  */
-export async function loadRecordsFlag(flags: Flags, n?: number, flag = 'data', model?: LoadedModel): Promise<EditRecord[]> {
+export async function loadRecordsFlag(flags: Flags, n?: number, flag = 'data', model?: LoadedModel<HeldWeights>): Promise<EditRecord[]> {
   const path = str(flags, flag);
   const onInvalid = str(flags, 'on-invalid', 'stop');
   if (onInvalid !== 'skip' && onInvalid !== 'stop') throw new UsageError('--on-invalid must be skip or stop');
@@ -55,7 +67,7 @@ export async function loadRecordsFlag(flags: Flags, n?: number, flag = 'data', m
 }
 
 /** Every name must be an editable module of the model; the message lists what is. */
-export function checkModules(model: LoadedModel, names: string[]): void {
+export function checkModules(model: LoadedModel<HeldWeights>, names: string[]): void {
   if (names.length === 0) throw new UsageError('--modules lists no module');
   const known = new Set(model.modules.map((m) => m.name));
   for (const n of names) {

@@ -16,7 +16,7 @@ import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/
 
 export const summary = 'capture keys, value gradients and loss of one turn to safetensors';
 export const usage = `usage: stableedit-lab capture --model DIR --data FILE --modules a,b --n-edits N --sub-batch B
-    --out F.safetensors [--on-invalid skip|stop] [--backend native|wasm]
+    --out F.safetensors [--on-invalid skip|stop] [--backend native|wasm] [--frozen16]
 
 Tensors per sub-batch b: sb{b}.input_ids, sb{b}.attention_mask, sb{b}.labels (int32 [B, T]),
 sb{b}.loss [1], sb{b}.{module}.keys [N_b, d_in], sb{b}.{module}.grads [N_b, d_out].`;

@@ -9,7 +9,7 @@ import { checkInputDir, checkInputFile } from '../paths';
 import { evaluate, METRIC_KINDS, type MetricKind } from '../../engine/eval/evaluate';
 
 export const summary = 'print efficacy / generalization / specificity … of a model as JSON';
-export const usage = `usage: stableedit-lab eval --model DIR --data FILE [--n N] [--batch B] [--metrics a,b] [--on-invalid skip|stop] [--backend native|wasm]
+export const usage = `usage: stableedit-lab eval --model DIR --data FILE [--n N] [--batch B] [--metrics a,b] [--on-invalid skip|stop] [--backend native|wasm] [--frozen16]
 
 Teacher-forced top-1 token accuracy per record (partial credit, UltraEdit's score) and exact match,
 each averaged over records; metrics: ${METRIC_KINDS.join(', ')} (those the data has).`;

@@ -45,7 +45,7 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     [--warmup-data FILE --warmup-turns K] [--warmup-placement start|q1|middle|q3|end] [--warmup-stats-only]
     [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--no-immediate] [--no-final]
     [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT] [--restart] [--debug]
-    [--backend native|wasm] [--threads N]
+    [--backend native|wasm] [--frozen16] [--threads N]
     MEMIT / AlphaEdit (--editor memit|alphaedit): [--stats-corpus FILE] [--stats-samples N] [--stats-cache DIR]
     [--v-steps N] [--v-lr X] [--clamp-norm X] [--kl-factor X] [--v-weight-decay X] [--mom2-weight X]
     [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]

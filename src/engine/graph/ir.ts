@@ -5,8 +5,11 @@
 import type { Tensor64 } from './tensor';
 import type { GraphBuilder } from './builder';
 
-/** int64 only in emitted shape/axes constants; bool from comparisons. */
-export type DType = 'float32' | 'int32' | 'int64' | 'bool';
+/**
+ * int64 only in emitted shape/axes constants; bool from comparisons; float16 only for frozen weight
+ * inputs, widened by a Cast where they are used (graph/models/transformer.ts WeightInputs).
+ */
+export type DType = 'float32' | 'float16' | 'int32' | 'int64' | 'bool';
 
 export type AttrValue = number | number[] | string | Tensor64;
 export type Attrs = Record<string, AttrValue>;
@@ -68,4 +71,4 @@ export function describe(v: Value): string {
 }
 
 /** ONNX TensorProto.DataType codes. */
-export const ONNX_DTYPE: Record<DType, number> = { float32: 1, int32: 6, int64: 7, bool: 9 };
+export const ONNX_DTYPE: Record<DType, number> = { float32: 1, float16: 10, int32: 6, int64: 7, bool: 9 };

@@ -10,7 +10,8 @@ import type { GraphBuilder } from './builder';
 import { emitOnnx } from './onnx/emit';
 import { resolveCpuBackend, type CpuBackend, type CpuBackendChoice, type OrtApi } from './ort-backends';
 
-export type Feed = Float32Array | Int32Array;
+/** Uint16Array: fp16 bits (frozen weights held in 16 bits, docs/design.md §4). */
+export type Feed = Float32Array | Int32Array | Uint16Array;
 export type Fetch = Float32Array | Int32Array | Uint8Array | BigInt64Array;
 
 export interface TensorSignature {
@@ -19,8 +20,9 @@ export interface TensorSignature {
   shape: number[];
 }
 
-const ORT_TYPE: Record<DType, 'float32' | 'int32' | 'int64' | 'bool'> = {
+const ORT_TYPE: Record<DType, 'float32' | 'float16' | 'int32' | 'int64' | 'bool'> = {
   float32: 'float32',
+  float16: 'float16',
   int32: 'int32',
   int64: 'int64',
   bool: 'bool',
@@ -82,7 +84,7 @@ export class GraphSession {
     for (const s of this.inputs) {
       const f = feeds[s.name];
       if (!f) throw new Error(`graph run: missing input '${s.name}' (${s.dtype}[${s.shape}])`);
-      const want = s.dtype === 'float32' ? Float32Array : Int32Array;
+      const want = s.dtype === 'float32' ? Float32Array : s.dtype === 'float16' ? Uint16Array : Int32Array;
       if (!(f instanceof want) || f.length !== sizeOf(s.shape))
         throw new Error(
           `graph run: input '${s.name}' needs ${s.dtype}[${s.shape}] (${sizeOf(s.shape)} elements), got ${f.constructor.name}(${f.length})`,

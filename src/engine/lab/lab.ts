@@ -17,6 +17,8 @@ import type { StatsCache } from '../editors/locate/key-stats';
 import { browserCache, cachedFetch, withoutSpaFallback, type DownloadProgress, type ResponseCache } from '../io/cached-fetch';
 import { hubFolder, HUB_URL } from '../io/hub-folder';
 import { loadModel, type LoadedModel } from '../model/load';
+import type { HeldWeights } from '../model/spec';
+import type { GraphRuntime, WeightPrecision } from '../runtime/graph-runtime';
 import { gpuEstimate } from '../model/presets';
 import { loadDataset, scanDataset } from '../data/dataset';
 import { createWasmRuntime } from '../runtime/wasm-runtime';
@@ -179,8 +181,13 @@ export class Lab {
       folder = fileListFolder(src.files, src.name);
       byTensor = true;
     }
+    const target = await this.backendFor(cmd.backend);
+    // On WebGPU the frozen tensors of a 16-bit checkpoint are read in 16 bits (docs/design.md §4): exact, and
+    // half the worker's memory while they load and upload. Not on the CPU: there ORT keeps the fp32
+    // widenings a capture's backward pass reuses, and its peak would grow (measured in design.md §4).
     const loaded = await loadModel(folder, {
       name,
+      frozen16: target.decision.backend === 'webgpu',
       onProgress: byTensor
         ? (done, total, tensor) =>
             progress(
@@ -194,20 +201,22 @@ export class Lab {
       true,
     );
     const params = [...loaded.weights.values()].reduce((n, t) => n + t.data.length, 0);
-    const { runtime, note, wasmThreads } = await this.createRuntime(loaded, cmd.backend, cmd.wasmThreads);
+    const { runtime, note, wasmThreads } = await this.createRuntime(loaded, cmd.backend, target, cmd.wasmThreads);
+    const precision = precisionNote(runtime.precision, loaded.fp32Reasons);
     await this.model?.runtime.dispose();
     this.runs.clear();
     const summary: ModelSummary = {
       name: loaded.name,
       arch: loaded.spec.arch,
       params,
-      gpuBytes: runtime.backend === 'webgpu' ? gpuEstimate(loaded.spec, loaded.name).gpu.total : 0,
+      gpuBytes:
+        runtime.backend === 'webgpu' ? gpuEstimate(loaded.spec, loaded.name, { frozen16: runtime.precision.fp16Tensors > 0 }).gpu.total : 0,
       modules: loaded.modules,
       backend: runtime.backend as ModelSummary['backend'], // the browser runs webgpu or wasm, never native
       layers: loaded.spec.layers,
       hidden: loaded.spec.hidden,
       vocabSize: loaded.spec.vocabSize,
-      backendNote: note,
+      backendNote: [note, precision].filter(Boolean).join('; ') || undefined,
       wasmThreads,
     };
     const base = { name: summary.name, params, backend: summary.backend };
@@ -223,24 +232,29 @@ export class Lab {
     this.post({ type: 'model/loaded', replyTo: cmd.id, model: summary });
   }
 
-  private async createRuntime(
-    loaded: LoadedModel,
-    choice: 'auto' | 'webgpu' | 'wasm',
-    threads: number | undefined,
-  ): Promise<{ runtime: ModelRuntime; note?: string; wasmThreads?: number }> {
-    const onCpu = async (why?: string) => {
-      const t = requestWasmThreads(threads);
-      const f64 = await this.platform.f64Pool?.(t.threads);
-      const note = [why, t.note, f64?.note].filter(Boolean).join('; ') || undefined;
-      return { runtime: await createWasmRuntime(loaded), note, wasmThreads: t.threads };
-    };
+  /** Where the model will run, decided before it loads (the load holds 16-bit weights only for WebGPU). */
+  private async backendFor(choice: 'auto' | 'webgpu' | 'wasm') {
     const gpu = choice === 'wasm' ? null : await this.platform.gpu();
     if (choice === 'webgpu' && !gpu) throw new Error('WebGPU is not available in this browser; choose the wasm (CPU) backend');
     const adapter = gpu && {
       isFallbackAdapter: gpu.info.adapter.isFallbackAdapter,
       description: [gpu.info.adapter.vendor, gpu.info.adapter.architecture].filter(Boolean).join(' · ') || 'unknown adapter',
     };
-    const decision = chooseBackend(choice, adapter);
+    return { gpu, decision: chooseBackend(choice, adapter) };
+  }
+
+  private async createRuntime(
+    loaded: LoadedModel<HeldWeights>,
+    choice: 'auto' | 'webgpu' | 'wasm',
+    { gpu, decision }: Awaited<ReturnType<Lab['backendFor']>>,
+    threads: number | undefined,
+  ): Promise<{ runtime: GraphRuntime; note?: string; wasmThreads?: number }> {
+    const onCpu = async (why?: string) => {
+      const t = requestWasmThreads(threads);
+      const f64 = await this.platform.f64Pool?.(t.threads);
+      const note = [why, t.note, f64?.note].filter(Boolean).join('; ') || undefined;
+      return { runtime: await createWasmRuntime(loaded), note, wasmThreads: t.threads };
+    };
     if (decision.backend === 'wasm' || !gpu) return onCpu(decision.backend === 'wasm' ? decision.note : undefined);
     // A table larger than one buffer binding (an embedding of 128K × 2K in fp32 is 1 GB) enters the graphs in row blocks.
     const { maxBufferSize, maxStorageBufferBindingSize } = gpu.device.limits;
@@ -707,4 +721,12 @@ function scheduledTarget(config: RunConfig, target: readonly EditRecord[], warmu
 
 function fmtMb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** How the frozen weights are held, for the model panel: in 16 bits (how many, how much), or why not. */
+function precisionNote(p: WeightPrecision, fp32Reasons: Map<string, string>): string | undefined {
+  const kept = fp32Reasons.size ? `, ${fp32Reasons.size} kept fp32 (${[...fp32Reasons][0].join(': ')})` : '';
+  if (p.note) return p.note;
+  if (p.fp16Tensors) return `frozen weights in 16 bits: ${p.fp16Tensors} tensors, ${(p.fp16Bytes / 2 ** 20).toFixed(1)} MiB${kept}`;
+  return fp32Reasons.size ? `frozen weights fp32${kept}` : undefined;
 }

@@ -7,17 +7,23 @@
 import { InputError, type FolderSource, type TextTokenizer } from '../types';
 import { readFolderJson } from '../io/text';
 import { openCheckpointTensors, type LocatedTensor } from '../safetensors/checkpoint';
-import { readTensorF32 } from '../safetensors/read';
+import { readTensorF16, readTensorF32 } from '../safetensors/read';
 import { parseConfig } from './config';
 import { canonicalTensorName, editableModules, expectedTensors } from './modules';
-import type { EditableModule, ModelSpec, Weights } from './spec';
+import type { EditableModule, HeldWeights, ModelSpec, Weights } from './spec';
 import { loadTokenizer } from './tokenizer';
 
-export interface LoadedModel {
+/** W: fp32 weights (the default), or HeldWeights when loaded with frozen16. */
+export interface LoadedModel<W extends HeldWeights = Weights> {
   name: string;
   spec: ModelSpec;
-  /** fp32, keyed by canonical names (module paths + `.weight`/`.bias`). */
-  weights: Weights;
+  /**
+   * Keyed by canonical names (module paths + `.weight`/`.bias`): fp32, or — with LoadOptions.frozen16 —
+   * fp16 bits for the frozen tensors of an F16/BF16 checkpoint that fp16 holds exactly.
+   */
+  weights: W;
+  /** With frozen16: the 16-bit tensors kept in fp32 because of their values, and why (the first value fp16 cannot hold). */
+  fp32Reasons: Map<string, string>;
   tokenizer: TextTokenizer;
   modules: EditableModule[];
   /** Canonical name → name in the checkpoint file (to write an edited checkpoint back in kind). */
@@ -30,9 +36,17 @@ export interface LoadOptions {
   /** Display name; default: the repo or folder name. */
   name?: string;
   onProgress?: (done: number, total: number, tensor: string) => void;
+  /**
+   * Hold every frozen tensor of an F16/BF16 checkpoint as fp16 bits, read without an fp32 copy
+   * (docs/design.md §4): the editable modules' weights stay fp32 (the editors write them), and so
+   * does a tensor with a value fp16 cannot hold exactly (its reason in fp32Reasons).
+   */
+  frozen16?: boolean;
 }
 
-export async function loadModel(folder: FolderSource, opts: LoadOptions = {}): Promise<LoadedModel> {
+export async function loadModel(folder: FolderSource, opts?: LoadOptions & { frozen16?: false }): Promise<LoadedModel>;
+export async function loadModel(folder: FolderSource, opts: LoadOptions): Promise<LoadedModel<HeldWeights>>;
+export async function loadModel(folder: FolderSource, opts: LoadOptions = {}): Promise<LoadedModel<HeldWeights>> {
   const spec = parseConfig(await readFolderJson(folder, 'config.json', true), `${folder.name}/config.json`);
   const tokenizer = await loadTokenizer(folder, { eosId: spec.eosId });
   if (tokenizer.vocabSize > spec.vocabSize) {
@@ -41,15 +55,18 @@ export async function loadModel(folder: FolderSource, opts: LoadOptions = {}): P
       `has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${spec.vocabSize}`,
     );
   }
-  const { weights, sourceNames, unusedTensors } = await loadWeights(folder, spec, opts.onProgress);
+  const modules = editableModules(spec);
+  const frozen16 = opts.frozen16 ? new Set(modules.map((m) => m.weight)) : undefined;
+  const { weights, sourceNames, unusedTensors, fp32Reasons } = await loadWeights(folder, spec, opts.onProgress, frozen16);
   return {
     name: opts.name ?? displayName(folder.name),
     spec,
     weights,
     tokenizer,
-    modules: editableModules(spec),
+    modules,
     sourceNames,
     unusedTensors,
+    fp32Reasons,
   };
 }
 
@@ -57,7 +74,9 @@ export async function loadWeights(
   folder: FolderSource,
   spec: ModelSpec,
   onProgress?: LoadOptions['onProgress'],
-): Promise<{ weights: Weights; sourceNames: Map<string, string>; unusedTensors: string[] }> {
+  /** When given, frozen 16-bit tensors are held as fp16 bits, all but these (kept fp32). */
+  keepFp32?: ReadonlySet<string>,
+): Promise<{ weights: HeldWeights; sourceNames: Map<string, string>; unusedTensors: string[]; fp32Reasons: Map<string, string> }> {
   const ckpt = await openCheckpointTensors(folder);
   const byCanonical = new Map<string, LocatedTensor>();
   for (const [name, t] of ckpt.tensors) {
@@ -67,8 +86,9 @@ export async function loadWeights(
     byCanonical.set(canon, t);
   }
   const expected = expectedTensors(spec);
-  const weights: Weights = new Map();
+  const weights: HeldWeights = new Map();
   const sourceNames = new Map<string, string>();
+  const fp32Reasons = new Map<string, string>();
   let done = 0;
   for (const [name, shape] of expected) {
     const t = byCanonical.get(name);
@@ -79,6 +99,17 @@ export async function loadWeights(
         `${t.file.name}: tensor '${t.info.name}'`,
         `has shape [${got.join(', ')}] but config.json implies [${shape.join(', ')}]`,
       );
+    }
+    const sixteen = t.info.dtype === 'F16' || t.info.dtype === 'BF16';
+    if (keepFp32 && sixteen && !keepFp32.has(name)) {
+      const half = await readTensorF16(t.file, t.info);
+      if (half.data) {
+        weights.set(name, { shape: shape.slice(), data: half.data, shift: half.shift });
+        sourceNames.set(name, t.info.name);
+        onProgress?.(++done, expected.size, name);
+        continue;
+      }
+      fp32Reasons.set(name, half.reason);
     }
     const data = await readTensorF32(t.file, t.info);
     const bad = firstNonFinite(data);
@@ -92,7 +123,7 @@ export async function loadWeights(
     onProgress?.(++done, expected.size, name);
   }
   const unusedTensors = [...byCanonical.entries()].filter(([canon]) => !expected.has(canon)).map(([, t]) => t.info.name);
-  return { weights, sourceNames, unusedTensors };
+  return { weights, sourceNames, unusedTensors, fp32Reasons };
 }
 
 /** Index of the first NaN or ±Infinity, or −1. */

@@ -64,4 +64,30 @@ describe('memory estimate', () => {
       expect(m.gpu.editor, m.repo).toBeGreaterThan(0);
     }
   });
+
+  it('with frozen16 counts 2 bytes for every tensor but the editable modules, as the loader held them', () => {
+    // Measured (scripts/bench/weights16.ts, real-shape BF16 checkpoints, 2 layers, the runtime's held bytes):
+    // SmolLM2-135M 71 MiB in 16 bits against 135 MiB in fp32, Qwen2.5-0.5B 333 against 633 MiB.
+    const held = { 'HuggingFaceTB/SmolLM2-135M': [71, 135], 'Qwen/Qwen2.5-0.5B': [333, 633] };
+    for (const [repo, [mib16, mib32]] of Object.entries(held)) {
+      const spec = fewer(repo, 2);
+      const o = { editedLayers: [1], batch: 1, seqLen: 8, labelRows: 1 };
+      const [e32, e16] = [memoryEstimate(spec, o), memoryEstimate(spec, { ...o, frozen16: true })];
+      const editable = editableModules(spec).reduce((n, m) => n + m.dIn * m.dOut, 0);
+      expect(e16.gpu.weights, repo).toBe(2 * e16.params + 2 * editable);
+      expect(Math.round(e32.gpu.weights / MiB), repo).toBe(mib32);
+      expect(Math.round(e16.gpu.weights / MiB), repo).toBe(mib16);
+      expect(e16.gpu.editor).toBe(e32.gpu.editor);
+    }
+    // GPT-2's Hub files are fp32: the picker's 16-bit figure is its fp32 one. The others' are BF16: half the
+    // bytes but for the editable modules' weights (14–22 % of these models).
+    for (const k of KNOWN_CONFIGS) {
+      const m = KNOWN_MODELS.find((x) => x.repo === k.repo)!;
+      if (k.config.torch_dtype !== 'bfloat16') expect(m.gpu16, k.repo).toEqual(m.gpu);
+      else {
+        expect(m.gpu16.weights, m.repo).toBeGreaterThan(0.55 * m.gpu.weights);
+        expect(m.gpu16.weights, m.repo).toBeLessThan(0.62 * m.gpu.weights);
+      }
+    }
+  });
 });

@@ -127,6 +127,8 @@ export interface KnownModel {
   params: number;
   /** GPU memory of a run with its preset's layers, by what holds it (memory-estimate.ts, the picker's sub-batch). */
   gpu: MemoryEstimate['gpu'];
+  /** The same with the frozen weights in 16 bits, where the GPU has 'shader-f16' (the Hub's files are 16-bit but GPT-2's). */
+  gpu16: MemoryEstimate['gpu'];
 }
 
 /** Small Hub checkpoints the lab's architectures cover and a laptop GPU can hold in fp32. */
@@ -135,12 +137,14 @@ export const KNOWN_MODELS: readonly KnownModel[] = KNOWN_CONFIGS.map((k) => ({
   arch: String(k.config.model_type),
   params: k.params,
   gpu: gpuEstimate(parseConfig(k.config, k.repo), k.repo).gpu,
+  gpu16: gpuEstimate(parseConfig(k.config, k.repo), k.repo, { frozen16: ['bfloat16', 'float16'].includes(String(k.config.torch_dtype)) })
+    .gpu,
 }));
 
 /** The memory a run takes on this model with the layers the lab would propose (its preset, else defaultLayers). */
-export function gpuEstimate(spec: ModelSpec, name: string): MemoryEstimate {
+export function gpuEstimate(spec: ModelSpec, name: string, o: { frozen16?: boolean } = {}): MemoryEstimate {
   const match = presetFor({ name, arch: spec.arch, layers: spec.layers, hidden: spec.hidden, vocabSize: spec.vocabSize });
-  return memoryEstimate(spec, { editedLayers: match?.preset.layers.value ?? defaultLayers(spec.layers), ...PICKER_BATCH });
+  return memoryEstimate(spec, { editedLayers: match?.preset.layers.value ?? defaultLayers(spec.layers), ...PICKER_BATCH, ...o });
 }
 
 /**

@@ -64,3 +64,15 @@ export interface Tensor32 {
   data: Float32Array;
 }
 export type Weights = Map<string, Tensor32>;
+
+/**
+ * A frozen tensor of a 16-bit checkpoint held as fp16 bits of its values times 2^shift (docs/design.md
+ * §4): exact, widened to fp32 (and scaled back by 2^−shift, exact too) where used.
+ */
+export interface Tensor16 {
+  shape: number[];
+  data: Uint16Array;
+  shift: number;
+}
+/** Weights as loaded: fp32, or fp16 bits for the frozen tensors of an F16/BF16 checkpoint (LoadOptions.frozen16). */
+export type HeldWeights = Map<string, Tensor32 | Tensor16>;

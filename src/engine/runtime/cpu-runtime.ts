@@ -8,10 +8,13 @@ import { resolveCpuBackend, type CpuBackend } from '../graph/ort-backends';
 import { GraphSession, type CpuSessionOptions } from '../graph/ort-session';
 import { resolveWeight } from '../graph/models/weight-blocks';
 import type { LoadedModel } from '../model/load';
+import type { HeldWeights } from '../model/spec';
 import type { CompiledGraph, GraphExecutor } from './executor';
 import { GraphRuntime, type GraphRuntimeOptions } from './graph-runtime';
 
 export class CpuExecutor implements GraphExecutor {
+  /** The CPU EPs (native and wasm) run Cast(float16 → float32) and Gather on fp16 (weight16.test.ts). */
+  readonly float16 = true;
   private constructor(
     readonly backend: CpuBackend,
     private readonly session: Omit<CpuSessionOptions, 'backend'>,
@@ -46,7 +49,7 @@ export class CpuExecutor implements GraphExecutor {
 export interface CpuRuntimeOptions extends GraphRuntimeOptions, CpuSessionOptions {}
 
 export async function createCpuRuntime(
-  loaded: Pick<LoadedModel, 'spec' | 'weights' | 'modules'>,
+  loaded: Pick<LoadedModel<HeldWeights>, 'spec' | 'weights' | 'modules'>,
   opts: CpuRuntimeOptions = {},
 ): Promise<GraphRuntime> {
   return new GraphRuntime(loaded, await CpuExecutor.create(opts), opts);

@@ -8,6 +8,11 @@
  * holds the weights itself (the GPU's buffers) takes them all at once and the runtime keeps on the
  * CPU only the changed tensors and their loaded values; the rest are read back for an export.
  *
+ * Frozen weights in 16 bits (docs/design.md §4): a tensor loaded as fp16 bits (LoadOptions.frozen16)
+ * enters the graphs as float16 and is widened where used, on an executor that takes float16; on one
+ * that does not (WebGPU without 'shader-f16') it is widened once, as it is uploaded, and the graphs
+ * take it as fp32. Such a tensor is never changed: the editable modules' weights are loaded fp32.
+ *
  * Shapes: both graphs run at the length rounded up to a multiple of 8 and at a bucketed position
  * count (see buckets.ts). Capture pads its label positions with −1, which the graph treats as
  * ignored rows (no loss, no gradient); their keys/grads rows are dropped here.
@@ -15,7 +20,7 @@
 import { buildCaptureGraph, buildForwardGraph, buildScoreGraph, type ModelGraph } from '../graph/models/transformer';
 import type { Feed, Fetch } from '../graph/ort-session';
 import type { LoadedModel } from '../model/load';
-import type { EditableModule, ModelSpec, Tensor32, Weights } from '../model/spec';
+import type { EditableModule, HeldWeights, ModelSpec, Tensor32, Weights } from '../model/spec';
 import { InputError, type ModuleCapture, type Residual, type SubBatch, type SubBatchCapture } from '../types';
 import { checkSubBatch, countBucket, lengthBucket, padInts, padLength, PADDED_LABEL_POSITION } from './buckets';
 import type { CompiledGraph, GraphExecutor } from './executor';
@@ -23,6 +28,7 @@ import { buildLookupGraph, buildTargetGraph } from '../graph/models/locate';
 import type { Lookup, ModelRuntime, NextTokens, RuntimeBackend, TargetQuery, TargetResult } from './runtime';
 import { SessionCache } from './session-cache';
 import { addDelta } from './weight-layout';
+import { widen16 } from '../safetensors/dtypes';
 
 export interface GraphStats {
   /** Sessions created since the runtime opened (a reused shape creates none). */
@@ -39,13 +45,27 @@ export interface GraphRuntimeOptions {
   maxWeightBytes?: number;
 }
 
+/** How the frozen weights are held (the lab's model panel shows it). */
+export interface WeightPrecision {
+  /** Tensors entering the graphs as fp16, and their bytes. */
+  fp16Tensors: number;
+  fp16Bytes: number;
+  /** Bytes of every tensor as the runtime holds them (fp16 2, fp32 4 per value). */
+  heldBytes: number;
+  /** Why tensors loaded as fp16 run as fp32, when they do. */
+  note?: string;
+}
+
 export class GraphRuntime implements ModelRuntime {
   readonly spec: ModelSpec;
   readonly modules: EditableModule[];
   /** Every tensor's shape, in the checkpoint's order (the order of weights() and of an export). */
   private readonly shapes: Map<string, number[]>;
   /** The tensors whose current values are on the CPU: all of them, or only the changed ones where the executor holds weights. */
-  private readonly state: Weights;
+  private readonly state: HeldWeights;
+  /** Tensors the graphs take as float16, with their scale shifts (model/spec.ts Tensor16). */
+  private readonly half: ReadonlyMap<string, number>;
+  readonly precision: WeightPrecision;
   /** The loaded values of the tensors changed since load. */
   private readonly originals = new Map<string, Float32Array>();
   /** Whether the executor holds the weights (handOverWeights): then the CPU keeps only the changed tensors. */
@@ -56,7 +76,7 @@ export class GraphRuntime implements ModelRuntime {
   private readonly maxWeightBytes?: number;
 
   constructor(
-    loaded: Pick<LoadedModel, 'spec' | 'weights' | 'modules'>,
+    loaded: Pick<LoadedModel<HeldWeights>, 'spec' | 'weights' | 'modules'>,
     private readonly executor: GraphExecutor,
     opts: GraphRuntimeOptions = {},
   ) {
@@ -65,7 +85,27 @@ export class GraphRuntime implements ModelRuntime {
     this.byName = new Map(loaded.modules.map((m) => [m.name, m]));
     this.shapes = new Map([...loaded.weights].map(([k, t]) => [k, t.shape.slice()]));
     // The caller's arrays, shared: a change copies the tensor first, so edits never leak into the LoadedModel.
-    this.state = new Map([...loaded.weights].map(([k, t]) => [k, { shape: t.shape.slice(), data: t.data }]));
+    this.state = new Map([...loaded.weights].map(([k, t]) => [k, { ...t, shape: t.shape.slice() }]));
+    const sixteen = new Map<string, number>();
+    for (const [k, t] of this.state) if ('shift' in t) sixteen.set(k, t.shift);
+    for (const m of loaded.modules)
+      if (sixteen.has(m.weight)) throw new Error(`weight '${m.weight}' of an editable module must be loaded as fp32`);
+    if (sixteen.size && !executor.float16 && !executor.holdWeights)
+      throw new Error('GraphRuntime: fp16 weights on an executor that neither takes nor holds them');
+    this.half = executor.float16 ? sixteen : new Map();
+    let fp16Bytes = 0;
+    let heldBytes = 0;
+    for (const [k, t] of this.state) {
+      const bytes = t.data.length * (this.half.has(k) ? 2 : 4);
+      heldBytes += bytes;
+      if (this.half.has(k)) fp16Bytes += bytes;
+    }
+    this.precision = {
+      fp16Tensors: this.half.size,
+      fp16Bytes,
+      heldBytes,
+      ...(sixteen.size && !executor.float16 ? { note: "frozen weights fp32: the adapter lacks 'shader-f16'" } : {}),
+    };
     this.cache = new SessionCache(opts.cacheSize ?? 16);
     this.maxWeightBytes = opts.maxWeightBytes;
   }
@@ -95,7 +135,7 @@ export class GraphRuntime implements ModelRuntime {
     const ordered = this.modules.filter((m) => edited.includes(m));
     const residualAt = opts.residual ? Math.min(...edited.map((m) => m.layer)) : undefined;
     const key = `capture B${p.batch} T${p.seqLen} N${padded}${residualAt === undefined ? '' : ` R${residualAt}`} ${ordered.map((m) => m.name).join(',')}`;
-    const shape = { batch: p.batch, seqLen: p.seqLen, labels: padded, residualAt, maxWeightBytes: this.maxWeightBytes };
+    const shape = { batch: p.batch, seqLen: p.seqLen, labels: padded, residualAt, maxWeightBytes: this.maxWeightBytes, half: this.half };
     const out = await this.run(key, () => buildCaptureGraph(this.spec, shape, ordered), {
       input_ids: p.inputIds,
       attention_mask: p.attentionMask,
@@ -158,7 +198,7 @@ export class GraphRuntime implements ModelRuntime {
     const key = `lookup B${p.batch} T${p.seqLen} M${padded} ${edited.map((m) => m.name).join(',')} L${layers.join(',')}`;
     const out = await this.run(
       key,
-      () => buildLookupGraph(this.spec, { batch: p.batch, seqLen: p.seqLen, positions: padded }, edited, layers),
+      () => buildLookupGraph(this.spec, { batch: p.batch, seqLen: p.seqLen, positions: padded, half: this.half }, edited, layers),
       { input_ids: p.inputIds, attention_mask: p.attentionMask, positions: flat },
     );
     const first = (a: Float32Array, d: number) => (a.length === M * d ? a : a.slice(0, M * d));
@@ -181,7 +221,7 @@ export class GraphRuntime implements ModelRuntime {
     const N = p.labelPositions.length;
     const padded = countBucket(N);
     const key = `target B${p.batch} T${p.seqLen} N${padded} L${q.layer} K${q.kl}`;
-    const shape = { batch: p.batch, seqLen: p.seqLen, labels: padded, layer: q.layer, kl: q.kl };
+    const shape = { batch: p.batch, seqLen: p.seqLen, labels: padded, layer: q.layer, kl: q.kl, half: this.half };
     const out = await this.run(key, () => buildTargetGraph(this.spec, shape), {
       input_ids: p.inputIds,
       attention_mask: p.attentionMask,
@@ -232,7 +272,7 @@ export class GraphRuntime implements ModelRuntime {
     const key = `forward B${sb.batch} T${sb.seqLen}`;
     const out = await this.run(
       key,
-      () => buildForwardGraph(this.spec, { batch: sb.batch, seqLen: sb.seqLen, maxWeightBytes: this.maxWeightBytes }),
+      () => buildForwardGraph(this.spec, { batch: sb.batch, seqLen: sb.seqLen, maxWeightBytes: this.maxWeightBytes, half: this.half }),
       {
         input_ids: sb.inputIds,
         attention_mask: sb.attentionMask,
@@ -261,12 +301,14 @@ export class GraphRuntime implements ModelRuntime {
   async weight(name: string): Promise<Tensor32> {
     const shape = this.shapes.get(name);
     if (!shape) throw new InputError(`weight '${name}'`, `is not a tensor of this ${this.spec.arch} model`);
-    return this.state.get(name) ?? { shape: shape.slice(), data: await this.executor.readWeight!(name, shape) };
+    const t = this.state.get(name);
+    if (!t) return { shape: shape.slice(), data: await this.executor.readWeight!(name, shape) };
+    return 'shift' in t ? { shape: t.shape.slice(), data: widen16(t.data, t.shift) } : t;
   }
 
   /**
-   * The state dict, current or as loaded. Arrays on the CPU are given live (no copy: weights are not
-   * duplicated on every export), so treat them as read-only; the rest are read back.
+   * The state dict, current or as loaded. fp32 arrays on the CPU are given live (no copy: weights are
+   * not duplicated on every export), so treat them as read-only; the rest are read back or widened.
    */
   async weights(which: 'current' | 'loaded' = 'current'): Promise<Weights> {
     const out: Weights = new Map();
@@ -303,7 +345,10 @@ export class GraphRuntime implements ModelRuntime {
   /** A tensor's own CPU array, to be changed: copied from its loaded values on its first change. */
   private async changing(name: string): Promise<Float32Array> {
     const own = this.originals.has(name) && this.state.get(name);
-    if (own) return own.data;
+    if (own) return own.data as Float32Array;
+    const held = this.state.get(name);
+    if (held && 'shift' in held)
+      throw new InputError(`weight '${name}'`, 'is a frozen tensor held in fp16 and cannot be changed (load the model without frozen16)');
     const loaded = (await this.weight(name)).data;
     const copy = Float32Array.from(loaded);
     this.originals.set(name, loaded);
@@ -369,6 +414,7 @@ export class GraphRuntime implements ModelRuntime {
           k,
           fromLayer,
           maxWeightBytes: this.maxWeightBytes,
+          half: this.half,
         }),
       {
         ...(start instanceof Int32Array ? { input_ids: start } : { residual: start.data }),

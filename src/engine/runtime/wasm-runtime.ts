@@ -5,9 +5,10 @@
 import type { LoadedModel } from '../model/load';
 import { createCpuRuntime, type CpuRuntimeOptions } from './cpu-runtime';
 import type { GraphRuntime } from './graph-runtime';
+import type { HeldWeights } from '../model/spec';
 
 export function createWasmRuntime(
-  loaded: Pick<LoadedModel, 'spec' | 'weights' | 'modules'>,
+  loaded: Pick<LoadedModel<HeldWeights>, 'spec' | 'weights' | 'modules'>,
   opts: Omit<CpuRuntimeOptions, 'backend'> = {},
 ): Promise<GraphRuntime> {
   return createCpuRuntime(loaded, { ...opts, backend: 'wasm' });

@@ -146,6 +146,55 @@ export async function checkWebGpuRuntime(
   return out;
 }
 
+export interface Frozen16Check {
+  /** Whether the device has 'shader-f16' (SwiftShader does not). */
+  shaderF16: boolean;
+  /** Tensors the WebGPU runtime holds in fp16, and its note when it holds them in fp32. */
+  fp16Tensors: number;
+  note?: string;
+  /** Logits and every weight read back, bit for bit against the runtime of the fp32 load. */
+  sameLogits: boolean;
+  sameWeights: boolean;
+}
+
+/**
+ * Frozen weights in 16 bits on WebGPU (docs/design.md §4): a tiny one-layer BF16 llama loaded with frozen16
+ * runs as fp16 where the device has 'shader-f16' and as fp32 elsewhere, with the reason; either way
+ * its logits and read-back weights are the bits of the fp32 load's runtime.
+ */
+export async function checkFrozen16(device: GPUDevice, opts: WebGpuRuntimeOptions = {}): Promise<Frozen16Check> {
+  const files = tinyCheckpoint({ arch: 'llama', seed: 32, layers: 1, dtype: 'BF16' });
+  const m32 = await loadModel(memoryFolder('tiny', files));
+  const m16 = await loadModel(memoryFolder('tiny', files), { frozen16: true });
+  const [sb] = buildSubBatches(m32.tokenizer, PAIRS.slice(0, 1), { subBatch: 1 });
+  let t0 = performance.now();
+  const lap = (what: string) => {
+    const t = performance.now();
+    console.log(`[webgpu-check] frozen16 ${what} ${(t - t0).toFixed(0)} ms`);
+    t0 = t;
+  };
+  lap('load');
+  const rt32 = await createWebGpuRuntime(m32, device, opts);
+  const rt16 = await createWebGpuRuntime(m16, device, opts);
+  lap('upload');
+  try {
+    const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+    const same = (a: Float32Array, b: Float32Array) => a.length === b.length && bits(a).every((x, i) => x === bits(b)[i]);
+    const l16 = await rt16.logits(sb);
+    lap('logits (session)');
+    const sameLogits = same(l16, await rt32.logits(sb));
+    lap('logits (session)');
+    const w16 = await rt16.weights();
+    let sameWeights = true;
+    for (const [k, t] of await rt32.weights()) sameWeights &&= same(w16.get(k)!.data, t.data);
+    const { fp16Tensors, note } = rt16.precision;
+    return { shaderF16: device.features.has('shader-f16'), fp16Tensors, note, sameLogits, sameWeights };
+  } finally {
+    await rt32.dispose();
+    await rt16.dispose();
+  }
+}
+
 /** Median of `runs` captures after a first one (which creates the session and uploads weights). */
 async function warmCaptureMs(rt: ModelRuntime, sb: LabeledSubBatch, modules: string[], runs = 3): Promise<number> {
   await rt.capture(sb, modules);

@@ -17,7 +17,8 @@ import { emitOnnx } from '../graph/onnx/emit';
 import { blockName, resolveWeight, rowBlocks } from '../graph/models/weight-blocks';
 import type { Fetch } from '../graph/ort-session';
 import type { LoadedModel } from '../model/load';
-import type { Weights } from '../model/spec';
+import type { HeldWeights, Tensor16, Tensor32 } from '../model/spec';
+import { widen16 } from '../safetensors/dtypes';
 import type { CompiledGraph, GraphExecutor } from './executor';
 import { GraphRuntime, type GraphRuntimeOptions } from './graph-runtime';
 
@@ -35,6 +36,9 @@ const READBACK_SLICE = 16 * 2 ** 20;
 interface GpuWeight {
   buffer: GPUBuffer;
   tensor: ort.Tensor;
+  /** Bytes per value: 2 for a frozen tensor held in fp16 (its values times 2^shift), else 4. */
+  bytes: 2 | 4;
+  shift: number;
 }
 
 /** One GPU buffer of a tensor: the whole, or a row block starting at `row`. */
@@ -46,6 +50,8 @@ interface Part {
 
 export class WebGpuExecutor implements GraphExecutor {
   readonly backend = 'webgpu' as const;
+  /** ORT's WebGPU EP runs float16 only on a device with 'shader-f16' (gpu/device.ts requests it where the adapter has it). */
+  readonly float16: boolean;
   /** By graph input name: a tensor, or a row block of one. */
   private readonly gpuWeights = new Map<string, GpuWeight>();
   /** Tensor name → the buffers holding it. */
@@ -54,7 +60,9 @@ export class WebGpuExecutor implements GraphExecutor {
   constructor(
     private readonly device: GPUDevice,
     private readonly opts: WebGpuRuntimeOptions = {},
-  ) {}
+  ) {
+    this.float16 = device.features.has('shader-f16');
+  }
 
   async compile(mg: Parameters<GraphExecutor['compile']>[0], name: string): Promise<CompiledGraph> {
     const { bytes, nodeCount } = emitOnnx(mg.g, name);
@@ -96,9 +104,12 @@ export class WebGpuExecutor implements GraphExecutor {
    * held a second copy of it (measured on SwiftShader: a 512 MiB buffer written whole grew the GPU
    * process by 1,024 MiB, in 64 MiB slices by 639 MiB; docs/design.md §4).
    */
-  async holdWeights(weights: Weights, maxWeightBytes: number | undefined): Promise<void> {
+  async holdWeights(weights: HeldWeights, maxWeightBytes: number | undefined): Promise<void> {
     let pending = 0;
-    for (const [name, t] of weights) {
+    for (const [name, held] of weights) {
+      // fp16 stays fp16 where the device runs it; elsewhere it is widened here, one tensor at a time.
+      const t = 'shift' in held && !this.float16 ? { shape: held.shape, data: widen16(held.data, held.shift) } : held;
+      const one = new Map([[name, t]]);
       const cols = t.shape.length === 2 ? t.shape[1] : t.data.length;
       const ranges = t.shape.length === 2 ? rowBlocks(t.shape[0], cols, maxWeightBytes) : [[0, 1]];
       const parts = ranges.map(([start, end]) => ({
@@ -107,18 +118,19 @@ export class WebGpuExecutor implements GraphExecutor {
         rows: end - start,
       }));
       for (const p of parts) {
-        const t = resolveWeight(weights, p.input);
+        const t = resolveWeight(one, p.input);
+        const bytes = t.data.BYTES_PER_ELEMENT as 2 | 4;
         const buffer = this.device.createBuffer({ size: paddedSize(t.data.byteLength), usage: storageUsage(), label: p.input });
-        for (let at = 0; at < t.data.length; at += UPLOAD_SLICE / 4) {
-          const slice = t.data.subarray(at, at + UPLOAD_SLICE / 4);
+        for (let at = 0; at < t.data.length; at += UPLOAD_SLICE / bytes) {
+          const slice = t.data.subarray(at, at + UPLOAD_SLICE / bytes);
           if (pending + slice.byteLength > UPLOAD_SLICE) {
             await this.device.queue.onSubmittedWorkDone();
             pending = 0;
           }
-          writeBuffer(this.device, buffer, slice, at * 4);
+          writeBuffer(this.device, buffer, slice, at * bytes);
           pending += slice.byteLength;
         }
-        this.gpuWeights.set(p.input, { buffer, tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: t.shape }) });
+        this.gpuWeights.set(p.input, gpuWeight(buffer, t));
       }
       this.parts.set(name, { cols, parts });
     }
@@ -131,11 +143,13 @@ export class WebGpuExecutor implements GraphExecutor {
     const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
     // In slices, so the staging buffer of a readback stays small next to the weights.
     for (const p of held.parts) {
-      const buffer = this.gpuWeights.get(p.input)!.buffer;
+      const { buffer, bytes, shift } = this.gpuWeights.get(p.input)!;
       const n = p.rows * held.cols;
       for (let at = 0; at < n; at += READBACK_SLICE / 4) {
         const count = Math.min(READBACK_SLICE / 4, n - at);
-        out.set(new Float32Array(await readBuffer(this.device, buffer, count * 4, at * 4)), p.row * held.cols + at);
+        const raw = await readBuffer(this.device, buffer, paddedSize(count * bytes), at * bytes);
+        const values = bytes === 2 ? widen16(new Uint16Array(raw, 0, count), shift) : new Float32Array(raw);
+        out.set(values, p.row * held.cols + at);
       }
     }
     return out;
@@ -157,9 +171,8 @@ export class WebGpuExecutor implements GraphExecutor {
     this.parts.clear();
   }
 
-  private upload(input: string, t: { shape: number[]; data: Float32Array }): GpuWeight {
-    const buffer = uploadBuffer(this.device, t.data, undefined, input);
-    const w = { buffer, tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: t.shape }) };
+  private upload(input: string, t: Tensor32 | Tensor16): GpuWeight {
+    const w = gpuWeight(uploadBuffer(this.device, t.data, undefined, input), t);
     this.gpuWeights.set(input, w);
     return w;
   }
@@ -169,28 +182,46 @@ export class WebGpuExecutor implements GraphExecutor {
    * given (an executor used without holdWeights), or — a whole table held in row blocks, for a graph
    * built without the cap — assembled from its blocks on the GPU.
    */
-  private weight(name: string, weights: Weights): GpuWeight {
+  private weight(name: string, weights: HeldWeights): GpuWeight {
     const w = this.gpuWeights.get(name);
     if (w) return w;
     if (weights.has(name) || !this.parts.has(name)) return this.upload(name, resolveWeight(weights, name));
     const { cols, parts } = this.parts.get(name)!;
     const rows = parts.reduce((n, p) => n + p.rows, 0);
+    const { bytes, shift } = this.gpuWeights.get(parts[0].input)!;
     const buffer = this.device.createBuffer({
-      size: rows * cols * 4,
+      size: paddedSize(rows * cols * bytes),
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
       label: name,
     });
     const enc = this.device.createCommandEncoder({ label: `assemble ${name}` });
-    for (const p of parts) enc.copyBufferToBuffer(this.gpuWeights.get(p.input)!.buffer, 0, buffer, p.row * cols * 4, p.rows * cols * 4);
+    for (const p of parts)
+      enc.copyBufferToBuffer(this.gpuWeights.get(p.input)!.buffer, 0, buffer, p.row * cols * bytes, paddedSize(p.rows * cols * bytes));
     this.device.queue.submit([enc.finish()]);
-    const whole = { buffer, tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: [rows, cols] }) };
+    const whole = {
+      buffer,
+      bytes,
+      shift,
+      tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: bytes === 2 ? 'float16' : 'float32', dims: [rows, cols] }),
+    };
     this.gpuWeights.set(name, whole);
     return whole;
   }
 }
 
+/** A GPU buffer holding a tensor as ORT sees it: float16 for fp16 bits, else float32. */
+function gpuWeight(buffer: GPUBuffer, t: Tensor32 | Tensor16): GpuWeight {
+  const half = 'shift' in t;
+  return {
+    buffer,
+    bytes: half ? 2 : 4,
+    shift: half ? t.shift : 0,
+    tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: half ? 'float16' : 'float32', dims: t.shape }),
+  };
+}
+
 export async function createWebGpuRuntime(
-  loaded: Pick<LoadedModel, 'spec' | 'weights' | 'modules'>,
+  loaded: Pick<LoadedModel<HeldWeights>, 'spec' | 'weights' | 'modules'>,
   device: GPUDevice,
   opts: WebGpuRuntimeOptions = {},
 ): Promise<GraphRuntime> {

@@ -68,6 +68,7 @@ describe('CPU runtime: the loaded arrays are shared, a changed tensor is copied'
 /** The contract of an executor with its own copy of the weights, as the WebGPU one keeps them in buffers. */
 class HoldingExecutor implements GraphExecutor {
   readonly backend = 'webgpu' as const;
+  readonly float16 = false;
   readonly held = new Map<string, Float32Array>();
   reads = 0;
   async holdWeights(weights: Weights): Promise<void> {

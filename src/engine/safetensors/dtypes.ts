@@ -55,6 +55,14 @@ export function f16ToF32(h: number): number {
   return sign * (1 + man / 1024) * 2 ** (exp - 15);
 }
 
+/** fp16 bits (of x·2^shift) → x in fp32, exact: a frozen tensor held in 16 bits, read for an export or an upload. */
+export function widen16(bits: Uint16Array, shift = 0): Float32Array {
+  const out = new Float32Array(bits.length);
+  const scale = 2 ** -shift;
+  for (let i = 0; i < bits.length; i++) out[i] = f16ToF32(bits[i]) * scale;
+  return out;
+}
+
 /** number → IEEE binary16 bits, round to nearest even, overflow to ±Inf. */
 export function f32ToF16(x: number): number {
   f32[0] = x; // round to fp32 first, as a float32 tensor would be
@@ -86,4 +94,35 @@ function roundHalfEven(x: number): number {
   if (d > 0.5) return f + 1;
   if (d < 0.5) return f;
   return f % 2 === 0 ? f : f + 1;
+}
+
+/**
+ * bf16 bits of x → the fp16 bits of x·2^shift, or −1 when fp16 cannot hold it exactly. bf16 has 8
+ * significant bits and fp16 11, so every bf16 value whose scaled binade lies in fp16's normal range
+ * (2^-14 … 2^15) is exact, and below it those whose low bits fit fp16's subnormals (down to 2^-24);
+ * bf16 subnormals and non-finite values never are. `shift` is a per-tensor power of two chosen so the
+ * largest value lands in fp16's top binade (bf16ShiftFor): real weights span fewer than fp16's ~32
+ * binades of exact 8-bit values, whereas unscaled their tails below 2^-17 would not fit
+ * (docs/design.md §4).
+ */
+export function bf16ToF16Exact(bits: number, shift = 0): number {
+  const sign = (bits & 0x8000) >>> 0;
+  const e = (bits >>> 7) & 0xff;
+  const m = bits & 0x7f;
+  if (e === 0) return m === 0 ? sign : -1;
+  if (e === 0xff) return -1;
+  const E = e - 127 + shift;
+  if (E > 15) return -1;
+  if (E >= -14) return sign | ((E + 15) << 10) | (m << 3);
+  // fp16 subnormal: the value is (128 + m)·2^(E−7), in units of 2^-24.
+  const low = E + 17;
+  const whole = 128 + m;
+  if (low >= 0) return sign | (whole << low);
+  if (low < -7 || whole & ((1 << -low) - 1)) return -1;
+  return sign | (whole >>> -low);
+}
+
+/** The shift that puts a bf16 tensor's largest binade at fp16's top (2^15), from its largest exponent field. */
+export function bf16ShiftFor(maxExponentField: number): number {
+  return maxExponentField === 0 ? 0 : 15 - (maxExponentField - 127);
 }

@@ -1,9 +1,10 @@
 /**
  * Reading one tensor's bytes into fp32 (weights) or int32 (ids). Half-precision checkpoints are
- * widened here; nothing else in the lab sees F16/BF16.
+ * widened here, or — a frozen tensor held in 16 bits (docs/design.md §4) — read straight into fp16
+ * bits, with no fp32 copy on the way.
  */
 import { InputError, type FileSource } from '../types';
-import { bf16ToF32, f16ToF32 } from './dtypes';
+import { bf16ShiftFor, bf16ToF16Exact, bf16ToF32, f16ToF32 } from './dtypes';
 import type { TensorInfo } from './header';
 
 export function numel(shape: readonly number[]): number {
@@ -40,6 +41,40 @@ export async function readTensorF32(file: FileSource, info: TensorInfo): Promise
       throw new InputError(`${file.name}: tensor '${info.name}'`, `dtype ${info.dtype} cannot be read as floating point`);
   }
   return out;
+}
+
+/**
+ * F16/BF16 → fp16 bits of exactly the same values scaled by 2^shift (BF16: bf16ShiftFor its largest
+ * value; F16: 0), or why not (the first element fp16 cannot hold exactly at that shift); the caller
+ * then reads the tensor as fp32.
+ */
+export async function readTensorF16(
+  file: FileSource,
+  info: TensorInfo,
+): Promise<{ data: Uint16Array; shift: number; reason?: undefined } | { data?: undefined; reason: string }> {
+  if (info.dtype !== 'F16' && info.dtype !== 'BF16') return { reason: `stored as ${info.dtype}, not 16-bit` };
+  const n = numel(info.shape);
+  const dv = await readBytes(file, info);
+  const out = new Uint16Array(n);
+  const bf16 = info.dtype === 'BF16';
+  let top = 0;
+  if (bf16) for (let i = 0; i < n; i++) top = Math.max(top, (dv.getUint16(2 * i, true) >>> 7) & 0xff);
+  const shift = bf16 && top !== 0xff ? bf16ShiftFor(top) : 0;
+  // 2^-shift must be a normal fp32 (some backends flush subnormals): a tensor whose values are all below 2^-111 stays fp32.
+  if (shift > 126) return { reason: `its largest value is ${bf16ToF32(((top << 7) | 0x7f) & 0x7fff)}, too small to scale into fp16` };
+  for (let i = 0; i < n; i++) {
+    const bits = dv.getUint16(2 * i, true);
+    const h = bf16 ? bf16ToF16Exact(bits, shift) : (bits & 0x7c00) === 0x7c00 ? -1 : bits;
+    if (h < 0) {
+      const v = bf16 ? bf16ToF32(bits) : f16ToF32(bits);
+      const why = !Number.isFinite(v)
+        ? 'is not finite'
+        : `is not exact in fp16 next to the largest value (${bf16ToF32(((top << 7) | 0x7f) & 0x7fff)} at most): the tensor spans more binades than fp16 holds`;
+      return { reason: `element ${i} = ${v} ${why}` };
+    }
+    out[i] = h;
+  }
+  return { data: out, shift };
 }
 
 /** I32/I64 → Int32Array; an I64 value outside int32 range is an error, not a wrap. */

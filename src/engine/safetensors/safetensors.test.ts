@@ -3,7 +3,7 @@ import { InputError } from '../types';
 import { bytesFile, memoryFolder } from '../io/memory';
 import { Rng } from '../util/rng';
 import { openCheckpointTensors } from './checkpoint';
-import { DTYPE_SIZE, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from './dtypes';
+import { DTYPE_SIZE, bf16ShiftFor, bf16ToF16Exact, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, widen16 } from './dtypes';
 import { encodeSafetensors } from './encode';
 import { readSafetensorsHeader, type TensorInfo } from './header';
 import { readTensorF32, readTensorI32 } from './read';
@@ -58,6 +58,37 @@ describe('half-precision conversions', () => {
     // bf16 around 1: ulp 2^-7.
     expect(bf16ToF32(f32ToBf16(1 + 2 ** -8))).toBe(1);
     expect(bf16ToF32(f32ToBf16(1 + 3 * 2 ** -8))).toBe(1 + 2 ** -6);
+  });
+});
+
+describe('bf16 → fp16 bits of the same value times 2^shift (frozen weights in 16 bits)', () => {
+  it('is exact for every bf16 bit pattern it accepts, and refuses only what fp16 cannot hold exactly', () => {
+    for (const shift of [0, 5, 16, 30, -3]) {
+      let accepted = 0;
+      for (let bits = 0; bits < 0x10000; bits++) {
+        const v = bf16ToF32(bits) * 2 ** shift; // exact in float64
+        const h = bf16ToF16Exact(bits, shift);
+        if (h >= 0) {
+          accepted++;
+          expect(Object.is(f16ToF32(h), v), `bits ${bits} shift ${shift}`).toBe(true);
+        } else {
+          const subnormal = (bits & 0x7f80) === 0 && (bits & 0x7f) !== 0;
+          // the nearest fp16 differs (or overflows), the value is not finite, or it is a bf16 subnormal
+          expect(!Number.isFinite(v) || subnormal || f16ToF32(f32ToF16(v)) !== v, `bits ${bits} shift ${shift}`).toBe(true);
+        }
+      }
+      // 33 whole binades (2^-17 … 2^15: 128 mantissas × 2 signs each), 254 of the next 7 down, and ±0.
+      expect(accepted).toBe(33 * 256 + 254 + 2);
+    }
+  });
+
+  it('puts the largest binade at fp16’s top, and widen16 scales back exactly', () => {
+    const values = [0.5, -0.013671875, 3.0517578125e-5, 1.1920928955078125e-7, 0];
+    const bits = values.map(f32ToBf16);
+    const shift = bf16ShiftFor(Math.max(...bits.map((b) => (b >>> 7) & 0xff)));
+    expect(shift).toBe(16); // 0.5 = 2^-1 → 2^15
+    const h = Uint16Array.from(bits, (b) => bf16ToF16Exact(b, shift));
+    expect(Array.from(widen16(h, shift))).toEqual(values);
   });
 });
 

@@ -65,6 +65,7 @@ export function ModelPanel() {
           {KNOWN_MODELS.map((m) => {
             // No size is refused for the device's buffer limit: a table larger than one buffer runs in row blocks.
             const { total, weights, editor, activations } = m.gpu;
+            const total16 = m.gpu16.total;
             return (
               <li key={m.repo}>
                 <button type="button" disabled={loading} onClick={() => loadHub(m.repo)}>
@@ -72,6 +73,7 @@ export function ModelPanel() {
                 </button>{' '}
                 <span className="muted">
                   {m.arch}, {formatCount(m.params)} params, needs ≈{formatBytes(total)} of GPU memory
+                  {total16 < total && ` (≈${formatBytes(total16)} where the GPU has shader-f16: frozen weights in 16 bits)`}
                   <span title="fp32 weights; the GPU editor's buffers for the preset's layers; one sub-batch of 10 edits, from the model's config">
                     {' '}
                     (weights {formatBytes(weights)}, editing {formatBytes(editor)}, activations {formatBytes(activations)})

@@ -34,7 +34,7 @@ export function buildLookupGraph(
   const ids = g.input('input_ids', 'int32', [B, T]);
   const mask = g.input('attention_mask', 'int32', [B, T]);
   const positions = g.input('positions', 'int32', [shape.positions]);
-  const W = new WeightInputs(g, spec);
+  const W = new WeightInputs(g, spec, shape);
   const body = decoderForward(g, spec, W, { ids }, mask);
   const rows = (x: Value) => g.gather(g.reshape(x, [B * T, x.shape[2]]), positions);
   for (const m of modules) {
@@ -77,7 +77,7 @@ export function buildTargetGraph(spec: ModelSpec, shape: TargetShape): ModelGrap
   const lookup = g.input('lookup_positions', 'int32', [B]);
   const delta = g.input('delta', 'float32', [H]);
   const klInit = g.input('kl_init', 'float32', [K, V]);
-  const W = new WeightInputs(g, spec);
+  const W = new WeightInputs(g, spec, shape);
 
   // One-hot of each row's lookup position over the flat B·T rows, times δ: the subject-position scatter.
   const flatIndex = g.constant(

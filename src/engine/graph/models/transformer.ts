@@ -38,25 +38,59 @@ export interface GraphShape {
   seqLen: number;
   /** Tables larger than this (fp32 bytes) enter as row blocks (weight-blocks.ts); none when unset. */
   maxWeightBytes?: number;
+  /**
+   * Weights that enter as fp16 (frozen tensors held in 16 bits, docs/design.md §4), by name, with the
+   * power of two they were scaled by (model/spec.ts Tensor16): widened and scaled back where used.
+   */
+  half?: ReadonlyMap<string, number>;
 }
 
-/** Declares checkpoint tensors as graph inputs on first use, with their expected shapes. */
+/**
+ * Declares checkpoint tensors as graph inputs on first use, with their expected shapes. A tensor in
+ * `half` enters as float16 and is widened by a Cast to float32 (times 2^−shift, a power of two, so
+ * exact) before its use: every product runs in fp32 on exactly the loaded values. An embedding
+ * gathers its fp16 rows first and widens only those. The ops that use a weight are the same either
+ * way, so fp16 and fp32 give the same bits.
+ */
 export class WeightInputs {
   private readonly shapes: Map<string, number[]>;
   private readonly made = new Map<string, Value>();
+  private readonly widened = new Map<string, Value>();
+  private readonly maxWeightBytes?: number;
+  private readonly half: ReadonlyMap<string, number>;
   constructor(
     private readonly g: GraphBuilder,
     spec: ModelSpec,
-    private readonly maxWeightBytes?: number,
+    opts: Pick<GraphShape, 'maxWeightBytes' | 'half'> = {},
   ) {
     this.shapes = expectedTensors(spec);
+    this.maxWeightBytes = opts.maxWeightBytes;
+    this.half = opts.half ?? new Map();
   }
+
+  /** A tensor (fp32: widened here when it enters as fp16). */
   get(name: string): Value {
+    const raw = this.raw(name);
+    if (raw.dtype === 'float32') return raw;
+    let v = this.widened.get(name);
+    if (!v) this.widened.set(name, (v = this.widen(raw, name)));
+    return v;
+  }
+
+  /** fp16 values of tensor `whole` (scaled by 2^shift) → fp32, exact; fp32 passes through. */
+  private widen(v: Value, whole: string): Value {
+    if (v.dtype === 'float32') return v;
+    const shift = this.half.get(whole)!;
+    const wide = this.g.cast(v, 'float32');
+    return shift === 0 ? wide : this.g.mul(wide, this.g.scalar(2 ** -shift));
+  }
+
+  /** The graph input of a tensor or row block, in the dtype the runtime holds it in. */
+  private raw(name: string, whole = name, shape = this.shapes.get(name)): Value {
     let v = this.made.get(name);
     if (!v) {
-      const shape = this.shapes.get(name);
       if (!shape) throw new Error(`graph: '${name}' is not a tensor of this model`);
-      v = this.g.input(name, 'float32', shape);
+      v = this.g.input(name, this.half.has(whole) ? 'float16' : 'float32', shape);
       this.made.set(name, v);
     }
     return v;
@@ -67,25 +101,20 @@ export class WeightInputs {
     const shape = this.shapes.get(name);
     if (!shape) throw new Error(`graph: '${name}' is not a tensor of this model`);
     const ranges = rowBlocks(shape[0], shape[1], this.maxWeightBytes);
-    if (ranges.length === 1) return [{ value: this.get(name), start: 0, end: shape[0] }];
-    return ranges.map(([start, end]) => {
-      const block = blockName(name, start, end);
-      let v = this.made.get(block);
-      if (!v) this.made.set(block, (v = this.g.input(block, 'float32', [end - start, shape[1]])));
-      return { value: v, start, end };
-    });
+    if (ranges.length === 1) return [{ value: this.raw(name), start: 0, end: shape[0] }];
+    return ranges.map(([start, end]) => ({ value: this.raw(blockName(name, start, end), name, [end - start, shape[1]]), start, end }));
   }
 
   /** Rows of table `name` at int ids [B, T] → [B, T, cols]: each block gathers the ids it holds, zero elsewhere. */
   gatherRows(name: string, ids: Value): Value {
     const g = this.g;
     const parts = this.blocks(name);
-    if (parts.length === 1) return g.gather(parts[0].value, ids);
+    if (parts.length === 1) return this.widen(g.gather(parts[0].value, ids), name);
     let sum: Value | null = null;
     for (const { value, start, end } of parts) {
       const local = g.sub(ids, g.scalar(start, 'int32'));
       const inside = g.and(g.not(g.less(local, g.scalar(0, 'int32'))), g.less(local, g.scalar(end - start, 'int32')));
-      const rows = g.gather(value, g.where(inside, local, g.scalar(0, 'int32')));
+      const rows = this.widen(g.gather(value, g.where(inside, local, g.scalar(0, 'int32'))), name);
       const kept = g.where(g.reshape(inside, [...ids.shape, 1]), rows, g.scalar(0));
       sum = sum ? g.add(sum, kept) : kept;
     }
@@ -94,7 +123,7 @@ export class WeightInputs {
 
   /** x [N, cols] · table(name)ᵀ → [N, rows] (the LM head): one product per block, side by side. */
   timesTransposed(x: Value, name: string): Value {
-    const parts = this.blocks(name).map((b) => this.g.gemm(x, b.value, null, { transB: true }));
+    const parts = this.blocks(name).map((b) => this.g.gemm(x, this.widen(b.value, name), null, { transB: true }));
     return parts.length === 1 ? parts[0] : this.g.concat(parts, 1);
   }
   names(): string[] {
@@ -243,7 +272,7 @@ export function buildForwardGraph(spec: ModelSpec, shape: GraphShape): ModelGrap
   const g = new GraphBuilder();
   const ids = g.input('input_ids', 'int32', [shape.batch, shape.seqLen]);
   const mask = g.input('attention_mask', 'int32', [shape.batch, shape.seqLen]);
-  const W = new WeightInputs(g, spec, shape.maxWeightBytes);
+  const W = new WeightInputs(g, spec, shape);
   const { hidden } = decoderForward(g, spec, W, { ids }, mask);
   const flat = g.reshape(finalNorm(g, spec, W, hidden), [-1, spec.hidden]);
   const logits = W.timesTransposed(flat, lmHeadWeightName(spec));
@@ -297,7 +326,7 @@ function labelLoss(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, inp: Label
 export function buildCaptureGraph(spec: ModelSpec, shape: CaptureShape, edited: readonly EditableModule[]): ModelGraph {
   if (edited.length === 0) throw new Error('capture graph: no edited modules');
   const g = new GraphBuilder();
-  const W = new WeightInputs(g, spec, shape.maxWeightBytes);
+  const W = new WeightInputs(g, spec, shape);
   const { body, rows, loss } = labelLoss(g, spec, W, labelInputs(g, shape));
   g.output('loss', g.reshape(loss, [1]));
 
@@ -325,7 +354,7 @@ export function buildCaptureGraph(spec: ModelSpec, shape: CaptureShape, edited: 
 /** The capture graph's inputs → `loss` [1] only (every weight it read is in weightNames). */
 export function buildLossGraph(spec: ModelSpec, shape: CaptureShape): ModelGraph & { loss: Value } {
   const g = new GraphBuilder();
-  const W = new WeightInputs(g, spec);
+  const W = new WeightInputs(g, spec, shape);
   const loss = g.output('loss', g.reshape(labelLoss(g, spec, W, labelInputs(g, shape)).loss, [1]));
   return { g, weightNames: W.names(), loss };
 }
@@ -356,7 +385,7 @@ export function buildScoreGraph(spec: ModelSpec, shape: ScoreShape): ModelGraph 
   const mask = g.input('attention_mask', 'int32', [B, T]);
   const positions = g.input('positions', 'int32', [shape.positions]);
   const probes = g.input('probe_positions', 'int32', [shape.probes]);
-  const W = new WeightInputs(g, spec, shape.maxWeightBytes);
+  const W = new WeightInputs(g, spec, shape);
   const flat = g.reshape(decoderForward(g, spec, W, start, mask).hidden, [B * T, spec.hidden]);
   const head = (rows: Value) => W.timesTransposed(finalNorm(g, spec, W, g.gather(flat, rows)), lmHeadWeightName(spec));
   g.output('top1', g.argMax(head(positions), -1));

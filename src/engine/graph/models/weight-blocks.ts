@@ -6,7 +6,7 @@
  * `name[start:end]`; the runtime feeds each block as a view of the one array it keeps, so nothing is
  * copied on the CPU and each block is its own GPU buffer.
  */
-import type { Weights } from '../../model/spec';
+import type { HeldWeights, Tensor16, Tensor32 } from '../../model/spec';
 
 export function blockName(name: string, start: number, end: number): string {
   return `${name}[${start}:${end}]`;
@@ -23,7 +23,7 @@ export function rowBlocks(rows: number, cols: number, maxBytes: number | undefin
 const BLOCK = /^(.*)\[(\d+):(\d+)\]$/;
 
 /** A graph's weight input: a tensor of the runtime's weights, or a row block of one (a view, not a copy). */
-export function resolveWeight(weights: Weights, name: string): { shape: number[]; data: Float32Array } {
+export function resolveWeight(weights: HeldWeights, name: string): Tensor32 | Tensor16 {
   const direct = weights.get(name);
   if (direct) return direct;
   const m = BLOCK.exec(name);
@@ -31,5 +31,8 @@ export function resolveWeight(weights: Weights, name: string): { shape: number[]
   if (!m || !whole) throw new Error(`graph run: weight '${name}' is missing`);
   const [start, end] = [Number(m[2]), Number(m[3])];
   const cols = whole.shape[1];
-  return { shape: [end - start, cols], data: whole.data.subarray(start * cols, end * cols) };
+  const shape = [end - start, cols];
+  return 'shift' in whole
+    ? { shape, data: whole.data.subarray(start * cols, end * cols), shift: whole.shift }
+    : { shape, data: whole.data.subarray(start * cols, end * cols) };
 }

@@ -18,6 +18,7 @@ export interface EmittedModel {
 }
 
 function rawBytes(t: Tensor64, dtype: DType): Uint8Array {
+  if (dtype === 'float16') throw new Error('emit: float16 constants are not emitted (float16 is for weight inputs only)');
   const d = t.data;
   const arr =
     dtype === 'float32'
