@@ -42,9 +42,20 @@ async function main() {
     const page = await browser.newPage();
     page.on('console', (m) => console.error(`[page] ${m.text()}`));
     const whitening = flag('whitening', '');
-    if (whitening) return await saveWhitening(page, port, whitening, out, timeoutMs, browser.version());
+    if (whitening)
+      return await saveTablePage<WhiteningRow>(
+        page,
+        port,
+        'whitening',
+        `d=${whitening}`,
+        whiteningTable,
+        out,
+        timeoutMs,
+        browser.version(),
+      );
     const cholesky = flag('cholesky', '');
-    if (cholesky) return await saveCholesky(page, port, cholesky, out, timeoutMs, browser.version());
+    if (cholesky)
+      return await saveTablePage<CholeskyRow>(page, port, 'cholesky', `n=${cholesky}`, choleskyTable, out, timeoutMs, browser.version());
     await page.goto(`http://localhost:${port}/bench.html?profile=${profile}&backends=${backends}`);
     await benchDone(page, timeoutMs);
     const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
@@ -88,38 +99,31 @@ function benchDone(page: Page, timeoutMs: number) {
   });
 }
 
-async function saveWhitening(page: Page, port: number, dims: string, out: string, timeoutMs: number, version: string) {
-  await page.goto(`http://localhost:${port}/bench-whitening.html?d=${dims}`);
+/** A one-table bench page (/bench-NAME.html?QUERY): waits for it, then prints and saves DIR/browser-NAME.{json,md}. */
+async function saveTablePage<Row>(
+  page: Page,
+  port: number,
+  name: 'whitening' | 'cholesky',
+  query: string,
+  table: (rows: Row[]) => string,
+  out: string,
+  timeoutMs: number,
+  version: string,
+) {
+  await page.goto(`http://localhost:${port}/bench-${name}.html?${query}`);
   await benchDone(page, timeoutMs);
   const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
-    rows: WhiteningRow[];
+    rows: Row[];
     error: string | null;
     adapter: string;
   };
-  if (state.error) throw new Error(`whitening bench page: ${state.error}`);
+  if (state.error) throw new Error(`${name} bench page: ${state.error}`);
   const machine = machineNote(`Chromium ${version}, WebGPU adapter ${state.adapter}`);
-  const md = [machine, '', whiteningTable(state.rows), ''].join('\n');
+  const md = [machine, '', table(state.rows), ''].join('\n');
   console.log(md);
   await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'browser-whitening.json'), JSON.stringify({ machine, ...state }, null, 2));
-  await writeFile(join(out, 'browser-whitening.md'), md);
-}
-
-async function saveCholesky(page: Page, port: number, sizes: string, out: string, timeoutMs: number, version: string) {
-  await page.goto(`http://localhost:${port}/bench-cholesky.html?n=${sizes}`);
-  await benchDone(page, timeoutMs);
-  const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
-    rows: CholeskyRow[];
-    error: string | null;
-    adapter: string;
-  };
-  if (state.error) throw new Error(`cholesky bench page: ${state.error}`);
-  const machine = machineNote(`Chromium ${version}, WebGPU adapter ${state.adapter}`);
-  const md = [machine, '', choleskyTable(state.rows), ''].join('\n');
-  console.log(md);
-  await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'browser-cholesky.json'), JSON.stringify({ machine, ...state }, null, 2));
-  await writeFile(join(out, 'browser-cholesky.md'), md);
+  await writeFile(join(out, `browser-${name}.json`), JSON.stringify({ machine, ...state }, null, 2));
+  await writeFile(join(out, `browser-${name}.md`), md);
 }
 
 void main().catch((e) => {
