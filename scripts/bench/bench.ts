@@ -18,26 +18,22 @@ import { runProfile } from '../../src/bench/run-profile';
 import { PROFILES, type BenchProfile } from '../../src/bench/shapes';
 import { markdownTable } from '../../src/bench/table';
 import { parsePeer, peerTable } from '../../src/bench/peer';
+import { flagValue } from './flag';
 import { machineNote } from './machine';
 import { useNodePool } from '../../src/engine/linalg/parallel/node-pool';
 
-function flag(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
-
 export function profileFromArgs(argv: string[]): BenchProfile {
-  const name = argv.includes('--full') ? 'full' : (flag(argv, 'profile') ?? 'quick');
+  const name = argv.includes('--full') ? 'full' : (flagValue(argv, 'profile') ?? 'quick');
   const base = PROFILES[name];
   if (!base) throw new Error(`bench: unknown profile "${name}" (profiles: ${Object.keys(PROFILES).join(', ')})`);
   const p: BenchProfile = { ...base, cases: [...base.cases] };
-  const only = flag(argv, 'only');
+  const only = flagValue(argv, 'only');
   if (only) p.cases = p.cases.filter((c) => only.split(',').includes(c.model));
-  const editors = flag(argv, 'editors');
+  const editors = flagValue(argv, 'editors');
   if (editors) p.cases = p.cases.filter((c) => editors.split(',').includes(c.editor));
-  const turns = flag(argv, 'turns');
+  const turns = flagValue(argv, 'turns');
   if (turns) p.turns = Number(turns);
-  const layers = flag(argv, 'layers');
+  const layers = flagValue(argv, 'layers');
   if (layers) p.cases = p.cases.map((c) => (c.model === 'demo' ? c : { ...c, layers: Number(layers) }));
   if (argv.includes('--no-share-capture')) p.shareCapture = false;
   if (p.cases.length === 0) throw new Error('bench: --only/--editors left no configuration');
@@ -47,13 +43,13 @@ export function profileFromArgs(argv: string[]): BenchProfile {
 async function main() {
   const argv = process.argv.slice(2);
   const p = profileFromArgs(argv);
-  const out = flag(argv, 'out') ?? 'docs/bench-results';
-  const peerPath = flag(argv, 'peer');
+  const out = flagValue(argv, 'out') ?? 'docs/bench-results';
+  const peerPath = flagValue(argv, 'peer');
   // read before the long run, so a bad file fails at once
   const peer = peerPath ? parsePeer(await readFile(peerPath, 'utf8'), peerPath) : null;
-  const threadsFlag = flag(argv, 'threads');
+  const threadsFlag = flagValue(argv, 'threads');
   const f64 = await useNodePool(threadsFlag === undefined ? undefined : Number(threadsFlag));
-  const backend = (await CpuExecutor.create({ backend: parseCpuBackend(flag(argv, 'backend')) })).backend;
+  const backend = (await CpuExecutor.create({ backend: parseCpuBackend(flagValue(argv, 'backend')) })).backend;
   const spin = argv.includes('--spin');
   const others = async () => {
     const list: GraphExecutor[] = [];

@@ -16,20 +16,18 @@ import type { ProfileReport } from '../../src/bench/run-profile';
 import { markdownTable } from '../../src/bench/table';
 import { whiteningTable, type WhiteningRow } from '../../src/bench/whitening-table';
 import { choleskyTable, type CholeskyRow } from '../../src/bench/cholesky-table';
+import { flag } from './flag';
 import { machineNote } from './machine';
 import { chromiumArgs, findChromium } from '../../e2e/chromium';
 
-const flag = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
+const arg = (name: string, fallback: string) => flag(process.argv, name, fallback);
 
 async function main() {
-  const profile = flag('profile', 'tiny');
-  const backends = flag('backends', 'webgpu,wasm:1,wasm');
-  const out = flag('out', 'docs/bench-results');
-  const timeoutMs = Number(flag('timeout', '900')) * 1000;
-  const port = Number(flag('port', '5193'));
+  const profile = arg('profile', 'tiny');
+  const backends = arg('backends', 'webgpu,wasm:1,wasm');
+  const out = arg('out', 'docs/bench-results');
+  const timeoutMs = Number(arg('timeout', '900')) * 1000;
+  const port = Number(arg('port', '5193'));
   // 'mpa': a missing file is a 404, not index.html (the model loader probes for a shard index)
   const server = await createServer({ appType: 'mpa', server: { port, strictPort: true, host: 'localhost' }, logLevel: 'warn' });
   await server.listen();
@@ -41,7 +39,7 @@ async function main() {
   try {
     const page = await browser.newPage();
     page.on('console', (m) => console.error(`[page] ${m.text()}`));
-    const whitening = flag('whitening', '');
+    const whitening = arg('whitening', '');
     if (whitening)
       return await saveTablePage<WhiteningRow>(
         page,
@@ -53,7 +51,7 @@ async function main() {
         timeoutMs,
         browser.version(),
       );
-    const cholesky = flag('cholesky', '');
+    const cholesky = arg('cholesky', '');
     if (cholesky)
       return await saveTablePage<CholeskyRow>(page, port, 'cholesky', `n=${cholesky}`, choleskyTable, out, timeoutMs, browser.version());
     await page.goto(`http://localhost:${port}/bench.html?profile=${profile}&backends=${backends}`);

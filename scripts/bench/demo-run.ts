@@ -12,12 +12,10 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { chromiumArgs, findChromium } from '../../e2e/chromium';
+import { flag } from './flag';
 import { machineNote } from './machine';
 
-const flag = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
+const arg = (name: string, fallback: string) => flag(process.argv, name, fallback);
 
 interface DemoRun {
   threads: string;
@@ -43,11 +41,11 @@ async function timeDefaultRun(page: Page, base: string, threads: string, timeout
 }
 
 async function main() {
-  const settings = flag('threads', '1,auto').split(',');
-  const reps = Number(flag('reps', '2'));
-  const port = Number(flag('port', '4190'));
-  const out = flag('out', 'docs/bench-results');
-  const timeoutMs = Number(flag('timeout', '900')) * 1000;
+  const settings = arg('threads', '1,auto').split(',');
+  const reps = Number(arg('reps', '2'));
+  const port = Number(arg('port', '4190'));
+  const out = arg('out', 'docs/bench-results');
+  const timeoutMs = Number(arg('timeout', '900')) * 1000;
   await build({ logLevel: 'warn' });
   const server = await preview({ preview: { port, strictPort: true, host: 'localhost' }, logLevel: 'warn' });
   const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: chromiumArgs() });

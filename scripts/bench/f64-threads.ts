@@ -13,11 +13,7 @@ import { startNodeWorkers } from '../../src/engine/linalg/parallel/node-pool';
 import type { F64Pool } from '../../src/engine/linalg/parallel/pool';
 import { spdWithCondition } from '../../src/engine/linalg/testMatrices';
 import { Rng } from '../../src/engine/util/rng';
-
-function flag(argv: string[], name: string, fallback: string): string {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-}
+import { flag } from './flag';
 
 const same = (a: Float64Array, b: Float64Array) => a.every((x, i) => Object.is(x, b[i]));
 

@@ -16,11 +16,7 @@ import { loadModel } from '../../src/engine/model/load';
 import { realShapeCheckpoint } from '../../src/engine/model/real-shape';
 import { buildSubBatches } from '../../src/engine/run/batching';
 import { createCpuRuntime } from '../../src/engine/runtime/cpu-runtime';
-
-function flag(argv: string[], name: string, fallback: string): string {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-}
+import { flag } from './flag';
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const MiB = (n: number) => (n / 2 ** 20).toFixed(0);
