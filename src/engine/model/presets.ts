@@ -132,14 +132,17 @@ export interface KnownModel {
 }
 
 /** Small Hub checkpoints the lab's architectures cover and a laptop GPU can hold in fp32. */
-export const KNOWN_MODELS: readonly KnownModel[] = KNOWN_CONFIGS.map((k) => ({
-  repo: k.repo,
-  arch: String(k.config.model_type),
-  params: k.params,
-  gpu: gpuEstimate(parseConfig(k.config, k.repo), k.repo).gpu,
-  gpu16: gpuEstimate(parseConfig(k.config, k.repo), k.repo, { frozen16: ['bfloat16', 'float16'].includes(String(k.config.torch_dtype)) })
-    .gpu,
-}));
+export const KNOWN_MODELS: readonly KnownModel[] = KNOWN_CONFIGS.map((k) => {
+  const spec = parseConfig(k.config, k.repo);
+  const sixteenBit = ['bfloat16', 'float16'].includes(String(k.config.torch_dtype));
+  return {
+    repo: k.repo,
+    arch: String(k.config.model_type),
+    params: k.params,
+    gpu: gpuEstimate(spec, k.repo).gpu,
+    gpu16: gpuEstimate(spec, k.repo, { frozen16: sixteenBit }).gpu,
+  };
+});
 
 /** The memory a run takes on this model with the layers the lab would propose (its preset, else defaultLayers). */
 export function gpuEstimate(spec: ModelSpec, name: string, o: { frozen16?: boolean } = {}): MemoryEstimate {

@@ -130,7 +130,7 @@ export class WebGpuExecutor implements GraphExecutor {
           writeBuffer(this.device, buffer, slice, at * bytes);
           pending += slice.byteLength;
         }
-        this.gpuWeights.set(p.input, gpuWeight(buffer, t));
+        this.gpuWeights.set(p.input, gpuWeight(buffer, t.shape, shiftOf(t)));
       }
       this.parts.set(name, { cols, parts });
     }
@@ -172,7 +172,7 @@ export class WebGpuExecutor implements GraphExecutor {
   }
 
   private upload(input: string, t: Tensor32 | Tensor16): GpuWeight {
-    const w = gpuWeight(uploadBuffer(this.device, t.data, undefined, input), t);
+    const w = gpuWeight(uploadBuffer(this.device, t.data, undefined, input), t.shape, shiftOf(t));
     this.gpuWeights.set(input, w);
     return w;
   }
@@ -198,27 +198,25 @@ export class WebGpuExecutor implements GraphExecutor {
     for (const p of parts)
       enc.copyBufferToBuffer(this.gpuWeights.get(p.input)!.buffer, 0, buffer, p.row * cols * bytes, paddedSize(p.rows * cols * bytes));
     this.device.queue.submit([enc.finish()]);
-    const whole = {
-      buffer,
-      bytes,
-      shift,
-      tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: bytes === 2 ? 'float16' : 'float32', dims: [rows, cols] }),
-    };
+    const whole = gpuWeight(buffer, [rows, cols], bytes === 2 ? shift : undefined);
     this.gpuWeights.set(name, whole);
     return whole;
   }
 }
 
-/** A GPU buffer holding a tensor as ORT sees it: float16 for fp16 bits, else float32. */
-function gpuWeight(buffer: GPUBuffer, t: Tensor32 | Tensor16): GpuWeight {
-  const half = 'shift' in t;
+/** A GPU buffer holding a tensor as ORT sees it: float16 for fp16 bits (of values × 2^shift), else float32. */
+function gpuWeight(buffer: GPUBuffer, dims: readonly number[], shift?: number): GpuWeight {
+  const half = shift !== undefined;
   return {
     buffer,
     bytes: half ? 2 : 4,
-    shift: half ? t.shift : 0,
-    tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: half ? 'float16' : 'float32', dims: t.shape }),
+    shift: shift ?? 0,
+    tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: half ? 'float16' : 'float32', dims }),
   };
 }
+
+/** The fp16 shift of a held tensor, or undefined for fp32. */
+const shiftOf = (t: Tensor32 | Tensor16) => ('shift' in t ? t.shift : undefined);
 
 export async function createWebGpuRuntime(
   loaded: Pick<LoadedModel<HeldWeights>, 'spec' | 'weights' | 'modules'>,
