@@ -63,11 +63,7 @@ async function main(argv: string[]) {
   // MLP inputs at the answer-predicting positions of (a seeded sample of) the training corpus.
   const pairs = corpusPairs(JSON.parse(readFileSync(join(dataDir, 'train-corpus.json'), 'utf8')), ['template']);
   const rng = new Rng(seed);
-  const order = pairs.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = rng.shuffle(pairs.map((_, i) => i));
   const picked = order.slice(0, Math.min(samples, pairs.length)).map((i) => pairs[i]);
   const xs: number[][] = Array.from({ length: L }, () => []);
   const mods = Array.from({ length: L }, (_, l) => `model.layers.${l}.mlp.down_proj`);
@@ -161,7 +157,7 @@ async function main(argv: string[]) {
   config.intermediate_size = I2;
   config.mlp_bias = true;
   writeFileSync(join(dirOut, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-  if (dirOut !== dirIn) for (const t of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(dirIn, t), join(dirOut, t));
+  for (const t of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(dirIn, t), join(dirOut, t));
   const dtype = config.torch_dtype === 'float16' ? 'F16' : 'F32';
   const tensors: Record<string, TensorToWrite> = {};
   for (const [n, t] of out) tensors[n] = { dtype, shape: t.shape, data: t.data };
