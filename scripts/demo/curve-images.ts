@@ -7,11 +7,11 @@
  * `--module NAME` keeps one module's lines in the per-module charts (default: the last edited one).
  * Saved: the charts the demo page shows (CHARTS); files are numbered in dashboard order.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { preview } from 'vite';
 import { chromiumArgs, findChromium } from '../../e2e/chromium';
 import { runFileOf } from './run-file-of';
 import { fileSafe } from '../../src/ui/charts/export-png';
@@ -19,19 +19,6 @@ import { fileSafe } from '../../src/ui/charts/export-png';
 const PORT = Number(process.env.CURVES_PORT ?? 5799);
 /** Title prefixes of the charts saved: the curves docs/demo.md shows. */
 const CHARTS = ['Efficacy', 'Generalization', 'Specificity', 'Update norm', 'Cosine with previous'];
-
-async function waitForServer(url: string, ms: number) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer within ${ms / 1000} s`);
-}
 
 async function main(argv: string[]) {
   const mi = argv.indexOf('--module');
@@ -47,50 +34,52 @@ async function main(argv: string[]) {
   });
   const module = moduleFlag ?? (runFileOf(dirs[0]).config as { modules?: string[] } | null)?.modules?.at(-1);
 
-  // Its own process group, so that stopping it also stops the vite that npx starts.
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
+  // In this process (as scripts/bench/demo-run.ts serves the built site): listening once the promise resolves.
+  const server = await preview({ preview: { port: PORT, strictPort: true, host: 'localhost' }, logLevel: 'warn' });
   try {
-    await waitForServer(`http://localhost:${PORT}/`, 30_000);
     const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs() });
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    await page.goto(`http://localhost:${PORT}/`);
-    for (const [i, f] of files.entries()) {
-      await page.getByTestId('import-run').setInputFiles(f);
-      await page
-        .getByRole('button', { name: `Remove run ${basename(dirs[i])}`, exact: true })
-        .waitFor({ timeout: 30_000 })
-        .catch(async (e) => {
-          await page.screenshot({ path: join(tmp, 'import-failed.png') });
-          throw new Error(
-            `importing ${f} did not list the run (page: ${join(tmp, 'import-failed.png')}): ${(e as Error).message.split('\n')[0]}`,
-          );
-        });
-    }
-    const dash = page.getByRole('region', { name: 'Diagnostics dashboard' });
-    await dash.getByLabel('x axis').selectOption('edits');
-    await dash.getByLabel('eval protocol').selectOption('sample');
-    if (module) {
-      const labels = dash.getByRole('group', { name: 'Modules' }).locator('label[title]');
-      for (let i = 0; i < (await labels.count()); i++) {
-        const label = labels.nth(i);
-        await label.getByRole('checkbox').setChecked((await label.getAttribute('title')) === module);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+      await page.goto(`http://localhost:${PORT}/`);
+      for (const [i, f] of files.entries()) {
+        await page.getByTestId('import-run').setInputFiles(f);
+        await page
+          .getByRole('button', { name: `Remove run ${basename(dirs[i])}`, exact: true })
+          .waitFor({ timeout: 30_000 })
+          .catch(async (e) => {
+            await page.screenshot({ path: join(tmp, 'import-failed.png') });
+            throw new Error(
+              `importing ${f} did not list the run (page: ${join(tmp, 'import-failed.png')}): ${(e as Error).message.split('\n')[0]}`,
+            );
+          });
       }
+      const dash = page.getByRole('region', { name: 'Diagnostics dashboard' });
+      await dash.getByLabel('x axis').selectOption('edits');
+      await dash.getByLabel('eval protocol').selectOption('sample');
+      if (module) {
+        const labels = dash.getByRole('group', { name: 'Modules' }).locator('label[title]');
+        for (let i = 0; i < (await labels.count()); i++) {
+          const label = labels.nth(i);
+          await label.getByRole('checkbox').setChecked((await label.getAttribute('title')) === module);
+        }
+      }
+      mkdirSync(outDir, { recursive: true });
+      const buttons = dash.getByRole('button', { name: 'PNG' });
+      const n = await buttons.count();
+      for (let i = 0; i < n; i++) {
+        const b = buttons.nth(i);
+        const title = (await b.getAttribute('title')) ?? '';
+        if (!CHARTS.some((c) => title.includes(`“${c}`)) || (await b.isDisabled())) continue;
+        const [download] = await Promise.all([page.waitForEvent('download'), b.click()]);
+        const path = join(outDir, `${String(i + 1).padStart(2, '0')}-${fileSafe(download.suggestedFilename().replace(/\.png$/, ''))}.png`);
+        await download.saveAs(path);
+        console.log(path);
+      }
+    } finally {
+      await browser.close();
     }
-    mkdirSync(outDir, { recursive: true });
-    const buttons = dash.getByRole('button', { name: 'PNG' });
-    const n = await buttons.count();
-    for (let i = 0; i < n; i++) {
-      const b = buttons.nth(i);
-      const title = (await b.getAttribute('title')) ?? '';
-      if (!CHARTS.some((c) => title.includes(`“${c}`)) || (await b.isDisabled())) continue;
-      const [download] = await Promise.all([page.waitForEvent('download'), b.click()]);
-      const path = join(outDir, `${String(i + 1).padStart(2, '0')}-${fileSafe(download.suggestedFilename().replace(/\.png$/, ''))}.png`);
-      await download.saveAs(path);
-      console.log(path);
-    }
-    await browser.close();
   } finally {
-    process.kill(-server.pid!);
+    await new Promise<void>((done) => server.httpServer.close(() => done()));
   }
 }
 
