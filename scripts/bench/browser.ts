@@ -16,6 +16,7 @@ import type { ProfileReport } from '../../src/bench/run-profile';
 import { markdownTable } from '../../src/bench/table';
 import { whiteningTable, type WhiteningRow } from '../../src/bench/whitening-table';
 import { choleskyTable, type CholeskyRow } from '../../src/bench/cholesky-table';
+import type { BenchPageState } from '../../src/bench/page-state';
 import { flag } from './flag';
 import { machineNote } from './machine';
 import { chromiumArgs, findChromium } from '../../e2e/chromium';
@@ -110,11 +111,7 @@ async function saveTablePage<Row>(
 ) {
   await page.goto(`http://localhost:${port}/bench-${name}.html?${query}`);
   await benchDone(page, timeoutMs);
-  const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as {
-    rows: Row[];
-    error: string | null;
-    adapter: string;
-  };
+  const state = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as BenchPageState<Row>;
   if (state.error) throw new Error(`${name} bench page: ${state.error}`);
   const machine = machineNote(`Chromium ${version}, WebGPU adapter ${state.adapter}`);
   const md = [machine, '', table(state.rows), ''].join('\n');

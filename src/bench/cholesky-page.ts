@@ -13,7 +13,7 @@ import { CHOLESKY_BLOCK, EditorKernels, SOLVE_BLOCK } from '../engine/gpu/editor
 import { bundledEditorShaderSources } from '../engine/gpu/editor/shader-sources.vite';
 import { Rng } from '../engine/util/rng';
 import { choleskyTable, type CholeskyRow } from './cholesky-table';
-import { benchPageState } from './page-state';
+import { benchPageState, runBenchPage } from './page-state';
 
 const state = benchPageState<CholeskyRow>();
 const out = document.getElementById('out')!;
@@ -86,9 +86,4 @@ async function main() {
   }
 }
 
-main()
-  .catch((e: Error) => {
-    state.error = e.message;
-    out.textContent = `error: ${e.message}`;
-  })
-  .finally(() => (state.done = true));
+runBenchPage(state, out, main);

@@ -16,3 +16,13 @@ export function benchPageState<Row>(): BenchPageState<Row> {
   (window as unknown as { __bench: BenchPageState<Row> }).__bench = state;
   return state;
 }
+
+/** Runs a bench page's body: its error, if any, into the state and the page; `done` set either way. */
+export function runBenchPage<Row>(state: BenchPageState<Row>, out: HTMLElement, body: () => Promise<void>): void {
+  body()
+    .catch((e: Error) => {
+      state.error = e.message;
+      out.textContent = `error: ${e.message}`;
+    })
+    .finally(() => (state.done = true));
+}

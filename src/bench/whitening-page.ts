@@ -17,7 +17,7 @@ import { inverseSqrtEigh } from '../engine/linalg/inverseSqrt';
 import { spdWithCondition } from '../engine/linalg/testMatrices';
 import { Rng } from '../engine/util/rng';
 import { whiteningTable, type WhiteningRow } from './whitening-table';
-import { benchPageState } from './page-state';
+import { benchPageState, runBenchPage } from './page-state';
 
 const state = benchPageState<WhiteningRow>();
 const out = document.getElementById('out')!;
@@ -87,9 +87,4 @@ async function main() {
   jacobi.dispose();
 }
 
-main()
-  .catch((e: Error) => {
-    state.error = e.message;
-    out.textContent = `error: ${e.message}`;
-  })
-  .finally(() => (state.done = true));
+runBenchPage(state, out, main);
