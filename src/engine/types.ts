@@ -20,6 +20,18 @@ export interface EditRecord {
   subject?: string;
   /** The answer before the edit, where the layout has one (EasyEdit ground_truth, answers[0]). */
   oldAnswer?: string;
+  /**
+   * KnowEdit's portability questions (Reasoning, Subject_Aliasing, Logical_Generalization …): what
+   * the edit should carry over to, each with its answer.
+   */
+  portability?: PortabilityPair[];
+}
+
+export interface PortabilityPair {
+  /** KnowEdit's group name ("Reasoning", "Subject_Aliasing", …). */
+  kind: string;
+  prompt: string;
+  answer: string;
 }
 
 /** What the engine needs of a tokenizer: ids for text, text for ids. */

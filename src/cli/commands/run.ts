@@ -39,17 +39,26 @@ import { InputError, type EditRecord } from '../../engine/types';
 import type { RunEvent } from '../../engine/run/events';
 import { useNodePool } from '../../engine/linalg/parallel/node-pool';
 
+/** Prompts ROME's fluency samples per evaluation on the command line (10 × up to 100 tokens, one prompt at a time). */
+const DEFAULT_FLUENCY_SIZE = 10;
+
 export const summary = 'run a lifelong editing stream and write metrics, report and edited weights';
 export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor NAME --modules a,b
     --n-edits N --sub-batch B --turns T --lr X --ridge X --out DIR
     [--warmup-data FILE --warmup-turns K] [--warmup-placement start|q1|middle|q3|end] [--warmup-stats-only]
     [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--no-immediate] [--no-final]
+    [--no-wild] [--fluency-size N] [--drift-size N]
     [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT] [--restart] [--debug]
     [--backend native|wasm] [--frozen16] [--threads N]
     MEMIT / AlphaEdit (--editor memit|alphaedit): [--stats-corpus FILE] [--stats-samples N] [--stats-cache DIR]
     [--v-steps N] [--v-lr X] [--clamp-norm X] [--kl-factor X] [--v-weight-decay X] [--mom2-weight X]
     [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]
 
+The sampled, final and pre-edit evaluations score teacher-forced token accuracy and, unless --no-wild,
+EasyEdit's WILD protocol (greedy generation judged by exact match and token F1); --fluency-size N
+(default 10, 0 = off) adds ROME's fluency (n-gram entropy of sampled continuations) over N prompts;
+--drift-size N (0 = off; the demo preset: 1000) adds representation drift: mean cosine and linear CKA
+of the final-layer states of N seeded stream prompts against their pre-edit states.
 --threads N: threads of the float64 editor math (whitening, ridge solve; default every core, at most 8;
 the results are the same bits whatever N).
 --shuffle SEED shuffles the edit stream (seeded) before it is cut into turns. --warmup-split takes the
@@ -109,6 +118,9 @@ export const FLAGS = {
   'sample-size': { kind: 'int' },
   'no-immediate': { kind: 'bool' },
   'no-final': { kind: 'bool' },
+  'no-wild': { kind: 'bool' },
+  'fluency-size': { kind: 'int' },
+  'drift-size': { kind: 'int' },
   shuffle: { kind: 'int' },
   out: { kind: 'string' },
   restart: { kind: 'bool' },
@@ -132,6 +144,8 @@ const FLAG_OF: Partial<Record<keyof RunConfig, string>> = {
   warmupPlacement: '--warmup-placement',
   sampleEvery: '--sample-every',
   sampleSize: '--sample-size',
+  fluencySize: '--fluency-size',
+  driftSize: '--drift-size',
   checkpointEvery: '--checkpoint-every',
   seed: '--seed',
   ...Object.fromEntries(Object.entries(LOCATE_FLAGS).map(([flag, { field }]) => [`locate.${field}`, `--${flag}`])),
@@ -161,6 +175,9 @@ export function runConfigFromFlags(flags: Flags, base: Omit<RunConfig, 'modules'
     finalEval: flags['no-final'] !== true && base.finalEval,
     sampleEvery: int(flags, 'sample-every', base.sampleEvery),
     sampleSize: int(flags, 'sample-size', base.sampleSize),
+    wildEval: flags['no-wild'] !== true,
+    fluencySize: int(flags, 'fluency-size', base.fluencySize ?? DEFAULT_FLUENCY_SIZE),
+    driftSize: int(flags, 'drift-size', base.driftSize ?? 0),
     checkpointEvery: int(flags, 'checkpoint-every', base.checkpointEvery),
     seed: int(flags, 'seed', base.seed),
     ...locateFromFlags(flags, base.locate),

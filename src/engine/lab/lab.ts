@@ -493,7 +493,7 @@ export class Lab {
         gpuEditor?.dispose?.();
         if (!report) return release();
         const post = run.finalEditScores ?? (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
-        entry.perEdit = perEditResults(records, pre, post);
+        entry.perEdit = perEditResults(records, pre, post, { pre: run.preEditGenerated, post: run.finalGenerated });
         if (saved) {
           await saveRunResults(store, { model: saved.model, modules: await editedWeights(m, config.modules), perEdit: entry.perEdit });
           await removeRunInputs(store, saved);

@@ -29,6 +29,22 @@ export interface RunConfig {
   sampleSize: number;
   /** Score every edit after the last turn, and the pre-edit model on the same records first. */
   finalEval: boolean;
+  /**
+   * The sampled, final and pre-edit evaluations also answer by greedy generation and judge the text
+   * (EasyEdit's WILD, docs/design.md §2). Unset: off (checkpoints written before it existed).
+   */
+  wildEval?: boolean;
+  /**
+   * ROME's fluency (n-gram entropy of sampled continuations) over this many of an evaluation's records
+   * (the sample's first, or a seeded draw of the final set); 0 or unset: off.
+   */
+  fluencySize?: number;
+  /**
+   * Representation drift (docs/design.md §2) over this many prompts (the run's drift prompts, or a
+   * seeded draw of the stream's): their final-layer states before editing, compared with every
+   * sampled and the final evaluation. 0 or unset: off.
+   */
+  driftSize?: number;
   /** Save a checkpoint every this many steps (0: never). */
   checkpointEvery: number;
   seed: number;
@@ -94,6 +110,8 @@ export function validateRunConfig(c: RunConfig, counts?: RecordCounts): Record<s
   if (!WARMUP_PLACEMENTS.includes(c.warmupPlacement)) bad.warmupPlacement = `one of ${WARMUP_PLACEMENTS.join(', ')}`;
   nonNegInt('sampleEvery', c.sampleEvery);
   positiveInt('sampleSize', c.sampleSize);
+  if (c.fluencySize !== undefined) nonNegInt('fluencySize', c.fluencySize);
+  if (c.driftSize !== undefined) nonNegInt('driftSize', c.driftSize);
   nonNegInt('checkpointEvery', c.checkpointEvery);
   if (!Number.isInteger(c.seed)) bad.seed = `must be a whole number (got ${c.seed})`;
   if (counts && !bad.nEdits && !bad.turns && !bad.warmupTurns) Object.assign(bad, scheduleProblems(c, counts));

@@ -15,6 +15,7 @@ import { isLocateEditor, locateSettings } from '../editors/locate/settings';
 import type { StatsCache } from '../editors/locate/key-stats';
 import { buildSubBatches, editPairs } from './batching';
 import { evaluate, type Evaluation, type MetricKind, type RecordScores } from '../eval/evaluate';
+import type { WildRow } from '../eval/wild';
 import { immediateEvaluation } from '../eval/immediate';
 import { buildSchedule, type ScheduledTurn } from './schedule';
 import { validateRunConfig, type RunConfig } from './config';
@@ -25,6 +26,8 @@ import { InputError } from '../types';
 import { pack, unpack } from '../util/pack';
 import { Rng } from '../util/rng';
 import { mean } from '../eval/token-accuracy';
+import { fluency } from '../eval/fluency';
+import { drift, finalStates, type HiddenStates } from '../eval/drift';
 
 export interface RunInputs {
   runtime: ModelRuntime;
@@ -51,6 +54,8 @@ export interface RunInputs {
   /** MEMIT / AlphaEdit: the texts their key second moment C is taken over, and where C is cached. */
   corpus?: readonly string[];
   statsCache?: StatsCache;
+  /** The prompts representation drift follows (default: a seeded draw of the stream's prompts); the first driftSize are used. */
+  driftPrompts?: readonly string[];
 }
 
 interface Checkpoint {
@@ -66,6 +71,8 @@ interface Checkpoint {
   metrics: MetricsRecord[];
   baseline: [string, { tokenAccuracy: number; exact: boolean; predicted: number[] }][] | null;
   elapsedMs: number;
+  /** The drift prompts' pre-edit states (runs with driftSize). */
+  driftPre?: HiddenStates;
 }
 
 const CHECKPOINT = 'checkpoint.bin';
@@ -138,6 +145,10 @@ export class LifelongRun {
       warmupTurns: run.schedule.length - targetTurns,
       resumedFrom: resumed ? run.next : null,
     });
+    if (!resumed && (config.driftSize ?? 0) > 0) {
+      run.driftPre = await finalStates(io.runtime, io.tokenizer, run.driftPrompts());
+      run.emitEvent({ type: 'states', edits: 0, states: run.driftPre });
+    }
     if (!resumed && config.finalEval) await run.measurePreEdit();
     return run;
   }
@@ -163,6 +174,23 @@ export class LifelongRun {
     return this.finalScores;
   }
   private finalScores: RecordScores | null = null;
+  private driftPre: HiddenStates | null = null;
+
+  /** The prompts drift follows: the given ones, or a seeded draw of the stream's, driftSize of them. */
+  private driftPrompts(): string[] {
+    const n = this.config.driftSize ?? 0;
+    if (this.io.driftPrompts) return this.io.driftPrompts.slice(0, n);
+    return new Rng(this.config.seed * 7_919 + 2).shuffle(this.io.target.map((r) => r.prompt)).slice(0, n);
+  }
+  /** WILD's answers before the first turn and after the last, when the run generates them. */
+  get preEditGenerated(): Map<string, WildRow> | null {
+    return this.preGenerated;
+  }
+  get finalGenerated(): Map<string, WildRow> | null {
+    return this.finalGen;
+  }
+  private preGenerated: Map<string, WildRow> | null = null;
+  private finalGen: Map<string, WildRow> | null = null;
 
   /** The step the store's checkpoint resumes at (saved or resumed from in this process), or null when none was. */
   get lastCheckpoint(): number | null {
@@ -284,6 +312,7 @@ export class LifelongRun {
       metrics: this.metrics,
       baseline: this.baseline ? [...this.baseline.entries()] : null,
       elapsedMs: this.elapsedMs(),
+      ...(this.driftPre ? { driftPre: this.driftPre } : {}),
     };
     const bytes = await sealCheckpoint(pack(ckpt));
     await store.write(CHECKPOINT, bytes);
@@ -318,6 +347,7 @@ export class LifelongRun {
     this.turns.push(...ckpt.turns);
     this.metrics.push(...ckpt.metrics);
     this.baseline = ckpt.baseline ? new Map(ckpt.baseline) : null;
+    this.driftPre = ckpt.driftPre ?? null;
     this.elapsedBefore = ckpt.elapsedMs;
     this.checkpointStep = this.next;
     return true;
@@ -354,10 +384,34 @@ export class LifelongRun {
     records: readonly EditRecord[],
     kinds: readonly MetricKind[] | undefined,
   ): Promise<MetricsRecord> {
-    const ev = await evaluate(this.io.runtime, this.io.tokenizer, records, { kinds, baseline: this.baseline ?? undefined });
+    const ev = await evaluate(this.io.runtime, this.io.tokenizer, records, {
+      kinds,
+      baseline: this.baseline ?? undefined,
+      wild: this.config.wildEval === true,
+    });
     if (protocol === 'pre-edit') this.baseline = ev.scores;
-    if (protocol === 'final') this.finalScores = ev.scores;
+    if (protocol === 'final') {
+      this.finalScores = ev.scores;
+      this.finalGen = ev.generated ?? null;
+    }
+    if (protocol === 'pre-edit') this.preGenerated = ev.generated ?? null;
     const record = this.record(protocol, ev);
+    if (this.driftPre) {
+      const now = protocol === 'pre-edit' ? this.driftPre : await finalStates(this.io.runtime, this.io.tokenizer, this.driftPrompts());
+      record.drift = drift(this.driftPre, now);
+      if (protocol !== 'pre-edit') this.emitEvent({ type: 'states', edits: this.editsApplied, states: now });
+    }
+    const n = this.config.fluencySize ?? 0;
+    if (n > 0) {
+      // The sample is already a seeded draw; the final and pre-edit sets are drawn here, the same for both.
+      const chosen = protocol === 'sample' ? records.slice(0, n) : new Rng(this.config.seed * 7_919 + 1).shuffle([...records]).slice(0, n);
+      record.fluency = await fluency(
+        this.io.runtime,
+        this.io.tokenizer,
+        chosen.map((r) => r.prompt),
+        this.config.seed * 1_000_003 + this.next,
+      );
+    }
     this.metrics.push(record);
     this.emitEvent({ type: 'metrics', record });
     return record;

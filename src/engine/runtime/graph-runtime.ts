@@ -28,6 +28,7 @@ import { buildLookupGraph, buildTargetGraph } from '../graph/models/locate';
 import type { Lookup, ModelRuntime, NextTokens, RuntimeBackend, TargetQuery, TargetResult } from './runtime';
 import { SessionCache } from './session-cache';
 import { addDelta } from './weight-layout';
+import { rowsBatch } from '../run/batching';
 import { widen16 } from '../safetensors/dtypes';
 
 export interface GraphStats {
@@ -242,28 +243,29 @@ export class GraphRuntime implements ModelRuntime {
   }
 
   async nextTokens(ids: number[], k: number): Promise<NextTokens> {
+    return (await this.nextTokensBatch([ids], k))[0];
+  }
+
+  async nextTokensBatch(rows: readonly (readonly number[])[], k: number): Promise<NextTokens[]> {
     const where = 'next-token probe';
-    if (ids.length === 0) throw new InputError(where, 'the prompt has no tokens');
+    if (rows.length === 0) return [];
+    if (rows.some((ids) => ids.length === 0)) throw new InputError(where, 'the prompt has no tokens');
     if (!(Number.isInteger(k) && k >= 1 && k <= this.spec.vocabSize))
       throw new InputError(where, `k must be an integer in [1, ${this.spec.vocabSize}], got ${k}`);
-    const T = ids.length;
-    const sb: SubBatch = {
-      batch: 1,
-      seqLen: T,
-      inputIds: Int32Array.from(ids),
-      attentionMask: new Int32Array(T).fill(1),
-      labels: new Int32Array(T).fill(-100),
-      labelPositions: new Int32Array(0),
-      records: [],
-    };
+    const sb = rowsBatch(
+      rows.map((ids) => ({ ids: [...ids] })),
+      rows.map((_, b) => b),
+    );
     checkSubBatch(sb, this.spec.vocabSize, where);
     const p = padLength(sb, this.length(sb));
-    const last = Int32Array.of(T - 1);
-    const out = await this.score(1, p.seqLen, p.attentionMask, last, k, last, p.inputIds);
-    return {
-      ids: Array.from(out.topk_ids as Int32Array),
-      probs: Array.from(out.topk_logprobs as Float32Array, Math.exp),
-    };
+    const last = Int32Array.from(rows, (ids, b) => b * p.seqLen + ids.length - 1);
+    const out = await this.score(sb.batch, p.seqLen, p.attentionMask, last, k, last, p.inputIds);
+    const ids = out.topk_ids as Int32Array;
+    const logp = out.topk_logprobs as Float32Array;
+    return rows.map((_, b) => ({
+      ids: Array.from(ids.subarray(b * k, (b + 1) * k)),
+      probs: Array.from(logp.subarray(b * k, (b + 1) * k), Math.exp),
+    }));
   }
 
   /** Logits [B, T, V] of a sub-batch at its own length (tests; the forward-only timing baseline). */

@@ -69,6 +69,8 @@ export interface ModelRuntime {
   target(q: TargetQuery): Promise<TargetResult>;
   /** Next-token distribution after a prompt (for the probe box). */
   nextTokens(ids: number[], k: number): Promise<NextTokens>;
+  /** nextTokens for several prompts in one pass (right-padded; each read at its own last token). */
+  nextTokensBatch(rows: readonly (readonly number[])[], k: number): Promise<NextTokens[]>;
   /** W += ΔW for a module; delta is [dIn, dOut] (output change k·ΔW), mapped onto the weight's layout. */
   applyDelta(module: string, delta: Float32Array): Promise<void>;
   /** Overwrite one weight tensor (checkpoint resume restores edited modules bit-exactly). */

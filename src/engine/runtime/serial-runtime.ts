@@ -24,6 +24,7 @@ export function serialRuntime(inner: ModelRuntime): ModelRuntime {
     lookup: (sb, positions, modules, layers) => queue(() => inner.lookup(sb, positions, modules, layers)),
     target: (q) => queue(() => inner.target(q)),
     nextTokens: (ids, k) => queue(() => inner.nextTokens(ids, k)),
+    nextTokensBatch: (rows, k) => queue(() => inner.nextTokensBatch(rows, k)),
     applyDelta: (m, d) => queue(() => inner.applyDelta(m, d)),
     setWeight: (n, d) => queue(() => inner.setWeight(n, d)),
     weight: (n) => queue(() => inner.weight(n)),

@@ -82,8 +82,8 @@ export const MetricChart = memo(function MetricChart(props: MetricChartProps) {
   // what exists under another protocol, named in the title and a note.
   const metric = useMemo<ChartMetric>(() => {
     const m = props.metric;
-    if (m.kind !== 'eval' || evalProtocolsWithData(runs, m.metric, [m.protocol]).length) return m;
-    const other = evalProtocolsWithData(runs, m.metric, FALLBACK_PROTOCOLS)[0];
+    if (m.kind !== 'eval' || evalProtocolsWithData(runs, m.metric, [m.protocol], m.measure).length) return m;
+    const other = evalProtocolsWithData(runs, m.metric, FALLBACK_PROTOCOLS, m.measure)[0];
     return other ? { ...m, protocol: other } : m;
   }, [props.metric, versions]);
   const fellBack = metric.kind === 'eval' && props.metric.kind === 'eval' && metric.protocol !== props.metric.protocol;

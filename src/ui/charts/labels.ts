@@ -1,7 +1,7 @@
 /** What each chart is called and how it is drawn by default; one place so the dashboard, legends and exports agree. */
 import type { MetricKind } from '../../engine/eval/evaluate';
 import type { EvalProtocol } from '../../engine/run/events';
-import type { ChartMetric, EvalMeasure, ModuleMetric, XAxis } from '../lib/series';
+import type { ChartMetric, EvalMeasure, ModuleMetric, RecordScalar, XAxis } from '../lib/series';
 
 export const MODULE_METRIC_INFO: Record<ModuleMetric, { title: string; hint: string; log: boolean }> = {
   deltaNorm: { title: 'Update norm ‖ΔW‖_F', hint: 'Frobenius norm of each turn’s weight update', log: true },
@@ -18,6 +18,7 @@ export const METRIC_KIND_TITLE: Record<MetricKind, string> = {
   specificity: 'Specificity',
   personas: 'Personas',
   multihop: 'Reasoning (multi-hop)',
+  portability: 'Portability (KnowEdit)',
 };
 
 export const PROTOCOL_TITLE: Record<EvalProtocol, string> = {
@@ -34,13 +35,25 @@ export const PROTOCOL_SHORT: Record<EvalProtocol, string> = {
   'pre-edit': 'pre-edit',
 };
 
-export const MEASURE_TITLE: Record<EvalMeasure, string> = { tokenAccuracy: 'token accuracy', exactMatch: 'exact match' };
+export const MEASURE_TITLE: Record<EvalMeasure, string> = {
+  tokenAccuracy: 'token accuracy',
+  exactMatch: 'exact match',
+  wildExactMatch: 'WILD exact match (generated)',
+  wildF1: 'WILD token F1 (generated)',
+};
+
+export const SCALAR_TITLE: Record<RecordScalar, string> = {
+  fluency: "Fluency — ROME's bi/tri-gram entropy of sampled continuations (bits)",
+  driftCosine: 'Representation drift — mean cosine, pre-edit vs current final-layer states',
+  driftCka: 'Representation drift — linear CKA, pre-edit vs current final-layer states',
+};
 
 export const X_AXIS_TITLE: Record<XAxis, string> = { turn: 'turn (warm-up included)', edits: 'target edits', wall: 'wall time (s)' };
 
 export function chartTitle(m: ChartMetric): string {
   if (m.kind === 'module') return MODULE_METRIC_INFO[m.metric].title;
   if (m.kind === 'loss') return 'Capture loss (before update)';
+  if (m.kind === 'scalar') return SCALAR_TITLE[m.name];
   return `${METRIC_KIND_TITLE[m.metric]} — ${PROTOCOL_SHORT[m.protocol]}, ${MEASURE_TITLE[m.measure]}`;
 }
 

@@ -13,6 +13,7 @@ export const COMPARISON_COLUMNS: readonly [MetricKind, string][] = [
   ['specificity', 'Spe.'],
   ['personas', 'Personas'],
   ['multihop', 'Reasoning'],
+  ['portability', 'Port.'],
 ];
 
 export interface ComparableRun {

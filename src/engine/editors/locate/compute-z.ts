@@ -12,7 +12,8 @@
 import { frobeniusNorm as norm } from '../../linalg/frobenius';
 import type { ModelRuntime } from '../../runtime/runtime';
 import type { TextTokenizer } from '../../types';
-import { fill, rowsBatch, subjectLastIndex, type TokenRow } from './prompts';
+import { fill, subjectLastIndex } from './prompts';
+import { rowsBatch, type TokenRow } from '../../run/batching';
 import type { LocateSettings } from './settings';
 
 export interface EditRequest {

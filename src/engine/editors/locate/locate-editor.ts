@@ -24,7 +24,8 @@ import type { EditorState, ModuleDelta, ModuleDiagnostics, TurnResult } from '..
 import { accumulateKeys, alphaEditDelta, memitDelta, nullSpaceProjector } from './closed-forms';
 import { computeTarget, type EditRequest } from './compute-z';
 import { keySecondMoments, type StatsCache } from './key-stats';
-import { contextTemplates, fill, rowsBatch, subjectLastIndex, subjectTemplate } from './prompts';
+import { contextTemplates, fill, subjectLastIndex, subjectTemplate } from './prompts';
+import { rowsBatch } from '../../run/batching';
 import type { LocateEditorName, LocateSettings } from './settings';
 
 export interface LocateContext {
