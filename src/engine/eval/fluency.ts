@@ -21,7 +21,7 @@
 import type { TextTokenizer } from '../types';
 import type { ModelRuntime } from '../runtime/runtime';
 import { Rng } from '../util/rng';
-import { sampleTopK } from './generate';
+import { sampleTopK } from '../runtime/decode';
 
 export const FLUENCY_MAX_LEN = 100;
 export const FLUENCY_TOP_K = 5;

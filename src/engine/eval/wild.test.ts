@@ -13,7 +13,7 @@ import { tinyCheckpoint } from '../model/generate-tiny';
 import { loadModel, type LoadedModel } from '../model/load';
 import { referenceForward } from '../reference/forward';
 import { createCpuRuntime } from '../runtime/cpu-runtime';
-import { greedyDecode } from './generate';
+import { greedyDecode } from '../runtime/decode';
 import { exactMatch, tokenF1 } from './answer-match';
 import { endsWithStop, stripStop, wildMaxNewTokens, wildScores } from './wild';
 

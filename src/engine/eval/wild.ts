@@ -22,7 +22,7 @@ import type { TextTokenizer } from '../types';
 import type { ModelRuntime } from '../runtime/runtime';
 import type { ScoringPair } from '../run/batching';
 import { exactMatch, tokenF1 } from './answer-match';
-import { greedyDecode } from './generate';
+import { greedyDecode } from '../runtime/decode';
 
 export const WILD_STOP_STRINGS = ['.', '\n'] as const;
 

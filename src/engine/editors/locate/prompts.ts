@@ -6,7 +6,7 @@
 import { InputError, type EditRecord, type TextTokenizer } from '../../types';
 import { Rng } from '../../util/rng';
 import type { ModelRuntime } from '../../runtime/runtime';
-import { sampleTopK } from '../../eval/generate';
+import { sampleTopK } from '../../runtime/decode';
 
 /** Layouts whose records carry a subject field (data/layouts.ts), for the error message. */
 const SUBJECT_LAYOUTS = 'CounterFact (ROME and EasyEdit), ZsRE with a "subject" field (EasyEdit/MEMIT files), WikiBigEdit, MedCF, generic';

@@ -11,7 +11,7 @@
  * probabilities at each row's last token the same way (`nextTokensBatch`).
  */
 import type { TextTokenizer } from '../types';
-import type { ModelRuntime } from '../runtime/runtime';
+import type { ModelRuntime } from './runtime';
 import { rowsBatch } from '../run/batching';
 import type { Rng } from '../util/rng';
 
