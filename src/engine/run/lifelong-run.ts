@@ -145,6 +145,8 @@ export class LifelongRun {
       warmupTurns: run.schedule.length - targetTurns,
       resumedFrom: resumed ? run.next : null,
     });
+    // a resumed run's pre-edit states come from its checkpoint; the page's map needs them again
+    if (resumed && run.driftPre) run.emitEvent({ type: 'states', edits: 0, states: run.driftPre });
     if (!resumed && (config.driftSize ?? 0) > 0) {
       run.driftPre = await finalStates(io.runtime, io.tokenizer, run.driftPrompts());
       run.emitEvent({ type: 'states', edits: 0, states: run.driftPre });

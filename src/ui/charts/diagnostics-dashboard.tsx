@@ -12,6 +12,7 @@ import type { LabRun } from '../runs/types';
 import { MEASURE_TITLE, PROTOCOL_SHORT, PROTOCOL_TITLE, shortModule } from './labels';
 import { SmoothingSlider, XAxisSelect } from './controls';
 import { MetricChart } from './metric-chart';
+import { DriftMapPanel } from './drift-map-panel';
 import { runColor } from './palette';
 
 export interface DiagnosticsDashboardProps {
@@ -127,6 +128,7 @@ export function DiagnosticsDashboard({ runs: allRuns, hidden, initialModules }: 
             emptyText={emptyText}
           />
         ))}
+        <DriftMapPanel runs={runs} colors={colors} />
       </div>
     </section>
   );

@@ -1,4 +1,5 @@
 /** A run as the lab keeps it: what it was asked to do, and everything it has reported so far. */
+import type { HiddenStates } from '../../engine/eval/drift';
 import type { MetricsRecord, RunReport, TurnRecord } from '../../engine/run/events';
 
 /** See status.ts for the state machine. */
@@ -27,6 +28,8 @@ export interface LabRun {
   lastCheckpoint?: { step: number; bytes: number };
   /** A long preparation step in progress (MEMIT/AlphaEdit's pass over a corpus), from `progress` events; cleared by the next turn. */
   activity?: { what: string; done: number; total: number };
+  /** The drift prompts' final-layer states (`states` events): before editing, and the latest. */
+  driftStates?: { pre: HiddenStates; now?: HiddenStates; edits: number };
   /** Bumped once per applied batch of events. */
   version: number;
 }
