@@ -11,7 +11,7 @@ import { nodeFile, nodeFolder } from '../io/node-files';
 import { loadDataset } from '../data/dataset';
 import { tinyCheckpoint } from '../model/generate-tiny';
 import { loadModel, type LoadedModel } from '../model/load';
-import { referenceForward } from '../reference/forward';
+import { lastLogits } from '../reference/forward';
 import { createCpuRuntime } from '../runtime/cpu-runtime';
 import { greedyDecode } from '../runtime/decode';
 import { exactMatch, tokenF1 } from './answer-match';
@@ -20,16 +20,8 @@ import { endsWithStop, stripStop, wildMaxNewTokens, wildScores } from './wild';
 /** The reference's greedy continuation, with the same stop rules as greedyDecode. */
 function referenceGreedy(m: LoadedModel, prompt: number[], maxNew: number, stop?: (gen: number[]) => boolean): number[] {
   const gen: number[] = [];
-  const V = m.spec.vocabSize;
   while (gen.length < maxNew && prompt.length + gen.length < m.spec.maxPositions) {
-    const ids = [...prompt, ...gen];
-    const { logits } = referenceForward(m.spec, m.weights, {
-      batch: 1,
-      seqLen: ids.length,
-      inputIds: ids,
-      attentionMask: ids.map(() => 1),
-    });
-    const row = logits.subarray((ids.length - 1) * V, ids.length * V);
+    const row = lastLogits(m.spec, m.weights, [...prompt, ...gen]);
     const order = Array.from(row.keys()).sort((a, b) => row[b] - row[a]);
     if (row[order[0]] - row[order[1]] < 1e-4) throw new Error(`near tie at step ${gen.length}: the check cannot decide`);
     if (order[0] === m.tokenizer.eosId) break;

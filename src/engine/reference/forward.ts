@@ -268,3 +268,9 @@ export function geluTanh(x: number): number {
 export function silu(x: number): number {
   return x / (1 + Math.exp(-x));
 }
+
+/** The logits at the last position of one unpadded sequence (greedy decoding in tests). */
+export function lastLogits(spec: ModelSpec, weights: Weights, ids: readonly number[]): Float64Array {
+  const { logits } = referenceForward(spec, weights, { batch: 1, seqLen: ids.length, inputIds: ids, attentionMask: ids.map(() => 1) });
+  return logits.subarray((ids.length - 1) * spec.vocabSize, ids.length * spec.vocabSize);
+}
