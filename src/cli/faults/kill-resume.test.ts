@@ -277,7 +277,7 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
     let expected: 'ultraedit' | 'stableedit' = 'ultraedit';
     let k = 0;
     for (const at of [...points, ...committed]) {
-      const editor = expected === 'ultraedit' ? 'stableedit' : 'ultraedit';
+      const editor: 'ultraedit' | 'stableedit' = expected === 'ultraedit' ? 'stableedit' : 'ultraedit';
       const r = await spawnCli(editor === 'stableedit' ? stable(out) : ultra(out), { STABLEEDIT_KILL_AT: at });
       tally.tried++;
       expect(r.signal, `${at}: ${r.stderr}`).toBe('SIGKILL');
