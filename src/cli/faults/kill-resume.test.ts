@@ -10,52 +10,29 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeFile } from '../../engine/io/node-files';
 import { encodeSafetensors } from '../../engine/safetensors/encode';
-import { openSealedCheckpoint } from '../../engine/run/checkpoint-seal';
 import { readSafetensorsHeader } from '../../engine/safetensors/header';
-import { unpack } from '../../engine/util/pack';
 import { Rng } from '../../engine/util/rng';
-import { cli, hasStackTrace, makeFixture, runArgs, sha256, spawnCli, streamTensors, Tally, withFlag, type Fixture } from './harness';
+import {
+  checkpointStep,
+  cli,
+  hasStackTrace,
+  makeFixture,
+  normalize,
+  outputs,
+  runArgs,
+  sha256,
+  spawnCli,
+  streamTensors,
+  Tally,
+  withFlag,
+  type Fixture,
+  type Outputs,
+} from './harness';
 
 const TURNS = 4;
 // Child processes: ~6 s of CPU each (mostly onnxruntime start-up); far more wall time on a loaded machine.
 const tally = new Tally();
 let f: Fixture;
-
-/** Run outputs without what depends on the clock. */
-function normalize(value: unknown): unknown {
-  const CLOCK = new Set(['wallMs', 'timings', 'timeMs', 'seconds', 'turnsPerSecond', 'editsPerSecond']);
-  return JSON.parse(JSON.stringify(value), (k, v) => (CLOCK.has(k) ? undefined : v));
-}
-
-interface Outputs {
-  metrics: unknown[];
-  evaluations: unknown[];
-  report: unknown;
-  edited: string;
-}
-
-function outputs(dir: string): Outputs {
-  return {
-    metrics: readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => normalize(JSON.parse(l))),
-    evaluations: readFileSync(join(dir, 'evaluations.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l)),
-    report: normalize(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))),
-    edited: sha256(join(dir, 'edited.safetensors')),
-  };
-}
-
-/** The step the checkpoint in `dir` resumes at, or null; throws when it is damaged. */
-async function checkpointStep(dir: string): Promise<number | null> {
-  const p = join(dir, 'checkpoint.bin');
-  if (!existsSync(p)) return null;
-  const { payload } = await openSealedCheckpoint(new Uint8Array(readFileSync(p)), p);
-  return unpack<{ nextStep: number }>(payload).nextStep;
-}
 
 let reference: Outputs;
 

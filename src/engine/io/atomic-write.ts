@@ -124,7 +124,7 @@ export function appendAll(path: string, text: string): void {
   }
   try {
     for (let at = 0; at < data.length;) {
-      const room = injectedRoom(path, data.length - at, false);
+      const room = injectedRoom(path, data.length - at, at === 0);
       if (room === 0) throw noSpace();
       const n = writeSync(fd, data, at, room);
       if (n === 0) throw noSpace();
