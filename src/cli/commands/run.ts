@@ -383,6 +383,8 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
     const progress = new Progress(r.schedule.length, config.editor);
     progress.update(r.stepIndex);
     while (!r.done) {
+      // One turn of the event loop first, so a signal that has arrived is seen at this turn boundary.
+      await new Promise((resolve) => setImmediate(resolve));
       if (stopRequested()) return await stopHere(r, store, checkpointPath, resume);
       const rec = await r.step();
       progress.update(r.stepIndex, rec ? `loss ${rec.loss.toFixed(3)}` : '');
