@@ -5,7 +5,7 @@
  * edited.safetensors SHA-256); damaged and foreign checkpoints refused with the file named and the
  * checkpoint left as it was; a live lock refused, a stale one taken over.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeFile } from '../../engine/io/node-files';
@@ -66,6 +66,21 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
     expect(reference.metrics.map((m) => (m as { step: number }).step)).toEqual([0, 1, 2, 3]);
     expect(readdirSync(out).sort()).toEqual(['edited.safetensors', 'evaluations.jsonl', 'metrics.jsonl', 'report.json']);
   }, 300_000);
+
+  it('a finished run whose report.json was deleted is not overwritten by a rerun with other settings', async () => {
+    const dir = join(f.dir, 'earlier');
+    cpSync(join(f.dir, 'reference'), dir, { recursive: true });
+    rmSync(join(dir, 'report.json'));
+    const before = readdirSync(dir).map((n) => `${n} ${sha256(join(dir, n))}`);
+    const r = await cli(withFlag(runArgs(f, dir), 'lr', '2e-2'));
+    tally.tried++;
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(
+      /--out .*earlier: holds an earlier run's results \(edited\.safetensors, evaluations\.jsonl\) without its report\.json; pass --restart to replace them/,
+    );
+    expect(readdirSync(dir).map((n) => `${n} ${sha256(join(dir, n))}`)).toEqual(before);
+    tally.clearErrors++;
+  });
 
   it('SIGKILL at seeded points (checkpoint writes, between turns, output writes): every resume ends equal to the uninterrupted run', async () => {
     const out = join(f.dir, 'killed');
