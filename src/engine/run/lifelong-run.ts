@@ -283,6 +283,11 @@ export class LifelongRun {
     return report;
   }
 
+  /** A warning about the run from whoever drives it (the controller), as the run's own warnings go. */
+  warn(message: string): void {
+    this.emitEvent({ type: 'warning', message });
+  }
+
   async removeCheckpoint(): Promise<void> {
     await this.io.store?.remove(CHECKPOINT);
   }
