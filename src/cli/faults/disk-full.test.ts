@@ -21,6 +21,7 @@ import {
   MODULE,
   mountSmallDisk,
   outputs,
+  replayArgs,
   runArgs,
   sha256,
   streamTensors,
@@ -114,19 +115,7 @@ afterAll(() => {
   );
 });
 
-const replayArgs = (out: string, editor = 'stableedit') => [
-  'replay',
-  '--in',
-  input,
-  '--editor',
-  editor,
-  '--lr',
-  '0.05',
-  '--ridge',
-  '10',
-  '--out',
-  out,
-];
+const replay = (out: string, editor = 'stableedit') => replayArgs(input, out, editor);
 
 describe('fault suite: a full disk', () => {
   it('injected: a checkpoint that does not fit leaves the previous one; the run stops saying so, and the rerun resumes from it', async () => {
@@ -162,10 +151,10 @@ describe('fault suite: a full disk', () => {
     const dir = join(f.dir, 'inj-replay');
     mkdirSync(dir);
     const out = join(dir, 'D.safetensors');
-    expect((await cli(replayArgs(out, 'ultraedit'))).code).toBe(0);
+    expect((await cli(replay(out, 'ultraedit'))).code).toBe(0);
     const before = [sha256(out), sha256(join(dir, 'D.diagnostics.json'))];
     for (const at of ['D.diagnostics.json#1', 'D.safetensors#1']) {
-      const r = await onFullDisk(at, replayArgs(out));
+      const r = await onFullDisk(at, replay(out));
       await fullDiskCase(r, NO_SPACE(at.split('#')[0]), dir);
       expect([sha256(out), sha256(join(dir, 'D.diagnostics.json'))]).toEqual(before);
     }
@@ -186,7 +175,7 @@ describe('fault suite: a full disk', () => {
     }
     const d = disk;
     const replayOut = join(d.dir, 'D.safetensors');
-    await fullDiskCase(await cli(replayArgs(replayOut)), /D\.safetensors: no space left on the device \(writing [\d,]+ bytes/, d.dir);
+    await fullDiskCase(await cli(replay(replayOut)), /D\.safetensors: no space left on the device \(writing [\d,]+ bytes/, d.dir);
     expect(existsSync(replayOut)).toBe(false);
 
     d.resize(4096);

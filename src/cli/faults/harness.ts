@@ -155,6 +155,11 @@ export function streamTensors(modules: SyntheticModule[], seed: number, turns: n
   return tensors;
 }
 
+/** replay's argv on a stream (ridge 10). */
+export function replayArgs(input: string, out: string, editor = 'stableedit', lr = '0.05'): string[] {
+  return ['replay', '--in', input, '--editor', editor, '--lr', lr, '--ridge', '10', '--out', out];
+}
+
 /** The CLI as a child process (bin/stableedit-lab.mjs), with extra environment. */
 export function spawnCli(argv: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {

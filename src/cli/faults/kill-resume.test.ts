@@ -19,6 +19,7 @@ import {
   makeFixture,
   normalize,
   outputs,
+  replayArgs,
   runArgs,
   sha256,
   spawnCli,
@@ -235,19 +236,7 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
   it('replay into a folder that holds another replay, killed at every point of its writes: deltas and diagnostics always of one run', async () => {
     const input = join(f.dir, 'stream.safetensors');
     writeFileSync(input, encodeSafetensors(streamTensors([{ module: 'm.a', dIn: 9, dOut: 4 }], 11, 3, [3, 2])));
-    const argv = (out: string, editor: string, lr: string) => [
-      'replay',
-      '--in',
-      input,
-      '--editor',
-      editor,
-      '--lr',
-      lr,
-      '--ridge',
-      '10',
-      '--out',
-      out,
-    ];
+    const argv = (out: string, editor: string, lr: string) => replayArgs(input, out, editor, lr);
     const ultra = (out: string) => argv(out, 'ultraedit', '0.1');
     const stable = (out: string) => argv(out, 'stableedit', '0.05');
     const refs = { ultraedit: join(f.dir, 'ref-u.safetensors'), stableedit: join(f.dir, 'ref-s.safetensors') };
