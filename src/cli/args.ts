@@ -4,7 +4,8 @@
  * positionals, missing values and values of the wrong kind — all before anything is loaded.
  * Accepted forms: `--name value`, `--name=value`, and `--flag` for booleans.
  */
-export type FlagKind = 'string' | 'number' | 'int' | 'list' | 'bool';
+/** 'seed': a whole number 0 … 2³² − 1 (the seeded generator, util/rng.ts, keeps 32 bits: larger seeds collapse onto smaller ones). */
+export type FlagKind = 'string' | 'number' | 'int' | 'seed' | 'list' | 'bool';
 
 export interface FlagSpec {
   kind: FlagKind;
@@ -21,6 +22,8 @@ export type Flags = Record<string, string | true>;
 export const GLOBAL_FLAGS: FlagTable = { debug: { kind: 'bool' }, help: { kind: 'bool' } };
 
 export class UsageError extends Error {}
+
+export const SEED_MAX = 2 ** 32 - 1;
 
 export function parseFlags(argv: string[], table: FlagTable): Flags {
   const known: FlagTable = { ...GLOBAL_FLAGS, ...table };
@@ -54,10 +57,14 @@ export function parseFlags(argv: string[], table: FlagTable): Flags {
 
 function checkValue(name: string, spec: FlagSpec, value: string): void {
   if (value.trim() === '') throw new UsageError(`--${name} is empty`);
-  if (spec.kind === 'number' || spec.kind === 'int') {
+  if (spec.kind === 'number' || spec.kind === 'int' || spec.kind === 'seed') {
     const x = Number(value);
     if (!Number.isFinite(x)) throw new UsageError(`--${name} must be a number, got "${value}"`);
-    if (spec.kind === 'int' && !Number.isInteger(x)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+    if (spec.kind !== 'number' && !Number.isInteger(x)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+    if (spec.kind === 'seed' && !(x >= 0 && x <= SEED_MAX))
+      throw new UsageError(
+        `--${name} must be a whole number from 0 to ${SEED_MAX}, got "${value}" (seeds are 32-bit: a larger one would give the same draws as a smaller one)`,
+      );
   }
   if (spec.choices && !spec.choices.includes(value))
     throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')}, got "${value}"`);

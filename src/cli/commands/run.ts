@@ -4,20 +4,26 @@
  * immediate, sampled, final), report.json and edited.safetensors into --out; a checkpoint in --out
  * lets a killed run resume where it left off with the same numbers.
  *
- * Order of work, so that a fault at any point loses nothing and leaves nothing half-written: flags
- * and settings are checked before anything loads; paths before any work; --out is locked; a finished
- * run or a checkpoint of another run is refused without --restart; outputs are written to temporary
- * names and renamed (metrics.jsonl, evaluations.jsonl, edited.safetensors, then report.json, which
- * marks the run finished); the checkpoint is removed last.
+ * Order of work, so that a fault at any point loses nothing and leaves nothing half-written
+ * (docs/design.md §5): flags and settings are checked before anything loads; paths before any work;
+ * --out is locked; a finished run, an earlier run's outputs or a checkpoint of another run is refused
+ * without --restart; the outputs (metrics.jsonl, evaluations.jsonl, edited.safetensors, report.json,
+ * which marks the run finished) are committed together through a redo journal; the checkpoint is
+ * removed last. SIGINT / SIGTERM / SIGHUP stop the run at the end of its turn with a checkpoint and the
+ * command that resumes it; a full disk stops it with the last good checkpoint kept.
  */
 import { rm } from 'node:fs/promises';
-import { appendFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { int, list, num, parseFlags, requireFlags, str, UsageError, type FlagTable, type Flags } from '../args';
 import { Progress } from '../progress';
 import { checkModules, DATA_FLAGS, loadModelFlag, loadRecordsFlag, BACKEND_FLAGS, runtimeFlag } from '../load';
 import { checkInputDir, checkInputFile, checkOutputDir } from '../paths';
-import { acquireLock } from '../out-lock';
+import { acquireLock, mustBeAFileIfThere } from '../out-lock';
+import { commandLine, exitStatusOf, stopAtSafePoints, stopRequested } from '../signals';
+import { withNextStep } from '../failure';
+import { checkSubjects } from '../../engine/editors/locate/prompts';
+import { commitTogether, finishCommit } from '../../engine/io/commit-together';
 import { killAtWrites, killPoint } from '../kill-points';
 import { fileSha256, folderSha256 } from '../fingerprint';
 import { demoPreset } from '../demo-preset';
@@ -34,7 +40,7 @@ import { corpusTexts } from '../../engine/editors/locate/corpus';
 import { readFile, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { DEMO_CORPUS, DEMO_MODEL_DIR } from '../demo-preset';
-import { removeStaleTemporaries, writeFileAtomic } from '../../engine/io/atomic-write';
+import { appendAll, removeStaleTemporaries, writeFileAtomic } from '../../engine/io/atomic-write';
 import { InputError, type EditRecord } from '../../engine/types';
 import type { RunEvent } from '../../engine/run/events';
 import { useNodePool } from '../../engine/linalg/parallel/node-pool';
@@ -76,7 +82,7 @@ defaults to its own corpus), the first --stats-samples texts (default 100000), a
 --stats-cache DIR (default ~/.cache/stableedit-lab/stats).`;
 
 /** MEMIT / AlphaEdit flag → LocateSettings field. */
-const LOCATE_FLAGS: Record<string, { field: keyof LocateSettings; kind: 'int' | 'number' }> = {
+const LOCATE_FLAGS: Record<string, { field: keyof LocateSettings; kind: 'int' | 'number' | 'seed' }> = {
   'stats-samples': { field: 'mom2Samples', kind: 'int' },
   'v-steps': { field: 'steps', kind: 'int' },
   'v-lr': { field: 'lr', kind: 'number' },
@@ -86,14 +92,14 @@ const LOCATE_FLAGS: Record<string, { field: keyof LocateSettings; kind: 'int' | 
   'mom2-weight': { field: 'mom2Weight', kind: 'number' },
   'nullspace-threshold': { field: 'nullspaceThreshold', kind: 'number' },
   'alpha-l2': { field: 'l2', kind: 'number' },
-  'template-seed': { field: 'templateSeed', kind: 'int' },
+  'template-seed': { field: 'templateSeed', kind: 'seed' },
 };
 
 const LOCATE_FLAG_TABLE = {
   ...Object.fromEntries(Object.entries(LOCATE_FLAGS).map(([k, v]) => [k, { kind: v.kind }])),
   'stats-corpus': { kind: 'string' },
   'stats-cache': { kind: 'string' },
-} as Record<string, { kind: 'int' | 'number' | 'string' }>;
+} as Record<string, { kind: 'int' | 'number' | 'seed' | 'string' }>;
 
 export const FLAGS = {
   model: { kind: 'string' },
@@ -112,7 +118,7 @@ export const FLAGS = {
   'warmup-placement': { kind: 'string', choices: WARMUP_PLACEMENTS },
   'warmup-stats-only': { kind: 'bool' },
   'warmup-split': { kind: 'number' },
-  seed: { kind: 'int' },
+  seed: { kind: 'seed' },
   'checkpoint-every': { kind: 'int' },
   'sample-every': { kind: 'int' },
   'sample-size': { kind: 'int' },
@@ -121,7 +127,7 @@ export const FLAGS = {
   'no-wild': { kind: 'bool' },
   'fluency-size': { kind: 'int' },
   'drift-size': { kind: 'int' },
-  shuffle: { kind: 'int' },
+  shuffle: { kind: 'seed' },
   out: { kind: 'string' },
   restart: { kind: 'bool' },
   ...LOCATE_FLAG_TABLE,
@@ -187,7 +193,7 @@ export function runConfigFromFlags(flags: Flags, base: Omit<RunConfig, 'modules'
 function locateFromFlags(flags: Flags, base: RunConfig['locate']): Pick<RunConfig, 'locate'> {
   const locate: Partial<LocateSettings> = { ...base };
   for (const [flag, { field, kind }] of Object.entries(LOCATE_FLAGS))
-    if (flags[flag] !== undefined) locate[field] = kind === 'int' ? int(flags, flag) : num(flags, flag);
+    if (flags[flag] !== undefined) locate[field] = kind === 'number' ? num(flags, flag) : int(flags, flag);
   return Object.keys(locate).length ? { locate } : {};
 }
 
@@ -246,28 +252,56 @@ export async function run(argv: string[]): Promise<number> {
   await checkInputFile('data', str(flags, 'data'));
   if (plan.warmupData !== undefined) await checkInputFile('warmup-data', plan.warmupData);
   if (plan.statsCorpus !== undefined) await checkInputFile('stats-corpus', plan.statsCorpus);
+  if (plan.statsCorpus !== undefined) await checkOutputDir('stats-cache', statsCacheDir(flags));
   await checkOutputDir('out', out);
+  for (const name of [...OUTPUTS, JOURNAL]) await mustBeAFileIfThere(`--out ${out}`, join(out, name));
   const lock = await acquireLock(join(out, '.lock'), `--out ${out}`, warn);
+  // From here a Ctrl-C stops the run at the end of its turn (signals.ts).
+  stopAtSafePoints();
   try {
-    return await runLocked(plan);
+    return await runLocked(plan, argv);
   } finally {
     await lock.release();
   }
 }
 
 const OUTPUTS = ['metrics.jsonl', 'evaluations.jsonl', 'report.json', 'edited.safetensors', 'checkpoint.bin'];
+/** The redo journal of the outputs' commit (engine/io/commit-together.ts). */
+const JOURNAL = '.outputs.commit';
+/** Files only a finished run writes (committed with report.json). */
+const RESULTS = ['edited.safetensors', 'evaluations.jsonl'];
 
-async function runLocked(plan: RunPlan): Promise<number> {
-  const { config, flags, out } = plan;
-  await removeStaleTemporaries(out, OUTPUTS);
-  if (flags.restart !== true && existsSync(join(out, 'report.json'))) {
-    // report.json is written last: a checkpoint beside it is from a run killed while it cleaned up.
-    await rm(join(out, 'checkpoint.bin'), { force: true });
+function statsCacheDir(flags: Flags): string {
+  return str(flags, 'stats-cache', join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'stableedit-lab', 'stats'));
+}
+
+/** Refuses to start over an earlier run's results without --restart, so none is ever replaced silently. */
+function checkEarlierRun(out: string, restart: boolean): void {
+  if (restart) return;
+  if (existsSync(join(out, 'report.json')))
     throw new InputError(
       `--out ${out}`,
       'holds a finished run (report.json); pass --restart to run again into this folder (its outputs are replaced), or choose another --out',
     );
-  }
+  if (existsSync(join(out, 'checkpoint.bin'))) return;
+  const results = RESULTS.filter((n) => existsSync(join(out, n)));
+  if (results.length)
+    throw new InputError(
+      `--out ${out}`,
+      `holds an earlier run's results (${results.join(', ')}) without its report.json; pass --restart to replace them, or move them away, or choose another --out`,
+    );
+  if (existsSync(join(out, 'metrics.jsonl')))
+    warn(`--out ${out}: metrics.jsonl is from a run that stopped before its first checkpoint; it is replaced by this run's`);
+}
+
+async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
+  const { config, flags, out } = plan;
+  // A commit a killed run left is finished first; then its temporaries are removed.
+  await finishCommit(join(out, JOURNAL));
+  await removeStaleTemporaries(out, [...OUTPUTS, JOURNAL]);
+  // report.json is committed with the outputs: a checkpoint beside it is from a run killed while it cleaned up.
+  if (existsSync(join(out, 'report.json'))) await rm(join(out, 'checkpoint.bin'), { force: true });
+  checkEarlierRun(out, flags.restart === true);
   if (plan.presetNote) process.stderr.write(`${plan.presetNote}\n`);
 
   const model = await loadModelFlag(flags);
@@ -279,6 +313,15 @@ async function runLocked(plan: RunPlan): Promise<number> {
   const bad = validateRunConfig(config, { targetRecords: target.length, warmupRecords: warmup?.length ?? 0 });
   if (Object.keys(bad).length)
     throw new InputError(`--data ${str(flags, 'data')}`, `the settings do not fit the data: ${describeProblems(bad)}`);
+  if (isLocateEditor(config.editor)) {
+    // Before any work: every record these editors will edit needs its subject (docs/design.md §7).
+    checkSubjects(config.turns === undefined ? target : target.slice(0, config.turns * config.nEdits), `--data ${str(flags, 'data')}`);
+    if (warmup && !config.warmupStatisticsOnly)
+      checkSubjects(
+        warmup.slice(0, config.warmupTurns * config.nEdits),
+        plan.warmupData === undefined ? `--warmup-split of --data ${str(flags, 'data')}` : `--warmup-data ${plan.warmupData}`,
+      );
+  }
 
   const fingerprint: Record<string, string> = {
     model: await folderSha256(str(flags, 'model')),
@@ -290,7 +333,7 @@ async function runLocked(plan: RunPlan): Promise<number> {
     'stats-corpus': plan.statsCorpus === undefined ? 'none' : await fileSha256(plan.statsCorpus),
   };
   const corpus = plan.statsCorpus === undefined ? undefined : await loadCorpus(flags, plan.statsCorpus, model);
-  const statsDir = str(flags, 'stats-cache', join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'stableedit-lab', 'stats'));
+  const statsDir = statsCacheDir(flags);
   if (corpus) await mkdir(statsDir, { recursive: true });
   // --restart discards the folder's run only now that the new one's inputs have loaded.
   if (flags.restart === true) for (const f of OUTPUTS) await rm(join(out, f), { force: true });
@@ -302,7 +345,7 @@ async function runLocked(plan: RunPlan): Promise<number> {
       const line = JSON.stringify(e.record) + '\n';
       process.stdout.write(line);
       // Synchronously: the turn's line is on disk before the checkpoint that follows it is written.
-      appendFileSync(metricsPath, line);
+      appendAll(metricsPath, line);
       killPoint('appended:metrics.jsonl');
     } else if (e.type === 'warning') warn(e.message);
     else if (e.type === 'error') process.stderr.write(`error at ${e.where}: ${e.message}\n`);
@@ -319,15 +362,17 @@ async function runLocked(plan: RunPlan): Promise<number> {
 
   await useNodePool(flags.threads === undefined ? undefined : int(flags, 'threads'));
   const runtime = await runtimeFlag(flags, model);
+  const store = new DirStore(out, killAtWrites);
+  const resume = commandLine('run', argv);
+  let editRun: LifelongRun | undefined;
   try {
-    let editRun: LifelongRun;
     try {
       editRun = await LifelongRun.open(config, {
         runtime,
         tokenizer: model.tokenizer,
         target,
         warmup,
-        store: new DirStore(out, killAtWrites),
+        store,
         emit,
         fingerprint,
         onMismatch: 'refuse',
@@ -349,43 +394,71 @@ async function runLocked(plan: RunPlan): Promise<number> {
         );
       throw e;
     }
+    const r = editRun;
     // A resumed run rewrites metrics.jsonl from the checkpoint's turns, so the file never has gaps or repeats.
-    await writeFileAtomic(metricsPath, jsonLines(editRun.turns), killAtWrites);
-    const progress = new Progress(editRun.schedule.length, config.editor);
-    progress.update(editRun.stepIndex);
-    while (!editRun.done) {
-      const rec = await editRun.step();
-      progress.update(editRun.stepIndex, rec ? `loss ${rec.loss.toFixed(3)}` : '');
+    await writeFileAtomic(metricsPath, jsonLines(r.turns), killAtWrites);
+    const progress = new Progress(r.schedule.length, config.editor);
+    progress.update(r.stepIndex);
+    while (!r.done) {
+      // One turn of the event loop first, so a signal that has arrived is seen at this turn boundary.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stopRequested()) return await stopHere(r, store, checkpointPath, resume);
+      const rec = await r.step();
+      progress.update(r.stepIndex, rec ? `loss ${rec.loss.toFixed(3)}` : '');
     }
-    if (editRun.error) {
-      const ck = editRun.lastCheckpoint;
-      process.stderr.write(
-        `run stopped: ${editRun.error}\n` +
-          (ck === null
-            ? `No checkpoint was written before the failure; fix the input and run the command again to start over.\n`
-            : `The checkpoint ${checkpointPath} (step ${ck}) is intact; fix the input and run the same command to resume from it.\n`),
-      );
+    if (r.error) {
+      process.stderr.write(`run stopped: ${r.error}\n${resumeNote(r, checkpointPath, resume, 'fix the input')}\n`);
       return 1;
     }
-    const report = await editRun.finish({ keepCheckpoint: true });
-    // Outputs in order, each complete under its final name; report.json last: it marks the run finished.
-    await writeFileAtomic(metricsPath, jsonLines(editRun.turns), killAtWrites);
-    // Every evaluation of the run (pre-edit, immediate, sampled, final) as the page's charts plot them.
-    await writeFileAtomic(join(out, 'evaluations.jsonl'), jsonLines(editRun.metrics), killAtWrites);
+    if (stopRequested()) return await stopHere(r, store, checkpointPath, resume);
+    const report = await r.finish({ keepCheckpoint: true });
     const weights = await runtime.weights();
     const edited = encodeWeights(weights, model.sourceNames, { editor: config.editor, edits: String(report.targetEdits) });
-    await writeFileAtomic(join(out, 'edited.safetensors'), edited, killAtWrites);
     const reportJson = JSON.stringify({ config, model: model.name, fingerprint, ...report }, null, 2) + '\n';
-    await writeFileAtomic(join(out, 'report.json'), reportJson, killAtWrites);
-    await editRun.removeCheckpoint();
+    // All four replaced together or not at all (a redo journal); report.json renamed last: it marks the run finished.
+    await commitTogether(
+      join(out, JOURNAL),
+      [
+        { path: metricsPath, bytes: jsonLines(r.turns) },
+        // Every evaluation of the run (pre-edit, immediate, sampled, final) as the page's charts plot them.
+        { path: join(out, 'evaluations.jsonl'), bytes: jsonLines(r.metrics) },
+        { path: join(out, 'edited.safetensors'), bytes: edited },
+        { path: join(out, 'report.json'), bytes: reportJson },
+      ],
+      killAtWrites,
+    );
+    await r.removeCheckpoint();
     killPoint('removed:checkpoint.bin');
     process.stderr.write(
       `final (${report.targetEdits} edits, token accuracy): ${summarize(report.final.metrics)}\nwrote ${out}/metrics.jsonl, evaluations.jsonl, report.json, edited.safetensors\n`,
     );
     return 0;
+  } catch (e) {
+    // A full disk, a failed write…: the last good checkpoint stands, and the note says how to go on from it.
+    if (editRun) throw withNextStep(e, resumeNote(editRun, checkpointPath, resume, 'fix the cause (on a full disk: free space)'));
+    throw e;
   } finally {
     await runtime.dispose();
   }
+}
+
+/** Where a stopped or failed run can go on from, and the command that does it. */
+function resumeNote(r: LifelongRun, checkpointPath: string, resume: string, fix: string): string {
+  const ck = r.lastCheckpoint;
+  return ck === null
+    ? `No checkpoint was written before this; ${fix}, then run the command again to start over:\n  ${resume}`
+    : `The checkpoint ${checkpointPath} (step ${ck} of ${r.schedule.length}) is intact; ${fix}, then resume from it with the same command:\n  ${resume}`;
+}
+
+/** A stop asked for by a signal, at the end of a turn: a checkpoint of this step, where it stopped, how to resume. */
+async function stopHere(r: LifelongRun, store: DirStore, checkpointPath: string, resume: string): Promise<number> {
+  const signal = stopRequested()!;
+  if (r.lastCheckpoint !== r.stepIndex) await r.saveCheckpoint(store);
+  process.stderr.write(
+    `stopped by ${signal} after step ${r.stepIndex} of ${r.schedule.length} (${r.editsApplied} edits applied); ` +
+      `the checkpoint ${checkpointPath} holds it.\nto resume:\n  ${resume}\n`,
+  );
+  return exitStatusOf(signal);
 }
 
 /** The edit stream and warm-up records after --shuffle and --warmup-split. */

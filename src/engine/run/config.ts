@@ -113,7 +113,9 @@ export function validateRunConfig(c: RunConfig, counts?: RecordCounts): Record<s
   if (c.fluencySize !== undefined) nonNegInt('fluencySize', c.fluencySize);
   if (c.driftSize !== undefined) nonNegInt('driftSize', c.driftSize);
   nonNegInt('checkpointEvery', c.checkpointEvery);
-  if (!Number.isInteger(c.seed)) bad.seed = `must be a whole number (got ${c.seed})`;
+  // The seeded generator keeps 32 bits (util/rng.ts): a seed outside 0 … 2³² − 1 would repeat another's draws.
+  if (!(Number.isInteger(c.seed) && c.seed >= 0 && c.seed <= 2 ** 32 - 1))
+    bad.seed = `must be a whole number from 0 to 4294967295 (got ${c.seed}; seeds are 32-bit)`;
   if (counts && !bad.nEdits && !bad.turns && !bad.warmupTurns) Object.assign(bad, scheduleProblems(c, counts));
   return bad;
 }

@@ -12,6 +12,7 @@ import type { AnyEditor, EditorOptions, EditorState } from '../editors/editor';
 import { createEditor } from '../editors/registry';
 import { LocateEditor, type LocateContext } from '../editors/locate/locate-editor';
 import { isLocateEditor, locateSettings } from '../editors/locate/settings';
+import { checkSubjects } from '../editors/locate/prompts';
 import type { StatsCache } from '../editors/locate/key-stats';
 import { buildSubBatches, editPairs } from './batching';
 import { evaluate, type Evaluation, type MetricKind, type RecordScores } from '../eval/evaluate';
@@ -28,6 +29,7 @@ import { Rng } from '../util/rng';
 import { mean } from '../eval/token-accuracy';
 import { fluency } from '../eval/fluency';
 import { drift, finalStates, type HiddenStates } from '../eval/drift';
+import { zeroUpdateWarning } from '../editors/zero-update';
 
 export interface RunInputs {
   runtime: ModelRuntime;
@@ -92,6 +94,7 @@ export class LifelongRun {
   private failed: string | null = null;
   private checkpointStep: number | null = null;
   private readonly largeUpdateWarned = new Set<string>();
+  private zeroUpdateWarned = false;
 
   private constructor(
     readonly config: RunConfig,
@@ -110,6 +113,14 @@ export class LifelongRun {
       warmupTurns: config.warmupTurns,
       placement: config.warmupPlacement,
     });
+    if (isLocateEditor(config.editor)) {
+      for (const t of this.schedule)
+        if (!(t.kind === 'warmup' && config.warmupStatisticsOnly))
+          checkSubjects(
+            (t.kind === 'warmup' ? io.warmup! : io.target).slice(t.start, t.end),
+            t.kind === 'warmup' ? 'the warm-up stream' : 'the edit stream',
+          );
+    }
     if (isLocateEditor(config.editor))
       this.locate = new LocateEditor(config.editor, locateSettings(config.editor, config.locate), config.modules);
     else this.editor = (io.createEditor ?? createEditor)(config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw });
@@ -234,6 +245,13 @@ export class LifelongRun {
     }
     const editor = clock();
     await this.warnLargeUpdates(result.deltas, s);
+    if (!this.zeroUpdateWarned && !(warm && this.config.warmupStatisticsOnly) && !this.locate) {
+      const zero = zeroUpdateWarning(result.deltas, `step ${s.step} (${s.kind} turn ${s.turn})`, this.config);
+      if (zero) {
+        this.zeroUpdateWarned = true;
+        this.emitEvent({ type: 'warning', message: `${zero} (not repeated)` });
+      }
+    }
     // A locate-then-edit editor has applied its ΔW layer by layer already.
     if (!this.locate) for (const [module, d] of result.deltas) await runtime.applyDelta(module, d.delta);
     const apply = clock();
@@ -293,6 +311,11 @@ export class LifelongRun {
     this.emitEvent({ type: 'finished', report });
     if (!opts.keepCheckpoint) await this.removeCheckpoint();
     return report;
+  }
+
+  /** A warning about the run from whoever drives it (the controller), as the run's own warnings go. */
+  warn(message: string): void {
+    this.emitEvent({ type: 'warning', message });
   }
 
   async removeCheckpoint(): Promise<void> {

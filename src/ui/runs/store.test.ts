@@ -188,6 +188,36 @@ describe('persistence', () => {
     h2.dispose();
   });
 
+  it('a save the quota refuses (IndexedDB) is reported once with how to make room, keeps the last save, and is retried', async () => {
+    const inner = memoryPersistence();
+    let full = true;
+    const storage = {
+      ...inner,
+      async save(run: Parameters<typeof inner.save>[0]) {
+        if (full) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        await inner.save(run);
+      },
+    };
+    const errors: string[] = [];
+    const store = createRunsStore({ schedule: (f) => f() });
+    const h = persistRuns(store, storage, { intervalMs: 5, onError: (m) => errors.push(m) });
+    await h.restored;
+    const id = store.getState().addRun({ label: 'big', config: null });
+    store.getState().setStatus(id, 'paused');
+    await h.saveNow();
+    store.getState().setStatus(id, 'stopped');
+    await h.saveNow();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /run "big" .* could not be saved \(its last save is kept; the run itself is whole in this tab and saving is retried\): the browser's storage for this site is full/,
+    );
+    expect(inner.stored.size).toBe(0);
+    full = false;
+    await h.saveNow();
+    expect(inner.stored.get(id)?.status).toBe('stopped');
+    h.dispose();
+  });
+
   it('reports stored runs it cannot read instead of failing the whole restore', async () => {
     const storage = memoryPersistence();
     storage.stored.set('bad', { format: 'stableedit-lab.run', formatVersion: 1, id: 'bad' } as never);

@@ -102,12 +102,12 @@ describe.each(['memit', 'alphaedit'])('%s through the run loop (tiny llama)', (e
 });
 
 describe('locate-then-edit input errors', () => {
-  it('a record without a subject stops the run naming the record and the layouts that have one', async () => {
+  it('a record without a subject is refused before any work, naming the record and the layouts that have one', async () => {
     const m = await tiny();
     const runtime = await createCpuRuntime(m, { backend: 'native' });
-    const run = await LifelongRun.open(config('memit'), { runtime, tokenizer: m.tokenizer, target: edits(4, false), corpus: CORPUS });
-    await run.step();
-    expect(run.error).toMatch(/record 0: has no subject.*WikiBigEdit.*FEVER and UltraEditBench have none/);
+    await expect(
+      LifelongRun.open(config('memit'), { runtime, tokenizer: m.tokenizer, target: edits(4, false), corpus: CORPUS }),
+    ).rejects.toThrow(/the edit stream: record 0: has no subject.*WikiBigEdit.*FEVER and UltraEditBench have none/);
     await runtime.dispose();
   });
 

@@ -30,6 +30,21 @@ export function subjectTemplate(r: EditRecord): { template: string; subject: str
   return { template: parts.join('{}'), subject: r.subject };
 }
 
+/**
+ * Every record MEMIT / AlphaEdit will edit has a subject that occurs once in its prompt: checked before
+ * any work (a record found only at turn 50 would cost the 50 turns, and fixing the data then changes
+ * its SHA-256, so the checkpoint could not be resumed). `where` names the file or stream.
+ */
+export function checkSubjects(records: readonly EditRecord[], where: string): void {
+  for (const r of records)
+    try {
+      subjectTemplate(r);
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`${where}: ${e.where}`, e.message.slice(e.where.length + 2));
+      throw e;
+    }
+}
+
 /** Replaces the one "{}" (Python's str.format with one positional argument). */
 export function fill(template: string, value: string): string {
   const i = template.indexOf('{}');
