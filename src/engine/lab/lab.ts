@@ -598,11 +598,20 @@ export class Lab {
       tok,
       watched.map((w) => w.prompt),
     );
-    const turn = await applySingleEdit(
+    const corpus = isLocateEditor(s.editor) ? await this.locateCorpus(m, editPool, warmupPool) : undefined;
+    const { turn, plan } = await applySingleEdit(
       m.runtime,
       tok,
-      { prompt: cmd.prompt, answer: cmd.answer },
-      { editor: s.editor, lr: s.lr, ridge: s.ridge, modules: s.modules, statistics },
+      { prompt: cmd.prompt, answer: cmd.answer, subject: cmd.subject ?? same?.subject },
+      {
+        editor: s.editor,
+        lr: s.lr,
+        ridge: s.ridge,
+        modules: s.modules,
+        statistics,
+        corpus,
+        statsCache: corpus && this.statsCache(m, corpus),
+      },
     );
     const after = await probe(m.runtime, tok, cmd.prompt, cmd.k, cmd.maxNewTokens);
     const sideEffects = compareAnswers(
@@ -619,7 +628,10 @@ export class Lab {
       .join(', ');
     const changed = sideEffects.filter((e) => e.changed).length;
     const note =
-      `applied with ${s.editor} (lr ${s.lr}, λ ${s.ridge}) after the statistics of ${statistics.length} warm-up records; ${norms}` +
+      `applied with ${s.editor} (lr ${s.lr}, λ ${s.ridge})` +
+      (plan.usesStatistics ? ` after the statistics of ${plan.statisticsUsed} warm-up records` : '') +
+      (plan.rows > 1 ? ` (the record given ${plan.rows} times: its batch variance needs ${plan.rows} rows)` : '') +
+      `; ${norms}` +
       (sideEffects.length ? `; ${changed} of ${sideEffects.length} other prompts changed their answer` : '');
     this.post({ type: 'probe/result', replyTo: cmd.id, before, after, note, sideEffects });
   }
