@@ -12,7 +12,7 @@ import type { LabRun } from '../runs/types';
 import { MEASURE_TITLE, PROTOCOL_SHORT, PROTOCOL_TITLE, shortModule } from './labels';
 import { SmoothingSlider, XAxisSelect } from './controls';
 import { MetricChart } from './MetricChart';
-import { runColor } from './palette';
+import { runColors } from './palette';
 
 export interface DiagnosticsDashboardProps {
   /** Every run, in list order: a run's colour follows its place here, as in the run list. */
@@ -26,7 +26,7 @@ export interface DiagnosticsDashboardProps {
 const EVAL_PROTOCOLS: EvalProtocol[] = ['immediate', 'sample', 'final'];
 
 export function DiagnosticsDashboard({ runs: allRuns, hidden, initialModules }: DiagnosticsDashboardProps) {
-  const colors = useMemo(() => new Map(allRuns.map((r, i) => [r.id, runColor(i)])), [allRuns.map((r) => r.id).join()]);
+  const colors = useMemo(() => runColors(allRuns), [allRuns.map((r) => `${r.id}:${r.colorSlot}`).join()]);
   const shown = allRuns.filter((r) => !hidden?.has(r.id));
   // A new array only when a shown run changed, so memoized charts skip unrelated renders.
   const runs = useMemo(() => shown, [shown.map((r) => `${r.id}@${r.version}`).join()]);

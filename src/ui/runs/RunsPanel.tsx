@@ -9,7 +9,7 @@ import { useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { InputError } from '../../engine/types';
 import { downloadBlob, fileSafe } from '../charts/export-png';
-import { runColor } from '../charts/palette';
+import { runColors } from '../charts/palette';
 import { metricsCsv } from '../lib/metrics-csv';
 import { parseRunFileText, runFileJson } from './run-file';
 import { runList, useRunsStore, type RunsStore } from './store';
@@ -26,6 +26,8 @@ export interface RunsPanelProps {
 
 export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: RunsPanelProps) {
   const runs = store(useShallow(runList));
+  const removed = store((s) => s.removed);
+  const colors = runColors(runs);
   const hidden = useRunView((s) => s.hidden);
   const setHidden = useRunView((s) => s.setHidden);
   const id = useId();
@@ -72,7 +74,7 @@ export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: R
                 <td>
                   <label
                     className="se-swatch"
-                    style={{ ['--swatch' as string]: runColor(i) }}
+                    style={{ ['--swatch' as string]: colors.get(r.id) }}
                     title={hidden.has(r.id) ? 'show in the charts' : 'hide from the charts'}
                   >
                     <input
@@ -126,7 +128,11 @@ export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: R
                   </button>
                   <button
                     type="button"
-                    onClick={() => store.getState().removeRun(r.id)}
+                    onClick={() => {
+                      store.getState().removeRun(r.id);
+                      // The undo that appears is where focus makes sense now (the row's buttons are gone).
+                      requestAnimationFrame(() => document.getElementById(`${id}-undo`)?.focus());
+                    }}
                     aria-label={`Remove run ${r.label}`}
                     disabled={isActive(r.status)}
                     title={isActive(r.status) ? 'stop the run first' : undefined}
@@ -138,6 +144,14 @@ export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: R
             ))}
           </tbody>
         </table>
+      )}
+      {removed && (
+        <p role="status" className="se-removed" data-testid="run-removed">
+          Removed run “{removed.run.label}” ({statusLabel(removed.run.status)}, {removed.run.turns.length.toLocaleString('en-US')} turns).{' '}
+          <button type="button" id={`${id}-undo`} onClick={() => store.getState().undoRemove()} data-testid="run-undo">
+            Undo
+          </button>
+        </p>
       )}
       {withImport && (
         <p>

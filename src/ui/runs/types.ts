@@ -27,6 +27,11 @@ export interface LabRun {
   lastCheckpoint?: { step: number; bytes: number };
   /** A long preparation step in progress (MEMIT/AlphaEdit's pass over a corpus), from `progress` events; cleared by the next turn. */
   activity?: { what: string; done: number; total: number };
+  /**
+   * Its place in the palette (charts/palette.ts), given when the run joins the list and kept for its
+   * lifetime (saved with it), so removing another run never repaints it.
+   */
+  colorSlot?: number;
   /** Bumped once per applied batch of events. */
   version: number;
 }
