@@ -26,7 +26,10 @@ export function routeEvent(ev: WorkerEvent): void {
       useRunsStore.setState((s) => {
         const run = s.runs[ev.runId];
         const { error: _error, report: _report, ...rest } = run;
-        return { runs: { ...s.runs, [ev.runId]: { ...rest, turns: [...ev.turns], metrics: [...ev.metrics], version: run.version + 1 } } };
+        const seenTurns = Math.max(run.seenTurns ?? 0, run.turns.length);
+        return {
+          runs: { ...s.runs, [ev.runId]: { ...rest, seenTurns, turns: [...ev.turns], metrics: [...ev.metrics], version: run.version + 1 } },
+        };
       });
       break;
     }

@@ -28,6 +28,7 @@ import { createWebGpuRuntime } from '../runtime/webgpu-runtime';
 import type { ModelRuntime } from '../runtime/runtime';
 import { serialRuntime } from '../runtime/serial-runtime';
 import { LifelongRun } from '../run/lifelong-run';
+import { TurnEta } from '../run/eta';
 import { RunController, type RunState } from '../run/controller';
 import { MemoryStore, type CheckpointStore } from '../run/checkpoint-store';
 import { encodeWeights } from '../run/export-weights';
@@ -436,6 +437,7 @@ export class Lab {
     const records = scheduledTarget(config, target, warmup);
     const preHere = config.finalEval ? null : (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
     const t0 = performance.now();
+    const eta = new TurnEta();
     const { gpuEditor, fallback } = await this.runEditor(editorMath, config, m);
     const corpus = isLocateEditor(config.editor) ? await this.locateCorpus(m, target, warmup) : undefined;
     const run = await LifelongRun.open(config, {
@@ -452,7 +454,10 @@ export class Lab {
       ...(gpuEditor ? { createEditor: () => gpuEditor } : {}),
       emit: (event) => {
         this.post({ type: 'run/event', runId, event });
-        if (event.type === 'turn') state(controller.status);
+        if (event.type === 'turn') {
+          eta.turn(event.record.kind);
+          state(controller.status);
+        }
       },
     }).catch((e: unknown) => {
       gpuEditor?.dispose?.();
@@ -461,15 +466,22 @@ export class Lab {
     });
     const pre = preHere ?? run.preEditScores!;
     const stepsBefore = run.stepIndex;
+    // The final evaluation scores the records the pre-edit scoring did: about as long, when it was timed here.
+    const finalSeconds = config.finalEval && stepsBefore === 0 ? (performance.now() - t0) / 1000 : 0;
+    const tTurns = performance.now();
+    eta.start();
     // What the page shows must be what the checkpoint holds: turns it saw after the last
     // checkpoint are run again, and turns it had not saved yet come from the checkpoint.
     this.post({ type: 'run/resumed', runId, fromStep: run.stepIndex > 0 ? run.stepIndex : null, turns: run.turns, metrics: run.metrics });
     if (fallback) this.post({ type: 'run/event', runId, event: { type: 'warning', message: `editor math: cpu (${fallback})` } });
     const state = (s: RunState) => {
-      const secs = (performance.now() - t0) / 1000;
+      if (s === 'paused') eta.hold();
+      if (s === 'running') eta.start();
+      const secs = (performance.now() - tTurns) / 1000;
       const done = run.stepIndex;
       const here = done - stepsBefore;
-      const perStep = here > 0 ? secs / here : null;
+      const left = { warmup: 0, target: 0 };
+      for (const t of run.schedule.slice(done)) left[t.kind]++;
       this.post({
         type: 'run/state',
         runId,
@@ -477,7 +489,7 @@ export class Lab {
         step: done,
         steps: run.schedule.length,
         editsPerSecond: secs > 0 && here > 0 ? (here * config.nEdits) / secs : null,
-        etaSeconds: perStep === null ? null : perStep * (run.schedule.length - done),
+        etaSeconds: here > 0 ? eta.eta(left, finalSeconds) : null,
       });
     };
     const controller = new RunController(run, (s) => {

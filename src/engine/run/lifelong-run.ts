@@ -354,7 +354,16 @@ export class LifelongRun {
     records: readonly EditRecord[],
     kinds: readonly MetricKind[] | undefined,
   ): Promise<MetricsRecord> {
-    const ev = await evaluate(this.io.runtime, this.io.tokenizer, records, { kinds, baseline: this.baseline ?? undefined });
+    // The two whole-stream scorings take long enough (18 s on the demo's CPU backend) to need a progress line.
+    const what =
+      protocol === 'pre-edit' ? 'scoring the model before editing' : protocol === 'final' ? 'scoring every edit after the last turn' : null;
+    const ev = await evaluate(this.io.runtime, this.io.tokenizer, records, {
+      kinds,
+      baseline: this.baseline ?? undefined,
+      ...(what
+        ? { onProgress: (done: number, total: number) => this.emitEvent({ type: 'progress', what: `${what} (prompts)`, done, total }) }
+        : {}),
+    });
     if (protocol === 'pre-edit') this.baseline = ev.scores;
     if (protocol === 'final') this.finalScores = ev.scores;
     const record = this.record(protocol, ev);

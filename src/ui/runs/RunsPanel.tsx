@@ -15,6 +15,7 @@ import { parseRunFileText, runFileJson } from './run-file';
 import { runList, useRunsStore, type RunsStore } from './store';
 import { isActive, runActions, statusLabel } from './status';
 import { useRunView } from './view';
+import { countOf } from '../format';
 
 export interface RunsPanelProps {
   store?: RunsStore;
@@ -97,7 +98,7 @@ export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: R
                   />
                 </th>
                 <td className="se-run-state">
-                  {statusLabel(r.status)}, {r.turns.length.toLocaleString('en-US')} turns
+                  {statusLabel(r.status)}, {countOf(r.turns.length, 'turn')}
                 </td>
                 <td className="se-run-actions">
                   {reopen && runActions(r.status).resume === 'reopen' && (
@@ -147,7 +148,7 @@ export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: R
       )}
       {removed && (
         <p role="status" className="se-removed" data-testid="run-removed">
-          Removed run “{removed.run.label}” ({statusLabel(removed.run.status)}, {removed.run.turns.length.toLocaleString('en-US')} turns).{' '}
+          Removed run “{removed.run.label}” ({statusLabel(removed.run.status)}, {countOf(removed.run.turns.length, 'turn')}).{' '}
           <button type="button" id={`${id}-undo`} onClick={() => store.getState().undoRemove()} data-testid="run-undo">
             Undo
           </button>

@@ -32,6 +32,11 @@ export interface LabRun {
    * lifetime (saved with it), so removing another run never repaints it.
    */
   colorSlot?: number;
+  /**
+   * The most turns the page has shown for this run: a run reopened from an earlier checkpoint runs
+   * the turns after it again, and the progress counter stays here meanwhile instead of stepping back.
+   */
+  seenTurns?: number;
   /** Bumped once per applied batch of events. */
   version: number;
 }
