@@ -110,7 +110,13 @@ export type Command =
   /** Reload the model's original weights (undo every edit). */
   | { type: 'model/reset'; id: number }
   /** The model as it stands, or (runId) the model as a finished run left it, rebuilt from what the run saved. */
-  | { type: 'export/weights'; id: number; runId?: string }
+  | {
+      type: 'export/weights';
+      id: number;
+      runId?: string;
+      /** The file's name without extension (the page names run files the same way); default: model, settings, now. */
+      stem?: string;
+    }
   /** Per-edit pre/post scores of the last run's edits on the model as it stands (EasyEdit layout). */
   | { type: 'export/per-edit'; id: number; runId: string };
 

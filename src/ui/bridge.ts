@@ -4,6 +4,7 @@
  */
 import type { WorkerEvent } from '../protocol/messages';
 import { runList, useRunsStore } from './runs/store';
+import { runFileStem } from './runs/file-names';
 import { downloadBlob } from './charts/export-png';
 import { easyEditJson } from './lib/easyedit-json';
 import { useLabStore } from './store';
@@ -55,7 +56,7 @@ export function routeEvent(ev: WorkerEvent): void {
       break;
     case 'export/per-edit': {
       const run = useRunsStore.getState().runs[ev.runId];
-      const name = `${(run?.label ?? ev.runId).replace(/[^\w.-]+/g, '_')}.easyedit.json`;
+      const name = `${run ? runFileStem(run) : ev.runId}.easyedit.json`;
       downloadBlob(new Blob([easyEditJson(ev.results)], { type: 'application/json' }), name);
       break;
     }

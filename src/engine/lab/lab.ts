@@ -48,6 +48,7 @@ import { perEditResults, type PerEditResult } from './per-edit';
 import { answers, compareAnswers, watchedPrompts } from './side-effects';
 import { chooseBackend } from './backend-choice';
 import { readRunResults, saveRunResults } from './run-results';
+import { editedModelMetadata, exportStem } from './export-name';
 import {
   modelMismatch,
   readRunInputs,
@@ -507,7 +508,12 @@ export class Lab {
         const post = run.finalEditScores ?? (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
         entry.perEdit = perEditResults(records, pre, post);
         if (saved) {
-          await saveRunResults(store, { model: saved.model, modules: await editedWeights(m, config.modules), perEdit: entry.perEdit });
+          await saveRunResults(store, {
+            model: saved.model,
+            modules: await editedWeights(m, config.modules),
+            perEdit: entry.perEdit,
+            config,
+          });
           await removeRunInputs(store, saved);
         }
         release();
@@ -652,7 +658,7 @@ export class Lab {
   async exportWeights(cmd: CommandOf<'export/weights'>): Promise<void> {
     const m = this.needModel();
     let weights: Weights;
-    let label = m.loaded.name;
+    let config: RunConfig | undefined;
     if (cmd.runId) {
       const results = await this.savedResults(cmd.runId);
       const mismatch = modelMismatch(results.model, m.summary);
@@ -664,12 +670,19 @@ export class Lab {
           throw new InputError(`run ${cmd.runId}`, `its saved weight ${name} does not fit ${m.summary.name}`);
         weights.set(name, { ...t, data });
       }
-      label = `${m.loaded.name}.${cmd.runId}`;
+      config = results.config;
     } else {
       weights = await m.runtime.weights();
     }
-    const bytes = encodeWeights(weights, m.loaded.sourceNames, { source: m.loaded.name, ...(cmd.runId ? { run: cmd.runId } : {}) });
-    const name = `${label.replace(/[^\w.-]+/g, '_')}.edited.safetensors`;
+    const bytes = encodeWeights(
+      weights,
+      m.loaded.sourceNames,
+      editedModelMetadata(m.loaded.name, cmd.runId ? { id: cmd.runId, config } : undefined),
+    );
+    const stem =
+      cmd.stem?.trim() ||
+      exportStem({ model: m.loaded.name, editor: config?.editor, lr: config?.lr, ridge: config?.ridge, at: new Date() });
+    const name = `${stem.replace(/[^\w.-]+/g, '-')}.edited.safetensors`;
     this.post({ type: 'export/ready', replyTo: cmd.id, name, mime: 'application/octet-stream', bytes }, [bytes.buffer]);
   }
 

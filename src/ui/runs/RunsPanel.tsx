@@ -8,7 +8,8 @@
 import { useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { InputError } from '../../engine/types';
-import { downloadBlob, fileSafe } from '../charts/export-png';
+import { downloadBlob } from '../charts/export-png';
+import { runFileStem } from './file-names';
 import { runColors } from '../charts/palette';
 import { metricsCsv } from '../lib/metrics-csv';
 import { parseRunFileText, runFileJson } from './run-file';
@@ -115,14 +116,14 @@ export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: R
                   )}
                   <button
                     type="button"
-                    onClick={() => downloadBlob(new Blob([runFileJson(r)], { type: 'application/json' }), `${fileSafe(r.label)}.run.json`)}
+                    onClick={() => downloadBlob(new Blob([runFileJson(r)], { type: 'application/json' }), `${runFileStem(r)}.run.json`)}
                     aria-label={`Save run ${r.label} as a run file (JSON)`}
                   >
                     JSON
                   </button>
                   <button
                     type="button"
-                    onClick={() => downloadBlob(new Blob([metricsCsv(r.turns)], { type: 'text/csv' }), `${fileSafe(r.label)}.metrics.csv`)}
+                    onClick={() => downloadBlob(new Blob([metricsCsv(r.turns)], { type: 'text/csv' }), `${runFileStem(r)}.metrics.csv`)}
                     aria-label={`Save the metrics of run ${r.label} as CSV`}
                   >
                     CSV
