@@ -67,7 +67,7 @@ export function ComparisonTable({ runs, colors, measure: initial = 'tokenAccurac
 function Row({ row, className, color }: { row: ComparisonRow; className?: string; color?: string }) {
   return (
     <tr className={className} data-testid="comparison-row">
-      <th scope="row">
+      <th scope="row" title={row.editor && !row.label.startsWith(row.editor) ? `${row.label} (${row.editor})` : row.label}>
         {color && <span className="se-row-swatch" style={{ background: color }} data-color={color} aria-hidden="true" />}
         {row.label}
         {row.editor && !row.label.startsWith(row.editor) && <span className="se-muted"> ({row.editor})</span>}
