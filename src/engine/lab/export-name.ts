@@ -4,10 +4,11 @@
  * safetensors metadata holding the run's settings and the lab's version, as EasyEdit users expect
  * next to an edited checkpoint (its hparams: alg_name, model_name, layers, lr).
  */
-import { version as LAB_VERSION } from '../../../package.json';
+// The attribute makes the import work in Node's own ESM loader too (the browser tests, tsx), not only in Vite.
+import packageJson from '../../../package.json' with { type: 'json' };
 import type { RunConfig } from '../run/config';
 
-export { LAB_VERSION };
+export const LAB_VERSION: string = packageJson.version;
 
 export interface ExportNameParts {
   model?: string;

@@ -37,8 +37,9 @@ const DEMO_INPUT: Record<DataSlot, DataInput> = { ...lastInput };
 
 /** The way back to the demo's streams after a file (or a failed read) replaced them. */
 function DemoStreams() {
-  const onDemo = useLabStore((s) =>
-    (['edits', 'warmup'] as const).every((slot) => s.data[slot]?.report.file.endsWith(DEMO_DATA[slot]) && !s.errors['data/scan']),
+  // Re-rendered on every read a slot reports; what each slot last read is kept in lastInput.
+  const onDemo = useLabStore(
+    (s) => (['edits', 'warmup'] as const).every((slot) => s.data[slot] && lastInput[slot] === DEMO_INPUT[slot]) && !s.errors['data/scan'],
   );
   const scanning = useLabStore((s) => s.pending['data/scan'] !== undefined);
   if (onDemo) return null;
