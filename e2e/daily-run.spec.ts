@@ -10,10 +10,10 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO_RUN } from '../src/engine/lab/demo-defaults';
-import { LAB_VERSION } from '../src/engine/lab/export-name';
 import { parseSafetensorsBytes } from './fixtures/safetensors-header';
 
 // 2 statistics-only warm-up turns, 6 target turns, a checkpoint every 2: a run reopened at an odd turn redoes one.
+const LAB_VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string;
 const QUERY = '?backend=wasm&nEdits=10&subBatch=5&turns=6&warmupTurns=2&sampleEvery=2&sampleSize=10&checkpointEvery=2';
 
 async function labReady(page: Page) {

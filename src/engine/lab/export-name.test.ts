@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_RUN } from './demo-defaults';
-import { editedModelMetadata, exportStem, LAB_VERSION } from './export-name';
+import { editedModelMetadata, exportStem } from './export-name';
 import { readFileSync } from 'node:fs';
 
 const at = new Date(2026, 11, 7, 16, 5);
@@ -21,8 +21,8 @@ describe('export names', () => {
   });
 
   it('writes the run settings and the lab version into the weights metadata, every value a string', () => {
-    const meta = editedModelMetadata('demo (built-in)', { id: 'run-1', config: DEMO_RUN });
-    expect(LAB_VERSION).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+    const LAB_VERSION = JSON.parse(readFileSync('package.json', 'utf8')).version as string;
+    const meta = editedModelMetadata('demo (built-in)', LAB_VERSION, { id: 'run-1', config: DEMO_RUN });
     expect(meta).toMatchObject({
       source: 'demo (built-in)',
       lab_version: LAB_VERSION,
@@ -36,6 +36,6 @@ describe('export names', () => {
     });
     expect(JSON.parse(meta.run_config)).toEqual(DEMO_RUN);
     for (const v of Object.values(meta)) expect(typeof v).toBe('string');
-    expect(editedModelMetadata('demo (built-in)').lab_version).toBe(LAB_VERSION);
+    expect(editedModelMetadata('demo (built-in)', LAB_VERSION).lab_version).toBe(LAB_VERSION);
   });
 });

@@ -4,11 +4,7 @@
  * safetensors metadata holding the run's settings and the lab's version, as EasyEdit users expect
  * next to an edited checkpoint (its hparams: alg_name, model_name, layers, lr).
  */
-// The attribute makes the import work in Node's own ESM loader too (the browser tests, tsx), not only in Vite.
-import packageJson from '../../../package.json' with { type: 'json' };
 import type { RunConfig } from '../run/config';
-
-export const LAB_VERSION: string = packageJson.version;
 
 export interface ExportNameParts {
   model?: string;
@@ -48,8 +44,8 @@ export function exportStem(p: ExportNameParts): string {
 }
 
 /** The safetensors metadata of an edited model (every value a string, as the format requires). */
-export function editedModelMetadata(source: string, run?: { id: string; config?: RunConfig }): Record<string, string> {
-  const out: Record<string, string> = { source, model_name: source, lab: 'stableedit-lab', lab_version: LAB_VERSION };
+export function editedModelMetadata(source: string, labVersion: string, run?: { id: string; config?: RunConfig }): Record<string, string> {
+  const out: Record<string, string> = { source, model_name: source, lab: 'stableedit-lab', lab_version: labVersion };
   if (!run) return { ...out, edited_by: 'the model as it stood in the lab (runs and interactive edits)' };
   out.run = run.id;
   const c = run.config;

@@ -8,7 +8,7 @@
  * An editor whose batch variance needs two rows per sub-batch (UltraEdit's B/(B−1)) gets its
  * warm-up records in turns of two, and the edit as two copies of the one record: a batch of
  * identical rows has zero spread of its own, so the running statistics alone normalize it, and the
- * ridge solve still fits only that record (docs/design.md §7, "Interactive edits").
+ * ridge solve still fits only that record (docs/design.md §1, "Interactive edits").
  */
 import { InputError, type EditRecord, type TextTokenizer } from '../types';
 import type { ModelRuntime } from '../runtime/runtime';
