@@ -86,6 +86,8 @@ export interface EvaluateOptions {
   batch?: number;
   /** Scores of the pre-edit model (from an earlier evaluate call) for the agreement metric. */
   baseline?: RecordScores;
+  /** Called after each forward pass with the prompts scored so far and in all (the page's progress line). */
+  onProgress?: (done: number, total: number) => void;
   /** Metrics scored on given sub-batches instead of tokenizing the records' pairs. */
   prepared?: Partial<Record<MetricKind, PreparedMetric>>;
   /** Also score by generation (WILD); `extra` new tokens beyond the target's length (default 0). */
@@ -129,9 +131,12 @@ export async function evaluate(
       });
     }
   }
+  let done = 0;
   for (const sb of buildSubBatches(tok, pooled, { subBatch: opts.batch ?? 16, padMultiple: 8 })) {
     const scored = scoreRows(sb, await runtime.predict(sb));
     sb.records.forEach((o, b) => keep(owners[o].kind, owners[o].id, scored[b], owners[o].part));
+    done += sb.records.length;
+    opts.onProgress?.(done, pooled.length);
   }
   const metrics: Evaluation['metrics'] = {};
   for (const kind of kinds) {

@@ -409,10 +409,16 @@ export class LifelongRun {
     records: readonly EditRecord[],
     kinds: readonly MetricKind[] | undefined,
   ): Promise<MetricsRecord> {
+    // The two whole-stream scorings take long enough (18 s on the demo's CPU backend) to need a progress line.
+    const what =
+      protocol === 'pre-edit' ? 'scoring the model before editing' : protocol === 'final' ? 'scoring every edit after the last turn' : null;
     const ev = await evaluate(this.io.runtime, this.io.tokenizer, records, {
       kinds,
       baseline: this.baseline ?? undefined,
       wild: this.config.wildEval === true,
+      ...(what
+        ? { onProgress: (done: number, total: number) => this.emitEvent({ type: 'progress', what: `${what} (prompts)`, done, total }) }
+        : {}),
     });
     if (protocol === 'pre-edit') this.baseline = ev.scores;
     if (protocol === 'final') {

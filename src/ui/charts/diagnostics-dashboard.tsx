@@ -13,7 +13,7 @@ import { MEASURE_TITLE, PROTOCOL_SHORT, PROTOCOL_TITLE, shortModule } from './la
 import { SmoothingSlider, XAxisSelect } from './controls';
 import { MetricChart } from './metric-chart';
 import { DriftMapPanel } from './drift-map-panel';
-import { runColor } from './palette';
+import { runColors } from './palette';
 
 export interface DiagnosticsDashboardProps {
   /** Every run, in list order: a run's colour follows its place here, as in the run list. */
@@ -27,7 +27,7 @@ export interface DiagnosticsDashboardProps {
 const EVAL_PROTOCOLS: EvalProtocol[] = ['immediate', 'sample', 'final'];
 
 export function DiagnosticsDashboard({ runs: allRuns, hidden, initialModules }: DiagnosticsDashboardProps) {
-  const colors = useMemo(() => new Map(allRuns.map((r, i) => [r.id, runColor(i)])), [allRuns.map((r) => r.id).join()]);
+  const colors = useMemo(() => runColors(allRuns), [allRuns.map((r) => `${r.id}:${r.colorSlot}`).join()]);
   const shown = allRuns.filter((r) => !hidden?.has(r.id));
   // A new array only when a shown run changed, so memoized charts skip unrelated renders.
   const runs = useMemo(() => shown, [shown.map((r) => `${r.id}@${r.version}`).join()]);

@@ -3,13 +3,23 @@ import type { MetricKind } from '../../engine/eval/evaluate';
 import type { EvalProtocol } from '../../engine/run/events';
 import type { ChartMetric, EvalMeasure, ModuleMetric, RecordScalar, XAxis } from '../lib/series';
 
-export const MODULE_METRIC_INFO: Record<ModuleMetric, { title: string; hint: string; log: boolean }> = {
-  deltaNorm: { title: 'Update norm ‖ΔW‖_F', hint: 'Frobenius norm of each turn’s weight update', log: true },
-  cosinePrev: { title: 'Cosine with previous update', hint: 'Frobenius cosine between ΔW_t and ΔW_{t−1}', log: false },
-  conditionNumber: { title: 'Condition number of Σ', hint: 'λmax / max(λmin, 1e-6) of the value-gradient covariance', log: true },
-  lambdaMax: { title: 'λmax of Σ', hint: 'largest eigenvalue of the value-gradient covariance', log: true },
-  meanDrift: { title: 'Mean drift ‖μ_t − μ_{t−1}‖', hint: 'change of the value-gradient mean between turns', log: true },
-  covDrift: { title: 'Covariance drift ‖Σ_t − Σ_{t−1}‖_F', hint: 'change of the value-gradient covariance between turns', log: true },
+export const MODULE_METRIC_INFO: Record<ModuleMetric, { title: string; axis: string; hint: string; log: boolean }> = {
+  deltaNorm: { title: 'Update norm ‖ΔW‖_F', axis: '‖ΔW‖_F', hint: 'Frobenius norm of each turn’s weight update', log: true },
+  cosinePrev: { title: 'Cosine with previous update', axis: 'cosine', hint: 'Frobenius cosine between ΔW_t and ΔW_{t−1}', log: false },
+  conditionNumber: {
+    title: 'Condition number of Σ',
+    axis: 'κ(Σ)',
+    hint: 'λmax / max(λmin, 1e-6) of the value-gradient covariance',
+    log: true,
+  },
+  lambdaMax: { title: 'λmax of Σ', axis: 'λmax', hint: 'largest eigenvalue of the value-gradient covariance', log: true },
+  meanDrift: { title: 'Mean drift ‖μ_t − μ_{t−1}‖', axis: '‖Δμ‖', hint: 'change of the value-gradient mean between turns', log: true },
+  covDrift: {
+    title: 'Covariance drift ‖Σ_t − Σ_{t−1}‖_F',
+    axis: '‖ΔΣ‖_F',
+    hint: 'change of the value-gradient covariance between turns',
+    log: true,
+  },
 };
 
 export const METRIC_KIND_TITLE: Record<MetricKind, string> = {
@@ -55,6 +65,13 @@ export function chartTitle(m: ChartMetric): string {
   if (m.kind === 'loss') return 'Capture loss (before update)';
   if (m.kind === 'scalar') return SCALAR_TITLE[m.name];
   return `${METRIC_KIND_TITLE[m.metric]} — ${PROTOCOL_SHORT[m.protocol]}, ${MEASURE_TITLE[m.measure]}`;
+}
+
+/** The y axis's title, with its unit: scores in % (lib/percent.ts). */
+export function yAxisTitle(m: ChartMetric): string {
+  if (m.kind === 'module') return MODULE_METRIC_INFO[m.metric].axis;
+  if (m.kind === 'loss') return 'loss (nats)';
+  return `${MEASURE_TITLE[m.measure]} (%)`;
 }
 
 export function defaultLog(m: ChartMetric): boolean {

@@ -6,6 +6,7 @@
 import type { MetricKind } from '../../engine/eval/evaluate';
 import type { EvalProtocol, MetricsRecord, TurnRecord } from '../../engine/run/events';
 import type { ModuleDiagnostics } from '../../engine/editors/editor';
+import { toPercent } from './percent';
 
 /**
  * `turn`: position in the whole run, warm-up included, counted from 1 (record.step + 1) — the count the
@@ -129,7 +130,7 @@ export function lossSeries(runId: string, turns: readonly TurnRecord[], axis: XA
 }
 
 /**
- * Efficacy & co. over the run. `immediate` scores ride on the turn records; other protocols arrive as
+ * Efficacy & co. over the run, in percent (lib/percent.ts). `immediate` scores ride on the turn records; other protocols arrive as
  * metrics events that carry only an edits count, placed on the turn/wall axes at the last target turn
  * with that count (edits 0 with no such turn — the pre-edit model — sits at x = 0, before turn 1).
  */
@@ -150,7 +151,7 @@ export function evalSeries(
       const v = t.immediate?.metrics[metric]?.[measure];
       if (v === undefined || !onAxis(t, axis)) continue;
       xs.push(xOf(t, axis));
-      ys.push(v);
+      ys.push(toPercent(v));
     }
   } else {
     const atEdits = new Map<number, TurnRecord>();
@@ -161,7 +162,7 @@ export function evalSeries(
       if (v === undefined) continue;
       const t = atEdits.get(r.edits);
       const x = axis === 'edits' ? r.edits : t ? xOf(t, axis) : r.edits === 0 ? 0 : null;
-      if (x !== null) points.push([x, v]);
+      if (x !== null) points.push([x, toPercent(v)]);
     }
     points.sort((a, b) => a[0] - b[0]);
     for (const [x, y] of points) {
@@ -215,4 +216,20 @@ export function evalProtocolsWithData(
         : r.metrics.some((m) => m.protocol === p && has(m.metrics[metric])),
     ),
   );
+}
+
+/**
+ * Where each run's warm-up block ends, on an x axis: between its last warm-up turn and the next turn
+ * (turn axis), at the edits applied before it (edits axis, where warm-up turns are not drawn), at its
+ * last warm-up turn's time (wall). One mark per distinct x, for runs whose warm-up has run.
+ */
+export function warmupEnds(runs: readonly { turns: readonly TurnRecord[] }[], axis: XAxis): number[] {
+  const xs = new Set<number>();
+  for (const r of runs) {
+    let last: TurnRecord | undefined;
+    for (const t of r.turns) if (t.kind === 'warmup') last = t;
+    if (!last) continue;
+    xs.add(axis === 'turn' ? last.step + 1.5 : axis === 'edits' ? last.edits : last.wallMs / 1000);
+  }
+  return [...xs].sort((a, b) => a - b);
 }

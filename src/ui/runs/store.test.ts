@@ -228,4 +228,27 @@ describe('persistence', () => {
     expect(errors[0]).toMatch(/memory #0: label/);
     h.dispose();
   });
+
+  it('gives each run a colour slot for its lifetime, and puts a removed run back where it stood', () => {
+    let n = 0;
+    const store = createRunsStore({ schedule: (f) => f(), newId: () => `r${n++}` });
+    const [a, b, c] = ['A', 'B', 'C'].map((label) => store.getState().addRun({ label, config: null, status: 'finished' }));
+    const slots = () => runList(store.getState()).map((r) => `${r.label}:${r.colorSlot}`);
+    expect(slots()).toEqual(['A:0', 'B:1', 'C:2']);
+    store.getState().removeRun(a);
+    // The others keep their colours; the removed run is held for undo.
+    expect(slots()).toEqual(['B:1', 'C:2']);
+    expect(store.getState().removed?.run.label).toBe('A');
+    store.getState().undoRemove();
+    expect(slots()).toEqual(['A:0', 'B:1', 'C:2']);
+    expect(store.getState().removed).toBeNull();
+    // A new run takes the lowest free slot; an imported run keeps its own unless it is taken.
+    store.getState().removeRun(b);
+    const d = store.getState().addRun({ label: 'D', config: null });
+    expect(store.getState().runs[d].colorSlot).toBe(1);
+    const back = parseRunFileText(runFileJson(store.getState().runs[c]), 'c.run.json');
+    expect(back.colorSlot).toBe(2);
+    const copy = store.getState().importRun(back);
+    expect(store.getState().runs[copy].colorSlot).toBe(3);
+  });
 });

@@ -30,6 +30,16 @@ export interface LabRun {
   activity?: { what: string; done: number; total: number };
   /** The drift prompts' final-layer states (`states` events): before editing, and the latest. */
   driftStates?: { pre: HiddenStates; now?: HiddenStates; edits: number };
+  /**
+   * Its place in the palette (charts/palette.ts), given when the run joins the list and kept for its
+   * lifetime (saved with it), so removing another run never repaints it.
+   */
+  colorSlot?: number;
+  /**
+   * The most turns the page has shown for this run: a run reopened from an earlier checkpoint runs
+   * the turns after it again, and the progress counter stays here meanwhile instead of stepping back.
+   */
+  seenTurns?: number;
   /** Bumped once per applied batch of events. */
   version: number;
 }
