@@ -38,6 +38,7 @@ import { removeStaleTemporaries, writeFileAtomic } from '../../engine/io/atomic-
 import { InputError, type EditRecord } from '../../engine/types';
 import type { RunEvent } from '../../engine/run/events';
 import { useNodePool } from '../../engine/linalg/parallel/node-pool';
+import { useNativeGemm } from '../../engine/linalg/native-gemm';
 
 export const summary = 'run a lifelong editing stream and write metrics, report and edited weights';
 export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor NAME --modules a,b
@@ -300,7 +301,8 @@ async function runLocked(plan: RunPlan): Promise<number> {
       process.stderr.write(`${e.record.protocol} metrics after ${e.record.edits} edits: ${summarize(e.record.metrics)}\n`);
   };
 
-  await useNodePool(flags.threads === undefined ? undefined : int(flags, 'threads'));
+  const f64 = await useNodePool(flags.threads === undefined ? undefined : int(flags, 'threads'));
+  useNativeGemm(f64.threads); // the editor math's large products on ORT's float64 GEMM; JS where it cannot load
   const runtime = await runtimeFlag(flags, model);
   try {
     let editRun: LifelongRun;

@@ -1,9 +1,11 @@
 /**
  * C = op(A) · op(B) in float64, flat row-major. The CPU twin of shaders/matmul.wgsl and the CPU
  * backend's matmul. op(X) = X or Xᵀ; with transA the stored A is [k, m], with transB B is [n, k].
- * Large products are split by output rows over the float64 pool (parallel/pool.ts): a row of C is
- * the same sum in the same order whichever thread computes it.
+ * Large products go to the installed float64 GEMM provider where there is one (gemm.ts: Node's
+ * onnxruntime MatMul in double), else they are split by output rows over the float64 pool
+ * (parallel/pool.ts): a row of C is the same sum in the same order whichever thread computes it.
  */
+import { asFloat64, gemmFor } from './gemm';
 import { currentF64Pool, poolArray, type F64Pool } from './parallel/pool';
 
 export type Real = Float32Array | Float64Array;
@@ -27,6 +29,13 @@ export function matmul(
   pool: F64Pool = currentF64Pool(),
 ): Float64Array {
   const { m, k, n } = s;
+  const native = gemmFor(s);
+  if (native) {
+    const c = native.gemm(asFloat64(a), asFloat64(b), s);
+    if (!out) return c;
+    out.set(c);
+    return out;
+  }
   if (pool.threads === 1 || m < 2 || m * k * n < PARALLEL_MATMUL_MIN_WORK) {
     const c = out ?? new Float64Array(m * n);
     matmulRows(a, b, s, c, 0, 1);

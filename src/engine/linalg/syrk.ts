@@ -3,6 +3,7 @@
  * (d×d, one triangle computed then mirrored) and the Gram matrix X·Xᵀ (rows×rows). CPU twins of
  * the SYRK kernels behind the value-gradient scatter and the dual ridge system KKᵀ + λI.
  */
+import { asFloat64, gemmFor } from './gemm';
 
 /** S [d, d] += alpha · XᵀX. Accumulates over rows in order, so the diagonal equals Σ_r α·x_r². */
 export function scatterUpdate(s: Float64Array, x: ArrayLike<number>, rows: number, d: number, alpha = 1): Float64Array {
@@ -33,6 +34,19 @@ export function rankOneUpdate(s: Float64Array, u: ArrayLike<number>, d: number, 
     for (let j = 0; j < d; j++) s[ri + j] += aui * u[j];
   }
   return s;
+}
+
+/**
+ * X·Xᵀ [rows, rows], exactly symmetric: on the installed float64 GEMM provider when the product is
+ * large enough (gemm.ts; its lower triangle mirrored), else gramRows.
+ */
+export function gram(x: ArrayLike<number>, rows: number, d: number): Float64Array {
+  const native = gemmFor({ m: rows, k: d, n: rows });
+  if (!native) return gramRows(x, rows, d);
+  const xx = asFloat64(x);
+  const g = native.gemm(xx, xx, { m: rows, k: d, n: rows, transB: true });
+  for (let i = 0; i < rows; i++) for (let j = 0; j < i; j++) g[j * rows + i] = g[i * rows + j];
+  return g;
 }
 
 /** X·Xᵀ [rows, rows] for X [rows, d]: row dot products, lower triangle computed then mirrored. */
