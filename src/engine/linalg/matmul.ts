@@ -72,7 +72,10 @@ export function matmulRows(a: ArrayLike<number>, b: ArrayLike<number>, s: Matmul
     for (; i + 3 < i1; i += 4) {
       for (let j = 0; j < n; j++) {
         const bj = j * k;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0;
         const r0 = i * si;
         for (let p = 0; p < k; p++) {
           const bv = b[bj + p];
@@ -91,11 +94,17 @@ export function matmulRows(a: ArrayLike<number>, b: ArrayLike<number>, s: Matmul
   } else {
     // i-p-j order: the inner loop streams over contiguous rows of B and of four rows of C
     for (; i + 3 < i1; i += 4) {
-      const c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+      const c0 = i * n,
+        c1 = c0 + n,
+        c2 = c1 + n,
+        c3 = c2 + n;
       const r0 = i * si;
       for (let p = 0; p < k; p++) {
         const q = r0 + p * sp;
-        const a0 = a[q], a1 = a[q + si], a2 = a[q + 2 * si], a3 = a[q + 3 * si];
+        const a0 = a[q],
+          a1 = a[q + si],
+          a2 = a[q + 2 * si],
+          a3 = a[q + 3 * si];
         if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
         const bp = p * n;
         for (let j = 0; j < n; j++) {
