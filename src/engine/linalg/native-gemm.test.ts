@@ -7,16 +7,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEditor } from '../editors/registry';
-import { SyntheticStream } from '../editors/syntheticStream';
+import { SyntheticStream } from '../editors/synthetic-stream';
 import { Rng } from '../util/rng';
 import { GEMM_MIN_WORK, installF64Gemm, type F64Gemm } from './gemm';
-import { inverseSqrtEigh } from './inverseSqrt';
+import { inverseSqrtEigh } from './inverse-sqrt';
 import { matmul, matmulRows, type MatmulShape } from './matmul';
 import { startNativeGemm } from './native-gemm';
 import { SERIAL_POOL } from './parallel/pool';
 import { ridgeSolveDual } from './ridge';
 import { gram, gramRows } from './syrk';
-import { relativeError, spdWithCondition } from './testMatrices';
+import { relativeError, spdWithCondition } from './test-matrices';
 
 function native(threads: number): F64Gemm {
   const g = startNativeGemm(threads);
