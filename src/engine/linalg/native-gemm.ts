@@ -28,6 +28,9 @@ type TensorCtor = new (type: 'float64', data: Float64Array, dims: number[]) => u
 
 const DOUBLE = 11; // TensorProto.DataType.DOUBLE
 
+/** The binding refuses views of a SharedArrayBuffer (the float64 pool's memory): those are copied. */
+const unshared = (x: Float64Array) => (typeof SharedArrayBuffer !== 'undefined' && x.buffer instanceof SharedArrayBuffer ? x.slice() : x);
+
 /** Gemm(A, B) with A [M, K] (or [K, M] with transA) and B [K, N] (or [N, K]); dims symbolic. */
 export function gemmModel(transA: boolean, transB: boolean): Uint8Array {
   return encodeModel(
@@ -85,8 +88,8 @@ export function startNativeGemm(threads: number): F64Gemm | { error: string } {
       if (a.length !== m * k || bm.length !== k * n)
         throw new Error(`float64 gemm: operands of ${a.length} and ${bm.length} values for ${m}×${k}×${n}`);
       const feeds = {
-        a: new Tensor('float64', a, s.transA ? [k, m] : [m, k]),
-        b: new Tensor('float64', bm, s.transB ? [n, k] : [k, n]),
+        a: new Tensor('float64', unshared(a), s.transA ? [k, m] : [m, k]),
+        b: new Tensor('float64', unshared(bm), s.transB ? [n, k] : [k, n]),
       };
       return session(!!s.transA, !!s.transB).run(feeds, { c: null }, {}).c.data;
     },
