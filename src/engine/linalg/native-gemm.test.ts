@@ -16,7 +16,7 @@ import { matmul, matmulRows, type MatmulShape } from './matmul';
 import { startNativeGemm } from './native-gemm';
 import { SERIAL_POOL } from './parallel/pool';
 import { ridgeSolveDual } from './ridge';
-import { gram, gramRows } from './syrk';
+import { gram, gramRows, scatterUpdate } from './syrk';
 import { relativeError, spdWithCondition } from './test-matrices';
 
 function native(threads: number): F64Gemm {
@@ -73,6 +73,8 @@ describe('float64 GEMM on onnxruntime-node', () => {
     const refGram = gramRows(k, rows, dIn);
     const refSolve = ridgeSolveDual(k, v, { rows, dIn, dOut }, 10);
     const refInv = inverseSqrtEigh(a, dOut, 1e-6, SERIAL_POOL).invSqrt;
+    const x = rng.normals(30 * 300) as Float64Array; // the statistics' S += α·XᵀX (a sub-batch's centred gradients)
+    const refScatter = scatterUpdate(new Float64Array(300 * 300), x, 30, 300, 0.5);
     const g = counting(native(2));
     installF64Gemm(g);
     expect(rows * dIn * rows).toBeGreaterThanOrEqual(GEMM_MIN_WORK);
@@ -87,6 +89,9 @@ describe('float64 GEMM on onnxruntime-node', () => {
     // Σ^{-1/2} through divide and conquer and the GEMM: κ 1e6 leaves it ≈ κ·ε-sensitive, measured 4e-13
     expect(relativeError(inv, refInv)).toBeLessThan(1e-11);
     for (let i = 0; i < dOut; i++) for (let j = 0; j < i; j++) expect(inv[i * dOut + j]).toBe(inv[j * dOut + i]);
+    const sc = scatterUpdate(new Float64Array(300 * 300), x, 30, 300, 0.5);
+    expect(relativeError(sc, refScatter)).toBeLessThan(1e-14);
+    for (let i = 0; i < 300; i++) for (let j = 0; j < i; j++) expect(sc[i * 300 + j]).toBe(sc[j * 300 + i]);
     // below the threshold the JS loops run
     const calls = g.calls;
     matmul(k, v, { m: 8, k: 8, n: 8 });

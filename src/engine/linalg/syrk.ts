@@ -5,10 +5,15 @@
  */
 import { asFloat64, gemmFor } from './gemm';
 
-/** S [d, d] += alpha · XᵀX. Accumulates over rows in order, so the diagonal equals Σ_r α·x_r². */
+/**
+ * S [d, d] += alpha · XᵀX, exactly symmetric. In JS it accumulates over rows in order, so the diagonal
+ * equals Σ_r α·x_r²; on a native GEMM (large products) the same to float64 rounding.
+ */
 export function scatterUpdate(s: Float64Array, x: ArrayLike<number>, rows: number, d: number, alpha = 1): Float64Array {
-  const upper = new Float64Array(d * d);
-  for (let r = 0; r < rows; r++) {
+  const native = gemmFor({ m: d, k: rows, n: d });
+  // on the installed float64 GEMM (gemm.ts): XᵀX whole, its upper triangle used as below
+  const upper = native ? native.gemm(asFloat64(x), asFloat64(x), { m: d, k: rows, n: d, transA: true }) : new Float64Array(d * d);
+  for (let r = 0; !native && r < rows; r++) {
     const xr = r * d;
     for (let i = 0; i < d; i++) {
       const xi = x[xr + i];
