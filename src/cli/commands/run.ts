@@ -52,7 +52,8 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]
 
 --threads N: threads of the float64 editor math (whitening, ridge solve; default every core, at most 8;
-the results are the same bits whatever N).
+the results are the same bits whatever N). Its large products run on onnxruntime-node's float64 Gemm
+where the native binary loads (the same results to float64 rounding as the JS loops used otherwise).
 --shuffle SEED shuffles the edit stream (seeded) before it is cut into turns. --warmup-split takes the
 warm-up edits from the data file's own train split (the rest is the edit stream) instead of --warmup-data.
 Resumes from DIR/checkpoint.bin when it exists; a checkpoint written with other settings or inputs, or
