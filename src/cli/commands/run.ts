@@ -44,6 +44,7 @@ import { appendAll, removeStaleTemporaries, writeFileAtomic } from '../../engine
 import { InputError, type EditRecord } from '../../engine/types';
 import type { RunEvent } from '../../engine/run/events';
 import { useNodePool } from '../../engine/linalg/parallel/node-pool';
+import { useNativeGemm } from '../../engine/linalg/native-gemm';
 
 /** Prompts ROME's fluency samples per evaluation on the command line (10 × up to 100 tokens, one prompt at a time). */
 const DEFAULT_FLUENCY_SIZE = 10;
@@ -66,7 +67,8 @@ EasyEdit's WILD protocol (greedy generation judged by exact match and token F1);
 --drift-size N (0 = off; the demo preset: 1000) adds representation drift: mean cosine and linear CKA
 of the final-layer states of N seeded stream prompts against their pre-edit states.
 --threads N: threads of the float64 editor math (whitening, ridge solve; default every core, at most 8;
-the results are the same bits whatever N).
+the results are the same bits whatever N). Its large products run on onnxruntime-node's float64 Gemm
+where the native binary loads (the same results to float64 rounding as the JS loops used otherwise).
 --shuffle SEED shuffles the edit stream (seeded) before it is cut into turns. --warmup-split takes the
 warm-up edits from the data file's own train split (the rest is the edit stream) instead of --warmup-data.
 Resumes from DIR/checkpoint.bin when it exists; a checkpoint written with other settings or inputs, or
@@ -360,7 +362,8 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
       process.stderr.write(`${e.record.protocol} metrics after ${e.record.edits} edits: ${summarize(e.record.metrics)}\n`);
   };
 
-  await useNodePool(flags.threads === undefined ? undefined : int(flags, 'threads'));
+  const f64 = await useNodePool(flags.threads === undefined ? undefined : int(flags, 'threads'));
+  useNativeGemm(f64.threads); // the editor math's large products on ORT's float64 GEMM; JS where it cannot load
   const runtime = await runtimeFlag(flags, model);
   const store = new DirStore(out, killAtWrites);
   const resume = commandLine('run', argv);

@@ -5,7 +5,7 @@
  */
 import { solveSpd } from './cholesky';
 import { matmul } from './matmul';
-import { gramRows, scatterUpdate } from './syrk';
+import { gram, scatterUpdate } from './syrk';
 
 export type RidgeForm = 'dual' | 'primal';
 
@@ -22,7 +22,7 @@ function addRidge(a: Float64Array, n: number, lambda: number): Float64Array {
 
 export function ridgeSolveDual(k: ArrayLike<number>, v: ArrayLike<number>, s: RidgeShape, lambda: number): Float64Array {
   const { rows, dIn, dOut } = s;
-  const x = solveSpd(addRidge(gramRows(k, rows, dIn), rows, lambda), v, rows, dOut);
+  const x = solveSpd(addRidge(gram(k, rows, dIn), rows, lambda), v, rows, dOut);
   return matmul(k, x, { m: dIn, k: rows, n: dOut, transA: true });
 }
 
