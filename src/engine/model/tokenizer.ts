@@ -60,12 +60,13 @@ function tokenText(v: unknown): string | null {
 }
 
 /**
- * transformers' LlamaTokenizerFast rebuilds the post-processor from add_bos_token/add_eos_token
- * (defaults true/false) instead of trusting tokenizer.json's; do the same so BOS matches HF.
+ * transformers' LlamaTokenizerFast and GemmaTokenizerFast rebuild the post-processor from
+ * add_bos_token/add_eos_token (defaults true/false) instead of trusting tokenizer.json's; do the
+ * same so BOS matches HF (Phi-3 names LlamaTokenizer with add_bos_token false).
  */
 function withLlamaSpecialTokens(json: Record<string, unknown>, config: Record<string, unknown>): Record<string, unknown> {
   const cls = config.tokenizer_class;
-  if (typeof cls !== 'string' || !/^LlamaTokenizer(Fast)?$/.test(cls)) return json;
+  if (typeof cls !== 'string' || !/^(Llama|Gemma)Tokenizer(Fast)?$/.test(cls)) return json;
   const bos = tokenText(config.bos_token);
   const eos = tokenText(config.eos_token);
   const addBos = config.add_bos_token !== false && bos !== null;

@@ -3,7 +3,7 @@ import { memoryFolder } from '../io/memory';
 import { matmul } from '../linalg/matmul';
 import { tinyCheckpoint, type TinyOptions } from '../model/generate-tiny';
 import { loadModel, type LoadedModel } from '../model/load';
-import { lmHeadWeightName } from '../model/modules';
+import { finalNormName, lmHeadWeightName } from '../model/modules';
 import type { ModelSpec, Weights } from '../model/spec';
 import { Rng } from '../util/rng';
 import { moduleOutputGradFD, labelRows, referenceLoss, type LabeledInput } from './fd';
@@ -11,7 +11,7 @@ import { geluTanh, referenceForward, silu } from './forward';
 import { meanCrossEntropy } from './loss';
 import { applyRope, ropeInvFreq } from './rope';
 
-const ARCHS = ['gpt2', 'llama', 'qwen2', 'mistral'] as const;
+const ARCHS = ['gpt2', 'llama', 'qwen2', 'mistral', 'gptj'] as const;
 
 async function tiny(opts: TinyOptions): Promise<LoadedModel> {
   return loadModel(memoryFolder(`tiny-${opts.arch}`, tinyCheckpoint(opts)));
@@ -191,20 +191,23 @@ function analyticFinalGrad(m: LoadedModel, input: LabeledInput): Float64Array {
   const V = spec.vocabSize;
   const rows = labelRows(input.labels);
   const E = weights.get(lmHeadWeightName(spec))!.data;
-  const gpt2 = spec.arch === 'gpt2';
-  const w = weights.get(gpt2 ? 'transformer.ln_f.weight' : 'model.norm.weight')!.data;
+  const ln = spec.norm === 'layernorm';
+  const w0 = weights.get(`${finalNormName(spec)}.weight`)!.data;
+  const w = spec.normPlusOne ? w0.map((x) => 1 + x) : w0;
+  const cap = spec.finalSoftcap ?? null;
   const out = new Float64Array(input.batch * input.seqLen * H);
   for (const row of rows) {
     const z = r.logits.subarray(row * V, (row + 1) * V);
     const mx = Math.max(...z);
     const e = Array.from(z, (v) => Math.exp(v - mx));
     const se = e.reduce((a, b) => a + b, 0);
-    const dz = e.map((v, j) => (v / se - (j === input.labels[row] ? 1 : 0)) / rows.length);
+    // Through a final soft cap c·tanh(u/c): du = dz·(1 − (z/c)²).
+    const dz = e.map((v, j) => ((v / se - (j === input.labels[row] ? 1 : 0)) / rows.length) * (cap === null ? 1 : 1 - (z[j] / cap) ** 2));
     const gn = new Float64Array(H);
     for (let j = 0; j < V; j++) for (let c = 0; c < H; c++) gn[c] += dz[j] * E[j * H + c];
     const x = r.finalHidden.subarray(row * H, (row + 1) * H);
     const dx = out.subarray(row * H, (row + 1) * H);
-    if (gpt2) {
+    if (ln) {
       const mu = x.reduce((a, b) => a + b, 0) / H;
       const s = 1 / Math.sqrt(x.reduce((a, b) => a + (b - mu) ** 2, 0) / H + spec.normEps);
       const xh = Array.from(x, (v) => (v - mu) * s);

@@ -21,6 +21,7 @@ import type { ModelGraph } from './transformer';
 const CASES: [string, TinyOptions][] = [
   ['gpt2', { arch: 'gpt2', seed: 31 }],
   ['llama GQA', { arch: 'llama', seed: 32, heads: 4, kvHeads: 2 }],
+  ['gptj (parallel block: δ joins with attention and MLP)', { arch: 'gptj', seed: 33 }],
 ];
 
 const B = 3;

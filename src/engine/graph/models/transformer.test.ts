@@ -17,6 +17,7 @@ const CASES: [string, TinyOptions][] = [
   ['qwen2 q/k/v bias, tied', { arch: 'qwen2', seed: 23 }],
   ['mistral', { arch: 'mistral', seed: 24 }],
   ['llama mlp_bias', { arch: 'llama', seed: 25, mlpBias: true }],
+  ['gptj parallel block, rotate-every-two on rotary_dim, lm_head bias', { arch: 'gptj', seed: 26 }],
 ];
 
 /** Two rows, the second right-padded; labels at a few positions of each (already shifted). */
