@@ -84,6 +84,13 @@ describe('loadModel', () => {
     }
   });
 
+  it('Gemma: √hidden is cast to the dtype the embedding is stored in (√24 → 4.90625 in BF16)', async () => {
+    const f32 = await load({ arch: 'gemma2', seed: 6, hidden: 24 });
+    const bf16 = await load({ arch: 'gemma2', seed: 6, hidden: 24, dtype: 'BF16' });
+    expect(f32.spec.embedScale).toBe(Math.fround(Math.sqrt(24)));
+    expect(bf16.spec.embedScale).toBe(4.90625);
+  });
+
   it('untied Llama has its own lm_head; tied Qwen2 has none', async () => {
     expect((await load({ arch: 'llama', seed: 1, tied: false })).weights.has('lm_head.weight')).toBe(true);
     expect((await load({ arch: 'qwen2', seed: 1 })).weights.has('lm_head.weight')).toBe(false);

@@ -26,6 +26,12 @@ export interface ForwardOptions {
   capture?: readonly string[];
   /** Added to a module's output before it joins the residual stream, [B·T, dOut] per module. */
   outputShift?: ReadonlyMap<string, ArrayLike<number>>;
+  /**
+   * Added to the residual stream leaving block l, [B·T, H] per block (MEMIT's δ, docs/design.md §7;
+   * the same as an outputShift of the MLP output only where that joins the residual directly, not
+   * through Gemma's post-feedforward norm).
+   */
+  blockShift?: ReadonlyMap<number, ArrayLike<number>>;
 }
 
 export interface ForwardResult {
@@ -175,6 +181,8 @@ export function referenceForward(spec: ModelSpec, weights: Weights, input: Forwa
     if (spec.parallelBlock) {
       for (let i = 0; i < h.length; i++) h[i] = o[i] + joined[i] + h[i];
     } else addInPlace(h, joined);
+    const bs = opts.blockShift?.get(l);
+    if (bs) for (let i = 0; i < h.length; i++) h[i] += bs[i];
     blockOutputs.push(Float64Array.from(h));
   }
 
