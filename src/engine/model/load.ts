@@ -50,7 +50,9 @@ export async function loadModel(folder: FolderSource, opts: LoadOptions): Promis
 export async function loadModel(folder: FolderSource, opts: LoadOptions = {}): Promise<LoadedModel<HeldWeights>> {
   const spec = parseConfig(await readFolderJson(folder, 'config.json', true), `${folder.name}/config.json`);
   const tokenizer = await loadTokenizer(folder, { eosId: spec.eosId });
-  if (tokenizer.vocabSize > spec.vocabSize) {
+  // Only special tokens may lie past the embedding (a text model's tokenizer shared with its image-text sibling).
+  const past = Array.from({ length: Math.max(0, tokenizer.vocabSize - spec.vocabSize) }, (_, i) => spec.vocabSize + i);
+  if (past.some((id) => !tokenizer.specialIds?.has(id))) {
     throw new InputError(
       `${folder.name}/tokenizer.json`,
       `has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${spec.vocabSize}`,

@@ -43,7 +43,10 @@ export function makeTokenizer(
   const eosId = idOf('eos_token') ?? ids.eosId ?? null;
   const padId = idOf('pad_token') ?? eosId ?? 0;
 
+  const added = Array.isArray(json.added_tokens) ? (json.added_tokens as { id?: unknown; special?: unknown }[]) : [];
+  const specialIds = new Set(added.filter((t) => t.special === true && typeof t.id === 'number').map((t) => t.id as number));
   return {
+    specialIds,
     encode: (text, addSpecialTokens) => tok.encode(text, { add_special_tokens: addSpecialTokens }).ids,
     decode: (tokenIds) => (tokenIds.length === 0 ? '' : tok.decode(tokenIds)),
     vocabSize: maxId + 1,
