@@ -13,6 +13,7 @@ import { parseGptj } from './config-gptj';
 import { parsePhi3 } from './config-phi3';
 import { parseQwen3 } from './config-qwen3';
 import type { Architecture, ModelSpec } from './spec';
+import { editDistance } from '../util/edit-distance';
 
 export const SUPPORTED_ARCHS: readonly Architecture[] = [
   'gpt2',
@@ -62,16 +63,6 @@ export function nearestArch(type: string): Architecture {
     if (d < bestD) [best, bestD] = [a, d];
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 function parseGpt2(c: Record<string, unknown>, where: string): ModelSpec {
