@@ -4,6 +4,8 @@
  * positionals, missing values and values of the wrong kind — all before anything is loaded.
  * Accepted forms: `--name value`, `--name=value`, and `--flag` for booleans.
  */
+import { editDistance } from '../engine/util/edit-distance';
+
 /** 'seed': a whole number 0 … 2³² − 1 (the seeded generator, util/rng.ts, keeps 32 bits: larger seeds collapse onto smaller ones). */
 export type FlagKind = 'string' | 'number' | 'int' | 'seed' | 'list' | 'bool';
 
@@ -82,16 +84,6 @@ export function nearest(name: string, spellings: readonly (readonly [string, str
     if (d < bestD) [best, bestD] = [flag, d];
   }
   return bestD <= Math.max(2, Math.floor(name.length / 2)) ? best : null;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 export function str(flags: Flags, name: string, fallback?: string): string {

@@ -42,6 +42,11 @@ export interface TextTokenizer {
   readonly vocabSize: number;
   readonly padId: number;
   readonly eosId: number | null;
+  /**
+   * Ids of special added tokens (Gemma 3 text checkpoints list <image_soft_token> at 262,144, past
+   * their 262,144-row embedding): the loader accepts those past vocab_size (model/load.ts).
+   */
+  readonly specialIds?: ReadonlySet<number>;
 }
 
 /** Keys and value gradients of one edited module for one sub-batch (docs/design.md §1 step 3). */
