@@ -25,9 +25,10 @@ import { InputError, type ModuleCapture, type Residual, type SubBatch, type SubB
 import { checkSubBatch, countBucket, lengthBucket, padInts, padLength, PADDED_LABEL_POSITION } from './buckets';
 import type { CompiledGraph, GraphExecutor } from './executor';
 import { buildLookupGraph, buildTargetGraph } from '../graph/models/locate';
-import type { Lookup, ModelRuntime, NextTokens, RuntimeBackend, TargetQuery, TargetResult } from './runtime';
+import type { Lookup, LossGradient, ModelRuntime, NextTokens, RuntimeBackend, TargetQuery, TargetResult } from './runtime';
 import { SessionCache } from './session-cache';
-import { addDelta } from './weight-layout';
+import { addDelta, asDeltaLayout } from './weight-layout';
+import { buildMetaGraph, type MetaGraphKind } from '../graph/models/meta';
 import { widen16 } from '../safetensors/dtypes';
 
 export interface GraphStats {
@@ -239,6 +240,47 @@ export class GraphRuntime implements ModelRuntime {
       klLogprobs: out.kl_logprobs as Float32Array,
       z: out.z as Float32Array,
     };
+  }
+
+  async lossGradient(sb: SubBatch, modules: string[], ref?: Float32Array): Promise<LossGradient> {
+    const edited = this.resolve(modules);
+    const kind: MetaGraphKind = ref ? 'kl' : 'ce';
+    const out = await this.meta(sb, kind, edited, ref);
+    const grads = new Map(edited.map((m) => [m.name, asDeltaLayout(out.fetched[`${m.name}.weight_grad`] as Float32Array, m)]));
+    return { loss: (out.fetched.loss as Float32Array)[0], logprobs: out.logprobs, grads };
+  }
+
+  async labelLogprobs(sb: SubBatch): Promise<Float32Array> {
+    return (await this.meta(sb, 'logprobs', [], undefined)).logprobs;
+  }
+
+  /** A meta graph (graph/models/meta.ts) on a sub-batch; label positions padded to a bucket as capture does. */
+  private async meta(sb: SubBatch, kind: MetaGraphKind, edited: EditableModule[], ref: Float32Array | undefined) {
+    checkSubBatch(sb, this.spec.vocabSize);
+    const where = `sub-batch of records [${sb.records.join(', ')}]`;
+    if (sb.labelPositions.length === 0) throw new InputError(where, 'has no label positions');
+    const p = padLength(sb, this.length(sb));
+    const N = p.labelPositions.length;
+    const padded = countBucket(N);
+    const V = this.spec.vocabSize;
+    const feeds: Record<string, Feed> = {
+      input_ids: p.inputIds,
+      attention_mask: p.attentionMask,
+      labels: p.labels,
+      label_positions: padInts(p.labelPositions, padded, PADDED_LABEL_POSITION),
+    };
+    if (ref) {
+      if (ref.length !== N * V) throw new InputError(where, `the KL reference has ${ref.length} values, not ${N}×${V}`);
+      const full = new Float32Array(padded * V);
+      full.set(ref);
+      feeds.ref_logprobs = full;
+    }
+    const ordered = this.modules.filter((m) => edited.includes(m));
+    const key = `meta-${kind} B${p.batch} T${p.seqLen} N${padded} ${ordered.map((m) => m.name).join(',')}`;
+    const shape = { batch: p.batch, seqLen: p.seqLen, labels: padded, maxWeightBytes: this.maxWeightBytes, half: this.half };
+    const fetched = await this.run(key, () => buildMetaGraph(this.spec, shape, kind, ordered), feeds);
+    const lp = fetched.logprobs as Float32Array;
+    return { fetched, logprobs: lp.length === N * V ? lp : lp.slice(0, N * V) };
   }
 
   async nextTokens(ids: number[], k: number): Promise<NextTokens> {

@@ -44,6 +44,15 @@ export interface TargetResult {
   z: Float32Array;
 }
 
+/** A loss at the label positions and its gradient w.r.t. edited modules' weights (graph/models/meta.ts). */
+export interface LossGradient {
+  loss: number;
+  /** [N, V] log-probabilities at the label positions. */
+  logprobs: Float32Array;
+  /** Per module: ∂loss/∂W as [dIn, dOut] (the layout of ΔW, docs/design.md §1 step 6). */
+  grads: Map<string, Float64Array>;
+}
+
 /** What executes the graphs: onnxruntime-node's CPU EP, onnxruntime-web's wasm EP, or its WebGPU EP. */
 export type RuntimeBackend = 'native' | 'wasm' | 'webgpu';
 
@@ -67,6 +76,14 @@ export interface ModelRuntime {
   lookup(sb: SubBatch, positions: Int32Array, modules: string[], layers: number[]): Promise<Lookup>;
   /** MEMIT's target objective and its gradient with respect to δ. */
   target(q: TargetQuery): Promise<TargetResult>;
+  /**
+   * Hypernetwork meta-training (docs/design.md §8): the mean cross-entropy at the label positions, or
+   * with `ref` ([N, V] log-probabilities) the KL(p_ref ‖ p) there, and its gradient with respect to
+   * the modules' weights as they stand.
+   */
+  lossGradient(sb: SubBatch, modules: string[], ref?: Float32Array): Promise<LossGradient>;
+  /** Log-probabilities [N, V] at the label positions of a sub-batch. */
+  labelLogprobs(sb: SubBatch): Promise<Float32Array>;
   /** Next-token distribution after a prompt (for the probe box). */
   nextTokens(ids: number[], k: number): Promise<NextTokens>;
   /** W += ΔW for a module; delta is [dIn, dOut] (output change k·ΔW), mapped onto the weight's layout. */
