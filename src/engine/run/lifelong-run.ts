@@ -17,7 +17,9 @@ import { buildSubBatches, editPairs } from './batching';
 import { evaluate, type Evaluation, type MetricKind, type RecordScores } from '../eval/evaluate';
 import { immediateEvaluation } from '../eval/immediate';
 import { buildSchedule, type ScheduledTurn } from './schedule';
-import { validateRunConfig, type RunConfig } from './config';
+import { isHypernetEditor, validateRunConfig, type RunConfig } from './config';
+import { RLEditEditor } from '../editors/hypernet/rledit-editor';
+import type { RLEditNetwork } from '../editors/hypernet/rledit-network';
 import type { EvalProtocol, MetricsRecord, RunEvent, RunReport, TurnRecord } from './events';
 import type { CheckpointStore } from './checkpoint-store';
 import { CheckpointRefused, describeMismatch, openSealedCheckpoint, sealCheckpoint } from './checkpoint-seal';
@@ -51,6 +53,8 @@ export interface RunInputs {
   /** MEMIT / AlphaEdit: the texts their key second moment C is taken over, and where C is cached. */
   corpus?: readonly string[];
   statsCache?: StatsCache;
+  /** RLEdit: the trained network (editors/hypernet/network-file.ts), for the same modules in the same order. */
+  hypernet?: RLEditNetwork;
 }
 
 interface Checkpoint {
@@ -105,7 +109,15 @@ export class LifelongRun {
     });
     if (isLocateEditor(config.editor))
       this.locate = new LocateEditor(config.editor, locateSettings(config.editor, config.locate), config.modules);
-    else this.editor = (io.createEditor ?? createEditor)(config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw });
+    else if (isHypernetEditor(config.editor)) {
+      const net = io.hypernet;
+      if (!net)
+        throw new InputError('run settings', `editor ${config.editor} needs its trained network (train-editor, then run --hypernet DIR)`);
+      const trained = net.modules.map((m) => m.name).join(',');
+      if (trained !== config.modules.join(','))
+        throw new InputError('run settings', `the ${config.editor} network was trained for ${trained}, not ${config.modules.join(',')}`);
+      this.editor = new RLEditEditor(net);
+    } else this.editor = (io.createEditor ?? createEditor)(config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw });
   }
 
   private get locateContext(): LocateContext {
