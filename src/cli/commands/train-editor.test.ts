@@ -73,7 +73,7 @@ const losses = (dir: string) =>
   readFileSync(join(dir, 'losses.jsonl'), 'utf8')
     .trim()
     .split('\n')
-    .map((l) => ({ ...JSON.parse(l), ms: 0 }));
+    .map((l) => ({ ...JSON.parse(l), ms: 0, networkMs: 0 }));
 
 describe('train-editor (rledit)', () => {
   let f: Fixture;

@@ -63,7 +63,9 @@ export interface StepLog {
   shiftNorm: Record<string, number>;
   lr: Record<string, number>;
   lambda: Record<string, number>;
+  /** Milliseconds of the step, and of them the network's own math (forward, solve, backward, clip, Adam). */
   ms: number;
+  networkMs: number;
 }
 
 export interface TrainerCheckpoint {
@@ -161,8 +163,10 @@ export class RLEditTrainer {
     const editLoss = captures.reduce((a, c) => a + c.loss, 0) / captures.length;
     if (!Number.isFinite(editLoss)) throw new Error(`epoch ${this.epoch}, turn ${this.turn}: the capture loss is ${editLoss}`);
     const subBatches = captures.map((c) => c.modules);
+    let tn = performance.now();
     mergeCaptures(this.net, subBatches);
     const predicted = predictTurn(this.net, subBatches);
+    let networkMs = performance.now() - tn;
 
     const byName = new Map(runtime.modules.map((m) => [m.name, m]));
     const before = new Map<string, Float32Array>();
@@ -215,6 +219,7 @@ export class RLEditTrainer {
       addInto(gradW.get(p.module)!, p.prediction.shift, 2 * s.regCoef);
     }
 
+    tn = performance.now();
     for (const p of predicted) {
       const m = this.net.modules.find((x) => x.name === p.module)!;
       const sn = this.net.shapes[m.shape];
@@ -238,8 +243,10 @@ export class RLEditTrainer {
       lr: {},
       lambda: {},
       ms: 0,
+      networkMs: 0,
     };
     if (updated) this.optimizerStep();
+    networkMs += performance.now() - tn;
     for (const m of this.net.modules) {
       log.lr[m.name] = this.net.shapes[m.shape].params.lr[m.index];
       log.lambda[m.name] = this.net.shapes[m.shape].params.lamda[m.index];
@@ -253,6 +260,7 @@ export class RLEditTrainer {
       await runtime.resetWeights();
     }
     log.ms = performance.now() - t0;
+    log.networkMs = networkMs;
     this.logs.push(log);
     return log;
   }
