@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { advanceCount, chanMergeBlock, emptyRunningMoments, type RunningMoments } from '../../linalg/chan';
 import { columnMoments } from '../../linalg/moments';
-import { relativeError } from '../../linalg/testMatrices';
+import { relativeError } from '../../linalg/test-matrices';
 import { frobeniusInner } from '../../linalg/frobenius';
 import { Rng } from '../../util/rng';
 import fixture from './fixtures/rledit-reference.json';
