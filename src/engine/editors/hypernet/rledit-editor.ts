@@ -5,7 +5,7 @@
  * way; a statistics-only one only merges. The checkpoint holds the normalizers and the memory the
  * diagnostics compare against; the network itself is the run's `--hypernet` input.
  */
-import { frobeniusCosine, frobeniusNorm } from '../../linalg/frobenius';
+import { rememberDelta } from '../delta-memory';
 import { InputError } from '../../types';
 import type { Editor, EditorState, ModuleDelta, ModuleDiagnostics, TurnInput, TurnResult } from '../editor';
 import { validateTurn } from '../validate';
@@ -58,10 +58,7 @@ export class RLEditEditor implements Editor {
       if (p) {
         const m = this.net.modules.find((x) => x.name === module)!;
         const delta = Float32Array.from(p.prediction.shift);
-        const prev = this.lastDelta.get(module);
-        rec.deltaNorm = frobeniusNorm(delta);
-        rec.cosinePrev = prev ? frobeniusCosine(delta, prev) : null;
-        this.lastDelta.set(module, delta);
+        Object.assign(rec, rememberDelta(this.lastDelta, module, delta));
         deltas.set(module, { dIn: m.dIn, dOut: m.dOut, delta });
       }
       records.push(rec);
