@@ -1,7 +1,7 @@
 /**
  * train-editor and run --editor rledit on a tiny seeded model: a training killed (SIGKILL) right after
  * a checkpoint resumes to the same network bytes and losses as an uninterrupted one; the network
- * edits through the run loop; --lr/--ridge, another model's network and other modules are refused.
+ * edits through the run loop, and a killed run with it resumes to the same edited weights; --lr/--ridge, another model's network and other modules are refused.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -46,7 +46,7 @@ const train = (f: Fixture, out: string, extra: string[] = []) => [
   ...extra,
 ];
 
-const edit = (f: Fixture, hypernet: string, out: string, extra: string[] = []) => [
+const edit = (f: Fixture, hypernet: string, out: string, extra: string[] = ['--checkpoint-every', '1']) => [
   'run',
   '--editor',
   'rledit',
@@ -105,6 +105,15 @@ describe('train-editor (rledit)', () => {
     const report = JSON.parse(readFileSync(join(f.dir, 'run', 'report.json'), 'utf8'));
     expect(report.editor).toBe('rledit');
     expect(report.fingerprint.hypernet).toMatch(/^[0-9a-f]{64}$/);
+
+    // A run killed after its first checkpoint resumes to the same edited weights (the normalizers are in the checkpoint).
+    const killed = join(f.dir, 'run-killed');
+    const k = await spawnCli(edit(f, straight, killed, ['--checkpoint-every', '1']), { STABLEEDIT_KILL_AT: 'renamed:checkpoint.bin#1' });
+    expect(k.signal, k.stderr).toBe('SIGKILL');
+    const resumed = await cli(edit(f, straight, killed, ['--checkpoint-every', '1']));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('at step 1 of 2');
+    expect(readFileSync(join(killed, 'edited.safetensors')).equals(readFileSync(join(f.dir, 'run', 'edited.safetensors')))).toBe(true);
 
     const lr = await cli(edit(f, straight, join(f.dir, 'run-lr'), ['--lr', '1e-3']));
     expect(lr.code).toBe(2);
