@@ -40,10 +40,11 @@ export function predictShift(
   N: number,
   m: number,
   form?: RidgeForm,
+  products?: Float64Array[],
 ): RLEditPrediction {
   const S = shapeSize(s);
   const { dIn, dOut } = s;
-  const tape = netForward(p, s, normalizeRows(norm, s, keys, grads, N), N, m);
+  const tape = netForward(p, s, normalizeRows(norm, s, keys, grads, N), N, m, products);
   const kdot = new Float64Array(N);
   const coeff = new Float64Array(N);
   const values = new Float64Array(N * dOut);

@@ -130,15 +130,26 @@ export function normalizeRows(
   return h;
 }
 
-/** The network on N normalized rows h₀ [N, S] for module m. */
-export function netForward(p: RLEditParams, s: RLEditShape, h0: Float64Array, N: number, m: number): NetTape {
+/**
+ * Each block's A·B [S, S], for a fixed network (the run-time editor): h·(AB) costs N·S² per block
+ * where (h·A)·B costs 2·N·S·r, so it is cheaper wherever r > S/2 (the demo: S 512, r 1024, 4× fewer
+ * products). The same values up to rounding (a different association); training keeps (h·A)·B, whose
+ * h·A the backward needs.
+ */
+export function blockProducts(p: RLEditParams, s: RLEditShape): Float64Array[] {
+  const S = shapeSize(s);
+  return p.blocks.map((b) => matmul(b.A, b.B, { m: S, k: s.rank, n: S }));
+}
+
+/** The network on N normalized rows h₀ [N, S] for module m; with `products` (blockProducts) forward only. */
+export function netForward(p: RLEditParams, s: RLEditShape, h0: Float64Array, N: number, m: number, products?: Float64Array[]): NetTape {
   const S = shapeSize(s);
   const r = s.rank;
   const tape: NetTape = { rows: N, module: m, inputs: [], ha: [], u: [], out: h0 };
   let h = h0;
-  for (const b of p.blocks) {
-    const ha = matmul(h, b.A, { m: N, k: S, n: r });
-    const u = matmul(ha, b.B, { m: N, k: r, n: S });
+  for (const [bi, b] of p.blocks.entries()) {
+    const ha = products ? null : matmul(h, b.A, { m: N, k: S, n: r });
+    const u = ha ? matmul(ha, b.B, { m: N, k: r, n: S }) : matmul(h, products![bi], { m: N, k: S, n: S });
     const next = new Float64Array(N * S);
     for (let i = 0; i < N; i++)
       for (let j = 0; j < S; j++) {
@@ -147,7 +158,7 @@ export function netForward(p: RLEditParams, s: RLEditShape, h0: Float64Array, N:
         next[q] = h[q] + b.scale[m * S + j] * Math.max(u[q], 0) + b.shift[m * S + j];
       }
     tape.inputs.push(h);
-    tape.ha.push(ha);
+    if (ha) tape.ha.push(ha);
     tape.u.push(u);
     h = next;
   }
@@ -164,6 +175,7 @@ export function netBackward(p: RLEditParams, s: RLEditShape, tape: NetTape, dOut
   const r = s.rank;
   const N = tape.rows;
   const m = tape.module;
+  if (tape.ha.length !== p.blocks.length) throw new Error('netBackward: the tape of a forward-only pass (block products)');
   let dh = dOut;
   for (let bi = p.blocks.length - 1; bi >= 0; bi--) {
     const b = p.blocks[bi];

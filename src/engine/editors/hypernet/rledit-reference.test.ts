@@ -12,7 +12,7 @@ import { frobeniusInner } from '../../linalg/frobenius';
 import { Rng } from '../../util/rng';
 import fixture from './fixtures/rledit-reference.json';
 import { predictShift, shiftBackward } from './rledit-edit';
-import { paramArrays, shapeSize, zerosLike, type RLEditParams, type RLEditShape } from './rledit-net';
+import { blockProducts, paramArrays, shapeSize, zerosLike, type RLEditParams, type RLEditShape } from './rledit-net';
 
 type Case = (typeof fixture.cases)[number];
 
@@ -98,6 +98,13 @@ describe('RLEdit gradients against finite differences', () => {
   const gW = randn(s.dIn * s.dOut);
   // A scalar loss of the edit: L(θ) = ⟨gW, ΔW(θ)⟩, so ∂L/∂ΔW = gW exactly.
   const loss = (q: RLEditParams, form: 'dual' | 'primal') => frobeniusInner(gW, predictShift(q, s, norm, keys, grads, N, 1, form).shift);
+
+  it('the run-time forward through block products h·(AB) = the (h·A)·B forward (ΔW ≤ 1e-12 relative)', () => {
+    const plain = predictShift(p, s, norm, keys, grads, N, 1).shift;
+    const fused = predictShift(p, s, norm, keys, grads, N, 1, undefined, blockProducts(p, s)).shift;
+    expect(relativeError(fused, plain)).toBeLessThan(1e-12);
+    expect(relativeError(fused, plain)).toBeGreaterThan(0); // a different association, not the same path
+  });
 
   for (const form of ['dual', 'primal'] as const)
     it(`every parameter (λ through the ${form} solve) within 1e-6 relative of central differences`, () => {

@@ -56,15 +56,21 @@ function stack(subBatches: ModuleCapture[][], module: string, dIn: number, dOut:
   return { keys, grads, rows };
 }
 
-/** ΔW of every module the captures name, in the network's module order. */
-export function predictTurn(net: RLEditNetwork, subBatches: ModuleCapture[][]): ModuleTurn[] {
+/** ΔW of every module the captures name, in the network's module order; `products` per shape: forward only. */
+export function predictTurn(net: RLEditNetwork, subBatches: ModuleCapture[][], products?: Record<string, Float64Array[]>): ModuleTurn[] {
   const named = new Set(subBatches.flat().map((c) => c.module));
   const out: ModuleTurn[] = [];
   for (const m of net.modules) {
     if (!named.has(m.name)) continue;
     const { keys, grads, rows } = stack(subBatches, m.name, m.dIn, m.dOut);
     const sn = net.shapes[m.shape];
-    out.push({ module: m.name, keys, grads, rows, prediction: predictShift(sn.params, sn.shape, sn.norm, keys, grads, rows, m.index) });
+    out.push({
+      module: m.name,
+      keys,
+      grads,
+      rows,
+      prediction: predictShift(sn.params, sn.shape, sn.norm, keys, grads, rows, m.index, undefined, products?.[m.shape]),
+    });
   }
   return out;
 }
