@@ -1,6 +1,6 @@
 """
-The reference's RLEditNet (MINE-USTC/StableEdit nets.py: RunningMeanStd "original", RLEditBlock,
-RLEditNet) and the edit/backward of editor/rledit.py (predict_param_shifts, update_hypernet),
+The reference's RLEditNet (also MEND's network there) (MINE-USTC/StableEdit nets.py: RunningMeanStd "original", RLEditBlock,
+RLEditNet) and the edit/backward of editor/rledit.py (predict_param_shifts, update_hypernet) and of editor/mend.py,
 copied in float64 (logging removed), on tiny random shapes: writes the inputs and every output the
 TypeScript port is held to (src/engine/editors/hypernet/rledit-reference.test.ts).
 
@@ -116,8 +116,20 @@ def case(seed, d_in, d_out, rank, n_blocks, n_modules, module, rows, identity):
     pk, pv = net(keys, values_grad, layer_idx)
     coeffs = -net.lr(layer_idx) * (keys * pk).sum(-1).unsqueeze(-1)
     (value_diffs_grad * (coeffs * pv)).sum().backward()
+    rledit_grads = {k: flat(v.grad) for k, v in net.named_parameters()}
+
+    # MEND (editor/mend.py): predict_param_shifts and update_hypernet on the same network and captures
+    net.zero_grad()
+    with torch.no_grad():
+        pk, pv = net(keys, values_grad, layer_idx)
+        mend_shift = -net.lr(layer_idx) * pk.T @ pv
+    pk, pv = net(keys, values_grad, layer_idx)
+    (grad_w * (-net.lr(layer_idx) * pk.T @ pv)).sum().backward()
+    mend_grads = {k: (flat(v.grad) if v.grad is not None else None) for k, v in net.named_parameters()}
 
     return {
+        "mendShift": flat(mend_shift),
+        "mendGrads": mend_grads,
         "shape": {"dIn": d_in, "dOut": d_out, "rank": rank, "nBlocks": n_blocks, "modules": n_modules},
         "module": module,
         "rows": rows,
@@ -132,7 +144,7 @@ def case(seed, d_in, d_out, rank, n_blocks, n_modules, module, rows, identity):
         "pseudoValuesGrad": flat(pv),
         "coeffs": flat(coeffs),
         "paramShift": flat(param_shift),
-        "grads": {k: flat(v.grad) for k, v in net.named_parameters()},
+        "grads": rledit_grads,
     }
 
 

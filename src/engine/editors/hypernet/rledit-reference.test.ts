@@ -12,6 +12,7 @@ import { frobeniusInner } from '../../linalg/frobenius';
 import { Rng } from '../../util/rng';
 import fixture from './fixtures/rledit-reference.json';
 import { predictShift, shiftBackward } from './rledit-edit';
+import { mendBackward, predictMendShift } from './mend-edit';
 import { blockProducts, paramArrays, shapeSize, zerosLike, type RLEditParams, type RLEditShape } from './rledit-net';
 
 type Case = (typeof fixture.cases)[number];
@@ -73,6 +74,27 @@ describe('RLEdit against the reference (torch float64)', () => {
   }
 });
 
+describe('MEND against the reference (torch float64)', () => {
+  for (const [ci, c] of fixture.cases.entries()) {
+    it(`case ${ci}: ΔW = −lr·K̃ᵀG̃ and every gradient ≤ 1e-9 relative`, () => {
+      const s = c.shape as RLEditShape;
+      const p = paramsOf(c);
+      const pred = predictMendShift(p, s, normalizerOf(c), c.keys, c.valuesGrad, c.rows, c.module);
+      expect(relativeError(pred.shift, c.mendShift)).toBeLessThan(1e-9);
+      const grads = zerosLike(p);
+      mendBackward(p, s, pred, c.gradW, grads);
+      const want = c.mendGrads as Record<string, number[]>;
+      for (const [name, g] of paramArrays(grads)) {
+        const ref = want[name];
+        const scale = Math.max(...ref.map(Math.abs));
+        const err = Math.max(...Array.from(g, (x, i) => Math.abs(x - ref[i])));
+        if (scale === 0) expect(err, name).toBe(0);
+        else expect(err / scale, name).toBeLessThan(1e-9);
+      }
+    });
+  }
+});
+
 describe('RLEdit gradients against finite differences', () => {
   const s: RLEditShape = { dIn: 6, dOut: 4, rank: 3, nBlocks: 2, modules: 2 };
   const rng = new Rng(7);
@@ -104,6 +126,32 @@ describe('RLEdit gradients against finite differences', () => {
     const fused = predictShift(p, s, norm, keys, grads, N, 1, undefined, blockProducts(p, s)).shift;
     expect(relativeError(fused, plain)).toBeLessThan(1e-12);
     expect(relativeError(fused, plain)).toBeGreaterThan(0); // a different association, not the same path
+  });
+
+  it('MEND: every parameter within 1e-6 relative of central differences', () => {
+    const mendLoss = (q: RLEditParams) => frobeniusInner(gW, predictMendShift(q, s, norm, keys, grads, N, 1).shift);
+    const analytic = zerosLike(p);
+    mendBackward(p, s, predictMendShift(p, s, norm, keys, grads, N, 1), gW, analytic);
+    const h = 1e-6;
+    const pa = paramArrays(p);
+    const ga = paramArrays(analytic);
+    for (let a = 0; a < pa.length; a++) {
+      const [name, x] = pa[a];
+      const g = ga[a][1];
+      const scale = Math.max(...Array.from(g, Math.abs));
+      let worst = 0;
+      for (let i = 0; i < x.length; i++) {
+        const x0 = x[i];
+        x[i] = x0 + h;
+        const up = mendLoss(p);
+        x[i] = x0 - h;
+        const down = mendLoss(p);
+        x[i] = x0;
+        worst = Math.max(worst, Math.abs((up - down) / (2 * h) - g[i]));
+      }
+      if (scale > 0) expect(worst / scale, name).toBeLessThan(1e-6);
+      else expect(worst, name).toBeLessThan(1e-9);
+    }
   });
 
   for (const form of ['dual', 'primal'] as const)
