@@ -26,6 +26,7 @@ export async function loadHypernetFlag(
   model: LoadedModel<HeldWeights>,
   modelFingerprint: string,
   modules: readonly string[],
+  editor: string,
 ): Promise<{ net: RLEditNetwork; sha256: string }> {
   const dir = str(flags, 'hypernet');
   const where = `--hypernet ${dir}`;
@@ -51,6 +52,7 @@ export async function loadHypernetFlag(
     vocab: model.spec.vocabSize,
   };
   const differs = networkMismatch(desc, identity, mods);
+  if (desc.editor !== editor) differs.unshift(`editor: a ${desc.editor} network, this run is --editor ${editor}`);
   if (differs.length) throw new InputError(where, `was trained for another model or modules; what differs: ${differs.join('; ')}`);
   const sha256 = await fileSha256(filePath);
   if (sha256 !== desc.sha256)

@@ -50,7 +50,7 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     MEMIT / AlphaEdit (--editor memit|alphaedit): [--stats-corpus FILE] [--stats-samples N] [--stats-cache DIR]
     [--v-steps N] [--v-lr X] [--clamp-norm X] [--kl-factor X] [--v-weight-decay X] [--mom2-weight X]
     [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]
-    RLEdit (--editor rledit): --hypernet DIR (a network from train-editor; no --lr, --ridge)
+    RLEdit, MEND (--editor rledit|mend): --hypernet DIR (a network from train-editor; no --lr, --ridge)
 
 --threads N: threads of the float64 editor math (whitening, ridge solve; default every core, at most 8;
 the results are the same bits whatever N).
@@ -68,7 +68,7 @@ strings or {text}, the demo's train-corpus.json, or a dataset whose prompts are 
 defaults to its own corpus), the first --stats-samples texts (default 100000), and cached in
 --stats-cache DIR (default ~/.cache/stableedit-lab/stats).
 
-RLEdit (docs/design.md §8) edits with the network train-editor wrote into DIR: its step sizes and λ
+RLEdit and MEND (docs/design.md §8) edit with the network train-editor wrote into DIR: its step sizes and λ
 are the network's, so --lr and --ridge are refused; a network trained for another model (files or
 shape) or other --modules is refused, saying what differs.`;
 
@@ -291,7 +291,9 @@ async function runLocked(plan: RunPlan): Promise<number> {
     'on-invalid': str(flags, 'on-invalid', 'stop'),
     'stats-corpus': plan.statsCorpus === undefined ? 'none' : await fileSha256(plan.statsCorpus),
   };
-  const network = isHypernetEditor(config.editor) ? await loadHypernetFlag(flags, model, fingerprint.model, config.modules) : undefined;
+  const network = isHypernetEditor(config.editor)
+    ? await loadHypernetFlag(flags, model, fingerprint.model, config.modules, config.editor)
+    : undefined;
   if (network) fingerprint.hypernet = network.sha256;
   const corpus = plan.statsCorpus === undefined ? undefined : await loadCorpus(flags, plan.statsCorpus, model);
   const statsDir = str(flags, 'stats-cache', join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'stableedit-lab', 'stats'));

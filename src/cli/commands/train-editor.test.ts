@@ -1,5 +1,5 @@
 /**
- * train-editor and run --editor rledit on a tiny seeded model: a training killed (SIGKILL) right after
+ * train-editor and run --editor rledit|mend on a tiny seeded model: a training killed (SIGKILL) right after
  * a checkpoint resumes to the same network bytes and losses as an uninterrupted one; the network
  * edits through the run loop, and a killed run with it resumes to the same edited weights; --lr/--ridge, another model's network and other modules are refused.
  */
@@ -135,5 +135,43 @@ describe('train-editor (rledit)', () => {
     expect(foreign.code).toBe(1);
     expect(foreign.stderr).toContain('model files: SHA-256');
     expect(foreign.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
+  it('mend: trains, edits through run, and its network is refused for --editor rledit; rledit-only flags refused', async () => {
+    const net = join(f.dir, 'mend');
+    const mend = [
+      'train-editor',
+      '--editor',
+      'mend',
+      '--model',
+      f.model,
+      '--data',
+      f.data,
+      '--modules',
+      MODULE,
+      '--n-edits',
+      '3',
+      '--sub-batch',
+      '2',
+      '--turns',
+      '2',
+      '--rank',
+      '4',
+      '--lr',
+      '1e-2',
+      '--out',
+      net,
+    ];
+    const t = await cli(mend);
+    expect(t.code, t.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(net, 'hypernet.json'), 'utf8')).editor).toBe('mend');
+    const r = await cli(withFlag(edit(f, net, join(f.dir, 'run-mend')), 'editor', 'mend'));
+    expect(r.code, r.stderr).toBe(0);
+    const wrong = await cli(edit(f, net, join(f.dir, 'run-mend-as-rledit')));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('editor: a mend network, this run is --editor rledit');
+    const flag = await cli([...mend, '--back-depth', '3']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("--back-depth is a setting of --editor rledit's training, not mend's");
   }, 120_000);
 });

@@ -26,13 +26,21 @@ import { removeStaleTemporaries, writeFileAtomic } from '../../engine/io/atomic-
 import { pack, unpack } from '../../engine/util/pack';
 import { InputError } from '../../engine/types';
 import { useNodePool } from '../../engine/linalg/parallel/node-pool';
-import { RLEDIT_DEFAULTS, rleditSettings, type RLEditSettings } from '../../engine/editors/hypernet/rledit-settings';
+import {
+  HYPERNET_EDITOR_NAMES,
+  MEND_DEFAULTS,
+  RLEDIT_DEFAULTS,
+  RLEDIT_ONLY,
+  rleditSettings,
+  type HypernetEditorName,
+  type RLEditSettings,
+} from '../../engine/editors/hypernet/rledit-settings';
 import { RLEditTrainer, type StepLog, type TrainerCheckpoint } from '../../engine/editors/hypernet/rledit-train';
 import { encodeNetwork, NETWORK_FILE, NETWORK_JSON, type NetworkDescription } from '../../engine/editors/hypernet/network-file';
 import { sha256Hex } from '../../engine/run/checkpoint-seal';
 
-export const summary = 'meta-train a hypernetwork editor (rledit) on a training split';
-export const usage = `usage: stableedit-lab train-editor --editor rledit --model DIR --data TRAIN --modules a,b --out DIR
+export const summary = 'meta-train a hypernetwork editor (rledit, mend) on a training split';
+export const usage = `usage: stableedit-lab train-editor --editor rledit|mend --model DIR --data TRAIN --modules a,b --out DIR
     [--n-edits N (100)] [--sub-batch B (10)] [--turns T] [--epochs E (${RLEDIT_DEFAULTS.epochs})]
     [--rank R (${RLEDIT_DEFAULTS.rank})] [--n-blocks K (${RLEDIT_DEFAULTS.nBlocks})] [--lr X (${RLEDIT_DEFAULTS.lr})] [--meta-lr X (${RLEDIT_DEFAULTS.metaLr})]
     [--loc-coef X (${RLEDIT_DEFAULTS.locCoef})] [--reg-coef X (${RLEDIT_DEFAULTS.regCoef})] [--max-grad-norm X (${RLEDIT_DEFAULTS.maxGradNorm})]
@@ -41,14 +49,17 @@ export const usage = `usage: stableedit-lab train-editor --editor rledit --model
 
 Trains on the records of --data in turns of --n-edits (each record needs its rephrase and locality
 prompt and answer): each epoch is one sequential editing trajectory over --turns turns (default: every
-whole turn of the file), shuffled with --seed. Defaults are the reference's config/editor/rledit.yaml;
+whole turn of the file), shuffled with --seed. Defaults (shown: rledit's) are the reference's
+config/editor/rledit.yaml, and for mend its mend.yaml (rank ${MEND_DEFAULTS.rank}, ${MEND_DEFAULTS.nBlocks} blocks, loc-coef ${MEND_DEFAULTS.locCoef}); MEND trains as the
+reference's BaseEditor.train does, one edit a step on the unedited model with Adam every step, so
+--time-decay, --back-depth, --update-every and --reg-coef are rledit's alone;
 --lr is the network's initial step size per module (then learned). With the demo model, --modules
 defaults to the demo preset's layers. Writes DIR/network.safetensors, DIR/hypernet.json (the model's
 fingerprint and the modules: a run for another model or modules is refused), DIR/losses.jsonl; resumes
 from DIR/checkpoint.bin, and refuses a finished DIR or another training's checkpoint unless --restart.`;
 
 /** Flag → RLEditSettings field. */
-const SETTING_FLAGS: Record<string, { field: keyof RLEditSettings; kind: 'int' | 'number' }> = {
+const SETTING_FLAGS: Record<string, { field: Exclude<keyof RLEditSettings, 'editor'>; kind: 'int' | 'number' }> = {
   rank: { field: 'rank', kind: 'int' },
   'n-blocks': { field: 'nBlocks', kind: 'int' },
   lr: { field: 'lr', kind: 'number' },
@@ -68,7 +79,7 @@ export const FLAGS = {
   ...DATA_FLAGS,
   ...BACKEND_FLAGS,
   threads: { kind: 'int' },
-  editor: { kind: 'string', choices: ['rledit'] },
+  editor: { kind: 'string', choices: HYPERNET_EDITOR_NAMES },
   modules: { kind: 'list' },
   'n-edits': { kind: 'int' },
   'sub-batch': { kind: 'int' },
@@ -92,7 +103,14 @@ interface TrainPlan {
 
 export function planTraining(flags: Flags): TrainPlan {
   requireFlags(flags, ['editor', 'model', 'data', 'out']);
-  const given: Partial<RLEditSettings> = {};
+  const editor = str(flags, 'editor') as HypernetEditorName;
+  const given: Partial<RLEditSettings> = { editor };
+  if (editor === 'mend')
+    for (const [flag, { field }] of Object.entries(SETTING_FLAGS))
+      if (RLEDIT_ONLY.includes(field) && flags[flag] !== undefined)
+        throw new UsageError(
+          `--${flag} is a setting of --editor rledit's training, not mend's (MEND trains one edit a step on the unedited model, Adam every step)`,
+        );
   for (const [flag, { field, kind }] of Object.entries(SETTING_FLAGS))
     if (flags[flag] !== undefined) given[field] = kind === 'int' ? int(flags, flag) : num(flags, flag);
   let settings: RLEditSettings;
@@ -201,7 +219,7 @@ async function trainLocked(plan: TrainPlan): Promise<number> {
     }
     // The losses file always holds exactly the steps done (rewritten from the checkpoint's on resume).
     await writeFileAtomic(lossesPath, trainer.logs.map((l) => JSON.stringify(l) + '\n').join(''), killAtWrites);
-    const progress = new Progress(trainer.totalSteps, 'train rledit');
+    const progress = new Progress(trainer.totalSteps, `train ${settings.editor}`);
     progress.update(trainer.stepIndex);
     const { appendFileSync } = await import('node:fs');
     while (!trainer.done) {
@@ -221,7 +239,7 @@ async function trainLocked(plan: TrainPlan): Promise<number> {
     const desc: NetworkDescription = {
       format: 'stableedit-lab hypernetwork',
       version: 1,
-      editor: 'rledit',
+      editor: settings.editor,
       model: {
         fingerprint: fingerprint.model,
         arch: model.spec.arch,

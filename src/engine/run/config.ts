@@ -59,7 +59,7 @@ export const runEditorNames: readonly string[] = [...editorNames, ...LOCATE_EDIT
  * needs the trained network (RunInputs.hypernet; the CLI's --hypernet DIR). The command line runs
  * them; the page does not offer them yet.
  */
-export const HYPERNET_EDITORS = ['rledit'] as const;
+export const HYPERNET_EDITORS = ['rledit', 'mend'] as const;
 
 export function isHypernetEditor(name: string): boolean {
   return (HYPERNET_EDITORS as readonly string[]).includes(name);

@@ -113,6 +113,8 @@ export class LifelongRun {
       const net = io.hypernet;
       if (!net)
         throw new InputError('run settings', `editor ${config.editor} needs its trained network (train-editor, then run --hypernet DIR)`);
+      if (net.settings.editor !== config.editor)
+        throw new InputError('run settings', `the network is ${net.settings.editor}'s, not ${config.editor}'s`);
       const trained = net.modules.map((m) => m.name).join(',');
       if (trained !== config.modules.join(','))
         throw new InputError('run settings', `the ${config.editor} network was trained for ${trained}, not ${config.modules.join(',')}`);
@@ -197,7 +199,8 @@ export class LifelongRun {
     const tokenize = clock();
     const immediate = !warm && this.config.immediateEval;
     const captures = [];
-    for (const sb of subBatches) captures.push(await runtime.capture(sb, this.config.modules, { residual: immediate }));
+    const allTokens = this.editor?.captureAllTokens === true;
+    for (const sb of subBatches) captures.push(await runtime.capture(sb, this.config.modules, { residual: immediate, allTokens }));
     const capture = clock();
     const loss = mean(captures.map((c) => c.loss));
 

@@ -25,7 +25,7 @@ import { InputError, type ModuleCapture, type Residual, type SubBatch, type SubB
 import { checkSubBatch, countBucket, lengthBucket, padInts, padLength, PADDED_LABEL_POSITION } from './buckets';
 import type { CompiledGraph, GraphExecutor } from './executor';
 import { buildLookupGraph, buildTargetGraph } from '../graph/models/locate';
-import type { Lookup, LossGradient, ModelRuntime, NextTokens, RuntimeBackend, TargetQuery, TargetResult } from './runtime';
+import type { CaptureOptions, Lookup, LossGradient, ModelRuntime, NextTokens, RuntimeBackend, TargetQuery, TargetResult } from './runtime';
 import { SessionCache } from './session-cache';
 import { addDelta, asDeltaLayout } from './weight-layout';
 import { buildMetaGraph, type MetaGraphKind } from '../graph/models/meta';
@@ -124,11 +124,13 @@ export class GraphRuntime implements ModelRuntime {
     return this.executor.backend;
   }
 
-  async capture(sb: SubBatch, modules: string[], opts: { residual?: boolean } = {}): Promise<SubBatchCapture> {
+  async capture(given: SubBatch, modules: string[], opts: CaptureOptions = {}): Promise<SubBatchCapture> {
     const edited = this.resolve(modules);
-    checkSubBatch(sb, this.spec.vocabSize);
-    if (sb.labelPositions.length === 0)
-      throw new InputError(`sub-batch of records [${sb.records.join(', ')}]`, 'has no label positions to capture');
+    checkSubBatch(given, this.spec.vocabSize);
+    if (given.labelPositions.length === 0)
+      throw new InputError(`sub-batch of records [${given.records.join(', ')}]`, 'has no label positions to capture');
+    // Every token as a capture row: the graph scores only rows with a label, so the loss is unchanged.
+    const sb = opts.allTokens ? { ...given, labelPositions: tokenPositions(given) } : given;
     const p = padLength(sb, this.length(sb));
     const N = p.labelPositions.length;
     const padded = countBucket(N);
@@ -483,4 +485,11 @@ function remap(positions: Int32Array, from: number, to: number, where: string): 
     if (!(p >= 0 && p % from < from)) throw new InputError(where, `position ${p} is outside the batch`);
     return Math.floor(p / from) * to + (p % from);
   });
+}
+
+/** Flat positions of every token (attention mask 1) of a sub-batch, row-major. */
+function tokenPositions(sb: SubBatch): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < sb.attentionMask.length; i++) if (sb.attentionMask[i]) out.push(i);
+  return Int32Array.from(out);
 }

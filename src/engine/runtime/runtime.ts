@@ -44,6 +44,12 @@ export interface TargetResult {
   z: Float32Array;
 }
 
+export interface CaptureOptions {
+  residual?: boolean;
+  /** Keys and value gradients at every token of the sub-batch, not only its label positions (MEND's `token: all`); the loss is the same. */
+  allTokens?: boolean;
+}
+
 /** A loss at the label positions and its gradient w.r.t. edited modules' weights (graph/models/meta.ts). */
 export interface LossGradient {
   loss: number;
@@ -64,7 +70,7 @@ export interface ModelRuntime {
    * One forward + backward on the current weights: loss, keys and value gradients at label positions;
    * with `residual`, also the residual stream entering the lowest edited block.
    */
-  capture(sb: SubBatch, modules: string[], opts?: { residual?: boolean }): Promise<SubBatchCapture>;
+  capture(sb: SubBatch, modules: string[], opts?: CaptureOptions): Promise<SubBatchCapture>;
   /** Top-1 prediction at each label position of the sub-batch (same order as labelPositions). */
   predict(sb: SubBatch): Promise<Int32Array>;
   /**

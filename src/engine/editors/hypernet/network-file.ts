@@ -12,7 +12,7 @@ import { readTensorF64 } from '../../safetensors/read';
 import { InputError, type FileSource } from '../../types';
 import { paramArrays, shapeSize, type RLEditParams } from './rledit-net';
 import { createNetwork, networkModules, type NetworkModule, type RLEditNetwork } from './rledit-network';
-import { rleditSettings, type RLEditSettings } from './rledit-settings';
+import { HYPERNET_EDITOR_NAMES, rleditSettings, type HypernetEditorName, type RLEditSettings } from './rledit-settings';
 
 export const NETWORK_FILE = 'network.safetensors';
 export const NETWORK_JSON = 'hypernet.json';
@@ -30,7 +30,7 @@ export interface ModelIdentity {
 export interface NetworkDescription {
   format: typeof FORMAT;
   version: 1;
-  editor: 'rledit';
+  editor: HypernetEditorName;
   model: ModelIdentity;
   modules: NetworkModule[];
   settings: RLEditSettings;
@@ -62,14 +62,15 @@ export function encodeNetwork(net: RLEditNetwork): Uint8Array {
     tensors[`${key}.normalizer.mean`] = { dtype: 'F64', shape: [S], data: sn.norm.mean };
     tensors[`${key}.normalizer.var`] = { dtype: 'F64', shape: [S], data: sn.norm.m2 };
   }
-  return encodeSafetensors(tensors, { format: FORMAT, editor: 'rledit' });
+  return encodeSafetensors(tensors, { format: FORMAT, editor: net.settings.editor });
 }
 
 /** The network from its two files, every tensor checked against what the description implies. */
 export async function decodeNetwork(file: FileSource, desc: NetworkDescription, where: string): Promise<RLEditNetwork> {
   if (desc.format !== FORMAT || desc.version !== 1)
     throw new InputError(where, `${NETWORK_JSON} is not a ${FORMAT} (version 1) description`);
-  if (desc.editor !== 'rledit') throw new InputError(where, `holds a network of editor "${desc.editor}"; only rledit networks are read`);
+  if (!HYPERNET_EDITOR_NAMES.includes(desc.editor) || desc.settings?.editor !== desc.editor)
+    throw new InputError(where, `holds a network of editor "${desc.editor}"; networks of ${HYPERNET_EDITOR_NAMES.join(', ')} are read`);
   const settings = rleditSettings(desc.settings);
   // The layout from a rank-1 network of the same modules; every array is then replaced by the file's.
   const net = createNetwork(networkModules(desc.modules), { ...settings, rank: 1 });

@@ -14,7 +14,8 @@ import { cloneMoments, type RLEditNetwork } from './rledit-network';
 import { checkCaptures, mergeCaptures, predictTurn } from './rledit-turn';
 
 export class RLEditEditor implements Editor {
-  readonly name = 'rledit';
+  readonly name: string;
+  readonly captureAllTokens: boolean;
   private turns = 0;
   private readonly net: RLEditNetwork;
   private readonly lastDelta = new Map<string, Float32Array>();
@@ -22,6 +23,9 @@ export class RLEditEditor implements Editor {
   private readonly products: Record<string, Float64Array[]> = {};
 
   constructor(network: RLEditNetwork) {
+    this.name = network.settings.editor;
+    // MEND's config captures at every token (token: all), RLEdit's at the answer tokens (token: ans).
+    this.captureAllTokens = network.settings.editor === 'mend';
     // The normalizers move during the run; the network the caller holds does not.
     const shapes = Object.fromEntries(Object.entries(network.shapes).map(([k, s]) => [k, { ...s, norm: cloneMoments(s.norm) }]));
     this.net = { ...network, shapes };
@@ -57,7 +61,7 @@ export class RLEditEditor implements Editor {
         conditionNumber: null,
         meanDrift: null,
         covDrift: null,
-        solve: p ? p.prediction.form : null,
+        solve: p ? ('form' in p.prediction ? p.prediction.form : 'gradient') : null,
         timeMs: { stats: stats / modules.size, whitening: 0, solve: p ? solveMs : 0 },
       };
       if (p) {

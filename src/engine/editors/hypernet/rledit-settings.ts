@@ -1,10 +1,19 @@
 /**
- * RLEdit's settings, preset from the reference's config/editor/rledit.yaml (MINE-USTC/StableEdit, the
- * same values as zhrli324/RLEdit's): every one a flag of `train-editor` (docs/design.md §8).
+ * The hypernetwork editors' settings, preset from the reference's config/editor/rledit.yaml and
+ * mend.yaml (MINE-USTC/StableEdit; rledit.yaml has the same values as zhrli324/RLEdit's): every one
+ * a flag of `train-editor` (docs/design.md §8).
  */
 import { InputError } from '../../types';
 
+export const HYPERNET_EDITOR_NAMES = ['rledit', 'mend'] as const;
+export type HypernetEditorName = (typeof HYPERNET_EDITOR_NAMES)[number];
+
+/** Settings MEND's training (the reference's BaseEditor.train: one edit a step, Adam every step) has no use for. */
+export const RLEDIT_ONLY: readonly (keyof RLEditSettings)[] = ['timeDecay', 'backDepth', 'updateEvery', 'regCoef'];
+
 export interface RLEditSettings {
+  /** Which editor the network is for: RLEdit (sequential trajectories, ridge solve) or MEND. */
+  editor: HypernetEditorName;
   /** rank of each block's A [S, r] B [r, S]. */
   rank: number;
   nBlocks: number;
@@ -34,6 +43,7 @@ export interface RLEditSettings {
 }
 
 export const RLEDIT_DEFAULTS: RLEditSettings = {
+  editor: 'rledit',
   rank: 1024,
   nBlocks: 4,
   lr: 1e-6,
@@ -48,12 +58,30 @@ export const RLEDIT_DEFAULTS: RLEditSettings = {
   seed: 0,
 };
 
+/** config/editor/mend.yaml (its reg_coef and the trajectory settings are not used by its training). */
+export const MEND_DEFAULTS: RLEditSettings = {
+  ...RLEDIT_DEFAULTS,
+  editor: 'mend',
+  rank: 1920,
+  nBlocks: 2,
+  locCoef: 1,
+  regCoef: 0,
+  backDepth: 1,
+  updateEvery: 1,
+};
+
+export const HYPERNET_DEFAULTS: Record<HypernetEditorName, RLEditSettings> = { rledit: RLEDIT_DEFAULTS, mend: MEND_DEFAULTS };
+
 const INTEGER: readonly (keyof RLEditSettings)[] = ['rank', 'nBlocks', 'epochs', 'backDepth', 'updateEvery', 'seed'];
 
 export function rleditSettings(given: Partial<RLEditSettings> = {}): RLEditSettings {
-  const s = { ...RLEDIT_DEFAULTS, ...given };
+  const editor = given.editor ?? 'rledit';
+  if (!HYPERNET_EDITOR_NAMES.includes(editor)) throw new InputError('hypernetwork settings', `unknown editor "${editor}"`);
+  const s = { ...HYPERNET_DEFAULTS[editor], ...given };
   const bad: string[] = [];
-  for (const [k, v] of Object.entries(s) as [keyof RLEditSettings, number][]) {
+  if (editor === 'mend')
+    for (const k of RLEDIT_ONLY) if (s[k] !== MEND_DEFAULTS[k]) bad.push(`${k} is a setting of rledit's training, not mend's`);
+  for (const [k, v] of Object.entries(s).filter(([k]) => k !== 'editor') as [keyof RLEditSettings, number][]) {
     if (!Number.isFinite(v)) bad.push(`${k} must be a finite number, got ${v}`);
     else if (INTEGER.includes(k) && !Number.isInteger(v)) bad.push(`${k} must be an integer, got ${v}`);
   }
@@ -61,6 +89,6 @@ export function rleditSettings(given: Partial<RLEditSettings> = {}): RLEditSetti
     if (!(s[k] > 0)) bad.push(`${k} must be > 0, got ${s[k]}`);
   for (const k of ['locCoef', 'regCoef', 'timeDecay', 'updateEvery', 'seed'] as const)
     if (!(s[k] >= 0)) bad.push(`${k} must be ≥ 0, got ${s[k]}`);
-  if (bad.length) throw new InputError('rledit settings', bad.join('; '));
+  if (bad.length) throw new InputError(`${editor} settings`, bad.join('; '));
   return s;
 }

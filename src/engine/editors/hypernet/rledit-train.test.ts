@@ -22,6 +22,7 @@ import { adamStep } from '../../util/adam';
 import { pack, unpack } from '../../util/pack';
 import type { EditRecord, ModuleCapture } from '../../types';
 import { predictShift, shiftBackward } from './rledit-edit';
+import { mendBackward, predictMendShift } from './mend-edit';
 import { paramArrays, zerosLike } from './rledit-net';
 import { createNetwork } from './rledit-network';
 import { rleditSettings } from './rledit-settings';
@@ -177,6 +178,107 @@ describe('RLEdit meta-training', () => {
     expect(pack((await resumed.save()).params)).toEqual(pack((await straight.save()).params));
     expect(pack((await resumed.save()).norms)).toEqual(pack((await straight.save()).norms));
     expect(resumed.logs.map((l) => [l.genLoss, l.locLoss])).toEqual(straight.logs.map((l) => [l.genLoss, l.locLoss]));
+  });
+});
+
+describe('MEND meta-training', () => {
+  it('two steps = the transcription of the reference BaseEditor.train (every token captured, Adam every step, the model left unedited) ≤ 1e-9', async () => {
+    const model = await tiny();
+    const data = records(6);
+    const settings = rleditSettings({ editor: 'mend', rank: 6, nBlocks: 2, lr: 2e-3, metaLr: 1e-2, maxGradNorm: 0.05, seed: 4 });
+    const rtTrainer = await createCpuRuntime(model);
+    const trainer = new RLEditTrainer(settings, {
+      runtime: rtTrainer,
+      tokenizer: model.tokenizer,
+      records: data,
+      modules: MODULES,
+      nEdits: 3,
+      subBatch: 2,
+    });
+    const order = (await trainer.save()).order;
+    while (!trainer.done) await trainer.step();
+    const weightOf = (n: string) => rtTrainer.modules.find((m) => m.name === n)!.weight;
+    for (const n of MODULES) expect(rtTrainer.changedWeights()).not.toContain(weightOf(n)); // reset after the epoch
+
+    const rt = await createCpuRuntime(model);
+    const net = createNetwork(
+      MODULES.map((n) => rt.modules.find((m) => m.name === n)!),
+      settings,
+    );
+    const key = Object.keys(net.shapes)[0];
+    const sn = net.shapes[key];
+    const m = zerosLike(sn.params);
+    const v = zerosLike(sn.params);
+    const cut = (pairs: { id: number; prompt: string; target: string }[]) => buildSubBatches(model.tokenizer, pairs, { subBatch: 2 });
+    for (let step = 0; step < 2; step++) {
+      const tuples = order.slice(3 * step, 3 * step + 3).map((i) => data[i]);
+      const caps: ModuleCapture[][] = [];
+      for (const sb of cut(editPairs(tuples))) caps.push((await rt.capture(sb, MODULES, { allTokens: true })).modules);
+      for (const sbCaps of caps)
+        for (const c of sbCaps) {
+          chanMergeBlock(sn.norm, columnMoments(c.keys, c.rows, c.dIn), 0, 'biased');
+          chanMergeBlock(sn.norm, columnMoments(c.grads, c.rows, c.dOut), c.dIn, 'biased');
+          advanceCount(sn.norm, c.rows);
+        }
+      const shifts = MODULES.map((name, idx) => {
+        const mine = caps.flat().filter((c) => c.module === name);
+        const rows = mine.reduce((a, c) => a + c.rows, 0);
+        return {
+          name,
+          pred: predictMendShift(
+            sn.params,
+            sn.shape,
+            sn.norm,
+            mine.flatMap((c) => Array.from(c.keys)),
+            mine.flatMap((c) => Array.from(c.grads)),
+            rows,
+            idx,
+          ),
+        };
+      });
+      const moduleGrad = new Map(MODULES.map((n) => [n, new Float64Array(shifts[0].pred.shift.length)]));
+      const add = (g: Map<string, Float64Array>, w: number) => g.forEach((x, n) => x.forEach((y, i) => (moduleGrad.get(n)![i] += w * y)));
+      const pre = new Map<string, Float32Array>();
+      for (const n of MODULES) pre.set(n, Float32Array.from((await rt.weight(weightOf(n))).data));
+      const edit = async (on: boolean) => {
+        for (const x of shifts) {
+          await rt.setWeight(weightOf(x.name), pre.get(x.name)!);
+          if (on) await rt.applyDelta(x.name, Float32Array.from(x.pred.shift));
+        }
+      };
+      await edit(true);
+      for (const t of cut(tuples.map((r) => ({ id: r.index, prompt: r.rephrase!, target: r.answer }))))
+        add((await rt.lossGradient(t, MODULES)).grads, 1);
+      await edit(false);
+      for (const t of cut(tuples.map((r) => ({ id: r.index, prompt: r.locPrompt!, target: r.locAnswer! })))) {
+        const refer = await rt.labelLogprobs(t);
+        await edit(true);
+        add((await rt.lossGradient(t, MODULES, refer)).grads, settings.locCoef);
+        await edit(false);
+      }
+      // update_hypernet: opt.zero_grad(), backward, clip_grad_norm_, opt.step()
+      const grads = zerosLike(sn.params);
+      for (const x of shifts) mendBackward(sn.params, sn.shape, x.pred, moduleGrad.get(x.name)!, grads);
+      const total = Math.sqrt(paramArrays(grads).reduce((a, [, y]) => a + y.reduce((b, w) => b + w * w, 0), 0));
+      const coef = Math.min(1, settings.maxGradNorm / (total + 1e-6));
+      for (const [, y] of paramArrays(grads)) for (let i = 0; i < y.length; i++) y[i] *= coef;
+      paramArrays(sn.params).forEach(([, y], i) =>
+        adamStep(y, paramArrays(grads)[i][1], paramArrays(m)[i][1], paramArrays(v)[i][1], step + 1, settings.metaLr),
+      );
+    }
+    const got = paramArrays(trainer.net.shapes[key].params);
+    paramArrays(sn.params).forEach(([name, want], i) => {
+      let err = 0;
+      let size = 0;
+      for (let q = 0; q < want.length; q++) {
+        err = Math.max(err, Math.abs(got[i][1][q] - want[q]));
+        size = Math.max(size, Math.abs(want[q]));
+      }
+      if (size === 0)
+        expect(err, name).toBe(0); // λ: no gradient in MEND, never moves
+      else expect(err / size, name).toBeLessThanOrEqual(1e-9);
+    });
+    expect(trainer.logs.map((l) => l.updated)).toEqual([true, true]);
   });
 });
 

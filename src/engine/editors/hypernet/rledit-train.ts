@@ -29,6 +29,7 @@ import { frobeniusNorm } from '../../linalg/frobenius';
 import { adamStep } from '../../util/adam';
 import { Rng } from '../../util/rng';
 import { shiftBackward } from './rledit-edit';
+import { mendBackward } from './mend-edit';
 import { addInto, mapParams, paramArrays, zerosLike, type RLEditParams } from './rledit-net';
 import { createNetwork, type RLEditNetwork } from './rledit-network';
 import { mergeCaptures, predictTurn } from './rledit-turn';
@@ -159,7 +160,9 @@ export class RLEditTrainer {
     const modules = this.net.modules.map((m) => m.name);
     const current = this.turnBatches(this.turn);
     const captures = [];
-    for (const sb of current.edits) captures.push(await runtime.capture(sb, modules));
+    // RLEdit reads the answer tokens (token: ans), MEND every token (token: all).
+    const sequential = s.editor === 'rledit';
+    for (const sb of current.edits) captures.push(await runtime.capture(sb, modules, { allTokens: !sequential }));
     const editLoss = captures.reduce((a, c) => a + c.loss, 0) / captures.length;
     if (!Number.isFinite(editLoss)) throw new Error(`epoch ${this.epoch}, turn ${this.turn}: the capture loss is ${editLoss}`);
     const subBatches = captures.map((c) => c.modules);
@@ -213,6 +216,8 @@ export class RLEditTrainer {
       }
       locLosses.push(loss);
     }
+    // MEND trains one edit at a time on the unedited model (BaseEditor.train): ΔW_t is removed again.
+    if (!sequential) await setWeights(before);
     let regLoss = 0;
     for (const p of predicted) {
       regLoss += s.regCoef * frobeniusNorm(p.prediction.shift) ** 2;
@@ -223,7 +228,9 @@ export class RLEditTrainer {
     for (const p of predicted) {
       const m = this.net.modules.find((x) => x.name === p.module)!;
       const sn = this.net.shapes[m.shape];
-      shiftBackward(sn.params, sn.shape, p.prediction, p.keys, gradW.get(p.module)!, this.grads[m.shape]);
+      const g = gradW.get(p.module)!;
+      if ('form' in p.prediction) shiftBackward(sn.params, sn.shape, p.prediction, p.keys, g, this.grads[m.shape]);
+      else mendBackward(sn.params, sn.shape, p.prediction, g, this.grads[m.shape]);
     }
     const gradNorm = this.clip();
 

@@ -1,6 +1,6 @@
 /**
  * One RLEdit turn on a network (docs/design.md §8; the reference's `cache` then
- * `predict_param_shifts`): the captures of every sub-batch merged into their shape's normalizer,
+ * `predict_param_shifts`, or MEND's, editor/mend.py): the captures of every sub-batch merged into their shape's normalizer,
  * sub-batches in order, modules in order (z = [K | G], biased batch variance), then per module the
  * stacked raw K and G of the turn → ΔW. The run-time editor and the meta-training share it.
  */
@@ -8,6 +8,7 @@ import { advanceCount, chanMergeBlock } from '../../linalg/chan';
 import { columnMoments } from '../../linalg/moments';
 import { InputError, type ModuleCapture } from '../../types';
 import { predictShift, type RLEditPrediction } from './rledit-edit';
+import { predictMendShift, type MendPrediction } from './mend-edit';
 import type { RLEditNetwork } from './rledit-network';
 
 export interface ModuleTurn {
@@ -15,7 +16,8 @@ export interface ModuleTurn {
   keys: Float64Array;
   grads: Float64Array;
   rows: number;
-  prediction: RLEditPrediction;
+  /** RLEdit's or MEND's (net.settings.editor), with ΔW as `shift`. */
+  prediction: RLEditPrediction | MendPrediction;
 }
 
 /** Every capture names a module of the network with its shape (checked before anything changes). */
@@ -64,13 +66,12 @@ export function predictTurn(net: RLEditNetwork, subBatches: ModuleCapture[][], p
     if (!named.has(m.name)) continue;
     const { keys, grads, rows } = stack(subBatches, m.name, m.dIn, m.dOut);
     const sn = net.shapes[m.shape];
-    out.push({
-      module: m.name,
-      keys,
-      grads,
-      rows,
-      prediction: predictShift(sn.params, sn.shape, sn.norm, keys, grads, rows, m.index, undefined, products?.[m.shape]),
-    });
+    const ab = products?.[m.shape];
+    const prediction =
+      net.settings.editor === 'mend'
+        ? predictMendShift(sn.params, sn.shape, sn.norm, keys, grads, rows, m.index, ab)
+        : predictShift(sn.params, sn.shape, sn.norm, keys, grads, rows, m.index, undefined, ab);
+    out.push({ module: m.name, keys, grads, rows, prediction });
   }
   return out;
 }
