@@ -8,7 +8,8 @@ import { loadDataset, scanDataset } from '../data/dataset';
 import { blobFile, urlFile } from '../io/files.web';
 import { recordFitCheck } from '../run/record-fit';
 import { InputError, type EditRecord, type FileSource } from '../types';
-import type { CommandOf, DataInput, DataSlot } from '../../protocol/messages';
+import type { CommandOf } from '../../protocol/messages';
+import type { DataInput, DataSlot } from './lab-types';
 import type { LabState } from './lab-state';
 
 export async function scan(lab: LabState, cmd: CommandOf<'data/scan'>): Promise<void> {

@@ -11,7 +11,7 @@ import type { RunController } from '../run/controller';
 import type { LifelongRun } from '../run/lifelong-run';
 import type { ModelRuntime } from '../runtime/runtime';
 import type { EditRecord, FileSource } from '../types';
-import type { DataInput, DataSlot, ModelSummary } from '../../protocol/messages';
+import type { DataInput, DataSlot, ModelSummary } from './lab-types';
 import type { PerEditResult } from './per-edit';
 import type { LabPlatform, Post } from './platform';
 import type { SavedModel, SavedReadOptions } from './run-inputs';

@@ -12,7 +12,7 @@ import { RunController, type RunState } from '../run/controller';
 import { LifelongRun } from '../run/lifelong-run';
 import { buildSchedule } from '../run/schedule';
 import { InputError, type EditRecord } from '../types';
-import type { EditorMath } from '../../protocol/messages';
+import type { EditorMath } from './lab-types';
 import type { LabState, Model, RunEntry } from './lab-state';
 import { perEditResults } from './per-edit';
 import { locateCorpus, runEditor, statsCache } from './run-editor';

@@ -6,7 +6,8 @@
  */
 import { loadDataset } from '../data/dataset';
 import { InputError, type EditRecord } from '../types';
-import type { CommandOf, DataSlot } from '../../protocol/messages';
+import type { CommandOf } from '../../protocol/messages';
+import type { DataSlot } from './lab-types';
 import { recordCheck } from './datasets';
 import { needModel, refuseWhileBusy, type LabState } from './lab-state';
 import { claimRun, launchRun } from './launch-run';

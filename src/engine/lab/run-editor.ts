@@ -11,7 +11,7 @@ import { createGpuContext } from '../gpu/context';
 import { createRunEditor } from '../gpu/editor/backend-choice';
 import type { RunConfig } from '../run/config';
 import type { EditRecord } from '../types';
-import type { EditorMath } from '../../protocol/messages';
+import type { EditorMath } from './lab-types';
 import type { LabState, Model } from './lab-state';
 
 /**
