@@ -34,7 +34,8 @@ import { CheckpointRefused } from '../../engine/run/checkpoint-seal';
 import { DirStore } from '../../engine/run/dir-store';
 import { encodeWeights } from '../../engine/run/export-weights';
 import { WARMUP_PLACEMENTS } from '../../engine/run/schedule';
-import { runEditorNames } from '../../engine/run/config';
+import { HYPERNET_EDITORS, isHypernetEditor, runEditorNames } from '../../engine/run/config';
+import { loadHypernetFlag } from '../hypernet-flag';
 import { isLocateEditor, type LocateSettings } from '../../engine/editors/locate/settings';
 import { corpusTexts } from '../../engine/editors/locate/corpus';
 import { readFile, mkdir } from 'node:fs/promises';
@@ -60,6 +61,7 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     MEMIT / AlphaEdit (--editor memit|alphaedit): [--stats-corpus FILE] [--stats-samples N] [--stats-cache DIR]
     [--v-steps N] [--v-lr X] [--clamp-norm X] [--kl-factor X] [--v-weight-decay X] [--mom2-weight X]
     [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]
+    RLEdit, MEND (--editor rledit|mend): --hypernet DIR (a network from train-editor; no --lr, --ridge)
 
 The sampled, final and pre-edit evaluations score teacher-forced token accuracy and, unless --no-wild,
 EasyEdit's WILD protocol (greedy generation judged by exact match and token F1); --fluency-size N
@@ -81,7 +83,11 @@ authors' code (MEMIT: GPT-J hparams, AlphaEdit: Llama3-8B hparams). Records need
 second moment C is taken over --stats-corpus (a text file, one sample per line, a JSON array of
 strings or {text}, the demo's train-corpus.json, or a dataset whose prompts are used; the demo model
 defaults to its own corpus), the first --stats-samples texts (default 100000), and cached in
---stats-cache DIR (default ~/.cache/stableedit-lab/stats).`;
+--stats-cache DIR (default ~/.cache/stableedit-lab/stats).
+
+RLEdit and MEND (docs/design.md §8) edit with the network train-editor wrote into DIR: its step sizes and λ
+are the network's, so --lr and --ridge are refused; a network trained for another model (files or
+shape) or other --modules is refused, saying what differs.`;
 
 /** MEMIT / AlphaEdit flag → LocateSettings field. */
 const LOCATE_FLAGS: Record<string, { field: keyof LocateSettings; kind: 'int' | 'number' | 'seed' }> = {
@@ -108,7 +114,8 @@ export const FLAGS = {
   ...DATA_FLAGS,
   ...BACKEND_FLAGS,
   threads: { kind: 'int' },
-  editor: { kind: 'string', choices: runEditorNames },
+  editor: { kind: 'string', choices: [...runEditorNames, ...HYPERNET_EDITORS] },
+  hypernet: { kind: 'string' },
   modules: { kind: 'list' },
   'n-edits': { kind: 'int', alsoKnownAs: ['batch-size', 'edits'] },
   'sub-batch': { kind: 'int' },
@@ -215,9 +222,21 @@ export function planRun(flags: Flags): RunPlan {
   requireFlags(flags, REQUIRED);
   if (flags.threads !== undefined && int(flags, 'threads') < 1)
     throw new UsageError(`--threads must be a whole number ≥ 1 (got ${flags.threads})`);
-  const preset = demoPreset(flags, SETTINGS_FLAGS);
+  const hypernet = typeof flags.editor === 'string' && isHypernetEditor(flags.editor);
+  if (hypernet) {
+    if (flags.hypernet === undefined)
+      throw new UsageError(`--editor ${flags.editor} needs --hypernet DIR (a network trained by train-editor)`);
+    for (const k of ['lr', 'ridge'])
+      if (flags[k] !== undefined)
+        throw new UsageError(
+          `--${k} is not a setting of --editor ${flags.editor}: its step size and ridge λ are the trained network's (train-editor --lr sets the initial step size)`,
+        );
+  } else if (flags.hypernet !== undefined)
+    throw new UsageError(`--hypernet is a setting of --editor ${HYPERNET_EDITORS.join(' | ')}, not ${flags.editor}`);
+  const settingsFlags = hypernet ? SETTINGS_FLAGS.filter((k) => k !== 'lr' && k !== 'ridge') : SETTINGS_FLAGS;
+  const preset = demoPreset(flags, settingsFlags);
   if (!preset) {
-    const missing = SETTINGS_FLAGS.filter((k) => flags[k] === undefined && k !== 'turns');
+    const missing = settingsFlags.filter((k) => flags[k] === undefined && k !== 'turns');
     if (missing.length)
       throw new UsageError(
         `missing ${missing.map((k) => `--${k}`).join(', ')} (only the demo model with the demo's eval stream has a preset for them)`,
@@ -334,6 +353,10 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
     'on-invalid': str(flags, 'on-invalid', 'stop'),
     'stats-corpus': plan.statsCorpus === undefined ? 'none' : await fileSha256(plan.statsCorpus),
   };
+  const network = isHypernetEditor(config.editor)
+    ? await loadHypernetFlag(flags, model, fingerprint.model, config.modules, config.editor)
+    : undefined;
+  if (network) fingerprint.hypernet = network.sha256;
   const corpus = plan.statsCorpus === undefined ? undefined : await loadCorpus(flags, plan.statsCorpus, model);
   const statsDir = statsCacheDir(flags);
   if (corpus) await mkdir(statsDir, { recursive: true });
@@ -381,6 +404,7 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
         onMismatch: 'refuse',
         checkpointWhere: checkpointPath,
         corpus,
+        hypernet: network?.net,
         statsCache: corpus
           ? { store: new DirStore(statsDir), key: `${fingerprint.model.slice(0, 16)}-${fingerprint['stats-corpus'].slice(0, 16)}` }
           : undefined,

@@ -48,3 +48,28 @@ export function ridgeSolve(
   if (s.rows === 0) return new Float64Array(s.dIn * s.dOut);
   return form === 'dual' ? ridgeSolveDual(k, v, s, lambda) : ridgeSolvePrimal(k, v, s, lambda);
 }
+
+/**
+ * (KᵀK + λI)⁻¹ B for B [dIn, m]: the adjoint of the ridge solve (what ∂L/∂V and ∂L/∂λ of a loss on
+ * ΔW need, editors/hypernet/rledit-edit.ts). Dual form by Woodbury: (B − Kᵀ(KKᵀ + λI)⁻¹K B)/λ.
+ */
+export function ridgeSystemSolve(
+  k: ArrayLike<number>,
+  b: ArrayLike<number>,
+  s: { rows: number; dIn: number },
+  lambda: number,
+  m: number,
+  form: RidgeForm = preferredRidgeForm({ ...s, dOut: m }),
+): Float64Array {
+  const { rows, dIn } = s;
+  if (form === 'primal' || rows === 0) {
+    const a = addRidge(scatterUpdate(new Float64Array(dIn * dIn), k, rows, dIn), dIn, lambda);
+    return solveSpd(a, b, dIn, m);
+  }
+  const kb = matmul(k, b, { m: rows, k: dIn, n: m });
+  const inner = solveSpd(addRidge(gramRows(k, rows, dIn), rows, lambda), kb, rows, m);
+  const back = matmul(k, inner, { m: dIn, k: rows, n: m, transA: true });
+  const out = new Float64Array(dIn * m);
+  for (let i = 0; i < out.length; i++) out[i] = (b[i] - back[i]) / lambda;
+  return out;
+}

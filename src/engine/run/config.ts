@@ -70,10 +70,21 @@ export const DEFAULT_RUN: Omit<RunConfig, 'modules'> = {
 /** Every editor `run` takes: the capture-based ones of the editor core, then MEMIT and AlphaEdit. */
 export const runEditorNames: readonly string[] = [...editorNames, ...LOCATE_EDITORS];
 
+/**
+ * Editors that edit with a meta-trained hypernetwork (editors/hypernet/, docs/design.md §8): a run
+ * needs the trained network (RunInputs.hypernet; the CLI's --hypernet DIR). The command line runs
+ * them; the page does not offer them yet.
+ */
+export const HYPERNET_EDITORS = ['rledit', 'mend'] as const;
+
+export function isHypernetEditor(name: string): boolean {
+  return (HYPERNET_EDITORS as readonly string[]).includes(name);
+}
+
 /** The editor's own settings (shared with `replay`, which runs an editor without a model). */
 export function validateEditorSettings(
   c: Pick<RunConfig, 'editor' | 'lr' | 'ridge' | 'locate'>,
-  names: readonly string[] = runEditorNames,
+  names: readonly string[] = [...runEditorNames, ...HYPERNET_EDITORS],
 ): Record<string, string> {
   const bad: Record<string, string> = {};
   if (!names.includes(c.editor)) bad.editor = `unknown editor "${c.editor}"; one of ${names.join(', ')}`;

@@ -19,7 +19,9 @@ import { evaluate, type Evaluation, type MetricKind, type RecordScores } from '.
 import type { WildRow } from '../eval/wild';
 import { immediateEvaluation } from '../eval/immediate';
 import { buildSchedule, type ScheduledTurn } from './schedule';
-import { validateRunConfig, type RunConfig } from './config';
+import { isHypernetEditor, validateRunConfig, type RunConfig } from './config';
+import { RLEditEditor } from '../editors/hypernet/rledit-editor';
+import type { RLEditNetwork } from '../editors/hypernet/rledit-network';
 import type { EvalProtocol, MetricsRecord, RunEvent, RunReport, TurnRecord } from './events';
 import type { CheckpointStore } from './checkpoint-store';
 import { CheckpointRefused, describeMismatch, openSealedCheckpoint, sealCheckpoint } from './checkpoint-seal';
@@ -58,6 +60,8 @@ export interface RunInputs {
   statsCache?: StatsCache;
   /** The prompts representation drift follows (default: a seeded draw of the stream's prompts); the first driftSize are used. */
   driftPrompts?: readonly string[];
+  /** RLEdit: the trained network (editors/hypernet/network-file.ts), for the same modules in the same order. */
+  hypernet?: RLEditNetwork;
 }
 
 interface Checkpoint {
@@ -123,7 +127,17 @@ export class LifelongRun {
     }
     if (isLocateEditor(config.editor))
       this.locate = new LocateEditor(config.editor, locateSettings(config.editor, config.locate), config.modules);
-    else this.editor = (io.createEditor ?? createEditor)(config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw });
+    else if (isHypernetEditor(config.editor)) {
+      const net = io.hypernet;
+      if (!net)
+        throw new InputError('run settings', `editor ${config.editor} needs its trained network (train-editor, then run --hypernet DIR)`);
+      if (net.settings.editor !== config.editor)
+        throw new InputError('run settings', `the network is ${net.settings.editor}'s, not ${config.editor}'s`);
+      const trained = net.modules.map((m) => m.name).join(',');
+      if (trained !== config.modules.join(','))
+        throw new InputError('run settings', `the ${config.editor} network was trained for ${trained}, not ${config.modules.join(',')}`);
+      this.editor = new RLEditEditor(net);
+    } else this.editor = (io.createEditor ?? createEditor)(config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw });
   }
 
   private get locateContext(): LocateContext {
@@ -226,7 +240,8 @@ export class LifelongRun {
     const tokenize = clock();
     const immediate = !warm && this.config.immediateEval;
     const captures = [];
-    for (const sb of subBatches) captures.push(await runtime.capture(sb, this.config.modules, { residual: immediate }));
+    const allTokens = this.editor?.captureAllTokens === true;
+    for (const sb of subBatches) captures.push(await runtime.capture(sb, this.config.modules, { residual: immediate, allTokens }));
     const capture = clock();
     const loss = mean(captures.map((c) => c.loss));
 

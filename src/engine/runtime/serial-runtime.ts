@@ -23,6 +23,8 @@ export function serialRuntime(inner: ModelRuntime): ModelRuntime {
     predictFrom: (sb, residual) => queue(() => inner.predictFrom(sb, residual)),
     lookup: (sb, positions, modules, layers) => queue(() => inner.lookup(sb, positions, modules, layers)),
     target: (q) => queue(() => inner.target(q)),
+    lossGradient: (sb, modules, ref) => queue(() => inner.lossGradient(sb, modules, ref)),
+    labelLogprobs: (sb) => queue(() => inner.labelLogprobs(sb)),
     nextTokens: (ids, k) => queue(() => inner.nextTokens(ids, k)),
     nextTokensBatch: (rows, k) => queue(() => inner.nextTokensBatch(rows, k)),
     applyDelta: (m, d) => queue(() => inner.applyDelta(m, d)),

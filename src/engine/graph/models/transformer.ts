@@ -357,14 +357,14 @@ export interface CaptureShape extends GraphShape {
   residualAt?: number;
 }
 
-interface LabelInputs {
+export interface LabelInputs {
   ids: Value;
   mask: Value;
   labels: Value;
   positions: Value;
 }
 
-function labelInputs(g: GraphBuilder, { batch: B, seqLen: T, labels: N }: CaptureShape): LabelInputs {
+export function labelInputs(g: GraphBuilder, { batch: B, seqLen: T, labels: N }: CaptureShape): LabelInputs {
   return {
     ids: g.input('input_ids', 'int32', [B, T]),
     mask: g.input('attention_mask', 'int32', [B, T]),
@@ -377,7 +377,7 @@ function labelInputs(g: GraphBuilder, { batch: B, seqLen: T, labels: N }: Captur
  * The forward pass and the loss at the label positions: `rows(x)` gathers [B, T, d] → [N, d] at the
  * positions (row 0 for padding), and the head runs on those N rows only.
  */
-function labelLoss(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, inp: LabelInputs) {
+export function labelLoss(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, inp: LabelInputs) {
   const [B, T] = inp.ids.shape;
   const body = decoderForward(g, spec, W, { ids: inp.ids }, inp.mask);
   const real = g.greater(inp.positions, g.scalar(-1, 'int32'));
@@ -385,7 +385,7 @@ function labelLoss(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, inp: Label
   const rows = (x: Value) => g.gather(g.reshape(x, [B * T, x.shape[2]]), safe);
   const labelAt = g.where(real, g.gather(g.reshape(inp.labels, [B * T]), safe), g.scalar(IGNORE_INDEX, 'int32'));
   const logits = lmHead(g, spec, W, rows(body.hidden));
-  return { body, rows, loss: crossEntropy(g, logits, labelAt) };
+  return { body, rows, real, logits, loss: crossEntropy(g, logits, labelAt) };
 }
 
 /**
