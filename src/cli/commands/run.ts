@@ -18,7 +18,7 @@ import { Progress } from '../progress';
 import { checkModules, DATA_FLAGS, loadModelFlag, loadRecordsFlag, BACKEND_FLAGS, runtimeFlag } from '../load';
 import { checkInputDir, checkInputFile, checkOutputDir } from '../paths';
 import { acquireLock } from '../out-lock';
-import { killAtWrites, killPoint } from '../kill-points';
+import { faultPoint, killAtWrites, killPoint } from '../kill-points';
 import { fileSha256, folderSha256 } from '../fingerprint';
 import { demoPreset } from '../demo-preset';
 import { shuffled, splitTrainEval } from '../../engine/data/split';
@@ -38,6 +38,7 @@ import { removeStaleTemporaries, writeFileAtomic } from '../../engine/io/atomic-
 import { InputError, type EditRecord } from '../../engine/types';
 import type { RunEvent } from '../../engine/run/events';
 import { useNodePool } from '../../engine/linalg/parallel/node-pool';
+import { deviceLost, editorFlag, EDITOR_MATH_FLAGS, gpuFlag } from '../gpu';
 
 export const summary = 'run a lifelong editing stream and write metrics, report and edited weights';
 export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor NAME --modules a,b
@@ -45,11 +46,14 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     [--warmup-data FILE --warmup-turns K] [--warmup-placement start|q1|middle|q3|end] [--warmup-stats-only]
     [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--no-immediate] [--no-final]
     [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT] [--restart] [--debug]
-    [--backend native|wasm] [--frozen16] [--threads N]
+    [--backend native|wasm|webgpu [--allow-software-adapter] [--editor-math auto|gpu|cpu]] [--frozen16] [--threads N]
     MEMIT / AlphaEdit (--editor memit|alphaedit): [--stats-corpus FILE] [--stats-samples N] [--stats-cache DIR]
     [--v-steps N] [--v-lr X] [--clamp-norm X] [--kl-factor X] [--v-weight-decay X] [--mom2-weight X]
     [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]
 
+--backend webgpu: the model on onnxruntime-web's WebGPU EP and the editor math in the WGSL GPU editor, on
+one Dawn device (a software adapter only with --allow-software-adapter); --editor-math cpu keeps the
+float64 editor. A lost device stops the run with its last checkpoint intact: run the command again to resume.
 --threads N: threads of the float64 editor math (whitening, ridge solve; default every core, at most 8;
 the results are the same bits whatever N).
 --shuffle SEED shuffles the edit stream (seeded) before it is cut into turns. --warmup-split takes the
@@ -90,6 +94,7 @@ export const FLAGS = {
   model: { kind: 'string' },
   ...DATA_FLAGS,
   ...BACKEND_FLAGS,
+  ...EDITOR_MATH_FLAGS,
   threads: { kind: 'int' },
   editor: { kind: 'string', choices: runEditorNames },
   modules: { kind: 'list' },
@@ -253,6 +258,7 @@ async function runLocked(plan: RunPlan): Promise<number> {
   }
   if (plan.presetNote) process.stderr.write(`${plan.presetNote}\n`);
 
+  const gpu = await gpuFlag(flags);
   const model = await loadModelFlag(flags);
   checkModules(model, config.modules);
   const targetAll = await loadRecordsFlag(flags, undefined, 'data', model);
@@ -301,7 +307,12 @@ async function runLocked(plan: RunPlan): Promise<number> {
   };
 
   await useNodePool(flags.threads === undefined ? undefined : int(flags, 'threads'));
-  const runtime = await runtimeFlag(flags, model);
+  const runtime = await runtimeFlag(flags, model, gpu);
+  const lost = deviceLost(gpu);
+  lost.catch(() => {}); // raced below; unobserved it would be an unhandled rejection
+  const editor = isLocateEditor(config.editor)
+    ? null
+    : await editorFlag(flags, config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw }, gpu);
   try {
     let editRun: LifelongRun;
     try {
@@ -315,6 +326,7 @@ async function runLocked(plan: RunPlan): Promise<number> {
         fingerprint,
         onMismatch: 'refuse',
         checkpointWhere: checkpointPath,
+        ...(editor?.backend === 'gpu' ? { createEditor: () => editor.editor } : {}),
         corpus,
         statsCache: corpus
           ? { store: new DirStore(statsDir), key: `${fingerprint.model.slice(0, 16)}-${fingerprint['stats-corpus'].slice(0, 16)}` }
@@ -336,14 +348,22 @@ async function runLocked(plan: RunPlan): Promise<number> {
     await writeFileAtomic(metricsPath, jsonLines(editRun.turns), killAtWrites);
     const progress = new Progress(editRun.schedule.length, config.editor);
     progress.update(editRun.stepIndex);
-    while (!editRun.done) {
-      const rec = await editRun.step();
-      progress.update(editRun.stepIndex, rec ? `loss ${rec.loss.toFixed(3)}` : '');
+    let failure: string | null = null;
+    while (!editRun.done && failure === null) {
+      try {
+        const rec = await Promise.race([editRun.step(), lost]);
+        progress.update(editRun.stepIndex, rec ? `loss ${rec.loss.toFixed(3)}` : '');
+        faultPoint('turn', gpu?.device);
+      } catch (e) {
+        // A failed pass (a lost GPU device, the runtime's own error): the turn changed nothing on disk.
+        failure = `step ${editRun.stepIndex}: ${(e as Error).message}`;
+      }
     }
-    if (editRun.error) {
+    failure ??= editRun.error;
+    if (failure) {
       const ck = editRun.lastCheckpoint;
       process.stderr.write(
-        `run stopped: ${editRun.error}\n` +
+        `run stopped: ${failure}\n` +
           (ck === null
             ? `No checkpoint was written before the failure; fix the input and run the command again to start over.\n`
             : `The checkpoint ${checkpointPath} (step ${ck}) is intact; fix the input and run the same command to resume from it.\n`),
@@ -367,6 +387,7 @@ async function runLocked(plan: RunPlan): Promise<number> {
     );
     return 0;
   } finally {
+    (editor?.editor as { dispose?(): void } | undefined)?.dispose?.();
     await runtime.dispose();
   }
 }

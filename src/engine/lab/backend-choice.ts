@@ -5,10 +5,17 @@
  * (measured: 35 s vs 5 s to load, 148 s vs 14 s for the default run). An explicit choice is obeyed.
  */
 import type { BackendChoice } from '../../protocol/messages';
+import type { GpuDeviceInfo } from '../gpu/device';
 
 export interface AdapterFacts {
   isFallbackAdapter: boolean;
   description: string;
+}
+
+/** The adapter as the rule reads it, named by vendor and architecture (the page's device panel and the CLI say the same). */
+export function adapterFacts(info: GpuDeviceInfo): AdapterFacts {
+  const { vendor, architecture, isFallbackAdapter } = info.adapter;
+  return { isFallbackAdapter, description: [vendor, architecture].filter(Boolean).join(' · ') || 'unknown adapter' };
 }
 
 export type BackendDecision = { backend: 'wasm'; note?: string } | { backend: 'webgpu' };

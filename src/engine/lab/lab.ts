@@ -24,7 +24,7 @@ import { loadDataset, scanDataset } from '../data/dataset';
 import { createWasmRuntime } from '../runtime/wasm-runtime';
 import { currentHost, wasmThreadCount } from '../runtime/wasm-thread-count';
 import { requestWasmThreads } from '../runtime/wasm-threads';
-import { createWebGpuRuntime } from '../runtime/webgpu-runtime';
+import { createWebGpuRuntime, weightBufferCap } from '../runtime/webgpu-runtime';
 import type { ModelRuntime } from '../runtime/runtime';
 import { serialRuntime } from '../runtime/serial-runtime';
 import { LifelongRun } from '../run/lifelong-run';
@@ -45,7 +45,7 @@ import { probe } from './probe';
 import { applySingleEdit } from './single-edit';
 import { perEditResults, type PerEditResult } from './per-edit';
 import { answers, compareAnswers, watchedPrompts } from './side-effects';
-import { chooseBackend } from './backend-choice';
+import { adapterFacts, chooseBackend } from './backend-choice';
 import { readRunResults, saveRunResults } from './run-results';
 import {
   modelMismatch,
@@ -236,11 +236,7 @@ export class Lab {
   private async backendFor(choice: 'auto' | 'webgpu' | 'wasm') {
     const gpu = choice === 'wasm' ? null : await this.platform.gpu();
     if (choice === 'webgpu' && !gpu) throw new Error('WebGPU is not available in this browser; choose the wasm (CPU) backend');
-    const adapter = gpu && {
-      isFallbackAdapter: gpu.info.adapter.isFallbackAdapter,
-      description: [gpu.info.adapter.vendor, gpu.info.adapter.architecture].filter(Boolean).join(' · ') || 'unknown adapter',
-    };
-    return { gpu, decision: chooseBackend(choice, adapter) };
+    return { gpu, decision: chooseBackend(choice, gpu && adapterFacts(gpu.info)) };
   }
 
   private async createRuntime(
@@ -257,9 +253,8 @@ export class Lab {
     };
     if (decision.backend === 'wasm' || !gpu) return onCpu(decision.backend === 'wasm' ? decision.note : undefined);
     // A table larger than one buffer binding (an embedding of 128K × 2K in fp32 is 1 GB) enters the graphs in row blocks.
-    const { maxBufferSize, maxStorageBufferBindingSize } = gpu.device.limits;
     const runtime = await createWebGpuRuntime(loaded, gpu.device, {
-      maxWeightBytes: Math.min(maxBufferSize, maxStorageBufferBindingSize, this.platform.maxWeightBytes ?? Infinity),
+      maxWeightBytes: weightBufferCap(gpu.device, this.platform.maxWeightBytes),
     });
     try {
       // Build one graph now so a backend that cannot run this model fails here, not mid-run.
