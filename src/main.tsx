@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './ui/App';
+import { App } from './ui/app';
 import { startEngine, sendCommand, useEngine } from './ui/engine-client';
 import { useLabStore } from './ui/store';
 import { routeEvent } from './ui/bridge';

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /**
  * The engine worker: a message router. It owns the GPUDevice and hands every command to the lab
- * (src/engine/lab/lab.ts), which holds the model, the datasets and the runs; it speaks only the
+ * (src/engine/lab/lab.ts, one method per command), which holds the model, the datasets and the runs; it speaks only the
  * messages in src/protocol/messages.ts. Everything heavy happens here; the page renders what it is told.
  */
 import { getSharedGpu, type SharedGpu } from '../src/engine/gpu/device';

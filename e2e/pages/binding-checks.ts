@@ -9,7 +9,7 @@ import type { GpuContext } from '../../src/engine/gpu/context';
 import { GpuEditor } from '../../src/engine/gpu/editor/gpu-editor';
 import { JacobiWhitener } from '../../src/engine/gpu/editor/jacobi';
 import type { EditorKernels } from '../../src/engine/gpu/editor/kernels';
-import { SyntheticStream } from '../../src/engine/editors/syntheticStream';
+import { SyntheticStream } from '../../src/engine/editors/synthetic-stream';
 import type { EditorKernelCheck } from './editor-kernels';
 
 export interface BindingCheck {

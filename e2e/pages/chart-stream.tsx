@@ -7,7 +7,7 @@
  */
 import { createRoot } from 'react-dom/client';
 import { useShallow } from 'zustand/react/shallow';
-import { DiagnosticsDashboard } from '../../src/ui/charts/DiagnosticsDashboard';
+import { DiagnosticsDashboard } from '../../src/ui/charts/diagnostics-dashboard';
 import '../../src/ui/charts/charts.css';
 import { syntheticRun } from '../../src/ui/lib/synthetic-turns';
 import { runList, useRunsStore } from '../../src/ui/runs/store';

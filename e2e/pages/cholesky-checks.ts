@@ -16,7 +16,7 @@ import { EditorKernels } from '../../src/engine/gpu/editor/kernels';
 import type { EditorKernelCheck } from './editor-kernels';
 import { bundledEditorShaderSources } from '../../src/engine/gpu/editor/shader-sources.vite';
 import { cholesky, solveSpd } from '../../src/engine/linalg/cholesky';
-import { spdWithCondition } from '../../src/engine/linalg/testMatrices';
+import { spdWithCondition } from '../../src/engine/linalg/test-matrices';
 import { Rng } from '../../src/engine/util/rng';
 
 export interface CholeskyCase {

@@ -2,11 +2,11 @@
  * The browser's float64 pool (Web Workers, linalg/parallel/web-pool.ts) against one thread: Σ^{-1/2}
  * by the eigh and a large matmul, same bits at 2 and 3 threads, and which tasks the pool split.
  */
-import { inverseSqrtEigh } from '../../src/engine/linalg/inverseSqrt';
+import { inverseSqrtEigh } from '../../src/engine/linalg/inverse-sqrt';
 import { matmul } from '../../src/engine/linalg/matmul';
 import { SERIAL_POOL, type F64Pool } from '../../src/engine/linalg/parallel/pool';
 import { startWebPool, startWebWorkers } from '../../src/engine/linalg/parallel/web-pool';
-import { spdWithCondition } from '../../src/engine/linalg/testMatrices';
+import { spdWithCondition } from '../../src/engine/linalg/test-matrices';
 import { Rng } from '../../src/engine/util/rng';
 
 export interface PoolCheck {

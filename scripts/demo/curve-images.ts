@@ -34,7 +34,7 @@ async function main(argv: string[]) {
   });
   const module = moduleFlag ?? (runFileOf(dirs[0]).config as { modules?: string[] } | null)?.modules?.at(-1);
 
-  // In this process (as scripts/bench/demo-run.ts serves the built site): listening once the promise resolves.
+  // In this process (as benchmarks/node/demo-run.ts serves the built site): listening once the promise resolves.
   const server = await preview({ preview: { port: PORT, strictPort: true, host: 'localhost' }, logLevel: 'warn' });
   try {
     const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs() });

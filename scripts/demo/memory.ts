@@ -21,7 +21,7 @@ import { nodeFolder } from '../../src/engine/io/node-files';
 import { loadModel } from '../../src/engine/model/load';
 import { referenceForward, rmsNorm } from '../../src/engine/reference/forward';
 import { tokenizePair } from '../../src/engine/run/batching';
-import { inverseSqrtEigh } from '../../src/engine/linalg/inverseSqrt';
+import { inverseSqrtEigh } from '../../src/engine/linalg/inverse-sqrt';
 import { columnMoments } from '../../src/engine/linalg/moments';
 import { encodeSafetensors, type TensorToWrite } from '../../src/engine/safetensors/encode';
 import { Rng } from '../../src/engine/util/rng';

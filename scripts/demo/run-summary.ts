@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunReport, TurnRecord } from '../../src/engine/run/events';
-import { EIGEN_CLAMP } from '../../src/engine/linalg/inverseSqrt';
+import { EIGEN_CLAMP } from '../../src/engine/linalg/inverse-sqrt';
 
 export interface RunSummary {
   dir: string;

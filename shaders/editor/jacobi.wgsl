@@ -3,7 +3,7 @@
 // to even; the pad index is a zero row that never rotates) and applies its n/2 rotations at once:
 // `rotations` computes (c, s) per pair, `rotate` applies A ← JᵀAJ and V ← VJ, one thread per 2×2 block.
 // `check` ends a sweep: when no rotation was needed it zeroes the indirect dispatch arguments, so the
-// remaining rounds launch no workgroups. Twin: src/engine/linalg/inverseSqrt.ts (float64 eigh).
+// remaining rounds launch no workgroups. Twin: src/engine/linalg/inverse-sqrt.ts (float64 eigh).
 //
 // Precision: WGSL has no f64. A is kept as an unevaluated sum hi + lo of two f32 (≈ 48-bit mantissa,
 // Dekker/Knuth error-free transformations, no FMA needed) so a rotation perturbs an entry by ≈ 1e-14 of

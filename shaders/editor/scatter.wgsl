@@ -1,6 +1,6 @@
 // Value-gradient scatter merge, in place on S [d, d]:
 //   S += Σ_r (g_r − ḡ_b)(g_r − ḡ_b)ᵀ + coef·δδᵀ,   coef = n·B/n'
-// Twin: src/engine/editors/normalizers/whitenedPlan.ts mergeScatter. The batch is centred on its own
+// Twin: src/engine/editors/normalizers/whitened-plan.ts mergeScatter. The batch is centred on its own
 // mean before the products (Chan: each batch centred first), so S never sees the raw offset.
 // Each 16×16 workgroup owns a 16×16 block of S and stages 16 centred rows of both column ranges.
 // Both triangles are computed: fma is commutative, so S stays bit-exactly symmetric.

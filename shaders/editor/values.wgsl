@@ -3,7 +3,7 @@
 //   ĝ = (g − mean_g)/(std_g + ε)  (G_MODE 1), g as given (G_MODE 0: raw, or already whitened)
 //   V_i = −lr · ‖k̂_i‖² · ĝ_i
 // std = sqrt(M2/(n − 1 + ε)) straight from the running statistics of z = [k | g] (mean/M2 hold dIn
-// key columns then dOut gradient columns). Twins: editors/values.ts, normalizers/diagonalPlan.ts.
+// key columns then dOut gradient columns). Twins: editors/values.ts, normalizers/diagonal-plan.ts.
 
 override K_NORM: bool = true;
 override G_MODE: u32 = 1u;

@@ -9,71 +9,29 @@
  * as exhaustive over Command['type'], so the compiler points at what is missing.
  */
 import type { GpuDeviceInfo } from '../engine/gpu/device';
-import type { DatasetOptions, DatasetReport } from '../engine/data/dataset';
+import type { DatasetReport } from '../engine/data/dataset';
 import type { RunConfig } from '../engine/run/config';
 import type { MetricsRecord, RunEvent, TurnRecord } from '../engine/run/events';
 import type { RunState } from '../engine/run/controller';
 import type { ProbeAnswer } from '../engine/lab/probe';
 import type { SideEffect } from '../engine/lab/side-effects';
-import type { EditableModule } from '../engine/model/spec';
 import type { PerEditResult } from '../engine/lab/per-edit';
+import type {
+  BackendChoice,
+  DataInput,
+  DataSlot,
+  EditorMath,
+  InteractiveSettings,
+  ModelSource,
+  ModelSummary,
+  ScanOptions,
+} from '../engine/lab/lab-types';
 
 export const PROTOCOL_VERSION = 1;
 
 export type { GpuDeviceInfo, DatasetReport, RunEvent, RunState, ProbeAnswer, PerEditResult, SideEffect };
-
-/** Which model runtime: 'auto' takes WebGPU when a device is there and the session builds, else wasm. */
-export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
-
-/**
- * Where a run's editor math (statistics, whitening, ridge solve) runs: the float64 CPU editor, or the
- * WGSL kernels on the model's WebGPU device (fp32; falls back to cpu, with a warning, when the model
- * is not on WebGPU or the editor has no GPU version). Not part of RunConfig: a checkpoint saved with
- * either resumes with either.
- */
-/** 'auto': the GPU editor whenever the model runs on WebGPU, the float64 CPU editor otherwise. */
-export type EditorMath = 'auto' | 'cpu' | 'gpu';
-export const EDITOR_MATHS: readonly EditorMath[] = ['auto', 'cpu', 'gpu'];
-
-export type ModelSource =
-  /** The built-in demo model served from the app's public/demo/model/. */
-  | { kind: 'demo' }
-  /** A Hugging Face Hub repo; the token stays in the worker's memory for this load only. */
-  | { kind: 'hub'; repo: string; revision: string; token?: string }
-  /** A picked or dropped checkpoint folder (File objects are structured-clone safe). */
-  | { kind: 'files'; files: File[]; name?: string };
-
-export type DataSlot = 'edits' | 'warmup';
-/** How a slot's file is read: invalid-record policy, and the layout or a field mapping when detection is not wanted. */
-export type ScanOptions = Pick<DatasetOptions, 'onInvalid' | 'layout' | 'mapping' | 'seed'>;
-
-/** A dataset to read: a picked/dropped File, or a URL on this site (the demo's files). */
-export type DataInput = { kind: 'file'; file: File } | { kind: 'url'; url: string; name: string };
-
-export interface ModelSummary {
-  name: string;
-  arch: string;
-  params: number;
-  gpuBytes: number;
-  modules: EditableModule[];
-  backend: 'webgpu' | 'wasm';
-  layers: number;
-  hidden: number;
-  vocabSize: number;
-  /** Why 'auto' fell back to wasm, when it did (or why the wasm thread count differs from the one asked). */
-  backendNote?: string;
-  /** wasm: onnxruntime-web's thread count (env.wasm.numThreads) in force for this model. */
-  wasmThreads?: number;
-}
-
-export interface InteractiveSettings {
-  editor: string;
-  lr: number;
-  ridge: number;
-  modules: string[];
-  /** Records of the warm-up slot (else the edit stream) whose statistics precede the edit. */
-  statisticsRecords: number;
-}
+export type { BackendChoice, DataInput, DataSlot, EditorMath, InteractiveSettings, ModelSource, ModelSummary, ScanOptions };
+export { EDITOR_MATHS } from '../engine/lab/lab-types';
 
 // ---------------------------------------------------------------- commands (page → worker)
 

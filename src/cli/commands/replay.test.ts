@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEditor } from '../../engine/editors/registry';
-import { SyntheticStream } from '../../engine/editors/syntheticStream';
+import { SyntheticStream } from '../../engine/editors/synthetic-stream';
 import { nodeFile } from '../../engine/io/node-files';
 import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/encode';
 import { readSafetensorsHeader } from '../../engine/safetensors/header';

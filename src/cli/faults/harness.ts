@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SyntheticStream, type SyntheticModule } from '../../engine/editors/syntheticStream';
+import { SyntheticStream, type SyntheticModule } from '../../engine/editors/synthetic-stream';
 import { writeTinyCheckpoint } from '../../engine/model/write-tiny';
 import type { TensorToWrite } from '../../engine/safetensors/encode';
 import { main } from '../main';

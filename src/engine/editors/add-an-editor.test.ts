@@ -6,11 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ultraeditWhitened } from '../../../e2e/fixtures/throwaway-editor';
-import { relativeError } from '../linalg/testMatrices';
+import { relativeError } from '../linalg/test-matrices';
 import { builtinEditors, editorRegistry, editorNames, createEditor } from './registry';
 import { stateLayout } from './spec';
 import { StableEditNormalizer } from './normalizers/stableedit';
-import { SyntheticStream } from './syntheticStream';
+import { SyntheticStream } from './synthetic-stream';
 import { valueTargets } from './values';
 import { ridgeSolve } from '../linalg/ridge';
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { matmul } from '../linalg/matmul';
-import { relativeError } from '../linalg/testMatrices';
+import { relativeError } from '../linalg/test-matrices';
 import { InputError } from '../types';
 import type { EditorState } from './editor';
 import { NiwNormalizer } from './normalizers/niw';
 import { F32_EPS } from './normalizers/normalizer';
 import { StableEditNormalizer } from './normalizers/stableedit';
 import { createEditor, editorNames } from './registry';
-import { SyntheticStream } from './syntheticStream';
+import { SyntheticStream } from './synthetic-stream';
 
 const mods = [
   { module: 'a.down_proj', dIn: 10, dOut: 6 },

@@ -7,9 +7,9 @@ import { InputError } from '../types';
 import { diagonal } from './diagonal';
 import type { Editor, EditorDefinition, EditorOptions } from './editor';
 import { ft } from './ft';
-import { noLn } from './noLn';
+import { noLn } from './no-ln';
 import { stableedit } from './stableedit';
-import { stableeditNiw } from './stableeditNiw';
+import { stableeditNiw } from './stableedit-niw';
 import { ultraedit } from './ultraedit';
 
 export const builtinEditors: readonly EditorDefinition[] = [ultraedit, stableedit, stableeditNiw, diagonal, noLn, ft];

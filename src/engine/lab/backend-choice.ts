@@ -4,8 +4,8 @@
  * (wasm) backend instead, which on such a machine loads the demo ~7× and runs it ~10× faster
  * (measured: 35 s vs 5 s to load, 148 s vs 14 s for the default run). An explicit choice is obeyed.
  */
-import type { BackendChoice } from '../../protocol/messages';
 import type { GpuDeviceInfo } from '../gpu/device';
+import type { BackendChoice } from './lab-types';
 
 export interface AdapterFacts {
   isFallbackAdapter: boolean;

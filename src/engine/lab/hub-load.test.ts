@@ -89,7 +89,7 @@ describe('Hub loading through the page path (local Hub-layout server)', () => {
     expect(loaded?.type === 'model/loaded' && loaded.model.name).toBe('lab-test/tiny-llama');
     // Same weights as the files served: the model loaded from the local folder gives identical tensors.
     const reference = await loadModel(memoryFolder('ref', checkpoint));
-    const labModel = (first.lab as unknown as { model: { runtime: ModelRuntime } }).model.runtime;
+    const labModel = (first.lab as unknown as { state: { model: { runtime: ModelRuntime } } }).state.model.runtime;
     const held = await labModel.weights();
     for (const [name, t] of reference.weights) expect(held.get(name)?.data, name).toEqual(t.data);
     // Every file went through the revision asked for; the weights by Range reads.

@@ -11,7 +11,7 @@ import type { FieldMapping, LayoutId } from '../data/layouts';
 import { blobFile, urlFile } from '../io/files.web';
 import { InputError, type FileSource } from '../types';
 import { sha256Hex } from '../run/checkpoint-seal';
-import type { DataInput, DataSlot, ModelSummary } from '../../protocol/messages';
+import type { DataInput, DataSlot, ModelSummary } from './lab-types';
 
 /** The model a run edits; never the Hub token. */
 export type SavedModel = { name: string; params: number; backend: ModelSummary['backend'] } & (

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../util/rng';
 import { symmetricEigen } from './eigh';
 import { cholesky, solveSpd } from './cholesky';
-import { inverseSqrtEigh, spectrumOf } from './inverseSqrt';
+import { inverseSqrtEigh, spectrumOf } from './inverse-sqrt';
 import { matmul } from './matmul';
 import { gramRows, scatterUpdate } from './syrk';
 import { frobeniusCosine, frobeniusNorm } from './frobenius';
-import { relativeError, spdWithCondition } from './testMatrices';
+import { relativeError, spdWithCondition } from './test-matrices';
 
 function randomSymmetric(d: number, rng: Rng): Float64Array {
   const a = rng.normals(d * d) as Float64Array;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../util/rng';
 import { symmetricEigen } from './eigh';
-import { inverseSqrtFromEigen } from './inverseSqrt';
+import { inverseSqrtFromEigen } from './inverse-sqrt';
 import { matmul } from './matmul';
-import { relativeError, spdWithCondition } from './testMatrices';
+import { relativeError, spdWithCondition } from './test-matrices';
 
 function randomSymmetric(d: number, rng: Rng): Float64Array {
   const a = rng.normals(d * d) as Float64Array;

@@ -66,7 +66,7 @@ describe('memory estimate', () => {
   });
 
   it('with frozen16 counts 2 bytes for every tensor but the editable modules, as the loader held them', () => {
-    // Measured (scripts/bench/weights16.ts, real-shape BF16 checkpoints, 2 layers, the runtime's held bytes):
+    // Measured (benchmarks/node/weights16.ts, real-shape BF16 checkpoints, 2 layers, the runtime's held bytes):
     // SmolLM2-135M 71 MiB in 16 bits against 135 MiB in fp32, Qwen2.5-0.5B 333 against 633 MiB.
     const held = { 'HuggingFaceTB/SmolLM2-135M': [71, 135], 'Qwen/Qwen2.5-0.5B': [333, 633] };
     for (const [repo, [mib16, mib32]] of Object.entries(held)) {

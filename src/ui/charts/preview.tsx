@@ -10,11 +10,11 @@ import { useShallow } from 'zustand/react/shallow';
 import { syntheticRun } from '../lib/synthetic-turns';
 import { indexedDbPersistence } from '../runs/persistence';
 import { persistRuns } from '../runs/persist-runs';
-import { RunsPanel } from '../runs/RunsPanel';
+import { RunsPanel } from '../runs/runs-panel';
 import { runList, useRunsStore } from '../runs/store';
 import { useRunView } from '../runs/view';
-import { ComparisonTable } from './ComparisonTable';
-import { DiagnosticsDashboard } from './DiagnosticsDashboard';
+import { ComparisonTable } from './comparison-table';
+import { DiagnosticsDashboard } from './diagnostics-dashboard';
 import './charts.css';
 
 const params = new URLSearchParams(location.search);

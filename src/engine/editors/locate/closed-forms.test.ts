@@ -5,7 +5,7 @@
  * eigenvectors, on small random cases.
  */
 import { describe, expect, it } from 'vitest';
-import { relativeError } from '../../linalg/testMatrices';
+import { relativeError } from '../../linalg/test-matrices';
 import { Rng } from '../../util/rng';
 import { accumulateKeys, alphaEditDelta, memitDelta, nullSpaceProjector } from './closed-forms';
 

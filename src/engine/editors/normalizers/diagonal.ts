@@ -5,7 +5,7 @@
  */
 import { advanceCount, chanMergeBlock, emptyRunningMoments, type BatchVariance, type RunningMoments } from '../../linalg/chan';
 import { columnMoments } from '../../linalg/moments';
-import { diagonalPlan } from './diagonalPlan';
+import { diagonalPlan } from './diagonal-plan';
 import type { NormalizationPlan, Normalizer, NormalizerState } from './normalizer';
 import { loadRunningMoments, saveRunningMoments } from './persist';
 

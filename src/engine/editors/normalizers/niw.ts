@@ -9,11 +9,11 @@
 import { emptyRunningMoments, type BatchVariance, type RunningMoments } from '../../linalg/chan';
 import type { NiwPrior } from '../editor';
 import { niwPrior } from '../spec';
-import { diagonalPlan } from './diagonalPlan';
+import { diagonalPlan } from './diagonal-plan';
 import { mergeZ } from './diagonal';
 import type { NormalizationPlan, Normalizer, NormalizerState } from './normalizer';
 import { loadRunningMoments, saveRunningMoments, stateArray, stateNumber } from './persist';
-import { canWhiten, mergeScatter, posteriorCovariance, whitenedPlan } from './whitenedPlan';
+import { canWhiten, mergeScatter, posteriorCovariance, whitenedPlan } from './whitened-plan';
 
 export class NiwNormalizer implements Normalizer {
   private keyStats: RunningMoments;

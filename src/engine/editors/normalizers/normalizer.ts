@@ -2,7 +2,7 @@
  * A normalizer owns the running statistics of one weight shape (modules of equal shape share it)
  * and turns raw z = [k | g] rows into (k̂, ĝ) for the solve. docs/design.md §1 "Normalizers".
  */
-import type { Spectrum } from '../../linalg/inverseSqrt';
+import type { Spectrum } from '../../linalg/inverse-sqrt';
 
 /** float32 machine epsilon: the ε of the reference code (torch.finfo(float32).eps). */
 export const F32_EPS = 2 ** -23;

@@ -4,11 +4,11 @@
  * once n > dOut + 1 (and not in warm-up), diagonal before that.
  */
 import { emptyRunningMoments, type BatchVariance, type RunningMoments } from '../../linalg/chan';
-import { diagonalPlan } from './diagonalPlan';
+import { diagonalPlan } from './diagonal-plan';
 import { mergeZ } from './diagonal';
 import type { NormalizationPlan, Normalizer, NormalizerState } from './normalizer';
 import { loadRunningMoments, saveRunningMoments, stateArray } from './persist';
-import { canWhiten, mergeScatter, posteriorCovariance, whitenedPlan } from './whitenedPlan';
+import { canWhiten, mergeScatter, posteriorCovariance, whitenedPlan } from './whitened-plan';
 
 export class StableEditNormalizer implements Normalizer {
   private state: RunningMoments;

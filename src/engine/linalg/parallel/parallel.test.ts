@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng';
 import { symmetricEigen } from '../eigh';
-import { inverseSqrtEigh } from '../inverseSqrt';
+import { inverseSqrtEigh } from '../inverse-sqrt';
 import { matmul } from '../matmul';
-import { relativeError, spdWithCondition } from '../testMatrices';
+import { relativeError, spdWithCondition } from '../test-matrices';
 import { startNodeWorkers } from './node-pool';
 import { SERIAL_POOL, type F64Pool } from './pool';
 import { startWebPool } from './web-pool';

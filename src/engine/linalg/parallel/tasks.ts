@@ -4,7 +4,7 @@
  * algorithm they belong to; this is only the switchboard.
  */
 import { accumulateBasisRows, applyRotationLog } from '../eigh-kernels';
-import { inverseSqrtRows } from '../inverseSqrt-kernel';
+import { inverseSqrtRows } from '../inverse-sqrt-kernel';
 import { matmulRows } from '../matmul';
 
 export type TaskName = 'basis' | 'rotations' | 'invsqrt' | 'matmul';

@@ -1,0 +1,158 @@
+/**
+ * The benchmark's model shapes (public configs of the real checkpoints; weights are random, so no
+ * download) and the profiles that pick which shapes, depths and turn counts a run takes.
+ */
+import type { Architecture } from '../../src/engine/model/spec';
+
+export interface ModelShape {
+  id: string;
+  arch: Architecture;
+  hidden: number;
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  intermediate: number;
+  vocab: number;
+  maxPositions: number;
+  tied: boolean;
+}
+
+/** From each model's config.json on the Hub (openai-community/gpt2, HuggingFaceTB/SmolLM2-135M, Qwen/Qwen2.5-0.5B). */
+export const MODEL_SHAPES: Record<string, ModelShape> = {
+  'gpt2-small': {
+    id: 'gpt2-small',
+    arch: 'gpt2',
+    hidden: 768,
+    layers: 12,
+    heads: 12,
+    kvHeads: 12,
+    intermediate: 3072,
+    vocab: 50257,
+    maxPositions: 1024,
+    tied: true,
+  },
+  'smollm2-135m': {
+    id: 'smollm2-135m',
+    arch: 'llama',
+    hidden: 576,
+    layers: 30,
+    heads: 9,
+    kvHeads: 3,
+    intermediate: 1536,
+    vocab: 49152,
+    maxPositions: 8192,
+    tied: true,
+  },
+  'qwen2.5-0.5b': {
+    id: 'qwen2.5-0.5b',
+    arch: 'qwen2',
+    hidden: 896,
+    layers: 24,
+    heads: 14,
+    kvHeads: 2,
+    intermediate: 4864,
+    vocab: 151936,
+    maxPositions: 32768,
+    tied: true,
+  },
+};
+
+export interface BenchCase {
+  /** 'demo' (public/demo/model) or a MODEL_SHAPES id. */
+  model: string;
+  /** Layers actually built (≤ the shape's); fewer keeps a profile fast, the table says so. */
+  layers?: number;
+  editor: 'stableedit' | 'ultraedit';
+}
+
+export interface BenchProfile {
+  name: string;
+  cases: BenchCase[];
+  /** Timed turns per case (one untimed turn first compiles the graphs). */
+  turns: number;
+  nEdits: number;
+  subBatch: number;
+  /** Edited modules: this many MLP output projections ending at ~3/4 of the depth. */
+  editedLayers: number;
+  /** Skip UltraEdit's dIn×dIn primal solve above this dIn (it is the slow side by design). */
+  primalMaxDIn: number;
+  /** Square matmul sizes for the throughput probe, plus a model-like skinny one. */
+  matmulSizes: number[];
+  /** Immediate evaluation shares the capture's sub-batches and residual (eval/immediate.ts); default true. */
+  shareCapture?: boolean;
+}
+
+const EDITORS = ['stableedit', 'ultraedit'] as const;
+const every = (model: string, layers?: number): BenchCase[] => EDITORS.map((editor) => ({ model, layers, editor }));
+
+export const PROFILES: Record<string, BenchProfile> = {
+  /** Node, 2 CPU cores: a few minutes. Shapes at their widths and vocabularies, fewer layers. */
+  quick: {
+    name: 'quick',
+    cases: [...every('demo'), ...every('gpt2-small', 4), ...every('smollm2-135m', 4), ...every('qwen2.5-0.5b', 2)],
+    turns: 1,
+    nEdits: 100,
+    subBatch: 10,
+    editedLayers: 2,
+    primalMaxDIn: 3072,
+    matmulSizes: [256, 512, 1024],
+  },
+  /** The paper's sizes: full depth, 3 edited layers, several turns. */
+  full: {
+    name: 'full',
+    cases: [...every('demo'), ...every('gpt2-small'), ...every('smollm2-135m'), ...every('qwen2.5-0.5b')],
+    turns: 3,
+    nEdits: 100,
+    subBatch: 10,
+    editedLayers: 3,
+    primalMaxDIn: 8192,
+    matmulSizes: [256, 512, 1024, 2048],
+  },
+  /** The browser on SwiftShader (~0.5 GFLOP/s): the demo model and one narrow GPT-2 layer. */
+  tiny: {
+    name: 'tiny',
+    cases: [
+      { model: 'demo', editor: 'stableedit' },
+      { model: 'demo', editor: 'ultraedit' },
+    ],
+    turns: 1,
+    nEdits: 20,
+    subBatch: 10,
+    editedLayers: 1,
+    primalMaxDIn: 1024,
+    matmulSizes: [128, 256],
+  },
+  /**
+   * The issue-16 comparison shape for the browser's CPU path (`npm run bench:browser -- --profile
+   * gpt2 --backends wasm:1,wasm`): GPT-2 small at full depth, 2 edited layers, as the Node quick
+   * profile's `--only gpt2-small --layers 12`; the d_in×d_in primal solve is skipped.
+   */
+  gpt2: {
+    name: 'gpt2',
+    cases: every('gpt2-small', 12),
+    turns: 1,
+    nEdits: 100,
+    subBatch: 10,
+    editedLayers: 2,
+    primalMaxDIn: 0,
+    matmulSizes: [256, 512, 1024],
+  },
+  /** The smoke test: demo model, one editor, a small turn. */
+  smoke: {
+    name: 'smoke',
+    cases: [{ model: 'demo', editor: 'stableedit' }],
+    turns: 1,
+    nEdits: 20,
+    subBatch: 10,
+    editedLayers: 2,
+    primalMaxDIn: 1024,
+    matmulSizes: [128],
+  },
+};
+
+/** Layer indices of the edited modules: `count` consecutive layers ending at ⌈3L/4⌉ − 1 (upper-middle). */
+export function editedLayerIndices(layers: number, count: number): number[] {
+  const n = Math.min(count, layers);
+  const end = Math.max(n, Math.ceil((3 * layers) / 4));
+  return Array.from({ length: n }, (_, i) => end - n + i);
+}
