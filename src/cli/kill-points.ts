@@ -25,3 +25,16 @@ export function killPoint(point: string): void {
 }
 
 export const killAtWrites: WriteHook = (path, phase) => killPoint(`${phase}:${basename(path)}`);
+
+/**
+ * With STABLEEDIT_LOSE_DEVICE_AT="<point>#<n>" the n-th pass of <point> destroys the GPU device, as a
+ * driver reset would lose it (the fault suite's lost-device case); unset, or without a device, nothing.
+ */
+const loseAt = /^(.+)#(\d+)$/.exec(process.env.STABLEEDIT_LOSE_DEVICE_AT ?? '');
+
+export function faultPoint(point: string, device: GPUDevice | undefined): void {
+  if (!loseAt || loseAt[1] !== point || !device) return;
+  const n = (seen.get(`lose:${point}`) ?? 0) + 1;
+  seen.set(`lose:${point}`, n);
+  if (n === Number(loseAt[2])) device.destroy();
+}

@@ -5,12 +5,13 @@
  */
 import { int, parseFlags, requireFlags, str, UsageError, type FlagTable } from '../args';
 import { checkpointEdits, DATA_FLAGS, loadModelFlag, loadRecordsFlag, BACKEND_FLAGS, runtimeFlag } from '../load';
+import { gpuFlag } from '../gpu';
 import { checkInputDir, checkInputFile } from '../paths';
 import { evaluate, METRIC_KINDS, type MetricKind } from '../../engine/eval/evaluate';
 import { fluency } from '../../engine/eval/fluency';
 
 export const summary = 'print efficacy / generalization / specificity … of a model as JSON';
-export const usage = `usage: stableedit-lab eval --model DIR --data FILE [--n N] [--batch B] [--metrics a,b] [--no-wild] [--wild-extra K] [--fluency-size N] [--on-invalid skip|stop] [--backend native|wasm] [--frozen16]
+export const usage = `usage: stableedit-lab eval --model DIR --data FILE [--n N] [--batch B] [--metrics a,b] [--no-wild] [--wild-extra K] [--fluency-size N] [--on-invalid skip|stop] [--backend native|wasm|webgpu [--allow-software-adapter]] [--frozen16]
 
 Teacher-forced top-1 token accuracy per record (partial credit, UltraEdit's score) and exact match,
 each averaged over records; metrics: ${METRIC_KINDS.join(', ')} (those the data has).
@@ -55,12 +56,13 @@ export async function run(argv: string[]): Promise<number> {
   if (unknown) throw new UsageError(`--metrics: unknown metric '${unknown}' (known: ${METRIC_KINDS.join(', ')})`);
   await checkInputDir('model', str(flags, 'model'), 'a model folder (config.json, *.safetensors, tokenizer.json)');
   await checkInputFile('data', str(flags, 'data'));
+  const gpu = await gpuFlag(flags);
   const model = await loadModelFlag(flags);
   const records = await loadRecordsFlag(flags, n, 'data', model);
   const edits = await checkpointEdits(str(flags, 'model'));
 
   const t0 = performance.now();
-  const runtime = await runtimeFlag(flags, model);
+  const runtime = await runtimeFlag(flags, model, gpu);
   try {
     const ev = await evaluate(runtime, model.tokenizer, records, { kinds, batch, wild: flags['no-wild'] === true ? false : { extra } });
     const fluent =

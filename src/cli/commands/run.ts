@@ -24,7 +24,7 @@ import { commandLine, exitStatusOf, stopAtSafePoints, stopRequested } from '../s
 import { withNextStep } from '../failure';
 import { checkSubjects } from '../../engine/editors/locate/prompts';
 import { commitTogether, finishCommit } from '../../engine/io/commit-together';
-import { killAtWrites, killPoint } from '../kill-points';
+import { faultPoint, killAtWrites, killPoint } from '../kill-points';
 import { fileSha256, folderSha256 } from '../fingerprint';
 import { demoPreset } from '../demo-preset';
 import { shuffled, splitTrainEval } from '../../engine/data/split';
@@ -46,6 +46,7 @@ import { InputError, type EditRecord } from '../../engine/types';
 import type { RunEvent } from '../../engine/run/events';
 import { useNodePool } from '../../engine/linalg/parallel/node-pool';
 import { useNativeGemm } from '../../engine/linalg/native-gemm';
+import { deviceLost, editorFlag, EDITOR_MATH_FLAGS, gpuFlag } from '../gpu';
 
 /** Prompts ROME's fluency samples per evaluation on the command line (10 × up to 100 tokens, one prompt at a time). */
 const DEFAULT_FLUENCY_SIZE = 10;
@@ -57,7 +58,7 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--no-immediate] [--no-final]
     [--no-wild] [--fluency-size N] [--drift-size N]
     [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT] [--restart] [--debug]
-    [--backend native|wasm] [--frozen16] [--threads N]
+    [--backend native|wasm|webgpu [--allow-software-adapter] [--editor-math auto|gpu|cpu]] [--frozen16] [--threads N]
     MEMIT / AlphaEdit (--editor memit|alphaedit): [--stats-corpus FILE] [--stats-samples N] [--stats-cache DIR]
     [--v-steps N] [--v-lr X] [--clamp-norm X] [--kl-factor X] [--v-weight-decay X] [--mom2-weight X]
     [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]
@@ -68,6 +69,9 @@ EasyEdit's WILD protocol (greedy generation judged by exact match and token F1);
 (default 10, 0 = off) adds ROME's fluency (n-gram entropy of sampled continuations) over N prompts;
 --drift-size N (0 = off; the demo preset: 1000) adds representation drift: mean cosine and linear CKA
 of the final-layer states of N seeded stream prompts against their pre-edit states.
+--backend webgpu: the model on onnxruntime-web's WebGPU EP and the editor math in the WGSL GPU editor, on
+one Dawn device (a software adapter only with --allow-software-adapter); --editor-math cpu keeps the
+float64 editor. A lost device stops the run with its last checkpoint intact: run the command again to resume.
 --threads N: threads of the float64 editor math (whitening, ridge solve; default every core, at most 8;
 the results are the same bits whatever N). Its large products run on onnxruntime-node's float64 Gemm
 where the native binary loads (the same results to float64 rounding as the JS loops used otherwise).
@@ -113,6 +117,7 @@ export const FLAGS = {
   model: { kind: 'string' },
   ...DATA_FLAGS,
   ...BACKEND_FLAGS,
+  ...EDITOR_MATH_FLAGS,
   threads: { kind: 'int' },
   editor: { kind: 'string', choices: [...runEditorNames, ...HYPERNET_EDITORS] },
   hypernet: { kind: 'string' },
@@ -325,6 +330,7 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
   checkEarlierRun(out, flags.restart === true);
   if (plan.presetNote) process.stderr.write(`${plan.presetNote}\n`);
 
+  const gpu = await gpuFlag(flags);
   const model = await loadModelFlag(flags);
   checkModules(model, config.modules);
   const targetAll = await loadRecordsFlag(flags, undefined, 'data', model);
@@ -387,7 +393,12 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
 
   const f64 = await useNodePool(flags.threads === undefined ? undefined : int(flags, 'threads'));
   useNativeGemm(f64.threads); // the editor math's large products on ORT's float64 GEMM; JS where it cannot load
-  const runtime = await runtimeFlag(flags, model);
+  const runtime = await runtimeFlag(flags, model, gpu);
+  const lost = deviceLost(gpu);
+  lost.catch(() => {}); // raced below; unobserved it would be an unhandled rejection
+  const editor = isLocateEditor(config.editor) || isHypernetEditor(config.editor)
+    ? null
+    : await editorFlag(flags, config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw }, gpu);
   const store = new DirStore(out, killAtWrites);
   const resume = commandLine('run', argv);
   let editRun: LifelongRun | undefined;
@@ -403,6 +414,7 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
         fingerprint,
         onMismatch: 'refuse',
         checkpointWhere: checkpointPath,
+        ...(editor?.backend === 'gpu' ? { createEditor: () => editor.editor } : {}),
         corpus,
         hypernet: network?.net,
         statsCache: corpus
@@ -426,15 +438,23 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
     await writeFileAtomic(metricsPath, jsonLines(r.turns), killAtWrites);
     const progress = new Progress(r.schedule.length, config.editor);
     progress.update(r.stepIndex);
-    while (!r.done) {
+    let failure: string | null = null;
+    while (!r.done && failure === null) {
       // One turn of the event loop first, so a signal that has arrived is seen at this turn boundary.
       await new Promise((resolve) => setImmediate(resolve));
       if (stopRequested()) return await stopHere(r, store, checkpointPath, resume);
-      const rec = await r.step();
-      progress.update(r.stepIndex, rec ? `loss ${rec.loss.toFixed(3)}` : '');
+      try {
+        const rec = await Promise.race([r.step(), lost]);
+        progress.update(r.stepIndex, rec ? `loss ${rec.loss.toFixed(3)}` : '');
+        faultPoint('turn', gpu?.device);
+      } catch (e) {
+        // A failed pass (a lost GPU device, the runtime's own error): the turn changed nothing on disk.
+        failure = `step ${r.stepIndex}: ${(e as Error).message}`;
+      }
     }
-    if (r.error) {
-      process.stderr.write(`run stopped: ${r.error}\n${resumeNote(r, checkpointPath, resume, 'fix the input')}\n`);
+    failure ??= r.error;
+    if (failure) {
+      process.stderr.write(`run stopped: ${failure}\n${resumeNote(r, checkpointPath, resume, 'fix the input')}\n`);
       return 1;
     }
     if (stopRequested()) return await stopHere(r, store, checkpointPath, resume);
@@ -465,6 +485,7 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
     if (editRun) throw withNextStep(e, resumeNote(editRun, checkpointPath, resume, 'fix the cause (on a full disk: free space)'));
     throw e;
   } finally {
+    (editor?.editor as { dispose?(): void } | undefined)?.dispose?.();
     await runtime.dispose();
   }
 }
