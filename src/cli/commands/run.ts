@@ -396,9 +396,10 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
   const runtime = await runtimeFlag(flags, model, gpu);
   const lost = deviceLost(gpu);
   lost.catch(() => {}); // raced below; unobserved it would be an unhandled rejection
-  const editor = isLocateEditor(config.editor) || isHypernetEditor(config.editor)
-    ? null
-    : await editorFlag(flags, config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw }, gpu);
+  const editor =
+    isLocateEditor(config.editor) || isHypernetEditor(config.editor)
+      ? null
+      : await editorFlag(flags, config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw }, gpu);
   const store = new DirStore(out, killAtWrites);
   const resume = commandLine('run', argv);
   let editRun: LifelongRun | undefined;

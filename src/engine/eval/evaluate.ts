@@ -31,7 +31,7 @@ export function pairsFor(kind: MetricKind, r: EditRecord): ScoringPair[] {
   return one ? [one] : [];
 }
 
-function pairFor(kind: Exclude<MetricKind, 'portability'>, r: EditRecord): ScoringPair | null {
+export function pairFor(kind: Exclude<MetricKind, 'portability'>, r: EditRecord): ScoringPair | null {
   const pair = (prompt: string | undefined, target: string | undefined) => (prompt && target ? { id: r.index, prompt, target } : null);
   switch (kind) {
     case 'efficacy':

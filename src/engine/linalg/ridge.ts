@@ -67,7 +67,7 @@ export function ridgeSystemSolve(
     return solveSpd(a, b, dIn, m);
   }
   const kb = matmul(k, b, { m: rows, k: dIn, n: m });
-  const inner = solveSpd(addRidge(gramRows(k, rows, dIn), rows, lambda), kb, rows, m);
+  const inner = solveSpd(addRidge(gram(k, rows, dIn), rows, lambda), kb, rows, m);
   const back = matmul(k, inner, { m: dIn, k: rows, n: m, transA: true });
   const out = new Float64Array(dIn * m);
   for (let i = 0; i < out.length; i++) out[i] = (b[i] - back[i]) / lambda;

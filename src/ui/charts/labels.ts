@@ -58,6 +58,9 @@ export const SCALAR_TITLE: Record<RecordScalar, string> = {
   driftCka: 'Representation drift — linear CKA, pre-edit vs current final-layer states',
 };
 
+/** The y axis of a record scalar, with its unit (not a score: it keeps its own scale, not %). */
+const SCALAR_AXIS: Record<RecordScalar, string> = { fluency: 'entropy (bits)', driftCosine: 'mean cosine', driftCka: 'linear CKA' };
+
 export const X_AXIS_TITLE: Record<XAxis, string> = { turn: 'turn (warm-up included)', edits: 'target edits', wall: 'wall time (s)' };
 
 export function chartTitle(m: ChartMetric): string {
@@ -71,6 +74,7 @@ export function chartTitle(m: ChartMetric): string {
 export function yAxisTitle(m: ChartMetric): string {
   if (m.kind === 'module') return MODULE_METRIC_INFO[m.metric].axis;
   if (m.kind === 'loss') return 'loss (nats)';
+  if (m.kind === 'scalar') return SCALAR_AXIS[m.name];
   return `${MEASURE_TITLE[m.measure]} (%)`;
 }
 
