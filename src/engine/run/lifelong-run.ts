@@ -172,11 +172,11 @@ export class LifelongRun {
     });
     // a resumed run's pre-edit states come from its checkpoint; the page's map needs them again
     if (resumed && run.driftPre) run.emitEvent({ type: 'states', edits: 0, states: run.driftPre });
-    if (!resumed && (config.driftSize ?? 0) > 0) {
-      run.driftPre = await finalStates(io.runtime, io.tokenizer, run.driftPrompts());
-      run.emitEvent({ type: 'states', edits: 0, states: run.driftPre });
-    }
+    if (!resumed && (config.driftSize ?? 0) > 0) run.driftPre = await finalStates(io.runtime, io.tokenizer, run.driftPrompts());
     if (!resumed && config.finalEval) await run.measurePreEdit();
+    // Sent after the pre-edit scoring: the page fits its drift map on these, on its main thread, and
+    // would otherwise hold back the scoring's progress line while it does.
+    if (!resumed && run.driftPre) run.emitEvent({ type: 'states', edits: 0, states: run.driftPre });
     return run;
   }
 

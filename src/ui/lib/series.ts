@@ -32,6 +32,7 @@ export type ChartMetric =
 
 /** The numbers a MetricsRecord carries besides the edit metrics. */
 export type RecordScalar = 'fluency' | 'driftCosine' | 'driftCka';
+export const RECORD_SCALARS: readonly RecordScalar[] = ['fluency', 'driftCosine', 'driftCka'];
 
 export function scalarOf(r: MetricsRecord, name: RecordScalar): number | undefined {
   switch (name) {

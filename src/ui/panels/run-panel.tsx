@@ -195,7 +195,8 @@ function progressText(
     return run.turns.length ? 'reopening from the last checkpoint…' : 'starting (scoring the model before editing)…';
   const steps = p?.steps ?? run.plan?.steps;
   const done = turnsShown(run, p);
-  const at = p?.step ?? run.turns.length;
+  // The turn the run is at: its turn records may be ahead of the last progress report, never behind.
+  const at = Math.max(p?.step ?? 0, run.turns.length);
   const parts = [statusLabel(run.status), steps ? `${done} of ${steps} turns` : countOf(done, 'turn')];
   if (at < done) parts.push(`turn${done - at > 1 ? `s ${at + 1}–${done}` : ` ${done}`} again from the checkpoint`);
   if (p?.editsPerSecond && run.status === 'running') parts.push(`${p.editsPerSecond.toFixed(1)} edits/s`);
