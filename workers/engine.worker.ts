@@ -16,6 +16,7 @@ import { Lab } from '../src/engine/lab/lab';
 import { configureOrtAssets } from './ort-assets';
 import { currentF64Pool, installF64Pool } from '../src/engine/linalg/parallel/pool';
 import { startWebPool } from '../src/engine/linalg/parallel/web-pool';
+import { claimAcrossTabs } from './claim-across-tabs';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 configureOrtAssets();
@@ -77,17 +78,6 @@ const lab = new Lab(post, {
     return currentF64Pool();
   },
 });
-
-/** A Web Lock held until the returned release is called; null when another tab holds it. */
-function claimAcrossTabs(name: string): Promise<(() => void) | null> {
-  if (!navigator.locks) return Promise.resolve(() => {});
-  return new Promise((resolve) => {
-    void navigator.locks.request(name, { ifAvailable: true }, (lock) => {
-      if (!lock) return resolve(null);
-      return new Promise<void>((release) => resolve(() => release()));
-    });
-  });
-}
 
 type Handlers = { [T in CommandType]: (cmd: CommandOf<T>) => Promise<void> };
 
