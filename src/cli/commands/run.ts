@@ -45,6 +45,7 @@ import { appendAll, removeStaleTemporaries, writeFileAtomic } from '../../engine
 import { InputError, type EditRecord } from '../../engine/types';
 import type { RunEvent } from '../../engine/run/events';
 import { useNodePool } from '../../engine/linalg/parallel/node-pool';
+import { useNativeGemm } from '../../engine/linalg/native-gemm';
 import { deviceLost, editorFlag, EDITOR_MATH_FLAGS, GpuDeviceLost, gpuFlag } from '../gpu';
 
 /** Prompts ROME's fluency samples per evaluation on the command line (10 × up to 100 tokens, one prompt at a time). */
@@ -72,7 +73,8 @@ of the final-layer states of N seeded stream prompts against their pre-edit stat
 one Dawn device (a software adapter only with --allow-software-adapter); --editor-math cpu keeps the
 float64 editor. A lost device stops the run with its last checkpoint intact: run the command again to resume.
 --threads N: threads of the float64 editor math (whitening, ridge solve; default every core, at most 8;
-the results are the same bits whatever N).
+the results are the same bits whatever N). Its large products run on onnxruntime-node's float64 Gemm
+where the native binary loads (the same results to float64 rounding as the JS loops used otherwise).
 --shuffle SEED shuffles the edit stream (seeded) before it is cut into turns. --warmup-split takes the
 warm-up edits from the data file's own train split (the rest is the edit stream) instead of --warmup-data.
 Resumes from DIR/checkpoint.bin when it exists; a checkpoint written with other settings or inputs, or
@@ -389,7 +391,8 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
       process.stderr.write(`${e.record.protocol} metrics after ${e.record.edits} edits: ${summarize(e.record.metrics)}\n`);
   };
 
-  await useNodePool(flags.threads === undefined ? undefined : int(flags, 'threads'));
+  const f64 = await useNodePool(flags.threads === undefined ? undefined : int(flags, 'threads'));
+  useNativeGemm(f64.threads); // the editor math's large products on ORT's float64 GEMM; JS where it cannot load
   const runtime = await runtimeFlag(flags, model, gpu);
   const lost = deviceLost(gpu);
   lost.catch(() => {}); // raced below; unobserved it would be an unhandled rejection
