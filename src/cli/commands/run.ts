@@ -43,13 +43,16 @@ export const summary = 'run a lifelong editing stream and write metrics, report 
 export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor NAME --modules a,b
     --n-edits N --sub-batch B --turns T --lr X --ridge X --out DIR
     [--warmup-data FILE --warmup-turns K] [--warmup-placement start|q1|middle|q3|end] [--warmup-stats-only]
-    [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--no-immediate] [--no-final]
+    [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--eval-chunk N] [--no-immediate] [--no-final]
     [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT] [--restart] [--debug]
     [--backend native|wasm] [--frozen16] [--threads N]
     MEMIT / AlphaEdit (--editor memit|alphaedit): [--stats-corpus FILE] [--stats-samples N] [--stats-cache DIR]
     [--v-steps N] [--v-lr X] [--clamp-norm X] [--kl-factor X] [--v-weight-decay X] [--mom2-weight X]
     [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]
 
+--eval-chunk N: records per chunk of the pre-edit, sampled and final evaluations (default 1000): a pass of more
+than one chunk reports progress with ETA, and the final evaluation checkpoints after each chunk, so a kill
+during it resumes at the chunk it reached.
 --threads N: threads of the float64 editor math (whitening, ridge solve; default every core, at most 8;
 the results are the same bits whatever N).
 --shuffle SEED shuffles the edit stream (seeded) before it is cut into turns. --warmup-split takes the
@@ -107,6 +110,7 @@ export const FLAGS = {
   'checkpoint-every': { kind: 'int' },
   'sample-every': { kind: 'int' },
   'sample-size': { kind: 'int' },
+  'eval-chunk': { kind: 'int' },
   'no-immediate': { kind: 'bool' },
   'no-final': { kind: 'bool' },
   shuffle: { kind: 'int' },
@@ -133,6 +137,7 @@ const FLAG_OF: Partial<Record<keyof RunConfig, string>> = {
   sampleEvery: '--sample-every',
   sampleSize: '--sample-size',
   checkpointEvery: '--checkpoint-every',
+  evalChunk: '--eval-chunk',
   seed: '--seed',
   ...Object.fromEntries(Object.entries(LOCATE_FLAGS).map(([flag, { field }]) => [`locate.${field}`, `--${flag}`])),
 };
@@ -162,6 +167,7 @@ export function runConfigFromFlags(flags: Flags, base: Omit<RunConfig, 'modules'
     sampleEvery: int(flags, 'sample-every', base.sampleEvery),
     sampleSize: int(flags, 'sample-size', base.sampleSize),
     checkpointEvery: int(flags, 'checkpoint-every', base.checkpointEvery),
+    ...(given('eval-chunk') ? { evalChunk: int(flags, 'eval-chunk') } : base.evalChunk !== undefined ? { evalChunk: base.evalChunk } : {}),
     seed: int(flags, 'seed', base.seed),
     ...locateFromFlags(flags, base.locate),
   };
@@ -279,7 +285,8 @@ async function runLocked(plan: RunPlan): Promise<number> {
   if (flags.restart === true) for (const f of OUTPUTS) await rm(join(out, f), { force: true });
   const checkpointPath = join(out, 'checkpoint.bin');
   const metricsPath = join(out, 'metrics.jsonl');
-  let shownTenth = -1;
+  // One progress line per pass (key statistics, a long evaluation), with ETA; a new pass starts at its first event.
+  const passes = new Map<string, Progress>();
   const emit = (e: RunEvent) => {
     if (e.type === 'turn') {
       const line = JSON.stringify(e.record) + '\n';
@@ -292,10 +299,9 @@ async function runLocked(plan: RunPlan): Promise<number> {
     else if (e.type === 'started' && e.resumedFrom !== null)
       process.stderr.write(`resuming from ${checkpointPath} at step ${e.resumedFrom} of ${e.steps}\n`);
     else if (e.type === 'progress') {
-      // About ten lines for the whole pass.
-      const tenth = Math.floor((10 * e.done) / e.total);
-      if (tenth !== shownTenth) process.stderr.write(`${e.what}: ${e.done}/${e.total}\n`);
-      shownTenth = tenth === 10 ? -1 : tenth;
+      if (!passes.has(e.what)) passes.set(e.what, new Progress(e.total, e.what));
+      passes.get(e.what)!.update(e.done);
+      if (e.done >= e.total) passes.delete(e.what);
     } else if (e.type === 'metrics')
       process.stderr.write(`${e.record.protocol} metrics after ${e.record.edits} edits: ${summarize(e.record.metrics)}\n`);
   };
@@ -334,6 +340,8 @@ async function runLocked(plan: RunPlan): Promise<number> {
     }
     // A resumed run rewrites metrics.jsonl from the checkpoint's turns, so the file never has gaps or repeats.
     await writeFileAtomic(metricsPath, jsonLines(editRun.turns), killAtWrites);
+    const resumedAt = editRun.finalEvaluationResumedAt;
+    if (resumedAt !== null) process.stderr.write(`resuming the final evaluation at record ${resumedAt} of ${editRun.editsApplied}\n`);
     const progress = new Progress(editRun.schedule.length, config.editor);
     progress.update(editRun.stepIndex);
     while (!editRun.done) {

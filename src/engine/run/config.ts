@@ -31,6 +31,11 @@ export interface RunConfig {
   finalEval: boolean;
   /** Save a checkpoint every this many steps (0: never). */
   checkpointEvery: number;
+  /**
+   * Records per chunk of the pre-edit, sampled and final evaluations (default 1000, lifelong-run.ts):
+   * each chunk reports progress, and the final evaluation checkpoints after each.
+   */
+  evalChunk?: number;
   seed: number;
 }
 
@@ -95,6 +100,7 @@ export function validateRunConfig(c: RunConfig, counts?: RecordCounts): Record<s
   nonNegInt('sampleEvery', c.sampleEvery);
   positiveInt('sampleSize', c.sampleSize);
   nonNegInt('checkpointEvery', c.checkpointEvery);
+  if (c.evalChunk !== undefined) positiveInt('evalChunk', c.evalChunk);
   if (!Number.isInteger(c.seed)) bad.seed = `must be a whole number (got ${c.seed})`;
   if (counts && !bad.nEdits && !bad.turns && !bad.warmupTurns) Object.assign(bad, scheduleProblems(c, counts));
   return bad;

@@ -14,7 +14,8 @@ import { LocateEditor, type LocateContext } from '../editors/locate/locate-edito
 import { isLocateEditor, locateSettings } from '../editors/locate/settings';
 import type { StatsCache } from '../editors/locate/key-stats';
 import { buildSubBatches, editPairs } from './batching';
-import { evaluate, type Evaluation, type MetricKind, type RecordScores } from '../eval/evaluate';
+import type { Evaluation, MetricKind, RecordScores } from '../eval/evaluate';
+import { evaluateInChunks, type ChunkedProgress } from '../eval/chunked-evaluation';
 import { immediateEvaluation } from '../eval/immediate';
 import { buildSchedule, type ScheduledTurn } from './schedule';
 import { validateRunConfig, type RunConfig } from './config';
@@ -66,7 +67,12 @@ interface Checkpoint {
   metrics: MetricsRecord[];
   baseline: [string, { tokenAccuracy: number; exact: boolean; predicted: number[] }][] | null;
   elapsedMs: number;
+  /** A final evaluation under way (nextStep is then the schedule's end): where it stands and its per-record scores so far. */
+  finalPass?: { progress: ChunkedProgress; scores: [string, { tokenAccuracy: number; exact: boolean; predicted: number[] }][] };
 }
+
+/** Records per chunk of the pre-edit, sampled and final evaluations when RunConfig.evalChunk is unset. */
+export const DEFAULT_EVAL_CHUNK = 1000;
 
 const CHECKPOINT = 'checkpoint.bin';
 
@@ -84,6 +90,8 @@ export class LifelongRun {
   private t0 = performance.now();
   private failed: string | null = null;
   private checkpointStep: number | null = null;
+  /** The final evaluation's state: from a checkpoint, then as it goes (saved with each checkpoint). */
+  private finalPass: { progress: ChunkedProgress; scores: RecordScores } | null = null;
   private readonly largeUpdateWarned = new Set<string>();
 
   private constructor(
@@ -167,6 +175,10 @@ export class LifelongRun {
   /** The step the store's checkpoint resumes at (saved or resumed from in this process), or null when none was. */
   get lastCheckpoint(): number | null {
     return this.checkpointStep;
+  }
+  /** Records of the final evaluation scored in an earlier process (resumed from the checkpoint), or null. */
+  get finalEvaluationResumedAt(): number | null {
+    return this.finalPass?.progress.done ?? null;
   }
   get editsApplied(): number {
     return this.schedule.slice(0, this.next).filter((t) => t.kind === 'target').length * this.config.nEdits;
@@ -285,6 +297,7 @@ export class LifelongRun {
       baseline: this.baseline ? [...this.baseline.entries()] : null,
       elapsedMs: this.elapsedMs(),
     };
+    if (this.finalPass) ckpt.finalPass = { progress: this.finalPass.progress, scores: [...this.finalPass.scores.entries()] };
     const bytes = await sealCheckpoint(pack(ckpt));
     await store.write(CHECKPOINT, bytes);
     this.checkpointStep = this.next;
@@ -320,6 +333,15 @@ export class LifelongRun {
     this.baseline = ckpt.baseline ? new Map(ckpt.baseline) : null;
     this.elapsedBefore = ckpt.elapsedMs;
     this.checkpointStep = this.next;
+    if (ckpt.finalPass) {
+      if (this.next !== this.schedule.length || !(ckpt.finalPass.progress.done <= this.editsApplied))
+        throw new CheckpointRefused(
+          where,
+          'damaged',
+          `is damaged (its final evaluation is at record ${ckpt.finalPass.progress.done} of ${this.editsApplied})`,
+        );
+      this.finalPass = { progress: ckpt.finalPass.progress, scores: new Map(ckpt.finalPass.scores) };
+    }
     return true;
   }
 
@@ -349,15 +371,45 @@ export class LifelongRun {
     await this.score('pre-edit', this.runTargetRecords(), undefined);
   }
 
+  /**
+   * Score `records` chunk by chunk (eval/chunked-evaluation.ts), reporting progress when there is more
+   * than one chunk. The final evaluation also checkpoints after each chunk but the last, so a kill
+   * during it resumes at the chunk it reached (docs/design.md §2).
+   */
   private async score(
     protocol: EvalProtocol,
     records: readonly EditRecord[],
     kinds: readonly MetricKind[] | undefined,
   ): Promise<MetricsRecord> {
-    const ev = await evaluate(this.io.runtime, this.io.tokenizer, records, { kinds, baseline: this.baseline ?? undefined });
-    if (protocol === 'pre-edit') this.baseline = ev.scores;
-    if (protocol === 'final') this.finalScores = ev.scores;
-    const record = this.record(protocol, ev);
+    const chunk = this.config.evalChunk ?? DEFAULT_EVAL_CHUNK;
+    const what = `${protocol} evaluation`;
+    const final = protocol === 'final';
+    const scores: RecordScores = new Map(final ? this.finalPass?.scores : undefined);
+    const from = final ? this.finalPass?.progress : undefined;
+    const report = records.length > chunk;
+    const started = { ms: performance.now(), done: from?.done ?? 0 };
+    if (report) this.emitEvent({ type: 'progress', what, done: started.done, total: records.length });
+    const ev = await evaluateInChunks(this.io.runtime, this.io.tokenizer, records, {
+      kinds,
+      chunk,
+      from,
+      baseline: this.baseline ?? undefined,
+      onChunk: async (progress, chunkScores) => {
+        for (const [k, v] of chunkScores) scores.set(k, v);
+        const perRecord = (performance.now() - started.ms) / 1000 / (progress.done - started.done);
+        const etaSeconds = perRecord * (records.length - progress.done);
+        if (report) this.emitEvent({ type: 'progress', what, done: progress.done, total: records.length, etaSeconds });
+        if (!final || progress.done >= records.length || !this.io.store || this.config.checkpointEvery === 0) return;
+        this.finalPass = { progress, scores };
+        await this.saveCheckpoint(this.io.store);
+      },
+    });
+    if (protocol === 'pre-edit') this.baseline = scores;
+    if (final) {
+      this.finalScores = scores;
+      this.finalPass = null;
+    }
+    const record = this.record(protocol, { ...ev, scores });
     this.metrics.push(record);
     this.emitEvent({ type: 'metrics', record });
     return record;

@@ -26,7 +26,7 @@ export interface LabRun {
   error?: { message: string; where: string; step: number };
   lastCheckpoint?: { step: number; bytes: number };
   /** A long preparation step in progress (MEMIT/AlphaEdit's pass over a corpus), from `progress` events; cleared by the next turn. */
-  activity?: { what: string; done: number; total: number };
+  activity?: { what: string; done: number; total: number; etaSeconds?: number };
   /** Bumped once per applied batch of events. */
   version: number;
 }
