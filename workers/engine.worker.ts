@@ -4,6 +4,7 @@
  * (src/engine/lab/lab.ts, one method per command), which holds the model, the datasets and the runs; it speaks only the
  * messages in src/protocol/messages.ts. Everything heavy happens here; the page renders what it is told.
  */
+import packageJson from '../package.json' with { type: 'json' };
 import { getSharedGpu, type SharedGpu } from '../src/engine/gpu/device';
 import { WebGpuUnavailableError } from '../src/engine/gpu/errors';
 import { isCommand, PROTOCOL_VERSION, type Command, type CommandOf, type CommandType, type WorkerEvent } from '../src/protocol/messages';
@@ -50,6 +51,7 @@ let gpu: SharedGpu | null = null;
 let f64Asked: number | null = null;
 const lab = new Lab(post, {
   siteUrl: new URL(import.meta.env.BASE_URL, self.location.href).href,
+  labVersion: packageJson.version,
   gpu: async () => {
     if (gpu) return gpu;
     try {

@@ -45,8 +45,25 @@ EPS32 = 1.1920928955078125e-07
 HYPER = {"stableedit": {"lr": 1e-4, "ridge": 10.0}, "ultraedit": {"lr": 1e-4, "ridge": 1.0}}
 
 
-# ---------------------------------------------------------------- model (GPT-2, HF layout) ----
-class Block(torch.nn.Module):
+# ---------------------------------------------------------------- models (HF layouts) ----
+def attention(q, k, v, allowed):
+    """Softmax attention, `allowed` a boolean mask (True = attend). F.scaled_dot_product_attention
+    where torch has it (2.0+); on 1.13 the same formula written out (softmax(QKᵀ/√d_h) V, masked
+    with -inf): one kernel call against a few, the same numbers to float32 rounding."""
+    if hasattr(F, "scaled_dot_product_attention"):
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=allowed)
+    scores = (q @ k.transpose(-2, -1)) / math.sqrt(q.shape[-1])
+    return torch.softmax(scores.masked_fill(~allowed, float("-inf")), dim=-1) @ v
+
+
+def allowed_mask(mask):
+    """Causal and padding mask [B, 1, T, T]: right padding, so every query sees at least key 0."""
+    T = mask.shape[1]
+    causal = torch.ones(T, T, dtype=torch.bool, device=mask.device).tril()
+    return causal[None, None] & mask.bool()[:, None, None, :]
+
+
+class GPT2Block(torch.nn.Module):
     def __init__(self, d, heads, inner):
         super().__init__()
         self.ln_1 = torch.nn.LayerNorm(d, eps=1e-5)
@@ -57,38 +74,122 @@ class Block(torch.nn.Module):
         self.c_proj = torch.nn.Linear(inner, d)  # the edited module (HF Conv1D holds it as [d_in, d_out])
         self.heads = heads
 
-    def forward(self, x, bias):
+    def forward(self, x, allowed):
         B, T, d = x.shape
         q, k, v = self.c_attn(self.ln_1(x)).split(d, dim=2)
         shape = (B, T, self.heads, d // self.heads)
         q, k, v = (t.view(shape).transpose(1, 2) for t in (q, k, v))
-        att = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
+        att = attention(q, k, v, allowed)
         x = x + self.attn_proj(att.transpose(1, 2).reshape(B, T, d))
         h = F.gelu(self.c_fc(self.ln_2(x)), approximate="tanh")
         return x + self.c_proj(h)
 
+    def edited(self):
+        return self.c_proj
+
 
 class GPT2(torch.nn.Module):
-    def __init__(self, vocab, positions, d, layers, heads, inner):
+    def __init__(self, s, layers):
         super().__init__()
-        self.wte = torch.nn.Embedding(vocab, d)
-        self.wpe = torch.nn.Embedding(positions, d)
-        self.h = torch.nn.ModuleList(Block(d, heads, inner) for _ in range(layers))
-        self.ln_f = torch.nn.LayerNorm(d, eps=1e-5)
+        self.wte = torch.nn.Embedding(s["vocab"], s["hidden"])
+        self.wpe = torch.nn.Embedding(s["positions"], s["hidden"])
+        self.h = torch.nn.ModuleList(GPT2Block(s["hidden"], s["heads"], s["inner"]) for _ in range(layers))
+        self.ln_f = torch.nn.LayerNorm(s["hidden"], eps=1e-5)
 
     def forward(self, ids, mask):
-        B, T = ids.shape
-        x = self.wte(ids) + self.wpe(torch.arange(T))[None]
-        causal = torch.ones(T, T, dtype=torch.bool).tril()
-        bias = causal[None, None] & mask.bool()[:, None, None, :]
+        T = ids.shape[1]
+        x = self.wte(ids) + self.wpe(torch.arange(T, device=ids.device))[None]
+        allowed = allowed_mask(mask)
         for block in self.h:
-            x = block(x, bias)
+            x = block(x, allowed)
         return self.ln_f(x) @ self.wte.weight.T  # tied head, logits at every position
+
+
+class RMSNorm(torch.nn.Module):
+    def __init__(self, d, eps):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.ones(d))
+        self.eps = eps
+
+    def forward(self, x):
+        return self.weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
+
+
+def rotate_half(x):
+    a, b = x.chunk(2, dim=-1)
+    return torch.cat([-b, a], dim=-1)
+
+
+class LlamaBlock(torch.nn.Module):
+    """HF LlamaDecoderLayer (Mistral's without the sliding window): RMSNorm, RoPE, grouped-query
+    attention, SwiGLU MLP; the edited module is mlp.down_proj [d_out = hidden, d_in = intermediate]."""
+
+    def __init__(self, d, heads, kv_heads, inner):
+        super().__init__()
+        hd = d // heads
+        self.input_layernorm = RMSNorm(d, 1e-6)
+        self.q_proj = torch.nn.Linear(d, heads * hd, bias=False)
+        self.k_proj = torch.nn.Linear(d, kv_heads * hd, bias=False)
+        self.v_proj = torch.nn.Linear(d, kv_heads * hd, bias=False)
+        self.o_proj = torch.nn.Linear(heads * hd, d, bias=False)
+        self.post_attention_layernorm = RMSNorm(d, 1e-6)
+        self.gate_proj = torch.nn.Linear(d, inner, bias=False)
+        self.up_proj = torch.nn.Linear(d, inner, bias=False)
+        self.down_proj = torch.nn.Linear(inner, d, bias=False)
+        self.heads, self.kv_heads, self.hd = heads, kv_heads, hd
+
+    def forward(self, x, allowed, cos, sin):
+        B, T, d = x.shape
+        h = self.input_layernorm(x)
+        q = self.q_proj(h).view(B, T, self.heads, self.hd).transpose(1, 2)
+        k = self.k_proj(h).view(B, T, self.kv_heads, self.hd).transpose(1, 2)
+        v = self.v_proj(h).view(B, T, self.kv_heads, self.hd).transpose(1, 2)
+        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
+        rep = self.heads // self.kv_heads
+        k, v = k.repeat_interleave(rep, dim=1), v.repeat_interleave(rep, dim=1)
+        x = x + self.o_proj(attention(q, k, v, allowed).transpose(1, 2).reshape(B, T, d))
+        h = self.post_attention_layernorm(x)
+        return x + self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h))
+
+    def edited(self):
+        return self.down_proj
+
+
+class Llama(torch.nn.Module):
+    def __init__(self, s, layers):
+        super().__init__()
+        self.embed_tokens = torch.nn.Embedding(s["vocab"], s["hidden"])
+        self.h = torch.nn.ModuleList(LlamaBlock(s["hidden"], s["heads"], s["kv_heads"], s["inner"]) for _ in range(layers))
+        self.norm = RMSNorm(s["hidden"], 1e-6)
+        self.lm_head = torch.nn.Linear(s["hidden"], s["vocab"], bias=False)
+        self.hd, self.theta = s["hidden"] // s["heads"], s["rope_theta"]
+
+    def forward(self, ids, mask):
+        T = ids.shape[1]
+        inv = 1.0 / self.theta ** (torch.arange(0, self.hd, 2, device=ids.device, dtype=torch.float32) / self.hd)
+        ang = torch.outer(torch.arange(T, device=ids.device, dtype=torch.float32), inv)
+        ang = torch.cat([ang, ang], dim=-1)
+        cos, sin = ang.cos()[None, None], ang.sin()[None, None]
+        x = self.embed_tokens(ids)
+        allowed = allowed_mask(mask)
+        for block in self.h:
+            x = block(x, allowed, cos, sin)
+        return self.lm_head(self.norm(x))  # logits at every position
+
+
+# The lab bench's MODEL_SHAPES (its shapes.ts: the public configs of the checkpoints), random weights.
+SHAPES = {
+    "gpt2-small": dict(arch=GPT2, hidden=768, layers=12, heads=12, kv_heads=12, inner=3072, vocab=50257, positions=1024),
+    "mistral-7b": dict(
+        arch=Llama, hidden=4096, layers=32, heads=32, kv_heads=8, inner=14336, vocab=32000, positions=32768, rope_theta=1e5
+    ),
+}
 
 
 # ---------------------------------------------------------------- data ----
 def make_batches(lengths, vocab, sub_batch, gen):
-    """Records of (prompt tokens, 1 answer token), sorted longest first, cut and right-padded."""
+    """Records of (input tokens, 1 label), sorted longest first, cut and right-padded (CPU tensors,
+    as a data loader hands them over; the timed stages move them to the device)."""
     recs = []
     for n in lengths:
         ids = torch.randint(1, vocab, (n,), generator=gen)
@@ -115,8 +216,10 @@ def make_batches(lengths, vocab, sub_batch, gen):
 class Moments:
     """Running mean / M2 of z = [k | g]; UltraEdit's unbiased-batch-variance quirk or exact Chan."""
 
-    def __init__(self, dim, chan):
-        self.n, self.mean, self.m2, self.chan = 0, torch.zeros(dim, dtype=torch.float64), torch.zeros(dim, dtype=torch.float64), chan
+    def __init__(self, dim, chan, device):
+        self.n, self.chan = 0, chan
+        self.mean = torch.zeros(dim, dtype=torch.float64, device=device)
+        self.m2 = torch.zeros(dim, dtype=torch.float64, device=device)
 
     def update(self, x):
         B = x.shape[0]
@@ -134,10 +237,10 @@ class Moments:
 
 
 class Editor:
-    def __init__(self, name, d_in, d_out):
+    def __init__(self, name, d_in, d_out, device):
         self.name, self.d_in, self.d_out = name, d_in, d_out
-        self.z = Moments(d_in + d_out, chan=name == "stableedit")
-        self.scatter = torch.zeros(d_out, d_out, dtype=torch.float64) if name == "stableedit" else None
+        self.z = Moments(d_in + d_out, chan=name == "stableedit", device=device)
+        self.scatter = torch.zeros(d_out, d_out, dtype=torch.float64, device=device) if name == "stableedit" else None
 
     def statistics(self, k, g):
         x = torch.cat([k, g], 1).double()
@@ -164,13 +267,13 @@ class Editor:
     def solve(self, K, G, lr, ridge):
         k_hat, g_hat = self.normalize(K, G)
         V = (-lr * (k_hat**2).sum(1, keepdim=True) * g_hat).float()
-        A = K.T @ K + ridge * torch.eye(self.d_in)  # the reference's primal d_in x d_in system
+        A = K.T @ K + ridge * torch.eye(self.d_in, device=K.device)  # the reference's primal d_in x d_in system
         return torch.linalg.solve(A, K.T @ V)
 
 
 # ---------------------------------------------------------------- one turn ----
-def capture(model, mods, batch):
-    ids, mask, labels = batch
+def capture(model, mods, batch, device):
+    ids, mask, labels = (t.to(device) for t in batch)
     keys, grads = {}, {}
     pos = (labels != -100).nonzero(as_tuple=True)
     handles = []
@@ -188,25 +291,34 @@ def capture(model, mods, batch):
         h.remove()
     for m in mods.values():
         m.weight.grad = None
-        m.bias.grad = None
+        if m.bias is not None:
+            m.bias.grad = None
     return keys, grads
 
 
 @torch.no_grad()
-def evaluate(model, batches):
+def evaluate(model, batches, device):
     hits = 0
-    for ids, mask, labels in batches:
+    for batch in batches:
+        ids, mask, labels = (t.to(device) for t in batch)
         logits = model(ids, mask)
         pos = labels != -100
         hits += int((logits.argmax(-1)[pos] == labels[pos]).sum())
     return hits
 
 
-def turn(model, mods, editors, name, batches, eval_batches):
-    t = time.perf_counter()
-    caps = [capture(model, mods, b) for b in batches]
-    t_cap = time.perf_counter() - t
-    t = time.perf_counter()
+def clock(device):
+    """perf_counter after the device's queued work is done (CUDA kernels run asynchronously)."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    return time.perf_counter()
+
+
+def turn(model, mods, editors, name, batches, eval_batches, device):
+    t = clock(device)
+    caps = [capture(model, mods, b, device) for b in batches]
+    t1 = clock(device)
+    t_cap = t1 - t
     h = HYPER[name]
     with torch.no_grad():
         for keys, grads in caps:
@@ -219,16 +331,32 @@ def turn(model, mods, editors, name, batches, eval_batches):
             deltas[m] = editors[m].solve(K, G, h["lr"], h["ridge"])
         for m, d in deltas.items():
             mods[m].weight += d.T  # torch Linear holds [d_out, d_in]
-    t_ed = time.perf_counter() - t
-    t = time.perf_counter()
+    t2 = clock(device)
+    t_ed = t2 - t1
     for eb in eval_batches:
-        evaluate(model, eb)
-    t_ev = time.perf_counter() - t
+        evaluate(model, eb, device)
+    t_ev = clock(device) - t2
     return {"capture": t_cap, "editor": t_ed, "evaluate": t_ev, "turn": t_cap + t_ed + t_ev}
+
+
+def edited_layers(layers, count):
+    """The lab's editedLayerIndices: `count` consecutive layers ending at ceil(3L/4) (at least `count`)."""
+    n = min(count, layers)
+    end = max(n, math.ceil(3 * layers / 4))
+    return list(range(end - n, end))
+
+
+def blas_note():
+    """Which BLAS torch's float32 matmuls run on, and the OpenBLAS overrides in the environment."""
+    cfg = torch.__config__.show()
+    blas = next((p.split("=")[1] for p in cfg.replace(",", " ").split() if p.startswith("BLAS_INFO=")), "?")
+    env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS") if k in os.environ}
+    return {"blasInfo": blas, "env": env}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default="gpt2-small", choices=sorted(SHAPES))
     ap.add_argument("--layers", type=int, default=12)
     ap.add_argument("--edited", type=int, default=2, help="edited MLP output projections (bench quick: 2)")
     ap.add_argument("--n-edits", type=int, default=100)
@@ -239,12 +367,18 @@ def main():
     ap.add_argument("--turns", type=int, default=1, help="timed turns (after one untimed turn)")
     ap.add_argument("--editors", default="stableedit,ultraedit")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (the editor math stays float64 there too)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
+    device = torch.device(a.device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise SystemExit(f"turn.py: --device {a.device}: this torch ({torch.__version__}) sees no CUDA device")
     torch.set_num_threads(a.threads)
-    d, heads, inner, vocab, positions = 768, 12, 3072, 50257, 1024
-    end = max(a.edited, math.ceil(3 * a.layers / 4))
-    edited = list(range(end - a.edited, end))
+    s = SHAPES[a.model]
+    if not 1 <= a.layers <= s["layers"]:
+        raise SystemExit(f"turn.py: --layers {a.layers}: {a.model} has 1..{s['layers']} layers")
+    d, inner = s["hidden"], s["inner"]
+    edited = edited_layers(a.layers, a.edited)
     if a.lengths:
         with open(a.lengths) as f:
             lengths = json.load(f)
@@ -255,8 +389,10 @@ def main():
         "peer": "pytorch",
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
+        "device": str(device) if device.type == "cpu" else f"{device} ({torch.cuda.get_device_name(device)})",
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} logical cores, Python {platform.python_version()}",
-        "model": "gpt2-small",
+        "blas": blas_note(),
+        "model": a.model,
         "layers": a.layers,
         "edited": edited,
         "nEdits": a.n_edits,
@@ -266,33 +402,36 @@ def main():
     }
     for name in a.editors.split(","):
         torch.manual_seed(1)
-        model = GPT2(vocab, positions, d, a.layers, heads, inner)
+        model = s["arch"](s, a.layers)
         with torch.no_grad():
             for p_name, p in model.named_parameters():
                 if p_name.endswith("weight") and p.dim() == 2:
-                    p.normal_(0, 0.5 if p_name.startswith(("wte", "wpe")) else 0.02)
+                    p.normal_(0, 0.5 if p_name.startswith(("wte", "wpe", "embed_tokens", "lm_head")) else 0.02)
         model.requires_grad_(False)
-        mods = {f"transformer.h.{l}.mlp.c_proj": model.h[l].c_proj for l in edited}
+        model.to(device)
+        mods = {f"h.{l}.edited": model.h[l].edited() for l in edited}
         for m in mods.values():
             m.weight.requires_grad_(True)
-            m.bias.requires_grad_(True)
-        shared = Editor(name, inner, d)  # one normalizer per weight shape
+            if m.bias is not None:
+                m.bias.requires_grad_(True)
+        shared = Editor(name, inner, d, device)  # one normalizer per weight shape
         editors = {m: shared for m in mods}
         gen_ = torch.Generator().manual_seed(3)
         prime = torch.randn(d + 16, inner, generator=gen_), 1e-3 * torch.randn(d + 16, d, generator=gen_)
         for m in mods:
-            editors[m].statistics(*prime)
+            editors[m].statistics(*(t.to(device) for t in prime))
         sums = {"capture": 0.0, "editor": 0.0, "evaluate": 0.0, "turn": 0.0}
         for t in range(a.turns + 1):
             g = torch.Generator().manual_seed(100 + t)
-            batches = make_batches(eff, vocab, a.sub_batch, g)
-            eval_batches = [make_batches(eff, vocab, a.eval_batch, g), make_batches(gen, vocab, a.eval_batch, g)]
-            r = turn(model, mods, editors, name, batches, eval_batches)
+            batches = make_batches(eff, s["vocab"], a.sub_batch, g)
+            eval_batches = [make_batches(eff, s["vocab"], a.eval_batch, g), make_batches(gen, s["vocab"], a.eval_batch, g)]
+            r = turn(model, mods, editors, name, batches, eval_batches, device)
             print(f"{name} turn {t}: " + ", ".join(f"{k} {v:.2f} s" for k, v in r.items()), flush=True)
             if t > 0:
                 for k in sums:
                     sums[k] += r[k] / a.turns
         result["editors"][name] = {k: round(v, 3) for k, v in sums.items()}
+        del model, mods, editors, shared
     os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
     with open(a.out, "w") as f:
         json.dump(result, f, indent=2)

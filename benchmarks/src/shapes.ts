@@ -17,7 +17,11 @@ export interface ModelShape {
   tied: boolean;
 }
 
-/** From each model's config.json on the Hub (openai-community/gpt2, HuggingFaceTB/SmolLM2-135M, Qwen/Qwen2.5-0.5B). */
+/**
+ * From each model's config.json on the Hub (openai-community/gpt2, HuggingFaceTB/SmolLM2-135M,
+ * Qwen/Qwen2.5-0.5B, mistralai/Mistral-7B-v0.1: the paper's d_out = 4096 width; built with a layer or
+ * two, its sliding window is moot at these lengths).
+ */
 export const MODEL_SHAPES: Record<string, ModelShape> = {
   'gpt2-small': {
     id: 'gpt2-small',
@@ -54,6 +58,18 @@ export const MODEL_SHAPES: Record<string, ModelShape> = {
     vocab: 151936,
     maxPositions: 32768,
     tied: true,
+  },
+  'mistral-7b': {
+    id: 'mistral-7b',
+    arch: 'llama',
+    hidden: 4096,
+    layers: 32,
+    heads: 32,
+    kvHeads: 8,
+    intermediate: 14336,
+    vocab: 32000,
+    maxPositions: 32768,
+    tied: false,
   },
 };
 
@@ -136,6 +152,21 @@ export const PROFILES: Record<string, BenchProfile> = {
     editedLayers: 2,
     primalMaxDIn: 0,
     matmulSizes: [256, 512, 1024],
+  },
+  /**
+   * The d_out = 4096 width (Mistral-7B: MLP 14336 → 4096), one layer built and edited, for the
+   * side-by-side with PyTorch (`npm run bench -- --profile wide --peer`): whitening is a 4096² eigh,
+   * the dual solve's Kᵀ·X 14336 × N × 4096; the dIn² primal is skipped (14336², the peer's form).
+   */
+  wide: {
+    name: 'wide',
+    cases: every('mistral-7b', 1),
+    turns: 1,
+    nEdits: 100,
+    subBatch: 10,
+    editedLayers: 1,
+    primalMaxDIn: 0,
+    matmulSizes: [512, 1024],
   },
   /** The smoke test: demo model, one editor, a small turn. */
   smoke: {

@@ -3,7 +3,7 @@ import { derive, stageTotal, type Measured } from './result';
 import { markdownTable, TABLE_COLUMNS, tableRow } from './table';
 import { editorFlops, ridgeFlops } from './editor-flops';
 import { editedLayerIndices } from './shapes';
-import { labStages, parsePeer, peerTable } from './peer';
+import { labStages, median, medianStages, parsePeer, peerLengths, peerTable, repsTable } from './peer';
 
 const measured: Measured = {
   label: 'gpt2-small',
@@ -124,6 +124,36 @@ describe('peer comparison', () => {
     );
     expect(md).toHaveLength(3); // header, rule, the one matching row
     expect(md[2]).toBe('| gpt2-small | stableedit | 0.50 | 1.00 | 0.50 | 0.37 | 0.50 | 0.74 | 0.13 | 0.25 | 0.52 | 1.00 | 2.00 | 0.50 |');
+  });
+
+  it('takes interleaved reps as stage medians, and lists every rep', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    const st = (turn: number) => ({ capture: turn / 2, editor: turn / 4, evaluate: turn / 8, turn });
+    expect(medianStages([st(2), st(6), st(4)])).toEqual(st(4));
+    const r = derive(measured); // lab turn 1 s
+    const slow = { ...r, totalMs: 3000 };
+    const peer = (turn: number) => parsePeer(JSON.stringify({ ...peerJson, editors: { stableedit: st(turn) } }), 'p.json');
+    const md = repsTable([[r], [slow]], [[peer(2)], [peer(4)]]).split('\n');
+    expect(md).toHaveLength(3);
+    // lab turn median (1 + 3)/2 = 2, peer (2 + 4)/2 = 3: ratio 0.67
+    expect(md[2]).toMatch(/\| 2\.00 \| 3\.00 \| 0\.67 \| 1\.00 \/ 2\.00, 3\.00 \/ 4\.00 \|$/);
+    expect(repsTable([[{ ...r, layers: 4 }]], [[peer(2)]])).toMatch(/no lab row/);
+  });
+
+  it("gives the peer the lab's input lengths: prompt ++ answer[:-1], rephrase for generalization", () => {
+    const tok = {
+      encode: (t: string) =>
+        t
+          .split(' ')
+          .filter(Boolean)
+          .map((w) => w.length),
+    } as unknown as Parameters<typeof peerLengths>[0];
+    const recs = [
+      { index: 0, prompt: 'a b c', answer: 'x y', rephrase: 'a b' },
+      { index: 1, prompt: 'a', answer: 'x' },
+    ];
+    expect(peerLengths(tok, recs)).toEqual({ efficacy: [4, 1], generalization: [3, 1] });
   });
 
   it('names the file and the field of a bad peer JSON', () => {

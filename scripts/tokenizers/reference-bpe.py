@@ -2,8 +2,8 @@
 A from-scratch BPE that reads only tokenizer.json (vocab, merges, pre-tokenizer regex), with no tokenizer
 library: how the literal ids in src/engine/model/real-tokenizers.test.ts and
 src/engine/run/batching-real-tokenizers.test.ts were derived, independently of the lab's code.
-Covers exactly the two model kinds used there: SentencePiece-style BPE with byte fallback (no
-pre-tokenizer; normalizer prepends "▁" and maps " " to "▁") and byte-level BPE (Split regex + ByteLevel,
+Covers exactly the model kinds used there: SentencePiece-style BPE with byte fallback (no
+pre-tokenizer; normalizer prepends "▁" and maps " " to "▁"; Gemma 3's maps without prepending) and byte-level BPE (Split regex + ByteLevel,
 optional NFC). Added tokens found in the text become their own ids and cut it into segments that are
 normalized and encoded separately, as the Rust tokenizers library does (none of these files strips
 space around them).
@@ -39,7 +39,11 @@ class Ref:
         self.byte_fallback = j['model'].get('byte_fallback', False)
         pt = j.get('pre_tokenizer')
         self.pat = None
-        if pt:
+        norm = j.get('normalizer') or {}
+        # Gemma 3: the normalizer only maps " " to "▁" (no prepended "▁"), and the Split on " " that
+        # follows finds no space left, so each segment is one word.
+        self.gemma = norm.get('type') == 'Replace' and (pt or {}).get('type') == 'Split'
+        if pt and not self.gemma:
             rx = pt['pretokenizers'][0]['pattern']['Regex']
             self.pat = regex.compile(rx)
         self.nfc = (j.get('normalizer') or {}).get('type') == 'NFC'
@@ -70,7 +74,7 @@ class Ref:
 
     def encode_segment(self, text):
         if self.pat is None:  # SentencePiece-style (Llama/Mistral): prepend ▁, spaces -> ▁, one word
-            s = '▁' + text.replace(' ', '▁')
+            s = ('' if self.gemma else '▁') + text.replace(' ', '▁')
             out = []
             for p in self.bpe(list(s)):
                 if p in self.vocab: out.append(self.vocab[p])

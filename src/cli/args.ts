@@ -4,7 +4,10 @@
  * positionals, missing values and values of the wrong kind — all before anything is loaded.
  * Accepted forms: `--name value`, `--name=value`, and `--flag` for booleans.
  */
-export type FlagKind = 'string' | 'number' | 'int' | 'list' | 'bool';
+import { editDistance } from '../engine/util/edit-distance';
+
+/** 'seed': a whole number 0 … 2³² − 1 (the seeded generator, util/rng.ts, keeps 32 bits: larger seeds collapse onto smaller ones). */
+export type FlagKind = 'string' | 'number' | 'int' | 'seed' | 'list' | 'bool';
 
 export interface FlagSpec {
   kind: FlagKind;
@@ -21,6 +24,8 @@ export type Flags = Record<string, string | true>;
 export const GLOBAL_FLAGS: FlagTable = { debug: { kind: 'bool' }, help: { kind: 'bool' } };
 
 export class UsageError extends Error {}
+
+export const SEED_MAX = 2 ** 32 - 1;
 
 export function parseFlags(argv: string[], table: FlagTable): Flags {
   const known: FlagTable = { ...GLOBAL_FLAGS, ...table };
@@ -54,10 +59,14 @@ export function parseFlags(argv: string[], table: FlagTable): Flags {
 
 function checkValue(name: string, spec: FlagSpec, value: string): void {
   if (value.trim() === '') throw new UsageError(`--${name} is empty`);
-  if (spec.kind === 'number' || spec.kind === 'int') {
+  if (spec.kind === 'number' || spec.kind === 'int' || spec.kind === 'seed') {
     const x = Number(value);
     if (!Number.isFinite(x)) throw new UsageError(`--${name} must be a number, got "${value}"`);
-    if (spec.kind === 'int' && !Number.isInteger(x)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+    if (spec.kind !== 'number' && !Number.isInteger(x)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+    if (spec.kind === 'seed' && !(x >= 0 && x <= SEED_MAX))
+      throw new UsageError(
+        `--${name} must be a whole number from 0 to ${SEED_MAX}, got "${value}" (seeds are 32-bit: a larger one would give the same draws as a smaller one)`,
+      );
   }
   if (spec.choices && !spec.choices.includes(value))
     throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')}, got "${value}"`);
@@ -75,16 +84,6 @@ export function nearest(name: string, spellings: readonly (readonly [string, str
     if (d < bestD) [best, bestD] = [flag, d];
   }
   return bestD <= Math.max(2, Math.floor(name.length / 2)) ? best : null;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 export function str(flags: Flags, name: string, fallback?: string): string {

@@ -9,6 +9,7 @@ const ERRNO: Record<string, string> = {
   EPERM: 'operation not permitted',
   EEXIST: 'already exists',
   ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
   EROFS: 'read-only file system',
   EMFILE: 'too many open files',
   ENAMETOOLONG: 'the name is too long',
@@ -19,8 +20,20 @@ export function describeFailure(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (err && typeof err.code === 'string' && ERRNO[err.code]) {
     const path = err.path ?? (err as { dest?: string }).dest;
-    return path ? `${path}: ${ERRNO[err.code]}` : `${ERRNO[err.code]} (${err.message})`;
+    // What the writer adds (engine/io/atomic-write.ts): the bytes it needed, and that the file under the name is untouched.
+    const note = (err as { note?: string }).note;
+    return path ? `${path}: ${ERRNO[err.code]}${note ? ` (${note})` : ''}` : `${ERRNO[err.code]} (${err.message})`;
   }
   const message = e instanceof Error ? e.message : String(e);
   return `${message}\n(an unexpected error inside the lab: rerun with --debug for the stack trace, and please report it)`;
+}
+
+/** Adds what to do next (e.g. how to resume) to an error, printed on the line after its message. */
+export function withNextStep(e: unknown, line: string): unknown {
+  if (e && typeof e === 'object') (e as { nextStep?: string }).nextStep = line;
+  return e;
+}
+
+export function nextStepOf(e: unknown): string | undefined {
+  return e && typeof e === 'object' ? (e as { nextStep?: string }).nextStep : undefined;
 }

@@ -5,6 +5,9 @@ import { parseCpuBackend } from '../engine/graph/ort-backends';
 import { loadModel, type LoadedModel } from '../engine/model/load';
 import type { HeldWeights } from '../engine/model/spec';
 import { createCpuRuntime } from '../engine/runtime/cpu-runtime';
+import { createWebGpuRuntime, weightBufferCap } from '../engine/runtime/webgpu-runtime';
+import type { SharedGpu } from '../engine/gpu/device';
+import { GPU_FLAGS, wantsWebGpu } from './gpu';
 import type { GraphRuntime } from '../engine/runtime/graph-runtime';
 import { recordFitCheck } from '../engine/run/record-fit';
 import { SINGLE_FILE } from '../engine/safetensors/checkpoint';
@@ -16,25 +19,39 @@ import { str, UsageError, type FlagTable, type Flags } from './args';
 export const DATA_FLAGS = { data: { kind: 'string' }, 'on-invalid': { kind: 'string', choices: ['skip', 'stop'] } } satisfies FlagTable;
 
 /**
- * `--backend native|wasm`: which CPU onnxruntime runs the graphs (runtimeFlag). `--frozen16`: hold the
- * frozen tensors of an F16/BF16 checkpoint in 16 bits (docs/design.md §4): the same numbers, about
- * half the memory, at a cost in time on the CPU (measured in README "Supported models and formats").
+ * `--backend native|wasm|webgpu`: which onnxruntime runs the graphs (runtimeFlag): a CPU one, or
+ * onnxruntime-web's WebGPU EP on Dawn (cli/gpu.ts). `--frozen16`: hold the frozen tensors of an
+ * F16/BF16 checkpoint in 16 bits (docs/design.md §4): the same numbers, about half the memory, at a
+ * cost in time on the CPU (measured in README "Supported models and formats"); always on WebGPU, as in the page.
  */
 export const BACKEND_FLAGS = {
-  backend: { kind: 'string', choices: ['native', 'wasm', 'auto'] },
+  backend: { kind: 'string', choices: ['native', 'wasm', 'webgpu', 'auto'] },
   frozen16: { kind: 'bool' },
+  ...GPU_FLAGS,
 } satisfies FlagTable;
 
-/** The model's runtime on --backend (default: native, or wasm with a warning when onnxruntime-node cannot load). */
-export async function runtimeFlag(flags: Flags, model: LoadedModel<HeldWeights>): Promise<GraphRuntime> {
-  return createCpuRuntime(model, { backend: parseCpuBackend(str(flags, 'backend', 'auto')) });
+/**
+ * The model's runtime on --backend (default: native, or wasm with a warning when onnxruntime-node
+ * cannot load); with a device (gpuFlag), the WebGPU runtime, one graph built at once so a model the
+ * EP cannot run fails here, not mid-run.
+ */
+export async function runtimeFlag(flags: Flags, model: LoadedModel<HeldWeights>, gpu: SharedGpu | null = null): Promise<GraphRuntime> {
+  if (!gpu) return createCpuRuntime(model, { backend: parseCpuBackend(str(flags, 'backend', 'auto')) });
+  const runtime = await createWebGpuRuntime(model, gpu.device, { maxWeightBytes: weightBufferCap(gpu.device) });
+  try {
+    await runtime.nextTokens([model.spec.bosId ?? 0], 1);
+  } catch (e) {
+    await runtime.dispose();
+    throw new InputError(`--backend webgpu, --model ${str(flags, 'model')}`, `WebGPU could not run this model: ${(e as Error).message}`);
+  }
+  return runtime;
 }
 
 export async function loadModelFlag(flags: Flags): Promise<LoadedModel<HeldWeights>> {
-  const model = await loadModel(nodeFolder(str(flags, 'model')), { frozen16: flags.frozen16 === true });
+  const model = await loadModel(nodeFolder(str(flags, 'model')), { frozen16: flags.frozen16 === true || wantsWebGpu(flags) });
   if (model.fp32Reasons.size)
     process.stderr.write(
-      `note: --frozen16: ${model.fp32Reasons.size} tensors stay fp32 (${[...model.fp32Reasons][0].join(': ')}${model.fp32Reasons.size > 1 ? '; …' : ''})\n`,
+      `note: frozen16: ${model.fp32Reasons.size} tensors stay fp32 (${[...model.fp32Reasons][0].join(': ')}${model.fp32Reasons.size > 1 ? '; …' : ''})\n`,
     );
   if (model.unusedTensors.length)
     process.stderr.write(

@@ -9,7 +9,8 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './args';
-import { describeFailure } from './failure';
+import { describeFailure, nextStepOf } from './failure';
+import { withSignals } from './signals';
 
 export interface Command {
   summary: string;
@@ -65,13 +66,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   const debug = rest.includes('--debug');
   try {
-    return await cmd.run(rest);
+    return await withSignals(() => cmd.run(rest));
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`${name}: ${e.message}\n\n${cmd.usage}\n`);
       return 2;
     }
     process.stderr.write(`${name}: error: ${describeFailure(e)}\n`);
+    const next = nextStepOf(e);
+    if (next) process.stderr.write(`${next}\n`);
     if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     return 1;
   }

@@ -20,6 +20,18 @@ export interface EditRecord {
   subject?: string;
   /** The answer before the edit, where the layout has one (EasyEdit ground_truth, answers[0]). */
   oldAnswer?: string;
+  /**
+   * KnowEdit's portability questions (Reasoning, Subject_Aliasing, Logical_Generalization …): what
+   * the edit should carry over to, each with its answer.
+   */
+  portability?: PortabilityPair[];
+}
+
+export interface PortabilityPair {
+  /** KnowEdit's group name ("Reasoning", "Subject_Aliasing", …). */
+  kind: string;
+  prompt: string;
+  answer: string;
 }
 
 /** What the engine needs of a tokenizer: ids for text, text for ids. */
@@ -30,6 +42,11 @@ export interface TextTokenizer {
   readonly vocabSize: number;
   readonly padId: number;
   readonly eosId: number | null;
+  /**
+   * Ids of special added tokens (Gemma 3 text checkpoints list <image_soft_token> at 262,144, past
+   * their 262,144-row embedding): the loader accepts those past vocab_size (model/load.ts).
+   */
+  readonly specialIds?: ReadonlySet<number>;
 }
 
 /** Keys and value gradients of one edited module for one sub-batch (docs/design.md §1 step 3). */

@@ -54,11 +54,27 @@ export type Command =
   | { type: 'run/stop'; id: number; runId: string }
   | { type: 'probe/ask'; id: number; prompt: string; k: number; maxNewTokens: number }
   /** One (prompt, answer) applied to the loaded model as a one-record turn; answers with probe/result before and after. */
-  | { type: 'edit/apply'; id: number; prompt: string; answer: string; k: number; maxNewTokens: number; settings: InteractiveSettings }
+  | {
+      type: 'edit/apply';
+      id: number;
+      prompt: string;
+      answer: string;
+      /** MEMIT / AlphaEdit edit at the subject's last token; a prompt that is a stream record brings its own. */
+      subject?: string;
+      k: number;
+      maxNewTokens: number;
+      settings: InteractiveSettings;
+    }
   /** Reload the model's original weights (undo every edit). */
   | { type: 'model/reset'; id: number }
   /** The model as it stands, or (runId) the model as a finished run left it, rebuilt from what the run saved. */
-  | { type: 'export/weights'; id: number; runId?: string }
+  | {
+      type: 'export/weights';
+      id: number;
+      runId?: string;
+      /** The file's name without extension (the page names run files the same way); default: model, settings, now. */
+      stem?: string;
+    }
   /** Per-edit pre/post scores of the last run's edits on the model as it stands (EasyEdit layout). */
   | { type: 'export/per-edit'; id: number; runId: string };
 

@@ -16,6 +16,8 @@ import { SettingsPanel } from './panels/settings-panel';
 import { ProbePanel } from './probe/probe-panel';
 import { RunsPanel } from './runs/runs-panel';
 import { runList, useRunsStore } from './runs/store';
+import { runColors } from './charts/palette';
+import { DemoNote } from './charts/demo-note';
 import { useRunView } from './runs/view';
 import { TopBar } from './top-bar';
 import './charts/charts.css';
@@ -25,8 +27,10 @@ export function App() {
   return (
     <>
       <TopBar />
-      <div className="lab">
-        <Dashboard />
+      {/* Three areas: the head of the dashboard (runs, comparison), the set-up, the charts. Wide, the
+          set-up is a side column beside both; narrow, it comes between them (layout.css). */}
+      <main className="lab">
+        <DashboardHead />
         <aside className="side" aria-label="Set-up">
           <ModelPanel />
           <DataPanel />
@@ -35,17 +39,19 @@ export function App() {
           <ExportPanel />
           <DevicePanel />
         </aside>
-      </div>
+        <Charts />
+      </main>
     </>
   );
 }
 
-function Dashboard() {
+function DashboardHead() {
   const runs = useRunsStore(useShallow(runList));
   const hidden = useRunView((s) => s.hidden);
   const reopen = useReopen();
+  const shown = runs.filter((r) => !hidden.has(r.id));
   return (
-    <main className="dash">
+    <div className="dash dash-head">
       <RunNotices />
       <div className="dash-top">
         <section className="dash-runs" aria-labelledby="runs-h">
@@ -54,10 +60,20 @@ function Dashboard() {
         </section>
         <section className="dash-comparison" aria-labelledby="comparison-h" data-testid="comparison">
           <h2 id="comparison-h">Comparison</h2>
-          <ComparisonTable runs={runs.filter((r) => !hidden.has(r.id))} />
+          <ComparisonTable runs={shown} colors={runColors(runs)} />
+          <DemoNote runs={shown} />
         </section>
       </div>
+    </div>
+  );
+}
+
+function Charts() {
+  const runs = useRunsStore(useShallow(runList));
+  const hidden = useRunView((s) => s.hidden);
+  return (
+    <div className="dash dash-charts">
       <DiagnosticsDashboard runs={runs} hidden={hidden} />
-    </main>
+    </div>
   );
 }

@@ -4,6 +4,7 @@
  */
 import type { WorkerEvent } from '../protocol/messages';
 import { runList, useRunsStore } from './runs/store';
+import { runFileStem } from './runs/file-names';
 import { downloadBlob } from './charts/export-png';
 import { easyEditJson } from './lib/easyedit-json';
 import { useLabStore } from './store';
@@ -26,7 +27,10 @@ export function routeEvent(ev: WorkerEvent): void {
       useRunsStore.setState((s) => {
         const run = s.runs[ev.runId];
         const { error: _error, report: _report, ...rest } = run;
-        return { runs: { ...s.runs, [ev.runId]: { ...rest, turns: [...ev.turns], metrics: [...ev.metrics], version: run.version + 1 } } };
+        const seenTurns = Math.max(run.seenTurns ?? 0, run.turns.length);
+        return {
+          runs: { ...s.runs, [ev.runId]: { ...rest, seenTurns, turns: [...ev.turns], metrics: [...ev.metrics], version: run.version + 1 } },
+        };
       });
       break;
     }
@@ -52,7 +56,7 @@ export function routeEvent(ev: WorkerEvent): void {
       break;
     case 'export/per-edit': {
       const run = useRunsStore.getState().runs[ev.runId];
-      const name = `${(run?.label ?? ev.runId).replace(/[^\w.-]+/g, '_')}.easyedit.json`;
+      const name = `${run ? runFileStem(run) : ev.runId}.easyedit.json`;
       downloadBlob(new Blob([easyEditJson(ev.results)], { type: 'application/json' }), name);
       break;
     }

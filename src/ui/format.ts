@@ -41,3 +41,9 @@ export function formatDuration(seconds: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
+
+/** "1 edit", "1,000 edits", "no records": a count with its noun agreeing. */
+export function countOf(n: number, noun: string, pluralNoun = `${noun}s`): string {
+  if (n === 0) return `no ${pluralNoun}`;
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : pluralNoun}`;
+}

@@ -5,7 +5,8 @@
  */
 import { useLayoutEffect, useRef } from 'react';
 import { RunControls } from './panels/run-panel';
-import { useLabStore } from './store';
+import { countOf } from './format';
+import { useLabStore, type LabState } from './store';
 
 export function TopBar() {
   const ref = useRef<HTMLElement>(null);
@@ -38,7 +39,8 @@ function LoadedStatus() {
       : model.status === 'loading'
         ? 'loading…'
         : 'none loaded';
-  const dataText = edits ? `${edits.name} · ${edits.report.count.toLocaleString('en-US')} edits` : scanning ? 'reading…' : 'none given';
+  const failed = useLabStore((s) => s.errors['data/scan']);
+  const data = dataChip(edits, failed?.message, scanning);
   return (
     <dl className="loaded" aria-label="Loaded">
       <div className={`chip ${model.status}`}>
@@ -47,12 +49,34 @@ function LoadedStatus() {
         </dt>
         <dd data-testid="top-model">{modelText}</dd>
       </div>
-      <div className={`chip ${edits ? 'loaded' : 'none'}`}>
+      <div className={`chip ${data.state}`} data-testid="top-data-chip" data-state={data.state} title={data.text}>
         <dt>
           <a href="#data-h">Data</a>
         </dt>
-        <dd data-testid="top-data">{dataText}</dd>
+        <dd data-testid="top-data">{data.text}</dd>
       </div>
     </dl>
   );
+}
+
+/**
+ * The edit stream's pill: green only for a stream that read whole; a read that stopped or gave no
+ * record, and a failed read, say so (the Data panel has the details).
+ */
+export function dataChip(
+  edits: LabState['data']['edits'],
+  failure: string | undefined,
+  scanning: boolean,
+): { state: 'loaded' | 'warn' | 'error' | 'none'; text: string } {
+  if (scanning) return { state: 'none', text: 'reading…' };
+  if (failure) return { state: 'error', text: `could not read: ${failure}` };
+  if (!edits) return { state: 'none', text: 'none given' };
+  const r = edits.report;
+  if (r.count === 0) return { state: 'error', text: `${edits.name} · no valid records${r.stopped ? `: ${r.stopped.problem}` : ''}` };
+  if (r.stopped)
+    return {
+      state: 'warn',
+      text: `${edits.name} · ${countOf(r.count, 'edit')}, then stopped at record ${r.stopped.index}: ${r.stopped.problem}`,
+    };
+  return { state: 'loaded', text: `${edits.name} · ${countOf(r.count, 'edit')}` };
 }

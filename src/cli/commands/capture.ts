@@ -6,6 +6,7 @@
  */
 import { int, list, parseFlags, requireFlags, str, UsageError, type FlagTable } from '../args';
 import { checkModules, DATA_FLAGS, loadModelFlag, loadRecordsFlag, BACKEND_FLAGS, runtimeFlag } from '../load';
+import { gpuFlag } from '../gpu';
 import { checkInputDir, checkInputFile, checkOutputFile } from '../paths';
 import { withFileLock } from '../out-lock';
 import { killAtWrites } from '../kill-points';
@@ -16,7 +17,7 @@ import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/
 
 export const summary = 'capture keys, value gradients and loss of one turn to safetensors';
 export const usage = `usage: stableedit-lab capture --model DIR --data FILE --modules a,b --n-edits N --sub-batch B
-    --out F.safetensors [--on-invalid skip|stop] [--backend native|wasm] [--frozen16]
+    --out F.safetensors [--on-invalid skip|stop] [--backend native|wasm|webgpu [--allow-software-adapter]] [--frozen16]
 
 Tensors per sub-batch b: sb{b}.input_ids, sb{b}.attention_mask, sb{b}.labels (int32 [B, T]),
 sb{b}.loss [1], sb{b}.{module}.keys [N_b, d_in], sb{b}.{module}.grads [N_b, d_out].`;
@@ -46,13 +47,14 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 async function capture(flags: ReturnType<typeof parseFlags>, out: string, modules: string[], nEdits: number, subBatch: number) {
+  const gpu = await gpuFlag(flags);
   const model = await loadModelFlag(flags);
   checkModules(model, modules);
   const records = await loadRecordsFlag(flags, nEdits, 'data', model);
 
   // padMultiple 1: the contract records each sub-batch at its own longest record; the runtime pads internally.
   const sbs = buildSubBatches(model.tokenizer, editPairs(records), { subBatch });
-  const runtime = await runtimeFlag(flags, model);
+  const runtime = await runtimeFlag(flags, model, gpu);
   const tensors: Record<string, TensorToWrite> = {};
   const losses: number[] = [];
   const progress = new Progress(sbs.length, 'capture');

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { nodeFolder } from '../../engine/io/node-files';
 import { writeTinyCheckpoint } from '../../engine/model/write-tiny';
 import { loadModel, type LoadedModel } from '../../engine/model/load';
-import { referenceForward } from '../../engine/reference/forward';
+import { lastLogits, referenceForward } from '../../engine/reference/forward';
 import { encodeWeights } from '../../engine/run/export-weights';
 import { run } from './eval';
 
@@ -53,15 +53,8 @@ function refAccuracy(m: LoadedModel, prompt: string, target: string): number {
 function greedyAnswer(m: LoadedModel, prompt: string, steps: number): string {
   const ids = m.tokenizer.encode(prompt, true);
   const p = ids.length;
-  const V = m.spec.vocabSize;
   for (let s = 0; s < steps; s++) {
-    const { logits } = referenceForward(m.spec, m.weights, {
-      batch: 1,
-      seqLen: ids.length,
-      inputIds: ids,
-      attentionMask: ids.map(() => 1),
-    });
-    const row = logits.subarray((ids.length - 1) * V, ids.length * V);
+    const row = lastLogits(m.spec, m.weights, ids);
     ids.push(row.indexOf(Math.max(...row)));
   }
   return m.tokenizer.decode(ids.slice(p)).trim();

@@ -5,13 +5,15 @@
  * Out: `t{t}.{module}.delta` [dIn, dOut] for every turn, and `<out minus .safetensors>.diagnostics.json`.
  */
 import { nodeFile } from '../../engine/io/node-files';
-import { writeFileAtomic } from '../../engine/io/atomic-write';
+import { createHash } from 'node:crypto';
+import { commitJournalFor, commitTogether } from '../../engine/io/commit-together';
 import { validateEditorSettings } from '../../engine/run/config';
 import { readSafetensorsHeader, type TensorInfo } from '../../engine/safetensors/header';
 import { readTensorF32 } from '../../engine/safetensors/read';
 import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/encode';
 import type { EditorOptions, TurnDiagnostics } from '../../engine/editors/editor';
 import { createEditor, editorNames } from '../../engine/editors/registry';
+import { zeroUpdateWarning } from '../../engine/editors/zero-update';
 import { InputError, type FileSource, type ModuleCapture } from '../../engine/types';
 import { int, list, num, parseFlags, requireFlags, str, UsageError, type FlagTable, type Flags } from '../args';
 import { checkInputFile, checkOutputFile, sameFile } from '../paths';
@@ -64,9 +66,29 @@ export function streamLayout(tensors: Map<string, TensorInfo>, where: string): S
     if (!turns[t]) throw new InputError(where, `turn ${t} is missing (the stream has turns up to ${turns.length - 1})`);
     for (let b = 0; b < turns[t].length; b++) {
       if (!turns[t][b]) throw new InputError(where, `turn ${t} has no sub-batch ${b} (it has sub-batches up to ${turns[t].length - 1})`);
-      for (const [module, kg] of turns[t][b])
-        for (const part of ['keys', 'grads'] as const)
-          if (!kg[part]) throw new InputError(where, `t${t}.sb${b}.${module}.${part} is missing`);
+      let rows: { module: string; n: number } | null = null;
+      for (const [module, kg] of turns[t][b]) {
+        for (const part of ['keys', 'grads'] as const) {
+          const info = kg[part];
+          if (!info) throw new InputError(where, `t${t}.sb${b}.${module}.${part} is missing`);
+          if (info.shape.length !== 2)
+            throw new InputError(
+              `${where}: ${info.name}`,
+              `has shape [${info.shape.join(', ')}]; ${part} are one row per label position: [N, ${part === 'keys' ? 'd_in' : 'd_out'}] (a single row is [1, ${part === 'keys' ? 'd_in' : 'd_out'}])`,
+            );
+        }
+        // Every module of a sub-batch is captured at the same label positions, so all have its N rows.
+        const n = kg.keys!.shape[0];
+        if (rows && rows.n !== n)
+          throw new InputError(
+            `${where}: t${t}.sb${b}`,
+            `module ${module} has ${n} rows but ${rows.module} has ${rows.n}; the modules of one sub-batch are captured at the same label positions, so they have the same row count`,
+          );
+        rows ??= { module, n };
+      }
+      const loss = losses[t]?.[b];
+      if (loss && !(loss.shape.length === 1 && loss.shape[0] === 1))
+        throw new InputError(`${where}: ${loss.name}`, `has shape [${loss.shape.join(', ')}]; a sub-batch's loss is one value, shape [1]`);
     }
   }
   checkConsistent(turns, where);
@@ -108,6 +130,10 @@ async function readCapture(file: FileSource, module: string, keys: TensorInfo, g
   return { module, rows, dIn, dOut: grads.shape[1], keys: await readTensorF32(file, keys), grads: await readTensorF32(file, grads) };
 }
 
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 export function diagnosticsPath(out: string): string {
   return out.replace(/\.safetensors$/, '') + '.diagnostics.json';
 }
@@ -127,6 +153,8 @@ export const FLAGS = {
   out: { kind: 'string' },
 } satisfies FlagTable;
 
+const NIW_FLAGS = ['niw-mu0', 'niw-kappa0', 'niw-nu0', 'niw-psi0'];
+
 function editorOptions(flags: Flags): EditorOptions {
   const solve = flags.solve === undefined ? undefined : (str(flags, 'solve') as 'dual' | 'primal');
   const niwFlag = (k: string) => (flags[`niw-${k}`] === undefined ? undefined : num(flags, `niw-${k}`));
@@ -142,6 +170,9 @@ export async function run(argv: string[]): Promise<number> {
   const name = str(flags, 'editor');
   const warmupTurns = int(flags, 'warmup-turns', 0);
   if (warmupTurns < 0) throw new UsageError(`--warmup-turns must be ≥ 0, got ${warmupTurns}`);
+  const niwGiven = NIW_FLAGS.filter((k) => flags[k] !== undefined);
+  if (niwGiven.length && name !== 'stableedit-niw')
+    throw new UsageError(`--${niwGiven[0]} is a setting of --editor stableedit-niw (its prior), not ${name}`);
   const opts = editorOptions(flags);
   const bad = validateEditorSettings({ editor: name, lr: opts.lr, ridge: opts.ridge }, editorNames);
   if (Object.keys(bad).length)
@@ -176,6 +207,7 @@ async function replay(
   const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
   const outTensors: Record<string, TensorToWrite> = {};
   const diagnostics: TurnDiagnostics[] = [];
+  let zeroWarned = false;
   for (let t = 0; t < layout.turns.length; t++) {
     const subBatches: ModuleCapture[][] = [];
     for (const [b, sb] of layout.turns[t].entries()) {
@@ -194,18 +226,29 @@ async function replay(
       loss = ls.reduce((s, v) => s + v, 0) / ls.length;
     }
     const r = await editor.turn({ subBatches, warmup: t < warmupTurns, loss });
+    const zero = zeroWarned ? null : zeroUpdateWarning(r.deltas, `${input}: turn ${t}`, opts);
+    if (zero) {
+      zeroWarned = true;
+      process.stderr.write(`warning: ${zero} (not repeated)\n`);
+    }
     for (const [module, d] of r.deltas) outTensors[`t${t}.${module}.delta`] = { dtype: 'F32', shape: [d.dIn, d.dOut], data: d.delta };
     diagnostics.push(r.diagnostics);
   }
-  // Diagnostics first, the deltas last: a complete D.safetensors means both are there.
-  await writeFileAtomic(
-    diagnosticsPath(out),
-    JSON.stringify({ editor: name, lr: opts.lr, ridge: opts.ridge, warmupTurns, turns: diagnostics }, null, 1) + '\n',
-    killAtWrites,
-  );
-  await writeFileAtomic(
-    out,
-    encodeSafetensors(outTensors, { editor: name, turns: String(layout.turns.length), warmup_turns: String(warmupTurns) }),
+  // Both replaced together or not at all (a redo journal, docs/design.md §5); the diagnostics name
+  // the deltas they belong with by SHA-256, so a reader can check the pair.
+  const deltas = encodeSafetensors(outTensors, { editor: name, turns: String(layout.turns.length), warmup_turns: String(warmupTurns) });
+  const diagnosticsJson =
+    JSON.stringify(
+      { editor: name, lr: opts.lr, ridge: opts.ridge, warmupTurns, deltasSha256: sha256Hex(deltas), turns: diagnostics },
+      null,
+      1,
+    ) + '\n';
+  await commitTogether(
+    commitJournalFor(out),
+    [
+      { path: diagnosticsPath(out), bytes: diagnosticsJson },
+      { path: out, bytes: deltas },
+    ],
     killAtWrites,
   );
   process.stdout.write(

@@ -4,21 +4,27 @@
  * immediate, sampled, final), report.json and edited.safetensors into --out; a checkpoint in --out
  * lets a killed run resume where it left off with the same numbers.
  *
- * Order of work, so that a fault at any point loses nothing and leaves nothing half-written: flags
- * and settings are checked before anything loads; paths before any work; --out is locked; a finished
- * run or a checkpoint of another run is refused without --restart; outputs are written to temporary
- * names and renamed (metrics.jsonl, evaluations.jsonl, edited.safetensors, then report.json, which
- * marks the run finished); the checkpoint is removed last.
+ * Order of work, so that a fault at any point loses nothing and leaves nothing half-written
+ * (docs/design.md §5): flags and settings are checked before anything loads; paths before any work;
+ * --out is locked; a finished run, an earlier run's outputs or a checkpoint of another run is refused
+ * without --restart; the outputs (metrics.jsonl, evaluations.jsonl, edited.safetensors, report.json,
+ * which marks the run finished) are committed together through a redo journal; the checkpoint is
+ * removed last. SIGINT / SIGTERM / SIGHUP stop the run at the end of its turn with a checkpoint and the
+ * command that resumes it; a full disk stops it with the last good checkpoint kept.
  */
 import { rm } from 'node:fs/promises';
-import { appendFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { int, list, num, parseFlags, requireFlags, str, UsageError, type FlagTable, type Flags } from '../args';
 import { Progress } from '../progress';
 import { checkModules, DATA_FLAGS, loadModelFlag, loadRecordsFlag, BACKEND_FLAGS, runtimeFlag } from '../load';
 import { checkInputDir, checkInputFile, checkOutputDir } from '../paths';
-import { acquireLock } from '../out-lock';
-import { killAtWrites, killPoint } from '../kill-points';
+import { acquireLock, mustBeAFileIfThere } from '../out-lock';
+import { commandLine, exitStatusOf, stopAtSafePoints, stopRequested } from '../signals';
+import { withNextStep } from '../failure';
+import { checkSubjects } from '../../engine/editors/locate/prompts';
+import { commitTogether, finishCommit } from '../../engine/io/commit-together';
+import { faultPoint, killAtWrites, killPoint } from '../kill-points';
 import { fileSha256, folderSha256 } from '../fingerprint';
 import { demoPreset } from '../demo-preset';
 import { shuffled, splitTrainEval } from '../../engine/data/split';
@@ -28,33 +34,50 @@ import { CheckpointRefused } from '../../engine/run/checkpoint-seal';
 import { DirStore } from '../../engine/run/dir-store';
 import { encodeWeights } from '../../engine/run/export-weights';
 import { WARMUP_PLACEMENTS } from '../../engine/run/schedule';
-import { runEditorNames } from '../../engine/run/config';
+import { HYPERNET_EDITORS, isHypernetEditor, runEditorNames } from '../../engine/run/config';
+import { loadHypernetFlag } from '../hypernet-flag';
 import { isLocateEditor, type LocateSettings } from '../../engine/editors/locate/settings';
 import { corpusTexts } from '../../engine/editors/locate/corpus';
 import { readFile, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { DEMO_CORPUS, DEMO_MODEL_DIR } from '../demo-preset';
-import { removeStaleTemporaries, writeFileAtomic } from '../../engine/io/atomic-write';
+import { appendAll, removeStaleTemporaries, writeFileAtomic } from '../../engine/io/atomic-write';
 import { InputError, type EditRecord } from '../../engine/types';
 import type { RunEvent } from '../../engine/run/events';
 import { useNodePool } from '../../engine/linalg/parallel/node-pool';
+import { useNativeGemm } from '../../engine/linalg/native-gemm';
+import { deviceLost, editorFlag, EDITOR_MATH_FLAGS, gpuFlag } from '../gpu';
+
+/** Prompts ROME's fluency samples per evaluation on the command line (10 × up to 100 tokens, one prompt at a time). */
+const DEFAULT_FLUENCY_SIZE = 10;
 
 export const summary = 'run a lifelong editing stream and write metrics, report and edited weights';
 export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor NAME --modules a,b
     --n-edits N --sub-batch B --turns T --lr X --ridge X --out DIR
     [--warmup-data FILE --warmup-turns K] [--warmup-placement start|q1|middle|q3|end] [--warmup-stats-only]
     [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--eval-chunk N] [--no-immediate] [--no-final]
+    [--no-wild] [--fluency-size N] [--drift-size N]
     [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT] [--restart] [--debug]
-    [--backend native|wasm] [--frozen16] [--threads N]
+    [--backend native|wasm|webgpu [--allow-software-adapter] [--editor-math auto|gpu|cpu]] [--frozen16] [--threads N]
     MEMIT / AlphaEdit (--editor memit|alphaedit): [--stats-corpus FILE] [--stats-samples N] [--stats-cache DIR]
     [--v-steps N] [--v-lr X] [--clamp-norm X] [--kl-factor X] [--v-weight-decay X] [--mom2-weight X]
     [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]
+    RLEdit, MEND (--editor rledit|mend): --hypernet DIR (a network from train-editor; no --lr, --ridge)
 
 --eval-chunk N: records per chunk of the pre-edit, sampled and final evaluations (default 1000): a pass of more
 than one chunk reports progress with ETA, and the final evaluation checkpoints after each chunk, so a kill
 during it resumes at the chunk it reached.
+The sampled, final and pre-edit evaluations score teacher-forced token accuracy and, unless --no-wild,
+EasyEdit's WILD protocol (greedy generation judged by exact match and token F1); --fluency-size N
+(default 10, 0 = off) adds ROME's fluency (n-gram entropy of sampled continuations) over N prompts;
+--drift-size N (0 = off; the demo preset: 1000) adds representation drift: mean cosine and linear CKA
+of the final-layer states of N seeded stream prompts against their pre-edit states.
+--backend webgpu: the model on onnxruntime-web's WebGPU EP and the editor math in the WGSL GPU editor, on
+one Dawn device (a software adapter only with --allow-software-adapter); --editor-math cpu keeps the
+float64 editor. A lost device stops the run with its last checkpoint intact: run the command again to resume.
 --threads N: threads of the float64 editor math (whitening, ridge solve; default every core, at most 8;
-the results are the same bits whatever N).
+the results are the same bits whatever N). Its large products run on onnxruntime-node's float64 Gemm
+where the native binary loads (the same results to float64 rounding as the JS loops used otherwise).
 --shuffle SEED shuffles the edit stream (seeded) before it is cut into turns. --warmup-split takes the
 warm-up edits from the data file's own train split (the rest is the edit stream) instead of --warmup-data.
 Resumes from DIR/checkpoint.bin when it exists; a checkpoint written with other settings or inputs, or
@@ -67,10 +90,14 @@ authors' code (MEMIT: GPT-J hparams, AlphaEdit: Llama3-8B hparams). Records need
 second moment C is taken over --stats-corpus (a text file, one sample per line, a JSON array of
 strings or {text}, the demo's train-corpus.json, or a dataset whose prompts are used; the demo model
 defaults to its own corpus), the first --stats-samples texts (default 100000), and cached in
---stats-cache DIR (default ~/.cache/stableedit-lab/stats).`;
+--stats-cache DIR (default ~/.cache/stableedit-lab/stats).
+
+RLEdit and MEND (docs/design.md §8) edit with the network train-editor wrote into DIR: its step sizes and λ
+are the network's, so --lr and --ridge are refused; a network trained for another model (files or
+shape) or other --modules is refused, saying what differs.`;
 
 /** MEMIT / AlphaEdit flag → LocateSettings field. */
-const LOCATE_FLAGS: Record<string, { field: keyof LocateSettings; kind: 'int' | 'number' }> = {
+const LOCATE_FLAGS: Record<string, { field: keyof LocateSettings; kind: 'int' | 'number' | 'seed' }> = {
   'stats-samples': { field: 'mom2Samples', kind: 'int' },
   'v-steps': { field: 'steps', kind: 'int' },
   'v-lr': { field: 'lr', kind: 'number' },
@@ -80,21 +107,23 @@ const LOCATE_FLAGS: Record<string, { field: keyof LocateSettings; kind: 'int' | 
   'mom2-weight': { field: 'mom2Weight', kind: 'number' },
   'nullspace-threshold': { field: 'nullspaceThreshold', kind: 'number' },
   'alpha-l2': { field: 'l2', kind: 'number' },
-  'template-seed': { field: 'templateSeed', kind: 'int' },
+  'template-seed': { field: 'templateSeed', kind: 'seed' },
 };
 
 const LOCATE_FLAG_TABLE = {
   ...Object.fromEntries(Object.entries(LOCATE_FLAGS).map(([k, v]) => [k, { kind: v.kind }])),
   'stats-corpus': { kind: 'string' },
   'stats-cache': { kind: 'string' },
-} as Record<string, { kind: 'int' | 'number' | 'string' }>;
+} as Record<string, { kind: 'int' | 'number' | 'seed' | 'string' }>;
 
 export const FLAGS = {
   model: { kind: 'string' },
   ...DATA_FLAGS,
   ...BACKEND_FLAGS,
+  ...EDITOR_MATH_FLAGS,
   threads: { kind: 'int' },
-  editor: { kind: 'string', choices: runEditorNames },
+  editor: { kind: 'string', choices: [...runEditorNames, ...HYPERNET_EDITORS] },
+  hypernet: { kind: 'string' },
   modules: { kind: 'list' },
   'n-edits': { kind: 'int', alsoKnownAs: ['batch-size', 'edits'] },
   'sub-batch': { kind: 'int' },
@@ -106,14 +135,17 @@ export const FLAGS = {
   'warmup-placement': { kind: 'string', choices: WARMUP_PLACEMENTS },
   'warmup-stats-only': { kind: 'bool' },
   'warmup-split': { kind: 'number' },
-  seed: { kind: 'int' },
+  seed: { kind: 'seed' },
   'checkpoint-every': { kind: 'int' },
   'sample-every': { kind: 'int' },
   'sample-size': { kind: 'int' },
   'eval-chunk': { kind: 'int' },
   'no-immediate': { kind: 'bool' },
   'no-final': { kind: 'bool' },
-  shuffle: { kind: 'int' },
+  'no-wild': { kind: 'bool' },
+  'fluency-size': { kind: 'int' },
+  'drift-size': { kind: 'int' },
+  shuffle: { kind: 'seed' },
   out: { kind: 'string' },
   restart: { kind: 'bool' },
   ...LOCATE_FLAG_TABLE,
@@ -136,6 +168,8 @@ const FLAG_OF: Partial<Record<keyof RunConfig, string>> = {
   warmupPlacement: '--warmup-placement',
   sampleEvery: '--sample-every',
   sampleSize: '--sample-size',
+  fluencySize: '--fluency-size',
+  driftSize: '--drift-size',
   checkpointEvery: '--checkpoint-every',
   evalChunk: '--eval-chunk',
   seed: '--seed',
@@ -166,6 +200,9 @@ export function runConfigFromFlags(flags: Flags, base: Omit<RunConfig, 'modules'
     finalEval: flags['no-final'] !== true && base.finalEval,
     sampleEvery: int(flags, 'sample-every', base.sampleEvery),
     sampleSize: int(flags, 'sample-size', base.sampleSize),
+    wildEval: flags['no-wild'] !== true,
+    fluencySize: int(flags, 'fluency-size', base.fluencySize ?? DEFAULT_FLUENCY_SIZE),
+    driftSize: int(flags, 'drift-size', base.driftSize ?? 0),
     checkpointEvery: int(flags, 'checkpoint-every', base.checkpointEvery),
     ...(given('eval-chunk') ? { evalChunk: int(flags, 'eval-chunk') } : base.evalChunk !== undefined ? { evalChunk: base.evalChunk } : {}),
     seed: int(flags, 'seed', base.seed),
@@ -176,7 +213,7 @@ export function runConfigFromFlags(flags: Flags, base: Omit<RunConfig, 'modules'
 function locateFromFlags(flags: Flags, base: RunConfig['locate']): Pick<RunConfig, 'locate'> {
   const locate: Partial<LocateSettings> = { ...base };
   for (const [flag, { field, kind }] of Object.entries(LOCATE_FLAGS))
-    if (flags[flag] !== undefined) locate[field] = kind === 'int' ? int(flags, flag) : num(flags, flag);
+    if (flags[flag] !== undefined) locate[field] = kind === 'number' ? num(flags, flag) : int(flags, flag);
   return Object.keys(locate).length ? { locate } : {};
 }
 
@@ -196,9 +233,21 @@ export function planRun(flags: Flags): RunPlan {
   requireFlags(flags, REQUIRED);
   if (flags.threads !== undefined && int(flags, 'threads') < 1)
     throw new UsageError(`--threads must be a whole number ≥ 1 (got ${flags.threads})`);
-  const preset = demoPreset(flags, SETTINGS_FLAGS);
+  const hypernet = typeof flags.editor === 'string' && isHypernetEditor(flags.editor);
+  if (hypernet) {
+    if (flags.hypernet === undefined)
+      throw new UsageError(`--editor ${flags.editor} needs --hypernet DIR (a network trained by train-editor)`);
+    for (const k of ['lr', 'ridge'])
+      if (flags[k] !== undefined)
+        throw new UsageError(
+          `--${k} is not a setting of --editor ${flags.editor}: its step size and ridge λ are the trained network's (train-editor --lr sets the initial step size)`,
+        );
+  } else if (flags.hypernet !== undefined)
+    throw new UsageError(`--hypernet is a setting of --editor ${HYPERNET_EDITORS.join(' | ')}, not ${flags.editor}`);
+  const settingsFlags = hypernet ? SETTINGS_FLAGS.filter((k) => k !== 'lr' && k !== 'ridge') : SETTINGS_FLAGS;
+  const preset = demoPreset(flags, settingsFlags);
   if (!preset) {
-    const missing = SETTINGS_FLAGS.filter((k) => flags[k] === undefined && k !== 'turns');
+    const missing = settingsFlags.filter((k) => flags[k] === undefined && k !== 'turns');
     if (missing.length)
       throw new UsageError(
         `missing ${missing.map((k) => `--${k}`).join(', ')} (only the demo model with the demo's eval stream has a preset for them)`,
@@ -235,30 +284,59 @@ export async function run(argv: string[]): Promise<number> {
   await checkInputFile('data', str(flags, 'data'));
   if (plan.warmupData !== undefined) await checkInputFile('warmup-data', plan.warmupData);
   if (plan.statsCorpus !== undefined) await checkInputFile('stats-corpus', plan.statsCorpus);
+  if (plan.statsCorpus !== undefined) await checkOutputDir('stats-cache', statsCacheDir(flags));
   await checkOutputDir('out', out);
+  for (const name of [...OUTPUTS, JOURNAL]) await mustBeAFileIfThere(`--out ${out}`, join(out, name));
   const lock = await acquireLock(join(out, '.lock'), `--out ${out}`, warn);
+  // From here a Ctrl-C stops the run at the end of its turn (signals.ts).
+  stopAtSafePoints();
   try {
-    return await runLocked(plan);
+    return await runLocked(plan, argv);
   } finally {
     await lock.release();
   }
 }
 
 const OUTPUTS = ['metrics.jsonl', 'evaluations.jsonl', 'report.json', 'edited.safetensors', 'checkpoint.bin'];
+/** The redo journal of the outputs' commit (engine/io/commit-together.ts). */
+const JOURNAL = '.outputs.commit';
+/** Files only a finished run writes (committed with report.json). */
+const RESULTS = ['edited.safetensors', 'evaluations.jsonl'];
 
-async function runLocked(plan: RunPlan): Promise<number> {
-  const { config, flags, out } = plan;
-  await removeStaleTemporaries(out, OUTPUTS);
-  if (flags.restart !== true && existsSync(join(out, 'report.json'))) {
-    // report.json is written last: a checkpoint beside it is from a run killed while it cleaned up.
-    await rm(join(out, 'checkpoint.bin'), { force: true });
+function statsCacheDir(flags: Flags): string {
+  return str(flags, 'stats-cache', join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'stableedit-lab', 'stats'));
+}
+
+/** Refuses to start over an earlier run's results without --restart, so none is ever replaced silently. */
+function checkEarlierRun(out: string, restart: boolean): void {
+  if (restart) return;
+  if (existsSync(join(out, 'report.json')))
     throw new InputError(
       `--out ${out}`,
       'holds a finished run (report.json); pass --restart to run again into this folder (its outputs are replaced), or choose another --out',
     );
-  }
+  if (existsSync(join(out, 'checkpoint.bin'))) return;
+  const results = RESULTS.filter((n) => existsSync(join(out, n)));
+  if (results.length)
+    throw new InputError(
+      `--out ${out}`,
+      `holds an earlier run's results (${results.join(', ')}) without its report.json; pass --restart to replace them, or move them away, or choose another --out`,
+    );
+  if (existsSync(join(out, 'metrics.jsonl')))
+    warn(`--out ${out}: metrics.jsonl is from a run that stopped before its first checkpoint; it is replaced by this run's`);
+}
+
+async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
+  const { config, flags, out } = plan;
+  // A commit a killed run left is finished first; then its temporaries are removed.
+  await finishCommit(join(out, JOURNAL));
+  await removeStaleTemporaries(out, [...OUTPUTS, JOURNAL]);
+  // report.json is committed with the outputs: a checkpoint beside it is from a run killed while it cleaned up.
+  if (existsSync(join(out, 'report.json'))) await rm(join(out, 'checkpoint.bin'), { force: true });
+  checkEarlierRun(out, flags.restart === true);
   if (plan.presetNote) process.stderr.write(`${plan.presetNote}\n`);
 
+  const gpu = await gpuFlag(flags);
   const model = await loadModelFlag(flags);
   checkModules(model, config.modules);
   const targetAll = await loadRecordsFlag(flags, undefined, 'data', model);
@@ -268,6 +346,15 @@ async function runLocked(plan: RunPlan): Promise<number> {
   const bad = validateRunConfig(config, { targetRecords: target.length, warmupRecords: warmup?.length ?? 0 });
   if (Object.keys(bad).length)
     throw new InputError(`--data ${str(flags, 'data')}`, `the settings do not fit the data: ${describeProblems(bad)}`);
+  if (isLocateEditor(config.editor)) {
+    // Before any work: every record these editors will edit needs its subject (docs/design.md §7).
+    checkSubjects(config.turns === undefined ? target : target.slice(0, config.turns * config.nEdits), `--data ${str(flags, 'data')}`);
+    if (warmup && !config.warmupStatisticsOnly)
+      checkSubjects(
+        warmup.slice(0, config.warmupTurns * config.nEdits),
+        plan.warmupData === undefined ? `--warmup-split of --data ${str(flags, 'data')}` : `--warmup-data ${plan.warmupData}`,
+      );
+  }
 
   const fingerprint: Record<string, string> = {
     model: await folderSha256(str(flags, 'model')),
@@ -278,8 +365,12 @@ async function runLocked(plan: RunPlan): Promise<number> {
     'on-invalid': str(flags, 'on-invalid', 'stop'),
     'stats-corpus': plan.statsCorpus === undefined ? 'none' : await fileSha256(plan.statsCorpus),
   };
+  const network = isHypernetEditor(config.editor)
+    ? await loadHypernetFlag(flags, model, fingerprint.model, config.modules, config.editor)
+    : undefined;
+  if (network) fingerprint.hypernet = network.sha256;
   const corpus = plan.statsCorpus === undefined ? undefined : await loadCorpus(flags, plan.statsCorpus, model);
-  const statsDir = str(flags, 'stats-cache', join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'stableedit-lab', 'stats'));
+  const statsDir = statsCacheDir(flags);
   if (corpus) await mkdir(statsDir, { recursive: true });
   // --restart discards the folder's run only now that the new one's inputs have loaded.
   if (flags.restart === true) for (const f of OUTPUTS) await rm(join(out, f), { force: true });
@@ -292,7 +383,7 @@ async function runLocked(plan: RunPlan): Promise<number> {
       const line = JSON.stringify(e.record) + '\n';
       process.stdout.write(line);
       // Synchronously: the turn's line is on disk before the checkpoint that follows it is written.
-      appendFileSync(metricsPath, line);
+      appendAll(metricsPath, line);
       killPoint('appended:metrics.jsonl');
     } else if (e.type === 'warning') warn(e.message);
     else if (e.type === 'error') process.stderr.write(`error at ${e.where}: ${e.message}\n`);
@@ -306,22 +397,33 @@ async function runLocked(plan: RunPlan): Promise<number> {
       process.stderr.write(`${e.record.protocol} metrics after ${e.record.edits} edits: ${summarize(e.record.metrics)}\n`);
   };
 
-  await useNodePool(flags.threads === undefined ? undefined : int(flags, 'threads'));
-  const runtime = await runtimeFlag(flags, model);
+  const f64 = await useNodePool(flags.threads === undefined ? undefined : int(flags, 'threads'));
+  useNativeGemm(f64.threads); // the editor math's large products on ORT's float64 GEMM; JS where it cannot load
+  const runtime = await runtimeFlag(flags, model, gpu);
+  const lost = deviceLost(gpu);
+  lost.catch(() => {}); // raced below; unobserved it would be an unhandled rejection
+  const editor =
+    isLocateEditor(config.editor) || isHypernetEditor(config.editor)
+      ? null
+      : await editorFlag(flags, config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw }, gpu);
+  const store = new DirStore(out, killAtWrites);
+  const resume = commandLine('run', argv);
+  let editRun: LifelongRun | undefined;
   try {
-    let editRun: LifelongRun;
     try {
       editRun = await LifelongRun.open(config, {
         runtime,
         tokenizer: model.tokenizer,
         target,
         warmup,
-        store: new DirStore(out, killAtWrites),
+        store,
         emit,
         fingerprint,
         onMismatch: 'refuse',
         checkpointWhere: checkpointPath,
+        ...(editor?.backend === 'gpu' ? { createEditor: () => editor.editor } : {}),
         corpus,
+        hypernet: network?.net,
         statsCache: corpus
           ? { store: new DirStore(statsDir), key: `${fingerprint.model.slice(0, 16)}-${fingerprint['stats-corpus'].slice(0, 16)}` }
           : undefined,
@@ -338,45 +440,82 @@ async function runLocked(plan: RunPlan): Promise<number> {
         );
       throw e;
     }
+    const r = editRun;
     // A resumed run rewrites metrics.jsonl from the checkpoint's turns, so the file never has gaps or repeats.
-    await writeFileAtomic(metricsPath, jsonLines(editRun.turns), killAtWrites);
-    const resumedAt = editRun.finalEvaluationResumedAt;
-    if (resumedAt !== null) process.stderr.write(`resuming the final evaluation at record ${resumedAt} of ${editRun.editsApplied}\n`);
-    const progress = new Progress(editRun.schedule.length, config.editor);
-    progress.update(editRun.stepIndex);
-    while (!editRun.done) {
-      const rec = await editRun.step();
-      progress.update(editRun.stepIndex, rec ? `loss ${rec.loss.toFixed(3)}` : '');
+    await writeFileAtomic(metricsPath, jsonLines(r.turns), killAtWrites);
+    const resumedAt = r.finalEvaluationResumedAt;
+    if (resumedAt !== null) process.stderr.write(`resuming the final evaluation at record ${resumedAt} of ${r.editsApplied}\n`);
+    const progress = new Progress(r.schedule.length, config.editor);
+    progress.update(r.stepIndex);
+    let failure: string | null = null;
+    while (!r.done && failure === null) {
+      // One turn of the event loop first, so a signal that has arrived is seen at this turn boundary.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stopRequested()) return await stopHere(r, store, checkpointPath, resume);
+      try {
+        const rec = await Promise.race([r.step(), lost]);
+        progress.update(r.stepIndex, rec ? `loss ${rec.loss.toFixed(3)}` : '');
+        faultPoint('turn', gpu?.device);
+      } catch (e) {
+        // A failed pass (a lost GPU device, the runtime's own error): the turn changed nothing on disk.
+        failure = `step ${r.stepIndex}: ${(e as Error).message}`;
+      }
     }
-    if (editRun.error) {
-      const ck = editRun.lastCheckpoint;
-      process.stderr.write(
-        `run stopped: ${editRun.error}\n` +
-          (ck === null
-            ? `No checkpoint was written before the failure; fix the input and run the command again to start over.\n`
-            : `The checkpoint ${checkpointPath} (step ${ck}) is intact; fix the input and run the same command to resume from it.\n`),
-      );
+    failure ??= r.error;
+    if (failure) {
+      process.stderr.write(`run stopped: ${failure}\n${resumeNote(r, checkpointPath, resume, 'fix the input')}\n`);
       return 1;
     }
-    const report = await editRun.finish({ keepCheckpoint: true });
-    // Outputs in order, each complete under its final name; report.json last: it marks the run finished.
-    await writeFileAtomic(metricsPath, jsonLines(editRun.turns), killAtWrites);
-    // Every evaluation of the run (pre-edit, immediate, sampled, final) as the page's charts plot them.
-    await writeFileAtomic(join(out, 'evaluations.jsonl'), jsonLines(editRun.metrics), killAtWrites);
+    if (stopRequested()) return await stopHere(r, store, checkpointPath, resume);
+    const report = await r.finish({ keepCheckpoint: true });
     const weights = await runtime.weights();
     const edited = encodeWeights(weights, model.sourceNames, { editor: config.editor, edits: String(report.targetEdits) });
-    await writeFileAtomic(join(out, 'edited.safetensors'), edited, killAtWrites);
     const reportJson = JSON.stringify({ config, model: model.name, fingerprint, ...report }, null, 2) + '\n';
-    await writeFileAtomic(join(out, 'report.json'), reportJson, killAtWrites);
-    await editRun.removeCheckpoint();
+    // All four replaced together or not at all (a redo journal); report.json renamed last: it marks the run finished.
+    await commitTogether(
+      join(out, JOURNAL),
+      [
+        { path: metricsPath, bytes: jsonLines(r.turns) },
+        // Every evaluation of the run (pre-edit, immediate, sampled, final) as the page's charts plot them.
+        { path: join(out, 'evaluations.jsonl'), bytes: jsonLines(r.metrics) },
+        { path: join(out, 'edited.safetensors'), bytes: edited },
+        { path: join(out, 'report.json'), bytes: reportJson },
+      ],
+      killAtWrites,
+    );
+    await r.removeCheckpoint();
     killPoint('removed:checkpoint.bin');
     process.stderr.write(
       `final (${report.targetEdits} edits, token accuracy): ${summarize(report.final.metrics)}\nwrote ${out}/metrics.jsonl, evaluations.jsonl, report.json, edited.safetensors\n`,
     );
     return 0;
+  } catch (e) {
+    // A full disk, a failed write…: the last good checkpoint stands, and the note says how to go on from it.
+    if (editRun) throw withNextStep(e, resumeNote(editRun, checkpointPath, resume, 'fix the cause (on a full disk: free space)'));
+    throw e;
   } finally {
+    (editor?.editor as { dispose?(): void } | undefined)?.dispose?.();
     await runtime.dispose();
   }
+}
+
+/** Where a stopped or failed run can go on from, and the command that does it. */
+function resumeNote(r: LifelongRun, checkpointPath: string, resume: string, fix: string): string {
+  const ck = r.lastCheckpoint;
+  return ck === null
+    ? `No checkpoint was written before this; ${fix}, then run the command again to start over:\n  ${resume}`
+    : `The checkpoint ${checkpointPath} (step ${ck} of ${r.schedule.length}) is intact; ${fix}, then resume from it with the same command:\n  ${resume}`;
+}
+
+/** A stop asked for by a signal, at the end of a turn: a checkpoint of this step, where it stopped, how to resume. */
+async function stopHere(r: LifelongRun, store: DirStore, checkpointPath: string, resume: string): Promise<number> {
+  const signal = stopRequested()!;
+  if (r.lastCheckpoint !== r.stepIndex) await r.saveCheckpoint(store);
+  process.stderr.write(
+    `stopped by ${signal} after step ${r.stepIndex} of ${r.schedule.length} (${r.editsApplied} edits applied); ` +
+      `the checkpoint ${checkpointPath} holds it.\nto resume:\n  ${resume}\n`,
+  );
+  return exitStatusOf(signal);
 }
 
 /** The edit stream and warm-up records after --shuffle and --warmup-split. */

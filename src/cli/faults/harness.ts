@@ -3,9 +3,9 @@
  * this process (main, stdout/stderr captured) or as a child process (for SIGKILL), and a tally of
  * outcomes whose figures the suite prints at the end.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,8 @@ import { SyntheticStream, type SyntheticModule } from '../../engine/editors/synt
 import { writeTinyCheckpoint } from '../../engine/model/write-tiny';
 import type { TensorToWrite } from '../../engine/safetensors/encode';
 import { main } from '../main';
+import { openSealedCheckpoint } from '../../engine/run/checkpoint-seal';
+import { unpack } from '../../engine/util/pack';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const MODULE = 'model.layers.1.mlp.down_proj';
@@ -153,6 +155,11 @@ export function streamTensors(modules: SyntheticModule[], seed: number, turns: n
   return tensors;
 }
 
+/** replay's argv on a stream (ridge 10). */
+export function replayArgs(input: string, out: string, editor = 'stableedit', lr = '0.05'): string[] {
+  return ['replay', '--in', input, '--editor', editor, '--lr', lr, '--ridge', '10', '--out', out];
+}
+
 /** The CLI as a child process (bin/stableedit-lab.mjs), with extra environment. */
 export function spawnCli(argv: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -179,6 +186,42 @@ export function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
+/** Run outputs without what depends on the clock. */
+export function normalize(value: unknown): unknown {
+  const CLOCK = new Set(['wallMs', 'timings', 'timeMs', 'seconds', 'turnsPerSecond', 'editsPerSecond']);
+  return JSON.parse(JSON.stringify(value), (k, v) => (CLOCK.has(k) ? undefined : v));
+}
+
+export interface Outputs {
+  metrics: unknown[];
+  evaluations: unknown[];
+  report: unknown;
+  edited: string;
+}
+
+export function outputs(dir: string): Outputs {
+  return {
+    metrics: readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => normalize(JSON.parse(l))),
+    evaluations: readFileSync(join(dir, 'evaluations.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
+    report: normalize(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))),
+    edited: sha256(join(dir, 'edited.safetensors')),
+  };
+}
+
+/** The step the checkpoint in `dir` resumes at, or null; throws when it is damaged. */
+export async function checkpointStep(dir: string): Promise<number | null> {
+  const p = join(dir, 'checkpoint.bin');
+  if (!existsSync(p)) return null;
+  const { payload } = await openSealedCheckpoint(new Uint8Array(readFileSync(p)), p);
+  return unpack<{ nextStep: number }>(payload).nextStep;
+}
+
 /** Case outcomes, counted for the figures the suite reports. */
 export class Tally {
   tried = 0;
@@ -200,4 +243,35 @@ export class Tally {
       (this.resumes ? `, resume equality ${this.resumesEqual}/${this.resumes}` : '')
     );
   }
+}
+
+/** A small tmpfs for full-disk cases, where this machine lets the suite mount one (root, no sandbox forbidding it). */
+export interface SmallDisk {
+  dir: string;
+  /** Sets its size (tmpfs rounds up to whole pages); files on it stay. */
+  resize(bytes: number): void;
+  dispose(): void;
+}
+
+/** A mounted tmpfs of `bytes`, or the reason none can be mounted here (the suite then says so and runs the injected cases only). */
+export function mountSmallDisk(bytes: number): SmallDisk | string {
+  const dir = mkdtempSync(join(tmpdir(), 'se-tmpfs-'));
+  const mount = (opts: string[]) => execFileSync('mount', opts, { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    mount(['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir]);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    return `mount -t tmpfs failed: ${String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim()}`;
+  }
+  return {
+    dir,
+    resize: (n) => void mount(['-o', `remount,size=${n}`, dir]),
+    dispose: () => {
+      try {
+        execFileSync('umount', ['-l', dir]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
 }

@@ -4,7 +4,7 @@
  * Each case asserts the exit code (2 usage, 1 input), a message naming the place, no stack trace and
  * no output left behind. Corruptions are drawn from a seeded generator, so every run tries the same.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeFolder } from '../../engine/io/node-files';
@@ -200,12 +200,71 @@ group('paths and settings that do not fit the data', () => [
     names: /warning: step 0 \(target turn 0\), module model\.layers\.1\.mlp\.down_proj: the update's norm .* exceeds the weight's own/,
   },
   {
+    name: '--ridge 1e300 (runs, with a warning: nothing is edited)',
+    argv: (o) => withFlag(withFlag(withFlag(runArgs(f, o), 'ridge', '1e300'), 'turns', '2'), 'sample-every', '0'),
+    exit: 0,
+    names:
+      /warning: step 0 \(target turn 0\): every ΔW is exactly 0, so nothing is edited — --ridge 1e\+300 is far too large .*lower --ridge/,
+  },
+  {
     name: 'a module the model does not have',
     argv: (o) => withFlag(runArgs(f, o), 'modules', 'model.layers.9.mlp.down_proj'),
     exit: 1,
     names: /--modules: 'model\.layers\.9\.mlp\.down_proj'/,
   },
 ]);
+
+group('seeds that would collapse onto other seeds', () =>
+  [
+    ['seed', '1e300'],
+    ['seed', '4294967296'],
+    ['seed', '-1'],
+    ['shuffle', '3e300'],
+  ].map(([flag, v]) => ({
+    name: `--${flag} ${v}`,
+    argv: (o: string) => withFlag(runArgs(f, o), flag, v),
+    exit: 2 as const,
+    names: new RegExp(`--${flag} must be a whole number from 0 to 4294967295, got "${v}" \\(seeds are 32-bit`),
+  })),
+);
+
+group('output names taken by folders, --stats-cache, MEMIT subjects', () => {
+  const taken = (name: string) => (o: string) => {
+    mkdirSync(join(o, name), { recursive: true });
+    return runArgs(f, o);
+  };
+  const corpus = () => file('corpus.txt', 'The river runs past the town.\nA city has many streets.\n');
+  const memit = (o: string, extra: string[] = []) => [
+    ...withFlag(runArgs(f, o), 'editor', 'memit'),
+    '--stats-corpus',
+    corpus(),
+    '--stats-cache',
+    join(f.dir, 'stats'),
+    ...extra,
+  ];
+  return [
+    ...['.lock', 'checkpoint.bin', 'metrics.jsonl'].map((n) => ({
+      name: `${n} a directory`,
+      argv: taken(n),
+      exit: 1 as const,
+      names: new RegExp(
+        `--out .*: .*/${n.replace('.', '\\.')} is a directory, and the lab writes a file under that name: move or remove it`,
+      ),
+    })),
+    {
+      name: '--stats-cache a file',
+      argv: (o: string) => withFlag(memit(o), 'stats-cache', f.data),
+      exit: 1,
+      names: /--stats-cache .*data\.json: is an existing file; a folder is expected/,
+    },
+    {
+      name: 'MEMIT on records without a subject: refused before any work',
+      argv: (o: string) => memit(o),
+      exit: 1,
+      names: /--data .*data\.json: record 0: has no subject; MEMIT and AlphaEdit edit at the subject's last token/,
+    },
+  ];
+});
 
 // ---- datasets ---------------------------------------------------------------------------------
 group('datasets', () => {
@@ -533,6 +592,44 @@ group('replay', () => {
     },
     { name: 'replay --editor rome', argv: (o) => withFlag(rp(ok)(o), 'editor', 'rome'), exit: 2, names: /--editor must be one of/ },
     { name: 'replay --solve both', argv: rp(ok, ['--solve', 'both']), exit: 2, names: /--solve must be one of dual, primal/ },
+    {
+      name: 'keys of rank 1',
+      argv: rp(() =>
+        stream('rank1.safetensors', (t) => (t[`t0.sb0.${m}.keys`] = { dtype: 'F32', shape: [12], data: new Float32Array(12).fill(0.1) })),
+      ),
+      exit: 1,
+      names: /t0\.sb0\.model\.layers\.1\.mlp\.down_proj\.keys: has shape \[12\]; keys are one row per label position: \[N, d_in\]/,
+    },
+    {
+      name: 'modules with different row counts in one sub-batch',
+      argv: rp(() =>
+        stream('rows.safetensors', (t) => {
+          const m2 = SHAPES[1].module;
+          t[`t1.sb0.${m2}.keys`] = { dtype: 'F32', shape: [2, 12], data: new Float32Array(24).fill(0.1) };
+          t[`t1.sb0.${m2}.grads`] = { dtype: 'F32', shape: [2, 5], data: new Float32Array(10).fill(0.1) };
+        }),
+      ),
+      exit: 1,
+      names: /t1\.sb0: module .* has \d rows but .* has \d; the modules of one sub-batch are captured at the same label positions/,
+    },
+    {
+      name: 'a loss of shape [2]',
+      argv: rp(() => stream('loss2.safetensors', (t) => (t['t0.sb0.loss'] = { dtype: 'F32', shape: [2], data: [1.5, 2.5] }))),
+      exit: 1,
+      names: /t0\.sb0\.loss: has shape \[2\]; a sub-batch's loss is one value, shape \[1\]/,
+    },
+    {
+      name: 'NIW prior flags for stableedit',
+      argv: rp(ok, ['--niw-kappa0', '2']),
+      exit: 2,
+      names: /--niw-kappa0 is a setting of --editor stableedit-niw \(its prior\), not stableedit/,
+    },
+    {
+      name: 'replay --ridge 1e300 (runs, with a warning)',
+      argv: (o) => withFlag(rp(ok)(o), 'ridge', '1e300'),
+      exit: 0,
+      names: /warning: .*ok\.safetensors: turn 0: every ΔW is exactly 0, so nothing is edited/,
+    },
   ];
 });
 
@@ -591,6 +688,8 @@ describe('fault suite: bad input', () => {
             c.exit === 0
               ? []
               : ['report.json', 'edited.safetensors', 'o.safetensors', 'o.diagnostics.json'].filter((n) => existsSync(join(outDir, n)));
+          // A refused run leaves no empty --out behind.
+          if (c.exit !== 0 && isRun(argv) && existsSync(outDir) && readdirSync(outDir).length === 0) leftovers.push('an empty --out');
           if (leftovers.length) tally.corruptOutputs++;
           if (!clear || stack || leftovers.length)
             failures.push(`${c.name}: exit ${r.code} (want ${c.exit}), stderr: ${r.stderr.slice(0, 600)}; left: ${leftovers.join(', ')}`);

@@ -5,59 +5,43 @@
  * edited.safetensors SHA-256); damaged and foreign checkpoints refused with the file named and the
  * checkpoint left as it was; a live lock refused, a stale one taken over.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeFile } from '../../engine/io/node-files';
 import { encodeSafetensors } from '../../engine/safetensors/encode';
-import { openSealedCheckpoint } from '../../engine/run/checkpoint-seal';
 import { readSafetensorsHeader } from '../../engine/safetensors/header';
-import { unpack } from '../../engine/util/pack';
 import { Rng } from '../../engine/util/rng';
-import { cli, hasStackTrace, makeFixture, runArgs, sha256, spawnCli, streamTensors, Tally, withFlag, type Fixture } from './harness';
+import {
+  checkpointStep,
+  cli,
+  hasStackTrace,
+  makeFixture,
+  normalize,
+  outputs,
+  replayArgs,
+  runArgs,
+  sha256,
+  spawnCli,
+  streamTensors,
+  Tally,
+  withFlag,
+  type Fixture,
+  type Outputs,
+} from './harness';
 
 const TURNS = 4;
 // Child processes: ~6 s of CPU each (mostly onnxruntime start-up); far more wall time on a loaded machine.
 const tally = new Tally();
 let f: Fixture;
 
-/** Run outputs without what depends on the clock. */
-function normalize(value: unknown): unknown {
-  const CLOCK = new Set(['wallMs', 'timings', 'timeMs', 'seconds', 'turnsPerSecond', 'editsPerSecond']);
-  return JSON.parse(JSON.stringify(value), (k, v) => (CLOCK.has(k) ? undefined : v));
-}
-
-interface Outputs {
-  metrics: unknown[];
-  evaluations: unknown[];
-  report: unknown;
-  edited: string;
-}
-
-function outputs(dir: string): Outputs {
-  return {
-    metrics: readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => normalize(JSON.parse(l))),
-    evaluations: readFileSync(join(dir, 'evaluations.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l)),
-    report: normalize(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))),
-    edited: sha256(join(dir, 'edited.safetensors')),
-  };
-}
-
-/** The step the checkpoint in `dir` resumes at, or null; throws when it is damaged. */
-async function checkpointStep(dir: string): Promise<number | null> {
-  const p = join(dir, 'checkpoint.bin');
-  if (!existsSync(p)) return null;
-  const { payload } = await openSealedCheckpoint(new Uint8Array(readFileSync(p)), p);
-  return unpack<{ nextStep: number }>(payload).nextStep;
-}
-
 let reference: Outputs;
+
+/** A process's start time as /proc/<pid>/stat has it (field 22), as the lab's lock records it. */
+function startTime(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+}
 
 beforeAll(async () => {
   f = await makeFixture();
@@ -84,6 +68,21 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
     expect(readdirSync(out).sort()).toEqual(['edited.safetensors', 'evaluations.jsonl', 'metrics.jsonl', 'report.json']);
   }, 300_000);
 
+  it('a finished run whose report.json was deleted is not overwritten by a rerun with other settings', async () => {
+    const dir = join(f.dir, 'earlier');
+    cpSync(join(f.dir, 'reference'), dir, { recursive: true });
+    rmSync(join(dir, 'report.json'));
+    const before = readdirSync(dir).map((n) => `${n} ${sha256(join(dir, n))}`);
+    const r = await cli(withFlag(runArgs(f, dir), 'lr', '2e-2'));
+    tally.tried++;
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(
+      /--out .*earlier: holds an earlier run's results \(edited\.safetensors, evaluations\.jsonl\) without its report\.json; pass --restart to replace them/,
+    );
+    expect(readdirSync(dir).map((n) => `${n} ${sha256(join(dir, n))}`)).toEqual(before);
+    tally.clearErrors++;
+  });
+
   it('SIGKILL at seeded points (checkpoint writes, between turns, output writes): every resume ends equal to the uninterrupted run', async () => {
     const out = join(f.dir, 'killed');
     const rng = new Rng(7);
@@ -92,13 +91,17 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
       (s) => `partial:checkpoint.bin#${1 + rng.int(TURNS - 1 - s)}`,
       () => `appended:metrics.jsonl#1`,
       (s) => `renamed:checkpoint.bin#${1 + rng.int(Math.max(1, TURNS - 1 - s))}`,
-      () => ['partial:metrics.jsonl#2', 'partial:edited.safetensors#1'][rng.int(2)],
-      () => ['renamed:edited.safetensors#1', 'partial:report.json#1'][rng.int(2)],
+      // The outputs' commit (engine/io/commit-together.ts): before its journal is written, the old files
+      // stand; after it, the next command finishes the renames.
+      () => ['partial:metrics.jsonl#2', 'partial:edited.safetensors#1', 'partial:report.json#1'][rng.int(3)],
+      () => ['renamed:.outputs.commit#1', 'renamed:metrics.jsonl#2', 'renamed:edited.safetensors#1'][rng.int(3)],
       () => ['renamed:report.json#1', 'removed:checkpoint.bin#1'][rng.int(2)],
     ];
     const log: string[] = [];
     let snapshotTaken = false;
     for (const point of chain) {
+      // A committed run (its journal written) has nothing left to kill: the next command finishes it.
+      if (existsSync(join(out, 'report.json')) || existsSync(join(out, '.outputs.commit'))) continue;
       const before = await checkpointStep(out);
       const s = before ?? 0;
       // A checkpoint is written after steps 1..TURNS-1; past the last one, skip checkpoint kill points.
@@ -118,8 +121,17 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
         return null;
       });
       if (before !== null && after !== null && after < before) tally.lostWork++;
-      if (existsSync(join(out, 'report.json')))
+      // Outputs together or not at all: a report only beside its own edited weights and evaluations,
+      // unless a commit journal is there for the next command to finish.
+      if (existsSync(join(out, 'report.json')) && !existsSync(join(out, '.outputs.commit'))) {
         expect(sha256(join(out, 'edited.safetensors')), 'report.json without edited.safetensors').toBe(reference.edited);
+        expect(outputs(out).evaluations.map(normalize)).toEqual(reference.evaluations.map(normalize));
+      }
+      if (!existsSync(join(out, '.outputs.commit')))
+        expect(
+          ['edited.safetensors', 'evaluations.jsonl'].filter((n) => existsSync(join(out, n))).length % 2,
+          `${at}: half the outputs`,
+        ).toBe(0);
       if (existsSync(join(out, 'edited.safetensors'))) await readSafetensorsHeader(nodeFile(join(out, 'edited.safetensors')));
       if (existsSync(join(out, 'metrics.jsonl'))) {
         const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean);
@@ -154,7 +166,7 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
     const ref = await spawnCli(args(refOut));
     tally.tried++;
     expect(ref.code, ref.stderr).toBe(0);
-    expect(ref.stderr).toMatch(/final evaluation \[#+\.*\] 12\/12 .*ETA/);
+    expect(ref.stderr).toMatch(/scoring every edit after the last turn \(records\) \[#+\.*\] 12\/12 .*ETA/);
     const out = join(f.dir, 'final-killed');
     // Checkpoints 1–3 follow turns 1–3; the 4th is the final evaluation's first chunk.
     const first = await spawnCli(args(out), { STABLEEDIT_KILL_AT: 'renamed:checkpoint.bin#4' });
@@ -165,7 +177,7 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
     expect([first.signal, second.signal, last.code], last.stderr).toEqual(['SIGKILL', 'SIGKILL', 0]);
     expect(second.stderr).toContain('resuming the final evaluation at record 4 of 12');
     expect(last.stderr).toContain('resuming the final evaluation at record 8 of 12');
-    expect(last.stderr).not.toMatch(/final evaluation \[[#.]+\] 4\/12/);
+    expect(last.stderr).not.toMatch(/scoring every edit after the last turn \(records\) \[[#.]+\] 4\/12/);
     const got = outputs(out);
     const want = outputs(refOut);
     expect(got).toEqual(want);
@@ -247,26 +259,56 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
     expect(failures).toEqual([]);
   });
 
-  it('replay killed while writing its outputs leaves nothing under their names; the rerun writes what an uninterrupted one does', async () => {
+  it('replay into a folder that holds another replay, killed at every point of its writes: deltas and diagnostics always of one run', async () => {
     const input = join(f.dir, 'stream.safetensors');
     writeFileSync(input, encodeSafetensors(streamTensors([{ module: 'm.a', dIn: 9, dOut: 4 }], 11, 3, [3, 2])));
-    const argv = (out: string) => ['replay', '--in', input, '--editor', 'stableedit', '--lr', '0.1', '--ridge', '10', '--out', out];
-    const ref = join(f.dir, 'ref.safetensors');
-    expect((await cli(argv(ref))).code).toBe(0);
+    const argv = (out: string, editor: string, lr: string) => replayArgs(input, out, editor, lr);
+    const ultra = (out: string) => argv(out, 'ultraedit', '0.1');
+    const stable = (out: string) => argv(out, 'stableedit', '0.05');
+    const refs = { ultraedit: join(f.dir, 'ref-u.safetensors'), stableedit: join(f.dir, 'ref-s.safetensors') };
+    expect((await cli(ultra(refs.ultraedit))).code).toBe(0);
+    expect((await cli(stable(refs.stableedit))).code).toBe(0);
     const out = join(f.dir, 'D.safetensors');
-    for (const at of ['partial:D.diagnostics.json#1', 'renamed:D.diagnostics.json#1', 'partial:D.safetensors#1']) {
-      const r = await spawnCli(argv(out), { STABLEEDIT_KILL_AT: at });
+    const diag = join(f.dir, 'D.diagnostics.json');
+    const journal = join(f.dir, '.D.safetensors.commit');
+    expect((await cli(ultra(out))).code).toBe(0);
+    /** The pair on disk: one run's deltas with that run's diagnostics (they name the deltas' SHA-256). */
+    const pairOf = () => {
+      const d = JSON.parse(readFileSync(diag, 'utf8')) as { editor: 'ultraedit' | 'stableedit'; lr: number; deltasSha256: string };
+      const sha = sha256(out);
+      return { editor: d.editor, together: d.deltasSha256 === sha && sha === sha256(refs[d.editor]) };
+    };
+    // Every point of a replay's commit: the two temporaries, the journal (the commit point), the two renames.
+    const points = ['partial:D.diagnostics.json#1', 'partial:D.safetensors#1', 'partial:.D.safetensors.commit#1'];
+    const committed = ['renamed:.D.safetensors.commit#1', 'renamed:D.diagnostics.json#1'];
+    let expected: 'ultraedit' | 'stableedit' = 'ultraedit';
+    let k = 0;
+    for (const at of [...points, ...committed]) {
+      const editor: 'ultraedit' | 'stableedit' = expected === 'ultraedit' ? 'stableedit' : 'ultraedit';
+      const r = await spawnCli(editor === 'stableedit' ? stable(out) : ultra(out), { STABLEEDIT_KILL_AT: at });
       tally.tried++;
       expect(r.signal, `${at}: ${r.stderr}`).toBe('SIGKILL');
-      if (existsSync(out)) tally.corruptOutputs++;
+      // Killed after its commit point, the run's files are the new ones once the next command has started.
+      if (committed.includes(at)) {
+        expect(existsSync(journal), at).toBe(true);
+        expected = editor;
+      }
+      // Whatever runs next on this output (here: a replay killed before it commits) finishes that commit first.
+      if (existsSync(journal)) {
+        const next = await spawnCli(ultra(out), { STABLEEDIT_KILL_AT: 'partial:D.diagnostics.json#1' });
+        tally.tried++;
+        expect(next.signal).toBe('SIGKILL');
+      }
+      const pair = pairOf();
+      if (!pair.together || pair.editor !== expected) tally.corruptOutputs++;
+      expect(pair, `after ${at} (#${k++})`).toEqual({ editor: expected, together: true });
     }
-    const r = await spawnCli(argv(out));
+    const r = await spawnCli(stable(out));
     tally.tried++;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/taking over the lock .*D\.safetensors\.lock left by process \d+/);
-    expect(sha256(out)).toBe(sha256(ref));
-    expect(readFileSync(join(f.dir, 'D.diagnostics.json'), 'utf8').length).toBeGreaterThan(100);
-    expect(readdirSync(f.dir).filter((n) => /^\.D\..*\.tmp$/.test(n))).toEqual([]);
+    expect(pairOf()).toEqual({ editor: 'stableedit', together: true });
+    expect(readdirSync(f.dir).filter((n) => /^\.D\..*(\.tmp|\.commit)$/.test(n))).toEqual([]);
     expect(tally.corruptOutputs).toBe(0);
   });
 
@@ -274,13 +316,37 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
     const src = join(f.dir, 'with-checkpoint');
     const live = join(f.dir, 'lock-live');
     cpSync(src, live, { recursive: true });
-    writeFileSync(join(live, '.lock'), `${process.ppid}\n`);
+    // A lock as a live run writes it: its PID and that process's start time (here: this test's parent).
+    const lockText = `${process.ppid} ${startTime(process.ppid)}\n`;
+    writeFileSync(join(live, '.lock'), lockText);
     const r1 = await cli(runArgs(f, live));
     tally.tried++;
     expect(r1.code).toBe(1);
-    expect(r1.stderr).toMatch(new RegExp(`--out .*lock-live: is in use by another run \\(process ${process.ppid}`));
-    expect(readFileSync(join(live, '.lock'), 'utf8').trim()).toBe(String(process.ppid));
+    expect(r1.stderr).toMatch(
+      new RegExp(
+        `--out .*lock-live: is in use by another run \\(process ${process.ppid}.*kill -INT ${process.ppid}.*If process ${process.ppid} is not a stableedit-lab run, delete`,
+      ),
+    );
+    expect(readFileSync(join(live, '.lock'), 'utf8')).toBe(lockText);
     tally.clearErrors++;
+
+    // A live PID that is not the run that took the lock (the PID was reused): taken over, saying why.
+    for (const [text, why] of [
+      [`${process.ppid} 1\n`, 'it started after the lock was taken'],
+      [`${process.ppid}\n`, 'it is not a stableedit-lab run'],
+    ]) {
+      const reused = join(f.dir, `lock-reused-${why.length}`);
+      cpSync(src, reused, { recursive: true });
+      writeFileSync(join(reused, '.lock'), text);
+      const r = await cli(runArgs(f, reused));
+      tally.tried++;
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(
+        new RegExp(`taking over the lock .*left by process ${process.ppid}, process ${process.ppid} is running, but ${why}`),
+      );
+      expect(existsSync(join(reused, '.lock'))).toBe(false);
+      tally.warnedAndRan++;
+    }
 
     const stale = join(f.dir, 'lock-stale');
     cpSync(src, stale, { recursive: true });

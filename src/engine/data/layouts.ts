@@ -3,14 +3,23 @@
  * public files (docs/design.md §3). Paths are dotted ("requested_rewrite.target_new.str"); a numeric segment
  * indexes a list ("answers.0"); a list of paths means "the first one present".
  */
-import type { EditRecord } from '../types';
+import type { EditRecord, PortabilityPair } from '../types';
 
-export type RecordField = Exclude<keyof EditRecord, 'index'>;
+export type RecordField = Exclude<keyof EditRecord, 'index' | 'portability'>;
 export type FieldPaths = string | readonly string[];
 export type FieldMapping = Partial<Record<RecordField, FieldPaths>>;
 
 export type LayoutId =
-  'zsre' | 'zsre-easyedit' | 'fever' | 'wikibigedit' | 'ultraeditbench' | 'counterfact-rome' | 'counterfact-easyedit' | 'medcf' | 'generic';
+  | 'knowedit'
+  | 'zsre'
+  | 'zsre-easyedit'
+  | 'fever'
+  | 'wikibigedit'
+  | 'ultraeditbench'
+  | 'counterfact-rome'
+  | 'counterfact-easyedit'
+  | 'medcf'
+  | 'generic';
 
 export interface Layout {
   id: LayoutId;
@@ -24,7 +33,36 @@ export interface Layout {
    */
   listFields?: readonly RecordField[];
   /** Layout-specific finishing of a record read without problems; returns a problem or null. */
-  finish?: (rec: Omit<EditRecord, 'index'>, opts: { zsreLocQuestionMark: boolean }) => string | null;
+  finish?: (rec: Omit<EditRecord, 'index'>, opts: { zsreLocQuestionMark: boolean }, raw: Record<string, unknown>) => string | null;
+}
+
+/**
+ * KnowEdit's groups (EasyEdit's examples/run_knowedit_llama2.py): `portability` and `locality` map a
+ * group name to a list of {prompt, ground_truth}; a ground_truth may be a string or (nested) lists of
+ * them, of which the first string counts, and an empty one is skipped — as there.
+ */
+function knowEditGroups(raw: Record<string, unknown>, key: 'portability' | 'locality'): PortabilityPair[] | string {
+  const groups = raw[key];
+  if (groups === undefined || groups === null) return [];
+  if (typeof groups !== 'object' || Array.isArray(groups))
+    return `${key} must be an object of groups ({"Reasoning": [...]}), got ${Array.isArray(groups) ? 'a list' : typeof groups}`;
+  const out: PortabilityPair[] = [];
+  for (const [kind, items] of Object.entries(groups as Record<string, unknown>)) {
+    if (items === null) continue;
+    if (!Array.isArray(items)) return `${key}.${kind} must be a list of {prompt, ground_truth}`;
+    for (const [j, item] of items.entries()) {
+      const it = item as { prompt?: unknown; ground_truth?: unknown } | null;
+      let answer = it?.ground_truth;
+      while (Array.isArray(answer)) answer = answer[0];
+      let prompt = it?.prompt;
+      if (Array.isArray(prompt)) prompt = prompt[0];
+      if (typeof prompt !== 'string' || !prompt.trim()) return `${key}.${kind}.${j}.prompt must be a non-empty string`;
+      if (answer === undefined || answer === null || (typeof answer === 'string' && !answer.trim())) continue;
+      if (typeof answer !== 'string') return `${key}.${kind}.${j}.ground_truth must be a string (or lists of strings)`;
+      out.push({ kind, prompt, answer });
+    }
+  }
+  return out;
 }
 
 /**
@@ -40,6 +78,38 @@ const zsreLocQuestion: Layout['finish'] = (rec, opts) => {
 
 /** Listed in detection order: more specific signatures first. */
 export const LAYOUTS: readonly Layout[] = [
+  {
+    // KnowEdit (EasyEdit's benchmark files: wiki_counterfact, wiki_recent, ZsRE, WikiBio …).
+    id: 'knowedit',
+    title: 'EasyEdit KnowEdit',
+    signature: [
+      ['prompt', 'text'],
+      ['target_new', 'labels'],
+      ['portability', 'locality'],
+    ],
+    fields: {
+      prompt: ['prompt', 'text'],
+      answer: ['target_new', 'labels'],
+      oldAnswer: ['ground_truth.0.0', 'ground_truth.0', 'ground_truth'],
+      rephrase: 'rephrase',
+      subject: ['subject', 'concept'],
+    },
+    finish: (rec, _opts, raw) => {
+      const portability = knowEditGroups(raw, 'portability');
+      if (typeof portability === 'string') return portability;
+      const locality = knowEditGroups(raw, 'locality');
+      if (typeof locality === 'string') return locality;
+      if (portability.length) rec.portability = portability;
+      // Specificity is scored on the first locality question, Relation_Specificity before
+      // Forgetfulness, as EasyEdit's KnowEditDataset.collate_fn takes it.
+      const loc = locality.find((l) => l.kind === 'Relation_Specificity') ?? locality[0];
+      if (loc) {
+        rec.locPrompt = loc.prompt;
+        rec.locAnswer = loc.answer;
+      }
+      return null;
+    },
+  },
   {
     id: 'counterfact-rome',
     title: 'ROME/MEMIT CounterFact',

@@ -53,7 +53,7 @@ export function normalizeRecord(raw: unknown, index: number, layout: Layout, opt
     rec[field] = v;
   }
   const out = rec as Omit<EditRecord, 'index'>;
-  const problem = layout.finish?.(out, opts) ?? null;
+  const problem = layout.finish?.(out, opts, raw as Record<string, unknown>) ?? null;
   if (problem) return { field: '(record)', problem };
   return { record: { index, ...out } };
 }

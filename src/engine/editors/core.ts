@@ -7,7 +7,8 @@
  * (float64: editors/cpu-backend.ts, WGSL: gpu/editor/gpu-backend.ts); the core is a generator so the
  * float64 editor runs it synchronously and the GPU editor asynchronously (util/maybe-async.ts).
  */
-import { frobeniusCosine, frobeniusDistance, frobeniusNorm } from '../linalg/frobenius';
+import { rememberDelta } from './delta-memory';
+import { frobeniusDistance } from '../linalg/frobenius';
 import type { RidgeForm } from '../linalg/ridge';
 import type { ModuleCapture } from '../types';
 import { InputError } from '../types';
@@ -160,10 +161,7 @@ export class EditorCore {
       };
       const delta = result.deltas.get(module);
       if (delta) {
-        const prev = this.lastDelta.get(module);
-        rec.deltaNorm = frobeniusNorm(delta);
-        rec.cosinePrev = prev ? frobeniusCosine(delta, prev) : null;
-        this.lastDelta.set(module, delta);
+        Object.assign(rec, rememberDelta(this.lastDelta, module, delta));
         deltas.set(module, { dIn: shape.dIn, dOut: shape.dOut, delta });
       }
       records.push(rec);

@@ -103,6 +103,8 @@ export interface EditorState {
 
 export interface Editor {
   readonly name: string;
+  /** Captures at every token instead of the label positions (MEND's `token: all`, editors/hypernet/). */
+  readonly captureAllTokens?: boolean;
   /** Index of the next turn (0-based); used in error messages and diagnostics. */
   readonly turnIndex: number;
   turn(input: TurnInput): TurnResult;

@@ -4,32 +4,22 @@
  * checkpoint) with a state a later pass can resume from. A 2M-edit final evaluation so reports as it
  * goes, and a kill during it loses at most one chunk.
  *
- * The sums run over rows in the order evaluate() scores them, chunk after chunk, from 0: one chunk
- * gives exactly evaluate()'s means, and a resumed pass exactly the numbers of an uninterrupted one.
+ * Each chunk's summaries are folded in as sums (mean × records, per field: token accuracy, exact
+ * match, WILD's exact match and F1), chunk after chunk from 0, so a resumed pass gives exactly the
+ * numbers of an uninterrupted one; a pass of one chunk is evaluate()'s own result.
  */
 import type { EditRecord, TextTokenizer } from '../types';
 import type { ModelRuntime } from '../runtime/runtime';
-import {
-  agreementRows,
-  evaluate,
-  METRIC_KINDS,
-  type EvaluateOptions,
-  type Evaluation,
-  type MetricKind,
-  type MetricSummary,
-  type RecordScores,
-} from './evaluate';
-import type { RowScore } from './token-accuracy';
+import { evaluate, METRIC_KINDS, type EvaluateOptions, type Evaluation, type MetricKind, type MetricSummary } from './evaluate';
 
-export interface RunningSums {
-  tokenAccuracy: number;
-  exact: number;
-  records: number;
-}
+/** Per summary field, the sum over records of its value; `records` the count. */
+export type RunningSums = Record<string, number> & { records: number };
 
 /** Where a chunked pass stands: records scored so far (the next chunk starts there) and the sums over them. */
 export interface ChunkedProgress {
   done: number;
+  /** Chunks folded in (a pass of one is evaluate()'s result as it is). */
+  chunks: number;
   sums: Partial<Record<MetricKind, RunningSums>>;
   /** Agreement of loc predictions with the pre-edit ones, when a baseline is given. */
   agreement?: RunningSums;
@@ -40,8 +30,8 @@ export interface ChunkedOptions extends Omit<EvaluateOptions, 'prepared'> {
   chunk: number;
   /** A pass to go on with (from a checkpoint); its `done` records are not scored again. */
   from?: ChunkedProgress;
-  /** After each chunk: the pass so far and the chunk's per-record scores. */
-  onChunk?: (progress: ChunkedProgress, scores: RecordScores) => Promise<void> | void;
+  /** After each chunk: the pass so far and the chunk's own evaluation (per-record scores, generated answers). */
+  onChunk?: (progress: ChunkedProgress, chunk: Evaluation) => Promise<void> | void;
 }
 
 export async function evaluateInChunks(
@@ -49,18 +39,24 @@ export async function evaluateInChunks(
   tok: TextTokenizer,
   records: readonly EditRecord[],
   opts: ChunkedOptions,
-): Promise<Omit<Evaluation, 'scores'>> {
+): Promise<Pick<Evaluation, 'metrics' | 'specificityAgreement'>> {
   if (!(Number.isInteger(opts.chunk) && opts.chunk >= 1))
     throw new Error(`evaluation chunk must be a whole number ≥ 1 (got ${opts.chunk})`);
-  const progress: ChunkedProgress = structuredClone(opts.from ?? { done: 0, sums: {} });
+  const { chunk, from, onChunk, ...evalOpts } = opts;
+  const progress: ChunkedProgress = structuredClone(from ?? { done: 0, chunks: 0, sums: {} });
+  let only: Evaluation | null = null;
   while (progress.done < records.length) {
-    const part = records.slice(progress.done, progress.done + opts.chunk);
-    const { scores } = await evaluate(runtime, tok, part, { kinds: opts.kinds, batch: opts.batch });
-    for (const [key, row] of scores) add(progress.sums, key.slice(0, key.indexOf(':')) as MetricKind, row);
-    if (opts.baseline) for (const row of agreementRows(scores, opts.baseline)) progress.agreement = added(progress.agreement, row);
+    const part = records.slice(progress.done, progress.done + chunk);
+    const ev = await evaluate(runtime, tok, part, evalOpts);
+    for (const [kind, m] of Object.entries(ev.metrics) as [MetricKind, MetricSummary][])
+      progress.sums[kind] = added(progress.sums[kind], m);
+    if (ev.specificityAgreement) progress.agreement = added(progress.agreement, ev.specificityAgreement);
     progress.done += part.length;
-    await opts.onChunk?.(structuredClone(progress), scores);
+    progress.chunks++;
+    only = progress.chunks === 1 ? ev : null;
+    await onChunk?.(structuredClone(progress), ev);
   }
+  if (only) return { metrics: only.metrics, ...(only.specificityAgreement ? { specificityAgreement: only.specificityAgreement } : {}) };
   const metrics: Evaluation['metrics'] = {};
   for (const kind of opts.kinds ?? METRIC_KINDS) {
     const s = progress.sums[kind];
@@ -69,15 +65,15 @@ export async function evaluateInChunks(
   return progress.agreement ? { metrics, specificityAgreement: summary(progress.agreement) } : { metrics };
 }
 
-function add(sums: ChunkedProgress['sums'], kind: MetricKind, row: RowScore) {
-  sums[kind] = added(sums[kind], row);
-}
-
-function added(s: RunningSums | undefined, row: RowScore): RunningSums {
-  const t = s ?? { tokenAccuracy: 0, exact: 0, records: 0 };
-  return { tokenAccuracy: t.tokenAccuracy + row.tokenAccuracy, exact: t.exact + (row.exact ? 1 : 0), records: t.records + 1 };
+function added(s: RunningSums | undefined, m: MetricSummary): RunningSums {
+  const out: RunningSums = { ...(s ?? { records: 0 }) };
+  for (const [k, v] of Object.entries(m)) if (k !== 'records' && typeof v === 'number') out[k] = (out[k] ?? 0) + v * m.records;
+  out.records += m.records;
+  return out;
 }
 
 function summary(s: RunningSums): MetricSummary {
-  return { tokenAccuracy: s.tokenAccuracy / s.records, exactMatch: s.exact / s.records, records: s.records };
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(s)) out[k] = k === 'records' ? v : v / s.records;
+  return out as unknown as MetricSummary;
 }

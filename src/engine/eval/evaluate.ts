@@ -7,17 +7,31 @@
  * The rows of every metric go through one batched pass (pooled, sorted by length, cut into batches),
  * so short metrics fill the batches of long ones; a metric whose sub-batches were already built (the
  * capture's, for efficacy right after an edit) is scored on those by its own predictor.
+ *
+ * With `wild`, every pair is also answered by greedy generation and judged as generated (EasyEdit's
+ * WILD protocol, ./wild.ts): exact match and token F1 beside the teacher-forced numbers.
  */
 import type { EditRecord, TextTokenizer } from '../types';
 import type { ModelRuntime } from '../runtime/runtime';
 import { buildSubBatches, type LabeledSubBatch, type ScoringPair } from '../run/batching';
 import { mean, scoreRows, type RowScore } from './token-accuracy';
+import { wildScores, type WildRow } from './wild';
 
-export const METRIC_KINDS = ['efficacy', 'generalization', 'specificity', 'personas', 'multihop'] as const;
+export const METRIC_KINDS = ['efficacy', 'generalization', 'specificity', 'personas', 'multihop', 'portability'] as const;
 export type MetricKind = (typeof METRIC_KINDS)[number];
 
-/** Which prompt/target of a record each metric scores; null when the record lacks it. */
-export function pairFor(kind: MetricKind, r: EditRecord): ScoringPair | null {
+/**
+ * The prompt/target pairs of a record each metric scores (id = the record's index); none when the
+ * record lacks them. Every metric has one pair per record but KnowEdit's portability, which has one
+ * per question; a record's score is the mean over its pairs (EasyEdit's per-record mean).
+ */
+export function pairsFor(kind: MetricKind, r: EditRecord): ScoringPair[] {
+  if (kind === 'portability') return (r.portability ?? []).map((p) => ({ id: r.index, prompt: p.prompt, target: p.answer }));
+  const one = pairFor(kind, r);
+  return one ? [one] : [];
+}
+
+export function pairFor(kind: Exclude<MetricKind, 'portability'>, r: EditRecord): ScoringPair | null {
   const pair = (prompt: string | undefined, target: string | undefined) => (prompt && target ? { id: r.index, prompt, target } : null);
   switch (kind) {
     case 'efficacy':
@@ -39,9 +53,16 @@ export interface MetricSummary {
   /** Mean exact match over records. */
   exactMatch: number;
   records: number;
+  /** WILD (generated answer, docs/design.md §2): exact match after normalization, mean over records. */
+  wildExactMatch?: number;
+  /** WILD: token-level F1 of the generated answer, mean over records. */
+  wildF1?: number;
 }
 
-/** Per record and metric: the row score, keyed `${kind}:${record index}`. */
+/**
+ * Per record and metric: the row score, keyed `${kind}:${record index}` (portability, several per
+ * record: `portability:${index}:${j}` per question, and `portability:${index}` their mean).
+ */
 export type RecordScores = Map<string, RowScore>;
 
 export interface Evaluation {
@@ -49,6 +70,8 @@ export interface Evaluation {
   /** Agreement of loc predictions with the pre-edit model's, when a baseline was given. */
   specificityAgreement?: MetricSummary;
   scores: RecordScores;
+  /** WILD's generated answers and their judgement, keyed like `scores`, when asked for. */
+  generated?: Map<string, WildRow>;
 }
 
 /** A metric's rows already tokenized and padded (records = EditRecord.index), and how to predict them. */
@@ -63,8 +86,12 @@ export interface EvaluateOptions {
   batch?: number;
   /** Scores of the pre-edit model (from an earlier evaluate call) for the agreement metric. */
   baseline?: RecordScores;
+  /** Called after each forward pass with the prompts scored so far and in all (the page's progress line). */
+  onProgress?: (done: number, total: number) => void;
   /** Metrics scored on given sub-batches instead of tokenizing the records' pairs. */
   prepared?: Partial<Record<MetricKind, PreparedMetric>>;
+  /** Also score by generation (WILD); `extra` new tokens beyond the target's length (default 0). */
+  wild?: boolean | { extra?: number };
 }
 
 export async function evaluate(
@@ -74,15 +101,18 @@ export async function evaluate(
   opts: EvaluateOptions = {},
 ): Promise<Evaluation> {
   const scores: RecordScores = new Map();
-  const rows = new Map<MetricKind, RowScore[]>();
-  const keep = (kind: MetricKind, id: number, row: RowScore) => {
-    scores.set(`${kind}:${id}`, row);
-    if (!rows.has(kind)) rows.set(kind, []);
-    rows.get(kind)!.push(row);
+  // per metric, per record: its rows (one, or one per portability question)
+  const rows = new Map<MetricKind, Map<number, RowScore[]>>();
+  const keep = (kind: MetricKind, id: number, row: RowScore, part?: number) => {
+    scores.set(part === undefined ? `${kind}:${id}` : `${kind}:${id}:${part}`, row);
+    if (!rows.has(kind)) rows.set(kind, new Map());
+    const perRecord = rows.get(kind)!;
+    if (!perRecord.has(id)) perRecord.set(id, []);
+    perRecord.get(id)!.push(row);
   };
   const kinds = opts.kinds ?? METRIC_KINDS;
   // pooled pairs get ids into `owners`, which maps each row back to its metric and record
-  const owners: { kind: MetricKind; id: number }[] = [];
+  const owners: { kind: MetricKind; id: number; part?: number }[] = [];
   const pooled: ScoringPair[] = [];
   for (const kind of kinds) {
     const prepared = opts.prepared?.[kind];
@@ -94,22 +124,58 @@ export async function evaluate(
       continue;
     }
     for (const r of records) {
-      const p = pairFor(kind, r);
-      if (!p) continue;
-      pooled.push({ ...p, id: owners.length });
-      owners.push({ kind, id: p.id });
+      const pairs = pairsFor(kind, r);
+      pairs.forEach((p, j) => {
+        pooled.push({ ...p, id: owners.length });
+        owners.push({ kind, id: p.id, part: kind === 'portability' ? j : undefined });
+      });
     }
   }
+  let done = 0;
   for (const sb of buildSubBatches(tok, pooled, { subBatch: opts.batch ?? 16, padMultiple: 8 })) {
     const scored = scoreRows(sb, await runtime.predict(sb));
-    sb.records.forEach((o, b) => keep(owners[o].kind, owners[o].id, scored[b]));
+    sb.records.forEach((o, b) => keep(owners[o].kind, owners[o].id, scored[b], owners[o].part));
+    done += sb.records.length;
+    opts.onProgress?.(done, pooled.length);
   }
   const metrics: Evaluation['metrics'] = {};
   for (const kind of kinds) {
-    const r = rows.get(kind);
-    if (r?.length) metrics[kind] = summarize(r);
+    const perRecord = rows.get(kind);
+    if (!perRecord?.size) continue;
+    const recordRows = [...perRecord].map(([id, r]) => {
+      if (r.length === 1) return r[0];
+      const merged = {
+        tokenAccuracy: mean(r.map((x) => x.tokenAccuracy)),
+        exact: r.every((x) => x.exact),
+        predicted: r.flatMap((x) => x.predicted),
+      };
+      scores.set(`${kind}:${id}`, merged);
+      return merged;
+    });
+    metrics[kind] = summarize(recordRows);
   }
   const out: Evaluation = { metrics, scores };
+  if (opts.wild) {
+    const extra = typeof opts.wild === 'object' ? opts.wild.extra : undefined;
+    const judged = await wildScores(runtime, tok, pooled, { batch: opts.batch ?? 16, extra });
+    out.generated = new Map();
+    // per metric, per record: exact match and F1 averaged over the record's pairs, then over records
+    const byKind = new Map<MetricKind, Map<number, WildRow[]>>();
+    for (const p of pooled) {
+      const { kind, id, part } = owners[p.id];
+      const row = judged.get(p.id)!;
+      out.generated.set(part === undefined ? `${kind}:${id}` : `${kind}:${id}:${part}`, row);
+      if (!byKind.has(kind)) byKind.set(kind, new Map());
+      const perRecord = byKind.get(kind)!;
+      if (!perRecord.has(id)) perRecord.set(id, []);
+      perRecord.get(id)!.push(row);
+    }
+    for (const [kind, perRecord] of byKind) {
+      const recs = [...perRecord.values()];
+      metrics[kind]!.wildExactMatch = mean(recs.map((r) => mean(r.map((x) => (x.exact ? 1 : 0)))));
+      metrics[kind]!.wildF1 = mean(recs.map((r) => mean(r.map((x) => x.f1))));
+    }
+  }
   if (opts.baseline) out.specificityAgreement = agreement(scores, opts.baseline);
   return out;
 }

@@ -15,3 +15,8 @@ export function sourcesFromRecord(files: Record<string, string>, origin: string)
     return code;
   };
 }
+
+/** The editor kernels live in shaders/editor/: names 'editor/<file>' resolve there, the rest (matmul, moments) in the base. */
+export function withEditorShaders(base: ShaderSources, editor: ShaderSources): ShaderSources {
+  return (name) => (name.startsWith('editor/') ? editor(name.slice('editor/'.length)) : base(name));
+}

@@ -40,22 +40,43 @@ export function silu(g: GraphBuilder, x: Value): Value {
   return g.mul(x, g.sigmoid(x));
 }
 
-/** Rotary embedding, HF rotate_half convention: x·cos + [−x₂, x₁]·sin; cos/sin broadcast to x. */
-export function rope(g: GraphBuilder, x: Value, cos: Value, sin: Value): Value {
+/**
+ * Rotary embedding, HF rotate_half convention: x·cos + [−x₂, x₁]·sin; cos/sin broadcast to x. With
+ * `interleaved`, GPT-J's rotate_every_two: pairs (2i, 2i+1) → (−x_{2i+1}, x_{2i}) (cos/sin then hold
+ * each angle twice, side by side). When cos/sin are narrower than x, only x's leading dims rotate
+ * and the rest pass through (GPT-J's rotary_dim, Phi-3's partial_rotary_factor).
+ */
+export function rope(g: GraphBuilder, x: Value, cos: Value, sin: Value, interleaved = false): Value {
   const last = x.shape.length - 1;
   const d = x.shape[last];
-  const x1 = g.slice(x, [0], [d / 2], [last]);
-  const x2 = g.slice(x, [d / 2], [d], [last]);
-  return g.add(g.mul(x, cos), g.mul(g.concat([g.neg(x2), x1], last), sin));
+  const rd = cos.shape[cos.shape.length - 1];
+  if (rd < d) {
+    const rot = rope(g, g.slice(x, [0], [rd], [last]), cos, sin, interleaved);
+    return g.concat([rot, g.slice(x, [rd], [d], [last])], last);
+  }
+  let turned: Value;
+  if (interleaved) {
+    const pairs = g.reshape(x, [...x.shape.slice(0, last), d / 2, 2]);
+    const x1 = g.slice(pairs, [0], [1], [last + 1]);
+    const x2 = g.slice(pairs, [1], [2], [last + 1]);
+    turned = g.reshape(g.concat([g.neg(x2), x1], last + 1), [...x.shape]);
+  } else {
+    const x1 = g.slice(x, [0], [d / 2], [last]);
+    const x2 = g.slice(x, [d / 2], [d], [last]);
+    turned = g.concat([g.neg(x2), x1], last);
+  }
+  return g.add(g.mul(x, cos), g.mul(turned, sin));
 }
 
 /**
  * Which keys each query may attend to, bool [B, 1, T, T] from an int attention mask [B, T]
  * (1 = token): key j ≤ query i and j is a token.
  */
-export function causalPaddingMask(g: GraphBuilder, attentionMask: Value): Value {
+export function causalPaddingMask(g: GraphBuilder, attentionMask: Value, window: number | null = null): Value {
   const [B, T] = attentionMask.shape;
-  const tri = Array.from({ length: T * T }, (_, k) => (k % T <= Math.floor(k / T) ? 1 : 0));
+  // Query i (row), key j (column): j ≤ i, and within a sliding window i − j < w.
+  const seen = (i: number, j: number) => j <= i && (window === null || i - j < window);
+  const tri = Array.from({ length: T * T }, (_, k) => (seen(Math.floor(k / T), k % T) ? 1 : 0));
   const causal = g.constant([T, T], tri, 'bool');
   const keyIsToken = g.reshape(g.equal(attentionMask, g.scalar(1, attentionMask.dtype)), [B, 1, 1, T]);
   return g.and(causal, keyIsToken);
@@ -67,7 +88,15 @@ export function causalPaddingMask(g: GraphBuilder, attentionMask: Value): Value 
  * query with no visible key (a padding row) outputs 0 and passes no gradient (the reference forward's
  * convention); elsewhere exp(−1e9 − max) is already exactly 0 and the second mask changes nothing.
  */
-export function attention(g: GraphBuilder, q: Value, k: Value, v: Value, allowed: Value): Value {
+export function attention(
+  g: GraphBuilder,
+  q: Value,
+  k: Value,
+  v: Value,
+  allowed: Value,
+  /** The factor on q·k (default 1/√dh) and Gemma 2's soft cap (scores → cap·tanh(scores/cap)). */
+  o: { scale?: number; softcap?: number | null } = {},
+): Value {
   const [B, H, T, dh] = q.shape;
   const hkv = k.shape[1];
   if (H % hkv !== 0) throw new Error(`attention: ${H} query heads not divisible by ${hkv} kv heads`);
@@ -76,10 +105,16 @@ export function attention(g: GraphBuilder, q: Value, k: Value, v: Value, allowed
     const e = g.expand(g.reshape(x, [B, hkv, 1, T, dh]), [B, hkv, H / hkv, T, dh]);
     return g.reshape(e, [B, H, T, dh]);
   };
-  const raw = g.mul(g.matmul(q, g.transposeLast2(repeat(k))), g.scalar(1 / Math.sqrt(dh)));
+  let raw = g.mul(g.matmul(q, g.transposeLast2(repeat(k))), g.scalar(o.scale ?? 1 / Math.sqrt(dh)));
+  if (o.softcap != null) raw = softcap(g, raw, o.softcap);
   const scores = g.where(allowed, raw, g.scalar(-1e9));
   const probs = g.where(allowed, g.softmax(scores, -1), g.scalar(0));
   return g.matmul(probs, repeat(v));
+}
+
+/** Gemma's soft-capping: cap·tanh(x / cap). */
+export function softcap(g: GraphBuilder, x: Value, cap: number): Value {
+  return g.mul(g.tanh(g.div(x, g.scalar(cap))), g.scalar(cap));
 }
 
 /** [B, T, H·dh] → [B, H, T, dh] and back. */

@@ -88,6 +88,9 @@ export function cachedFetch(
       return new Response(body, { status: range ? 206 : 200, headers: hit.headers });
     }
     const res = await base(input, init);
+    // A HEAD answer's (empty) body is read at once: one left unread is cancelled by Chromium when it is
+    // collected, and every model file showed as a cancelled request (net::ERR_ABORTED) on each load.
+    if (method === 'HEAD') await res.arrayBuffer().catch(() => undefined);
     if (!res.ok) return res;
     if (method === 'HEAD') {
       noteSize(url, res.headers.get('content-length') ?? res.headers.get('x-linked-size'));
@@ -171,6 +174,8 @@ export function withoutSpaFallback(base: typeof fetch = fetch): typeof fetch {
     const res = await base(input, init);
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (res.ok && /text\/html/.test(res.headers.get('content-type') ?? '') && !/\.html?$/.test(new URL(url).pathname)) {
+      // Read the page's body to its end: dropped unread, Chromium cancels the request (net::ERR_ABORTED).
+      await res.arrayBuffer().catch(() => undefined);
       return new Response(null, { status: 404, statusText: 'Not Found' });
     }
     return res;

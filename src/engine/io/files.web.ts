@@ -98,7 +98,7 @@ export function urlFolder(baseUrl: string, opts: UrlOptions = {}): FolderSource 
     name: base.replace(/\/$/, ''),
     async open(path) {
       const url = base + path.split('/').map(encodeURIComponent).join('/');
-      const res = await f(url, { method: 'HEAD', headers });
+      const res = await head(f, url, headers);
       if (res.status === 404) return null;
       if (res.status === 401 || res.status === 403) {
         throw new InputError(url, `HTTP ${res.status}: access denied (gated or private repository? an access token may be needed)`);
@@ -120,8 +120,19 @@ export function noHttpCache(f: typeof fetch): typeof fetch {
   return (input, init) => f(input, { ...init, cache: 'no-store' });
 }
 
-async function headSize(url: string, f: typeof fetch, headers: Record<string, string>): Promise<number | undefined> {
+/**
+ * A HEAD request, its (empty) body read to the end: a response whose body is never read stays open
+ * until it is collected, and Chromium then cancels it (net::ERR_ABORTED). cachedFetch reads the
+ * answers it passes on the same way, as soon as they arrive.
+ */
+async function head(f: typeof fetch, url: string, headers: Record<string, string>): Promise<Response> {
   const res = await f(url, { method: 'HEAD', headers });
+  await res.arrayBuffer().catch(() => undefined);
+  return res;
+}
+
+async function headSize(url: string, f: typeof fetch, headers: Record<string, string>): Promise<number | undefined> {
+  const res = await head(f, url, headers);
   if (res.status === 404) throw new InputError(url, 'HTTP 404: file not found');
   return res.ok ? contentLength(res) : undefined;
 }

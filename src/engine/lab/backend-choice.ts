@@ -4,11 +4,18 @@
  * (wasm) backend instead, which on such a machine loads the demo ~7× and runs it ~10× faster
  * (measured: 35 s vs 5 s to load, 148 s vs 14 s for the default run). An explicit choice is obeyed.
  */
+import type { GpuDeviceInfo } from '../gpu/device';
 import type { BackendChoice } from './lab-types';
 
 export interface AdapterFacts {
   isFallbackAdapter: boolean;
   description: string;
+}
+
+/** The adapter as the rule reads it, named by vendor and architecture (the page's device panel and the CLI say the same). */
+export function adapterFacts(info: GpuDeviceInfo): AdapterFacts {
+  const { vendor, architecture, isFallbackAdapter } = info.adapter;
+  return { isFallbackAdapter, description: [vendor, architecture].filter(Boolean).join(' · ') || 'unknown adapter' };
 }
 
 export type BackendDecision = { backend: 'wasm'; note?: string } | { backend: 'webgpu' };

@@ -45,6 +45,11 @@ export const DEMO_RUN: RunConfig = {
   sampleEvery: 5,
   sampleSize: 50,
   finalEval: true,
+  // WILD with every sampled and final evaluation; fluency over 10 prompts of each
+  wildEval: true,
+  fluencySize: 10,
+  // drift over 1,000 prompts of the stream (the paper's Fig. 3 size)
+  driftSize: 1000,
   checkpointEvery: 5,
   seed: 0,
 };

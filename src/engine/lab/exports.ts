@@ -10,12 +10,14 @@ import type { CommandOf } from '../../protocol/messages';
 import { needModel, type LabState } from './lab-state';
 import { modelMismatch } from './run-inputs';
 import { readRunResults } from './run-results';
+import { editedModelMetadata, exportStem } from './export-name';
+import type { RunConfig } from '../run/config';
 
 /** The model as it stands, or as a finished run left it (rebuilt from what the run saved). */
 export async function exportWeights(lab: LabState, cmd: CommandOf<'export/weights'>): Promise<void> {
   const m = needModel(lab);
   let weights: Weights;
-  let label = m.loaded.name;
+  let config: RunConfig | undefined;
   if (cmd.runId) {
     const results = await savedResults(lab, cmd.runId);
     const mismatch = modelMismatch(results.model, m.summary);
@@ -27,12 +29,18 @@ export async function exportWeights(lab: LabState, cmd: CommandOf<'export/weight
         throw new InputError(`run ${cmd.runId}`, `its saved weight ${name} does not fit ${m.summary.name}`);
       weights.set(name, { ...t, data });
     }
-    label = `${m.loaded.name}.${cmd.runId}`;
+    config = results.config;
   } else {
     weights = await m.runtime.weights();
   }
-  const bytes = encodeWeights(weights, m.loaded.sourceNames, { source: m.loaded.name, ...(cmd.runId ? { run: cmd.runId } : {}) });
-  const name = `${label.replace(/[^\w.-]+/g, '_')}.edited.safetensors`;
+  const bytes = encodeWeights(
+    weights,
+    m.loaded.sourceNames,
+    editedModelMetadata(m.loaded.name, lab.platform.labVersion ?? 'unknown', cmd.runId ? { id: cmd.runId, config } : undefined),
+  );
+  const stem =
+    cmd.stem?.trim() || exportStem({ model: m.loaded.name, editor: config?.editor, lr: config?.lr, ridge: config?.ridge, at: new Date() });
+  const name = `${stem.replace(/[^\w.-]+/g, '-')}.edited.safetensors`;
   lab.post({ type: 'export/ready', replyTo: cmd.id, name, mime: 'application/octet-stream', bytes }, [bytes.buffer]);
 }
 

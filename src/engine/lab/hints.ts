@@ -28,11 +28,23 @@ export function hintFor(command: CommandType, err: Error): string {
       return 'A restored run resumes from its last checkpoint with the model and dataset files it was started with; load that model again if the message asks for it. Nothing was changed.';
     case 'probe/ask':
     case 'edit/apply':
-      return 'Load a model first; keep prompts within the model’s context. The model was not changed by a failed edit.';
+      return editHint(command, m);
     case 'export/weights':
     case 'export/per-edit':
       return 'Load a model (and finish a run for per-edit results), then export again.';
     default:
       return 'Try again; if it keeps failing, reload the page (runs and their data are kept).';
   }
+}
+
+/** The probe's and the interactive edit's hint: the one that fits what failed, never a guess at another cause. */
+function editHint(command: 'probe/ask' | 'edit/apply', m: string): string {
+  const unchanged = command === 'edit/apply' ? ' The model was not changed by the failed edit.' : '';
+  if (/no model is loaded/.test(m)) return 'Load a model first (the Model panel).';
+  if (/a run is going/.test(m)) return `Pause and stop the run (or let it finish), then try again.${unchanged}`;
+  if (/position|context|too long|tokens? long/i.test(m)) return `Shorten the prompt or answer to fit the model’s context.${unchanged}`;
+  if (/Data panel|no dataset file|no valid records/.test(m))
+    return `Give the statistics records the message asks for, then try again.${unchanged}`;
+  if (command === 'edit/apply') return `Change what the message names (the editor, its lr or λ, the modules) and apply again.${unchanged}`;
+  return 'Change the prompt and ask again.';
 }

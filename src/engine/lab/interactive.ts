@@ -8,6 +8,8 @@ import { activeRun, needModel, type LabState } from './lab-state';
 import { probe } from './probe';
 import { answers, compareAnswers, watchedPrompts } from './side-effects';
 import { applySingleEdit } from './single-edit';
+import { locateCorpus, statsCache } from './run-editor';
+import { isLocateEditor } from '../editors/locate/settings';
 
 export async function askProbe(lab: LabState, cmd: CommandOf<'probe/ask'>): Promise<void> {
   const m = needModel(lab);
@@ -36,11 +38,20 @@ export async function applyEdit(lab: LabState, cmd: CommandOf<'edit/apply'>): Pr
     tok,
     watched.map((w) => w.prompt),
   );
-  const turn = await applySingleEdit(
+  const corpus = isLocateEditor(s.editor) ? await locateCorpus(lab, m, editPool, warmupPool) : undefined;
+  const { turn, plan } = await applySingleEdit(
     m.runtime,
     tok,
-    { prompt: cmd.prompt, answer: cmd.answer },
-    { editor: s.editor, lr: s.lr, ridge: s.ridge, modules: s.modules, statistics },
+    { prompt: cmd.prompt, answer: cmd.answer, subject: cmd.subject ?? same?.subject },
+    {
+      editor: s.editor,
+      lr: s.lr,
+      ridge: s.ridge,
+      modules: s.modules,
+      statistics,
+      corpus,
+      statsCache: corpus && statsCache(lab, m, corpus),
+    },
   );
   const after = await probe(m.runtime, tok, cmd.prompt, cmd.k, cmd.maxNewTokens);
   const sideEffects = compareAnswers(
@@ -57,7 +68,10 @@ export async function applyEdit(lab: LabState, cmd: CommandOf<'edit/apply'>): Pr
     .join(', ');
   const changed = sideEffects.filter((e) => e.changed).length;
   const note =
-    `applied with ${s.editor} (lr ${s.lr}, λ ${s.ridge}) after the statistics of ${statistics.length} warm-up records; ${norms}` +
+    `applied with ${s.editor} (lr ${s.lr}, λ ${s.ridge})` +
+    (plan.usesStatistics ? ` after the statistics of ${plan.statisticsUsed} warm-up records` : '') +
+    (plan.rows > 1 ? ` (the record given ${plan.rows} times: its batch variance needs ${plan.rows} rows)` : '') +
+    `; ${norms}` +
     (sideEffects.length ? `; ${changed} of ${sideEffects.length} other prompts changed their answer` : '');
   lab.post({ type: 'probe/result', replyTo: cmd.id, before, after, note, sideEffects });
 }

@@ -18,6 +18,7 @@ import { perEditResults } from './per-edit';
 import { locateCorpus, runEditor, statsCache } from './run-editor';
 import { removeRunInputs, runFingerprint, type SavedRunInputs } from './run-inputs';
 import { saveRunResults } from './run-results';
+import { TurnEta } from '../run/eta';
 
 export interface Launch {
   runId: string;
@@ -42,6 +43,7 @@ export async function launchRun(lab: LabState, l: Launch): Promise<void> {
   const records = scheduledTarget(config, target, warmup);
   const preHere = config.finalEval ? null : (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
   const t0 = performance.now();
+  const eta = new TurnEta();
   const { gpuEditor, fallback } = await runEditor(lab, editorMath, config, m);
   const corpus = isLocateEditor(config.editor) ? await locateCorpus(lab, m, target, warmup) : undefined;
   const run = await LifelongRun.open(config, {
@@ -58,7 +60,10 @@ export async function launchRun(lab: LabState, l: Launch): Promise<void> {
     ...(gpuEditor ? { createEditor: () => gpuEditor } : {}),
     emit: (event) => {
       lab.post({ type: 'run/event', runId, event });
-      if (event.type === 'turn') state(controller.status);
+      if (event.type === 'turn') {
+        eta.turn(event.record.kind);
+        state(controller.status);
+      }
     },
   }).catch((e: unknown) => {
     gpuEditor?.dispose?.();
@@ -67,15 +72,22 @@ export async function launchRun(lab: LabState, l: Launch): Promise<void> {
   });
   const pre = preHere ?? run.preEditScores!;
   const stepsBefore = run.stepIndex;
+  // The final evaluation scores the records the pre-edit scoring did: about as long, when it was timed here.
+  const finalSeconds = config.finalEval && stepsBefore === 0 ? (performance.now() - t0) / 1000 : 0;
+  const tTurns = performance.now();
+  eta.start();
   // What the page shows must be what the checkpoint holds: turns it saw after the last
   // checkpoint are run again, and turns it had not saved yet come from the checkpoint.
   lab.post({ type: 'run/resumed', runId, fromStep: run.stepIndex > 0 ? run.stepIndex : null, turns: run.turns, metrics: run.metrics });
   if (fallback) lab.post({ type: 'run/event', runId, event: { type: 'warning', message: `editor math: cpu (${fallback})` } });
   const state = (s: RunState) => {
-    const secs = (performance.now() - t0) / 1000;
+    if (s === 'paused') eta.hold();
+    if (s === 'running') eta.start();
+    const secs = (performance.now() - tTurns) / 1000;
     const done = run.stepIndex;
     const here = done - stepsBefore;
-    const perStep = here > 0 ? secs / here : null;
+    const left = { warmup: 0, target: 0 };
+    for (const t of run.schedule.slice(done)) left[t.kind]++;
     lab.post({
       type: 'run/state',
       runId,
@@ -83,7 +95,7 @@ export async function launchRun(lab: LabState, l: Launch): Promise<void> {
       step: done,
       steps: run.schedule.length,
       editsPerSecond: secs > 0 && here > 0 ? (here * config.nEdits) / secs : null,
-      etaSeconds: perStep === null ? null : perStep * (run.schedule.length - done),
+      etaSeconds: here > 0 ? eta.eta(left, finalSeconds) : null,
     });
   };
   const controller = new RunController(run, (s) => {
@@ -99,9 +111,14 @@ export async function launchRun(lab: LabState, l: Launch): Promise<void> {
       gpuEditor?.dispose?.();
       if (!report) return release();
       const post = run.finalEditScores ?? (await evaluate(m.runtime, m.loaded.tokenizer, records)).scores;
-      entry.perEdit = perEditResults(records, pre, post);
+      entry.perEdit = perEditResults(records, pre, post, { pre: run.preEditGenerated, post: run.finalGenerated });
       if (saved) {
-        await saveRunResults(store, { model: saved.model, modules: await editedWeights(m, config.modules), perEdit: entry.perEdit });
+        await saveRunResults(store, {
+          model: saved.model,
+          modules: await editedWeights(m, config.modules),
+          perEdit: entry.perEdit,
+          config,
+        });
         await removeRunInputs(store, saved);
       }
       release();

@@ -15,11 +15,11 @@ import { serialRuntime } from '../runtime/serial-runtime';
 import { createWasmRuntime } from '../runtime/wasm-runtime';
 import { currentHost, wasmThreadCount } from '../runtime/wasm-thread-count';
 import { requestWasmThreads } from '../runtime/wasm-threads';
-import { createWebGpuRuntime } from '../runtime/webgpu-runtime';
+import { createWebGpuRuntime, weightBufferCap } from '../runtime/webgpu-runtime';
 import { InputError, type FolderSource } from '../types';
 import type { CommandOf, WorkerEvent } from '../../protocol/messages';
 import type { ModelSummary } from './lab-types';
-import { chooseBackend } from './backend-choice';
+import { adapterFacts, chooseBackend } from './backend-choice';
 import { activeRun, needModel, type LabState } from './lab-state';
 import type { SavedModel } from './run-inputs';
 
@@ -139,11 +139,7 @@ type BackendTarget = Awaited<ReturnType<typeof backendFor>>;
 async function backendFor(lab: LabState, choice: 'auto' | 'webgpu' | 'wasm') {
   const gpu = choice === 'wasm' ? null : await lab.platform.gpu();
   if (choice === 'webgpu' && !gpu) throw new Error('WebGPU is not available in this browser; choose the wasm (CPU) backend');
-  const adapter = gpu && {
-    isFallbackAdapter: gpu.info.adapter.isFallbackAdapter,
-    description: [gpu.info.adapter.vendor, gpu.info.adapter.architecture].filter(Boolean).join(' · ') || 'unknown adapter',
-  };
-  return { gpu, decision: chooseBackend(choice, adapter) };
+  return { gpu, decision: chooseBackend(choice, gpu && adapterFacts(gpu.info)) };
 }
 
 async function createRuntime(
@@ -161,9 +157,8 @@ async function createRuntime(
   };
   if (decision.backend === 'wasm' || !gpu) return onCpu(decision.backend === 'wasm' ? decision.note : undefined);
   // A table larger than one buffer binding (an embedding of 128K × 2K in fp32 is 1 GB) enters the graphs in row blocks.
-  const { maxBufferSize, maxStorageBufferBindingSize } = gpu.device.limits;
   const runtime = await createWebGpuRuntime(loaded, gpu.device, {
-    maxWeightBytes: Math.min(maxBufferSize, maxStorageBufferBindingSize, lab.platform.maxWeightBytes ?? Infinity),
+    maxWeightBytes: weightBufferCap(gpu.device, lab.platform.maxWeightBytes),
   });
   try {
     // Build one graph now so a backend that cannot run this model fails here, not mid-run.

@@ -14,6 +14,8 @@ import type { WorkerEvent } from '../../protocol/messages';
 export type Post = (e: WorkerEvent, transfer?: Transferable[]) => void;
 
 export interface LabPlatform {
+  /** The lab's version (package.json's), written into exported weights; the engine imports nothing above src/. */
+  labVersion?: string;
   /** Absolute URL of the site's root, where the demo lives (`demo/model/`, `demo/data/`). */
   siteUrl: string;
   /** The shared WebGPU device, or null where there is none. */

@@ -9,6 +9,7 @@ import { InputError } from '../types';
 import { pack, unpack } from '../util/pack';
 import type { PerEditResult } from './per-edit';
 import type { SavedModel } from './run-inputs';
+import type { RunConfig } from '../run/config';
 
 export interface RunResults {
   version: 1;
@@ -17,6 +18,8 @@ export interface RunResults {
   /** Edited weights by checkpoint tensor name, in the runtime's layout. */
   modules: Record<string, Float32Array>;
   perEdit: PerEditResult[];
+  /** The run's settings, for the exported weights' metadata (absent in results saved before they were kept). */
+  config?: RunConfig;
 }
 
 const RESULTS = 'results.bin';

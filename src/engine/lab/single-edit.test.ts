@@ -5,7 +5,11 @@ import { loadModel } from '../model/load';
 import { loadDataset } from '../data/dataset';
 import { createCpuRuntime } from '../runtime/cpu-runtime';
 import { DEMO_INTERACTIVE, DEMO_MODULES } from './demo-defaults';
-import { applySingleEdit } from './single-edit';
+import { applySingleEdit, singleEditNote, singleEditPlan } from './single-edit';
+import { runEditorNames } from '../run/config';
+import { isLocateEditor } from '../editors/locate/settings';
+import { corpusTexts } from '../editors/locate/corpus';
+import { readFileSync } from 'node:fs';
 import { probe } from './probe';
 
 describe('applySingleEdit + probe on the demo model', () => {
@@ -18,7 +22,7 @@ describe('applySingleEdit + probe on the demo model', () => {
     expect(before.top[0].text.trim()).not.toBe(rec.answer);
     // probabilities are a distribution's top entries, most likely first
     expect(before.top[0].prob).toBeGreaterThanOrEqual(before.top[1].prob);
-    const turn = await applySingleEdit(
+    const { turn } = await applySingleEdit(
       rt,
       model.tokenizer,
       { prompt: rec.prompt, answer: rec.answer },
@@ -37,10 +41,57 @@ describe('applySingleEdit + probe on the demo model', () => {
     await rt.dispose();
   }, 30_000);
 
+  it('applies a one-record edit with every editor the settings list offers (ultraedit as two copies of the record)', async () => {
+    const model = await loadModel(nodeFolder('public/demo/model'));
+    const train = (await loadDataset(nodeFile('public/demo/data/edits.train.json'), { limit: DEMO_INTERACTIVE.statisticsRecords })).records;
+    const [rec] = (await loadDataset(nodeFile('public/demo/data/edits.eval.json'), { limit: 1 })).records;
+    const corpus = corpusTexts(readFileSync('public/demo/data/train-corpus.json', 'utf8'), 'train-corpus.json')!.slice(0, 64);
+    for (const editor of runEditorNames) {
+      const rt = await createCpuRuntime(model);
+      const { turn, plan } = await applySingleEdit(
+        rt,
+        model.tokenizer,
+        { prompt: rec.prompt, answer: rec.answer, subject: rec.subject },
+        {
+          editor,
+          lr: DEMO_INTERACTIVE.lr,
+          ridge: DEMO_INTERACTIVE.ridge,
+          modules: DEMO_MODULES,
+          statistics: train,
+          corpus: isLocateEditor(editor) ? corpus : undefined,
+        },
+      );
+      expect(turn.kind, editor).toBe('target');
+      expect(plan.rows, editor).toBe(editor === 'ultraedit' ? 2 : 1);
+      // Something was applied: the edited modules moved.
+      const w = await rt.weights();
+      const moved = model.modules.some((m) => w.get(m.weight)!.data.some((v, i) => v !== model.weights.get(m.weight)!.data[i]));
+      expect(moved, editor).toBe(true);
+      await rt.dispose();
+    }
+  }, 120_000);
+
+  it('plans whole turns of the rows an editor needs, and the note says what will happen', () => {
+    expect(singleEditPlan('stableedit', 32)).toEqual({ rows: 1, statisticsUsed: 32, usesStatistics: true });
+    expect(singleEditPlan('ultraedit', 33)).toEqual({ rows: 2, statisticsUsed: 32, usesStatistics: true });
+    expect(singleEditPlan('ft', 32)).toEqual({ rows: 1, statisticsUsed: 0, usesStatistics: false });
+    expect(singleEditPlan('memit', 32).usesStatistics).toBe(false);
+    expect(singleEditNote('ultraedit', 32, '0.01', 10)).toBe(
+      'The edit is a one-record turn of the settings’ editor (ultraedit, λ 10, lr 0.01) on the chosen modules, after the statistics of 32 warm-up records; its batch variance needs 2 rows, so the record is given 2 times.',
+    );
+  });
+
+  it('refuses an edit with no statistics records, saying where to give them', async () => {
+    const model = await loadModel(nodeFolder('public/demo/model'));
+    const rt = await createCpuRuntime(model);
+    const s = { editor: 'ultraedit', lr: 1e-2, ridge: 10, modules: DEMO_MODULES, statistics: [] };
+    await expect(applySingleEdit(rt, model.tokenizer, { prompt: 'Who?', answer: 'x' }, s)).rejects.toThrow(/Data panel/);
+  });
+
   it('refuses an empty prompt or answer with a message that says which', async () => {
     const model = await loadModel(nodeFolder('public/demo/model'));
     const rt = await createCpuRuntime(model);
-    const s = { editor: 'stableedit', lr: 1e-2, ridge: 10, modules: DEMO_MODULES, statistics: [] };
+    const s = { editor: 'ft', lr: 1e-2, ridge: 10, modules: DEMO_MODULES, statistics: [] };
     await expect(applySingleEdit(rt, model.tokenizer, { prompt: ' ', answer: 'x' }, s)).rejects.toThrow(/prompt is empty/);
     await expect(applySingleEdit(rt, model.tokenizer, { prompt: 'Who?', answer: '' }, s)).rejects.toThrow(/answer is empty/);
     await expect(probe(rt, model.tokenizer, '', 3, 1)).rejects.toThrow(/probe prompt/);

@@ -3,10 +3,17 @@
  * (tql2), after EISPACK, on a flat row-major matrix. The exact reference that the whitening
  * kernels (and Newton–Schulz) are measured against; O(n³). The reduction itself runs on the calling
  * thread; forming the basis and applying the QL rotations to it (two thirds of the work at n ≥ 768)
- * are split over the float64 pool (eigh-kernels.ts), bit-identically to one thread.
+ * are split over the float64 pool (eigh-kernels.ts), bit-identically to one thread. Where a float64
+ * GEMM is installed (Node: gemm.ts), T's eigenproblem goes to divide and conquer instead of QL.
  */
 import { accumulateBasisRows, applyRotationLog, type RotationLog } from './eigh-kernels';
+import { currentF64Gemm } from './gemm';
+import { matmul } from './matmul';
 import { currentF64Pool, poolArray, poolInts, SERIAL_POOL, type F64Pool } from './parallel/pool';
+import { tridiagonalEigen } from './tridiagonal-dc';
+
+/** From this order on, with a float64 GEMM installed, T's eigenvectors come from divide and conquer (tridiagonal-dc.ts). */
+export const DC_MIN_N = 128;
 
 /** Below this order the pool's hand-off costs more than the O(n³) kernels it would split. */
 export const PARALLEL_EIGH_MIN_N = 128;
@@ -30,6 +37,12 @@ export function symmetricEigen(a: ArrayLike<number>, n: number, pool: F64Pool = 
   if (n === 0) return { n, values: d, vectors: A };
   // P = Qᵀ with A = Q T Qᵀ: its rows are the basis tql2 rotates, so every inner loop runs along a row.
   const W = tridiagonalize(A, d, e, n, pool);
+  if (n >= DC_MIN_N && currentF64Gemm()) {
+    // With a native GEMM: T = Z Λ Zᵀ by divide and conquer, whose work is products, and the
+    // eigenvectors' rows Zᵀ·P as one more (docs/design.md §6)
+    const t = tridiagonalEigen(d, e.subarray(1), n);
+    return { n, values: t.values, vectors: matmul(t.z, W, { m: n, k: n, n, transA: true }) };
+  }
   tql2(W, d, e, n, pool);
   return sortAscending(d, W, n);
 }

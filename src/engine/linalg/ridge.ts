@@ -5,7 +5,7 @@
  */
 import { solveSpd } from './cholesky';
 import { matmul } from './matmul';
-import { gramRows, scatterUpdate } from './syrk';
+import { gram, scatterUpdate } from './syrk';
 
 export type RidgeForm = 'dual' | 'primal';
 
@@ -22,7 +22,7 @@ function addRidge(a: Float64Array, n: number, lambda: number): Float64Array {
 
 export function ridgeSolveDual(k: ArrayLike<number>, v: ArrayLike<number>, s: RidgeShape, lambda: number): Float64Array {
   const { rows, dIn, dOut } = s;
-  const x = solveSpd(addRidge(gramRows(k, rows, dIn), rows, lambda), v, rows, dOut);
+  const x = solveSpd(addRidge(gram(k, rows, dIn), rows, lambda), v, rows, dOut);
   return matmul(k, x, { m: dIn, k: rows, n: dOut, transA: true });
 }
 
@@ -47,4 +47,29 @@ export function ridgeSolve(
 ): Float64Array {
   if (s.rows === 0) return new Float64Array(s.dIn * s.dOut);
   return form === 'dual' ? ridgeSolveDual(k, v, s, lambda) : ridgeSolvePrimal(k, v, s, lambda);
+}
+
+/**
+ * (KᵀK + λI)⁻¹ B for B [dIn, m]: the adjoint of the ridge solve (what ∂L/∂V and ∂L/∂λ of a loss on
+ * ΔW need, editors/hypernet/rledit-edit.ts). Dual form by Woodbury: (B − Kᵀ(KKᵀ + λI)⁻¹K B)/λ.
+ */
+export function ridgeSystemSolve(
+  k: ArrayLike<number>,
+  b: ArrayLike<number>,
+  s: { rows: number; dIn: number },
+  lambda: number,
+  m: number,
+  form: RidgeForm = preferredRidgeForm({ ...s, dOut: m }),
+): Float64Array {
+  const { rows, dIn } = s;
+  if (form === 'primal' || rows === 0) {
+    const a = addRidge(scatterUpdate(new Float64Array(dIn * dIn), k, rows, dIn), dIn, lambda);
+    return solveSpd(a, b, dIn, m);
+  }
+  const kb = matmul(k, b, { m: rows, k: dIn, n: m });
+  const inner = solveSpd(addRidge(gram(k, rows, dIn), rows, lambda), kb, rows, m);
+  const back = matmul(k, inner, { m: dIn, k: rows, n: m, transA: true });
+  const out = new Float64Array(dIn * m);
+  for (let i = 0; i < out.length; i++) out[i] = (b[i] - back[i]) / lambda;
+  return out;
 }

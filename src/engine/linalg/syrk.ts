@@ -3,11 +3,17 @@
  * (d×d, one triangle computed then mirrored) and the Gram matrix X·Xᵀ (rows×rows). CPU twins of
  * the SYRK kernels behind the value-gradient scatter and the dual ridge system KKᵀ + λI.
  */
+import { asFloat64, gemmFor } from './gemm';
 
-/** S [d, d] += alpha · XᵀX. Accumulates over rows in order, so the diagonal equals Σ_r α·x_r². */
+/**
+ * S [d, d] += alpha · XᵀX, exactly symmetric. In JS it accumulates over rows in order, so the diagonal
+ * equals Σ_r α·x_r²; on a native GEMM (large products) the same to float64 rounding.
+ */
 export function scatterUpdate(s: Float64Array, x: ArrayLike<number>, rows: number, d: number, alpha = 1): Float64Array {
-  const upper = new Float64Array(d * d);
-  for (let r = 0; r < rows; r++) {
+  const native = gemmFor({ m: d, k: rows, n: d });
+  // on the installed float64 GEMM (gemm.ts): XᵀX whole, its upper triangle used as below
+  const upper = native ? native.gemm(asFloat64(x), asFloat64(x), { m: d, k: rows, n: d, transA: true }) : new Float64Array(d * d);
+  for (let r = 0; !native && r < rows; r++) {
     const xr = r * d;
     for (let i = 0; i < d; i++) {
       const xi = x[xr + i];
@@ -33,6 +39,19 @@ export function rankOneUpdate(s: Float64Array, u: ArrayLike<number>, d: number, 
     for (let j = 0; j < d; j++) s[ri + j] += aui * u[j];
   }
   return s;
+}
+
+/**
+ * X·Xᵀ [rows, rows], exactly symmetric: on the installed float64 GEMM provider when the product is
+ * large enough (gemm.ts; its lower triangle mirrored), else gramRows.
+ */
+export function gram(x: ArrayLike<number>, rows: number, d: number): Float64Array {
+  const native = gemmFor({ m: rows, k: d, n: rows });
+  if (!native) return gramRows(x, rows, d);
+  const xx = asFloat64(x);
+  const g = native.gemm(xx, xx, { m: rows, k: d, n: rows, transB: true });
+  for (let i = 0; i < rows; i++) for (let j = 0; j < i; j++) g[j * rows + i] = g[i * rows + j];
+  return g;
 }
 
 /** X·Xᵀ [rows, rows] for X [rows, d]: row dot products, lower triangle computed then mirrored. */

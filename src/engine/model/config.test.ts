@@ -211,8 +211,8 @@ describe('parseConfig', () => {
   });
   it('rejects what it does not implement, by name', () => {
     const bad: [unknown, RegExp][] = [
-      [{ model_type: 'gptj', n_embd: 4096 }, /config\.json: unsupported model_type "gptj"/],
-      [{ ...LLAMA32_1B, rope_scaling: { type: 'linear', factor: 2 } }, /rope_scaling type "linear"/],
+      [{ model_type: 'falcon', hidden_size: 4096 }, /config\.json: unsupported model_type "falcon"/],
+      [{ ...LLAMA32_1B, rope_scaling: { type: 'linear', factor: 2 } }, /rope_scaling type "linear" is not supported \(llama3 only\)/],
       [{ ...LLAMA32_1B, attention_bias: true }, /attention_bias/],
       [{ ...GPT2, activation_function: 'relu' }, /activation_function "relu"/],
       [{ ...QWEN25_05B, mlp_bias: true }, /mlp_bias=true is not a qwen2 setting/],

@@ -1,12 +1,31 @@
 /**
  * Hugging Face config.json → ModelSpec for the architectures the lab runs. Field names and defaults
- * are those of transformers' GPT2Config, LlamaConfig, Qwen2Config and MistralConfig; anything that
- * would change the math and that we do not implement is rejected by name rather than ignored.
+ * are those of transformers' GPT2Config, LlamaConfig, Qwen2Config and MistralConfig here, and of
+ * GPTJConfig, Qwen3Config, Gemma2Config, Gemma3TextConfig and Phi3Config in config-<family>.ts;
+ * anything that would change the math and that we do not implement is rejected by name rather than
+ * ignored, and so is a config whose fields contradict each other.
  */
 import { InputError } from '../types';
-import type { Architecture, ModelSpec, RopeScaling } from './spec';
+import { int, num, optInt, tokenId } from './config-fields';
+import { ropeScaling } from './config-layers';
+import { parseGemma } from './config-gemma';
+import { parseGptj } from './config-gptj';
+import { parsePhi3 } from './config-phi3';
+import { parseQwen3 } from './config-qwen3';
+import type { Architecture, ModelSpec } from './spec';
+import { editDistance } from '../util/edit-distance';
 
-export const SUPPORTED_ARCHS: readonly Architecture[] = ['gpt2', 'llama', 'qwen2', 'mistral'];
+export const SUPPORTED_ARCHS: readonly Architecture[] = [
+  'gpt2',
+  'gptj',
+  'llama',
+  'mistral',
+  'qwen2',
+  'qwen3',
+  'gemma2',
+  'gemma3_text',
+  'phi3',
+];
 
 export function parseConfig(json: unknown, where = 'config.json'): ModelSpec {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new InputError(where, 'is not a JSON object');
@@ -14,7 +33,36 @@ export function parseConfig(json: unknown, where = 'config.json'): ModelSpec {
   const type = c.model_type;
   if (type === 'gpt2') return parseGpt2(c, where);
   if (type === 'llama' || type === 'qwen2' || type === 'mistral') return parseLlamaLike(type, c, where);
-  throw new InputError(where, `unsupported model_type ${JSON.stringify(type)} (supported: ${SUPPORTED_ARCHS.join(', ')})`);
+  if (type === 'gptj') return parseGptj(c, where);
+  if (type === 'qwen3') return parseQwen3(c, where);
+  if (type === 'gemma2' || type === 'gemma3_text') return parseGemma(type, c, where);
+  if (type === 'phi3') return parsePhi3(c, where);
+  const near =
+    type === 'gemma3'
+      ? ' (a Gemma 3 image-text checkpoint; the lab reads the text-only gemma3_text ones)'
+      : typeof type === 'string'
+        ? ` (the nearest supported is ${nearestArch(type)})`
+        : '';
+  throw new InputError(where, `unsupported model_type ${JSON.stringify(type)}${near}; supported: ${SUPPORTED_ARCHS.join(', ')}`);
+}
+
+/**
+ * The supported model_type nearest `type`: the shortest one it begins (phi → phi3, gemma3 →
+ * gemma3_text), else the longest one it extends (qwen2_moe → qwen2), else by edit distance.
+ */
+export function nearestArch(type: string): Architecture {
+  const t = type.toLowerCase();
+  const begun = SUPPORTED_ARCHS.filter((a) => a.startsWith(t)).sort((a, b) => a.length - b.length)[0];
+  if (begun) return begun;
+  const extended = SUPPORTED_ARCHS.filter((a) => t.startsWith(a)).sort((a, b) => b.length - a.length)[0];
+  if (extended) return extended;
+  let best = SUPPORTED_ARCHS[0];
+  let bestD = Infinity;
+  for (const a of SUPPORTED_ARCHS) {
+    const d = editDistance(t, a);
+    if (d < bestD) [best, bestD] = [a, d];
+  }
+  return best;
 }
 
 function parseGpt2(c: Record<string, unknown>, where: string): ModelSpec {
@@ -90,54 +138,9 @@ function parseLlamaLike(arch: 'llama' | 'qwen2' | 'mistral', c: Record<string, u
   };
 }
 
-function ropeScaling(raw: unknown, where: string): RopeScaling | undefined {
-  if (raw === null || raw === undefined) return undefined;
-  if (typeof raw !== 'object') throw new InputError(where, 'rope_scaling is not an object');
-  const r = raw as Record<string, unknown>;
-  const type = r.rope_type ?? r.type;
-  if (type === 'default') return undefined;
-  if (type !== 'llama3') throw new InputError(where, `rope_scaling type ${JSON.stringify(type)} is not supported (llama3 only)`);
-  const at = `${where} rope_scaling`;
-  return {
-    type: 'llama3',
-    factor: num(r, 'factor', at),
-    lowFreqFactor: num(r, 'low_freq_factor', at),
-    highFreqFactor: num(r, 'high_freq_factor', at),
-    originalMaxPositions: int(r, 'original_max_position_embeddings', at),
-  };
-}
-
 function slidingWindow(arch: Architecture, c: Record<string, unknown>, where: string): number | null {
   // Qwen2 only slides when use_sliding_window is set; its configs carry sliding_window regardless.
   if (arch === 'qwen2' && c.use_sliding_window !== true) return null;
   if (arch === 'llama') return null;
   return optInt(c, 'sliding_window', where) ?? null;
-}
-
-function int(c: Record<string, unknown>, key: string, where: string): number {
-  const v = c[key];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0)
-    throw new InputError(where, `${key} must be a positive integer, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function optInt(c: Record<string, unknown>, key: string, where: string): number | undefined {
-  return c[key] === undefined || c[key] === null ? undefined : int(c, key, where);
-}
-
-function num(c: Record<string, unknown>, key: string, where: string, dflt?: number): number {
-  const v = c[key];
-  if ((v === undefined || v === null) && dflt !== undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(where, `${key} must be a number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-/** Llama 3.1 instruct lists several eos ids; the first is the canonical one. */
-function tokenId(c: Record<string, unknown>, key: string, where: string): number | null {
-  let v = c[key];
-  if (Array.isArray(v)) v = v[0];
-  if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
-    throw new InputError(where, `${key} must be a token id, got ${JSON.stringify(c[key])}`);
-  return v;
 }

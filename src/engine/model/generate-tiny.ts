@@ -9,6 +9,7 @@ import { Rng } from '../util/rng';
 import { parseConfig } from './config';
 import { expectedTensors } from './modules';
 import type { Architecture } from './spec';
+import { tinyFamilyConfig } from './tiny-family-configs';
 import { byteLevelTokenizerJson, TINY_CORPUS, trainBpe, type SpecialTokens } from './tiny-tokenizer';
 
 export interface TinyOptions {
@@ -37,6 +38,10 @@ export interface TinyOptions {
   gpt2Prefix?: boolean;
   /** Std of projection weights (embeddings use 0.5 so the tied head gives spread-out logits). */
   std?: number;
+  /** Sliding window of the local layers (gemma2/gemma3_text/phi3/qwen3; tiny defaults bind at T ≥ 4). */
+  window?: number | null;
+  /** phi3: original_max_position_embeddings (LongRoPE's long factors past it; default 16). */
+  originalMax?: number;
 }
 
 const SPECIALS: Record<
@@ -59,6 +64,44 @@ const SPECIALS: Record<
     eos: '<|endoftext|>',
     pad: '<|endoftext|>',
     tokenizerClass: 'Qwen2Tokenizer',
+  },
+  gptj: { leading: [], trailing: ['<|endoftext|>'], bos: null, eos: '<|endoftext|>', pad: null, tokenizerClass: 'GPT2Tokenizer' },
+  qwen3: {
+    leading: [],
+    trailing: ['<|endoftext|>', '<|im_start|>', '<|im_end|>'],
+    bos: null,
+    eos: '<|endoftext|>',
+    pad: '<|endoftext|>',
+    tokenizerClass: 'Qwen2Tokenizer',
+  },
+  // Gemma's ids 0–3 are <pad>, <eos>, <bos>, <unk>; GemmaTokenizer adds BOS as LlamaTokenizer does.
+  gemma2: {
+    leading: ['<pad>', '<eos>', '<bos>', '<unk>'],
+    trailing: [],
+    bos: '<bos>',
+    eos: '<eos>',
+    pad: '<pad>',
+    tokenizerClass: 'GemmaTokenizer',
+    extra: { add_bos_token: true, add_eos_token: false, unk_token: '<unk>' },
+  },
+  gemma3_text: {
+    leading: ['<pad>', '<eos>', '<bos>', '<unk>'],
+    trailing: [],
+    bos: '<bos>',
+    eos: '<eos>',
+    pad: '<pad>',
+    tokenizerClass: 'GemmaTokenizer',
+    extra: { add_bos_token: true, add_eos_token: false, unk_token: '<unk>' },
+  },
+  // Phi-3's tokenizer_config: LlamaTokenizer, add_bos_token false, eos and pad <|endoftext|>.
+  phi3: {
+    leading: ['<unk>', '<s>', '</s>'],
+    trailing: ['<|endoftext|>'],
+    bos: '<s>',
+    eos: '<|endoftext|>',
+    pad: '<|endoftext|>',
+    tokenizerClass: 'LlamaTokenizer',
+    extra: { add_bos_token: false, add_eos_token: false, unk_token: '<unk>' },
   },
   // Mistral's real tokenizer is SentencePiece-style; here it is byte-level BPE with Mistral's special
   // tokens and LlamaTokenizer's add_bos_token handling, which is what the loader has to get right.
@@ -105,7 +148,9 @@ export function tinyCheckpoint(opts: TinyOptions): Map<string, Uint8Array | stri
   for (const [name, shape] of expectedTensors(spec)) {
     const n = shape.reduce((a, b) => a * b, 1);
     let data: Float64Array;
-    if (/(norm|ln_\d|ln_f)\.weight$/.test(name)) data = Float64Array.from({ length: n }, () => 1 + 0.1 * rng.normal());
+    // Gemma's norms scale by (1 + w): zero-centred weights.
+    const centre = spec.normPlusOne ? 0 : 1;
+    if (/(norm|ln_\d|ln_f)\.weight$/.test(name)) data = Float64Array.from({ length: n }, () => centre + 0.1 * rng.normal());
     else if (/(embed_tokens|wte|wpe|lm_head)\.weight$/.test(name)) data = rng.normals(n, 0.5) as Float64Array;
     else data = rng.normals(n, std) as Float64Array;
     const fileName = arch === 'gpt2' && !opts.gpt2Prefix ? name.replace(/^transformer\./, '') : name;
@@ -155,6 +200,8 @@ function makeConfig(o: TinyOptions, vocabSize: number, bosId: number, eosId: num
   const layers = o.layers ?? 2;
   const maxPositions = o.maxPositions ?? 64;
   const torchDtype = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' }[o.dtype ?? 'F32'];
+  if (o.arch !== 'llama' && o.arch !== 'qwen2' && o.arch !== 'mistral' && o.arch !== 'gpt2')
+    return tinyFamilyConfig({ ...o, arch: o.arch, hidden, heads, layers, maxPositions, torchDtype }, vocabSize, bosId, eosId);
   if (o.arch === 'gpt2') {
     return {
       architectures: ['GPT2LMHeadModel'],

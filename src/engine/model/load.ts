@@ -9,7 +9,8 @@ import { readFolderJson } from '../io/text';
 import { openCheckpointTensors, type LocatedTensor } from '../safetensors/checkpoint';
 import { readTensorF16, readTensorF32 } from '../safetensors/read';
 import { parseConfig } from './config';
-import { canonicalTensorName, editableModules, expectedTensors } from './modules';
+import { roundToDtype } from './config-gemma';
+import { canonicalTensorName, editableModules, embeddingWeightName, expectedTensors } from './modules';
 import type { EditableModule, HeldWeights, ModelSpec, Weights } from './spec';
 import { loadTokenizer } from './tokenizer';
 
@@ -49,7 +50,9 @@ export async function loadModel(folder: FolderSource, opts: LoadOptions): Promis
 export async function loadModel(folder: FolderSource, opts: LoadOptions = {}): Promise<LoadedModel<HeldWeights>> {
   const spec = parseConfig(await readFolderJson(folder, 'config.json', true), `${folder.name}/config.json`);
   const tokenizer = await loadTokenizer(folder, { eosId: spec.eosId });
-  if (tokenizer.vocabSize > spec.vocabSize) {
+  // Only special tokens may lie past the embedding (a text model's tokenizer shared with its image-text sibling).
+  const past = Array.from({ length: Math.max(0, tokenizer.vocabSize - spec.vocabSize) }, (_, i) => spec.vocabSize + i);
+  if (past.some((id) => !tokenizer.specialIds?.has(id))) {
     throw new InputError(
       `${folder.name}/tokenizer.json`,
       `has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${spec.vocabSize}`,
@@ -57,10 +60,13 @@ export async function loadModel(folder: FolderSource, opts: LoadOptions = {}): P
   }
   const modules = editableModules(spec);
   const frozen16 = opts.frozen16 ? new Set(modules.map((m) => m.weight)) : undefined;
-  const { weights, sourceNames, unusedTensors, fp32Reasons } = await loadWeights(folder, spec, opts.onProgress, frozen16);
+  const { weights, sourceNames, unusedTensors, fp32Reasons, dtypes } = await loadWeights(folder, spec, opts.onProgress, frozen16);
+  // Gemma scales the embeddings by √hidden cast to the embedding's dtype (config-gemma.ts): the file's dtype decides.
+  const embDtype = dtypes.get(embeddingWeightName(spec));
+  const scaled = spec.embedScale !== undefined && embDtype ? { ...spec, embedScale: roundToDtype(Math.sqrt(spec.hidden), embDtype) } : spec;
   return {
     name: opts.name ?? displayName(folder.name),
-    spec,
+    spec: scaled,
     weights,
     tokenizer,
     modules,
@@ -76,7 +82,14 @@ export async function loadWeights(
   onProgress?: LoadOptions['onProgress'],
   /** When given, frozen 16-bit tensors are held as fp16 bits, all but these (kept fp32). */
   keepFp32?: ReadonlySet<string>,
-): Promise<{ weights: HeldWeights; sourceNames: Map<string, string>; unusedTensors: string[]; fp32Reasons: Map<string, string> }> {
+): Promise<{
+  weights: HeldWeights;
+  sourceNames: Map<string, string>;
+  unusedTensors: string[];
+  fp32Reasons: Map<string, string>;
+  /** Each tensor's dtype in the file. */
+  dtypes: Map<string, string>;
+}> {
   const ckpt = await openCheckpointTensors(folder);
   const byCanonical = new Map<string, LocatedTensor>();
   for (const [name, t] of ckpt.tensors) {
@@ -89,6 +102,7 @@ export async function loadWeights(
   const weights: HeldWeights = new Map();
   const sourceNames = new Map<string, string>();
   const fp32Reasons = new Map<string, string>();
+  const dtypes = new Map<string, string>();
   let done = 0;
   for (const [name, shape] of expected) {
     const t = byCanonical.get(name);
@@ -100,6 +114,7 @@ export async function loadWeights(
         `has shape [${got.join(', ')}] but config.json implies [${shape.join(', ')}]`,
       );
     }
+    dtypes.set(name, t.info.dtype);
     const sixteen = t.info.dtype === 'F16' || t.info.dtype === 'BF16';
     if (keepFp32 && sixteen && !keepFp32.has(name)) {
       const half = await readTensorF16(t.file, t.info);
@@ -123,7 +138,7 @@ export async function loadWeights(
     onProgress?.(++done, expected.size, name);
   }
   const unusedTensors = [...byCanonical.entries()].filter(([canon]) => !expected.has(canon)).map(([, t]) => t.info.name);
-  return { weights, sourceNames, unusedTensors, fp32Reasons };
+  return { weights, sourceNames, unusedTensors, fp32Reasons, dtypes };
 }
 
 /** Index of the first NaN or ±Infinity, or −1. */

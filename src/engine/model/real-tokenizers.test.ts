@@ -1,12 +1,14 @@
 /**
  * The lab's tokenizer (makeTokenizer → @huggingface/tokenizers) on the real tokenizer files of Mistral-7B
- * (SentencePiece BPE with byte fallback), Llama 3 and Qwen3 (byte-level BPE); see real-tokenizer-fixtures.ts.
+ * and Gemma 3 (SentencePiece BPE with byte fallback), Llama 3 and Qwen3 (byte-level BPE); see
+ * real-tokenizer-fixtures.ts.
  *
  * Expected ids are not taken from the lab's code. Each literal below was derived from tokenizer.json alone
  * — pre-tokenizer regex, merges by rank, byte fallback — by scripts/tokenizers/reference-bpe.py (no tokenizer library), and is checked
  * here twice more: every id must be the vocabulary's id of the token string written next to it, and the
  * package's own tokenizer (@lenml/tokenizers, a separate JS implementation) must give the same ids.
- * That script also gives the same ids as the lab on all 300 seeded strings below, for all three files.
+ * That script also gives the same ids as the lab on all 300 seeded strings below, for the Mistral, Llama 3 and
+ * Qwen3 files (Gemma 3: on the literals here; the seeded strings are checked against @lenml only).
  * Byte-level token strings use GPT-2's byte→char map: "Ġ" = space, "æĹ¥æľ¬" = the UTF-8 bytes of "日本".
  */
 import { readFileSync } from 'node:fs';
@@ -80,6 +82,22 @@ const CASES: Record<RealTokenizerName, Case[]> = {
     ['Столица России —', ['Ð¡ÑĤ', 'Ð¾Ð»', 'Ð¸', 'ÑĨÐ°', 'ĠÐłÐ¾ÑģÑģÐ¸Ð¸', 'ĠâĢĶ'], [73498, 7819, 1802, 86894, 129069, 1959]],
     ['Zürich liegt in der', ['Z', 'Ã¼r', 'ich', 'Ġliegt', 'Ġin', 'Ġder'], [57, 5186, 713, 63940, 304, 2694]],
   ],
+  // Gemma 3: spaces become "▁" with none prepended, so " Paris" is the single piece "▁Paris"; digits
+  // are single pieces; 𠮷 and 🦙 fall back to bytes.
+  gemma3: [
+    ['The capital of France is', ['The', '▁capital', '▁of', '▁France', '▁is'], [818, 5279, 529, 7001, 563]],
+    ['Paris', ['Paris'], [50429]],
+    [' Paris', ['▁Paris'], [9079]],
+    [' 1889', ['▁', '1', '8', '8', '9'], [236743, 236770, 236828, 236828, 236819]],
+    [' (1952)', ['▁(', '1', '9', '5', '2', ')'], [568, 236770, 236819, 236810, 236778, 236768]],
+    [' .com', ['▁.', 'com'], [783, 854]],
+    [' 日本', ['▁日本'], [33375]],
+    [' 𠮷', ['▁', '<0xF0>', '<0xA0>', '<0xAE>', '<0xB7>'], [236743, 478, 398, 412, 421]],
+    [' 🦙 Llama', ['▁', '<0xF0>', '<0x9F>', '<0xA6>', '<0x99>', '▁L', 'lama'], [236743, 478, 397, 404, 391, 639, 49751]],
+    [' Москва', ['▁Москва'], [99776]],
+    ['Zürich liegt in der', ['Z', 'ürich', '▁liegt', '▁in', '▁der'], [236953, 105214, 41633, 528, 1556]],
+    ['  two  spaces', ['▁▁', 'two', '▁▁', 'spaces'], [138, 13498, 138, 35220]],
+  ],
 };
 
 /**
@@ -114,6 +132,14 @@ const DECODED: Record<RealTokenizerName, [number[], string][]> = {
     [[220, 150152], ' 𠮷'],
     [[137639], ' Москва'],
     [[151645], '<|im_end|>'],
+  ],
+  // Gemma's decoder maps "▁" back to " " and strips nothing.
+  gemma3: [
+    [[9079], ' Paris'],
+    [[50429], 'Paris'],
+    [[236743, 478, 398, 412, 421], ' 𠮷'],
+    [[783, 854], ' .com'],
+    [[2, 818], '<bos>The'],
   ],
 };
 
@@ -202,6 +228,27 @@ describe('BOS, EOS and pad from tokenizer_config.json', () => {
     expect(vocabIds(vocab, ['<|endoftext|>', '<|im_end|>'])).toEqual([151643, 151645]);
     expect(tok.encode('The capital of France is', true)).toEqual([785, 6722, 315, 9625, 374]);
     expect([tok.eosId, tok.padId, tok.vocabSize]).toEqual([151645, 151643, 151669]);
+  });
+
+  it('gemma3: GemmaTokenizer add_bos_token true puts <bos> (2) first; eos <end_of_turn> (106), pad <pad> (0)', () => {
+    const { tok, vocab, config } = real.gemma3;
+    expect([config.tokenizer_class, config.add_bos_token, config.eos_token, config.pad_token]).toEqual([
+      'GemmaTokenizer',
+      true,
+      '<end_of_turn>',
+      '<pad>',
+    ]);
+    expect(vocabIds(vocab, ['<pad>', '<eos>', '<bos>', '<end_of_turn>'])).toEqual([0, 1, 2, 106]);
+    expect(tok.encode('The capital of France is', true)).toEqual([2, 818, 5279, 529, 7001, 563]);
+    expect(tok.encode(' Paris', false)).toEqual([9079]);
+    // 262,144 pieces and <image_soft_token> (262,144, special) past the text models' 262,144-row embedding,
+    // which the loader accepts because it is special.
+    expect([tok.eosId, tok.padId, tok.vocabSize]).toEqual([106, 0, 262145]);
+    expect(vocabIds(vocab, ['<image_soft_token>'])).toEqual([262144]);
+    expect(tok.specialIds?.has(262144)).toBe(true);
+    // add_bos_token false (as a fine-tune may set it): the rebuilt template drops <bos>.
+    const json = JSON.parse(readFileSync(`${real.gemma3.dir}/tokenizer.json`, 'utf8'));
+    expect(makeTokenizer(json, { ...config, add_bos_token: false }).encode('The capital', true)).toEqual([818, 5279]);
   });
 
   it('mistral: loadTokenizer reads the same two files from the package folder', async () => {

@@ -43,7 +43,10 @@ export function makeTokenizer(
   const eosId = idOf('eos_token') ?? ids.eosId ?? null;
   const padId = idOf('pad_token') ?? eosId ?? 0;
 
+  const added = Array.isArray(json.added_tokens) ? (json.added_tokens as { id?: unknown; special?: unknown }[]) : [];
+  const specialIds = new Set(added.filter((t) => t.special === true && typeof t.id === 'number').map((t) => t.id as number));
   return {
+    specialIds,
     encode: (text, addSpecialTokens) => tok.encode(text, { add_special_tokens: addSpecialTokens }).ids,
     decode: (tokenIds) => (tokenIds.length === 0 ? '' : tok.decode(tokenIds)),
     vocabSize: maxId + 1,
@@ -60,12 +63,13 @@ function tokenText(v: unknown): string | null {
 }
 
 /**
- * transformers' LlamaTokenizerFast rebuilds the post-processor from add_bos_token/add_eos_token
- * (defaults true/false) instead of trusting tokenizer.json's; do the same so BOS matches HF.
+ * transformers' LlamaTokenizerFast and GemmaTokenizerFast rebuild the post-processor from
+ * add_bos_token/add_eos_token (defaults true/false) instead of trusting tokenizer.json's; do the
+ * same so BOS matches HF (Phi-3 names LlamaTokenizer with add_bos_token false).
  */
 function withLlamaSpecialTokens(json: Record<string, unknown>, config: Record<string, unknown>): Record<string, unknown> {
   const cls = config.tokenizer_class;
-  if (typeof cls !== 'string' || !/^LlamaTokenizer(Fast)?$/.test(cls)) return json;
+  if (typeof cls !== 'string' || !/^(Llama|Gemma)Tokenizer(Fast)?$/.test(cls)) return json;
   const bos = tokenText(config.bos_token);
   const eos = tokenText(config.eos_token);
   const addBos = config.add_bos_token !== false && bos !== null;

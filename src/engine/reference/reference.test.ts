@@ -3,7 +3,7 @@ import { memoryFolder } from '../io/memory';
 import { matmul } from '../linalg/matmul';
 import { tinyCheckpoint, type TinyOptions } from '../model/generate-tiny';
 import { loadModel, type LoadedModel } from '../model/load';
-import { lmHeadWeightName } from '../model/modules';
+import { finalNormName, lmHeadWeightName } from '../model/modules';
 import type { ModelSpec, Weights } from '../model/spec';
 import { Rng } from '../util/rng';
 import { moduleOutputGradFD, labelRows, referenceLoss, type LabeledInput } from './fd';
@@ -11,7 +11,7 @@ import { geluTanh, referenceForward, silu } from './forward';
 import { meanCrossEntropy } from './loss';
 import { applyRope, ropeInvFreq } from './rope';
 
-const ARCHS = ['gpt2', 'llama', 'qwen2', 'mistral'] as const;
+const ARCHS = ['gpt2', 'llama', 'qwen2', 'mistral', 'gptj', 'qwen3', 'gemma2', 'gemma3_text', 'phi3'] as const;
 
 async function tiny(opts: TinyOptions): Promise<LoadedModel> {
   return loadModel(memoryFolder(`tiny-${opts.arch}`, tinyCheckpoint(opts)));
@@ -67,29 +67,32 @@ describe('reference forward: structure', () => {
     expect(padded.every(Number.isFinite)).toBe(true);
   });
 
-  it.each(['llama', 'qwen2'] as const)('%s: GQA with kvHeads=1 equals MHA with the kv head replicated (≤1e-12)', async (arch) => {
-    const m = await tiny({ arch, seed: 5, heads: 4, kvHeads: 1 });
-    const mha: ModelSpec = { ...m.spec, kvHeads: m.spec.heads };
-    const w: Weights = new Map(m.weights);
-    const d = m.spec.headDim;
-    for (let l = 0; l < m.spec.layers; l++) {
-      for (const p of ['k_proj', 'v_proj']) {
-        for (const kind of ['weight', 'bias']) {
-          const name = `model.layers.${l}.self_attn.${p}.${kind}`;
-          const t = m.weights.get(name);
-          if (!t) continue;
-          const rep = new Float32Array(t.data.length * m.spec.heads);
-          for (let h = 0; h < m.spec.heads; h++) rep.set(t.data, h * t.data.length);
-          w.set(name, { shape: kind === 'weight' ? [m.spec.heads * d, m.spec.hidden] : [m.spec.heads * d], data: rep });
+  it.each(['llama', 'qwen2', 'qwen3', 'gemma2'] as const)(
+    '%s: GQA with kvHeads=1 equals MHA with the kv head replicated (≤1e-12)',
+    async (arch) => {
+      const m = await tiny({ arch, seed: 5, heads: 4, kvHeads: 1 });
+      const mha: ModelSpec = { ...m.spec, kvHeads: m.spec.heads };
+      const w: Weights = new Map(m.weights);
+      const d = m.spec.headDim;
+      for (let l = 0; l < m.spec.layers; l++) {
+        for (const p of ['k_proj', 'v_proj']) {
+          for (const kind of ['weight', 'bias']) {
+            const name = `model.layers.${l}.self_attn.${p}.${kind}`;
+            const t = m.weights.get(name);
+            if (!t) continue;
+            const rep = new Float32Array(t.data.length * m.spec.heads);
+            for (let h = 0; h < m.spec.heads; h++) rep.set(t.data, h * t.data.length);
+            w.set(name, { shape: kind === 'weight' ? [m.spec.heads * d, m.spec.hidden] : [m.spec.heads * d], data: rep });
+          }
         }
       }
-    }
-    const ids = randomIds(new Rng(1), 6, m.tokenizer.vocabSize);
-    const input = { batch: 1, seqLen: 6, inputIds: ids, attentionMask: ids.map(() => 1) };
-    const gqa = referenceForward(m.spec, m.weights, input).logits;
-    const full = referenceForward(mha, w, input).logits;
-    expect(maxRelDiff(gqa, full)).toBeLessThanOrEqual(1e-12);
-  });
+      const ids = randomIds(new Rng(1), 6, m.tokenizer.vocabSize);
+      const input = { batch: 1, seqLen: 6, inputIds: ids, attentionMask: ids.map(() => 1) };
+      const gqa = referenceForward(m.spec, m.weights, input).logits;
+      const full = referenceForward(mha, w, input).logits;
+      expect(maxRelDiff(gqa, full)).toBeLessThanOrEqual(1e-12);
+    },
+  );
 
   it.each(ARCHS)('%s: captured module output = input · W (+ b) of the editable module', async (arch) => {
     const m = await tiny({ arch, seed: 6 });
@@ -115,6 +118,26 @@ describe('reference forward: structure', () => {
     expect(() => referenceForward(spec, m.weights, { batch: 1, seqLen: 4, inputIds: [1, 2, 3, 4], attentionMask: [1, 1, 1, 1] })).toThrow(
       /sliding window 3/,
     );
+  });
+
+  it.each(['gemma2', 'phi3'] as const)('%s: the sliding window binds exactly (query i sees keys i−w+1 … i)', async (arch) => {
+    const m = await tiny({ arch, seed: 7, window: 3 });
+    const ids = randomIds(new Rng(4), 6, m.tokenizer.vocabSize);
+    const input = { batch: 1, seqLen: 6, inputIds: ids, attentionMask: ids.map(() => 1) };
+    const run = (w: number | null) =>
+      referenceForward({ ...m.spec, layerWindows: m.spec.layerWindows!.map((x) => (x === null ? null : w)) }, m.weights, input).logits;
+    const V = m.spec.vocabSize;
+    const [w3, full, w6] = [run(3), run(null), run(6)];
+    // Positions 0–2 see every earlier key within 3; position 3 on loses key 0.
+    expect(maxRelDiff(w3.subarray(0, 3 * V), full.subarray(0, 3 * V))).toBe(0);
+    expect(maxRelDiff(w3.subarray(3 * V), full.subarray(3 * V))).toBeGreaterThan(1e-4);
+    expect(maxRelDiff(w6, full)).toBe(0);
+    // Changing token 0 reaches position 3 only through layers: with one layer it could not.
+    const one = await tiny({ arch, seed: 7, window: 3, layers: 1 });
+    const ids2 = ids.slice();
+    ids2[0] = (ids[0] + 5) % one.tokenizer.vocabSize;
+    const at3 = (x: number[]) => referenceForward(one.spec, one.weights, { ...input, inputIds: x }).logits.subarray(3 * V, 4 * V);
+    expect(maxRelDiff(at3(ids), at3(ids2))).toBe(0);
   });
 
   it('activations match their closed forms at known points', () => {
@@ -191,20 +214,23 @@ function analyticFinalGrad(m: LoadedModel, input: LabeledInput): Float64Array {
   const V = spec.vocabSize;
   const rows = labelRows(input.labels);
   const E = weights.get(lmHeadWeightName(spec))!.data;
-  const gpt2 = spec.arch === 'gpt2';
-  const w = weights.get(gpt2 ? 'transformer.ln_f.weight' : 'model.norm.weight')!.data;
+  const ln = spec.norm === 'layernorm';
+  const w0 = weights.get(`${finalNormName(spec)}.weight`)!.data;
+  const w = spec.normPlusOne ? w0.map((x) => 1 + x) : w0;
+  const cap = spec.finalSoftcap ?? null;
   const out = new Float64Array(input.batch * input.seqLen * H);
   for (const row of rows) {
     const z = r.logits.subarray(row * V, (row + 1) * V);
     const mx = Math.max(...z);
     const e = Array.from(z, (v) => Math.exp(v - mx));
     const se = e.reduce((a, b) => a + b, 0);
-    const dz = e.map((v, j) => (v / se - (j === input.labels[row] ? 1 : 0)) / rows.length);
+    // Through a final soft cap c·tanh(u/c): du = dz·(1 − (z/c)²).
+    const dz = e.map((v, j) => ((v / se - (j === input.labels[row] ? 1 : 0)) / rows.length) * (cap === null ? 1 : 1 - (z[j] / cap) ** 2));
     const gn = new Float64Array(H);
     for (let j = 0; j < V; j++) for (let c = 0; c < H; c++) gn[c] += dz[j] * E[j * H + c];
     const x = r.finalHidden.subarray(row * H, (row + 1) * H);
     const dx = out.subarray(row * H, (row + 1) * H);
-    if (gpt2) {
+    if (ln) {
       const mu = x.reduce((a, b) => a + b, 0) / H;
       const s = 1 / Math.sqrt(x.reduce((a, b) => a + (b - mu) ** 2, 0) / H + spec.normEps);
       const xh = Array.from(x, (v) => (v - mu) * s);
@@ -217,6 +243,23 @@ function analyticFinalGrad(m: LoadedModel, input: LabeledInput): Float64Array {
       const dotv = x.reduce((a, v, c) => a + v * gn[c] * w[c], 0);
       for (let c = 0; c < H; c++) dx[c] = s * w[c] * gn[c] - (s ** 3 * x[c] * dotv) / H;
     }
+  }
+  return out;
+}
+
+/** dL/dx of y = RMSNorm(x)·(1 + w) (the last block's post_feedforward_layernorm, x its MLP output) from dL/dy. */
+function rmsNormBackward(m: LoadedModel, input: LabeledInput, mod: string, gy: Float64Array): Float64Array {
+  const { spec, weights } = m;
+  const H = spec.hidden;
+  const x = referenceForward(spec, weights, input, { capture: [mod] }).moduleOutputs.get(mod)!;
+  const w = weights.get(`model.layers.${spec.layers - 1}.post_feedforward_layernorm.weight`)!.data.map((v) => 1 + v);
+  const out = new Float64Array(gy.length);
+  for (let r = 0; r < gy.length / H; r++) {
+    const xr = x.subarray(r * H, (r + 1) * H);
+    const g = gy.subarray(r * H, (r + 1) * H);
+    const s = 1 / Math.sqrt(xr.reduce((a, b) => a + b * b, 0) / H + spec.normEps);
+    const dotv = xr.reduce((a, v, c) => a + v * g[c] * w[c], 0);
+    for (let c = 0; c < H; c++) out[r * H + c] = s * w[c] * g[c] - (s ** 3 * xr[c] * dotv) / H;
   }
   return out;
 }
@@ -243,7 +286,9 @@ describe('finite-difference value gradients', () => {
     const mod = m.modules[m.modules.length - 1].name;
     const rows = labelRows(input.labels);
     const fd = moduleOutputGradFD(m.spec, m.weights, input, mod, { h: 1e-5 });
-    const exact = analyticFinalGrad(m, input);
+    let exact = analyticFinalGrad(m, input);
+    // Gemma: the module output reaches the residual through post_feedforward_layernorm, (1 + w) RMSNorm.
+    if (m.spec.sandwichNorms) exact = rmsNormBackward(m, input, mod, exact);
     const H = m.spec.hidden;
     const want = new Float64Array(rows.length * H);
     rows.forEach((r, i) => want.set(exact.subarray(r * H, (r + 1) * H), i * H));

@@ -1,10 +1,10 @@
 /**
- * A turn's edits tokenized and labelled with the real tokenizer files of Mistral-7B, Llama 3 and Qwen3
+ * A turn's edits tokenized and labelled with the real tokenizer files of Mistral-7B, Llama 3, Qwen3 and Gemma 3
  * (src/engine/model/real-tokenizer-fixtures.ts), exactly as UltraEdit does it:
  *   p = tok(prompt) (default special tokens), a = tok(" " + answer, no special tokens),
  *   input_ids = p ++ a[:-1], labels = [-100]·(|p|−1) ++ a.
  * p and a were derived from tokenizer.json alone by scripts/tokenizers/reference-bpe.py (plus Mistral's
- * BOS 1), and so were the sub-batch label positions (stable longest-first sort, sub-batches of 3); the
+ * BOS 1 and Gemma's BOS 2), and so were the sub-batch label positions (stable longest-first sort, sub-batches of 3); the
  * token strings of a are written next to it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +147,38 @@ const EXPECTED: Record<RealTokenizerName, Expected> = {
       [[1, 3, 2], 12, [7, 8, 9, 10, 11, 19, 20, 29, 30]],
       [[5, 6, 7], 7, [5, 6, 8, 9, 10, 11, 12, 13, 19, 20]],
       [[4, 0], 6, [5, 10]],
+    ],
+  },
+  // BOS 2 (GemmaTokenizer's add_bos_token). " " + answer maps to "▁answer" with nothing prepended, so a word
+  // answer is one label ("▁Paris", "▁日本", "▁Москва", "▁Schweiz"); digits and byte fallback follow a bare "▁".
+  gemma3: {
+    tokens: [
+      [[2, 818, 5279, 529, 7001, 563], [9079]], // ▁Paris
+      [
+        [2, 818, 94648, 25822, 691, 7723, 528],
+        [236743, 236770, 236828, 236828, 236819],
+      ], // ▁ 1 8 8 9
+      [[2, 89265, 563, 506, 5279, 529], [33375]], // ▁日本
+      [
+        [2, 818, 188477, 2872, 528, 506, 1694, 563],
+        [236743, 478, 398, 412, 421],
+      ], // ▁ <0xF0> <0xA0> <0xAE> <0xB7>
+      [[2, 127677, 189729, 28973, 2192], [99776]], // ▁Москва
+      [
+        [2, 818, 3432, 236789, 236751, 3421, 10842, 528],
+        [783, 854],
+      ], // ▁. com
+      [
+        [2, 53535, 528],
+        [568, 236770, 236819, 236810, 236778, 236768],
+      ], // ▁( 1 9 5 2 )
+      [[2, 236953, 105214, 41633, 528, 1556], [87485]], // ▁Schweiz
+    ],
+    full: [0, [2, 818, 5279, 529, 7001, 563], [I, I, I, I, I, 9079]],
+    batches: [
+      [[3, 1, 5], 12, [7, 8, 9, 10, 11, 18, 19, 20, 21, 22, 31, 32]],
+      [[6, 0, 2], 8, [2, 3, 4, 5, 6, 7, 13, 21]],
+      [[7, 4], 6, [5, 10]],
     ],
   },
 };

@@ -94,3 +94,29 @@ function padSubBatch(rows: TokenizedPair[], multiple: number): LabeledSubBatch {
   });
   return { batch, seqLen, inputIds, attentionMask, labels, records: rows.map((r) => r.id), labelPositions: Int32Array.from(positions) };
 }
+
+export interface TokenRow {
+  ids: number[];
+  /** Labels per position (already shifted), −100 where none. */
+  labels?: number[];
+}
+
+/** Rows right-padded with id 0, mask 0, label −100 into one SubBatch (`records` names them in errors). */
+export function rowsBatch(rows: readonly TokenRow[], records: number[]): SubBatch {
+  const B = rows.length;
+  const T = Math.max(...rows.map((r) => r.ids.length));
+  const inputIds = new Int32Array(B * T);
+  const attentionMask = new Int32Array(B * T);
+  const labels = new Int32Array(B * T).fill(-100);
+  const positions: number[] = [];
+  rows.forEach((r, b) => {
+    inputIds.set(r.ids, b * T);
+    attentionMask.fill(1, b * T, b * T + r.ids.length);
+    r.labels?.forEach((l, t) => {
+      if (l === -100) return;
+      labels[b * T + t] = l;
+      positions.push(b * T + t);
+    });
+  });
+  return { batch: B, seqLen: T, inputIds, attentionMask, labels, labelPositions: Int32Array.from(positions), records };
+}

@@ -1,3 +1,5 @@
+import { isStorageFull, MAKE_ROOM_IN_THE_BROWSER, StorageFullError } from '../io/storage-full';
+
 /**
  * Where run checkpoints live: a directory on disk in Node, the Origin Private File System in the
  * browser. A checkpoint is a few named blobs; writes go to a temporary name first and are renamed
@@ -33,18 +35,24 @@ export class OpfsStore implements CheckpointStore {
     return root.getDirectoryHandle(this.folder, { create: true });
   }
 
+  /**
+   * A writable stream writes to a swap file and replaces the file only when closed (the File System
+   * spec), so a write the quota refuses is aborted and the previous checkpoint stays as it was.
+   */
   async write(name: string, bytes: Uint8Array) {
     const dir = await this.dir();
-    const tmp = await dir.getFileHandle(`${name}.partial`, { create: true });
-    const w = await tmp.createWritable();
-    await w.write(bytes as Uint8Array<ArrayBuffer>);
-    await w.close();
-    // OPFS has no rename in every browser: copy the finished file over, then drop the temporary.
-    const fin = await dir.getFileHandle(name, { create: true });
-    const w2 = await fin.createWritable();
-    await w2.write(bytes as Uint8Array<ArrayBuffer>);
-    await w2.close();
-    await dir.removeEntry(`${name}.partial`);
+    const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
+    try {
+      await w.write(bytes as Uint8Array<ArrayBuffer>);
+      await w.close();
+    } catch (e) {
+      await w.abort().catch(() => undefined);
+      if (isStorageFull(e))
+        throw new StorageFullError(
+          `${name} (${bytes.length.toLocaleString('en')} bytes) could not be saved, the previous one is kept: ${MAKE_ROOM_IN_THE_BROWSER}`,
+        );
+      throw e;
+    }
   }
 
   async read(name: string) {

@@ -29,6 +29,22 @@ export interface RunConfig {
   sampleSize: number;
   /** Score every edit after the last turn, and the pre-edit model on the same records first. */
   finalEval: boolean;
+  /**
+   * The sampled, final and pre-edit evaluations also answer by greedy generation and judge the text
+   * (EasyEdit's WILD, docs/design.md §2). Unset: off (checkpoints written before it existed).
+   */
+  wildEval?: boolean;
+  /**
+   * ROME's fluency (n-gram entropy of sampled continuations) over this many of an evaluation's records
+   * (the sample's first, or a seeded draw of the final set); 0 or unset: off.
+   */
+  fluencySize?: number;
+  /**
+   * Representation drift (docs/design.md §2) over this many prompts (the run's drift prompts, or a
+   * seeded draw of the stream's): their final-layer states before editing, compared with every
+   * sampled and the final evaluation. 0 or unset: off.
+   */
+  driftSize?: number;
   /** Save a checkpoint every this many steps (0: never). */
   checkpointEvery: number;
   /**
@@ -59,10 +75,21 @@ export const DEFAULT_RUN: Omit<RunConfig, 'modules'> = {
 /** Every editor `run` takes: the capture-based ones of the editor core, then MEMIT and AlphaEdit. */
 export const runEditorNames: readonly string[] = [...editorNames, ...LOCATE_EDITORS];
 
+/**
+ * Editors that edit with a meta-trained hypernetwork (editors/hypernet/, docs/design.md §8): a run
+ * needs the trained network (RunInputs.hypernet; the CLI's --hypernet DIR). The command line runs
+ * them; the page does not offer them yet.
+ */
+export const HYPERNET_EDITORS = ['rledit', 'mend'] as const;
+
+export function isHypernetEditor(name: string): boolean {
+  return (HYPERNET_EDITORS as readonly string[]).includes(name);
+}
+
 /** The editor's own settings (shared with `replay`, which runs an editor without a model). */
 export function validateEditorSettings(
   c: Pick<RunConfig, 'editor' | 'lr' | 'ridge' | 'locate'>,
-  names: readonly string[] = runEditorNames,
+  names: readonly string[] = [...runEditorNames, ...HYPERNET_EDITORS],
 ): Record<string, string> {
   const bad: Record<string, string> = {};
   if (!names.includes(c.editor)) bad.editor = `unknown editor "${c.editor}"; one of ${names.join(', ')}`;
@@ -99,9 +126,13 @@ export function validateRunConfig(c: RunConfig, counts?: RecordCounts): Record<s
   if (!WARMUP_PLACEMENTS.includes(c.warmupPlacement)) bad.warmupPlacement = `one of ${WARMUP_PLACEMENTS.join(', ')}`;
   nonNegInt('sampleEvery', c.sampleEvery);
   positiveInt('sampleSize', c.sampleSize);
+  if (c.fluencySize !== undefined) nonNegInt('fluencySize', c.fluencySize);
+  if (c.driftSize !== undefined) nonNegInt('driftSize', c.driftSize);
   nonNegInt('checkpointEvery', c.checkpointEvery);
   if (c.evalChunk !== undefined) positiveInt('evalChunk', c.evalChunk);
-  if (!Number.isInteger(c.seed)) bad.seed = `must be a whole number (got ${c.seed})`;
+  // The seeded generator keeps 32 bits (util/rng.ts): a seed outside 0 … 2³² − 1 would repeat another's draws.
+  if (!(Number.isInteger(c.seed) && c.seed >= 0 && c.seed <= 2 ** 32 - 1))
+    bad.seed = `must be a whole number from 0 to 4294967295 (got ${c.seed}; seeds are 32-bit)`;
   if (counts && !bad.nEdits && !bad.turns && !bad.warmupTurns) Object.assign(bad, scheduleProblems(c, counts));
   return bad;
 }

@@ -5,6 +5,7 @@
  */
 import type { LifelongRun } from './lifelong-run';
 import type { RunReport } from './events';
+import { isStorageFull } from '../io/storage-full';
 
 export type RunState = 'running' | 'paused' | 'stopped' | 'finished' | 'failed';
 
@@ -32,7 +33,18 @@ export class RunController {
         continue;
       }
       if (this.pendingSteps > 0) this.pendingSteps--;
-      await this.run.step();
+      try {
+        await this.run.step();
+      } catch (e) {
+        // The storage is full (a checkpoint did not fit): the turn itself is done and the run is whole
+        // in memory, so it pauses here with the way on instead of failing (docs/design.md §5).
+        if (!isStorageFull(e)) throw e;
+        this.run.warn(
+          `${(e as Error).message}. The run is paused after step ${this.run.stepIndex} with everything in memory: make room, then Resume (a reload before that resumes from the last saved checkpoint)`,
+        );
+        this.pendingSteps = 0;
+        this.set('paused');
+      }
       // Let queued messages (pause, stop) in between turns.
       await new Promise((r) => setTimeout(r, 0));
     }

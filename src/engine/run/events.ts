@@ -4,6 +4,8 @@
  */
 import type { TurnDiagnostics } from '../editors/editor';
 import type { MetricKind, MetricSummary } from '../eval/evaluate';
+import type { FluencySummary } from '../eval/fluency';
+import type { DriftSummary, HiddenStates } from '../eval/drift';
 
 /** Which evaluation protocol produced a number (docs/design.md §2: label every number with it). */
 export type EvalProtocol =
@@ -22,6 +24,10 @@ export interface MetricsRecord {
   edits: number;
   metrics: Partial<Record<MetricKind, MetricSummary>>;
   specificityAgreement?: MetricSummary;
+  /** ROME's fluency of continuations of the evaluated records' prompts, when the run takes it. */
+  fluency?: FluencySummary;
+  /** Final-layer states of the drift prompts against their pre-edit states, when the run takes them. */
+  drift?: DriftSummary;
 }
 
 export interface TurnTimings {
@@ -55,6 +61,8 @@ export type RunEvent =
   | { type: 'started'; steps: number; targetTurns: number; warmupTurns: number; resumedFrom: number | null }
   | { type: 'turn'; record: TurnRecord }
   | { type: 'metrics'; record: MetricsRecord }
+  /** The drift prompts' final-layer states: once before editing (edits 0), then with each drift score. */
+  | { type: 'states'; edits: number; states: HiddenStates }
   | { type: 'warning'; message: string; step?: number }
   | { type: 'checkpoint'; step: number; bytes: number }
   | { type: 'error'; message: string; where: string; step: number }

@@ -176,7 +176,7 @@ describe('lifelong run on a tiny llama (CPU runtime)', () => {
     const whole = await open({ evalChunk: 5 }, new MemoryStore(), (e) => events.push(e));
     await drive(whole);
     const chunked = await whole.finish();
-    const finalProgress = events.filter((e) => e.type === 'progress' && e.what === 'final evaluation');
+    const finalProgress = events.filter((e) => e.type === 'progress' && e.what === 'scoring every edit after the last turn (records)');
     expect(finalProgress.map((e) => (e as { done: number }).done)).toEqual([0, 5, 10, 15, 16]);
     expect(finalProgress.slice(1).every((e) => Number.isFinite((e as { etaSeconds?: number }).etaSeconds))).toBe(true);
     for (const [kind, m] of Object.entries(single.final.metrics)) {

@@ -12,13 +12,17 @@ import type { AnyEditor, EditorOptions, EditorState } from '../editors/editor';
 import { createEditor } from '../editors/registry';
 import { LocateEditor, type LocateContext } from '../editors/locate/locate-editor';
 import { isLocateEditor, locateSettings } from '../editors/locate/settings';
+import { checkSubjects } from '../editors/locate/prompts';
 import type { StatsCache } from '../editors/locate/key-stats';
 import { buildSubBatches, editPairs } from './batching';
 import type { Evaluation, MetricKind, RecordScores } from '../eval/evaluate';
 import { evaluateInChunks, type ChunkedProgress } from '../eval/chunked-evaluation';
+import type { WildRow } from '../eval/wild';
 import { immediateEvaluation } from '../eval/immediate';
 import { buildSchedule, type ScheduledTurn } from './schedule';
-import { validateRunConfig, type RunConfig } from './config';
+import { isHypernetEditor, validateRunConfig, type RunConfig } from './config';
+import { RLEditEditor } from '../editors/hypernet/rledit-editor';
+import type { RLEditNetwork } from '../editors/hypernet/rledit-network';
 import type { EvalProtocol, MetricsRecord, RunEvent, RunReport, TurnRecord } from './events';
 import type { CheckpointStore } from './checkpoint-store';
 import { CheckpointRefused, describeMismatch, openSealedCheckpoint, sealCheckpoint } from './checkpoint-seal';
@@ -26,6 +30,9 @@ import { InputError } from '../types';
 import { pack, unpack } from '../util/pack';
 import { Rng } from '../util/rng';
 import { mean } from '../eval/token-accuracy';
+import { fluency } from '../eval/fluency';
+import { drift, finalStates, type HiddenStates } from '../eval/drift';
+import { zeroUpdateWarning } from '../editors/zero-update';
 
 export interface RunInputs {
   runtime: ModelRuntime;
@@ -52,6 +59,10 @@ export interface RunInputs {
   /** MEMIT / AlphaEdit: the texts their key second moment C is taken over, and where C is cached. */
   corpus?: readonly string[];
   statsCache?: StatsCache;
+  /** The prompts representation drift follows (default: a seeded draw of the stream's prompts); the first driftSize are used. */
+  driftPrompts?: readonly string[];
+  /** RLEdit: the trained network (editors/hypernet/network-file.ts), for the same modules in the same order. */
+  hypernet?: RLEditNetwork;
 }
 
 interface Checkpoint {
@@ -67,8 +78,17 @@ interface Checkpoint {
   metrics: MetricsRecord[];
   baseline: [string, { tokenAccuracy: number; exact: boolean; predicted: number[] }][] | null;
   elapsedMs: number;
-  /** A final evaluation under way (nextStep is then the schedule's end): where it stands and its per-record scores so far. */
-  finalPass?: { progress: ChunkedProgress; scores: [string, { tokenAccuracy: number; exact: boolean; predicted: number[] }][] };
+  /** The drift prompts' pre-edit states (runs with driftSize). */
+  driftPre?: HiddenStates;
+  /**
+   * A final evaluation under way (nextStep is then the schedule's end): where it stands, and its
+   * per-record scores and generated answers so far.
+   */
+  finalPass?: {
+    progress: ChunkedProgress;
+    scores: [string, { tokenAccuracy: number; exact: boolean; predicted: number[] }][];
+    generated?: [string, WildRow][];
+  };
 }
 
 /** Records per chunk of the pre-edit, sampled and final evaluations when RunConfig.evalChunk is unset. */
@@ -91,8 +111,9 @@ export class LifelongRun {
   private failed: string | null = null;
   private checkpointStep: number | null = null;
   /** The final evaluation's state: from a checkpoint, then as it goes (saved with each checkpoint). */
-  private finalPass: { progress: ChunkedProgress; scores: RecordScores } | null = null;
+  private finalPass: { progress: ChunkedProgress; scores: RecordScores; generated?: Map<string, WildRow> } | null = null;
   private readonly largeUpdateWarned = new Set<string>();
+  private zeroUpdateWarned = false;
 
   private constructor(
     readonly config: RunConfig,
@@ -111,9 +132,27 @@ export class LifelongRun {
       warmupTurns: config.warmupTurns,
       placement: config.warmupPlacement,
     });
+    if (isLocateEditor(config.editor)) {
+      for (const t of this.schedule)
+        if (!(t.kind === 'warmup' && config.warmupStatisticsOnly))
+          checkSubjects(
+            (t.kind === 'warmup' ? io.warmup! : io.target).slice(t.start, t.end),
+            t.kind === 'warmup' ? 'the warm-up stream' : 'the edit stream',
+          );
+    }
     if (isLocateEditor(config.editor))
       this.locate = new LocateEditor(config.editor, locateSettings(config.editor, config.locate), config.modules);
-    else this.editor = (io.createEditor ?? createEditor)(config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw });
+    else if (isHypernetEditor(config.editor)) {
+      const net = io.hypernet;
+      if (!net)
+        throw new InputError('run settings', `editor ${config.editor} needs its trained network (train-editor, then run --hypernet DIR)`);
+      if (net.settings.editor !== config.editor)
+        throw new InputError('run settings', `the network is ${net.settings.editor}'s, not ${config.editor}'s`);
+      const trained = net.modules.map((m) => m.name).join(',');
+      if (trained !== config.modules.join(','))
+        throw new InputError('run settings', `the ${config.editor} network was trained for ${trained}, not ${config.modules.join(',')}`);
+      this.editor = new RLEditEditor(net);
+    } else this.editor = (io.createEditor ?? createEditor)(config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw });
   }
 
   private get locateContext(): LocateContext {
@@ -146,6 +185,12 @@ export class LifelongRun {
       warmupTurns: run.schedule.length - targetTurns,
       resumedFrom: resumed ? run.next : null,
     });
+    // a resumed run's pre-edit states come from its checkpoint; the page's map needs them again
+    if (resumed && run.driftPre) run.emitEvent({ type: 'states', edits: 0, states: run.driftPre });
+    if (!resumed && (config.driftSize ?? 0) > 0) {
+      run.driftPre = await finalStates(io.runtime, io.tokenizer, run.driftPrompts());
+      run.emitEvent({ type: 'states', edits: 0, states: run.driftPre });
+    }
     if (!resumed && config.finalEval) await run.measurePreEdit();
     return run;
   }
@@ -171,6 +216,23 @@ export class LifelongRun {
     return this.finalScores;
   }
   private finalScores: RecordScores | null = null;
+  private driftPre: HiddenStates | null = null;
+
+  /** The prompts drift follows: the given ones, or a seeded draw of the stream's, driftSize of them. */
+  private driftPrompts(): string[] {
+    const n = this.config.driftSize ?? 0;
+    if (this.io.driftPrompts) return this.io.driftPrompts.slice(0, n);
+    return new Rng(this.config.seed * 7_919 + 2).shuffle(this.io.target.map((r) => r.prompt)).slice(0, n);
+  }
+  /** WILD's answers before the first turn and after the last, when the run generates them. */
+  get preEditGenerated(): Map<string, WildRow> | null {
+    return this.preGenerated;
+  }
+  get finalGenerated(): Map<string, WildRow> | null {
+    return this.finalGen;
+  }
+  private preGenerated: Map<string, WildRow> | null = null;
+  private finalGen: Map<string, WildRow> | null = null;
 
   /** The step the store's checkpoint resumes at (saved or resumed from in this process), or null when none was. */
   get lastCheckpoint(): number | null {
@@ -197,7 +259,8 @@ export class LifelongRun {
     const tokenize = clock();
     const immediate = !warm && this.config.immediateEval;
     const captures = [];
-    for (const sb of subBatches) captures.push(await runtime.capture(sb, this.config.modules, { residual: immediate }));
+    const allTokens = this.editor?.captureAllTokens === true;
+    for (const sb of subBatches) captures.push(await runtime.capture(sb, this.config.modules, { residual: immediate, allTokens }));
     const capture = clock();
     const loss = mean(captures.map((c) => c.loss));
 
@@ -216,6 +279,13 @@ export class LifelongRun {
     }
     const editor = clock();
     await this.warnLargeUpdates(result.deltas, s);
+    if (!this.zeroUpdateWarned && !(warm && this.config.warmupStatisticsOnly) && !this.locate) {
+      const zero = zeroUpdateWarning(result.deltas, `step ${s.step} (${s.kind} turn ${s.turn})`, this.config);
+      if (zero) {
+        this.zeroUpdateWarned = true;
+        this.emitEvent({ type: 'warning', message: `${zero} (not repeated)` });
+      }
+    }
     // A locate-then-edit editor has applied its ΔW layer by layer already.
     if (!this.locate) for (const [module, d] of result.deltas) await runtime.applyDelta(module, d.delta);
     const apply = clock();
@@ -277,6 +347,11 @@ export class LifelongRun {
     return report;
   }
 
+  /** A warning about the run from whoever drives it (the controller), as the run's own warnings go. */
+  warn(message: string): void {
+    this.emitEvent({ type: 'warning', message });
+  }
+
   async removeCheckpoint(): Promise<void> {
     await this.io.store?.remove(CHECKPOINT);
   }
@@ -296,8 +371,12 @@ export class LifelongRun {
       metrics: this.metrics,
       baseline: this.baseline ? [...this.baseline.entries()] : null,
       elapsedMs: this.elapsedMs(),
+      ...(this.driftPre ? { driftPre: this.driftPre } : {}),
     };
-    if (this.finalPass) ckpt.finalPass = { progress: this.finalPass.progress, scores: [...this.finalPass.scores.entries()] };
+    if (this.finalPass) {
+      const { progress, scores, generated } = this.finalPass;
+      ckpt.finalPass = { progress, scores: [...scores.entries()], ...(generated ? { generated: [...generated.entries()] } : {}) };
+    }
     const bytes = await sealCheckpoint(pack(ckpt));
     await store.write(CHECKPOINT, bytes);
     this.checkpointStep = this.next;
@@ -331,6 +410,7 @@ export class LifelongRun {
     this.turns.push(...ckpt.turns);
     this.metrics.push(...ckpt.metrics);
     this.baseline = ckpt.baseline ? new Map(ckpt.baseline) : null;
+    this.driftPre = ckpt.driftPre ?? null;
     this.elapsedBefore = ckpt.elapsedMs;
     this.checkpointStep = this.next;
     if (ckpt.finalPass) {
@@ -340,7 +420,8 @@ export class LifelongRun {
           'damaged',
           `is damaged (its final evaluation is at record ${ckpt.finalPass.progress.done} of ${this.editsApplied})`,
         );
-      this.finalPass = { progress: ckpt.finalPass.progress, scores: new Map(ckpt.finalPass.scores) };
+      const { progress, scores, generated } = ckpt.finalPass;
+      this.finalPass = { progress, scores: new Map(scores), ...(generated ? { generated: new Map(generated) } : {}) };
     }
     return true;
   }
@@ -382,34 +463,68 @@ export class LifelongRun {
     kinds: readonly MetricKind[] | undefined,
   ): Promise<MetricsRecord> {
     const chunk = this.config.evalChunk ?? DEFAULT_EVAL_CHUNK;
-    const what = `${protocol} evaluation`;
+    // The two whole-stream scorings take long enough (18 s on the demo's CPU backend) to need a progress line.
+    const what =
+      protocol === 'pre-edit'
+        ? 'scoring the model before editing'
+        : protocol === 'final'
+          ? 'scoring every edit after the last turn'
+          : 'scoring a sample of the edits';
     const final = protocol === 'final';
-    const scores: RecordScores = new Map(final ? this.finalPass?.scores : undefined);
-    const from = final ? this.finalPass?.progress : undefined;
-    const report = records.length > chunk;
-    const started = { ms: performance.now(), done: from?.done ?? 0 };
-    if (report) this.emitEvent({ type: 'progress', what, done: started.done, total: records.length });
+    const resume = final ? this.finalPass : null;
+    const scores: RecordScores = new Map(resume?.scores);
+    const generated = new Map<string, WildRow>(resume?.generated);
+    const wild = this.config.wildEval === true;
+    // One chunk: progress by prompts within it (none for a sample); more: by records, a line per chunk with ETA.
+    const chunked = records.length > chunk;
+    const started = { ms: performance.now(), done: resume?.progress.done ?? 0 };
+    if (chunked) this.emitEvent({ type: 'progress', what: `${what} (records)`, done: started.done, total: records.length });
     const ev = await evaluateInChunks(this.io.runtime, this.io.tokenizer, records, {
       kinds,
       chunk,
-      from,
+      from: resume?.progress,
       baseline: this.baseline ?? undefined,
-      onChunk: async (progress, chunkScores) => {
-        for (const [k, v] of chunkScores) scores.set(k, v);
-        const perRecord = (performance.now() - started.ms) / 1000 / (progress.done - started.done);
-        const etaSeconds = perRecord * (records.length - progress.done);
-        if (report) this.emitEvent({ type: 'progress', what, done: progress.done, total: records.length, etaSeconds });
+      wild,
+      ...(!chunked && protocol !== 'sample'
+        ? { onProgress: (done: number, total: number) => this.emitEvent({ type: 'progress', what: `${what} (prompts)`, done, total }) }
+        : {}),
+      onChunk: async (progress, part) => {
+        for (const [k, v] of part.scores) scores.set(k, v);
+        for (const [k, v] of part.generated ?? []) generated.set(k, v);
+        if (chunked) {
+          const perRecord = (performance.now() - started.ms) / 1000 / (progress.done - started.done);
+          const etaSeconds = perRecord * (records.length - progress.done);
+          this.emitEvent({ type: 'progress', what: `${what} (records)`, done: progress.done, total: records.length, etaSeconds });
+        }
         if (!final || progress.done >= records.length || !this.io.store || this.config.checkpointEvery === 0) return;
-        this.finalPass = { progress, scores };
+        this.finalPass = { progress, scores, generated: wild ? generated : undefined };
         await this.saveCheckpoint(this.io.store);
       },
     });
     if (protocol === 'pre-edit') this.baseline = scores;
     if (final) {
       this.finalScores = scores;
+      this.finalGen = wild ? generated : null;
       this.finalPass = null;
     }
+    if (protocol === 'pre-edit') this.preGenerated = wild ? generated : null;
     const record = this.record(protocol, { ...ev, scores });
+    if (this.driftPre) {
+      const now = protocol === 'pre-edit' ? this.driftPre : await finalStates(this.io.runtime, this.io.tokenizer, this.driftPrompts());
+      record.drift = drift(this.driftPre, now);
+      if (protocol !== 'pre-edit') this.emitEvent({ type: 'states', edits: this.editsApplied, states: now });
+    }
+    const n = this.config.fluencySize ?? 0;
+    if (n > 0) {
+      // The sample is already a seeded draw; the final and pre-edit sets are drawn here, the same for both.
+      const chosen = protocol === 'sample' ? records.slice(0, n) : new Rng(this.config.seed * 7_919 + 1).shuffle([...records]).slice(0, n);
+      record.fluency = await fluency(
+        this.io.runtime,
+        this.io.tokenizer,
+        chosen.map((r) => r.prompt),
+        this.config.seed * 1_000_003 + this.next,
+      );
+    }
     this.metrics.push(record);
     this.emitEvent({ type: 'metrics', record });
     return record;

@@ -25,9 +25,11 @@ import { InputError, type ModuleCapture, type Residual, type SubBatch, type SubB
 import { checkSubBatch, countBucket, lengthBucket, padInts, padLength, PADDED_LABEL_POSITION } from './buckets';
 import type { CompiledGraph, GraphExecutor } from './executor';
 import { buildLookupGraph, buildTargetGraph } from '../graph/models/locate';
-import type { Lookup, ModelRuntime, NextTokens, RuntimeBackend, TargetQuery, TargetResult } from './runtime';
+import type { CaptureOptions, Lookup, LossGradient, ModelRuntime, NextTokens, RuntimeBackend, TargetQuery, TargetResult } from './runtime';
 import { SessionCache } from './session-cache';
-import { addDelta } from './weight-layout';
+import { addDelta, asDeltaLayout } from './weight-layout';
+import { rowsBatch } from '../run/batching';
+import { buildMetaGraph, type MetaGraphKind } from '../graph/models/meta';
 import { widen16 } from '../safetensors/dtypes';
 
 export interface GraphStats {
@@ -123,11 +125,13 @@ export class GraphRuntime implements ModelRuntime {
     return this.executor.backend;
   }
 
-  async capture(sb: SubBatch, modules: string[], opts: { residual?: boolean } = {}): Promise<SubBatchCapture> {
+  async capture(given: SubBatch, modules: string[], opts: CaptureOptions = {}): Promise<SubBatchCapture> {
     const edited = this.resolve(modules);
-    checkSubBatch(sb, this.spec.vocabSize);
-    if (sb.labelPositions.length === 0)
-      throw new InputError(`sub-batch of records [${sb.records.join(', ')}]`, 'has no label positions to capture');
+    checkSubBatch(given, this.spec.vocabSize);
+    if (given.labelPositions.length === 0)
+      throw new InputError(`sub-batch of records [${given.records.join(', ')}]`, 'has no label positions to capture');
+    // Every token as a capture row: the graph scores only rows with a label, so the loss is unchanged.
+    const sb = opts.allTokens ? { ...given, labelPositions: tokenPositions(given) } : given;
     const p = padLength(sb, this.length(sb));
     const N = p.labelPositions.length;
     const padded = countBucket(N);
@@ -241,29 +245,71 @@ export class GraphRuntime implements ModelRuntime {
     };
   }
 
+  async lossGradient(sb: SubBatch, modules: string[], ref?: Float32Array): Promise<LossGradient> {
+    const edited = this.resolve(modules);
+    const kind: MetaGraphKind = ref ? 'kl' : 'ce';
+    const out = await this.meta(sb, kind, edited, ref);
+    const grads = new Map(edited.map((m) => [m.name, asDeltaLayout(out.fetched[`${m.name}.weight_grad`] as Float32Array, m)]));
+    return { loss: (out.fetched.loss as Float32Array)[0], logprobs: out.logprobs, grads };
+  }
+
+  async labelLogprobs(sb: SubBatch): Promise<Float32Array> {
+    return (await this.meta(sb, 'logprobs', [], undefined)).logprobs;
+  }
+
+  /** A meta graph (graph/models/meta.ts) on a sub-batch; label positions padded to a bucket as capture does. */
+  private async meta(sb: SubBatch, kind: MetaGraphKind, edited: EditableModule[], ref: Float32Array | undefined) {
+    checkSubBatch(sb, this.spec.vocabSize);
+    const where = `sub-batch of records [${sb.records.join(', ')}]`;
+    if (sb.labelPositions.length === 0) throw new InputError(where, 'has no label positions');
+    const p = padLength(sb, this.length(sb));
+    const N = p.labelPositions.length;
+    const padded = countBucket(N);
+    const V = this.spec.vocabSize;
+    const feeds: Record<string, Feed> = {
+      input_ids: p.inputIds,
+      attention_mask: p.attentionMask,
+      labels: p.labels,
+      label_positions: padInts(p.labelPositions, padded, PADDED_LABEL_POSITION),
+    };
+    if (ref) {
+      if (ref.length !== N * V) throw new InputError(where, `the KL reference has ${ref.length} values, not ${N}×${V}`);
+      const full = new Float32Array(padded * V);
+      full.set(ref);
+      feeds.ref_logprobs = full;
+    }
+    const ordered = this.modules.filter((m) => edited.includes(m));
+    const key = `meta-${kind} B${p.batch} T${p.seqLen} N${padded} ${ordered.map((m) => m.name).join(',')}`;
+    const shape = { batch: p.batch, seqLen: p.seqLen, labels: padded, maxWeightBytes: this.maxWeightBytes, half: this.half };
+    const fetched = await this.run(key, () => buildMetaGraph(this.spec, shape, kind, ordered), feeds);
+    const lp = fetched.logprobs as Float32Array;
+    return { fetched, logprobs: lp.length === N * V ? lp : lp.slice(0, N * V) };
+  }
+
   async nextTokens(ids: number[], k: number): Promise<NextTokens> {
+    return (await this.nextTokensBatch([ids], k))[0];
+  }
+
+  async nextTokensBatch(rows: readonly (readonly number[])[], k: number): Promise<NextTokens[]> {
     const where = 'next-token probe';
-    if (ids.length === 0) throw new InputError(where, 'the prompt has no tokens');
+    if (rows.length === 0) return [];
+    if (rows.some((ids) => ids.length === 0)) throw new InputError(where, 'the prompt has no tokens');
     if (!(Number.isInteger(k) && k >= 1 && k <= this.spec.vocabSize))
       throw new InputError(where, `k must be an integer in [1, ${this.spec.vocabSize}], got ${k}`);
-    const T = ids.length;
-    const sb: SubBatch = {
-      batch: 1,
-      seqLen: T,
-      inputIds: Int32Array.from(ids),
-      attentionMask: new Int32Array(T).fill(1),
-      labels: new Int32Array(T).fill(-100),
-      labelPositions: new Int32Array(0),
-      records: [],
-    };
+    const sb = rowsBatch(
+      rows.map((ids) => ({ ids: [...ids] })),
+      rows.map((_, b) => b),
+    );
     checkSubBatch(sb, this.spec.vocabSize, where);
     const p = padLength(sb, this.length(sb));
-    const last = Int32Array.of(T - 1);
-    const out = await this.score(1, p.seqLen, p.attentionMask, last, k, last, p.inputIds);
-    return {
-      ids: Array.from(out.topk_ids as Int32Array),
-      probs: Array.from(out.topk_logprobs as Float32Array, Math.exp),
-    };
+    const last = Int32Array.from(rows, (ids, b) => b * p.seqLen + ids.length - 1);
+    const out = await this.score(sb.batch, p.seqLen, p.attentionMask, last, k, last, p.inputIds);
+    const ids = out.topk_ids as Int32Array;
+    const logp = out.topk_logprobs as Float32Array;
+    return rows.map((_, b) => ({
+      ids: Array.from(ids.subarray(b * k, (b + 1) * k)),
+      probs: Array.from(logp.subarray(b * k, (b + 1) * k), Math.exp),
+    }));
   }
 
   /** Logits [B, T, V] of a sub-batch at its own length (tests; the forward-only timing baseline). */
@@ -441,4 +487,11 @@ function remap(positions: Int32Array, from: number, to: number, where: string): 
     if (!(p >= 0 && p % from < from)) throw new InputError(where, `position ${p} is outside the batch`);
     return Math.floor(p / from) * to + (p % from);
   });
+}
+
+/** Flat positions of every token (attention mask 1) of a sub-batch, row-major. */
+function tokenPositions(sb: SubBatch): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < sb.attentionMask.length; i++) if (sb.attentionMask[i]) out.push(i);
+  return Int32Array.from(out);
 }

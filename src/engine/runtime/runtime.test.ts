@@ -26,6 +26,10 @@ const CASES: [string, TinyOptions][] = [
   ['qwen2 biases, tied head', { arch: 'qwen2', seed: 33 }],
   ['mistral', { arch: 'mistral', seed: 34 }],
   ['llama mlp_bias', { arch: 'llama', seed: 35, mlpBias: true }],
+  ['gptj', { arch: 'gptj', seed: 36 }],
+  // Qwen3 and Gemma 3 differ from these only inside the graphs, checked in graph/models/transformer.test.ts.
+  ['gemma2', { arch: 'gemma2', seed: 38 }],
+  ['phi3', { arch: 'phi3', seed: 40 }],
 ];
 
 const PAIRS = [

@@ -44,6 +44,21 @@ export interface TargetResult {
   z: Float32Array;
 }
 
+export interface CaptureOptions {
+  residual?: boolean;
+  /** Keys and value gradients at every token of the sub-batch, not only its label positions (MEND's `token: all`); the loss is the same. */
+  allTokens?: boolean;
+}
+
+/** A loss at the label positions and its gradient w.r.t. edited modules' weights (graph/models/meta.ts). */
+export interface LossGradient {
+  loss: number;
+  /** [N, V] log-probabilities at the label positions. */
+  logprobs: Float32Array;
+  /** Per module: ∂loss/∂W as [dIn, dOut] (the layout of ΔW, docs/design.md §1 step 6). */
+  grads: Map<string, Float64Array>;
+}
+
 /** What executes the graphs: onnxruntime-node's CPU EP, onnxruntime-web's wasm EP, or its WebGPU EP. */
 export type RuntimeBackend = 'native' | 'wasm' | 'webgpu';
 
@@ -55,7 +70,7 @@ export interface ModelRuntime {
    * One forward + backward on the current weights: loss, keys and value gradients at label positions;
    * with `residual`, also the residual stream entering the lowest edited block.
    */
-  capture(sb: SubBatch, modules: string[], opts?: { residual?: boolean }): Promise<SubBatchCapture>;
+  capture(sb: SubBatch, modules: string[], opts?: CaptureOptions): Promise<SubBatchCapture>;
   /** Top-1 prediction at each label position of the sub-batch (same order as labelPositions). */
   predict(sb: SubBatch): Promise<Int32Array>;
   /**
@@ -67,8 +82,18 @@ export interface ModelRuntime {
   lookup(sb: SubBatch, positions: Int32Array, modules: string[], layers: number[]): Promise<Lookup>;
   /** MEMIT's target objective and its gradient with respect to δ. */
   target(q: TargetQuery): Promise<TargetResult>;
+  /**
+   * Hypernetwork meta-training (docs/design.md §8): the mean cross-entropy at the label positions, or
+   * with `ref` ([N, V] log-probabilities) the KL(p_ref ‖ p) there, and its gradient with respect to
+   * the modules' weights as they stand.
+   */
+  lossGradient(sb: SubBatch, modules: string[], ref?: Float32Array): Promise<LossGradient>;
+  /** Log-probabilities [N, V] at the label positions of a sub-batch. */
+  labelLogprobs(sb: SubBatch): Promise<Float32Array>;
   /** Next-token distribution after a prompt (for the probe box). */
   nextTokens(ids: number[], k: number): Promise<NextTokens>;
+  /** nextTokens for several prompts in one pass (right-padded; each read at its own last token). */
+  nextTokensBatch(rows: readonly (readonly number[])[], k: number): Promise<NextTokens[]>;
   /** W += ΔW for a module; delta is [dIn, dOut] (output change k·ΔW), mapped onto the weight's layout. */
   applyDelta(module: string, delta: Float32Array): Promise<void>;
   /** Overwrite one weight tensor (checkpoint resume restores edited modules bit-exactly). */

@@ -1,6 +1,6 @@
 /**
- * A self-check of the WebGPU runtime against the float64 reference, for the browser e2e page (ORT's
- * WebGPU EP does not run under Node, so runtime.test.ts cannot cover it). On tiny checkpoints:
+ * A self-check of the WebGPU runtime against the float64 reference, for the browser e2e page (in Node
+ * it runs on Dawn, gpu/node-gpu.ts). On tiny checkpoints:
  * capture loss and keys rel ≤1e-4, value gradients vs finite differences rel ≤1e-3, predict and the
  * next-token top-k = reference argmax / top-k, and an applyDelta reaches the GPU copy of the weight
  * (the loss after it matches the reference on the edited weights ≤1e-4). Throws on the first failure.

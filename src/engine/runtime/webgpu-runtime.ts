@@ -6,7 +6,7 @@
  * changed buffer with queue.writeBuffer from the runtime's CPU copy of that tensor.
  *
  * Outputs are read back to the CPU: the ModelRuntime contract hands Float32Arrays to the editors.
- * Browser only (ORT's WebGPU EP does not run under Node, docs/design.md §4). Under Vite's pre-bundling the
+ * In the browser, and in Node on Dawn's binding (gpu/node-gpu.ts, docs/design.md §4). Under Vite's pre-bundling the
  * caller must point `ort.env.wasm.wasmPaths` at the asyncify .wasm (e2e/pages/runtime-webgpu.ts shows
  * how), and in a built site at the asyncify .mjs too, or threaded sessions hang (workers/ort-assets.ts). Every node of our graphs runs on the WebGPU EP: e2e/runtime-webgpu.spec.ts creates the
  * sessions with `disableCpuFallback` and would fail otherwise.
@@ -217,6 +217,14 @@ function gpuWeight(buffer: GPUBuffer, dims: readonly number[], shift?: number): 
 
 /** The fp16 shift of a held tensor, or undefined for fp32. */
 const shiftOf = (t: Tensor32 | Tensor16) => ('shift' in t ? t.shift : undefined);
+
+/**
+ * The most bytes one weight buffer may hold on this device (a larger table enters the graphs in row
+ * blocks, graph/models/weight-blocks.ts): what one buffer and one storage binding may hold, or a lower cap.
+ */
+export function weightBufferCap(device: GPUDevice, cap = Infinity): number {
+  return Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize, cap);
+}
 
 export async function createWebGpuRuntime(
   loaded: Pick<LoadedModel<HeldWeights>, 'spec' | 'weights' | 'modules'>,

@@ -17,3 +17,13 @@ export function addDelta(weight: Float32Array, m: EditableModule, delta: ArrayLi
   }
   for (let o = 0; o < dOut; o++) for (let i = 0; i < dIn; i++) weight[o * dIn + i] += delta[i * dOut + o];
 }
+
+/** A tensor in a module weight's own layout ([dOut, dIn] Linear, [dIn, dOut] Conv1D) as [dIn, dOut], the layout of ΔW. */
+export function asDeltaLayout(w: ArrayLike<number>, m: EditableModule): Float64Array {
+  const { dIn, dOut } = m;
+  if (w.length !== dIn * dOut) throw new Error(`module '${m.name}': ${w.length} values, expected ${dIn * dOut}`);
+  if (m.layout === 'conv1d') return Float64Array.from(w);
+  const out = new Float64Array(dIn * dOut);
+  for (let o = 0; o < dOut; o++) for (let i = 0; i < dIn; i++) out[i * dOut + o] = w[o * dIn + i];
+  return out;
+}

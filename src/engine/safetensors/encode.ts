@@ -7,7 +7,7 @@ import { InputError } from '../types';
 import { DTYPE_SIZE, f32ToBf16, f32ToF16 } from './dtypes';
 import { numel } from './read';
 
-export type WritableDtype = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64';
+export type WritableDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I32' | 'I64';
 
 export interface TensorToWrite {
   dtype: WritableDtype;
@@ -69,6 +69,9 @@ export function encodeSafetensors(tensors: Record<string, TensorToWrite>, metada
     const n = data.length;
     let pos = start.get(name)!;
     switch (dtype) {
+      case 'F64':
+        for (let i = 0; i < n; i++, pos += 8) dv.setFloat64(pos, Number(data[i]), true);
+        break;
       case 'F32':
         for (let i = 0; i < n; i++, pos += 4) dv.setFloat32(pos, Number(data[i]), true);
         break;

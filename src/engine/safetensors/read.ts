@@ -43,6 +43,16 @@ export async function readTensorF32(file: FileSource, info: TensorInfo): Promise
   return out;
 }
 
+/** An F64 tensor exactly (a trained hypernetwork, editors/hypernet/network-file.ts). */
+export async function readTensorF64(file: FileSource, info: TensorInfo): Promise<Float64Array> {
+  if (info.dtype !== 'F64') throw new InputError(`${file.name}: tensor '${info.name}'`, `is ${info.dtype}, expected F64`);
+  const n = numel(info.shape);
+  const dv = await readBytes(file, info);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = dv.getFloat64(8 * i, true);
+  return out;
+}
+
 /**
  * F16/BF16 → fp16 bits of exactly the same values scaled by 2^shift (BF16: bf16ShiftFor its largest
  * value; F16: 0), or why not (the first element fp16 cannot hold exactly at that shift); the caller

@@ -10,11 +10,13 @@ import { MEASURE_TITLE, PROTOCOL_TITLE } from './labels';
 
 export interface ComparisonTableProps {
   runs: readonly ComparableRun[];
+  /** Each run's colour (its swatch in its row, as in the run list and the charts). */
+  colors?: ReadonlyMap<string, string>;
   /** Initial metric; the table has its own selector. */
   measure?: EvalMeasure;
 }
 
-export function ComparisonTable({ runs, measure: initial = 'tokenAccuracy' }: ComparisonTableProps) {
+export function ComparisonTable({ runs, colors, measure: initial = 'tokenAccuracy' }: ComparisonTableProps) {
   const id = useId();
   const [measure, setMeasure] = useState<EvalMeasure>(initial);
   const { preEdit, rows } = comparisonRows(runs, measure);
@@ -54,7 +56,7 @@ export function ComparisonTable({ runs, measure: initial = 'tokenAccuracy' }: Co
         <tbody>
           {preEdit && <Row row={preEdit} className="se-pre" />}
           {rows.map((r) => (
-            <Row key={r.key} row={r} />
+            <Row key={r.key} row={r} color={colors?.get(r.key)} />
           ))}
         </tbody>
       </table>
@@ -62,12 +64,13 @@ export function ComparisonTable({ runs, measure: initial = 'tokenAccuracy' }: Co
   );
 }
 
-function Row({ row, className }: { row: ComparisonRow; className?: string }) {
+function Row({ row, className, color }: { row: ComparisonRow; className?: string; color?: string }) {
   return (
-    <tr className={className}>
-      <th scope="row">
+    <tr className={className} data-testid="comparison-row">
+      <th scope="row" title={row.editor && !row.label.startsWith(row.editor) ? `${row.label} (${row.editor})` : row.label}>
+        {color && <span className="se-row-swatch" style={{ background: color }} data-color={color} aria-hidden="true" />}
         {row.label}
-        {row.editor && <span className="se-muted"> ({row.editor})</span>}
+        {row.editor && !row.label.startsWith(row.editor) && <span className="se-muted"> ({row.editor})</span>}
         {row.protocol === 'sample' && <span title={PROTOCOL_TITLE.sample}> *</span>}
       </th>
       {row.values.map((v, c) => {

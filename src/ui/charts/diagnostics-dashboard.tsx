@@ -12,7 +12,8 @@ import type { LabRun } from '../runs/types';
 import { MEASURE_TITLE, PROTOCOL_SHORT, PROTOCOL_TITLE, shortModule } from './labels';
 import { SmoothingSlider, XAxisSelect } from './controls';
 import { MetricChart } from './metric-chart';
-import { runColor } from './palette';
+import { DriftMapPanel } from './drift-map-panel';
+import { runColors } from './palette';
 
 export interface DiagnosticsDashboardProps {
   /** Every run, in list order: a run's colour follows its place here, as in the run list. */
@@ -26,7 +27,7 @@ export interface DiagnosticsDashboardProps {
 const EVAL_PROTOCOLS: EvalProtocol[] = ['immediate', 'sample', 'final'];
 
 export function DiagnosticsDashboard({ runs: allRuns, hidden, initialModules }: DiagnosticsDashboardProps) {
-  const colors = useMemo(() => new Map(allRuns.map((r, i) => [r.id, runColor(i)])), [allRuns.map((r) => r.id).join()]);
+  const colors = useMemo(() => runColors(allRuns), [allRuns.map((r) => `${r.id}:${r.colorSlot}`).join()]);
   const shown = allRuns.filter((r) => !hidden?.has(r.id));
   // A new array only when a shown run changed, so memoized charts skip unrelated renders.
   const runs = useMemo(() => shown, [shown.map((r) => `${r.id}@${r.version}`).join()]);
@@ -58,6 +59,9 @@ export function DiagnosticsDashboard({ runs: allRuns, hidden, initialModules }: 
         measure,
       })),
       { kind: 'loss' },
+      { kind: 'scalar', name: 'fluency' },
+      { kind: 'scalar', name: 'driftCosine' },
+      { kind: 'scalar', name: 'driftCka' },
       ...MODULE_METRICS.map((metric): ChartMetric => ({ kind: 'module', metric })),
     ],
     [protocol, measure],
@@ -124,6 +128,7 @@ export function DiagnosticsDashboard({ runs: allRuns, hidden, initialModules }: 
             emptyText={emptyText}
           />
         ))}
+        <DriftMapPanel runs={runs} colors={colors} />
       </div>
     </section>
   );

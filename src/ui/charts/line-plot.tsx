@@ -8,6 +8,7 @@
 import { memo, useId, useMemo, useRef, useState, type PointerEvent } from 'react';
 import { formatValue } from './labels';
 import { linearTicks, logTicks } from './ticks';
+import { boundedDomain } from '../lib/percent';
 
 export interface PlotLine {
   key: string;
@@ -27,6 +28,12 @@ export interface LinePlotProps {
   /** Whole-number ticks only (turns, edits). */
   integerX: boolean;
   xTitle: string;
+  /** What the y axis measures, with its unit ("token accuracy (%)"). */
+  yTitle: string;
+  /** A y range the axis never leaves (scores: [0, 100]); linear axes only. */
+  yBounds?: readonly [number, number];
+  /** Vertical marks at x (the warm-up's end), each with a short label. */
+  markers?: readonly { x: number; label: string }[];
   /** Zoomed x range, or null for all the data. */
   zoom: readonly [number, number] | null;
   onZoom: (range: [number, number] | null) => void;
@@ -38,7 +45,7 @@ export interface LinePlotProps {
   description: string;
 }
 
-const M = { top: 8, right: 14, bottom: 38, left: 58 };
+const M = { top: 8, right: 14, bottom: 38, left: 64 };
 /** Axis text: 8:1 on white; the dark theme overrides it in charts.css. */
 export const AXIS_TEXT = '#464b53';
 const GRID = '#d6d9de';
@@ -51,8 +58,8 @@ export const LinePlot = memo(function LinePlot(p: LinePlotProps) {
   const [drag, setDrag] = useState<{ from: number; to: number } | null>(null);
   const overlay = useRef<SVGRectElement>(null);
 
-  const [x0, x1] = xDomain(p.lines, p.zoom, p.integerX);
-  const [y0, y1] = yDomain(p.lines, x0, x1, p.log);
+  const [x0, x1] = xDomain(p.lines, p.zoom, p.integerX, p.markers);
+  const [y0, y1] = p.yBounds && !p.log ? boundedDomain(yDomain(p.lines, x0, x1, false), p.yBounds, 5) : yDomain(p.lines, x0, x1, p.log);
   const fy = p.log ? Math.log10 : (v: number) => v;
   const sx = (x: number) => M.left + ((x - x0) / (x1 - x0)) * pw;
   const sy = (y: number) => M.top + ph - ((fy(y) - fy(y0)) / (fy(y1) - fy(y0))) * ph;
@@ -128,6 +135,25 @@ export const LinePlot = memo(function LinePlot(p: LinePlotProps) {
         <text x={M.left + pw / 2} y={p.height - 4} textAnchor="middle">
           {p.xTitle}
         </text>
+        <text className="se-ytitle" transform={`translate(12 ${M.top + ph / 2}) rotate(-90)`} textAnchor="middle">
+          {p.yTitle}
+        </text>
+        {p.markers
+          ?.filter((m) => m.x >= x0 && m.x <= x1)
+          .map((m) => (
+            <g key={`${m.x}:${m.label}`} className="se-warmup-mark" data-x={m.x}>
+              <line x1={sx(m.x)} x2={sx(m.x)} y1={M.top} y2={M.top + ph} stroke={AXIS_TEXT} strokeDasharray="5 3" strokeOpacity={0.8} />
+              <text
+                x={sx(m.x) + 3}
+                y={M.top + 11}
+                fontSize={10}
+                textAnchor={sx(m.x) > M.left + pw - 60 ? 'end' : 'start'}
+                dx={sx(m.x) > M.left + pw - 60 ? -6 : 0}
+              >
+                {m.label}
+              </text>
+            </g>
+          ))}
       </g>
       <g clipPath={`url(#${uid}-clip)`} fill="none">
         {p.lines.map((l, i) => (
@@ -194,16 +220,24 @@ function pathOf(l: PlotLine, sx: (x: number) => number, sy: (y: number) => numbe
   return d;
 }
 
-function xDomain(lines: readonly PlotLine[], zoom: readonly [number, number] | null, integer: boolean): [number, number] {
+/** The data's x extent, widened to show the markers (the warm-up's end before a chart's first score). */
+function xDomain(
+  lines: readonly PlotLine[],
+  zoom: readonly [number, number] | null,
+  integer: boolean,
+  markers: readonly { x: number }[] = [],
+): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   if (zoom) [lo, hi] = zoom;
-  else
+  else {
     for (const l of lines)
       if (l.xs.length) {
         lo = Math.min(lo, l.xs[0]);
         hi = Math.max(hi, l.xs[l.xs.length - 1]);
       }
+    if (Number.isFinite(lo)) for (const m of markers) [lo, hi] = [Math.min(lo, m.x), Math.max(hi, m.x)];
+  }
   if (!Number.isFinite(lo)) return [0, 1];
   if (hi > lo) return [lo, hi];
   return integer ? [lo - 1, hi + 1] : [lo - (Math.abs(lo) || 1) * 0.05, hi + (Math.abs(hi) || 1) * 0.05];

@@ -10,10 +10,11 @@ import { memo, useCallback, useId, useMemo, useRef, useState } from 'react';
 import { drawSeries, type DrawnSeries } from '../lib/overlay';
 import { overlayCsv } from '../lib/overlay-csv';
 import { identicalGroups, SIGMA_METRICS } from '../lib/shared-sigma';
-import { chartSeries, evalProtocolsWithData, type ChartMetric, type XAxis } from '../lib/series';
+import { chartSeries, evalProtocolsWithData, warmupEnds, type ChartMetric, type XAxis } from '../lib/series';
+import { PERCENT_BOUNDS } from '../lib/percent';
 import type { LabRun } from '../runs/types';
 import { downloadBlob, fileSafe, svgToPngBlob, type LegendEntry } from './export-png';
-import { chartTitle, defaultLog, formatValue, PROTOCOL_TITLE, shortModule, X_AXIS_TITLE } from './labels';
+import { chartTitle, defaultLog, formatValue, PROTOCOL_TITLE, shortModule, X_AXIS_TITLE, yAxisTitle } from './labels';
 import { SmoothingSlider, XAxisSelect } from './controls';
 import { LinePlot, nearestIndex, type PlotLine } from './line-plot';
 import { moduleDash, runColor } from './palette';
@@ -82,8 +83,8 @@ export const MetricChart = memo(function MetricChart(props: MetricChartProps) {
   // what exists under another protocol, named in the title and a note.
   const metric = useMemo<ChartMetric>(() => {
     const m = props.metric;
-    if (m.kind !== 'eval' || evalProtocolsWithData(runs, m.metric, [m.protocol]).length) return m;
-    const other = evalProtocolsWithData(runs, m.metric, FALLBACK_PROTOCOLS)[0];
+    if (m.kind !== 'eval' || evalProtocolsWithData(runs, m.metric, [m.protocol], m.measure).length) return m;
+    const other = evalProtocolsWithData(runs, m.metric, FALLBACK_PROTOCOLS, m.measure)[0];
     return other ? { ...m, protocol: other } : m;
   }, [props.metric, versions]);
   const fellBack = metric.kind === 'eval' && props.metric.kind === 'eval' && metric.protocol !== props.metric.protocol;
@@ -151,6 +152,7 @@ export const MetricChart = memo(function MetricChart(props: MetricChartProps) {
   const drawable = drawn.some((s) => s.smooth.xs.length > 0);
   // The last x drawn by the line that lags most: what "this chart is up to date" means (e2e/chart-stream.built.spec.ts).
   const lastX = drawable ? Math.min(...drawn.filter((s) => s.smooth.xs.length).map((s) => s.smooth.xs[s.smooth.xs.length - 1])) : undefined;
+  const markers = useMemo(() => warmupEnds(runs, xAxis).map((x) => ({ x, label: 'warm-up ends' })), [versions, xAxis]);
   const legend: LegendEntry[] = drawn.map((s) => ({ label: s.label, stroke: s.stroke, dash: s.dash }));
 
   const exportCsv = () => {
@@ -210,6 +212,9 @@ export const MetricChart = memo(function MetricChart(props: MetricChartProps) {
               log={log}
               integerX={xAxis !== 'wall'}
               xTitle={X_AXIS_TITLE[xAxis]}
+              yTitle={yAxisTitle(metric)}
+              yBounds={metric.kind === 'eval' ? PERCENT_BOUNDS : undefined}
+              markers={markers}
               zoom={xRange}
               onZoom={onZoom}
               hoverX={hoverX}

@@ -43,7 +43,7 @@ describe('comparison rows', () => {
   it('percent per paper column, best per column, pre-edit row from the first run that has one', () => {
     const { preEdit, rows } = comparisonRows([finished, going], 'tokenAccuracy');
     expect(rows[0].values[0]).toBeCloseTo(87.34, 10);
-    expect(rows[0].values.slice(3)).toEqual([undefined, undefined]); // personas, reasoning not measured
+    expect(rows[0].values.slice(3)).toEqual([undefined, undefined, undefined]); // personas, reasoning, portability not measured
     expect(rows[1].protocol).toBe('sample');
     expect(rows[1].edits).toBe(150);
     expect(rows[0].best.slice(0, 3)).toEqual([true, false, false]);

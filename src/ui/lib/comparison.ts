@@ -6,6 +6,7 @@
 import type { MetricKind } from '../../engine/eval/evaluate';
 import type { EvalProtocol, MetricsRecord, RunReport } from '../../engine/run/events';
 import type { EvalMeasure } from './series';
+import { toPercent } from './percent';
 
 export const COMPARISON_COLUMNS: readonly [MetricKind, string][] = [
   ['efficacy', 'Eff.'],
@@ -13,6 +14,7 @@ export const COMPARISON_COLUMNS: readonly [MetricKind, string][] = [
   ['specificity', 'Spe.'],
   ['personas', 'Personas'],
   ['multihop', 'Reasoning'],
+  ['portability', 'Port.'],
 ];
 
 export interface ComparableRun {
@@ -52,7 +54,7 @@ export function preEditOf(runs: readonly ComparableRun[]): MetricsRecord | undef
 const percents = (rec: MetricsRecord | undefined, measure: EvalMeasure) =>
   COMPARISON_COLUMNS.map(([k]) => {
     const v = rec?.metrics[k]?.[measure];
-    return v === undefined || !Number.isFinite(v) ? undefined : 100 * v;
+    return v === undefined || !Number.isFinite(v) ? undefined : toPercent(v);
   });
 
 export function comparisonRows(runs: readonly ComparableRun[], measure: EvalMeasure): { preEdit?: ComparisonRow; rows: ComparisonRow[] } {

@@ -7,6 +7,8 @@
  *      pre:  { rewrite_acc: [x], rephrase_acc?: [x], locality?: { neighborhood_acc: [x] },
  *              portability?: { personas_acc?: [x], multihop_acc?: [x] } },
  *      post: { …same… } }]
+ *   (+ `wild: { rewrite_acc, rewrite_f1, rewrite_gen_content, … }` in pre and post when the run
+ *    generated answers: the WILD protocol's exact match, F1 and text per prompt)
  *
  * Scores are one-element lists as in EasyEdit. One difference worth knowing: EasyEdit's `pre.locality`
  * holds the pre-edit model's raw outputs and its `post.locality` the agreement with them; here both
@@ -22,6 +24,11 @@ export interface EasyEditOutcome {
   rephrase_acc?: number[];
   locality?: { neighborhood_acc: number[] };
   portability?: { personas_acc?: number[]; multihop_acc?: number[] };
+  /**
+   * The WILD protocol's answers, named as EasyEdit's generation-based evaluation names them
+   * (`<prompt>_acc` the exact match, `<prompt>_gen_content` the text) plus `<prompt>_f1`.
+   */
+  wild?: Record<string, number[] | string[]>;
 }
 
 export interface EasyEditCase {
@@ -46,6 +53,14 @@ function outcome(o: EditOutcome): EasyEditOutcome {
     out.portability = {};
     if (o.personasAcc !== undefined) out.portability.personas_acc = [o.personasAcc];
     if (o.multihopAcc !== undefined) out.portability.multihop_acc = [o.multihopAcc];
+  }
+  if (o.wild) {
+    out.wild = {};
+    for (const [field, row] of Object.entries(o.wild)) {
+      out.wild[`${field}_acc`] = [row.exact ? 1 : 0];
+      out.wild[`${field}_f1`] = [row.f1];
+      out.wild[`${field}_gen_content`] = [row.text];
+    }
   }
   return out;
 }

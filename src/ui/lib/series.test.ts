@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsRecord, TurnRecord } from '../../engine/run/events';
 import type { ModuleDiagnostics } from '../../engine/editors/editor';
-import { chartSeries, evalProtocolsWithData, evalSeries, lossSeries, moduleSeries, modulesOf } from './series';
+import { chartSeries, evalProtocolsWithData, evalSeries, lossSeries, moduleSeries, modulesOf, warmupEnds } from './series';
 import { syntheticRun } from './synthetic-turns';
 
 function diag(module: string, deltaNorm: number | null, cosinePrev: number | null): ModuleDiagnostics {
@@ -77,7 +77,7 @@ describe('series extraction', () => {
   it('immediate scores come from turn records, other protocols from metrics records', () => {
     const imm = evalSeries('r', turns, [], 'efficacy', 'immediate', 'exactMatch', 'edits');
     expect([...imm.xs]).toEqual([10, 20]);
-    expect([...imm.ys]).toEqual([0.45, 0.4]);
+    expect([...imm.ys].map((v) => +v.toFixed(9))).toEqual([45, 40]); // percent
     const metrics: MetricsRecord[] = [
       { protocol: 'sample', edits: 20, metrics: { efficacy: { tokenAccuracy: 0.7, exactMatch: 0.6, records: 5 } } },
       { protocol: 'pre-edit', edits: 0, metrics: { efficacy: { tokenAccuracy: 0.3, exactMatch: 0.1, records: 5 } } },
@@ -85,10 +85,10 @@ describe('series extraction', () => {
     ];
     const sample = evalSeries('r', turns, metrics, 'efficacy', 'sample', 'tokenAccuracy', 'turn');
     expect([...sample.xs]).toEqual([3, 4]); // placed at the (1-based) target turn with that edits count, sorted
-    expect([...sample.ys]).toEqual([0.75, 0.7]);
+    expect([...sample.ys].map((v) => +v.toFixed(9))).toEqual([75, 70]);
     const pre = evalSeries('r', turns, metrics, 'efficacy', 'pre-edit', 'tokenAccuracy', 'wall');
     expect([...pre.xs]).toEqual([0]);
-    expect([...pre.ys]).toEqual([0.3]);
+    expect([...pre.ys].map((v) => +v.toFixed(9))).toEqual([30]);
   });
 
   it('finds the protocols under which a metric was scored (immediate scores no specificity)', () => {
@@ -121,5 +121,15 @@ describe('series extraction', () => {
       expect(s.xs[i]).toBe(t.wallMs / 1000);
       expect(s.ys[i]).toBe(t.diagnostics.modules[1].conditionNumber);
     });
+  });
+
+  it('marks where the warm-up ends on each x axis', () => {
+    const warm = syntheticRun({ seed: 4, turns: 6, warmupTurns: 2, modules: [A] });
+    const lastWarm = warm.turns.filter((t) => t.kind === 'warmup').at(-1)!;
+    expect(warmupEnds([warm], 'turn')).toEqual([lastWarm.step + 1.5]);
+    expect(warmupEnds([warm], 'edits')).toEqual([lastWarm.edits]);
+    expect(warmupEnds([warm], 'wall')).toEqual([lastWarm.wallMs / 1000]);
+    // Two runs with the same warm-up share one mark; a run without warm-up adds none.
+    expect(warmupEnds([warm, warm, syntheticRun({ seed: 5, turns: 3, modules: [A] })], 'turn')).toHaveLength(1);
   });
 });

@@ -6,6 +6,7 @@
 import type { MetricKind } from '../../engine/eval/evaluate';
 import type { EvalProtocol, MetricsRecord, TurnRecord } from '../../engine/run/events';
 import type { ModuleDiagnostics } from '../../engine/editors/editor';
+import { toPercent } from './percent';
 
 /**
  * `turn`: position in the whole run, warm-up included, counted from 1 (record.step + 1) — the count the
@@ -18,13 +19,55 @@ export const X_AXES: readonly XAxis[] = ['turn', 'edits', 'wall'];
 export const MODULE_METRICS = ['deltaNorm', 'cosinePrev', 'conditionNumber', 'lambdaMax', 'meanDrift', 'covDrift'] as const;
 export type ModuleMetric = (typeof MODULE_METRICS)[number];
 
-export type EvalMeasure = 'tokenAccuracy' | 'exactMatch';
+/** Teacher-forced (token accuracy, exact match) or generated and judged as text (WILD, docs/design.md §2). */
+export type EvalMeasure = 'tokenAccuracy' | 'exactMatch' | 'wildExactMatch' | 'wildF1';
 
 /** What one chart plots. */
 export type ChartMetric =
   | { kind: 'module'; metric: ModuleMetric }
   | { kind: 'loss' }
-  | { kind: 'eval'; metric: MetricKind; protocol: EvalProtocol; measure: EvalMeasure };
+  | { kind: 'eval'; metric: MetricKind; protocol: EvalProtocol; measure: EvalMeasure }
+  /** One number an evaluation carries beside the edit metrics (fluency, drift …), over its sampled ones. */
+  | { kind: 'scalar'; name: RecordScalar };
+
+/** The numbers a MetricsRecord carries besides the edit metrics. */
+export type RecordScalar = 'fluency' | 'driftCosine' | 'driftCka';
+
+export function scalarOf(r: MetricsRecord, name: RecordScalar): number | undefined {
+  switch (name) {
+    case 'fluency':
+      return r.fluency?.ngramEntropy;
+    case 'driftCosine':
+      return r.drift?.meanCosine;
+    case 'driftCka':
+      return r.drift?.cka;
+  }
+}
+
+/**
+ * A record scalar over the run: the pre-edit value at x = 0, then every sampled evaluation and the
+ * final one, placed as evalSeries places them.
+ */
+export function scalarSeries(
+  runId: string,
+  turns: readonly TurnRecord[],
+  metrics: readonly MetricsRecord[],
+  name: RecordScalar,
+  axis: XAxis,
+): Series {
+  const atEdits = new Map<number, TurnRecord>();
+  for (const t of turns) if (t.kind === 'target') atEdits.set(t.edits, t);
+  const points: [number, number][] = [];
+  for (const r of metrics) {
+    const v = r.protocol === 'immediate' ? undefined : scalarOf(r, name);
+    if (v === undefined) continue;
+    const t = atEdits.get(r.edits);
+    const x = axis === 'edits' ? r.edits : t ? xOf(t, axis) : r.edits === 0 ? 0 : null;
+    if (x !== null) points.push([x, v]);
+  }
+  points.sort((a, b) => a[0] - b[0]);
+  return { key: `${runId}||scalar:${name}`, runId, xs: Float64Array.from(points, (p) => p[0]), ys: Float64Array.from(points, (p) => p[1]) };
+}
 
 export interface Series {
   /** Unique within a chart: `${runId}|${module ?? ''}|…`. */
@@ -87,7 +130,7 @@ export function lossSeries(runId: string, turns: readonly TurnRecord[], axis: XA
 }
 
 /**
- * Efficacy & co. over the run. `immediate` scores ride on the turn records; other protocols arrive as
+ * Efficacy & co. over the run, in percent (lib/percent.ts). `immediate` scores ride on the turn records; other protocols arrive as
  * metrics events that carry only an edits count, placed on the turn/wall axes at the last target turn
  * with that count (edits 0 with no such turn — the pre-edit model — sits at x = 0, before turn 1).
  */
@@ -105,21 +148,21 @@ export function evalSeries(
   const ys: number[] = [];
   if (protocol === 'immediate') {
     for (const t of turns) {
-      const s = t.immediate?.metrics[metric];
-      if (!s || !onAxis(t, axis)) continue;
+      const v = t.immediate?.metrics[metric]?.[measure];
+      if (v === undefined || !onAxis(t, axis)) continue;
       xs.push(xOf(t, axis));
-      ys.push(s[measure]);
+      ys.push(toPercent(v));
     }
   } else {
     const atEdits = new Map<number, TurnRecord>();
     for (const t of turns) if (t.kind === 'target') atEdits.set(t.edits, t);
     const points: [number, number][] = [];
     for (const r of metrics) {
-      const s = r.protocol === protocol ? r.metrics[metric] : undefined;
-      if (!s) continue;
+      const v = r.protocol === protocol ? r.metrics[metric]?.[measure] : undefined;
+      if (v === undefined) continue;
       const t = atEdits.get(r.edits);
       const x = axis === 'edits' ? r.edits : t ? xOf(t, axis) : r.edits === 0 ? 0 : null;
-      if (x !== null) points.push([x, s[measure]]);
+      if (x !== null) points.push([x, toPercent(v)]);
     }
     points.sort((a, b) => a[0] - b[0]);
     for (const [x, y] of points) {
@@ -144,6 +187,8 @@ export function chartSeries(
       for (const m of modules) if (present.has(m)) out.push(moduleSeries(run.id, run.turns, metric.metric, m, axis));
     } else if (metric.kind === 'loss') {
       out.push(lossSeries(run.id, run.turns, axis));
+    } else if (metric.kind === 'scalar') {
+      out.push(scalarSeries(run.id, run.turns, run.metrics, metric.name, axis));
     } else {
       out.push(evalSeries(run.id, run.turns, run.metrics, metric.metric, metric.protocol, metric.measure, axis));
     }
@@ -160,10 +205,31 @@ export function evalProtocolsWithData(
   runs: readonly { turns: readonly TurnRecord[]; metrics: readonly MetricsRecord[] }[],
   metric: MetricKind,
   protocols: readonly EvalProtocol[],
+  measure: EvalMeasure = 'tokenAccuracy',
 ): EvalProtocol[] {
+  // WILD is scored with the sampled, final and pre-edit evaluations only: its charts fall back the same way.
+  const has = (s: MetricsRecord['metrics'][MetricKind]) => s?.[measure] !== undefined;
   return protocols.filter((p) =>
     runs.some((r) =>
-      p === 'immediate' ? r.turns.some((t) => t.immediate?.metrics[metric]) : r.metrics.some((m) => m.protocol === p && m.metrics[metric]),
+      p === 'immediate'
+        ? r.turns.some((t) => has(t.immediate?.metrics[metric]))
+        : r.metrics.some((m) => m.protocol === p && has(m.metrics[metric])),
     ),
   );
+}
+
+/**
+ * Where each run's warm-up block ends, on an x axis: between its last warm-up turn and the next turn
+ * (turn axis), at the edits applied before it (edits axis, where warm-up turns are not drawn), at its
+ * last warm-up turn's time (wall). One mark per distinct x, for runs whose warm-up has run.
+ */
+export function warmupEnds(runs: readonly { turns: readonly TurnRecord[] }[], axis: XAxis): number[] {
+  const xs = new Set<number>();
+  for (const r of runs) {
+    let last: TurnRecord | undefined;
+    for (const t of r.turns) if (t.kind === 'warmup') last = t;
+    if (!last) continue;
+    xs.add(axis === 'turn' ? last.step + 1.5 : axis === 'edits' ? last.edits : last.wallMs / 1000);
+  }
+  return [...xs].sort((a, b) => a - b);
 }

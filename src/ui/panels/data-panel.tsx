@@ -28,7 +28,38 @@ export function DataPanel() {
         <Slot slot="warmup" />
       </div>
       <ErrorNote command="data/scan" testId="data-error" />
+      <DemoStreams />
     </Panel>
+  );
+}
+
+const DEMO_INPUT: Record<DataSlot, DataInput> = { ...lastInput };
+
+/** The way back to the demo's streams after a file (or a failed read) replaced them. */
+function DemoStreams() {
+  // Re-rendered on every read a slot reports; what each slot last read is kept in lastInput.
+  const onDemo = useLabStore(
+    (s) => (['edits', 'warmup'] as const).every((slot) => s.data[slot] && lastInput[slot] === DEMO_INPUT[slot]) && !s.errors['data/scan'],
+  );
+  const scanning = useLabStore((s) => s.pending['data/scan'] !== undefined);
+  if (onDemo) return null;
+  return (
+    <p>
+      <button
+        type="button"
+        disabled={scanning}
+        onClick={() => {
+          for (const slot of ['edits', 'warmup'] as const) {
+            lastInput[slot] = DEMO_INPUT[slot];
+            sendCommand({ type: 'data/scan', slot, input: DEMO_INPUT[slot], options: { onInvalid: 'skip' } });
+          }
+        }}
+        data-testid="data-demo"
+      >
+        Use the demo’s streams again
+      </button>{' '}
+      <span className="muted">(edits.eval.json and edits.train.json)</span>
+    </p>
   );
 }
 
@@ -134,7 +165,7 @@ function Slot({ slot }: { slot: DataSlot }) {
             <details className="scroll-x">
               <summary>Preview</summary>
               <table className="preview" data-testid={`preview-${slot}`}>
-                <caption>First {r.preview.length} records</caption>
+                <caption>{r.preview.length === 1 ? 'The first record' : `The first ${r.preview.length} records`}</caption>
                 <thead>
                   <tr>
                     <th scope="col">#</th>

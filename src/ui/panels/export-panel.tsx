@@ -1,6 +1,7 @@
 /** Export edited weights, metrics (CSV, JSON), per-edit results (EasyEdit layout), runs; import a saved run. */
 import { useMemo, useState } from 'react';
-import { downloadBlob, fileSafe } from '../charts/export-png';
+import { downloadBlob } from '../charts/export-png';
+import { runFileStem } from '../runs/file-names';
 import { metricsCsv } from '../lib/metrics-csv';
 import { parseRunFileText, runFileJson } from '../runs/run-file';
 import { runList, useRunsStore } from '../runs/store';
@@ -67,7 +68,10 @@ export function ExportPanel() {
           type="button"
           disabled={!!weightsBlocked}
           title={weightsBlocked ?? undefined}
-          onClick={() => sendCommand({ type: 'export/weights', ...(weightsOf ? { runId: weightsOf } : {}) })}
+          onClick={() => {
+            const of = weightsOf ? runs.find((r) => r.id === weightsOf) : undefined;
+            sendCommand({ type: 'export/weights', ...(weightsOf ? { runId: weightsOf } : {}), ...(of ? { stem: runFileStem(of) } : {}) });
+          }}
           data-testid="export-weights"
         >
           Edited weights (.safetensors)
@@ -93,7 +97,7 @@ export function ExportPanel() {
         <button
           type="button"
           disabled={!run}
-          onClick={() => run && text(metricsCsv(run.turns), `${fileSafe(run.label)}.metrics.csv`, 'text/csv')}
+          onClick={() => run && text(metricsCsv(run.turns), `${runFileStem(run)}.metrics.csv`, 'text/csv')}
           data-testid="export-csv"
         >
           Metrics CSV
@@ -105,7 +109,7 @@ export function ExportPanel() {
             run &&
             text(
               JSON.stringify({ label: run.label, config: run.config, turns: run.turns, metrics: run.metrics, report: run.report }, null, 1),
-              `${fileSafe(run.label)}.metrics.json`,
+              `${runFileStem(run)}.metrics.json`,
               'application/json',
             )
           }
@@ -129,7 +133,7 @@ export function ExportPanel() {
         <button
           type="button"
           disabled={!run}
-          onClick={() => run && text(runFileJson(run), `${fileSafe(run.label)}.run.json`, 'application/json')}
+          onClick={() => run && text(runFileJson(run), `${runFileStem(run)}.run.json`, 'application/json')}
           data-testid="export-run-file"
         >
           Run file

@@ -4,6 +4,7 @@
  * latest one (after a reload too). Every state shown comes from the run's status through
  * runs/status.ts, so the progress line, the run list and the toolbar agree.
  */
+import { useEffect, useRef, useState } from 'react';
 import { scheduleProblem } from '../../engine/run/schedule';
 import { isActive, runActions, statusLabel } from '../runs/status';
 import { runList, useRunsStore } from '../runs/store';
@@ -11,7 +12,7 @@ import type { LabRun } from '../runs/types';
 import { useRunView } from '../runs/view';
 import { useShallow } from 'zustand/react/shallow';
 import { sendCommand } from '../engine-client';
-import { formatDuration } from '../format';
+import { countOf, formatDuration } from '../format';
 import { useLabStore } from '../store';
 import { ErrorNote, Progress } from './error-note';
 import { useParsedSettings } from './settings-panel';
@@ -30,6 +31,27 @@ function useBusy(): boolean {
   const starting = useLabStore((s) => s.pending['run/start'] !== undefined);
   const active = useRunsStore((s) => Object.values(s.runs).some((r) => isActive(r.status)));
   return active || starting;
+}
+
+type ControlName = 'start' | 'pause' | 'resume';
+
+/**
+ * After Start, Pause or Resume the pressed button is disabled and the browser drops focus to the
+ * page; focus goes instead to the control that makes sense next (Pause after Start or Resume, Resume
+ * after Pause, Start after Stop) once the run's state enables it.
+ */
+function useFocusNext(enabled: Record<ControlName, boolean>) {
+  const refs = { start: useRef<HTMLButtonElement>(null), pause: useRef<HTMLButtonElement>(null), resume: useRef<HTMLButtonElement>(null) };
+  const [want, setWant] = useState<ControlName | null>(null);
+  useEffect(() => {
+    if (!want || !enabled[want]) return;
+    const pressed = document.activeElement;
+    // Only while focus is lost or still on the control just pressed: never steal it from elsewhere.
+    if (pressed === document.body || pressed === null || (pressed instanceof HTMLButtonElement && pressed.closest('.run-controls')))
+      refs[want].current?.focus();
+    setWant(null);
+  }, [want, enabled.start, enabled.pause, enabled.resume]);
+  return { refs, focusNext: setWant };
 }
 
 export function RunControls() {
@@ -77,13 +99,23 @@ export function RunControls() {
       config: { ...config, model: model.status === 'loaded' ? model.summary.name : undefined, data: edits?.name },
     });
     setPicked(runId);
+    focusNext('pause');
     sendCommand({ type: 'run/start', runId, config, editorMath: form.editorMath });
   };
-  const control = (type: 'run/pause' | 'run/resume' | 'run/step' | 'run/stop') => current && sendCommand({ type, runId: current });
+  const resumeBlocked = !actions?.resume || (actions.resume === 'reopen' && !!reopenBlocked);
+  const { refs, focusNext } = useFocusNext({ start: !blocked, pause: !!actions?.pause, resume: !resumeBlocked });
+  const control = (type: 'run/pause' | 'run/resume' | 'run/step' | 'run/stop') => {
+    if (!current) return;
+    focusNext(type === 'run/pause' ? 'resume' : type === 'run/resume' ? 'pause' : type === 'run/stop' ? 'start' : null);
+    sendCommand({ type, runId: current });
+  };
   const resume = () => {
     if (!run || !actions?.resume) return;
     if (actions.resume === 'resume') control('run/resume');
-    else reopen(run.id);
+    else {
+      focusNext('pause');
+      reopen(run.id);
+    }
   };
 
   return (
@@ -92,6 +124,7 @@ export function RunControls() {
         <button
           type="button"
           className="primary"
+          ref={refs.start}
           onClick={start}
           disabled={!!blocked}
           data-testid="run-start"
@@ -100,13 +133,14 @@ export function RunControls() {
         >
           ▶ Start run
         </button>
-        <button type="button" onClick={() => control('run/pause')} disabled={!actions?.pause} data-testid="run-pause">
+        <button type="button" ref={refs.pause} onClick={() => control('run/pause')} disabled={!actions?.pause} data-testid="run-pause">
           Pause
         </button>
         <button
           type="button"
+          ref={refs.resume}
           onClick={resume}
-          disabled={!actions?.resume || (actions.resume === 'reopen' && !!reopenBlocked)}
+          disabled={resumeBlocked}
           title={actions?.resume === 'reopen' ? (reopenBlocked ?? 'continue from its last checkpoint') : undefined}
           data-testid="run-resume"
         >
@@ -140,9 +174,14 @@ function RunProgress({ run }: { run: LabRun }) {
   const p = useLabStore((s) => s.runProgress[run.id]);
   return (
     <div className="run-progress" data-testid="run-progress" data-state={run.status} aria-live="polite">
-      <Progress value={p?.step ?? run.turns.length} max={p?.steps ?? run.plan?.steps ?? 0} label={progressText(run, p)} />
+      <Progress value={turnsShown(run, p)} max={p?.steps ?? run.plan?.steps ?? 0} label={progressText(run, p)} />
     </div>
   );
+}
+
+/** The progress counter: turns done, never fewer than the page has already shown (a reopened run redoes turns after its checkpoint). */
+function turnsShown(run: LabRun, p: { step: number } | undefined): number {
+  return Math.max(p?.step ?? 0, run.turns.length, run.seenTurns ?? 0);
 }
 
 function progressText(
@@ -157,8 +196,10 @@ function progressText(
   if (run.status === 'starting')
     return run.turns.length ? 'reopening from the last checkpoint…' : 'starting (scoring the model before editing)…';
   const steps = p?.steps ?? run.plan?.steps;
-  const done = p?.step ?? run.turns.length;
-  const parts = [statusLabel(run.status), steps ? `${done} of ${steps} turns` : `${done} turns`];
+  const done = turnsShown(run, p);
+  const at = p?.step ?? run.turns.length;
+  const parts = [statusLabel(run.status), steps ? `${done} of ${steps} turns` : countOf(done, 'turn')];
+  if (at < done) parts.push(`turn${done - at > 1 ? `s ${at + 1}–${done}` : ` ${done}`} again from the checkpoint`);
   if (p?.editsPerSecond && run.status === 'running') parts.push(`${p.editsPerSecond.toFixed(1)} edits/s`);
   if (p?.etaSeconds != null && run.status === 'running') parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
   return parts.join(' · ');

@@ -6,6 +6,8 @@ import { useLabStore } from '../store';
 import { ErrorNote } from '../panels/error-note';
 import { useParsedSettings } from '../panels/settings-panel';
 import { Panel } from '../panels/panel';
+import { singleEditNote } from '../../engine/lab/single-edit';
+import { isLocateEditor } from '../../engine/editors/locate/settings';
 
 export function ProbePanel() {
   const probe = useLabStore((s) => s.probe);
@@ -16,6 +18,7 @@ export function ProbePanel() {
   const { form, config, errors } = useParsedSettings();
   const [prompt, setPrompt] = useState('');
   const [answer, setAnswer] = useState('');
+  const [subject, setSubject] = useState('');
   const [k, setK] = useState(5);
   const [maxNew, setMaxNew] = useState(8);
 
@@ -25,6 +28,7 @@ export function ProbePanel() {
       type: 'edit/apply',
       prompt,
       answer,
+      ...(subject.trim() ? { subject: subject.trim() } : {}),
       k,
       maxNewTokens: maxNew,
       settings: {
@@ -83,6 +87,17 @@ export function ProbePanel() {
               data-testid="edit-answer"
             />
           </label>
+          {isLocateEditor(config.editor) && (
+            <label>
+              subject{' '}
+              <input
+                value={subject}
+                onChange={(e) => setSubject(e.target.value)}
+                placeholder="a stream record’s own, or a word of the prompt"
+                data-testid="edit-subject"
+              />
+            </label>
+          )}
           <button
             type="button"
             onClick={edit}
@@ -96,9 +111,8 @@ export function ProbePanel() {
             Reset model to loaded weights
           </button>
         </div>
-        <p className="muted small">
-          The edit is a one-record turn of the settings’ editor ({config.editor}, λ {config.ridge}, lr {form.editLr}) on the chosen modules,
-          after the statistics of {form.editStats} warm-up records.
+        <p className="muted small" data-testid="edit-plan">
+          {singleEditNote(config.editor, Number(form.editStats), form.editLr, config.ridge)}
         </p>
       </form>
       {busy && <p aria-live="polite">working…</p>}

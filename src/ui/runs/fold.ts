@@ -43,6 +43,10 @@ export function foldEvents(run: LabRun, events: readonly RunEvent[]): LabRun {
       case 'finished':
         next.report = ev.report;
         break;
+      case 'states':
+        next.driftStates =
+          ev.edits === 0 ? { pre: ev.states, edits: 0 } : next.driftStates && { ...next.driftStates, now: ev.states, edits: ev.edits };
+        break;
     }
   }
   return next;

@@ -8,6 +8,7 @@ import type { RunPersistence } from './persistence';
 import type { RunsStore } from './store';
 import type { LabRun } from './types';
 import { restoredStatus } from './status';
+import { isStorageFull, MAKE_ROOM_IN_THE_BROWSER } from '../../engine/io/storage-full';
 
 export interface PersistOptions {
   intervalMs?: number;
@@ -28,6 +29,8 @@ export function persistRuns(store: RunsStore, storage: RunPersistence, opts: Per
   const report = opts.onError ?? ((m: string) => console.warn(m));
   const saved = new Map<string, { version: number; status: LabRun['status']; at: number }>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Runs whose last save the quota refused (reported once until a save succeeds). */
+  const full = new Set<string>();
   let ready = false;
 
   const save = async (id: string) => {
@@ -37,8 +40,17 @@ export function persistRuns(store: RunsStore, storage: RunPersistence, opts: Per
     saved.set(id, { version: run.version, status: run.status, at: Date.now() });
     try {
       await storage.save(run);
+      full.delete(id);
     } catch (e) {
-      report(`could not save run "${run.label}" (${id}): ${(e as Error).message}`);
+      if (!isStorageFull(e)) return report(`could not save run "${run.label}" (${id}): ${(e as Error).message}`);
+      // The quota: IndexedDB kept the run's previous save; this one is tried again at the next change
+      // (no sooner than intervalMs), and the user is told once, with how to make room.
+      saved.set(id, { version: -1, status: run.status, at: Date.now() });
+      if (full.has(id)) return;
+      full.add(id);
+      report(
+        `run "${run.label}" (${id}) could not be saved (its last save is kept; the run itself is whole in this tab and saving is retried): ${MAKE_ROOM_IN_THE_BROWSER}`,
+      );
     }
   };
 
@@ -48,7 +60,7 @@ export function persistRuns(store: RunsStore, storage: RunPersistence, opts: Per
     for (const [id, run] of Object.entries(runs)) {
       const last = saved.get(id);
       if (last && last.version === run.version) continue;
-      if (!last || last.status !== run.status || run.status !== 'running') {
+      if (!last || (last.version !== -1 && (last.status !== run.status || run.status !== 'running'))) {
         clearTimeout(timers.get(id));
         void save(id);
       } else if (!timers.has(id)) {

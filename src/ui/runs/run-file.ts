@@ -68,6 +68,8 @@ export function parseRunFile(value: unknown, source: string): LabRun {
     warnings: Array.isArray(file.warnings) ? file.warnings : [],
     error: file.error,
     lastCheckpoint: file.lastCheckpoint,
+    ...(Number.isInteger(file.seenTurns) ? { seenTurns: file.seenTurns } : {}),
+    ...(Number.isInteger(file.colorSlot) && file.colorSlot! >= 0 ? { colorSlot: file.colorSlot } : {}),
     version: 0,
   };
 }

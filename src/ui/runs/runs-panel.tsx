@@ -8,13 +8,15 @@
 import { useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { InputError } from '../../engine/types';
-import { downloadBlob, fileSafe } from '../charts/export-png';
-import { runColor } from '../charts/palette';
+import { downloadBlob } from '../charts/export-png';
+import { runFileStem } from './file-names';
+import { runColors } from '../charts/palette';
 import { metricsCsv } from '../lib/metrics-csv';
 import { parseRunFileText, runFileJson } from './run-file';
 import { runList, useRunsStore, type RunsStore } from './store';
 import { isActive, runActions, statusLabel } from './status';
 import { useRunView } from './view';
+import { countOf } from '../format';
 
 export interface RunsPanelProps {
   store?: RunsStore;
@@ -26,6 +28,8 @@ export interface RunsPanelProps {
 
 export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: RunsPanelProps) {
   const runs = store(useShallow(runList));
+  const removed = store((s) => s.removed);
+  const colors = runColors(runs);
   const hidden = useRunView((s) => s.hidden);
   const setHidden = useRunView((s) => s.setHidden);
   const id = useId();
@@ -72,7 +76,7 @@ export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: R
                 <td>
                   <label
                     className="se-swatch"
-                    style={{ ['--swatch' as string]: runColor(i) }}
+                    style={{ ['--swatch' as string]: colors.get(r.id) }}
                     title={hidden.has(r.id) ? 'show in the charts' : 'hide from the charts'}
                   >
                     <input
@@ -95,7 +99,7 @@ export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: R
                   />
                 </th>
                 <td className="se-run-state">
-                  {statusLabel(r.status)}, {r.turns.length.toLocaleString('en-US')} turns
+                  {statusLabel(r.status)}, {countOf(r.turns.length, 'turn')}
                 </td>
                 <td className="se-run-actions">
                   {reopen && runActions(r.status).resume === 'reopen' && (
@@ -112,21 +116,25 @@ export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: R
                   )}
                   <button
                     type="button"
-                    onClick={() => downloadBlob(new Blob([runFileJson(r)], { type: 'application/json' }), `${fileSafe(r.label)}.run.json`)}
+                    onClick={() => downloadBlob(new Blob([runFileJson(r)], { type: 'application/json' }), `${runFileStem(r)}.run.json`)}
                     aria-label={`Save run ${r.label} as a run file (JSON)`}
                   >
                     JSON
                   </button>
                   <button
                     type="button"
-                    onClick={() => downloadBlob(new Blob([metricsCsv(r.turns)], { type: 'text/csv' }), `${fileSafe(r.label)}.metrics.csv`)}
+                    onClick={() => downloadBlob(new Blob([metricsCsv(r.turns)], { type: 'text/csv' }), `${runFileStem(r)}.metrics.csv`)}
                     aria-label={`Save the metrics of run ${r.label} as CSV`}
                   >
                     CSV
                   </button>
                   <button
                     type="button"
-                    onClick={() => store.getState().removeRun(r.id)}
+                    onClick={() => {
+                      store.getState().removeRun(r.id);
+                      // The undo that appears is where focus makes sense now (the row's buttons are gone).
+                      requestAnimationFrame(() => document.getElementById(`${id}-undo`)?.focus());
+                    }}
                     aria-label={`Remove run ${r.label}`}
                     disabled={isActive(r.status)}
                     title={isActive(r.status) ? 'stop the run first' : undefined}
@@ -138,6 +146,14 @@ export function RunsPanel({ store = useRunsStore, reopen, withImport = true }: R
             ))}
           </tbody>
         </table>
+      )}
+      {removed && (
+        <p role="status" className="se-removed" data-testid="run-removed">
+          Removed run “{removed.run.label}” ({statusLabel(removed.run.status)}, {countOf(removed.run.turns.length, 'turn')}).{' '}
+          <button type="button" id={`${id}-undo`} onClick={() => store.getState().undoRemove()} data-testid="run-undo">
+            Undo
+          </button>
+        </p>
       )}
       {withImport && (
         <p>

@@ -192,6 +192,36 @@ describe('persistence', () => {
     h2.dispose();
   });
 
+  it('a save the quota refuses (IndexedDB) is reported once with how to make room, keeps the last save, and is retried', async () => {
+    const inner = memoryPersistence();
+    let full = true;
+    const storage = {
+      ...inner,
+      async save(run: Parameters<typeof inner.save>[0]) {
+        if (full) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        await inner.save(run);
+      },
+    };
+    const errors: string[] = [];
+    const store = createRunsStore({ schedule: (f) => f() });
+    const h = persistRuns(store, storage, { intervalMs: 5, onError: (m) => errors.push(m) });
+    await h.restored;
+    const id = store.getState().addRun({ label: 'big', config: null });
+    store.getState().setStatus(id, 'paused');
+    await h.saveNow();
+    store.getState().setStatus(id, 'stopped');
+    await h.saveNow();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /run "big" .* could not be saved \(its last save is kept; the run itself is whole in this tab and saving is retried\): the browser's storage for this site is full/,
+    );
+    expect(inner.stored.size).toBe(0);
+    full = false;
+    await h.saveNow();
+    expect(inner.stored.get(id)?.status).toBe('stopped');
+    h.dispose();
+  });
+
   it('reports stored runs it cannot read instead of failing the whole restore', async () => {
     const storage = memoryPersistence();
     storage.stored.set('bad', { format: 'stableedit-lab.run', formatVersion: 1, id: 'bad' } as never);
@@ -201,5 +231,28 @@ describe('persistence', () => {
     expect(await h.restored).toBe(0);
     expect(errors[0]).toMatch(/memory #0: label/);
     h.dispose();
+  });
+
+  it('gives each run a colour slot for its lifetime, and puts a removed run back where it stood', () => {
+    let n = 0;
+    const store = createRunsStore({ schedule: (f) => f(), newId: () => `r${n++}` });
+    const [a, b, c] = ['A', 'B', 'C'].map((label) => store.getState().addRun({ label, config: null, status: 'finished' }));
+    const slots = () => runList(store.getState()).map((r) => `${r.label}:${r.colorSlot}`);
+    expect(slots()).toEqual(['A:0', 'B:1', 'C:2']);
+    store.getState().removeRun(a);
+    // The others keep their colours; the removed run is held for undo.
+    expect(slots()).toEqual(['B:1', 'C:2']);
+    expect(store.getState().removed?.run.label).toBe('A');
+    store.getState().undoRemove();
+    expect(slots()).toEqual(['A:0', 'B:1', 'C:2']);
+    expect(store.getState().removed).toBeNull();
+    // A new run takes the lowest free slot; an imported run keeps its own unless it is taken.
+    store.getState().removeRun(b);
+    const d = store.getState().addRun({ label: 'D', config: null });
+    expect(store.getState().runs[d].colorSlot).toBe(1);
+    const back = parseRunFileText(runFileJson(store.getState().runs[c]), 'c.run.json');
+    expect(back.colorSlot).toBe(2);
+    const copy = store.getState().importRun(back);
+    expect(store.getState().runs[copy].colorSlot).toBe(3);
   });
 });

@@ -30,7 +30,11 @@ export interface RunsState {
   flush(): void;
   setStatus(runId: string, status: RunStatus): void;
   setLabel(runId: string, label: string): void;
+  /** Takes a run off the list; the last one removed can be put back where it was (`undoRemove`). */
   removeRun(runId: string): void;
+  /** The run removed last (and where it stood), until it is put back or another is removed. */
+  removed: { run: LabRun; at: number } | null;
+  undoRemove(): void;
   /** Add a run read from a file or from storage; a clashing id gets a fresh one. Returns the id used. */
   importRun(run: LabRun): string;
 }
@@ -78,6 +82,14 @@ export function createRunsStore(opts: RunsStoreOptions = {}) {
       if (!run) throw new Error(`no run with id ${runId}`);
       set({ runs: { ...get().runs, [runId]: { ...run, ...patch, version: run.version + 1 } } });
     };
+    // The lowest palette slot no listed run holds (a removed run's slot is free again).
+    const freeSlot = (want?: number) => {
+      const taken = new Set(Object.values(get().runs).map((r) => r.colorSlot));
+      if (want !== undefined && !taken.has(want)) return want;
+      let slot = 0;
+      while (taken.has(slot)) slot++;
+      return slot;
+    };
     const uniqueId = (want: string | undefined) => {
       let id = want ?? newId();
       while (get().runs[id]) id = newId();
@@ -87,6 +99,7 @@ export function createRunsStore(opts: RunsStoreOptions = {}) {
     return {
       runs: {},
       order: [],
+      removed: null,
       addRun(init) {
         const id = uniqueId(init.id);
         const run: LabRun = {
@@ -98,6 +111,7 @@ export function createRunsStore(opts: RunsStoreOptions = {}) {
           turns: [],
           metrics: [],
           warnings: [],
+          colorSlot: freeSlot(),
           version: 0,
         };
         set((s) => ({ runs: { ...s.runs, [id]: run }, order: [...s.order, id] }));
@@ -118,12 +132,22 @@ export function createRunsStore(opts: RunsStoreOptions = {}) {
       setLabel: (runId, label) => update(runId, { label }),
       removeRun(runId) {
         flush();
-        const { [runId]: _gone, ...runs } = get().runs;
-        set({ runs, order: get().order.filter((id) => id !== runId) });
+        const { [runId]: gone, ...runs } = get().runs;
+        if (!gone) return;
+        set({ runs, order: get().order.filter((id) => id !== runId), removed: { run: gone, at: get().order.indexOf(runId) } });
+      },
+      undoRemove() {
+        const r = get().removed;
+        if (!r) return;
+        const id = uniqueId(r.run.id);
+        const order = [...get().order];
+        order.splice(Math.min(r.at, order.length), 0, id);
+        set({ runs: { ...get().runs, [id]: { ...r.run, id, colorSlot: freeSlot(r.run.colorSlot) } }, order, removed: null });
       },
       importRun(run) {
         const id = uniqueId(run.id);
-        set((s) => ({ runs: { ...s.runs, [id]: { ...run, id } }, order: [...s.order, id] }));
+        const colorSlot = freeSlot(run.colorSlot);
+        set((s) => ({ runs: { ...s.runs, [id]: { ...run, id, colorSlot } }, order: [...s.order, id] }));
         return id;
       },
     };

@@ -1,4 +1,5 @@
 /** A run as the lab keeps it: what it was asked to do, and everything it has reported so far. */
+import type { HiddenStates } from '../../engine/eval/drift';
 import type { MetricsRecord, RunReport, TurnRecord } from '../../engine/run/events';
 
 /** See status.ts for the state machine. */
@@ -27,6 +28,18 @@ export interface LabRun {
   lastCheckpoint?: { step: number; bytes: number };
   /** A long preparation step in progress (MEMIT/AlphaEdit's pass over a corpus), from `progress` events; cleared by the next turn. */
   activity?: { what: string; done: number; total: number; etaSeconds?: number };
+  /** The drift prompts' final-layer states (`states` events): before editing, and the latest. */
+  driftStates?: { pre: HiddenStates; now?: HiddenStates; edits: number };
+  /**
+   * Its place in the palette (charts/palette.ts), given when the run joins the list and kept for its
+   * lifetime (saved with it), so removing another run never repaints it.
+   */
+  colorSlot?: number;
+  /**
+   * The most turns the page has shown for this run: a run reopened from an earlier checkpoint runs
+   * the turns after it again, and the progress counter stays here meanwhile instead of stepping back.
+   */
+  seenTurns?: number;
   /** Bumped once per applied batch of events. */
   version: number;
 }

@@ -144,13 +144,15 @@ describe('MEMIT target vector (compute_z)', () => {
   it('context templates: "{}" and five seeded top-5 samples of 10 tokens, braces replaced, ". {}" appended', async () => {
     const lengths: number[] = [];
     const braces = wordTokenizer(['The', '{x}', 'cat', 'I', 'You', 'Because', 'Therefore']);
+    const next = (ids: readonly number[], k: number) => {
+      lengths.push(ids.length);
+      expect(k).toBe(5);
+      return { ids: [3, 4, 5, 6, 7], probs: [0.5, 0.2, 0.1, 0.1, 0.1] };
+    };
     const runtime = {
-      spec: { vocabSize: braces.vocabSize },
-      nextTokens: async (ids: number[], k: number) => {
-        lengths.push(ids.length);
-        expect(k).toBe(5);
-        return { ids: [3, 4, 5, 6, 7], probs: [0.5, 0.2, 0.1, 0.1, 0.1] };
-      },
+      spec: { vocabSize: braces.vocabSize, maxPositions: 64 },
+      nextTokens: async (ids: number[], k: number) => next(ids, k),
+      nextTokensBatch: async (rows: number[][], k: number) => rows.map((ids) => next(ids, k)),
     } as unknown as ModelRuntime;
     const [a, b] = [await contextTemplates(runtime, braces, 3), await contextTemplates(runtime, braces, 3)];
     expect(a).toEqual(b);

@@ -9,10 +9,12 @@
  * when the loss is under 5e-2 or after v_num_grad_steps forward passes (the last one takes no step).
  * The gradients come from the target graph (graph/models/locate.ts) run by the model's runtime.
  */
+import { adamStep } from '../../util/adam';
 import { frobeniusNorm as norm } from '../../linalg/frobenius';
 import type { ModelRuntime } from '../../runtime/runtime';
 import type { TextTokenizer } from '../../types';
-import { fill, rowsBatch, subjectLastIndex, type TokenRow } from './prompts';
+import { fill, subjectLastIndex } from './prompts';
+import { rowsBatch, type TokenRow } from '../../run/batching';
 import type { LocateSettings } from './settings';
 
 export interface EditRequest {
@@ -35,7 +37,6 @@ export interface TargetVector {
 }
 
 const STOP_LOSS = 5e-2;
-const [BETA1, BETA2, ADAM_EPS] = [0.9, 0.999, 1e-8];
 
 /** The reference's target ids: tok(" " + answer) (a space is prepended when missing), no special tokens. */
 export function targetIds(tok: TextTokenizer, answer: string): number[] {
@@ -91,15 +92,12 @@ export async function computeTarget(
     if (!Number.isFinite(loss)) throw new Error(`record ${req.index}: the target optimization's loss is ${loss} at step ${it}`);
     if (loss < STOP_LOSS || it === s.steps - 1) break;
     const t = it + 1;
-    for (let i = 0; i < H; i++) {
-      // ∂‖δ‖/∂δ = δ/‖δ‖, taken as 0 at δ = 0 (torch's norm backward).
-      const g =
+    const grad = new Float64Array(H);
+    // ∂‖δ‖/∂δ = δ/‖δ‖, taken as 0 at δ = 0 (torch's norm backward).
+    for (let i = 0; i < H; i++)
+      grad[i] =
         r.gradNll[i] + (first ? 0 : s.klFactor * r.gradKl[i]) + (dNorm > 0 ? (s.weightDecay * delta[i]) / (dNorm * initNorm ** 2) : 0);
-      m[i] = BETA1 * m[i] + (1 - BETA1) * g;
-      v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
-      const denom = Math.sqrt(v[i]) / Math.sqrt(1 - BETA2 ** t) + ADAM_EPS;
-      delta[i] -= ((s.lr / (1 - BETA1 ** t)) * m[i]) / denom;
-    }
+    adamStep(delta, grad, m, v, t, s.lr);
     const maxNorm = s.clampNorm * initNorm;
     const after = norm(delta);
     if (after > maxNorm) for (let i = 0; i < H; i++) delta[i] *= maxNorm / after;

@@ -11,7 +11,7 @@ import { scatterUpdate } from '../../linalg/syrk';
 import type { ModelRuntime } from '../../runtime/runtime';
 import type { CheckpointStore } from '../../run/checkpoint-store';
 import { InputError, type TextTokenizer } from '../../types';
-import { rowsBatch } from './prompts';
+import { rowsBatch } from '../../run/batching';
 
 export interface StatsCache {
   store: CheckpointStore;

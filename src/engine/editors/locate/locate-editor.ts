@@ -17,14 +17,15 @@
  * turn in float64, while its cost is the model passes of the target optimization, which already run
  * on the model's runtime (docs/design.md §7).
  */
-import { frobeniusCosine, frobeniusNorm } from '../../linalg/frobenius';
+import { rememberDelta } from '../delta-memory';
 import type { ModelRuntime } from '../../runtime/runtime';
 import { InputError, type EditRecord, type TextTokenizer } from '../../types';
 import type { EditorState, ModuleDelta, ModuleDiagnostics, TurnResult } from '../editor';
 import { accumulateKeys, alphaEditDelta, memitDelta, nullSpaceProjector } from './closed-forms';
 import { computeTarget, type EditRequest } from './compute-z';
 import { keySecondMoments, type StatsCache } from './key-stats';
-import { contextTemplates, fill, rowsBatch, subjectLastIndex, subjectTemplate } from './prompts';
+import { contextTemplates, fill, subjectLastIndex, subjectTemplate } from './prompts';
+import { rowsBatch } from '../../run/batching';
 import type { LocateEditorName, LocateSettings } from './settings';
 
 export interface LocateContext {
@@ -165,14 +166,11 @@ export class LocateEditor {
           const delta = Float32Array.from(d64);
           if (!delta.every(Number.isFinite)) throw new Error(`turn ${t}, module ${l.module}: the update has non-finite values`);
           await runtime.applyDelta(l.module, delta);
-          const prev = this.lastDelta.get(l.module);
-          this.lastDelta.set(l.module, delta);
           deltas.set(l.module, { dIn: l.dIn, dOut: l.dOut, delta });
           records.push({
             module: l.module,
             rows: N,
-            deltaNorm: frobeniusNorm(delta),
-            cosinePrev: prev ? frobeniusCosine(delta, prev) : null,
+            ...rememberDelta(this.lastDelta, l.module, delta),
             sigma: null,
             lambdaMax: null,
             conditionNumber: null,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryFolder } from '../../io/memory';
 import { tinyCheckpoint } from '../../model/generate-tiny';
 import { loadModel, type LoadedModel } from '../../model/load';
+import { editableModuleName } from '../../model/modules';
 import { createCpuRuntime } from '../../runtime/cpu-runtime';
 import { MemoryStore } from '../../run/checkpoint-store';
 import { DEFAULT_RUN, type RunConfig } from '../../run/config';
@@ -101,13 +102,55 @@ describe.each(['memit', 'alphaedit'])('%s through the run loop (tiny llama)', (e
   });
 });
 
+// The newer families (GPT-J's parallel block, Gemma's post-feedforward norm, Phi-3's fused projections):
+// the editors find the subject and the edited module by the family's names and a turn moves the loss.
+describe.each([
+  ['memit', 'gptj'],
+  ['alphaedit', 'qwen3'],
+  ['memit', 'gemma2'],
+  ['alphaedit', 'gemma3_text'],
+  ['memit', 'phi3'],
+] as const)('%s on a tiny %s', (editor, arch) => {
+  it('one turn lowers the edited answers’ loss at the family’s edited modules', async () => {
+    const m = await loadModel(
+      memoryFolder(`tiny-${arch}`, tinyCheckpoint({ arch, seed: 5, hidden: 32, layers: 3, heads: 4, kvHeads: 2, intermediate: 48 })),
+    );
+    const modules = [0, 1].map((l) => editableModuleName(m.spec, l));
+    const records = edits(4);
+    const rt = await createCpuRuntime(m, { backend: 'native' });
+    const sbs = buildSubBatches(m.tokenizer, editPairs(records), { subBatch: records.length });
+    const before = (await rt.capture(sbs[0], [modules[0]])).loss;
+    const w0 = new Map([...(await rt.weights())].map(([n, t]) => [n, Float32Array.from(t.data)]));
+    const run = await LifelongRun.open(config(editor, { modules, nEdits: 4, subBatch: 4 }), {
+      runtime: rt,
+      tokenizer: m.tokenizer,
+      target: records,
+      corpus: CORPUS,
+    });
+    await run.step();
+    expect(run.error).toBeNull();
+    const after = (await rt.capture(sbs[0], [modules[0]])).loss;
+    // Only the two edited modules change.
+    for (const [n, t] of await rt.weights())
+      expect(Buffer.from(t.data.buffer).equals(Buffer.from(w0.get(n)!.buffer)), n).toBe(!modules.includes(n.replace(/\.weight$/, '')));
+    if (m.spec.sandwichNorms) {
+      // Gemma's MLP output joins the residual through post_feedforward_layernorm, which MEMIT's closed
+      // form (a change of the module output equal to z − current) does not see: on a random tiny model
+      // whose MLP outputs are small next to z − current, the norm rescales the change away, so a lower
+      // loss is not guaranteed here (docs/design.md §7); the turn must still run and stay finite.
+      expect(Number.isFinite(after)).toBe(true);
+    } else expect(after).toBeLessThan(before - 0.05);
+    await rt.dispose();
+  });
+});
+
 describe('locate-then-edit input errors', () => {
-  it('a record without a subject stops the run naming the record and the layouts that have one', async () => {
+  it('a record without a subject is refused before any work, naming the record and the layouts that have one', async () => {
     const m = await tiny();
     const runtime = await createCpuRuntime(m, { backend: 'native' });
-    const run = await LifelongRun.open(config('memit'), { runtime, tokenizer: m.tokenizer, target: edits(4, false), corpus: CORPUS });
-    await run.step();
-    expect(run.error).toMatch(/record 0: has no subject.*WikiBigEdit.*FEVER and UltraEditBench have none/);
+    await expect(
+      LifelongRun.open(config('memit'), { runtime, tokenizer: m.tokenizer, target: edits(4, false), corpus: CORPUS }),
+    ).rejects.toThrow(/the edit stream: record 0: has no subject.*WikiBigEdit.*FEVER and UltraEditBench have none/);
     await runtime.dispose();
   });
 

@@ -1,11 +1,12 @@
 /**
  * The text side of MEMIT/AlphaEdit (docs/design.md §7): the prompt as a template with "{}" for the
- * subject, the subject's last token ("subject_last"), the context-template prefixes, and the
- * tokenization of a prompt list into one right-padded batch.
+ * subject, the subject's last token ("subject_last"), and the context-template prefixes
+ * (prompt lists become one right-padded batch with run/batching.ts rowsBatch).
  */
-import { InputError, type EditRecord, type SubBatch, type TextTokenizer } from '../../types';
+import { InputError, type EditRecord, type TextTokenizer } from '../../types';
 import { Rng } from '../../util/rng';
 import type { ModelRuntime } from '../../runtime/runtime';
+import { sampleTopK } from '../../runtime/decode';
 
 /** Layouts whose records carry a subject field (data/layouts.ts), for the error message. */
 const SUBJECT_LAYOUTS = 'CounterFact (ROME and EasyEdit), ZsRE with a "subject" field (EasyEdit/MEMIT files), WikiBigEdit, MedCF, generic';
@@ -27,6 +28,21 @@ export function subjectTemplate(r: EditRecord): { template: string; subject: str
       `its subject ${JSON.stringify(r.subject)} occurs ${parts.length - 1} times in the prompt ${JSON.stringify(r.prompt)}; MEMIT and AlphaEdit need it exactly once`,
     );
   return { template: parts.join('{}'), subject: r.subject };
+}
+
+/**
+ * Every record MEMIT / AlphaEdit will edit has a subject that occurs once in its prompt: checked before
+ * any work (a record found only at turn 50 would cost the 50 turns, and fixing the data then changes
+ * its SHA-256, so the checkpoint could not be resumed). `where` names the file or stream.
+ */
+export function checkSubjects(records: readonly EditRecord[], where: string): void {
+  for (const r of records)
+    try {
+      subjectTemplate(r);
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`${where}: ${e.where}`, e.message.slice(e.where.length + 2));
+      throw e;
+    }
 }
 
 /** Replaces the one "{}" (Python's str.format with one positional argument). */
@@ -58,48 +74,10 @@ export async function contextTemplates(runtime: ModelRuntime, tok: TextTokenizer
   const generated: string[] = [];
   for (const start of ['The', 'Therefore', 'Because', 'I', 'You']) {
     const prompt = tok.encode(start, true);
-    const ids = [...prompt];
-    while (ids.length < 10) {
-      const { ids: top, probs } = await runtime.nextTokens(ids, Math.min(5, runtime.spec.vocabSize));
-      const total = probs.reduce((s, p) => s + p, 0);
-      let u = rng.uniform() * total;
-      let pick = top.length - 1;
-      for (let j = 0; j < top.length; j++)
-        if ((u -= probs[j]) < 0) {
-          pick = j;
-          break;
-        }
-      ids.push(top[pick]);
-    }
+    const [ids] = await sampleTopK(runtime, [prompt], 10, 5, rng);
     // Decoded without the special tokens the prompt's encoding added, then given the generated continuation.
     const text = tok.decode(ids.slice(prompt.length - tok.encode(start, false).length));
     generated.push(text.replace(/[{}]/g, ' ') + '. {}');
   }
   return [['{}'], generated];
-}
-
-export interface TokenRow {
-  ids: number[];
-  /** Labels per position (already shifted), −100 where none. */
-  labels?: number[];
-}
-
-/** Rows right-padded with id 0, mask 0, label −100 into one SubBatch (`records` names them in errors). */
-export function rowsBatch(rows: readonly TokenRow[], records: number[]): SubBatch {
-  const B = rows.length;
-  const T = Math.max(...rows.map((r) => r.ids.length));
-  const inputIds = new Int32Array(B * T);
-  const attentionMask = new Int32Array(B * T);
-  const labels = new Int32Array(B * T).fill(-100);
-  const positions: number[] = [];
-  rows.forEach((r, b) => {
-    inputIds.set(r.ids, b * T);
-    attentionMask.fill(1, b * T, b * T + r.ids.length);
-    r.labels?.forEach((l, t) => {
-      if (l === -100) return;
-      labels[b * T + t] = l;
-      positions.push(b * T + t);
-    });
-  });
-  return { batch: B, seqLen: T, inputIds, attentionMask, labels, labelPositions: Int32Array.from(positions), records };
 }

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EDITOR_PIPELINES } from './kernels';
 import { JACOBI_ENTRIES } from './jacobi';
-import { bundledEditorShaderSources, withEditorShaders } from './shader-sources.vite';
+import { bundledEditorShaderSources } from './shader-sources.vite';
+import { withEditorShaders } from '../shader-sources';
 
 describe('editor shaders', () => {
   for (const [name, req] of Object.entries(EDITOR_PIPELINES)) {

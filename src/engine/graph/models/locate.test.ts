@@ -1,6 +1,6 @@
 /**
  * The locate-then-edit graphs against the float64 reference forward (δ entered as a shift of the
- * edited block's MLP output at the lookup rows, which is the same residual stream) and against
+ * residual stream leaving the edited block at the lookup rows) and against
  * central finite differences of its NLL and KL with respect to δ; ORT fp32 against the interpreter.
  */
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,11 @@ import type { ModelGraph } from './transformer';
 const CASES: [string, TinyOptions][] = [
   ['gpt2', { arch: 'gpt2', seed: 31 }],
   ['llama GQA', { arch: 'llama', seed: 32, heads: 4, kvHeads: 2 }],
+  ['gptj (parallel block: δ joins with attention and MLP)', { arch: 'gptj', seed: 33 }],
+  ['qwen3', { arch: 'qwen3', seed: 34 }],
+  ['gemma2 (δ after the post-feedforward norm, soft-capped head)', { arch: 'gemma2', seed: 35 }],
+  ['gemma3_text', { arch: 'gemma3_text', seed: 36 }],
+  ['phi3 (fused projections)', { arch: 'phi3', seed: 37 }],
 ];
 
 const B = 3;
@@ -54,10 +59,6 @@ function setup(m: LoadedModel): Case {
   return { m, ids, mask, labels, lookup, delta, klInit, layer: 0 };
 }
 
-function shiftedModule(c: Case) {
-  return c.m.modules.find((x) => x.layer === c.layer)!.name;
-}
-
 /** NLL, KL and z of the float64 reference with δ at the lookup rows. */
 function reference(c: Case, delta: ArrayLike<number>) {
   const H = c.m.spec.hidden;
@@ -69,7 +70,7 @@ function reference(c: Case, delta: ArrayLike<number>) {
     c.m.weights,
     { batch: B, seqLen: T, inputIds: c.ids, attentionMask: c.mask },
     {
-      outputShift: new Map([[shiftedModule(c), shift]]),
+      blockShift: new Map([[c.layer, shift]]),
     },
   );
   const nll = meanCrossEntropy(f.logits, c.labels, V);

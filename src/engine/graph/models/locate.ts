@@ -11,11 +11,10 @@
  *   position (the subject-position gather).
  */
 import type { EditableModule, ModelSpec } from '../../model/spec';
-import { lmHeadWeightName } from '../../model/modules';
 import { GraphBuilder } from '../builder';
 import type { Value } from '../ir';
 import { crossEntropy, IGNORE_INDEX } from '../nn';
-import { decoderForward, finalNorm, WeightInputs, type GraphShape, type ModelGraph } from './transformer';
+import { decoderForward, lmHead, WeightInputs, type GraphShape, type ModelGraph } from './transformer';
 
 export interface LookupShape extends GraphShape {
   /** M: flat positions to read. */
@@ -91,7 +90,7 @@ export function buildTargetGraph(spec: ModelSpec, shape: TargetShape): ModelGrap
   const body = decoderForward(g, spec, W, { ids }, mask, { layer: shape.layer, value: shift });
 
   const flat = (x: Value) => g.reshape(x, [B * T, x.shape[2]]);
-  const head = (rows: Value) => g.gemm(finalNorm(g, spec, W, rows), W.get(lmHeadWeightName(spec)), null, { transB: true });
+  const head = (rows: Value) => lmHead(g, spec, W, rows, { whole: true });
   const real = g.greater(positions, g.scalar(-1, 'int32'));
   const safe = g.where(real, positions, g.scalar(0, 'int32'));
   const labelAt = g.where(real, g.gather(g.reshape(labels, [B * T]), safe), g.scalar(IGNORE_INDEX, 'int32'));

@@ -17,6 +17,12 @@ const CASES: [string, TinyOptions][] = [
   ['qwen2 q/k/v bias, tied', { arch: 'qwen2', seed: 23 }],
   ['mistral', { arch: 'mistral', seed: 24 }],
   ['llama mlp_bias', { arch: 'llama', seed: 25, mlpBias: true }],
+  ['gptj parallel block, rotate-every-two on rotary_dim, lm_head bias', { arch: 'gptj', seed: 26 }],
+  ['qwen3 q/k norms, own head_dim, window on layer 1', { arch: 'qwen3', seed: 27, window: 3 }],
+  ['gemma2 (1+w) norms, √H, soft caps, window 3 on layer 0', { arch: 'gemma2', seed: 28 }],
+  ['gemma3_text q/k norms, local/global rope (linear on global)', { arch: 'gemma3_text', seed: 29 }],
+  ['phi3 fused qkv/gate_up, partial rotary, LongRoPE short factors', { arch: 'phi3', seed: 30 }],
+  ['phi3 LongRoPE long factors (T past original_max)', { arch: 'phi3', seed: 31, originalMax: 4 }],
 ];
 
 /** Two rows, the second right-padded; labels at a few positions of each (already shifted). */

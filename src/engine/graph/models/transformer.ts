@@ -1,5 +1,6 @@
 /**
- * Graphs of a decoder-only transformer (GPT-2, Llama, Qwen2, Mistral) from its ModelSpec. Weights
+ * Graphs of a decoder-only transformer (GPT-2, GPT-J, Llama, Mistral, Qwen2, Qwen3, Gemma 2, Gemma 3,
+ * Phi-3) from its ModelSpec. Weights
  * are graph inputs named by their Hugging Face checkpoint names (canonical, see model/modules.ts).
  *
  * - capture: loss (mean CE over label positions) and, per edited module, keys [N, d_in] (module
@@ -13,8 +14,15 @@
  * as ignored (−100, see crossEntropy) and its keys/grads rows are to be dropped by the caller.
  */
 import type { EditableModule, ModelSpec } from '../../model/spec';
-import { expectedTensors, lmHeadWeightName } from '../../model/modules';
-import { ropeInvFreq } from '../../reference/rope';
+import {
+  blockPrefix,
+  editableModuleName,
+  embeddingWeightName,
+  expectedTensors,
+  finalNormName,
+  lmHeadWeightName,
+} from '../../model/modules';
+import { layerRope } from '../../reference/rope';
 import { GraphBuilder } from '../builder';
 import { blockName, rowBlocks } from './weight-blocks';
 import type { Value } from '../ir';
@@ -30,6 +38,7 @@ import {
   rmsNorm,
   rope,
   silu,
+  softcap,
   splitHeads,
 } from '../nn';
 
@@ -149,17 +158,20 @@ export interface BlockShift {
   value: Value;
 }
 
-/** cos/sin [T, d] of positions 0..T−1 (HF: concat(freqs, freqs)); right padding keeps these positions. */
-function ropeTables(g: GraphBuilder, spec: ModelSpec, T: number): [Value, Value] {
-  const inv = ropeInvFreq(spec);
-  const d = spec.headDim;
+/**
+ * cos/sin [T, rotaryDim] of positions 0..T−1 for layer `layer` (HF: concat(freqs, freqs); GPT-J:
+ * each angle twice side by side), times LongRoPE's attention factor; right padding keeps these positions.
+ */
+function ropeTables(g: GraphBuilder, spec: ModelSpec, layer: number, T: number): [Value, Value] {
+  const { invFreq, interleaved, scale } = layerRope(spec, layer, T);
+  const d = 2 * invFreq.length;
   const cos = new Float64Array(T * d);
   const sin = new Float64Array(T * d);
   for (let t = 0; t < T; t++)
     for (let i = 0; i < d; i++) {
-      const a = t * inv[i % (d / 2)];
-      cos[t * d + i] = Math.cos(a);
-      sin[t * d + i] = Math.sin(a);
+      const a = t * invFreq[interleaved ? Math.floor(i / 2) : i % (d / 2)];
+      cos[t * d + i] = Math.cos(a) * scale;
+      sin[t * d + i] = Math.sin(a) * scale;
     }
   return [g.constant([T, d], cos), g.constant([T, d], sin)];
 }
@@ -171,7 +183,8 @@ export type DecoderStart = { ids: Value } | { layer: number; residual: Value };
  * The decoder stack, no final norm, from int ids [B, T] (embeddings, every block) or from the
  * residual stream [B, T, H] entering a block (the blocks from there on: what a pass after an edit
  * of blocks ≥ that one needs, the blocks below being unchanged). mask [B, T]. Weights come from
- * `W` (declared as graph inputs as they are first used).
+ * `W` (declared as graph inputs as they are first used). Each family's block follows its modeling
+ * file as the reference forward does (reference/forward.ts).
  */
 export function decoderForward(
   g: GraphBuilder,
@@ -184,81 +197,139 @@ export function decoderForward(
   const T = mask.shape[1];
   const H = spec.hidden;
   const gpt2 = spec.arch === 'gpt2';
-  const norm = (x: Value, prefix: string) =>
-    spec.norm === 'layernorm'
-      ? layerNorm(g, x, W.get(`${prefix}.weight`), W.get(`${prefix}.bias`), spec.normEps)
-      : rmsNorm(g, x, W.get(`${prefix}.weight`), spec.normEps);
+  const gptj = spec.arch === 'gptj';
+  const norm = (x: Value, prefix: string) => normAt(g, spec, W, x, prefix);
 
   let h: Value;
   let first = 0;
   if ('ids' in from) {
-    h = W.gatherRows(gpt2 ? 'transformer.wte.weight' : 'model.embed_tokens.weight', from.ids);
+    h = W.gatherRows(embeddingWeightName(spec), from.ids);
     if (gpt2) h = g.add(h, g.slice(W.get('transformer.wpe.weight'), [0], [T], [0]));
+    if (spec.embedScale !== undefined) h = g.mul(h, g.scalar(spec.embedScale));
   } else {
     if (!(Number.isInteger(from.layer) && from.layer >= 0 && from.layer < spec.layers))
       throw new Error(`decoder: no block ${from.layer} in a ${spec.layers}-layer model`);
     [h, first] = [from.residual, from.layer];
   }
-  const allowed = causalPaddingMask(g, mask);
-  const tables = spec.rope ? ropeTables(g, spec, T) : null;
+  // One mask per window width, one pair of rope tables per distinct rope (Gemma 3: local and global).
+  const masks = new Map<number | null, Value>();
+  const allowedAt = (l: number) => {
+    const w = spec.layerWindows?.[l] ?? null;
+    if (!masks.has(w)) masks.set(w, causalPaddingMask(g, mask, w));
+    return masks.get(w)!;
+  };
+  const tables = new Map<string, [Value, Value]>();
+  const tablesAt = (l: number) => {
+    const key = String(spec.rope?.localTheta !== undefined && spec.layerWindows?.[l] != null);
+    if (!tables.has(key)) tables.set(key, ropeTables(g, spec, l, T));
+    return tables.get(key)!;
+  };
   const modules = new Map<string, { input: Value; output: Value }>();
   const layerInputs = new Map<number, Value>();
   const blockOutputs = new Map<number, Value>();
+  const q_ = spec.heads * spec.headDim;
+  const kv_ = spec.kvHeads * spec.headDim;
 
   for (let l = first; l < spec.layers; l++) {
     layerInputs.set(l, h);
-    const p = gpt2 ? `transformer.h.${l}` : `model.layers.${l}`;
-    const a = norm(h, gpt2 ? `${p}.ln_1` : `${p}.input_layernorm`);
+    const p = blockPrefix(spec, l);
+    const a = norm(h, gpt2 || gptj ? `${p}.ln_1` : `${p}.input_layernorm`);
     let q: Value, k: Value, v: Value;
     let ctx: Value;
+    const attend = (q: Value, k: Value, v: Value) =>
+      mergeHeads(g, attention(g, q, k, v, allowedAt(l), { scale: spec.attnScale, softcap: spec.attnSoftcap }));
     if (gpt2) {
       const qkv = linear(g, a, W.get(`${p}.attn.c_attn.weight`), W.get(`${p}.attn.c_attn.bias`), 'conv1d');
       [q, k, v] = [0, 1, 2].map((i) => splitHeads(g, g.slice(qkv, [i * H], [(i + 1) * H], [2]), spec.heads));
-      ctx = linear(
-        g,
-        mergeHeads(g, attention(g, q, k, v, allowed)),
-        W.get(`${p}.attn.c_proj.weight`),
-        W.get(`${p}.attn.c_proj.bias`),
-        'conv1d',
-      );
+      ctx = linear(g, attend(q, k, v), W.get(`${p}.attn.c_proj.weight`), W.get(`${p}.attn.c_proj.bias`), 'conv1d');
     } else {
-      const proj = (n: string, heads: number) =>
-        splitHeads(
-          g,
-          linear(g, a, W.get(`${p}.self_attn.${n}.weight`), spec.qkvBias ? W.get(`${p}.self_attn.${n}.bias`) : null, 'linear'),
-          heads,
+      if (gptj) {
+        [q, k, v] = ['q_proj', 'k_proj', 'v_proj'].map((n) =>
+          splitHeads(g, linear(g, a, W.get(`${p}.attn.${n}.weight`), null, 'linear'), spec.heads),
         );
-      [q, k, v] = [proj('q_proj', spec.heads), proj('k_proj', spec.kvHeads), proj('v_proj', spec.kvHeads)];
-      if (tables) [q, k] = [rope(g, q, ...tables), rope(g, k, ...tables)];
-      ctx = linear(g, mergeHeads(g, attention(g, q, k, v, allowed)), W.get(`${p}.self_attn.o_proj.weight`), null, 'linear');
+      } else if (spec.arch === 'phi3') {
+        // qkv_proj rows: query, then key, then value (Phi3Attention's slices).
+        const qkv = linear(g, a, W.get(`${p}.self_attn.qkv_proj.weight`), null, 'linear');
+        q = splitHeads(g, g.slice(qkv, [0], [q_], [2]), spec.heads);
+        k = splitHeads(g, g.slice(qkv, [q_], [q_ + kv_], [2]), spec.kvHeads);
+        v = splitHeads(g, g.slice(qkv, [q_ + kv_], [q_ + 2 * kv_], [2]), spec.kvHeads);
+      } else {
+        const proj = (n: string, heads: number) =>
+          splitHeads(
+            g,
+            linear(g, a, W.get(`${p}.self_attn.${n}.weight`), spec.qkvBias ? W.get(`${p}.self_attn.${n}.bias`) : null, 'linear'),
+            heads,
+          );
+        [q, k, v] = [proj('q_proj', spec.heads), proj('k_proj', spec.kvHeads), proj('v_proj', spec.kvHeads)];
+      }
+      if (spec.qkNorm) [q, k] = [norm(q, `${p}.self_attn.q_norm`), norm(k, `${p}.self_attn.k_norm`)];
+      if (spec.rope) {
+        const [cos, sin] = tablesAt(l);
+        const interleaved = spec.rope.interleaved === true;
+        [q, k] = [rope(g, q, cos, sin, interleaved), rope(g, k, cos, sin, interleaved)];
+      }
+      ctx = linear(g, attend(q, k, v), W.get(gptj ? `${p}.attn.out_proj.weight` : `${p}.self_attn.o_proj.weight`), null, 'linear');
+      if (spec.sandwichNorms) ctx = norm(ctx, `${p}.post_attention_layernorm`);
     }
-    h = g.add(h, ctx);
+    // GPT-J's MLP reads ln_1's output too, and joins the residual with the attention.
+    if (!spec.parallelBlock) h = g.add(h, ctx);
 
-    const m = norm(h, gpt2 ? `${p}.ln_2` : `${p}.post_attention_layernorm`);
+    const m = spec.parallelBlock
+      ? a
+      : norm(h, gpt2 ? `${p}.ln_2` : spec.sandwichNorms ? `${p}.pre_feedforward_layernorm` : `${p}.post_attention_layernorm`);
     let act: Value, out: Value;
     if (gpt2) {
       act = geluTanh(g, linear(g, m, W.get(`${p}.mlp.c_fc.weight`), W.get(`${p}.mlp.c_fc.bias`), 'conv1d'));
       out = linear(g, act, W.get(`${p}.mlp.c_proj.weight`), W.get(`${p}.mlp.c_proj.bias`), 'conv1d');
-      modules.set(`${p}.mlp.c_proj`, { input: act, output: out });
+    } else if (gptj) {
+      act = geluTanh(g, linear(g, m, W.get(`${p}.mlp.fc_in.weight`), W.get(`${p}.mlp.fc_in.bias`), 'linear'));
+      out = linear(g, act, W.get(`${p}.mlp.fc_out.weight`), W.get(`${p}.mlp.fc_out.bias`), 'linear');
     } else {
       const bias = (n: string) => (spec.mlpBias ? W.get(`${p}.mlp.${n}.bias`) : null);
-      const gate = linear(g, m, W.get(`${p}.mlp.gate_proj.weight`), bias('gate_proj'), 'linear');
-      const up = linear(g, m, W.get(`${p}.mlp.up_proj.weight`), bias('up_proj'), 'linear');
-      act = g.mul(silu(g, gate), up);
+      let gate: Value, up: Value;
+      if (spec.arch === 'phi3') {
+        // gate_up_proj(x).chunk(2): the gate is the first half.
+        const I = spec.intermediate;
+        const both = linear(g, m, W.get(`${p}.mlp.gate_up_proj.weight`), null, 'linear');
+        [gate, up] = [g.slice(both, [0], [I], [2]), g.slice(both, [I], [2 * I], [2])];
+      } else {
+        gate = linear(g, m, W.get(`${p}.mlp.gate_proj.weight`), bias('gate_proj'), 'linear');
+        up = linear(g, m, W.get(`${p}.mlp.up_proj.weight`), bias('up_proj'), 'linear');
+      }
+      act = g.mul(spec.act === 'silu' ? silu(g, gate) : geluTanh(g, gate), up);
       out = linear(g, act, W.get(`${p}.mlp.down_proj.weight`), bias('down_proj'), 'linear');
-      modules.set(`${p}.mlp.down_proj`, { input: act, output: out });
     }
-    h = g.add(h, out);
+    modules.set(editableModuleName(spec, l), { input: act, output: out });
+    const joined = spec.sandwichNorms ? norm(out, `${p}.post_feedforward_layernorm`) : out;
+    h = spec.parallelBlock ? g.add(g.add(ctx, joined), h) : g.add(h, joined);
     if (shift?.layer === l) h = g.add(h, shift.value);
     blockOutputs.set(l, h);
   }
   return { hidden: h, modules, layerInputs, blockOutputs };
 }
 
+/** The norm with checkpoint prefix `prefix` over x's last axis: LayerNorm, RMSNorm, or Gemma's (1 + w) RMSNorm. */
+function normAt(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, x: Value, prefix: string): Value {
+  if (spec.norm === 'layernorm') return layerNorm(g, x, W.get(`${prefix}.weight`), W.get(`${prefix}.bias`), spec.normEps);
+  const w = W.get(`${prefix}.weight`);
+  return rmsNorm(g, x, spec.normPlusOne ? g.add(w, g.scalar(1)) : w, spec.normEps);
+}
+
 export function finalNorm(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, x: Value): Value {
-  return spec.norm === 'layernorm'
-    ? layerNorm(g, x, W.get('transformer.ln_f.weight'), W.get('transformer.ln_f.bias'), spec.normEps)
-    : rmsNorm(g, x, W.get('model.norm.weight'), spec.normEps);
+  return normAt(g, spec, W, x, finalNormName(spec));
+}
+
+/**
+ * Logits of rows x [N, H]: final norm, the head (row blocks unless `whole`), GPT-J's lm_head bias,
+ * Gemma's final soft-capping.
+ */
+export function lmHead(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, x: Value, o: { whole?: boolean } = {}): Value {
+  const n = finalNorm(g, spec, W, x);
+  let logits = o.whole
+    ? g.gemm(n, W.get(lmHeadWeightName(spec)), spec.lmHeadBias ? W.get('lm_head.bias') : null, { transB: true })
+    : W.timesTransposed(n, lmHeadWeightName(spec));
+  if (spec.lmHeadBias && !o.whole) logits = g.add(logits, W.get('lm_head.bias'));
+  return spec.finalSoftcap != null ? softcap(g, logits, spec.finalSoftcap) : logits;
 }
 
 export interface ModelGraph {
@@ -274,8 +345,7 @@ export function buildForwardGraph(spec: ModelSpec, shape: GraphShape): ModelGrap
   const mask = g.input('attention_mask', 'int32', [shape.batch, shape.seqLen]);
   const W = new WeightInputs(g, spec, shape);
   const { hidden } = decoderForward(g, spec, W, { ids }, mask);
-  const flat = g.reshape(finalNorm(g, spec, W, hidden), [-1, spec.hidden]);
-  const logits = W.timesTransposed(flat, lmHeadWeightName(spec));
+  const logits = lmHead(g, spec, W, g.reshape(hidden, [-1, spec.hidden]));
   g.output('logits', g.reshape(logits, [shape.batch, shape.seqLen, spec.vocabSize]));
   return { g, weightNames: W.names() };
 }
@@ -287,14 +357,14 @@ export interface CaptureShape extends GraphShape {
   residualAt?: number;
 }
 
-interface LabelInputs {
+export interface LabelInputs {
   ids: Value;
   mask: Value;
   labels: Value;
   positions: Value;
 }
 
-function labelInputs(g: GraphBuilder, { batch: B, seqLen: T, labels: N }: CaptureShape): LabelInputs {
+export function labelInputs(g: GraphBuilder, { batch: B, seqLen: T, labels: N }: CaptureShape): LabelInputs {
   return {
     ids: g.input('input_ids', 'int32', [B, T]),
     mask: g.input('attention_mask', 'int32', [B, T]),
@@ -307,15 +377,15 @@ function labelInputs(g: GraphBuilder, { batch: B, seqLen: T, labels: N }: Captur
  * The forward pass and the loss at the label positions: `rows(x)` gathers [B, T, d] → [N, d] at the
  * positions (row 0 for padding), and the head runs on those N rows only.
  */
-function labelLoss(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, inp: LabelInputs) {
+export function labelLoss(g: GraphBuilder, spec: ModelSpec, W: WeightInputs, inp: LabelInputs) {
   const [B, T] = inp.ids.shape;
   const body = decoderForward(g, spec, W, { ids: inp.ids }, inp.mask);
   const real = g.greater(inp.positions, g.scalar(-1, 'int32'));
   const safe = g.where(real, inp.positions, g.scalar(0, 'int32'));
   const rows = (x: Value) => g.gather(g.reshape(x, [B * T, x.shape[2]]), safe);
   const labelAt = g.where(real, g.gather(g.reshape(inp.labels, [B * T]), safe), g.scalar(IGNORE_INDEX, 'int32'));
-  const logits = W.timesTransposed(finalNorm(g, spec, W, rows(body.hidden)), lmHeadWeightName(spec));
-  return { body, rows, loss: crossEntropy(g, logits, labelAt) };
+  const logits = lmHead(g, spec, W, rows(body.hidden));
+  return { body, rows, real, logits, loss: crossEntropy(g, logits, labelAt) };
 }
 
 /**
@@ -387,7 +457,7 @@ export function buildScoreGraph(spec: ModelSpec, shape: ScoreShape): ModelGraph 
   const probes = g.input('probe_positions', 'int32', [shape.probes]);
   const W = new WeightInputs(g, spec, shape);
   const flat = g.reshape(decoderForward(g, spec, W, start, mask).hidden, [B * T, spec.hidden]);
-  const head = (rows: Value) => W.timesTransposed(finalNorm(g, spec, W, g.gather(flat, rows)), lmHeadWeightName(spec));
+  const head = (rows: Value) => lmHead(g, spec, W, g.gather(flat, rows));
   g.output('top1', g.argMax(head(positions), -1));
   const [vals, idx] = g.topK(g.logSoftmax(head(probes), -1), shape.k);
   g.output('topk_ids', idx);

@@ -24,7 +24,8 @@ export interface OnnxTensor {
 export interface OnnxValueInfo {
   name: string;
   dataType: number;
-  dims: number[];
+  /** A number is a fixed dimension, a string a symbolic one (dim_param). */
+  dims: (number | string)[];
 }
 
 export interface OnnxGraph {
@@ -72,7 +73,7 @@ function tensorProto(t: OnnxTensor): ProtoWriter {
 
 function valueInfo(v: OnnxValueInfo): ProtoWriter {
   const shape = new ProtoWriter();
-  for (const d of v.dims) shape.message(1, new ProtoWriter().int(1, d));
+  for (const d of v.dims) shape.message(1, typeof d === 'number' ? new ProtoWriter().int(1, d) : new ProtoWriter().string(2, d));
   const tensorType = new ProtoWriter().int(1, v.dataType).message(2, shape);
   return new ProtoWriter().string(1, v.name).message(2, new ProtoWriter().message(1, tensorType));
 }
