@@ -46,7 +46,7 @@ import { InputError, type EditRecord } from '../../engine/types';
 import type { RunEvent } from '../../engine/run/events';
 import { useNodePool } from '../../engine/linalg/parallel/node-pool';
 import { useNativeGemm } from '../../engine/linalg/native-gemm';
-import { deviceLost, editorFlag, EDITOR_MATH_FLAGS, gpuFlag } from '../gpu';
+import { deviceLost, editorFlag, EDITOR_MATH_FLAGS, GpuDeviceLost, gpuFlag } from '../gpu';
 
 /** Prompts ROME's fluency samples per evaluation on the command line (10 × up to 100 tokens, one prompt at a time). */
 const DEFAULT_FLUENCY_SIZE = 10;
@@ -457,7 +457,10 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
         progress.update(r.stepIndex, rec ? `loss ${rec.loss.toFixed(3)}` : '');
         faultPoint('turn', gpu?.device);
       } catch (e) {
-        // A failed pass (a lost GPU device, the runtime's own error): the turn changed nothing on disk.
+        // A write that failed (a full disk) or bad input goes to the handler below, which names the path;
+        // a failed pass on the GPU (a lost device, the runtime's own error) changed nothing on disk.
+        const systemError = typeof (e as NodeJS.ErrnoException).code === 'string';
+        if (systemError || e instanceof InputError || (!gpu && !(e instanceof GpuDeviceLost))) throw e;
         failure = `step ${r.stepIndex}: ${(e as Error).message}`;
       }
     }
