@@ -5,6 +5,8 @@
 export class Progress {
   private readonly t0 = performance.now();
   private lastPrinted = -1;
+  /** The first count seen: a resumed pass's rate and ETA count only the work done here. */
+  private first: number | null = null;
 
   constructor(
     private readonly total: number,
@@ -14,7 +16,8 @@ export class Progress {
 
   update(done: number, note = ''): void {
     const elapsed = (performance.now() - this.t0) / 1000;
-    const rate = done > 0 ? done / elapsed : 0;
+    this.first ??= done;
+    const rate = done > this.first ? (done - this.first) / elapsed : 0;
     const eta = rate > 0 ? (this.total - done) / rate : NaN;
     const frac = this.total > 0 ? done / this.total : 1;
     const width = 24;

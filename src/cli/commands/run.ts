@@ -55,7 +55,7 @@ export const summary = 'run a lifelong editing stream and write metrics, report 
 export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor NAME --modules a,b
     --n-edits N --sub-batch B --turns T --lr X --ridge X --out DIR
     [--warmup-data FILE --warmup-turns K] [--warmup-placement start|q1|middle|q3|end] [--warmup-stats-only]
-    [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--no-immediate] [--no-final]
+    [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--eval-chunk N] [--no-immediate] [--no-final]
     [--no-wild] [--fluency-size N] [--drift-size N]
     [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT] [--restart] [--debug]
     [--backend native|wasm|webgpu [--allow-software-adapter] [--editor-math auto|gpu|cpu]] [--frozen16] [--threads N]
@@ -64,6 +64,9 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]
     RLEdit, MEND (--editor rledit|mend): --hypernet DIR (a network from train-editor; no --lr, --ridge)
 
+--eval-chunk N: records per chunk of the pre-edit, sampled and final evaluations (default 1000): a pass of more
+than one chunk reports progress with ETA, and the final evaluation checkpoints after each chunk, so a kill
+during it resumes at the chunk it reached.
 The sampled, final and pre-edit evaluations score teacher-forced token accuracy and, unless --no-wild,
 EasyEdit's WILD protocol (greedy generation judged by exact match and token F1); --fluency-size N
 (default 10, 0 = off) adds ROME's fluency (n-gram entropy of sampled continuations) over N prompts;
@@ -136,6 +139,7 @@ export const FLAGS = {
   'checkpoint-every': { kind: 'int' },
   'sample-every': { kind: 'int' },
   'sample-size': { kind: 'int' },
+  'eval-chunk': { kind: 'int' },
   'no-immediate': { kind: 'bool' },
   'no-final': { kind: 'bool' },
   'no-wild': { kind: 'bool' },
@@ -167,6 +171,7 @@ const FLAG_OF: Partial<Record<keyof RunConfig, string>> = {
   fluencySize: '--fluency-size',
   driftSize: '--drift-size',
   checkpointEvery: '--checkpoint-every',
+  evalChunk: '--eval-chunk',
   seed: '--seed',
   ...Object.fromEntries(Object.entries(LOCATE_FLAGS).map(([flag, { field }]) => [`locate.${field}`, `--${flag}`])),
 };
@@ -199,6 +204,7 @@ export function runConfigFromFlags(flags: Flags, base: Omit<RunConfig, 'modules'
     fluencySize: int(flags, 'fluency-size', base.fluencySize ?? DEFAULT_FLUENCY_SIZE),
     driftSize: int(flags, 'drift-size', base.driftSize ?? 0),
     checkpointEvery: int(flags, 'checkpoint-every', base.checkpointEvery),
+    ...(given('eval-chunk') ? { evalChunk: int(flags, 'eval-chunk') } : base.evalChunk !== undefined ? { evalChunk: base.evalChunk } : {}),
     seed: int(flags, 'seed', base.seed),
     ...locateFromFlags(flags, base.locate),
   };
@@ -370,7 +376,8 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
   if (flags.restart === true) for (const f of OUTPUTS) await rm(join(out, f), { force: true });
   const checkpointPath = join(out, 'checkpoint.bin');
   const metricsPath = join(out, 'metrics.jsonl');
-  let shownTenth = -1;
+  // One progress line per pass (key statistics, a long evaluation), with ETA; a new pass starts at its first event.
+  const passes = new Map<string, Progress>();
   const emit = (e: RunEvent) => {
     if (e.type === 'turn') {
       const line = JSON.stringify(e.record) + '\n';
@@ -383,10 +390,9 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
     else if (e.type === 'started' && e.resumedFrom !== null)
       process.stderr.write(`resuming from ${checkpointPath} at step ${e.resumedFrom} of ${e.steps}\n`);
     else if (e.type === 'progress') {
-      // About ten lines for the whole pass.
-      const tenth = Math.floor((10 * e.done) / e.total);
-      if (tenth !== shownTenth) process.stderr.write(`${e.what}: ${e.done}/${e.total}\n`);
-      shownTenth = tenth === 10 ? -1 : tenth;
+      if (!passes.has(e.what)) passes.set(e.what, new Progress(e.total, e.what));
+      passes.get(e.what)!.update(e.done);
+      if (e.done >= e.total) passes.delete(e.what);
     } else if (e.type === 'metrics')
       process.stderr.write(`${e.record.protocol} metrics after ${e.record.edits} edits: ${summarize(e.record.metrics)}\n`);
   };
@@ -437,6 +443,8 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
     const r = editRun;
     // A resumed run rewrites metrics.jsonl from the checkpoint's turns, so the file never has gaps or repeats.
     await writeFileAtomic(metricsPath, jsonLines(r.turns), killAtWrites);
+    const resumedAt = r.finalEvaluationResumedAt;
+    if (resumedAt !== null) process.stderr.write(`resuming the final evaluation at record ${resumedAt} of ${r.editsApplied}\n`);
     const progress = new Progress(r.schedule.length, config.editor);
     progress.update(r.stepIndex);
     let failure: string | null = null;

@@ -159,6 +159,32 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
     expect(snapshotTaken).toBe(true);
   }, 600_000);
 
+  it('SIGKILL during the final evaluation: the resume starts at the chunk it reached and ends equal to the uninterrupted run', async () => {
+    // 12 edited records in chunks of 4: the final evaluation checkpoints after records 4 and 8.
+    const args = (out: string) => runArgs(f, out, ['--eval-chunk', '4']);
+    const refOut = join(f.dir, 'final-reference');
+    const ref = await spawnCli(args(refOut));
+    tally.tried++;
+    expect(ref.code, ref.stderr).toBe(0);
+    expect(ref.stderr).toMatch(/scoring every edit after the last turn \(records\) \[#+\.*\] 12\/12 .*ETA/);
+    const out = join(f.dir, 'final-killed');
+    // Checkpoints 1–3 follow turns 1–3; the 4th is the final evaluation's first chunk.
+    const first = await spawnCli(args(out), { STABLEEDIT_KILL_AT: 'renamed:checkpoint.bin#4' });
+    const second = await spawnCli(args(out), { STABLEEDIT_KILL_AT: 'renamed:checkpoint.bin#1' });
+    const last = await spawnCli(args(out));
+    tally.tried += 3;
+    tally.resumes += 2;
+    expect([first.signal, second.signal, last.code], last.stderr).toEqual(['SIGKILL', 'SIGKILL', 0]);
+    expect(second.stderr).toContain('resuming the final evaluation at record 4 of 12');
+    expect(last.stderr).toContain('resuming the final evaluation at record 8 of 12');
+    expect(last.stderr).not.toMatch(/scoring every edit after the last turn \(records\) \[[#.]+\] 4\/12/);
+    const got = outputs(out);
+    const want = outputs(refOut);
+    expect(got).toEqual(want);
+    expect(existsSync(join(out, 'checkpoint.bin'))).toBe(false);
+    tally.resumesEqual += 2;
+  }, 300_000);
+
   it('a damaged or foreign checkpoint is refused, named, with the way on; it is left as it was', async () => {
     const src = join(f.dir, 'with-checkpoint');
     const ckpt = readFileSync(join(src, 'checkpoint.bin'));

@@ -190,6 +190,12 @@ function summarize(rows: RowScore[]): MetricSummary {
 
 /** Fraction of loc label positions where the current prediction equals the pre-edit one. */
 function agreement(now: RecordScores, before: RecordScores): MetricSummary | undefined {
+  const rows = agreementRows(now, before);
+  return rows.length ? summarize(rows) : undefined;
+}
+
+/** Per loc row scored in `now` and in `before`: its agreement with the pre-edit prediction, in `now`'s order. */
+export function agreementRows(now: RecordScores, before: RecordScores): RowScore[] {
   const rows: RowScore[] = [];
   for (const [key, cur] of now) {
     const pre = before.get(key);
@@ -197,5 +203,5 @@ function agreement(now: RecordScores, before: RecordScores): MetricSummary | und
     const same = cur.predicted.map((t, i) => (t === pre.predicted[i] ? 1 : 0));
     rows.push({ tokenAccuracy: mean(same), exact: same.every((x) => x === 1), predicted: cur.predicted });
   }
-  return rows.length ? summarize(rows) : undefined;
+  return rows;
 }

@@ -47,6 +47,11 @@ export interface RunConfig {
   driftSize?: number;
   /** Save a checkpoint every this many steps (0: never). */
   checkpointEvery: number;
+  /**
+   * Records per chunk of the pre-edit, sampled and final evaluations (default 1000, lifelong-run.ts):
+   * each chunk reports progress, and the final evaluation checkpoints after each.
+   */
+  evalChunk?: number;
   seed: number;
 }
 
@@ -124,6 +129,7 @@ export function validateRunConfig(c: RunConfig, counts?: RecordCounts): Record<s
   if (c.fluencySize !== undefined) nonNegInt('fluencySize', c.fluencySize);
   if (c.driftSize !== undefined) nonNegInt('driftSize', c.driftSize);
   nonNegInt('checkpointEvery', c.checkpointEvery);
+  if (c.evalChunk !== undefined) positiveInt('evalChunk', c.evalChunk);
   // The seeded generator keeps 32 bits (util/rng.ts): a seed outside 0 … 2³² − 1 would repeat another's draws.
   if (!(Number.isInteger(c.seed) && c.seed >= 0 && c.seed <= 2 ** 32 - 1))
     bad.seed = `must be a whole number from 0 to 4294967295 (got ${c.seed}; seeds are 32-bit)`;

@@ -67,8 +67,12 @@ export type RunEvent =
   | { type: 'checkpoint'; step: number; bytes: number }
   | { type: 'error'; message: string; where: string; step: number }
   | { type: 'finished'; report: RunReport }
-  /** Work before the first turn that takes a while (MEMIT/AlphaEdit key statistics over a corpus). */
-  | { type: 'progress'; what: string; done: number; total: number };
+  /**
+   * Work that takes a while: before the first turn (MEMIT/AlphaEdit key statistics over a corpus), or
+   * an evaluation of more than one chunk ("final evaluation", records; docs/design.md §2), with its
+   * estimated seconds left once a chunk has been timed in this process.
+   */
+  | { type: 'progress'; what: string; done: number; total: number; etaSeconds?: number };
 
 export interface RunReport {
   editor: string;

@@ -11,6 +11,7 @@ import { DEFAULT_RUN, type RunConfig } from './config';
 import { LifelongRun } from './lifelong-run';
 import { MemoryStore } from './checkpoint-store';
 import type { RunEvent } from './events';
+import { evaluate } from '../eval/evaluate';
 
 const SUBJECTS = [
   'France',
@@ -153,6 +154,52 @@ describe('lifelong run on a tiny llama (CPU runtime)', () => {
     const a = (await fresh.weights()).get('model.layers.1.mlp.down_proj.weight')!.data;
     const b = (await second.weights()).get('model.layers.1.mlp.down_proj.weight')!.data;
     expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+  });
+
+  it('scores the final evaluation in chunks with progress; a kill after a chunk resumes there to the same report', async () => {
+    const model = await tinyLlama();
+    const cfg = config({ editor: 'stableedit', turns: 4, checkpointEvery: 1, finalEval: true, immediateEval: false });
+    const target = edits(16);
+    const open = async (over: Partial<RunConfig>, store: MemoryStore, emit?: (e: RunEvent) => void) =>
+      LifelongRun.open({ ...cfg, ...over }, { runtime: await createCpuRuntime(model), tokenizer: model.tokenizer, target, store, emit });
+
+    // One chunk (the default 1000 ≥ 16 records): exactly evaluate()'s numbers on the edited model.
+    const oneChunk = await open({}, new MemoryStore());
+    await drive(oneChunk);
+    const single = await oneChunk.finish();
+    const direct = await evaluate(oneChunk['io'].runtime, model.tokenizer, target, { baseline: oneChunk.preEditScores! });
+    expect(single.final.metrics).toEqual(direct.metrics);
+    expect(single.final.specificityAgreement).toEqual(direct.specificityAgreement);
+
+    // Chunks of 5 records (5, 5, 5, 1): progress after each; the same numbers up to the order of the sums.
+    const events: RunEvent[] = [];
+    const whole = await open({ evalChunk: 5 }, new MemoryStore(), (e) => events.push(e));
+    await drive(whole);
+    const chunked = await whole.finish();
+    const finalProgress = events.filter((e) => e.type === 'progress' && e.what === 'scoring every edit after the last turn (records)');
+    expect(finalProgress.map((e) => (e as { done: number }).done)).toEqual([0, 5, 10, 15, 16]);
+    expect(finalProgress.slice(1).every((e) => Number.isFinite((e as { etaSeconds?: number }).etaSeconds))).toBe(true);
+    for (const [kind, m] of Object.entries(single.final.metrics)) {
+      const c = chunked.final.metrics[kind as keyof typeof single.final.metrics]!;
+      expect(c.records).toBe(m.records);
+      expect(c.tokenAccuracy).toBeCloseTo(m.tokenAccuracy, 12);
+      expect(c.exactMatch).toBeCloseTo(m.exactMatch, 12);
+    }
+
+    // Killed right after the checkpoint of the final evaluation's first chunk: resumed at record 5.
+    const store = new MemoryStore();
+    const killed = await open({ evalChunk: 5 }, store, (e) => {
+      if (e.type === 'checkpoint' && e.step === killed.schedule.length) throw new Error('killed');
+    });
+    await drive(killed);
+    await expect(killed.finish()).rejects.toThrow('killed');
+    const resumed = await open({ evalChunk: 5 }, store);
+    expect(resumed.finalEvaluationResumedAt).toBe(5);
+    const report = await resumed.finish();
+    expect(report.final).toEqual(chunked.final);
+    expect(report.preEdit).toEqual(chunked.preEdit);
+    expect([...resumed.finalEditScores!]).toEqual([...whole.finalEditScores!]);
+    expect(await store.read('checkpoint.bin')).toBeNull();
   });
 
   it('stops a turn with NaN value gradients, naming module and turn, and changes no weight', async () => {

@@ -15,7 +15,8 @@ import { isLocateEditor, locateSettings } from '../editors/locate/settings';
 import { checkSubjects } from '../editors/locate/prompts';
 import type { StatsCache } from '../editors/locate/key-stats';
 import { buildSubBatches, editPairs } from './batching';
-import { evaluate, type Evaluation, type MetricKind, type RecordScores } from '../eval/evaluate';
+import type { Evaluation, MetricKind, RecordScores } from '../eval/evaluate';
+import { evaluateInChunks, type ChunkedProgress } from '../eval/chunked-evaluation';
 import type { WildRow } from '../eval/wild';
 import { immediateEvaluation } from '../eval/immediate';
 import { buildSchedule, type ScheduledTurn } from './schedule';
@@ -79,7 +80,19 @@ interface Checkpoint {
   elapsedMs: number;
   /** The drift prompts' pre-edit states (runs with driftSize). */
   driftPre?: HiddenStates;
+  /**
+   * A final evaluation under way (nextStep is then the schedule's end): where it stands, and its
+   * per-record scores and generated answers so far.
+   */
+  finalPass?: {
+    progress: ChunkedProgress;
+    scores: [string, { tokenAccuracy: number; exact: boolean; predicted: number[] }][];
+    generated?: [string, WildRow][];
+  };
 }
+
+/** Records per chunk of the pre-edit, sampled and final evaluations when RunConfig.evalChunk is unset. */
+export const DEFAULT_EVAL_CHUNK = 1000;
 
 const CHECKPOINT = 'checkpoint.bin';
 
@@ -97,6 +110,8 @@ export class LifelongRun {
   private t0 = performance.now();
   private failed: string | null = null;
   private checkpointStep: number | null = null;
+  /** The final evaluation's state: from a checkpoint, then as it goes (saved with each checkpoint). */
+  private finalPass: { progress: ChunkedProgress; scores: RecordScores; generated?: Map<string, WildRow> } | null = null;
   private readonly largeUpdateWarned = new Set<string>();
   private zeroUpdateWarned = false;
 
@@ -222,6 +237,10 @@ export class LifelongRun {
   /** The step the store's checkpoint resumes at (saved or resumed from in this process), or null when none was. */
   get lastCheckpoint(): number | null {
     return this.checkpointStep;
+  }
+  /** Records of the final evaluation scored in an earlier process (resumed from the checkpoint), or null. */
+  get finalEvaluationResumedAt(): number | null {
+    return this.finalPass?.progress.done ?? null;
   }
   get editsApplied(): number {
     return this.schedule.slice(0, this.next).filter((t) => t.kind === 'target').length * this.config.nEdits;
@@ -354,6 +373,10 @@ export class LifelongRun {
       elapsedMs: this.elapsedMs(),
       ...(this.driftPre ? { driftPre: this.driftPre } : {}),
     };
+    if (this.finalPass) {
+      const { progress, scores, generated } = this.finalPass;
+      ckpt.finalPass = { progress, scores: [...scores.entries()], ...(generated ? { generated: [...generated.entries()] } : {}) };
+    }
     const bytes = await sealCheckpoint(pack(ckpt));
     await store.write(CHECKPOINT, bytes);
     this.checkpointStep = this.next;
@@ -390,6 +413,16 @@ export class LifelongRun {
     this.driftPre = ckpt.driftPre ?? null;
     this.elapsedBefore = ckpt.elapsedMs;
     this.checkpointStep = this.next;
+    if (ckpt.finalPass) {
+      if (this.next !== this.schedule.length || !(ckpt.finalPass.progress.done <= this.editsApplied))
+        throw new CheckpointRefused(
+          where,
+          'damaged',
+          `is damaged (its final evaluation is at record ${ckpt.finalPass.progress.done} of ${this.editsApplied})`,
+        );
+      const { progress, scores, generated } = ckpt.finalPass;
+      this.finalPass = { progress, scores: new Map(scores), ...(generated ? { generated: new Map(generated) } : {}) };
+    }
     return true;
   }
 
@@ -419,29 +452,63 @@ export class LifelongRun {
     await this.score('pre-edit', this.runTargetRecords(), undefined);
   }
 
+  /**
+   * Score `records` chunk by chunk (eval/chunked-evaluation.ts), reporting progress when there is more
+   * than one chunk. The final evaluation also checkpoints after each chunk but the last, so a kill
+   * during it resumes at the chunk it reached (docs/design.md §2).
+   */
   private async score(
     protocol: EvalProtocol,
     records: readonly EditRecord[],
     kinds: readonly MetricKind[] | undefined,
   ): Promise<MetricsRecord> {
+    const chunk = this.config.evalChunk ?? DEFAULT_EVAL_CHUNK;
     // The two whole-stream scorings take long enough (18 s on the demo's CPU backend) to need a progress line.
     const what =
-      protocol === 'pre-edit' ? 'scoring the model before editing' : protocol === 'final' ? 'scoring every edit after the last turn' : null;
-    const ev = await evaluate(this.io.runtime, this.io.tokenizer, records, {
+      protocol === 'pre-edit'
+        ? 'scoring the model before editing'
+        : protocol === 'final'
+          ? 'scoring every edit after the last turn'
+          : 'scoring a sample of the edits';
+    const final = protocol === 'final';
+    const resume = final ? this.finalPass : null;
+    const scores: RecordScores = new Map(resume?.scores);
+    const generated = new Map<string, WildRow>(resume?.generated);
+    const wild = this.config.wildEval === true;
+    // One chunk: progress by prompts within it (none for a sample); more: by records, a line per chunk with ETA.
+    const chunked = records.length > chunk;
+    const started = { ms: performance.now(), done: resume?.progress.done ?? 0 };
+    if (chunked) this.emitEvent({ type: 'progress', what: `${what} (records)`, done: started.done, total: records.length });
+    const ev = await evaluateInChunks(this.io.runtime, this.io.tokenizer, records, {
       kinds,
+      chunk,
+      from: resume?.progress,
       baseline: this.baseline ?? undefined,
-      wild: this.config.wildEval === true,
-      ...(what
+      wild,
+      ...(!chunked && protocol !== 'sample'
         ? { onProgress: (done: number, total: number) => this.emitEvent({ type: 'progress', what: `${what} (prompts)`, done, total }) }
         : {}),
+      onChunk: async (progress, part) => {
+        for (const [k, v] of part.scores) scores.set(k, v);
+        for (const [k, v] of part.generated ?? []) generated.set(k, v);
+        if (chunked) {
+          const perRecord = (performance.now() - started.ms) / 1000 / (progress.done - started.done);
+          const etaSeconds = perRecord * (records.length - progress.done);
+          this.emitEvent({ type: 'progress', what: `${what} (records)`, done: progress.done, total: records.length, etaSeconds });
+        }
+        if (!final || progress.done >= records.length || !this.io.store || this.config.checkpointEvery === 0) return;
+        this.finalPass = { progress, scores, generated: wild ? generated : undefined };
+        await this.saveCheckpoint(this.io.store);
+      },
     });
-    if (protocol === 'pre-edit') this.baseline = ev.scores;
-    if (protocol === 'final') {
-      this.finalScores = ev.scores;
-      this.finalGen = ev.generated ?? null;
+    if (protocol === 'pre-edit') this.baseline = scores;
+    if (final) {
+      this.finalScores = scores;
+      this.finalGen = wild ? generated : null;
+      this.finalPass = null;
     }
-    if (protocol === 'pre-edit') this.preGenerated = ev.generated ?? null;
-    const record = this.record(protocol, ev);
+    if (protocol === 'pre-edit') this.preGenerated = wild ? generated : null;
+    const record = this.record(protocol, { ...ev, scores });
     if (this.driftPre) {
       const now = protocol === 'pre-edit' ? this.driftPre : await finalStates(this.io.runtime, this.io.tokenizer, this.driftPrompts());
       record.drift = drift(this.driftPre, now);

@@ -190,7 +190,9 @@ function progressText(
 ) {
   const a = run.activity;
   if (a && (run.status === 'starting' || run.status === 'running'))
-    return `${statusLabel(run.status)} · ${a.what}: ${a.done.toLocaleString('en-US')} of ${a.total.toLocaleString('en-US')}`;
+    return `${statusLabel(run.status)} · ${a.what}: ${a.done.toLocaleString('en-US')} of ${a.total.toLocaleString('en-US')}${
+      a.etaSeconds !== undefined ? ` · ETA ${formatDuration(a.etaSeconds)}` : ''
+    }`;
   if (run.status === 'starting')
     return run.turns.length ? 'reopening from the last checkpoint…' : 'starting (scoring the model before editing)…';
   const steps = p?.steps ?? run.plan?.steps;

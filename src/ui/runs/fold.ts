@@ -23,7 +23,10 @@ export function foldEvents(run: LabRun, events: readonly RunEvent[]): LabRun {
         next.activity = undefined;
         break;
       case 'progress':
-        next.activity = ev.done < ev.total ? { what: ev.what, done: ev.done, total: ev.total } : undefined;
+        next.activity =
+          ev.done < ev.total
+            ? { what: ev.what, done: ev.done, total: ev.total, ...(ev.etaSeconds !== undefined ? { etaSeconds: ev.etaSeconds } : {}) }
+            : undefined;
         break;
       case 'metrics':
         next.metrics.push(ev.record);

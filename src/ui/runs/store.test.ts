@@ -116,6 +116,10 @@ describe('runs store', () => {
     m.fire();
     expect(store.getState().runs[id].activity).toBeUndefined();
     expect(store.getState().runs[id].turns).toHaveLength(1);
+    // A chunked final evaluation carries its ETA to the page.
+    store.getState().applyEvent(id, { type: 'progress', what: 'final evaluation', done: 5000, total: 20000, etaSeconds: 42 });
+    m.fire();
+    expect(store.getState().runs[id].activity).toEqual({ what: 'final evaluation', done: 5000, total: 20000, etaSeconds: 42 });
   });
 });
 

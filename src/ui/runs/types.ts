@@ -27,7 +27,7 @@ export interface LabRun {
   error?: { message: string; where: string; step: number };
   lastCheckpoint?: { step: number; bytes: number };
   /** A long preparation step in progress (MEMIT/AlphaEdit's pass over a corpus), from `progress` events; cleared by the next turn. */
-  activity?: { what: string; done: number; total: number };
+  activity?: { what: string; done: number; total: number; etaSeconds?: number };
   /** The drift prompts' final-layer states (`states` events): before editing, and the latest. */
   driftStates?: { pre: HiddenStates; now?: HiddenStates; edits: number };
   /**
