@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO_RUN } from '../src/engine/lab/demo-defaults';
 import { parseSafetensorsBytes } from './fixtures/safetensors-header';
+import { storedRuns } from './fixtures/stored-runs';
 
 // 2 statistics-only warm-up turns, 6 target turns, a checkpoint every 2: a run reopened at an odd turn redoes one.
 const LAB_VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string;
@@ -108,7 +109,18 @@ test('a day at the lab: data, keyboard, progress, reload, exports, interactive e
   // The pre-edit scoring showed how far it was.
   expect((await progressLog(page)).some((t) => /scoring the model before editing \(prompts\): \d+ of \d+/.test(t))).toBe(true);
 
-  // --- reload mid-run and continue: the counter never shows fewer turns than before
+  // --- reload mid-run and continue: the counter never shows fewer turns than before. The page
+  // saves a paused run at once; a reload in the same instant may come before IndexedDB has the
+  // last turn (the run then redoes it from the checkpoint), so the reload waits for the save.
+  await expect
+    .poll(
+      async () => {
+        const last = (await storedRuns(page)).at(-1);
+        return last ? Math.max(last.turns.length, last.seenTurns ?? 0) : 0;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(at);
   await page.reload();
   await labReady(page);
   await expect(progress).toHaveAttribute('data-state', 'interrupted');

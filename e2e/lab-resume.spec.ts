@@ -6,40 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { storedRuns, type StoredRun } from './fixtures/stored-runs';
 
 const QUERY = '?backend=wasm&nEdits=10&subBatch=5&turns=10&warmupTurns=0&sampleEvery=3&sampleSize=10&checkpointEvery=1';
 const demoEdits = new URL('../public/demo/data/edits.eval.json', import.meta.url);
-
-interface StoredRun {
-  id: string;
-  status: string;
-  createdAt: number;
-  plan?: { resumedFrom: number | null };
-  turns: { step: number; kind: string; edits: number; loss: number; diagnostics: { modules: { timeMs?: unknown }[] } }[];
-  metrics: { protocol: string; edits: number; metrics: unknown }[];
-  report?: { final: unknown; preEdit?: unknown; targetEdits: number };
-}
 
 async function labReady(page: Page) {
   await expect(page.getByTestId('model-panel')).toHaveAttribute('data-status', 'loaded', { timeout: 180_000 });
   await expect(page.getByTestId('model-backend')).toContainText('CPU');
   await expect(page.getByTestId('count-edits')).toContainText('1,000 valid', { timeout: 90_000 });
-}
-
-/** The runs as the page persisted them (IndexedDB, the run-file format): exact numbers, no formatting. */
-function storedRuns(page: Page): Promise<StoredRun[]> {
-  return page.evaluate(
-    () =>
-      new Promise<StoredRun[]>((resolve, reject) => {
-        const open = indexedDB.open('stableedit-lab-runs', 1);
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('runs').objectStore('runs').getAll();
-          all.onerror = () => reject(all.error);
-          all.onsuccess = () => resolve((all.result as StoredRun[]).sort((a, b) => a.createdAt - b.createdAt));
-        };
-      }),
-  );
 }
 
 test('a run interrupted by a reload resumes from its OPFS checkpoint and matches an uninterrupted run', async ({ page }) => {
