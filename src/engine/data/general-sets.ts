@@ -49,6 +49,7 @@ function rteLabel(row: Row): number | { column: string; problem: string } {
   if (v === 'entailment') return 1;
   if (v === 'not_entailment') return 0;
   const l = intLabel(row, 'label', [0, 1]);
+  if (typeof l !== 'number' && Number(v) === -1) return l;
   return typeof l === 'number'
     ? 1 - l
     : { column: 'label', problem: `must be entailment, not_entailment, 0 or 1, got ${JSON.stringify(v)}` };
@@ -61,6 +62,7 @@ function nliLabel(row: Row, column: string): number | null | { column: string; p
   if (v === 'neutral' || v === 'contradiction') return 0;
   if (v === '-') return null; // no consensus among the annotators: GLUE leaves these out
   const l = intLabel(row, column, [0, 1, 2]);
+  if (typeof l !== 'number' && Number(v) === -1) return l;
   return typeof l === 'number'
     ? l === 0
       ? 1

@@ -28,7 +28,9 @@ export type ChartMetric =
   | { kind: 'loss' }
   | { kind: 'eval'; metric: MetricKind; protocol: EvalProtocol; measure: EvalMeasure }
   /** One number an evaluation carries beside the edit metrics (fluency, drift …), over its sampled ones. */
-  | { kind: 'scalar'; name: RecordScalar };
+  | { kind: 'scalar'; name: RecordScalar }
+  /** General capability (the paper's Fig. 2): the F1 of the generated answers, one line per task. */
+  | { kind: 'general'; tasks: readonly string[] };
 
 /** The numbers a MetricsRecord carries besides the edit metrics. */
 export type RecordScalar = 'fluency' | 'driftCosine' | 'driftCka';
@@ -68,6 +70,45 @@ export function scalarSeries(
   }
   points.sort((a, b) => a[0] - b[0]);
   return { key: `${runId}||scalar:${name}`, runId, xs: Float64Array.from(points, (p) => p[0]), ys: Float64Array.from(points, (p) => p[1]) };
+}
+
+/** The general-capability tasks the runs report, in the order they first appear. */
+export function generalTasksOf(runs: readonly { metrics: readonly MetricsRecord[] }[]): string[] {
+  const seen = new Set<string>();
+  for (const r of runs) for (const m of r.metrics) for (const k of Object.keys(m.general ?? {})) seen.add(k);
+  return [...seen];
+}
+
+/**
+ * One general-capability task over the run: the reference's `f1` (weighted F1 of the generated
+ * answers, in %) before editing and at every evaluation that scored it, placed as scalarSeries does.
+ * The task rides in `module`, so each gets its own dash and legend entry.
+ */
+export function generalSeries(
+  runId: string,
+  turns: readonly TurnRecord[],
+  metrics: readonly MetricsRecord[],
+  task: string,
+  axis: XAxis,
+): Series {
+  const atEdits = new Map<number, TurnRecord>();
+  for (const t of turns) if (t.kind === 'target') atEdits.set(t.edits, t);
+  const points: [number, number][] = [];
+  for (const r of metrics) {
+    const v = r.general?.[task]?.f1;
+    if (v === undefined) continue;
+    const t = atEdits.get(r.edits);
+    const x = axis === 'edits' ? r.edits : t ? xOf(t, axis) : r.edits === 0 ? 0 : null;
+    if (x !== null) points.push([x, toPercent(v)]);
+  }
+  points.sort((a, b) => a[0] - b[0]);
+  return {
+    key: `${runId}|${task}|general`,
+    runId,
+    module: task,
+    xs: Float64Array.from(points, (p) => p[0]),
+    ys: Float64Array.from(points, (p) => p[1]),
+  };
 }
 
 export interface Series {
@@ -190,6 +231,9 @@ export function chartSeries(
       out.push(lossSeries(run.id, run.turns, axis));
     } else if (metric.kind === 'scalar') {
       out.push(scalarSeries(run.id, run.turns, run.metrics, metric.name, axis));
+    } else if (metric.kind === 'general') {
+      const present = new Set(generalTasksOf([run]));
+      for (const task of metric.tasks) if (present.has(task)) out.push(generalSeries(run.id, run.turns, run.metrics, task, axis));
     } else {
       out.push(evalSeries(run.id, run.turns, run.metrics, metric.metric, metric.protocol, metric.measure, axis));
     }
