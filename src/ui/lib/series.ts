@@ -48,9 +48,30 @@ export function scalarOf(r: MetricsRecord, name: RecordScalar): number | undefin
 }
 
 /**
- * A record scalar over the run: the pre-edit value at x = 0, then every sampled evaluation and the
- * final one, placed as evalSeries places them.
+ * One number per evaluation record over the run, placed as evalSeries places them: the pre-edit value
+ * at x = 0, then every sampled evaluation and the final one, at the last target turn with its edits.
  */
+function evaluationPoints(
+  turns: readonly TurnRecord[],
+  metrics: readonly MetricsRecord[],
+  value: (r: MetricsRecord) => number | undefined,
+  axis: XAxis,
+): { xs: Float64Array; ys: Float64Array } {
+  const atEdits = new Map<number, TurnRecord>();
+  for (const t of turns) if (t.kind === 'target') atEdits.set(t.edits, t);
+  const points: [number, number][] = [];
+  for (const r of metrics) {
+    const v = r.protocol === 'immediate' ? undefined : value(r);
+    if (v === undefined) continue;
+    const t = atEdits.get(r.edits);
+    const x = axis === 'edits' ? r.edits : t ? xOf(t, axis) : r.edits === 0 ? 0 : null;
+    if (x !== null) points.push([x, v]);
+  }
+  points.sort((a, b) => a[0] - b[0]);
+  return { xs: Float64Array.from(points, (p) => p[0]), ys: Float64Array.from(points, (p) => p[1]) };
+}
+
+/** A record scalar over the run (evaluationPoints). */
 export function scalarSeries(
   runId: string,
   turns: readonly TurnRecord[],
@@ -58,18 +79,7 @@ export function scalarSeries(
   name: RecordScalar,
   axis: XAxis,
 ): Series {
-  const atEdits = new Map<number, TurnRecord>();
-  for (const t of turns) if (t.kind === 'target') atEdits.set(t.edits, t);
-  const points: [number, number][] = [];
-  for (const r of metrics) {
-    const v = r.protocol === 'immediate' ? undefined : scalarOf(r, name);
-    if (v === undefined) continue;
-    const t = atEdits.get(r.edits);
-    const x = axis === 'edits' ? r.edits : t ? xOf(t, axis) : r.edits === 0 ? 0 : null;
-    if (x !== null) points.push([x, v]);
-  }
-  points.sort((a, b) => a[0] - b[0]);
-  return { key: `${runId}||scalar:${name}`, runId, xs: Float64Array.from(points, (p) => p[0]), ys: Float64Array.from(points, (p) => p[1]) };
+  return { key: `${runId}||scalar:${name}`, runId, ...evaluationPoints(turns, metrics, (r) => scalarOf(r, name), axis) };
 }
 
 /** The general-capability tasks the runs report, in the order they first appear. */
@@ -81,8 +91,8 @@ export function generalTasksOf(runs: readonly { metrics: readonly MetricsRecord[
 
 /**
  * One general-capability task over the run: the reference's `f1` (weighted F1 of the generated
- * answers, in %) before editing and at every evaluation that scored it, placed as scalarSeries does.
- * The task rides in `module`, so each gets its own dash and legend entry.
+ * answers, in %) at every evaluation that scored it (evaluationPoints). The task rides in `module`,
+ * so each gets its own dash and legend entry.
  */
 export function generalSeries(
   runId: string,
@@ -91,24 +101,11 @@ export function generalSeries(
   task: string,
   axis: XAxis,
 ): Series {
-  const atEdits = new Map<number, TurnRecord>();
-  for (const t of turns) if (t.kind === 'target') atEdits.set(t.edits, t);
-  const points: [number, number][] = [];
-  for (const r of metrics) {
+  const f1 = (r: MetricsRecord) => {
     const v = r.general?.[task]?.f1;
-    if (v === undefined) continue;
-    const t = atEdits.get(r.edits);
-    const x = axis === 'edits' ? r.edits : t ? xOf(t, axis) : r.edits === 0 ? 0 : null;
-    if (x !== null) points.push([x, toPercent(v)]);
-  }
-  points.sort((a, b) => a[0] - b[0]);
-  return {
-    key: `${runId}|${task}|general`,
-    runId,
-    module: task,
-    xs: Float64Array.from(points, (p) => p[0]),
-    ys: Float64Array.from(points, (p) => p[1]),
+    return v === undefined ? undefined : toPercent(v);
   };
+  return { key: `${runId}|${task}|general`, runId, module: task, ...evaluationPoints(turns, metrics, f1, axis) };
 }
 
 export interface Series {
