@@ -75,7 +75,7 @@ EasyEdit's WILD protocol (greedy generation judged by exact match and token F1);
 --drift-size N (0 = off; the demo preset: 1000) adds representation drift: mean cosine and linear CKA
 of the final-layer states of N seeded stream prompts against their pre-edit states.
 --general FILE[,FILE…] adds general capability (the paper's Fig. 2: StableEdit's glue_eval prompts and
-scores): GLUE's TSVs (SST-2, CoLA, MRPC, RTE, MNLI as NLI) or Hugging Face JSON / JSON Lines exports of
+scores): GLUE's TSVs (SST-2, CoLA, MRPC, RTE, MNLI as NLI), MMLU's CSVs, or Hugging Face JSON / JSON Lines exports of
 glue sst2|cola|mrpc|rte|mnli and cais/mmlu, the task told by the columns or the file's name (or a prefix:
 cola=FILE); each scored on a seeded draw of --general-size examples (default 100) before editing, after
 the last turn, and with the sampled evaluation of every --general-every K turns (a multiple of

@@ -1,7 +1,7 @@
 /**
  * The general-capability readers on files in the exact layouts users have: GLUE's own TSVs (SST-2
  * and RTE with headers, CoLA without, MRPC's BOM-headed Quality/#1 String, MNLI's dev_matched with
- * its sixteen columns), the Hugging Face datasets' JSON Lines / JSON exports (glue sst2, mnli; cais/mmlu),
+ * its sixteen columns), MMLU's own headerless CSV, the Hugging Face datasets' JSON Lines / JSON exports (glue sst2, mnli; cais/mmlu),
  * each label mapped to the reference's meaning; and the messages for a missing column, an
  * ambiguous file and a bad label.
  */
@@ -105,6 +105,21 @@ describe('Hugging Face exports', () => {
     expect(s.examples[0]).toEqual({ question: '2+2?', choices: ['3', '4', '5', '6'], label: 1 });
     await expect(read('mmlu-test.json', '[{"question":"q","subject":"m","choices":["a","b"],"answer":0}]')).rejects.toThrow(
       /column "choices": must hold 4 choices, got 2/,
+    );
+  });
+  it("MMLU's own CSV: no header, quoted fields, the answer's letter", async () => {
+    const [s] = await read(
+      'data/test/abstract_algebra_test.csv',
+      'Find the degree for the given field extension Q(sqrt(2)) over Q.,0,4,2,6,C\n"Let p = (1, 2, 5, 4)(2, 3) in S_5 . Find the index of <p> in S_5.",8,2,24,120,C\n',
+    );
+    expect(s.task).toBe('mmlu');
+    expect(s.examples[1]).toEqual({
+      question: 'Let p = (1, 2, 5, 4)(2, 3) in S_5 . Find the index of <p> in S_5.',
+      choices: ['8', '2', '24', '120'],
+      label: 2,
+    });
+    await expect(read('mmlu_test.csv', 'q,a,b,c,d,E\n')).rejects.toThrow(
+      /mmlu_test\.csv, line 1, column "answer": must be one of 0, 1, 2, 3, got "E"/,
     );
   });
   it("the lab's multiple-choice layout: one set per task", async () => {

@@ -7,10 +7,12 @@
  * meaning (eval/general/glue-tasks.ts). A missing column, a label outside its task's values or an
  * ambiguous file is an InputError naming file, line and column.
  *
+ * MMLU's own CSVs (no header: question, A, B, C, D, answer letter) are the one CSV layout.
  * GLUE's TSVs are read as GLUE's loaders read them (csv.QUOTE_NONE): one record a line, fields split
  * at tabs, quotes kept as text. CoLA's ship without a header (source, label, original mark, sentence).
  */
 import { InputError, type FileSource } from '../types';
+import { readCsv } from './csv-reader';
 import { readJsonArray } from './json-array-reader';
 import { readJsonLines } from './jsonl-reader';
 import type { GeneralExample, GeneralTaskId } from '../eval/general/glue-tasks';
@@ -93,6 +95,9 @@ function isProblem(x: unknown): x is { column: string; problem: string } {
   return typeof x === 'object' && x !== null && 'problem' in x;
 }
 
+/** MMLU's own data/{dev,val,test}/*.csv: no header, the question, four choices and the answer's letter. */
+const MMLU_CSV_COLUMNS = ['question', 'A', 'B', 'C', 'D', 'answer'];
+
 export const GENERAL_LAYOUTS: readonly TaskLayout[] = [
   {
     task: 'sst2',
@@ -152,6 +157,16 @@ export const GENERAL_LAYOUTS: readonly TaskLayout[] = [
     read: (r) => {
       const choices = choicesOf(r, 'choices', 4);
       if (isProblem(choices)) return choices;
+      const label = answerIndex(r, 'answer', choices);
+      return isProblem(label) ? label : { question: text(r, 'question'), choices, label };
+    },
+  },
+  {
+    task: 'mmlu',
+    source: "MMLU's own CSV (no header)",
+    columns: MMLU_CSV_COLUMNS,
+    read: (r) => {
+      const choices = ['A', 'B', 'C', 'D'].map((k) => text(r, k));
       const label = answerIndex(r, 'answer', choices);
       return isProblem(label) ? label : { question: text(r, 'question'), choices, label };
     },
@@ -292,6 +307,20 @@ export async function readGeneralSets(file: FileSource, task: GeneralTaskId | nu
               `column ${JSON.stringify(c)} is empty (the line has fewer fields than the header)`,
             );
     }
+  } else if (/\.csv$/i.test(file.name)) {
+    // the one CSV layout: MMLU's own files (quoted as RFC 4180 says, no header)
+    rows = [];
+    for await (const it of readCsv(file, { maxRecordBytes: 16 << 20, delimiter: ',', header: MMLU_CSV_COLUMNS })) {
+      if (it.problem !== undefined)
+        throw new InputError(
+          `${file.name}, line ${it.line}`,
+          `${it.problem} (a CSV general set is MMLU's own: question, A, B, C, D, answer, no header)`,
+        );
+      rows.push({ row: it.value as Row, line: it.line });
+    }
+    if (rows.length === 0) throw new InputError(file.name, 'holds no records');
+    columns = MMLU_CSV_COLUMNS;
+    layout = GENERAL_LAYOUTS.find((l) => l.source.startsWith("MMLU's own CSV"))!;
   } else {
     const head = new TextDecoder()
       .decode(await file.read(0, Math.min(4096, await file.size())))
