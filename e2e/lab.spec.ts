@@ -81,6 +81,14 @@ test('runs: charts fill, pause/resume, two editors compared, exports, interactiv
   await expect(page.locator('.se-chart path.se-line').first()).toBeVisible();
   expect(await page.locator('.se-chart path.se-line').count()).toBeGreaterThan(3);
   await expect(page.getByTestId('run-list')).toContainText('4 turns');
+  // Beyond token accuracy (docs/design.md §2): the general-capability chart draws one line per task
+  // of the demo's set, and the drift map its UMAP of the drift prompts.
+  const gc = page.getByRole('list', { name: /^General capability .*: series$/ });
+  await expect(gc.locator('li')).toHaveCount(4);
+  await expect(gc).toContainText('demo.located_in');
+  await expect(page.getByRole('figure', { name: 'Representation drift map' }).locator('[aria-label^="UMAP of 1000 prompts"]')).toBeVisible({
+    timeout: 60_000,
+  });
 
   // Run 2: ultraedit on the same stream; both appear in the comparison table.
   await page.getByTestId('set-editor').selectOption('ultraedit');
@@ -90,6 +98,11 @@ test('runs: charts fill, pause/resume, two editors compared, exports, interactiv
   await expect(table.locator('tbody tr')).toHaveCount(3); // pre-edited + 2 runs
   await expect(table).toContainText(`stableedit lr ${DEMO_RUN.lr}`);
   await expect(table).toContainText(`ultraedit lr ${DEMO_RUN.lr}`);
+  // WILD scores beside token accuracy, and the general-capability columns
+  await page.getByTestId('comparison').getByRole('combobox').selectOption('wildExactMatch');
+  await expect(table.locator('caption')).toContainText('WILD exact match');
+  await expect(table.locator('tbody tr').nth(1).locator('td').first()).toHaveText(/^\d+\.\d\d$/);
+  await expect(table.locator('thead')).toContainText('GC demo.located_in');
 
   // Exports: metrics CSV of the last run, EasyEdit per-edit JSON, edited weights.
   const csvDl = page.waitForEvent('download');

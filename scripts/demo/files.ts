@@ -2,6 +2,7 @@
 import { generateWorld, DEFAULT_WORLD, type WorldConfig } from './world';
 import { editStreams, knownFacts, toWikiBigEdit, toZsre, trainCorpus } from './datasets';
 import { buildTokenizer, worldVocabulary } from './tokenizer';
+import { generalCapabilitySet } from './general-set';
 
 export interface GenerateOptions {
   seed: number;
@@ -41,6 +42,7 @@ export function generateFiles(opts: GenerateOptions = DEFAULT_OPTIONS): Map<stri
     ['data/edits.eval.wikibigedit.json', recordsJson(streams.eval.map(toWikiBigEdit))],
     ['data/edits.train.wikibigedit.json', recordsJson(streams.train.map(toWikiBigEdit))],
     ['data/train-corpus.json', recordsJson(trainCorpus(world))],
+    ['data/general.json', recordsJson(generalCapabilitySet(world))],
     ['model/tokenizer.json', JSON.stringify(tok.tokenizer) + '\n'],
     ['model/tokenizer_config.json', JSON.stringify(tok.config, null, 2) + '\n'],
   ]);

@@ -4,7 +4,8 @@
 # preset's lr, λ and modules (src/engine/lab/demo-defaults.ts), then prints one summary row per run.
 #   bash scripts/demo/measure.sh [OUT_DIR=runs/demo-table] [MODEL=public/demo/model]
 # LR, RIDGE, MODULES and SAMPLE_EVERY (default 5: a 100-edit sample every 5 turns, for the curves)
-# override the preset; DRIFT_SIZE (default 1000) the drift prompts. WILD and fluency (10 prompts) are the CLI defaults.
+# override the preset; DRIFT_SIZE (default 1000) the drift prompts. WILD and fluency (10 prompts) are the CLI defaults;
+# general capability on the demo's own set (data/general.json, 100 a task) with every sample.
 set -euo pipefail
 out=${1:-runs/demo-table}
 model=${2:-public/demo/model}
@@ -16,7 +17,7 @@ sample=${SAMPLE_EVERY:-5}
 data=public/demo/data
 common=(--model "$model" --data $data/edits.eval.json --modules "$modules" --n-edits 20 --sub-batch 10
   --lr "$lr" --ridge "$ridge" --no-immediate --sample-every "$sample" --sample-size 100 --checkpoint-every 0
-  --drift-size "${DRIFT_SIZE:-1000}")
+  --drift-size "${DRIFT_SIZE:-1000}" --general $data/general.json)
 warm=(--warmup-data $data/edits.train.json --warmup-turns 25)
 source "$(dirname "${BASH_SOURCE[0]}")/run-variant.sh"
 mkdir -p "$out"

@@ -14,6 +14,8 @@ export const DEMO_EDITS = resolve(PUBLIC, DEMO_DATA.edits);
 export const DEMO_WARMUP = resolve(PUBLIC, DEMO_DATA.warmup);
 /** The texts the demo model was trained on: MEMIT / AlphaEdit's key statistics corpus for it. */
 export const DEMO_CORPUS = resolve(PUBLIC, 'demo/data/train-corpus.json');
+/** The demo's general-capability set (scripts/demo/general-set.ts): the preset scores it. */
+export const DEMO_GENERAL = resolve(PUBLIC, DEMO_DATA.general);
 
 /** The preset when --model and --data are the demo's and none of `settingsFlags` is given; else null. */
 export function demoPreset(

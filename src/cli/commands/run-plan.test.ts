@@ -3,6 +3,7 @@ import { DEMO_RUN } from '../../engine/lab/demo-defaults';
 import { parseFlags, UsageError } from '../args';
 import { DEMO_WARMUP } from '../demo-preset';
 import { FLAGS, planRun } from './run';
+import { DEMO_GENERAL } from '../demo-preset';
 
 const plan = (argv: string[]) => planRun(parseFlags(argv, FLAGS));
 const demo = ['--model', 'public/demo/model', '--data', 'public/demo/data/edits.eval.json', '--out', 'x'];
@@ -13,6 +14,31 @@ describe('run settings from flags', () => {
     expect(p.config).toEqual({ ...DEMO_RUN, editor: 'ultraedit' });
     expect(p.warmupData).toBe(DEMO_RUN.warmupTurns > 0 ? DEMO_WARMUP : undefined);
     expect(p.presetNote).toMatch(/demo preset/);
+  });
+
+  it('general capability: the preset scores the demo set, --general replaces it, its settings need a set', () => {
+    expect(plan([...demo, '--editor', 'ultraedit']).general).toEqual([DEMO_GENERAL]);
+    const p = plan([
+      ...demo,
+      '--editor',
+      'ultraedit',
+      '--general',
+      'cola=a.jsonl,b/RTE/dev.tsv',
+      '--general-every',
+      '10',
+      '--general-size',
+      '50',
+    ]);
+    expect(p.general).toEqual(['cola=a.jsonl', 'b/RTE/dev.tsv']);
+    expect([p.config.generalEvery, p.config.generalSize]).toEqual([10, 50]);
+    const settings = ['--modules', 'model.layers.2.mlp.down_proj', '--lr', '1', '--ridge', '1', '--n-edits', '2', '--sub-batch', '1'];
+    expect(plan([...demo, '--editor', 'ft', ...settings]).general).toEqual([]);
+    expect(() => plan([...demo, '--editor', 'ft', ...settings, '--general-every', '10'])).toThrow(
+      /--general-every is a setting of --general FILE/,
+    );
+    expect(() => plan([...demo, '--editor', 'ft', '--general-every', '3'])).toThrow(
+      /--general-every must be 0 or a multiple of sampleEvery \(5\)/,
+    );
   });
 
   it('any other model, or one settings flag given, needs them all: one usage error listing what is missing', () => {

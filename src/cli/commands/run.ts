@@ -40,7 +40,9 @@ import { isLocateEditor, type LocateSettings } from '../../engine/editors/locate
 import { corpusTexts } from '../../engine/editors/locate/corpus';
 import { readFile, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { DEMO_CORPUS, DEMO_MODEL_DIR } from '../demo-preset';
+import { DEMO_CORPUS, DEMO_GENERAL, DEMO_MODEL_DIR } from '../demo-preset';
+import { parseGeneralSpec, readGeneralSets } from '../../engine/data/general-sets';
+import { nodeFile } from '../../engine/io/node-files';
 import { appendAll, removeStaleTemporaries, writeFileAtomic } from '../../engine/io/atomic-write';
 import { InputError, type EditRecord } from '../../engine/types';
 import type { RunEvent } from '../../engine/run/events';
@@ -56,7 +58,7 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     --n-edits N --sub-batch B --turns T --lr X --ridge X --out DIR
     [--warmup-data FILE --warmup-turns K] [--warmup-placement start|q1|middle|q3|end] [--warmup-stats-only]
     [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--eval-chunk N] [--no-immediate] [--no-final]
-    [--no-wild] [--fluency-size N] [--drift-size N]
+    [--no-wild] [--fluency-size N] [--drift-size N] [--general [TASK=]FILE[,…] [--general-every K] [--general-size N]]
     [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT] [--restart] [--debug]
     [--backend native|wasm|webgpu [--allow-software-adapter] [--editor-math auto|gpu|cpu]] [--frozen16] [--threads N]
     MEMIT / AlphaEdit (--editor memit|alphaedit): [--stats-corpus FILE] [--stats-samples N] [--stats-cache DIR]
@@ -72,6 +74,12 @@ EasyEdit's WILD protocol (greedy generation judged by exact match and token F1);
 (default 10, 0 = off) adds ROME's fluency (n-gram entropy of sampled continuations) over N prompts;
 --drift-size N (0 = off; the demo preset: 1000) adds representation drift: mean cosine and linear CKA
 of the final-layer states of N seeded stream prompts against their pre-edit states.
+--general FILE[,FILE…] adds general capability (the paper's Fig. 2: StableEdit's glue_eval prompts and
+scores): GLUE's TSVs (SST-2, CoLA, MRPC, RTE, MNLI as NLI), MMLU's CSVs, or Hugging Face JSON / JSON Lines exports of
+glue sst2|cola|mrpc|rte|mnli and cais/mmlu, the task told by the columns or the file's name (or a prefix:
+cola=FILE); each scored on a seeded draw of --general-size examples (default 100) before editing, after
+the last turn, and with the sampled evaluation of every --general-every K turns (a multiple of
+--sample-every; default: every one). The demo preset scores the demo's own set (public/demo/data/general.json).
 --backend webgpu: the model on onnxruntime-web's WebGPU EP and the editor math in the WGSL GPU editor, on
 one Dawn device (a software adapter only with --allow-software-adapter); --editor-math cpu keeps the
 float64 editor. A lost device stops the run with its last checkpoint intact: run the command again to resume.
@@ -145,6 +153,9 @@ export const FLAGS = {
   'no-wild': { kind: 'bool' },
   'fluency-size': { kind: 'int' },
   'drift-size': { kind: 'int' },
+  general: { kind: 'string' },
+  'general-every': { kind: 'int' },
+  'general-size': { kind: 'int' },
   shuffle: { kind: 'seed' },
   out: { kind: 'string' },
   restart: { kind: 'bool' },
@@ -170,6 +181,8 @@ const FLAG_OF: Partial<Record<keyof RunConfig, string>> = {
   sampleSize: '--sample-size',
   fluencySize: '--fluency-size',
   driftSize: '--drift-size',
+  generalEvery: '--general-every',
+  generalSize: '--general-size',
   checkpointEvery: '--checkpoint-every',
   evalChunk: '--eval-chunk',
   seed: '--seed',
@@ -204,6 +217,16 @@ export function runConfigFromFlags(flags: Flags, base: Omit<RunConfig, 'modules'
     fluencySize: int(flags, 'fluency-size', base.fluencySize ?? DEFAULT_FLUENCY_SIZE),
     driftSize: int(flags, 'drift-size', base.driftSize ?? 0),
     checkpointEvery: int(flags, 'checkpoint-every', base.checkpointEvery),
+    ...(given('general-every')
+      ? { generalEvery: int(flags, 'general-every') }
+      : base.generalEvery !== undefined
+        ? { generalEvery: base.generalEvery }
+        : {}),
+    ...(given('general-size')
+      ? { generalSize: int(flags, 'general-size') }
+      : base.generalSize !== undefined
+        ? { generalSize: base.generalSize }
+        : {}),
     ...(given('eval-chunk') ? { evalChunk: int(flags, 'eval-chunk') } : base.evalChunk !== undefined ? { evalChunk: base.evalChunk } : {}),
     seed: int(flags, 'seed', base.seed),
     ...locateFromFlags(flags, base.locate),
@@ -226,6 +249,8 @@ interface RunPlan {
   presetNote?: string;
   /** MEMIT / AlphaEdit: the texts of the key statistics. */
   statsCorpus?: string;
+  /** General-capability files (--general, or the demo's set under the preset), each `[task=]path`. */
+  general: string[];
 }
 
 /** Flags → a validated plan, or a usage error; nothing is read from disk but the flags. */
@@ -274,7 +299,16 @@ export function planRun(flags: Flags): RunPlan {
       );
     statsCorpus = DEMO_CORPUS;
   }
-  return { config, flags, out: str(flags, 'out'), warmupData, presetNote: preset?.note, statsCorpus };
+  const general =
+    typeof flags.general === 'string'
+      ? list(flags, 'general')
+      : resolve(str(flags, 'model')) === DEMO_MODEL_DIR && preset
+        ? [DEMO_GENERAL]
+        : [];
+  if (general.length === 0)
+    for (const k of ['general-every', 'general-size'])
+      if (flags[k] !== undefined) throw new UsageError(`--${k} is a setting of --general FILE (no general-capability set is given)`);
+  return { config, flags, out: str(flags, 'out'), warmupData, presetNote: preset?.note, statsCorpus, general };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -284,6 +318,7 @@ export async function run(argv: string[]): Promise<number> {
   await checkInputFile('data', str(flags, 'data'));
   if (plan.warmupData !== undefined) await checkInputFile('warmup-data', plan.warmupData);
   if (plan.statsCorpus !== undefined) await checkInputFile('stats-corpus', plan.statsCorpus);
+  for (const spec of plan.general) await checkInputFile('general', parseGeneralSpec(spec).path);
   if (plan.statsCorpus !== undefined) await checkOutputDir('stats-cache', statsCacheDir(flags));
   await checkOutputDir('out', out);
   for (const name of [...OUTPUTS, JOURNAL]) await mustBeAFileIfThere(`--out ${out}`, join(out, name));
@@ -364,7 +399,20 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
     'warmup-split': flags['warmup-split'] === undefined ? 'none' : String(flags['warmup-split']),
     'on-invalid': str(flags, 'on-invalid', 'stop'),
     'stats-corpus': plan.statsCorpus === undefined ? 'none' : await fileSha256(plan.statsCorpus),
+    general: plan.general.length
+      ? (await Promise.all(plan.general.map(async (g) => `${g}@${await fileSha256(parseGeneralSpec(g).path)}`))).join(',')
+      : 'none',
   };
+  const general = (
+    await Promise.all(
+      plan.general.map(async (spec) => {
+        const { task, path } = parseGeneralSpec(spec);
+        return readGeneralSets(nodeFile(path), task).catch((e: unknown) => {
+          throw e instanceof InputError ? new InputError(`--general ${e.where}`, e.message.slice(e.where.length + 2)) : e;
+        });
+      }),
+    )
+  ).flat();
   const network = isHypernetEditor(config.editor)
     ? await loadHypernetFlag(flags, model, fingerprint.model, config.modules, config.editor)
     : undefined;
@@ -424,6 +472,7 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
         ...(editor?.backend === 'gpu' ? { createEditor: () => editor.editor } : {}),
         corpus,
         hypernet: network?.net,
+        general,
         statsCache: corpus
           ? { store: new DirStore(statsDir), key: `${fingerprint.model.slice(0, 16)}-${fingerprint['stats-corpus'].slice(0, 16)}` }
           : undefined,

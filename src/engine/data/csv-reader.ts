@@ -137,11 +137,17 @@ async function* csvRows(
   if (len > 0 || fields.length > 0) yield endRow();
 }
 
-export async function* readCsv(file: FileSource, opts: ContainerOptions & { delimiter: string }): AsyncGenerator<RawItem> {
+/**
+ * `header`: the column names of a file that has none (MMLU's own CSVs), so its first record is data.
+ */
+export async function* readCsv(
+  file: FileSource,
+  opts: ContainerOptions & { delimiter: string; header?: readonly string[] },
+): AsyncGenerator<RawItem> {
   if (opts.delimiter.length !== 1 || opts.delimiter.charCodeAt(0) > 0x7f)
     throw new RangeError(`CSV delimiter must be one ASCII character, got ${JSON.stringify(opts.delimiter)}`);
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  let header: string[] | null = null;
+  let header: string[] | null = opts.header ? [...opts.header] : null;
   let index = 0;
   for await (const row of csvRows(withoutBom(file.stream()), opts.delimiter.charCodeAt(0), opts.maxRecordBytes)) {
     const blank = row.fields.length === 1 && row.fields[0].length === 0 && !row.problem;

@@ -57,4 +57,9 @@ export const DEMO_RUN: RunConfig = {
 export const DEMO_INTERACTIVE = { lr: 1e-2, ridge: 10, statisticsRecords: 32 };
 
 /** The demo's files, relative to the site root (public/demo). */
-export const DEMO_DATA = { edits: 'demo/data/edits.eval.json', warmup: 'demo/data/edits.train.json' };
+export const DEMO_DATA = {
+  edits: 'demo/data/edits.eval.json',
+  warmup: 'demo/data/edits.train.json',
+  /** Its general-capability set (scripts/demo/general-set.ts; docs/design.md §2), scored with every sampled evaluation. */
+  general: 'demo/data/general.json',
+};

@@ -15,7 +15,7 @@ import { InputError, type EditRecord } from '../types';
 import type { EditorMath } from './lab-types';
 import type { LabState, Model, RunEntry } from './lab-state';
 import { perEditResults } from './per-edit';
-import { locateCorpus, runEditor, statsCache } from './run-editor';
+import { locateCorpus, pageGeneralSets, runEditor, statsCache } from './run-editor';
 import { removeRunInputs, runFingerprint, type SavedRunInputs } from './run-inputs';
 import { saveRunResults } from './run-results';
 import { TurnEta } from '../run/eta';
@@ -46,8 +46,10 @@ export async function launchRun(lab: LabState, l: Launch): Promise<void> {
   const eta = new TurnEta();
   const { gpuEditor, fallback } = await runEditor(lab, editorMath, config, m);
   const corpus = isLocateEditor(config.editor) ? await locateCorpus(lab, m, target, warmup) : undefined;
+  const general = await pageGeneralSets(lab, m, config);
   const run = await LifelongRun.open(config, {
     corpus,
+    general,
     statsCache: corpus && statsCache(lab, m, corpus),
     runtime: m.runtime,
     tokenizer: m.loaded.tokenizer,

@@ -3,6 +3,10 @@
  * device), the float64 CPU editor otherwise or when asked, and why; for MEMIT / AlphaEdit, the texts
  * their key statistics are taken over and where those statistics are cached (docs/design.md §7).
  */
+import { DEMO_DATA } from './demo-defaults';
+import { memoryFile } from '../io/memory';
+import { readGeneralSets } from '../data/general-sets';
+import type { GeneralSet } from '../eval/general/general-capability';
 import type { AnyEditor } from '../editors/editor';
 import { corpusTexts } from '../editors/locate/corpus';
 import type { StatsCache } from '../editors/locate/key-stats';
@@ -73,4 +77,17 @@ export async function locateCorpus(lab: LabState, m: Model, target: EditRecord[]
     if (texts?.length) return texts;
   }
   return [...target, ...(warmup ?? [])].map((r) => r.prompt);
+}
+
+/**
+ * The general-capability sets a page run scores (docs/design.md §2): the demo model's own set
+ * (scripts/demo/general-set.ts), or none — the page has no picker for GLUE files yet (the CLI's
+ * --general reads them).
+ */
+export async function pageGeneralSets(lab: LabState, m: Model, config: RunConfig): Promise<GeneralSet[]> {
+  if (m.origin.kind !== 'demo' || config.generalEvery === 0) return [];
+  const url = new URL(DEMO_DATA.general, lab.platform.siteUrl).href;
+  const res = await (lab.platform.fetch ?? fetch)(url);
+  if (!res.ok) throw new Error(`the demo's general-capability set ${url} answered ${res.status}`);
+  return readGeneralSets(memoryFile('general.json', await res.text()));
 }

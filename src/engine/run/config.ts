@@ -45,6 +45,14 @@ export interface RunConfig {
    * sampled and the final evaluation. 0 or unset: off.
    */
   driftSize?: number;
+  /**
+   * General capability (docs/design.md §2; the run's general sets, RunInputs.general): scored before
+   * editing, after the last turn, and with the sampled evaluation of every this many target turns —
+   * a multiple of sampleEvery (unset: every sampled evaluation; 0: before and after only).
+   */
+  generalEvery?: number;
+  /** Examples per general set, a seeded draw fixed for the run (unset: 100, the reference's number_of_tests). */
+  generalSize?: number;
   /** Save a checkpoint every this many steps (0: never). */
   checkpointEvery: number;
   /**
@@ -128,6 +136,12 @@ export function validateRunConfig(c: RunConfig, counts?: RecordCounts): Record<s
   positiveInt('sampleSize', c.sampleSize);
   if (c.fluencySize !== undefined) nonNegInt('fluencySize', c.fluencySize);
   if (c.driftSize !== undefined) nonNegInt('driftSize', c.driftSize);
+  if (c.generalSize !== undefined) positiveInt('generalSize', c.generalSize);
+  if (c.generalEvery !== undefined) {
+    nonNegInt('generalEvery', c.generalEvery);
+    if (!bad.generalEvery && c.generalEvery > 0 && !(c.sampleEvery > 0 && c.generalEvery % c.sampleEvery === 0))
+      bad.generalEvery = `must be 0 or a multiple of sampleEvery (${c.sampleEvery}): general capability is scored with the sampled evaluations (got ${c.generalEvery})`;
+  }
   nonNegInt('checkpointEvery', c.checkpointEvery);
   if (c.evalChunk !== undefined) positiveInt('evalChunk', c.evalChunk);
   // The seeded generator keeps 32 bits (util/rng.ts): a seed outside 0 … 2³² − 1 would repeat another's draws.

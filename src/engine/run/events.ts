@@ -6,6 +6,7 @@ import type { TurnDiagnostics } from '../editors/editor';
 import type { MetricKind, MetricSummary } from '../eval/evaluate';
 import type { FluencySummary } from '../eval/fluency';
 import type { DriftSummary, HiddenStates } from '../eval/drift';
+import type { GeneralSummary } from '../eval/general/general-capability';
 
 /** Which evaluation protocol produced a number (docs/design.md §2: label every number with it). */
 export type EvalProtocol =
@@ -28,6 +29,8 @@ export interface MetricsRecord {
   fluency?: FluencySummary;
   /** Final-layer states of the drift prompts against their pre-edit states, when the run takes them. */
   drift?: DriftSummary;
+  /** General capability per task (the reference's glue_eval numbers), when the run takes it. */
+  general?: GeneralSummary;
 }
 
 export interface TurnTimings {

@@ -32,6 +32,7 @@ import { Rng } from '../util/rng';
 import { mean } from '../eval/token-accuracy';
 import { fluency } from '../eval/fluency';
 import { drift, finalStates, type HiddenStates } from '../eval/drift';
+import { generalCapability, type GeneralSet } from '../eval/general/general-capability';
 import { zeroUpdateWarning } from '../editors/zero-update';
 
 export interface RunInputs {
@@ -61,6 +62,8 @@ export interface RunInputs {
   statsCache?: StatsCache;
   /** The prompts representation drift follows (default: a seeded draw of the stream's prompts); the first driftSize are used. */
   driftPrompts?: readonly string[];
+  /** General-capability sets (data/general-sets.ts, or the demo's); each scored on a seeded draw of generalSize examples. */
+  general?: readonly GeneralSet[];
   /** RLEdit: the trained network (editors/hypernet/network-file.ts), for the same modules in the same order. */
   hypernet?: RLEditNetwork;
 }
@@ -94,6 +97,9 @@ interface Checkpoint {
 /** Records per chunk of the pre-edit, sampled and final evaluations when RunConfig.evalChunk is unset. */
 export const DEFAULT_EVAL_CHUNK = 1000;
 
+/** Examples per general set when RunConfig.generalSize is unset: the reference's number_of_tests. */
+export const DEFAULT_GENERAL_SIZE = 100;
+
 const CHECKPOINT = 'checkpoint.bin';
 
 export class LifelongRun {
@@ -122,6 +128,12 @@ export class LifelongRun {
     const bad = validateRunConfig(config, { targetRecords: io.target.length, warmupRecords: io.warmup?.length ?? 0 });
     const keys = Object.keys(bad);
     if (keys.length) throw new InputError('run settings', keys.map((k) => `${k} ${bad[k]}`).join('; '));
+    const setKeys = new Map<string, string>();
+    for (const g of io.general ?? []) {
+      if (setKeys.has(g.key))
+        throw new InputError('general sets', `${g.source} and ${setKeys.get(g.key)} both hold ${g.key}; give each task once`);
+      setKeys.set(g.key, g.source);
+    }
     const known = new Set(io.runtime.modules.map((m) => m.name));
     for (const m of config.modules) if (!known.has(m)) throw new InputError('run settings', `the model has no editable module "${m}"`);
     this.schedule = buildSchedule({
@@ -224,6 +236,16 @@ export class LifelongRun {
     if (this.io.driftPrompts) return this.io.driftPrompts.slice(0, n);
     return new Rng(this.config.seed * 7_919 + 2).shuffle(this.io.target.map((r) => r.prompt)).slice(0, n);
   }
+  /** Each general set's seeded draw of generalSize examples, the same at every evaluation of the run. */
+  private generalSets(): GeneralSet[] {
+    const size = this.config.generalSize ?? DEFAULT_GENERAL_SIZE;
+    this.generalDraw ??= (this.io.general ?? []).map((set, i) => ({
+      ...set,
+      examples: new Rng(this.config.seed * 7_919 + 3 + i).shuffle([...set.examples]).slice(0, size),
+    }));
+    return this.generalDraw;
+  }
+  private generalDraw: GeneralSet[] | null = null;
   /** WILD's answers before the first turn and after the last, when the run generates them. */
   get preEditGenerated(): Map<string, WildRow> | null {
     return this.preGenerated;
@@ -312,8 +334,10 @@ export class LifelongRun {
     this.turns.push(record);
     this.emitEvent({ type: 'turn', record });
 
-    if (!warm && this.config.sampleEvery > 0 && (s.turn + 1) % this.config.sampleEvery === 0 && !isLastTarget)
-      await this.score('sample', this.sampleEdited(), undefined);
+    if (!warm && this.config.sampleEvery > 0 && (s.turn + 1) % this.config.sampleEvery === 0 && !isLastTarget) {
+      const every = this.config.generalEvery ?? this.config.sampleEvery;
+      await this.score('sample', this.sampleEdited(), undefined, every > 0 && (s.turn + 1) % every === 0);
+    }
     if (this.io.store && this.config.checkpointEvery > 0 && this.next % this.config.checkpointEvery === 0 && !this.done)
       await this.saveCheckpoint(this.io.store);
     return record;
@@ -461,6 +485,7 @@ export class LifelongRun {
     protocol: EvalProtocol,
     records: readonly EditRecord[],
     kinds: readonly MetricKind[] | undefined,
+    withGeneral = protocol !== 'sample',
   ): Promise<MetricsRecord> {
     const chunk = this.config.evalChunk ?? DEFAULT_EVAL_CHUNK;
     // The two whole-stream scorings take long enough (18 s on the demo's CPU backend) to need a progress line.
@@ -514,6 +539,8 @@ export class LifelongRun {
       record.drift = drift(this.driftPre, now);
       if (protocol !== 'pre-edit') this.emitEvent({ type: 'states', edits: this.editsApplied, states: now });
     }
+    const general = this.generalSets();
+    if (withGeneral && general.length) record.general = await generalCapability(this.io.runtime, this.io.tokenizer, general);
     const n = this.config.fluencySize ?? 0;
     if (n > 0) {
       // The sample is already a seeded draw; the final and pre-edit sets are drawn here, the same for both.

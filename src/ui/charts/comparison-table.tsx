@@ -19,7 +19,7 @@ export interface ComparisonTableProps {
 export function ComparisonTable({ runs, colors, measure: initial = 'tokenAccuracy' }: ComparisonTableProps) {
   const id = useId();
   const [measure, setMeasure] = useState<EvalMeasure>(initial);
-  const { preEdit, rows } = comparisonRows(runs, measure);
+  const { preEdit, rows, generalTasks } = comparisonRows(runs, measure);
   const protocols = [...new Set(rows.map((r) => r.protocol).filter((p) => p !== undefined))];
   const sampled = rows.some((r) => r.protocol === 'sample');
 
@@ -40,6 +40,8 @@ export function ComparisonTable({ runs, colors, measure: initial = 'tokenAccurac
           Scores in % — metric: {MEASURE_TITLE[measure]}
           {measure === 'tokenAccuracy' ? ' (teacher-forced top-1, partial credit per record)' : ' (whole answer correct)'}; protocol:{' '}
           {protocols.length === 1 ? PROTOCOL_TITLE[protocols[0]] : protocols.length === 0 ? 'none measured yet' : 'per row'}.
+          {generalTasks.length > 0 &&
+            ' General capability (GC): weighted F1 of the generated answers per task, as the reference scores it.'}
           {sampled && ' * run not finished: latest sample estimate, not comparable with final scores.'} Best per column in bold.
         </caption>
         <thead>
@@ -48,6 +50,11 @@ export function ComparisonTable({ runs, colors, measure: initial = 'tokenAccurac
             {COMPARISON_COLUMNS.map(([k, title]) => (
               <th key={k} scope="col">
                 {title}
+              </th>
+            ))}
+            {generalTasks.map((t) => (
+              <th key={t.key} scope="col" title={`general capability: ${t.key}`}>
+                GC {t.title}
               </th>
             ))}
             <th scope="col">Edits</th>
@@ -76,6 +83,10 @@ function Row({ row, className, color }: { row: ComparisonRow; className?: string
       {row.values.map((v, c) => {
         const text = v === undefined ? '—' : v.toFixed(2);
         return <td key={c}>{row.best[c] ? <strong>{text}</strong> : text}</td>;
+      })}
+      {row.general.map((v, c) => {
+        const text = v === undefined ? '—' : v.toFixed(2);
+        return <td key={`gc${c}`}>{row.generalBest[c] ? <strong>{text}</strong> : text}</td>;
       })}
       <td>{row.edits === undefined ? '—' : row.edits.toLocaleString('en-US')}</td>
     </tr>

@@ -7,7 +7,16 @@
  */
 import { useMemo, useState } from 'react';
 import type { EvalProtocol } from '../../engine/run/events';
-import { MODULE_METRICS, modulesOf, RECORD_SCALARS, scalarOf, type ChartMetric, type EvalMeasure, type XAxis } from '../lib/series';
+import {
+  generalTasksOf,
+  MODULE_METRICS,
+  modulesOf,
+  RECORD_SCALARS,
+  scalarOf,
+  type ChartMetric,
+  type EvalMeasure,
+  type XAxis,
+} from '../lib/series';
 import type { LabRun } from '../runs/types';
 import { MEASURE_TITLE, PROTOCOL_SHORT, PROTOCOL_TITLE, shortModule } from './labels';
 import { SmoothingSlider, XAxisSelect } from './controls';
@@ -51,6 +60,7 @@ export function DiagnosticsDashboard({ runs: allRuns, hidden, initialModules }: 
   };
 
   const scalars = RECORD_SCALARS.filter((name) => runs.some((r) => r.metrics.some((m) => scalarOf(m, name) !== undefined)));
+  const tasks = generalTasksOf(runs);
   const charts = useMemo<ChartMetric[]>(
     () => [
       ...(['efficacy', 'generalization', 'specificity'] as const).map((metric): ChartMetric => ({
@@ -60,11 +70,12 @@ export function DiagnosticsDashboard({ runs: allRuns, hidden, initialModules }: 
         measure,
       })),
       { kind: 'loss' },
+      ...(tasks.length ? [{ kind: 'general', tasks } as const] : []),
       // Fluency and drift only where a shown run scores them (they are opt-in per run): no empty charts.
       ...scalars.map((name): ChartMetric => ({ kind: 'scalar', name })),
       ...MODULE_METRICS.map((metric): ChartMetric => ({ kind: 'module', metric })),
     ],
-    [protocol, measure, scalars.join()],
+    [protocol, measure, scalars.join(), tasks.join()],
   );
   const emptyText =
     allRuns.length === 0 ? 'No runs yet: press Start run (or import a run).' : runs.length === 0 ? 'Every run is hidden.' : undefined;

@@ -67,6 +67,7 @@ export function chartTitle(m: ChartMetric): string {
   if (m.kind === 'module') return MODULE_METRIC_INFO[m.metric].title;
   if (m.kind === 'loss') return 'Capture loss (before update)';
   if (m.kind === 'scalar') return SCALAR_TITLE[m.name];
+  if (m.kind === 'general') return 'General capability — F1 of the generated answers per task (the paper’s Fig. 2)';
   return `${METRIC_KIND_TITLE[m.metric]} — ${PROTOCOL_SHORT[m.protocol]}, ${MEASURE_TITLE[m.measure]}`;
 }
 
@@ -75,6 +76,7 @@ export function yAxisTitle(m: ChartMetric): string {
   if (m.kind === 'module') return MODULE_METRIC_INFO[m.metric].axis;
   if (m.kind === 'loss') return 'loss (nats)';
   if (m.kind === 'scalar') return SCALAR_AXIS[m.name];
+  if (m.kind === 'general') return 'weighted F1 (%)';
   return `${MEASURE_TITLE[m.measure]} (%)`;
 }
 

@@ -96,7 +96,8 @@ export const MetricChart = memo(function MetricChart(props: MetricChartProps) {
     return [...s];
     // turns are append-only: the first turn's module list is fixed once it exists
   }, [runs.map((r) => `${r.id}:${r.turns.length > 0}`).join()]);
-  const modules = metric.kind === 'module' ? (props.modules ?? allModules) : [];
+  // a general-capability chart draws its tasks as a module chart draws modules: one dash each
+  const modules = metric.kind === 'module' ? (props.modules ?? allModules) : metric.kind === 'general' ? metric.tasks : [];
 
   // Drawn series are cached per run: a finished run is not recomputed while another one streams.
   const cache = useRef(new Map<string, { version: number; sig: string; drawn: Omit<Styled, 'label' | 'stroke'>[] }>());

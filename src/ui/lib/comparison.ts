@@ -34,6 +34,9 @@ export interface ComparisonRow {
   values: (number | undefined)[];
   /** Per column: this row holds the column's best value (only marked when there are ≥ 2 runs). */
   best: boolean[];
+  /** General capability per task of `generalTasks` (the generated answers' weighted F1, %). */
+  general: (number | undefined)[];
+  generalBest: boolean[];
 }
 
 export function scoresOf(run: ComparableRun): MetricsRecord | undefined {
@@ -57,7 +60,32 @@ const percents = (rec: MetricsRecord | undefined, measure: EvalMeasure) =>
     return v === undefined || !Number.isFinite(v) ? undefined : toPercent(v);
   });
 
-export function comparisonRows(runs: readonly ComparableRun[], measure: EvalMeasure): { preEdit?: ComparisonRow; rows: ComparisonRow[] } {
+/** General capability of a record per task, in % (the reference's `f1`), undefined where not scored. */
+const generalPercents = (rec: MetricsRecord | undefined, tasks: readonly string[]) =>
+  tasks.map((t) => {
+    const v = rec?.general?.[t]?.f1;
+    return v === undefined || !Number.isFinite(v) ? undefined : toPercent(v);
+  });
+
+/** Each column's best: marked only when there are ≥ 2 rows. */
+function bestOf(rows: readonly ComparisonRow[], pick: (r: ComparisonRow) => (number | undefined)[], width: number): boolean[][] {
+  const marks = rows.map(() => new Array<boolean>(width).fill(false));
+  for (let c = 0; c < width; c++) {
+    const top = Math.max(...rows.map((r) => pick(r)[c] ?? -Infinity));
+    rows.forEach((r, i) => (marks[i][c] = rows.length > 1 && pick(r)[c] !== undefined && pick(r)[c] === top));
+  }
+  return marks;
+}
+
+export function comparisonRows(
+  runs: readonly ComparableRun[],
+  measure: EvalMeasure,
+): { preEdit?: ComparisonRow; rows: ComparisonRow[]; generalTasks: { key: string; title: string }[] } {
+  const titles = new Map<string, string>();
+  for (const r of runs)
+    for (const m of [...r.metrics, ...(r.report ? [r.report.final] : [])])
+      for (const [k, v] of Object.entries(m.general ?? {})) titles.set(k, v.title);
+  const tasks = [...titles.keys()];
   const rows: ComparisonRow[] = runs.map((r) => {
     const rec = scoresOf(r);
     return {
@@ -68,12 +96,12 @@ export function comparisonRows(runs: readonly ComparableRun[], measure: EvalMeas
       edits: rec?.edits,
       values: percents(rec, measure),
       best: [],
+      general: generalPercents(rec, tasks),
+      generalBest: [],
     };
   });
-  COMPARISON_COLUMNS.forEach((_, c) => {
-    const top = Math.max(...rows.map((r) => r.values[c] ?? -Infinity));
-    for (const r of rows) r.best[c] = rows.length > 1 && r.values[c] !== undefined && r.values[c] === top;
-  });
+  bestOf(rows, (r) => r.values, COMPARISON_COLUMNS.length).forEach((b, i) => (rows[i].best = b));
+  bestOf(rows, (r) => r.general, tasks.length).forEach((b, i) => (rows[i].generalBest = b));
   const pre = preEditOf(runs);
   const preEdit = pre && {
     key: 'pre-edit',
@@ -82,6 +110,8 @@ export function comparisonRows(runs: readonly ComparableRun[], measure: EvalMeas
     edits: 0,
     values: percents(pre, measure),
     best: COMPARISON_COLUMNS.map(() => false),
+    general: generalPercents(pre, tasks),
+    generalBest: tasks.map(() => false),
   };
-  return { preEdit, rows };
+  return { preEdit, rows, generalTasks: tasks.map((key) => ({ key, title: titles.get(key)! })) };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsRecord, TurnRecord } from '../../engine/run/events';
 import type { ModuleDiagnostics } from '../../engine/editors/editor';
-import { chartSeries, evalProtocolsWithData, evalSeries, lossSeries, moduleSeries, modulesOf, warmupEnds } from './series';
+import { chartSeries, evalProtocolsWithData, evalSeries, generalTasksOf, lossSeries, moduleSeries, modulesOf, warmupEnds } from './series';
 import { syntheticRun } from './synthetic-turns';
 
 function diag(module: string, deltaNorm: number | null, cosinePrev: number | null): ModuleDiagnostics {
@@ -131,5 +131,33 @@ describe('series extraction', () => {
     expect(warmupEnds([warm], 'wall')).toEqual([lastWarm.wallMs / 1000]);
     // Two runs with the same warm-up share one mark; a run without warm-up adds none.
     expect(warmupEnds([warm, warm, syntheticRun({ seed: 5, turns: 3, modules: [A] })], 'turn')).toHaveLength(1);
+  });
+});
+
+describe('general capability series (the paper’s Fig. 2)', () => {
+  const score = (f1: number) => ({
+    title: 't',
+    correct: 0,
+    incorrect: 0,
+    invalid: 0,
+    total: 1,
+    f1,
+    f1_new: 0,
+    mcc: 0,
+    accuracy: 0,
+    accuracy_new: 0,
+  });
+  it('one series per task, in %, pre-edit at x = 0, records without the task left out', () => {
+    const run = syntheticRun({ seed: 3, turns: 4, modules: [A], sampleEvery: 2 });
+    const metrics: MetricsRecord[] = [
+      { protocol: 'pre-edit', edits: 0, metrics: {}, general: { sst2: score(0.5), rte: score(0.25) } },
+      { protocol: 'sample', edits: 200, metrics: {} },
+      { protocol: 'final', edits: 400, metrics: {}, general: { sst2: score(0.75), rte: score(0) } },
+    ];
+    const r = { id: 'r', turns: run.turns, metrics };
+    expect(generalTasksOf([r])).toEqual(['sst2', 'rte']);
+    const [sst2, rte] = chartSeries([r], { kind: 'general', tasks: ['sst2', 'rte'] }, [], 'edits');
+    expect([sst2.module, [...sst2.xs], [...sst2.ys]]).toEqual(['sst2', [0, 400], [50, 75]]);
+    expect([rte.module, [...rte.ys]]).toEqual(['rte', [25, 0]]);
   });
 });

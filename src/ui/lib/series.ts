@@ -28,7 +28,9 @@ export type ChartMetric =
   | { kind: 'loss' }
   | { kind: 'eval'; metric: MetricKind; protocol: EvalProtocol; measure: EvalMeasure }
   /** One number an evaluation carries beside the edit metrics (fluency, drift …), over its sampled ones. */
-  | { kind: 'scalar'; name: RecordScalar };
+  | { kind: 'scalar'; name: RecordScalar }
+  /** General capability (the paper's Fig. 2): the F1 of the generated answers, one line per task. */
+  | { kind: 'general'; tasks: readonly string[] };
 
 /** The numbers a MetricsRecord carries besides the edit metrics. */
 export type RecordScalar = 'fluency' | 'driftCosine' | 'driftCka';
@@ -46,9 +48,30 @@ export function scalarOf(r: MetricsRecord, name: RecordScalar): number | undefin
 }
 
 /**
- * A record scalar over the run: the pre-edit value at x = 0, then every sampled evaluation and the
- * final one, placed as evalSeries places them.
+ * One number per evaluation record over the run, placed as evalSeries places them: the pre-edit value
+ * at x = 0, then every sampled evaluation and the final one, at the last target turn with its edits.
  */
+function evaluationPoints(
+  turns: readonly TurnRecord[],
+  metrics: readonly MetricsRecord[],
+  value: (r: MetricsRecord) => number | undefined,
+  axis: XAxis,
+): { xs: Float64Array; ys: Float64Array } {
+  const atEdits = new Map<number, TurnRecord>();
+  for (const t of turns) if (t.kind === 'target') atEdits.set(t.edits, t);
+  const points: [number, number][] = [];
+  for (const r of metrics) {
+    const v = r.protocol === 'immediate' ? undefined : value(r);
+    if (v === undefined) continue;
+    const t = atEdits.get(r.edits);
+    const x = axis === 'edits' ? r.edits : t ? xOf(t, axis) : r.edits === 0 ? 0 : null;
+    if (x !== null) points.push([x, v]);
+  }
+  points.sort((a, b) => a[0] - b[0]);
+  return { xs: Float64Array.from(points, (p) => p[0]), ys: Float64Array.from(points, (p) => p[1]) };
+}
+
+/** A record scalar over the run (evaluationPoints). */
 export function scalarSeries(
   runId: string,
   turns: readonly TurnRecord[],
@@ -56,18 +79,33 @@ export function scalarSeries(
   name: RecordScalar,
   axis: XAxis,
 ): Series {
-  const atEdits = new Map<number, TurnRecord>();
-  for (const t of turns) if (t.kind === 'target') atEdits.set(t.edits, t);
-  const points: [number, number][] = [];
-  for (const r of metrics) {
-    const v = r.protocol === 'immediate' ? undefined : scalarOf(r, name);
-    if (v === undefined) continue;
-    const t = atEdits.get(r.edits);
-    const x = axis === 'edits' ? r.edits : t ? xOf(t, axis) : r.edits === 0 ? 0 : null;
-    if (x !== null) points.push([x, v]);
-  }
-  points.sort((a, b) => a[0] - b[0]);
-  return { key: `${runId}||scalar:${name}`, runId, xs: Float64Array.from(points, (p) => p[0]), ys: Float64Array.from(points, (p) => p[1]) };
+  return { key: `${runId}||scalar:${name}`, runId, ...evaluationPoints(turns, metrics, (r) => scalarOf(r, name), axis) };
+}
+
+/** The general-capability tasks the runs report, in the order they first appear. */
+export function generalTasksOf(runs: readonly { metrics: readonly MetricsRecord[] }[]): string[] {
+  const seen = new Set<string>();
+  for (const r of runs) for (const m of r.metrics) for (const k of Object.keys(m.general ?? {})) seen.add(k);
+  return [...seen];
+}
+
+/**
+ * One general-capability task over the run: the reference's `f1` (weighted F1 of the generated
+ * answers, in %) at every evaluation that scored it (evaluationPoints). The task rides in `module`,
+ * so each gets its own dash and legend entry.
+ */
+export function generalSeries(
+  runId: string,
+  turns: readonly TurnRecord[],
+  metrics: readonly MetricsRecord[],
+  task: string,
+  axis: XAxis,
+): Series {
+  const f1 = (r: MetricsRecord) => {
+    const v = r.general?.[task]?.f1;
+    return v === undefined ? undefined : toPercent(v);
+  };
+  return { key: `${runId}|${task}|general`, runId, module: task, ...evaluationPoints(turns, metrics, f1, axis) };
 }
 
 export interface Series {
@@ -190,6 +228,9 @@ export function chartSeries(
       out.push(lossSeries(run.id, run.turns, axis));
     } else if (metric.kind === 'scalar') {
       out.push(scalarSeries(run.id, run.turns, run.metrics, metric.name, axis));
+    } else if (metric.kind === 'general') {
+      const present = new Set(generalTasksOf([run]));
+      for (const task of metric.tasks) if (present.has(task)) out.push(generalSeries(run.id, run.turns, run.metrics, task, axis));
     } else {
       out.push(evalSeries(run.id, run.turns, run.metrics, metric.metric, metric.protocol, metric.measure, axis));
     }
