@@ -30,7 +30,8 @@ import { adamStep } from '../../util/adam';
 import { Rng } from '../../util/rng';
 import { shiftBackward } from './rledit-edit';
 import { mendBackward } from './mend-edit';
-import { addInto, mapParams, paramArrays, zerosLike, type RLEditParams } from './rledit-net';
+import { addInto, paramArrays, zerosLike, type RLEditParams } from './rledit-net';
+import { clipGradNorm } from './clip-grad';
 import { createNetwork, type RLEditNetwork } from './rledit-network';
 import { mergeCaptures, predictTurn } from './rledit-turn';
 import type { RLEditSettings } from './rledit-settings';
@@ -335,14 +336,8 @@ export class RLEditTrainer {
     return Object.fromEntries(Object.entries(this.net.shapes).map(([k, s]) => [k, zerosLike(s.params)]));
   }
 
-  /** clip_grad_norm_ (torch 1.13): the total 2-norm over every parameter, scaled by min(1, max/(norm + 1e-6)). */
   private clip(): number {
-    let sq = 0;
-    for (const g of Object.values(this.grads)) for (const [, x] of paramArrays(g)) for (let i = 0; i < x.length; i++) sq += x[i] * x[i];
-    const norm = Math.sqrt(sq);
-    const coef = Math.min(1, this.settings.maxGradNorm / (norm + 1e-6));
-    if (coef < 1) for (const k of Object.keys(this.grads)) this.grads[k] = mapParams(this.grads[k], (x) => x.map((v) => v * coef));
-    return norm;
+    return clipGradNorm(this.grads, this.settings.maxGradNorm);
   }
 
   private optimizerStep(): void {
