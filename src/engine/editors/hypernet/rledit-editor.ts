@@ -1,5 +1,5 @@
 /**
- * RLEdit as a lifelong editor of the run loop (docs/design.md §8): a trained network, fixed, turns
+ * RLEdit (and MEND, MALMEN: the network's settings.editor) as a lifelong editor of the run loop (docs/design.md §8): a trained network, fixed, turns
  * each turn's captures into ΔW (rledit-turn.ts); its normalizers keep merging every captured batch,
  * as the reference's sequential_valid does (cache in "inference" mode). A warm-up turn edits the same
  * way; a statistics-only one only merges. The checkpoint holds the normalizers and the memory the
@@ -24,7 +24,7 @@ export class RLEditEditor implements Editor {
 
   constructor(network: RLEditNetwork) {
     this.name = network.settings.editor;
-    // MEND's config captures at every token (token: all), RLEdit's at the answer tokens (token: ans).
+    // MEND's config captures at every token (token: all), RLEdit's and MALMEN's at the answer tokens (token: ans).
     this.captureAllTokens = network.settings.editor === 'mend';
     // The normalizers move during the run; the network the caller holds does not.
     const shapes = Object.fromEntries(Object.entries(network.shapes).map(([k, s]) => [k, { ...s, norm: cloneMoments(s.norm) }]));
