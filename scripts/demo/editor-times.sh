@@ -2,7 +2,8 @@
 # Per-edit editor time of the capture-based editors side by side (the paper's Table 3 row, on this
 # machine): the same 10 turns of 20 demo edits for each editor, one after the other in one script,
 # then the median editor time per turn (metrics.jsonl timings.editor) and per edit.
-#   bash scripts/demo/editor-times.sh HYPERNET_DIR [OUT_DIR=runs/editor-times]
+#   bash scripts/demo/editor-times.sh HYPERNET_DIR [OUT_DIR=runs/editor-times] [MALMEN_DIR]
+# (HYPERNET_DIR an RLEdit network from train-editor; MALMEN_DIR, if given, a MALMEN one, timed too)
 set -euo pipefail
 net=$1
 out=${2:-runs/editor-times}
@@ -16,6 +17,7 @@ dirs=(
   "$(variant ultraedit --editor ultraedit --lr 1e-3 --ridge 10)"
   "$(variant rledit --editor rledit --hypernet "$net")"
 )
+if [ -n "${3:-}" ]; then dirs+=("$(variant malmen --editor malmen --hypernet "$3")"); fi
 for d in "${dirs[@]}"; do
   node -e '
     const t = require("fs").readFileSync(process.argv[1] + "/metrics.jsonl", "utf8").trim().split("\n").map((l) => JSON.parse(l).timings);

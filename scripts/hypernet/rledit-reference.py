@@ -148,11 +148,12 @@ def case(seed, d_in, d_out, rank, n_blocks, n_modules, module, rows, identity):
     }
 
 
-print(json.dumps({
-    "torch": torch.__version__,
-    "cases": [
-        case(1, 5, 3, 4, 2, 2, 1, 4, False),
-        case(2, 6, 4, 3, 3, 1, 0, 9, False),
-        case(3, 5, 3, 4, 2, 2, 0, 4, True),
-    ],
-}))
+if __name__ == "__main__":  # malmen-reference.py imports the classes above
+    print(json.dumps({
+        "torch": torch.__version__,
+        "cases": [
+            case(1, 5, 3, 4, 2, 2, 1, 4, False),
+            case(2, 6, 4, 3, 3, 1, 0, 9, False),
+            case(3, 5, 3, 4, 2, 2, 0, 4, True),
+        ],
+    }))

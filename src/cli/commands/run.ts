@@ -64,7 +64,7 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     MEMIT / AlphaEdit (--editor memit|alphaedit): [--stats-corpus FILE] [--stats-samples N] [--stats-cache DIR]
     [--v-steps N] [--v-lr X] [--clamp-norm X] [--kl-factor X] [--v-weight-decay X] [--mom2-weight X]
     [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]
-    RLEdit, MEND (--editor rledit|mend): --hypernet DIR (a network from train-editor; no --lr, --ridge)
+    RLEdit, MEND, MALMEN (--editor rledit|mend|malmen): --hypernet DIR (a network from train-editor; no --lr, --ridge)
 
 --eval-chunk N: records per chunk of the pre-edit, sampled and final evaluations (default 1000): a pass of more
 than one chunk reports progress with ETA, and the final evaluation checkpoints after each chunk, so a kill

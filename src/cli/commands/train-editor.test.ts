@@ -1,5 +1,5 @@
 /**
- * train-editor and run --editor rledit|mend on a tiny seeded model: a training killed (SIGKILL) right after
+ * train-editor and run --editor rledit|mend|malmen on a tiny seeded model: a training killed (SIGKILL) right after
  * a checkpoint resumes to the same network bytes and losses as an uninterrupted one; the network
  * edits through the run loop, and a killed run with it resumes to the same edited weights; --lr/--ridge, another model's network and other modules are refused.
  */
@@ -172,6 +172,53 @@ describe('train-editor (rledit)', () => {
     expect(wrong.stderr).toContain('editor: a mend network, this run is --editor rledit');
     const flag = await cli([...mend, '--back-depth', '3']);
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toContain("--back-depth is a setting of --editor rledit's training, not mend's");
+    expect(flag.stderr).toContain('--back-depth is a setting of --editor rledit, not mend');
+  }, 120_000);
+
+  it('malmen: trains, edits through run; its network is refused for --editor mend; rledit-only flags refused, --net-batch taken', async () => {
+    const net = join(f.dir, 'malmen');
+    const malmen = [
+      'train-editor',
+      '--editor',
+      'malmen',
+      '--model',
+      f.model,
+      '--data',
+      f.data,
+      '--modules',
+      MODULE,
+      '--n-edits',
+      '3',
+      '--sub-batch',
+      '2',
+      '--turns',
+      '2',
+      '--rank',
+      '4',
+      '--n-blocks',
+      '2',
+      '--lr',
+      '1e-2',
+      '--net-batch',
+      '2',
+      '--out',
+      net,
+    ];
+    const t = await cli(malmen);
+    expect(t.code, t.stderr).toBe(0);
+    const desc = JSON.parse(readFileSync(join(net, 'hypernet.json'), 'utf8'));
+    expect([desc.editor, desc.settings.netBatch, desc.settings.regCoef]).toEqual(['malmen', 2, 0]);
+    const r = await cli(withFlag(edit(f, net, join(f.dir, 'run-malmen')), 'editor', 'malmen'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(f.dir, 'run-malmen', 'report.json'), 'utf8')).editor).toBe('malmen');
+    const wrong = await cli(withFlag(edit(f, net, join(f.dir, 'run-malmen-as-mend')), 'editor', 'mend'));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('editor: a malmen network, this run is --editor mend');
+    const flag = await cli([...malmen, '--reg-coef', '1e-4']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--reg-coef is a setting of --editor rledit, not malmen');
+    const batch = await cli(withFlag(malmen, 'editor', 'rledit'));
+    expect(batch.code).toBe(2);
+    expect(batch.stderr).toContain('--net-batch is a setting of --editor malmen, not rledit');
   }, 120_000);
 });

@@ -1,11 +1,11 @@
 /**
  * `train-editor`: meta-trains a hypernetwork editor on a dataset's training split (docs/design.md
  * §8) and writes it into --out as network.safetensors + hypernet.json (editors/hypernet/network-file.ts),
- * which `run --editor rledit --hypernet DIR` reads. Per-step losses go to losses.jsonl (also on
+ * which `run --editor rledit|mend|malmen --hypernet DIR` reads. Per-step losses go to losses.jsonl (also on
  * stdout), progress and ETA to stderr, and a sealed checkpoint (checkpoint.bin: the network, its
  * normalizers, the accumulated gradient, Adam's moments, the edited weights and the order) every
  * --checkpoint-every steps, so a killed training run again resumes to the same bytes. Settings
- * default to the reference's config/editor/rledit.yaml.
+ * default to the reference's config/editor/{rledit,mend,malmen}.yaml.
  */
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -28,10 +28,12 @@ import { InputError } from '../../engine/types';
 import { useNodePool } from '../../engine/linalg/parallel/node-pool';
 import {
   HYPERNET_EDITOR_NAMES,
+  MALMEN_DEFAULTS,
   MEND_DEFAULTS,
   RLEDIT_DEFAULTS,
-  RLEDIT_ONLY,
   rleditSettings,
+  UNUSED_SETTINGS,
+  users,
   type HypernetEditorName,
   type RLEditSettings,
 } from '../../engine/editors/hypernet/rledit-settings';
@@ -39,24 +41,34 @@ import { RLEditTrainer, type StepLog, type TrainerCheckpoint } from '../../engin
 import { encodeNetwork, NETWORK_FILE, NETWORK_JSON, type NetworkDescription } from '../../engine/editors/hypernet/network-file';
 import { sha256Hex } from '../../engine/run/checkpoint-seal';
 
-export const summary = 'meta-train a hypernetwork editor (rledit, mend) on a training split';
-export const usage = `usage: stableedit-lab train-editor --editor rledit|mend --model DIR --data TRAIN --modules a,b --out DIR
+export const summary = 'meta-train a hypernetwork editor (rledit, mend, malmen) on a training split';
+export const usage = `usage: stableedit-lab train-editor --editor rledit|mend|malmen --model DIR --data TRAIN --modules a,b --out DIR
     [--n-edits N (100)] [--sub-batch B (10)] [--turns T] [--epochs E (${RLEDIT_DEFAULTS.epochs})]
     [--rank R (${RLEDIT_DEFAULTS.rank})] [--n-blocks K (${RLEDIT_DEFAULTS.nBlocks})] [--lr X (${RLEDIT_DEFAULTS.lr})] [--meta-lr X (${RLEDIT_DEFAULTS.metaLr})]
     [--loc-coef X (${RLEDIT_DEFAULTS.locCoef})] [--reg-coef X (${RLEDIT_DEFAULTS.regCoef})] [--max-grad-norm X (${RLEDIT_DEFAULTS.maxGradNorm})]
     [--time-decay X (${RLEDIT_DEFAULTS.timeDecay})] [--back-depth K (${RLEDIT_DEFAULTS.backDepth})] [--update-every K (0: once per epoch)]
-    [--seed S] [--checkpoint-every K (5)] [--on-invalid skip|stop] [--backend native|wasm] [--threads N] [--restart] [--debug]
+    [--net-batch B (malmen: ${MALMEN_DEFAULTS.netBatch})] [--seed S] [--checkpoint-every K (5)] [--on-invalid skip|stop] [--backend native|wasm] [--threads N] [--restart] [--debug]
 
 Trains on the records of --data in turns of --n-edits (each record needs its rephrase and locality
 prompt and answer): each epoch is one sequential editing trajectory over --turns turns (default: every
 whole turn of the file), shuffled with --seed. Defaults (shown: rledit's) are the reference's
-config/editor/rledit.yaml, and for mend its mend.yaml (rank ${MEND_DEFAULTS.rank}, ${MEND_DEFAULTS.nBlocks} blocks, loc-coef ${MEND_DEFAULTS.locCoef}); MEND trains as the
-reference's BaseEditor.train does, one edit a step on the unedited model with Adam every step, so
---time-decay, --back-depth, --update-every and --reg-coef are rledit's alone;
+config/editor/rledit.yaml, for mend its mend.yaml (rank ${MEND_DEFAULTS.rank}, ${MEND_DEFAULTS.nBlocks} blocks, loc-coef ${MEND_DEFAULTS.locCoef}), for malmen
+its malmen.yaml (rledit's values, the network run in chunks of --net-batch rows). MEND and MALMEN train
+as the reference's BaseEditor.train does, one edit a step on the unedited model with Adam every step,
+so --time-decay, --back-depth, --update-every and --reg-coef are rledit's alone, --net-batch malmen's;
 --lr is the network's initial step size per module (then learned). With the demo model, --modules
 defaults to the demo preset's layers. Writes DIR/network.safetensors, DIR/hypernet.json (the model's
 fingerprint and the modules: a run for another model or modules is refused), DIR/losses.jsonl; resumes
 from DIR/checkpoint.bin, and refuses a finished DIR or another training's checkpoint unless --restart.`;
+
+/** Why an editor has no use for a setting it refuses. */
+const WHY_UNUSED: Partial<Record<keyof RLEditSettings, string>> = {
+  timeDecay: 'MEND and MALMEN train one edit a step on the unedited model (BaseEditor.train), with no trajectory to decay over',
+  backDepth: 'MEND and MALMEN train one edit a step on the unedited model (BaseEditor.train), with no earlier steps to reach back to',
+  updateEvery: 'MEND and MALMEN take an Adam step every step (BaseEditor.train)',
+  regCoef: "BaseEditor.train, by which MEND and MALMEN train, has no L2 term (their configs' reg_coef is read by no code)",
+  netBatch: "only MALMEN runs its network in chunks of rows (editor.batch_size); the lab's RLEdit and MEND run every row at once",
+};
 
 /** Flag → RLEditSettings field. */
 const SETTING_FLAGS: Record<string, { field: Exclude<keyof RLEditSettings, 'editor'>; kind: 'int' | 'number' }> = {
@@ -72,6 +84,7 @@ const SETTING_FLAGS: Record<string, { field: Exclude<keyof RLEditSettings, 'edit
   'back-depth': { field: 'backDepth', kind: 'int' },
   'update-every': { field: 'updateEvery', kind: 'int' },
   seed: { field: 'seed', kind: 'int' },
+  'net-batch': { field: 'netBatch', kind: 'int' },
 };
 
 export const FLAGS = {
@@ -105,12 +118,10 @@ export function planTraining(flags: Flags): TrainPlan {
   requireFlags(flags, ['editor', 'model', 'data', 'out']);
   const editor = str(flags, 'editor') as HypernetEditorName;
   const given: Partial<RLEditSettings> = { editor };
-  if (editor === 'mend')
+  if (HYPERNET_EDITOR_NAMES.includes(editor))
     for (const [flag, { field }] of Object.entries(SETTING_FLAGS))
-      if (RLEDIT_ONLY.includes(field) && flags[flag] !== undefined)
-        throw new UsageError(
-          `--${flag} is a setting of --editor rledit's training, not mend's (MEND trains one edit a step on the unedited model, Adam every step)`,
-        );
+      if (UNUSED_SETTINGS[editor].includes(field) && flags[flag] !== undefined)
+        throw new UsageError(`--${flag} is a setting of --editor ${users(field)}, not ${editor}: ${WHY_UNUSED[field]}`);
   for (const [flag, { field, kind }] of Object.entries(SETTING_FLAGS))
     if (flags[flag] !== undefined) given[field] = kind === 'int' ? int(flags, flag) : num(flags, flag);
   let settings: RLEditSettings;
@@ -119,7 +130,7 @@ export function planTraining(flags: Flags): TrainPlan {
   } catch (e) {
     const flagOf = Object.fromEntries(Object.entries(SETTING_FLAGS).map(([f, { field }]) => [field, `--${f}`]));
     throw new UsageError(
-      (e as Error).message.replace(/^rledit settings: /, '').replace(/\b([a-zA-Z]+) must/g, (m, k) => `${flagOf[k] ?? k} must`),
+      (e as Error).message.replace(/^[a-z]+ settings: /, '').replace(/\b([a-zA-Z]+) must/g, (m, k) => `${flagOf[k] ?? k} must`),
     );
   }
   const demo = resolve(str(flags, 'model')) === DEMO_MODEL_DIR;

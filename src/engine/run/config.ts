@@ -5,6 +5,7 @@ import type { NiwPrior } from '../editors/editor';
 import { editorNames } from '../editors/registry';
 import { LOCATE_EDITORS, locateProblems, type LocateSettings } from '../editors/locate/settings';
 import { scheduleProblem, WARMUP_PLACEMENTS, type WarmupPlacement } from './schedule';
+import { HYPERNET_EDITOR_NAMES } from '../editors/hypernet/rledit-settings';
 
 export interface RunConfig {
   editor: string;
@@ -88,7 +89,7 @@ export const runEditorNames: readonly string[] = [...editorNames, ...LOCATE_EDIT
  * needs the trained network (RunInputs.hypernet; the CLI's --hypernet DIR). The command line runs
  * them; the page does not offer them yet.
  */
-export const HYPERNET_EDITORS = ['rledit', 'mend'] as const;
+export const HYPERNET_EDITORS = HYPERNET_EDITOR_NAMES;
 
 export function isHypernetEditor(name: string): boolean {
   return (HYPERNET_EDITORS as readonly string[]).includes(name);

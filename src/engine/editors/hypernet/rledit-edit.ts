@@ -16,14 +16,8 @@ import { ridgeSolve, ridgeSystemSolve, type RidgeForm } from '../../linalg/ridge
 import { matmul } from '../../linalg/matmul';
 import { netBackward, netForward, normalizeRows, shapeSize, type NetTape, type RLEditParams, type RLEditShape } from './rledit-net';
 
-export interface RLEditPrediction {
+export interface RLEditPrediction extends ValueRows {
   tape: NetTape;
-  /** ⟨K_i, k̃_i⟩ [N] */
-  kdot: Float64Array;
-  /** c_i [N] */
-  coeff: Float64Array;
-  /** V [N, dOut] */
-  values: Float64Array;
   /** e^λ[m] */
   ridge: number;
   /** ΔW [dIn, dOut] */
@@ -42,23 +36,116 @@ export function predictShift(
   form?: RidgeForm,
   products?: Float64Array[],
 ): RLEditPrediction {
+  const tape = netForward(p, s, normalizeRows(norm, s, keys, grads, N), N, m, products);
+  const rows = emptyValueRows(N, s.dOut);
+  valueRows(p, s, tape.out, keys, 0, N, m, rows);
+  const solved = solveShift(p, s, keys, rows.values, N, m, form);
+  return { tape, ...rows, ...solved };
+}
+
+/** The rows' coefficients and value differences, as the prediction carries them. */
+export interface ValueRows {
+  /** ⟨K_i, k̃_i⟩ [N] */
+  kdot: Float64Array;
+  /** c_i [N] */
+  coeff: Float64Array;
+  /** V [N, dOut] */
+  values: Float64Array;
+}
+
+export function emptyValueRows(N: number, dOut: number): ValueRows {
+  return { kdot: new Float64Array(N), coeff: new Float64Array(N), values: new Float64Array(N * dOut) };
+}
+
+/** c_i = −lr[m]·⟨K_i, k̃_i⟩ and V_i = c_i·g̃_i of the network's output rows `out` [n, S], written at rows r0… of `into`. */
+export function valueRows(
+  p: RLEditParams,
+  s: RLEditShape,
+  out: Float64Array,
+  keys: ArrayLike<number>,
+  r0: number,
+  n: number,
+  m: number,
+  into: ValueRows,
+): void {
   const S = shapeSize(s);
   const { dIn, dOut } = s;
-  const tape = netForward(p, s, normalizeRows(norm, s, keys, grads, N), N, m, products);
-  const kdot = new Float64Array(N);
-  const coeff = new Float64Array(N);
-  const values = new Float64Array(N * dOut);
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < n; i++) {
+    const r = r0 + i;
     let dot = 0;
-    for (let j = 0; j < dIn; j++) dot += keys[i * dIn + j] * tape.out[i * S + j];
-    kdot[i] = dot;
-    coeff[i] = -p.lr[m] * dot;
-    for (let j = 0; j < dOut; j++) values[i * dOut + j] = coeff[i] * tape.out[i * S + dIn + j];
+    for (let j = 0; j < dIn; j++) dot += keys[r * dIn + j] * out[i * S + j];
+    into.kdot[r] = dot;
+    into.coeff[r] = -p.lr[m] * dot;
+    for (let j = 0; j < dOut; j++) into.values[r * dOut + j] = into.coeff[r] * out[i * S + dIn + j];
   }
+}
+
+/** ΔW = (KᵀK + e^λ[m] I)⁻¹ KᵀV, in the dual form where N < dIn unless `form` says. */
+export function solveShift(
+  p: RLEditParams,
+  s: RLEditShape,
+  keys: ArrayLike<number>,
+  values: Float64Array,
+  N: number,
+  m: number,
+  form?: RidgeForm,
+): { ridge: number; shift: Float64Array; form: RidgeForm } {
   const ridge = Math.exp(p.lamda[m]);
-  const shape = { rows: N, dIn, dOut };
-  const f = form ?? (N < dIn ? 'dual' : 'primal');
-  return { tape, kdot, coeff, values, ridge, shift: ridgeSolve(keys, values, shape, ridge, f), form: f };
+  const f = form ?? (N < s.dIn ? 'dual' : 'primal');
+  return { ridge, shift: ridgeSolve(keys, values, { rows: N, dIn: s.dIn, dOut: s.dOut }, ridge, f), form: f };
+}
+
+/**
+ * The solve's backward: adds ∂L/∂λ[m] = −e^λ·Σ Y∘ΔW into `grads` and returns ∂L/∂V = K·Y [N, dOut],
+ * Y = (KᵀK + e^λ I)⁻¹ ∂L/∂ΔW.
+ */
+export function solveBackward(
+  s: RLEditShape,
+  solved: { ridge: number; shift: Float64Array; form: RidgeForm },
+  keys: ArrayLike<number>,
+  N: number,
+  m: number,
+  gradShift: ArrayLike<number>,
+  grads: RLEditParams,
+): Float64Array {
+  const y = ridgeSystemSolve(keys, gradShift, { rows: N, dIn: s.dIn }, solved.ridge, s.dOut, solved.form);
+  let yw = 0;
+  for (let i = 0; i < y.length; i++) yw += y[i] * solved.shift[i];
+  grads.lamda[m] += -solved.ridge * yw;
+  return matmul(keys, y, { m: N, k: s.dIn, n: s.dOut });
+}
+
+/**
+ * Back through the coefficients of rows r0…r0+n: adds ∂L/∂lr[m] into `grads` and returns ∂L/∂(the
+ * network's output rows) [n, S] given ∂L/∂V.
+ */
+export function valueRowsBackward(
+  p: RLEditParams,
+  s: RLEditShape,
+  out: Float64Array,
+  rows: ValueRows,
+  keys: ArrayLike<number>,
+  dV: Float64Array,
+  r0: number,
+  n: number,
+  m: number,
+  grads: RLEditParams,
+): Float64Array {
+  const { dIn, dOut } = s;
+  const S = shapeSize(s);
+  const dOutRows = new Float64Array(n * S);
+  for (let i = 0; i < n; i++) {
+    const r = r0 + i;
+    let dc = 0;
+    for (let j = 0; j < dOut; j++) {
+      dc += dV[r * dOut + j] * out[i * S + dIn + j];
+      dOutRows[i * S + dIn + j] = rows.coeff[r] * dV[r * dOut + j];
+    }
+    grads.lr[m] += -dc * rows.kdot[r];
+    const dk = -p.lr[m] * dc;
+    for (let j = 0; j < dIn; j++) dOutRows[i * S + j] = dk * keys[r * dIn + j];
+  }
+  return dOutRows;
 }
 
 /** Adds ∂L/∂θ of this module's edit into `grads`, given ∂L/∂ΔW [dIn, dOut]. */
@@ -70,25 +157,8 @@ export function shiftBackward(
   gradShift: ArrayLike<number>,
   grads: RLEditParams,
 ): void {
-  const { dIn, dOut } = s;
-  const S = shapeSize(s);
   const N = pred.tape.rows;
   const m = pred.tape.module;
-  const y = ridgeSystemSolve(keys, gradShift, { rows: N, dIn }, pred.ridge, dOut, pred.form);
-  let yw = 0;
-  for (let i = 0; i < y.length; i++) yw += y[i] * pred.shift[i];
-  grads.lamda[m] += -pred.ridge * yw;
-  const dV = matmul(keys, y, { m: N, k: dIn, n: dOut });
-  const dOutRows = new Float64Array(N * S);
-  for (let i = 0; i < N; i++) {
-    let dc = 0;
-    for (let j = 0; j < dOut; j++) {
-      dc += dV[i * dOut + j] * pred.tape.out[i * S + dIn + j];
-      dOutRows[i * S + dIn + j] = pred.coeff[i] * dV[i * dOut + j];
-    }
-    grads.lr[m] += -dc * pred.kdot[i];
-    const dk = -p.lr[m] * dc;
-    for (let j = 0; j < dIn; j++) dOutRows[i * S + j] = dk * keys[i * dIn + j];
-  }
-  netBackward(p, s, pred.tape, dOutRows, grads);
+  const dV = solveBackward(s, pred, keys, N, m, gradShift, grads);
+  netBackward(p, s, pred.tape, valueRowsBackward(p, s, pred.tape.out, pred, keys, dV, 0, N, m, grads), grads);
 }

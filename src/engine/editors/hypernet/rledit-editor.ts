@@ -1,7 +1,8 @@
 /**
- * RLEdit as a lifelong editor of the run loop (docs/design.md §8): a trained network, fixed, turns
- * each turn's captures into ΔW (rledit-turn.ts); its normalizers keep merging every captured batch,
- * as the reference's sequential_valid does (cache in "inference" mode). A warm-up turn edits the same
+ * RLEdit, MEND or MALMEN (the network's settings.editor) as a lifelong editor of the run loop
+ * (docs/design.md §8): a trained network, fixed, turns each turn's captures into ΔW (rledit-turn.ts);
+ * its normalizers keep merging every captured batch, as the reference's sequential_valid does (cache
+ * in "inference" mode). A warm-up turn edits the same
  * way; a statistics-only one only merges. The checkpoint holds the normalizers and the memory the
  * diagnostics compare against; the network itself is the run's `--hypernet` input.
  */
@@ -24,7 +25,7 @@ export class RLEditEditor implements Editor {
 
   constructor(network: RLEditNetwork) {
     this.name = network.settings.editor;
-    // MEND's config captures at every token (token: all), RLEdit's at the answer tokens (token: ans).
+    // MEND's config captures at every token (token: all), RLEdit's and MALMEN's at the answer tokens (token: ans).
     this.captureAllTokens = network.settings.editor === 'mend';
     // The normalizers move during the run; the network the caller holds does not.
     const shapes = Object.fromEntries(Object.entries(network.shapes).map(([k, s]) => [k, { ...s, norm: cloneMoments(s.norm) }]));

@@ -5,7 +5,7 @@
  * gradients against central finite differences of the port's own forward, λ's through the solve.
  */
 import { describe, expect, it } from 'vitest';
-import { advanceCount, chanMergeBlock, emptyRunningMoments, type RunningMoments } from '../../linalg/chan';
+import { advanceCount, chanMergeBlock, emptyRunningMoments } from '../../linalg/chan';
 import { columnMoments } from '../../linalg/moments';
 import { relativeError } from '../../linalg/test-matrices';
 import { frobeniusInner } from '../../linalg/frobenius';
@@ -13,44 +13,18 @@ import { Rng } from '../../util/rng';
 import fixture from './fixtures/rledit-reference.json';
 import { predictShift, shiftBackward } from './rledit-edit';
 import { mendBackward, predictMendShift } from './mend-edit';
-import { blockProducts, paramArrays, shapeSize, zerosLike, type RLEditParams, type RLEditShape } from './rledit-net';
+import { blockProducts, shapeSize, zerosLike, type RLEditParams, type RLEditShape } from './rledit-net';
+import { expectFiniteDifferences, expectParamsClose, normalizerOf, paramsOf, type FixtureCase } from './reference-fixture';
 
 type Case = (typeof fixture.cases)[number];
-
-function paramsOf(c: Case): RLEditParams {
-  const s = c.shape as RLEditShape;
-  const P = c.params as Record<string, number[]>;
-  const f = (k: string) => Float64Array.from(P[k]);
-  return {
-    blocks: Array.from({ length: s.nBlocks }, (_, i) => ({
-      A: f(`blocks.${i}.A`),
-      B: f(`blocks.${i}.B`),
-      bias: f(`blocks.${i}.bias`),
-      scale: f(`blocks.${i}.scale.weight`),
-      shift: f(`blocks.${i}.shift.weight`),
-    })),
-    lr: f('lr.weight'),
-    lamda: f('lamda.weight'),
-  };
-}
-
-/** The normalizer merged from the fixture's batches, as the reference's cache() does. */
-function normalizerOf(c: Case): RunningMoments {
-  const S = c.shape.dIn + c.shape.dOut;
-  const st = emptyRunningMoments(S);
-  c.batches.forEach((b, i) => {
-    chanMergeBlock(st, columnMoments(b, c.batchRows[i], S), 0, 'biased');
-    advanceCount(st, c.batchRows[i]);
-  });
-  return st;
-}
+const asCase = (c: Case) => c as unknown as FixtureCase;
 
 describe('RLEdit against the reference (torch float64)', () => {
   for (const [ci, c] of fixture.cases.entries()) {
     it(`case ${ci}: normalizer, pseudo keys and values, coefficients, ΔW and every gradient ≤ 1e-9 relative`, () => {
       const s = c.shape as RLEditShape;
-      const p = paramsOf(c);
-      const norm = normalizerOf(c);
+      const p = paramsOf(asCase(c));
+      const norm = normalizerOf(asCase(c));
       expect(norm.n).toBe(c.normalizer.n);
       expect(relativeError(norm.mean, c.normalizer.mean)).toBeLessThan(1e-12);
       expect(relativeError(norm.m2, c.normalizer.var)).toBeLessThan(1e-12);
@@ -63,13 +37,7 @@ describe('RLEdit against the reference (torch float64)', () => {
       expect(relativeError(pred.shift, c.paramShift)).toBeLessThan(1e-9);
       const grads = zerosLike(p);
       shiftBackward(p, s, pred, c.keys, c.gradW, grads);
-      const want = c.grads as Record<string, number[]>;
-      for (const [name, g] of paramArrays(grads)) {
-        const ref = want[name];
-        const scale = Math.max(...ref.map(Math.abs), 1e-300);
-        const err = Math.max(...Array.from(g, (x, i) => Math.abs(x - ref[i]))) / scale;
-        expect(err, name).toBeLessThan(1e-9);
-      }
+      expectParamsClose(grads, c.grads, 1e-9);
     });
   }
 });
@@ -78,19 +46,12 @@ describe('MEND against the reference (torch float64)', () => {
   for (const [ci, c] of fixture.cases.entries()) {
     it(`case ${ci}: ΔW = −lr·K̃ᵀG̃ and every gradient ≤ 1e-9 relative`, () => {
       const s = c.shape as RLEditShape;
-      const p = paramsOf(c);
-      const pred = predictMendShift(p, s, normalizerOf(c), c.keys, c.valuesGrad, c.rows, c.module);
+      const p = paramsOf(asCase(c));
+      const pred = predictMendShift(p, s, normalizerOf(asCase(c)), c.keys, c.valuesGrad, c.rows, c.module);
       expect(relativeError(pred.shift, c.mendShift)).toBeLessThan(1e-9);
       const grads = zerosLike(p);
       mendBackward(p, s, pred, c.gradW, grads);
-      const want = c.mendGrads as Record<string, number[]>;
-      for (const [name, g] of paramArrays(grads)) {
-        const ref = want[name];
-        const scale = Math.max(...ref.map(Math.abs));
-        const err = Math.max(...Array.from(g, (x, i) => Math.abs(x - ref[i])));
-        if (scale === 0) expect(err, name).toBe(0);
-        else expect(err / scale, name).toBeLessThan(1e-9);
-      }
+      expectParamsClose(grads, c.mendGrads, 1e-9);
     });
   }
 });
@@ -132,51 +93,13 @@ describe('RLEdit gradients against finite differences', () => {
     const mendLoss = (q: RLEditParams) => frobeniusInner(gW, predictMendShift(q, s, norm, keys, grads, N, 1).shift);
     const analytic = zerosLike(p);
     mendBackward(p, s, predictMendShift(p, s, norm, keys, grads, N, 1), gW, analytic);
-    const h = 1e-6;
-    const pa = paramArrays(p);
-    const ga = paramArrays(analytic);
-    for (let a = 0; a < pa.length; a++) {
-      const [name, x] = pa[a];
-      const g = ga[a][1];
-      const scale = Math.max(...Array.from(g, Math.abs));
-      let worst = 0;
-      for (let i = 0; i < x.length; i++) {
-        const x0 = x[i];
-        x[i] = x0 + h;
-        const up = mendLoss(p);
-        x[i] = x0 - h;
-        const down = mendLoss(p);
-        x[i] = x0;
-        worst = Math.max(worst, Math.abs((up - down) / (2 * h) - g[i]));
-      }
-      if (scale > 0) expect(worst / scale, name).toBeLessThan(1e-6);
-      else expect(worst, name).toBeLessThan(1e-9);
-    }
+    expectFiniteDifferences(p, analytic, () => mendLoss(p));
   });
 
   for (const form of ['dual', 'primal'] as const)
     it(`every parameter (λ through the ${form} solve) within 1e-6 relative of central differences`, () => {
       const analytic = zerosLike(p);
       shiftBackward(p, s, predictShift(p, s, norm, keys, grads, N, 1, form), keys, gW, analytic);
-      const h = 1e-6;
-      const pa = paramArrays(p);
-      const ga = paramArrays(analytic);
-      for (let a = 0; a < pa.length; a++) {
-        const [name, x] = pa[a];
-        const g = ga[a][1];
-        const scale = Math.max(...Array.from(g, Math.abs));
-        let worst = 0;
-        for (let i = 0; i < x.length; i++) {
-          const x0 = x[i];
-          x[i] = x0 + h;
-          const up = loss(p, form);
-          x[i] = x0 - h;
-          const down = loss(p, form);
-          x[i] = x0;
-          worst = Math.max(worst, Math.abs((up - down) / (2 * h) - g[i]));
-        }
-        if (scale > 0) expect(worst / scale, name).toBeLessThan(1e-6);
-        else expect(worst, name).toBeLessThan(1e-9);
-      }
+      expectFiniteDifferences(p, analytic, () => loss(p, form));
     });
 });

@@ -11,13 +11,9 @@
  *   its state round-trips.
  */
 import { describe, expect, it } from 'vitest';
-import { memoryFolder } from '../../io/memory';
-import { tinyCheckpoint } from '../../model/generate-tiny';
-import { loadModel, type LoadedModel } from '../../model/load';
 import { createCpuRuntime } from '../../runtime/cpu-runtime';
 import { buildSubBatches, editPairs } from '../../run/batching';
-import { advanceCount, chanMergeBlock, emptyRunningMoments } from '../../linalg/chan';
-import { columnMoments } from '../../linalg/moments';
+import { emptyRunningMoments } from '../../linalg/chan';
 import { adamStep } from '../../util/adam';
 import { pack, unpack } from '../../util/pack';
 import type { EditRecord, ModuleCapture } from '../../types';
@@ -28,30 +24,10 @@ import { createNetwork } from './rledit-network';
 import { rleditSettings } from './rledit-settings';
 import { RLEditEditor } from './rledit-editor';
 import { RLEditTrainer, type TrainerCheckpoint } from './rledit-train';
+import { mergeInto, MODULES, records, tiny } from './train-fixture';
 
-const NAMES = ['France', 'Germany', 'Italy', 'London', 'Paris', 'Berlin', 'Rome', 'York'];
-const WORDS = ['minister', 'goalkeeper', 'brothers', 'English', 'Danish', 'French', 'Thames', 'opera'];
-
-function records(n: number): EditRecord[] {
-  return Array.from({ length: n }, (_, i) => ({
-    index: i,
-    prompt: `The capital of ${NAMES[i % 8]} is the`,
-    answer: WORDS[(i * 3 + 1) % 8],
-    rephrase: `What is the capital of ${NAMES[i % 8]}?`,
-    locPrompt: `The river of ${NAMES[(i + 1) % 8]} is the`,
-    locAnswer: WORDS[(i + 5) % 8],
-  }));
-}
-
-const MODULES = ['model.layers.0.mlp.down_proj', 'model.layers.1.mlp.down_proj'];
 // Small network, a learning rate that moves the model, and every part of the loss switched on.
 const SETTINGS = rleditSettings({ rank: 6, nBlocks: 2, lr: 2e-3, metaLr: 1e-2, backDepth: 2, regCoef: 1e-2, maxGradNorm: 0.05, seed: 3 });
-
-async function tiny(): Promise<LoadedModel> {
-  return loadModel(
-    memoryFolder('tiny', tinyCheckpoint({ arch: 'llama', seed: 8, hidden: 32, layers: 2, heads: 4, kvHeads: 2, intermediate: 48 })),
-  );
-}
 
 describe('RLEdit meta-training', () => {
   it('a 3-turn trajectory = the transcription of the reference loop (parameters ≤ 1e-9 relative)', async () => {
@@ -82,12 +58,7 @@ describe('RLEdit meta-training', () => {
       // cache
       const caps: ModuleCapture[][] = [];
       for (const sb of cut(editPairs(tuples))) caps.push((await rt.capture(sb, MODULES)).modules);
-      for (const sbCaps of caps)
-        for (const c of sbCaps) {
-          chanMergeBlock(sn.norm, columnMoments(c.keys, c.rows, c.dIn), 0, 'biased');
-          chanMergeBlock(sn.norm, columnMoments(c.grads, c.rows, c.dOut), c.dIn, 'biased');
-          advanceCount(sn.norm, c.rows);
-        }
+      mergeInto(sn.norm, caps);
       // predict_param_shifts
       const stacked = MODULES.map((name, idx) => {
         const mine = caps.flat().filter((c) => c.module === name);
@@ -214,12 +185,7 @@ describe('MEND meta-training', () => {
       const tuples = order.slice(3 * step, 3 * step + 3).map((i) => data[i]);
       const caps: ModuleCapture[][] = [];
       for (const sb of cut(editPairs(tuples))) caps.push((await rt.capture(sb, MODULES, { allTokens: true })).modules);
-      for (const sbCaps of caps)
-        for (const c of sbCaps) {
-          chanMergeBlock(sn.norm, columnMoments(c.keys, c.rows, c.dIn), 0, 'biased');
-          chanMergeBlock(sn.norm, columnMoments(c.grads, c.rows, c.dOut), c.dIn, 'biased');
-          advanceCount(sn.norm, c.rows);
-        }
+      mergeInto(sn.norm, caps);
       const shifts = MODULES.map((name, idx) => {
         const mine = caps.flat().filter((c) => c.module === name);
         const rows = mine.reduce((a, c) => a + c.rows, 0);
@@ -300,12 +266,7 @@ describe('RLEdit editor', () => {
     const sn = net.shapes[key];
     const norm = emptyRunningMoments(sn.shape.dIn + sn.shape.dOut);
     expect(sn.norm.n).toBe(0); // the network the caller holds is untouched
-    for (const sbCaps of caps)
-      for (const c of sbCaps) {
-        chanMergeBlock(norm, columnMoments(c.keys, c.rows, c.dIn), 0, 'biased');
-        chanMergeBlock(norm, columnMoments(c.grads, c.rows, c.dOut), c.dIn, 'biased');
-        advanceCount(norm, c.rows);
-      }
+    mergeInto(norm, caps);
     MODULES.forEach((name, idx) => {
       const mine = caps.flat().filter((c) => c.module === name);
       const rows = mine.reduce((s, c) => s + c.rows, 0);

@@ -18,6 +18,11 @@
  * trajectory (the reference; `updateEvery` > 0 steps every that many turns instead), and the model is
  * reset to its loaded weights for the next epoch, whose order is a fresh seeded shuffle.
  *
+ * MEND and MALMEN train as the reference's BaseEditor.train (editor/base.py) instead: back_depth 1,
+ * no L2 term, ΔW_t removed again after the step (every step edits the unedited model), and Adam every
+ * step on the step's clipped gradient. MALMEN's backward is its second stage (malmen-edit.ts): the
+ * solve's backward for the whole batch, then the network re-run and back-propagated chunk by chunk.
+ *
  * Everything the next step depends on is in `save()` (network, normalizers, accumulated gradient,
  * Adam's moments, the edited weights, the order), so a resumed training reproduces the same bits.
  */
@@ -28,9 +33,11 @@ import { pairFor } from '../../eval/evaluate';
 import { frobeniusNorm } from '../../linalg/frobenius';
 import { adamStep } from '../../util/adam';
 import { Rng } from '../../util/rng';
-import { shiftBackward } from './rledit-edit';
-import { mendBackward } from './mend-edit';
-import { addInto, mapParams, paramArrays, zerosLike, type RLEditParams } from './rledit-net';
+import { shiftBackward, type RLEditPrediction } from './rledit-edit';
+import { mendBackward, type MendPrediction } from './mend-edit';
+import { malmenBackward, type MalmenPrediction } from './malmen-edit';
+import { addInto, paramArrays, zerosLike, type RLEditParams } from './rledit-net';
+import { clipGradNorm } from './clip-grad';
 import { createNetwork, type RLEditNetwork } from './rledit-network';
 import { mergeCaptures, predictTurn } from './rledit-turn';
 import type { RLEditSettings } from './rledit-settings';
@@ -160,9 +167,9 @@ export class RLEditTrainer {
     const modules = this.net.modules.map((m) => m.name);
     const current = this.turnBatches(this.turn);
     const captures = [];
-    // RLEdit reads the answer tokens (token: ans), MEND every token (token: all).
+    // RLEdit and MALMEN read the answer tokens (token: ans), MEND every token (token: all).
     const sequential = s.editor === 'rledit';
-    for (const sb of current.edits) captures.push(await runtime.capture(sb, modules, { allTokens: !sequential }));
+    for (const sb of current.edits) captures.push(await runtime.capture(sb, modules, { allTokens: s.editor === 'mend' }));
     const editLoss = captures.reduce((a, c) => a + c.loss, 0) / captures.length;
     if (!Number.isFinite(editLoss)) throw new Error(`epoch ${this.epoch}, turn ${this.turn}: the capture loss is ${editLoss}`);
     const subBatches = captures.map((c) => c.modules);
@@ -216,7 +223,7 @@ export class RLEditTrainer {
       }
       locLosses.push(loss);
     }
-    // MEND trains one edit at a time on the unedited model (BaseEditor.train): ΔW_t is removed again.
+    // MEND and MALMEN train one edit at a time on the unedited model (BaseEditor.train): ΔW_t is removed again.
     if (!sequential) await setWeights(before);
     let regLoss = 0;
     for (const p of predicted) {
@@ -229,8 +236,10 @@ export class RLEditTrainer {
       const m = this.net.modules.find((x) => x.name === p.module)!;
       const sn = this.net.shapes[m.shape];
       const g = gradW.get(p.module)!;
-      if ('form' in p.prediction) shiftBackward(sn.params, sn.shape, p.prediction, p.keys, g, this.grads[m.shape]);
-      else mendBackward(sn.params, sn.shape, p.prediction, g, this.grads[m.shape]);
+      const into = this.grads[m.shape];
+      if (s.editor === 'malmen') malmenBackward(sn.params, sn.shape, sn.norm, p.prediction as MalmenPrediction, p.keys, p.grads, g, into);
+      else if (s.editor === 'mend') mendBackward(sn.params, sn.shape, p.prediction as MendPrediction, g, into);
+      else shiftBackward(sn.params, sn.shape, p.prediction as RLEditPrediction, p.keys, g, into);
     }
     const gradNorm = this.clip();
 
@@ -335,14 +344,8 @@ export class RLEditTrainer {
     return Object.fromEntries(Object.entries(this.net.shapes).map(([k, s]) => [k, zerosLike(s.params)]));
   }
 
-  /** clip_grad_norm_ (torch 1.13): the total 2-norm over every parameter, scaled by min(1, max/(norm + 1e-6)). */
   private clip(): number {
-    let sq = 0;
-    for (const g of Object.values(this.grads)) for (const [, x] of paramArrays(g)) for (let i = 0; i < x.length; i++) sq += x[i] * x[i];
-    const norm = Math.sqrt(sq);
-    const coef = Math.min(1, this.settings.maxGradNorm / (norm + 1e-6));
-    if (coef < 1) for (const k of Object.keys(this.grads)) this.grads[k] = mapParams(this.grads[k], (x) => x.map((v) => v * coef));
-    return norm;
+    return clipGradNorm(this.grads, this.settings.maxGradNorm);
   }
 
   private optimizerStep(): void {

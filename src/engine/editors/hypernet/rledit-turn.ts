@@ -1,6 +1,6 @@
 /**
  * One RLEdit turn on a network (docs/design.md §8; the reference's `cache` then
- * `predict_param_shifts`, or MEND's, editor/mend.py): the captures of every sub-batch merged into their shape's normalizer,
+ * `predict_param_shifts`, or MEND's, editor/mend.py, or MALMEN's, editor/malmen.py): the captures of every sub-batch merged into their shape's normalizer,
  * sub-batches in order, modules in order (z = [K | G], biased batch variance), then per module the
  * stacked raw K and G of the turn → ΔW. The run-time editor and the meta-training share it.
  */
@@ -9,6 +9,7 @@ import { columnMoments } from '../../linalg/moments';
 import { InputError, type ModuleCapture } from '../../types';
 import { predictShift, type RLEditPrediction } from './rledit-edit';
 import { predictMendShift, type MendPrediction } from './mend-edit';
+import { predictMalmenShift, type MalmenPrediction } from './malmen-edit';
 import type { RLEditNetwork } from './rledit-network';
 
 export interface ModuleTurn {
@@ -16,8 +17,8 @@ export interface ModuleTurn {
   keys: Float64Array;
   grads: Float64Array;
   rows: number;
-  /** RLEdit's or MEND's (net.settings.editor), with ΔW as `shift`. */
-  prediction: RLEditPrediction | MendPrediction;
+  /** RLEdit's, MEND's or MALMEN's (net.settings.editor), with ΔW as `shift`. */
+  prediction: RLEditPrediction | MendPrediction | MalmenPrediction;
 }
 
 /** Every capture names a module of the network with its shape (checked before anything changes). */
@@ -67,10 +68,13 @@ export function predictTurn(net: RLEditNetwork, subBatches: ModuleCapture[][], p
     const { keys, grads, rows } = stack(subBatches, m.name, m.dIn, m.dOut);
     const sn = net.shapes[m.shape];
     const ab = products?.[m.shape];
+    const editor = net.settings.editor;
     const prediction =
-      net.settings.editor === 'mend'
+      editor === 'mend'
         ? predictMendShift(sn.params, sn.shape, sn.norm, keys, grads, rows, m.index, ab)
-        : predictShift(sn.params, sn.shape, sn.norm, keys, grads, rows, m.index, undefined, ab);
+        : editor === 'malmen'
+          ? predictMalmenShift(sn.params, sn.shape, sn.norm, keys, grads, rows, m.index, net.settings.netBatch, undefined, ab)
+          : predictShift(sn.params, sn.shape, sn.norm, keys, grads, rows, m.index, undefined, ab);
     out.push({ module: m.name, keys, grads, rows, prediction });
   }
   return out;
