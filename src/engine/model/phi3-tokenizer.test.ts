@@ -8,12 +8,11 @@
  * lab's ids on 300 seeded strings, and decoding must give each string back.
  */
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../util/rng';
 import { tokenizePair } from '../run/batching';
 import { parseConfig } from './config';
 import { largeConfig } from './large-configs';
 import { llamaJs, PHI3_ADDED, PHI3_TOKENIZER_CONFIG, phi3TokenizerJson } from './phi3-tokenizer-fixture';
-import { vocabIds } from './real-tokenizer-fixtures';
+import { seededStrings, vocabIds } from './real-tokenizer-fixtures';
 import { makeTokenizer } from './tokenizer';
 
 /** [text, pieces, ids], encoded without special tokens: "▁" is prepended and spaces become "▁". */
@@ -61,11 +60,8 @@ describe('Phi-3 tokenizer (Llama 2 SentencePiece BPE + added tokens)', () => {
   it('gives the ids of llama-tokenizer-js’s separate BPE on 300 seeded strings, and decodes them back', () => {
     const pool = ['the', 'The', ' capital', 'Paris', 'naïve', 'Zürich', '東京', '𠮷', '🦙', '👩‍💻', '1889', '3.14', "'s", "n't"];
     pool.push(' ', '  ', '\n', '\t', '—', 'Москва', '!?', 'Ꙋ', 'grabbed');
-    const rng = new Rng(3);
     const bad: string[] = [];
-    for (let i = 0; i < 300; i++) {
-      let s = '';
-      for (let k = 0, n = 1 + rng.int(6); k < n; k++) s += pool[rng.int(pool.length)] + (rng.uniform() < 0.5 ? ' ' : '');
+    for (const s of seededStrings(pool, 300, 3)) {
       const ours = tok.encode(s, false);
       const theirs = llamaJs.encode(s, false, true);
       if (JSON.stringify(ours) !== JSON.stringify(theirs)) bad.push(`${JSON.stringify(s)}: ${ours} vs ${theirs}`);
