@@ -41,6 +41,8 @@ export function realShapeCheckpoint(repo: string, o: RealShapeOptions): RealShap
     ...base,
     ...(gpt2 ? { n_layer: o.layers } : { num_hidden_layers: o.layers }),
     ...(base.max_window_layers !== undefined ? { max_window_layers: o.layers } : {}),
+    // Gemma 3's per-layer attention types: those of the layers kept.
+    ...(Array.isArray(base.layer_types) ? { layer_types: base.layer_types.slice(0, o.layers) } : {}),
     bos_token_id: tok.bosId,
     eos_token_id: tok.eosId,
     torch_dtype: dtype === 'F32' ? 'float32' : 'bfloat16',
