@@ -1,7 +1,7 @@
 /**
  * RLEdit and MEND on every newer family (tiny seeded checkpoints, two blocks, both edited): the
  * network is built for the family's edited module and its shape (GPT-J's fc_out reads the
- * 4·hidden-wide fc_in output; the others' down_proj the intermediate width), a two-turn
+ * n_inner-wide fc_in output; the others' down_proj the intermediate width), a one-turn
  * meta-training epoch runs on the model's own meta graphs (held to finite differences per family
  * in graph/models/meta.test.ts) and moves the network, and an edit with the trained network changes
  * the two edited modules and nothing else. `npm test` runs one editor per family (RLEdit on GPT-J,
@@ -56,7 +56,7 @@ describe('hypernetwork editors on the newer families', () => {
       const trainer = new RLEditTrainer(settings, {
         runtime: rt,
         tokenizer: m.tokenizer,
-        records: records(4),
+        records: records(2),
         modules,
         nEdits: 2,
         subBatch: 2,
