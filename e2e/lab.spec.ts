@@ -3,10 +3,21 @@
  * here is SwiftShader, far too slow for whole runs; the backend selector makes wasm a per-user
  * choice, and the URL carries it with short-run settings (a shared link reproduces them).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { parseSafetensorsBytes } from './fixtures/safetensors-header';
 import { DEMO_RUN } from '../src/engine/lab/demo-defaults';
+import { nodeFolder } from '../src/engine/io/node-files';
+import { bytesFile } from '../src/engine/io/memory';
+import { loadModel } from '../src/engine/model/load';
+import { writeTinyCheckpoint } from '../src/engine/model/write-tiny';
+import { referenceLoss } from '../src/engine/reference/fd';
+import { buildSubBatches } from '../src/engine/run/batching';
+import { openCheckpointTensors } from '../src/engine/safetensors/checkpoint';
+import { readSafetensorsHeader } from '../src/engine/safetensors/header';
+import { readTensorF32 } from '../src/engine/safetensors/read';
 
 const QUERY = '?backend=wasm&nEdits=10&subBatch=5&turns=4&warmupTurns=0&sampleEvery=2&sampleSize=10';
 const fixture = new URL('./fixtures/demo-slice.zsre.jsonl', import.meta.url);
@@ -142,4 +153,61 @@ test('runs: charts fill, pause/resume, two editors compared, exports, interactiv
   await expect(page.getByTestId('side-effects')).toContainText(/\d+ of \d+ other prompts changed/);
   expect(await page.getByTestId('side-effects').locator('tbody tr').count()).toBeGreaterThanOrEqual(5);
   expect(errors).toEqual([]);
+});
+
+test('a Qwen3 checkpoint picked as a folder runs 2 turns; turn 0’s loss = the float64 reference, only the edited module changes', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  // A tiny Qwen3 (q/k norms, its own head_dim, a sliding window on layer 1) written as a Hub folder.
+  const tmp = mkdtempSync(join(tmpdir(), 'lab-qwen3-'));
+  try {
+    const dir = await writeTinyCheckpoint(join(tmp, 'tiny-qwen3'), { arch: 'qwen3', seed: 23, hidden: 16, heads: 2, window: 4 });
+    const errors = await openLab(page, '?backend=wasm&nEdits=4&subBatch=2&turns=2&warmupTurns=0&sampleEvery=0');
+    await page.locator('input[type=file][webkitdirectory]').setInputFiles(dir);
+    await expect(page.getByTestId('model-name')).toHaveText('tiny-qwen3', { timeout: 60_000 });
+    await expect(page.getByTestId('model-panel')).toHaveAttribute('data-status', 'loaded', { timeout: 60_000 });
+    const m = await loadModel(nodeFolder(dir));
+    await expect(page.getByTestId('model-summary')).toContainText(`hidden 16, vocabulary ${m.spec.vocabSize}`);
+    await runToEnd(page);
+    await expect(page.getByTestId('run-progress')).toContainText('2 of 2 turns');
+
+    const csvDl = page.waitForEvent('download');
+    await page.getByTestId('export-csv').click();
+    const [header, ...rows] = readFileSync(await (await csvDl).path(), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
+    expect(rows).toHaveLength(2);
+    const module = header.find((h) => h.endsWith('/delta_norm'))!.replace(/\/delta_norm$/, '');
+    // Turn 0 edited the stream's first 4 records (the EasyEdit export lists them in order), batched as the run does.
+    const easyDl = page.waitForEvent('download');
+    await page.getByTestId('export-easyedit').click();
+    const cases = JSON.parse(readFileSync(await (await easyDl).path(), 'utf8')) as {
+      requested_rewrite: { prompt: string; target_new: string };
+    }[];
+    expect(cases).toHaveLength(8);
+    const pairs = cases.slice(0, 4).map((c, id) => ({ id, prompt: c.requested_rewrite.prompt, target: c.requested_rewrite.target_new }));
+    const losses = buildSubBatches(m.tokenizer, pairs, { subBatch: 2 }).map((sb) => referenceLoss(m.spec, m.weights, sb));
+    const ref = losses.reduce((a, b) => a + b, 0) / losses.length;
+    expect(Math.abs(Number(rows[0][header.indexOf('loss')]) - ref) / ref).toBeLessThanOrEqual(1e-4);
+
+    const wDl = page.waitForEvent('download');
+    await page.getByTestId('export-weights').click();
+    const file = bytesFile('edited.safetensors', readFileSync(await (await wDl).path()));
+    const edited = await readSafetensorsHeader(file);
+    const original = await openCheckpointTensors(nodeFolder(dir));
+    expect([...edited.tensors.keys()].sort()).toEqual([...original.tensors.keys()].sort());
+    for (const [name, t] of original.tensors) {
+      const before = await readTensorF32(t.file, t.info);
+      const after = await readTensorF32(file, edited.tensors.get(name)!);
+      expect(
+        after.some((x, i) => x !== before[i]),
+        name,
+      ).toBe(name === `${module}.weight`);
+    }
+    expect(errors).toEqual([]);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

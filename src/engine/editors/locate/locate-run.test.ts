@@ -104,13 +104,16 @@ describe.each(['memit', 'alphaedit'])('%s through the run loop (tiny llama)', (e
 
 // The newer families (GPT-J's parallel block, Gemma's post-feedforward norm, Phi-3's fused projections):
 // the editors find the subject and the edited module by the family's names and a turn moves the loss.
-describe.each([
+// One editor per family in `npm test`; ALL_EDITOR_FAMILIES=1 runs both on every family.
+const PAIRS = [
   ['memit', 'gptj'],
   ['alphaedit', 'qwen3'],
   ['memit', 'gemma2'],
   ['alphaedit', 'gemma3_text'],
   ['memit', 'phi3'],
-] as const)('%s on a tiny %s', (editor, arch) => {
+] as const;
+const ALL = PAIRS.flatMap(([e, a]) => [[e, a] as const, [e === 'memit' ? 'alphaedit' : 'memit', a] as const]);
+describe.each(process.env.ALL_EDITOR_FAMILIES ? ALL : PAIRS)('%s on a tiny %s', (editor, arch) => {
   it('one turn lowers the edited answers’ loss at the family’s edited modules', async () => {
     const m = await loadModel(
       memoryFolder(`tiny-${arch}`, tinyCheckpoint({ arch, seed: 5, hidden: 32, layers: 3, heads: 4, kvHeads: 2, intermediate: 48 })),

@@ -22,6 +22,13 @@ import { buildMetaGraph } from './meta';
 const CASES: [string, TinyOptions][] = [
   ['llama', { arch: 'llama', seed: 31, heads: 4, kvHeads: 2, layers: 2 }],
   ['gpt2', { arch: 'gpt2', seed: 32, layers: 2 }],
+  // The newer families, where RLEdit and MEND take their gradients: GPT-J's fc_out beside the attention,
+  // Gemma's down_proj behind its post-feedforward norm, Phi-3's behind the fused gate_up_proj.
+  ['gptj', { arch: 'gptj', seed: 33, layers: 2 }],
+  ['qwen3', { arch: 'qwen3', seed: 34, layers: 2 }],
+  ['gemma2', { arch: 'gemma2', seed: 35, layers: 2 }],
+  ['gemma3_text', { arch: 'gemma3_text', seed: 36, layers: 2 }],
+  ['phi3', { arch: 'phi3', seed: 37, layers: 2 }],
 ];
 
 function batch(m: LoadedModel) {
