@@ -97,10 +97,14 @@ export function writeReport(dir: string): void {
       )} | ${esc(r.bound)} | ${r.pass ? 'pass' : `**FAIL**${r.detail ? `: ${esc(r.detail.slice(0, 200))}` : ''}`} |`,
     );
   for (const k of kernels) if (k.error) md.push(`| ${k.group} | (the group) | — | — | **FAIL**: ${esc(k.error.slice(0, 300))} |`);
+  const unfinished = (prefix: string) =>
+    notFinished.filter((s) => s.step.startsWith(prefix)).map((s) => `${s.step.slice(prefix.length)} (${s.status} after ${s.seconds} s)`);
+  if (unfinished('kernels-').length) md.push('', `No result from: ${unfinished('kernels-').join(', ')}.`);
 
   md.push('', "## (b) One editing turn on the lab's GPU path, per stage", '');
   md.push(results.length ? markdownTable(results) : '(no turn finished)');
   for (const t of turns) if (t.error) md.push('', `${t.shape}: **failed**: ${t.error.slice(0, 300)}`);
+  if (unfinished('turn-').length) md.push('', `No result from: ${unfinished('turn-').join(', ')}.`);
 
   md.push('', '## (c) The reference PyTorch turn at the same shapes, same GPU', '');
   if (peers.length === 0) md.push('(no PyTorch turn finished: see the steps below)');
