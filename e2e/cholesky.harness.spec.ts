@@ -5,7 +5,7 @@
  * e2e/pages/cholesky-checks.ts.
  */
 import { expect, test } from '@playwright/test';
-import type { EditorKernelCheck } from './pages/editor-kernels';
+import type { EditorKernelCheck } from './pages/editor-kernel-checks';
 
 const SIZES = process.env.CHOLESKY_NS?.split(',').map(Number) ?? [];
 

@@ -5,7 +5,8 @@
  */
 import { expect, test } from '@playwright/test';
 import { editorNames } from '../src/engine/editors/registry';
-import type { CheckpointCheck, EditorKernelCheck, EigenCase, EigenCheck, GpuEditorCheck } from './pages/editor-kernels';
+import { EDITOR_TOLERANCE, EIGEN_CASES as EIGEN_CASES_DEFAULT, EIGEN_TOLERANCE } from './pages/check-bounds';
+import type { CheckpointCheck, EditorKernelCheck, EigenCase, EigenCheck, GpuEditorCheck } from './pages/editor-kernel-checks';
 
 test('editor kernels match their float64 twins', async ({ page }) => {
   test.setTimeout(120_000);
@@ -40,7 +41,6 @@ test('editor kernels match their float64 twins', async ({ page }) => {
 // Built as a run on a WebGPU model builds its editor (createRunEditor): on the GPU, no fallback. ΔW
 // (max-norm relative) and every diagnostic (relative; the cosine absolute) within 1e-4 of the float64
 // editor over 20 turns; the NaN turn refused naming turn and module, statistics unchanged.
-const EDITOR_TOLERANCE = 1e-4;
 // Every built-in editor, and `ultraedit-whitened`, added by one file and one line (e2e/fixtures/throwaway-editor.ts).
 const EDITORS = [...editorNames, 'ultraedit-whitened'];
 for (const editor of EDITORS)
@@ -102,15 +102,7 @@ const EIGEN_CASES: EigenCase[] = process.env.EIGEN_DS
         { name: `d ${d}, κ 1e8 above the clamp`, d, kappa: 1e8, lambdaMax: 1e3, warm: true },
         { name: `d ${d}, rank ${d / 4}`, d, rank: d / 4 },
       ])
-  : [
-      { name: 'd 16, κ 1e2', d: 16, kappa: 1e2, warm: true },
-      { name: 'd 33 (odd), κ 1e4', d: 33, kappa: 1e4, warm: true },
-      { name: 'd 64, κ 1e8 above the clamp (λ 1e3 … 1e-5)', d: 64, kappa: 1e8, lambdaMax: 1e3, warm: true },
-      { name: 'd 64, κ 1e8 with the clamp active (λ 1 … 1e-8)', d: 64, kappa: 1e8, lambdaMax: 1 },
-      { name: 'd 96, rank 30 (scatter of 30 rows)', d: 96, rank: 30, warm: true },
-      { name: 'd 128, κ 1e6', d: 128, kappa: 1e6, lambdaMax: 10, warm: true },
-    ];
-const EIGEN_TOLERANCE = 1e-4;
+  : EIGEN_CASES_DEFAULT;
 
 test('WGSL Jacobi whitening matches the float64 eigendecomposition', async ({ page }) => {
   // Opt-in large d: d 512 takes ~5 min and d 1024 ~40+ min on SwiftShader (docs/benchmarks.md).

@@ -4,8 +4,7 @@
  */
 import { expect, test } from '@playwright/test';
 import type { HarnessCheck, KernelCheck } from './pages/kernel-checks';
-
-const TOLERANCE = 1e-5;
+import { KERNEL_TOLERANCE as TOLERANCE } from './pages/check-bounds';
 
 test.beforeEach(async ({ page }) => {
   page.on('console', (m) => m.type() === 'error' && console.log(`[page] ${m.text()}`));

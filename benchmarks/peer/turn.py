@@ -32,6 +32,7 @@ Output: JSON with per-editor mean seconds per stage (capture, editor, evaluate, 
 torch version and threads. The lab's bench reads it with --peer.
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -178,11 +179,25 @@ class Llama(torch.nn.Module):
 
 
 # The lab bench's MODEL_SHAPES (its shapes.ts: the public configs of the checkpoints), random weights.
+# Llama-family heads are untied here (tied or not, the head's matmul costs the same) and Qwen2's
+# q/k/v biases are left out (d + 2·d_kv adds per token: nothing next to the projections).
+def _llama(hidden, layers, heads, kv_heads, inner, vocab, positions, rope_theta=1e5):
+    return dict(
+        arch=Llama, hidden=hidden, layers=layers, heads=heads, kv_heads=kv_heads, inner=inner, vocab=vocab,
+        positions=positions, rope_theta=rope_theta,
+    )
+
+
 SHAPES = {
     "gpt2-small": dict(arch=GPT2, hidden=768, layers=12, heads=12, kv_heads=12, inner=3072, vocab=50257, positions=1024),
-    "mistral-7b": dict(
-        arch=Llama, hidden=4096, layers=32, heads=32, kv_heads=8, inner=14336, vocab=32000, positions=32768, rope_theta=1e5
-    ),
+    "smollm2-135m": _llama(576, 30, 9, 3, 1536, 49152, 8192),
+    "qwen2.5-0.5b": _llama(896, 24, 14, 2, 4864, 151936, 32768, rope_theta=1e6),
+    "llama-3.2-1b": _llama(2048, 16, 32, 8, 8192, 128256, 131072),
+    "llama-3-8b": _llama(4096, 32, 32, 8, 14336, 128256, 8192),
+    "mistral-7b": _llama(4096, 32, 32, 8, 14336, 32000, 32768),
+    # the GPU kit's --tiny shapes
+    "tiny-gpt2": dict(arch=GPT2, hidden=64, layers=2, heads=4, kv_heads=4, inner=256, vocab=1024, positions=64),
+    "tiny-llama": _llama(64, 2, 4, 2, 192, 1024, 64),
 }
 
 
@@ -402,7 +417,8 @@ def main():
     }
     for name in a.editors.split(","):
         torch.manual_seed(1)
-        model = s["arch"](s, a.layers)
+        with device if device.type == "cuda" and hasattr(torch.device, "__enter__") else contextlib.nullcontext():
+            model = s["arch"](s, a.layers)
         with torch.no_grad():
             for p_name, p in model.named_parameters():
                 if p_name.endswith("weight") and p.dim() == 2:

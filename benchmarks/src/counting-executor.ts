@@ -18,8 +18,14 @@ export interface KindTally {
 
 export class CountingExecutor implements GraphExecutor {
   readonly tally = new Map<string, KindTally>();
+  /** The inner executor's, where it holds weights itself (the WebGPU one): passed through uncounted. */
+  readonly holdWeights?: GraphExecutor['holdWeights'];
+  readonly readWeight?: GraphExecutor['readWeight'];
 
-  constructor(private readonly inner: GraphExecutor) {}
+  constructor(private readonly inner: GraphExecutor) {
+    if (inner.holdWeights) this.holdWeights = (w, max) => inner.holdWeights!(w, max);
+    if (inner.readWeight) this.readWeight = (name, shape) => inner.readWeight!(name, shape);
+  }
 
   get backend() {
     return this.inner.backend;

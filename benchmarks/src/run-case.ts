@@ -7,12 +7,12 @@
  */
 import { stack } from '../../src/engine/editors/cpu-backend';
 import { createEditor } from '../../src/engine/editors/registry';
-import type { ModuleDiagnostics } from '../../src/engine/editors/editor';
+import type { AnyEditor, EditorOptions, ModuleDiagnostics } from '../../src/engine/editors/editor';
 import { evaluate } from '../../src/engine/eval/evaluate';
 import { IMMEDIATE_KINDS, immediateEvaluation } from '../../src/engine/eval/immediate';
 import { frobeniusDistance, frobeniusNorm } from '../../src/engine/linalg/frobenius';
 import { ridgeSolveDual, ridgeSolvePrimal } from '../../src/engine/linalg/ridge';
-import type { EditableModule, ModelSpec, Weights } from '../../src/engine/model/spec';
+import type { EditableModule, HeldWeights, ModelSpec } from '../../src/engine/model/spec';
 import { buildSubBatches, editPairs } from '../../src/engine/run/batching';
 import type { GraphExecutor } from '../../src/engine/runtime/executor';
 import { GraphRuntime } from '../../src/engine/runtime/graph-runtime';
@@ -33,7 +33,7 @@ export interface CaseInputs {
   label: string;
   model: string;
   editor: string;
-  loaded: { spec: ModelSpec; weights: Weights; modules: EditableModule[] };
+  loaded: { spec: ModelSpec; weights: HeldWeights; modules: EditableModule[] };
   tokenizer: TextTokenizer;
   records: readonly EditRecord[];
   executor: GraphExecutor;
@@ -48,6 +48,10 @@ export interface CaseInputs {
    * eval/immediate.ts) rather than a plain evaluate() of the turn's records. Default true.
    */
   shareCapture?: boolean;
+  /** The runtime over `loaded` and the executor (default: a GraphRuntime keeping the weights on the CPU). */
+  openRuntime?(loaded: CaseInputs['loaded'], executor: GraphExecutor): Promise<GraphRuntime>;
+  /** The editor (default: the float64 one); the GPU kit gives the GPU editor here. */
+  newEditor?(name: string, options: EditorOptions): Promise<AnyEditor>;
 }
 
 const HYPER: Record<string, { lr: number; ridge: number }> = { stableedit: { lr: 1e-4, ridge: 10 }, ultraedit: { lr: 1e-4, ridge: 1 } };
@@ -67,10 +71,11 @@ export async function runCase(c: CaseInputs): Promise<BenchResult> {
   const { profile: p, tokenizer } = c;
   const share = c.shareCapture ?? p.shareCapture ?? true;
   const exec = new CountingExecutor(c.executor);
-  const rt = new GraphRuntime(c.loaded, exec);
+  const rt = c.openRuntime ? await c.openRuntime(c.loaded, exec) : new GraphRuntime(c.loaded, exec);
   const mods = editedLayerIndices(c.loaded.spec.layers, p.editedLayers).map((l) => rt.modules[l]);
   const names = mods.map((m) => m.name);
-  const editor = createEditor(c.editor, HYPER[c.editor] ?? HYPER.stableedit);
+  const hyper = HYPER[c.editor] ?? HYPER.stableedit;
+  const editor: AnyEditor = c.newEditor ? await c.newEditor(c.editor, hyper) : createEditor(c.editor, hyper);
   const peak = { heap: 0, rss: 0, gpu: 0 };
   const sample = () => {
     const s = c.memory();
@@ -81,7 +86,7 @@ export async function runCase(c: CaseInputs): Promise<BenchResult> {
   const mem0 = c.memory();
 
   const maxDOut = Math.max(...mods.map((m) => m.dOut));
-  editor.turn({ subBatches: [syntheticCaptures(mods, maxDOut + 16, new Rng(3))], statisticsOnly: true });
+  await editor.turn({ subBatches: [syntheticCaptures(mods, maxDOut + 16, new Rng(3))], statisticsOnly: true });
 
   const turnRecords = (t: number) => {
     const out: EditRecord[] = [];
@@ -122,7 +127,7 @@ export async function runCase(c: CaseInputs): Promise<BenchResult> {
     for (const sb of sbs) captures.push(await rt.capture(sb, names, { residual: share }));
     const capture = lap();
     const loss = captures.reduce((s, x) => s + x.loss, 0) / captures.length;
-    const result = editor.turn({ subBatches: captures.map((x) => x.modules), loss });
+    const result = await editor.turn({ subBatches: captures.map((x) => x.modules), loss });
     const editorMs = lap();
     for (const [m, d] of result.deltas) await rt.applyDelta(m, d.delta);
     const apply = lap();
@@ -195,6 +200,7 @@ export async function runCase(c: CaseInputs): Promise<BenchResult> {
   }
   sample();
   await rt.dispose();
+  (editor as AnyEditor & { dispose?(): void }).dispose?.();
 
   const n = p.turns;
   const mean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, (v as number) / n])) as T;

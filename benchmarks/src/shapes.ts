@@ -19,8 +19,9 @@ export interface ModelShape {
 
 /**
  * From each model's config.json on the Hub (openai-community/gpt2, HuggingFaceTB/SmolLM2-135M,
- * Qwen/Qwen2.5-0.5B, mistralai/Mistral-7B-v0.1: the paper's d_out = 4096 width; built with a layer or
- * two, its sliding window is moot at these lengths).
+ * Qwen/Qwen2.5-0.5B, meta-llama/Llama-3.2-1B, meta-llama/Meta-Llama-3-8B, mistralai/Mistral-7B-v0.1:
+ * the paper's d_out = 4096 width; built with a layer or two, its sliding window is moot at these
+ * lengths), and two tiny shapes for the GPU kit's `--tiny` run on a software adapter.
  */
 export const MODEL_SHAPES: Record<string, ModelShape> = {
   'gpt2-small': {
@@ -59,6 +60,30 @@ export const MODEL_SHAPES: Record<string, ModelShape> = {
     maxPositions: 32768,
     tied: true,
   },
+  'llama-3.2-1b': {
+    id: 'llama-3.2-1b',
+    arch: 'llama',
+    hidden: 2048,
+    layers: 16,
+    heads: 32,
+    kvHeads: 8,
+    intermediate: 8192,
+    vocab: 128256,
+    maxPositions: 131072,
+    tied: true,
+  },
+  'llama-3-8b': {
+    id: 'llama-3-8b',
+    arch: 'llama',
+    hidden: 4096,
+    layers: 32,
+    heads: 32,
+    kvHeads: 8,
+    intermediate: 14336,
+    vocab: 128256,
+    maxPositions: 8192,
+    tied: false,
+  },
   'mistral-7b': {
     id: 'mistral-7b',
     arch: 'llama',
@@ -69,6 +94,31 @@ export const MODEL_SHAPES: Record<string, ModelShape> = {
     intermediate: 14336,
     vocab: 32000,
     maxPositions: 32768,
+    tied: false,
+  },
+  /** Tiny shapes (the demo tokenizer's 1,011 ids fit their vocabulary): the kit's `--tiny` run. */
+  'tiny-gpt2': {
+    id: 'tiny-gpt2',
+    arch: 'gpt2',
+    hidden: 64,
+    layers: 2,
+    heads: 4,
+    kvHeads: 4,
+    intermediate: 256,
+    vocab: 1024,
+    maxPositions: 64,
+    tied: true,
+  },
+  'tiny-llama': {
+    id: 'tiny-llama',
+    arch: 'llama',
+    hidden: 64,
+    layers: 2,
+    heads: 4,
+    kvHeads: 2,
+    intermediate: 192,
+    vocab: 1024,
+    maxPositions: 64,
     tied: false,
   },
 };
@@ -167,6 +217,39 @@ export const PROFILES: Record<string, BenchProfile> = {
     editedLayers: 1,
     primalMaxDIn: 0,
     matmulSizes: [512, 1024],
+  },
+  /**
+   * The GPU check kit (scripts/gpu-kit): one timed turn of 100 edits per shape and editor, at full
+   * depth up to Llama-3.2-1B; the 7–8B shapes at 4 of their 32 layers (their embeddings and
+   * vocabularies whole), so building the random weights fits the kit's 8 minutes.
+   */
+  'gpu-kit': {
+    name: 'gpu-kit',
+    cases: [
+      ...every('gpt2-small'),
+      ...every('smollm2-135m'),
+      ...every('qwen2.5-0.5b'),
+      ...every('llama-3.2-1b'),
+      ...every('llama-3-8b', 4),
+      ...every('mistral-7b', 4),
+    ],
+    turns: 1,
+    nEdits: 100,
+    subBatch: 10,
+    editedLayers: 2,
+    primalMaxDIn: 0,
+    matmulSizes: [1024, 2048],
+  },
+  /** The kit's `--tiny` run (its end-to-end test on SwiftShader): a tiny llama (GQA), a small turn. */
+  'gpu-kit-tiny': {
+    name: 'gpu-kit-tiny',
+    cases: every('tiny-llama'),
+    turns: 1,
+    nEdits: 10,
+    subBatch: 10,
+    editedLayers: 1,
+    primalMaxDIn: 0,
+    matmulSizes: [64],
   },
   /** The smoke test: demo model, one editor, a small turn. */
   smoke: {

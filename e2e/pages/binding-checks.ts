@@ -10,7 +10,7 @@ import { GpuEditor } from '../../src/engine/gpu/editor/gpu-editor';
 import { JacobiWhitener } from '../../src/engine/gpu/editor/jacobi';
 import type { EditorKernels } from '../../src/engine/gpu/editor/kernels';
 import { SyntheticStream } from '../../src/engine/editors/synthetic-stream';
-import type { EditorKernelCheck } from './editor-kernels';
+import type { EditorKernelCheck } from './editor-kernel-checks';
 
 export interface BindingCheck {
   editor: string;

@@ -13,7 +13,7 @@ import { maxRelativeError } from '../../src/engine/gpu/compare';
 import { createGpuContext } from '../../src/engine/gpu/context';
 import { requestGpu } from '../../src/engine/gpu/device';
 import { EditorKernels } from '../../src/engine/gpu/editor/kernels';
-import type { EditorKernelCheck } from './editor-kernels';
+import type { EditorKernelCheck } from './editor-kernel-checks';
 import { bundledEditorShaderSources } from '../../src/engine/gpu/editor/shader-sources.vite';
 import { cholesky, solveSpd } from '../../src/engine/linalg/cholesky';
 import { spdWithCondition } from '../../src/engine/linalg/test-matrices';
