@@ -1,4 +1,4 @@
-/** JSON Lines files a run appends to, cut back to a checkpoint's count on resume (streamed runs, docs/design.md §5). */
+/** JSON Lines files a run appends to, cut back to a checkpoint's count on resume (docs/design.md §2, "records streamed"). */
 import { closeSync, existsSync, openSync, readSync, truncateSync } from 'node:fs';
 
 /**

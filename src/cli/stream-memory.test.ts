@@ -1,5 +1,5 @@
 /**
- * The memory bound of a streamed run (docs/design.md §1, "records streamed"): on a 20K-record JSON
+ * The memory bound of a streamed run (docs/design.md §2, "records streamed"): on a 20K-record JSON
  * Lines stream the run's live heap (measured after full collections, in a child process) stays within
  * a few MB of a 2K-record run's — records, per-record scores and turn records are not held. The
  * model's passes are instant stand-ins (stream-memory-child.ts), so the test measures the run, not

@@ -1,5 +1,5 @@
 /**
- * --data as a stream (docs/design.md §5, "streamed runs"): a JSON Lines file is indexed, not loaded —
+ * --data as a stream (docs/design.md §2, "records streamed"): a JSON Lines file is indexed, not loaded —
  * the run reads each turn's, chunk's or sample's records again from the file by byte range
  * (engine/data/indexed-jsonl.ts). The same records as loadRecordsFlag, the same warnings and stops.
  */

@@ -1,5 +1,5 @@
 /**
- * A streamed run (a JSON Lines --data, docs/design.md §5): the same numbers as the same records read
+ * A streamed run (a JSON Lines --data, docs/design.md §2, "records streamed"): the same numbers as the same records read
  * into memory, per-record scores on disk, and a kill during the turns or during the final evaluation
  * resumes to the outputs of an uninterrupted run — per-record files and metrics.jsonl included.
  */

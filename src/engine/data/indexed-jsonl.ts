@@ -1,6 +1,6 @@
 /**
- * A JSON Lines dataset read by position without holding its records (docs/design.md §3, "streamed
- * records"): one pass notes where each record's line lies in the file (two float64 per record), one
+ * A JSON Lines dataset read by position without holding its records (docs/design.md §2, "records
+ * streamed"): one pass notes where each record's line lies in the file (two float64 per record), one
  * pass validates every record as `loadDataset` would (the same skips, the same stop); afterwards a
  * range of records is one read of its bytes, parsed and normalized again exactly as the first time.
  * A 2M-record file so costs 16 bytes a record in memory (24 with its order), not the records.

@@ -1,5 +1,5 @@
 /**
- * The pre-edit predictions a streamed run keeps (docs/design.md §1, "records streamed"): only what
+ * The pre-edit predictions a streamed run keeps (docs/design.md §2, "records streamed"): only what
  * the agreement metric reads later — each record's predicted locality tokens — in three flat int32
  * arrays indexed by the record's file position, 12 bytes a record for one-token answers, instead of
  * every metric's row scores in a Map. Its per-record scores go to disk (RunInputs.perRecord).
