@@ -80,8 +80,9 @@ async function one(edits: number, layout: UltraLayout, work: string, fresh: bool
   const mem = readdirSync(out)
     .filter((n) => /^mem-\d+\.json$/.test(n))
     .map((n) => JSON.parse(readFileSync(join(out, n), 'utf8')) as { rssBytes: number; heapUsedBytes: number });
-  const report = exit === 0 ? JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) : null;
-  const turns = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').filter(Boolean);
+  const report = exit === 0 && existsSync(join(out, 'report.json')) ? JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) : null;
+  const metricsPath = join(out, 'metrics.jsonl');
+  const turns = existsSync(metricsPath) ? readFileSync(metricsPath, 'utf8').trim().split('\n').filter(Boolean) : [];
   const first = turns.length ? JSON.parse(turns[0]) : null;
   const last = turns.length ? JSON.parse(turns.at(-1)!) : null;
   const preEdit = first ? (first.wallMs - first.timings.total) / 1000 : NaN;
@@ -97,8 +98,8 @@ async function one(edits: number, layout: UltraLayout, work: string, fresh: bool
     totalSeconds: total,
     turnEditsPerSecond: edits / (throughTurns - preEdit),
     editsPerSecond: report ? report.editsPerSecond : NaN,
-    peakRssMB: Math.max(...mem.map((m) => m.rssBytes)) / 2 ** 20,
-    peakHeapMB: Math.max(...mem.map((m) => m.heapUsedBytes)) / 2 ** 20,
+    peakRssMB: mem.length ? Math.max(...mem.map((m) => m.rssBytes)) / 2 ** 20 : NaN,
+    peakHeapMB: mem.length ? Math.max(...mem.map((m) => m.heapUsedBytes)) / 2 ** 20 : NaN,
     load: `${loadBefore.map((x) => x.toFixed(1)).join(' ')} → ${loadAfter.map((x) => x.toFixed(1)).join(' ')}`,
     command: `node bin/stableedit-lab.mjs ${args.join(' ')}`,
   };
@@ -118,7 +119,7 @@ function table(rows: Row[]): string {
   const s = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} s` : '—');
   const body = rows.map(
     (r) =>
-      `| ${r.edits.toLocaleString('en')} | ${r.layout} | ${s(r.preEditSeconds)} | ${s(r.turnsSeconds)} | ${r.turnEditsPerSecond.toFixed(0)} | ${s(r.finalEvalSeconds)} | ${s(r.totalSeconds)} | ${Number.isFinite(r.editsPerSecond) ? r.editsPerSecond.toFixed(0) : '—'} | ${r.peakRssMB.toFixed(0)} MB | ${r.peakHeapMB.toFixed(0)} MB | ${r.load} |`,
+      `| ${r.edits.toLocaleString('en')} | ${r.layout} | ${s(r.preEditSeconds)} | ${s(r.turnsSeconds)} | ${r.turnEditsPerSecond.toFixed(0)} | ${s(r.finalEvalSeconds)} | ${s(r.totalSeconds)} | ${Number.isFinite(r.editsPerSecond) ? r.editsPerSecond.toFixed(0) : '—'} | ${r.peakRssMB.toFixed(0)} MiB | ${r.peakHeapMB.toFixed(0)} MiB | ${r.load} |`,
   );
   return [head, sep, ...body].join('\n');
 }
