@@ -63,7 +63,8 @@ function withoutQuestionMark(q: string): string {
   return q.slice(0, -1);
 }
 
-function pickLoc(pool: readonly Fact[], subject: string, rng: Rng): Fact {
+/** A loc fact about another subject than the edit's. */
+export function pickLoc(pool: readonly Fact[], subject: string, rng: Rng): Fact {
   for (;;) {
     const f = rng.pick(pool);
     if (f.subject !== subject) return f;

@@ -49,6 +49,12 @@ import type { RunEvent } from '../../engine/run/events';
 import { useNodePool } from '../../engine/linalg/parallel/node-pool';
 import { useNativeGemm } from '../../engine/linalg/native-gemm';
 import { deviceLost, editorFlag, EDITOR_MATH_FLAGS, GpuDeviceLost, gpuFlag } from '../gpu';
+import { indexRecordsFlag, streamsData } from '../streamed-records';
+import { PER_RECORD_FILES, PerRecordFiles } from '../per-record-files';
+import { cutToLines } from '../line-files';
+import type { RecordSource } from '../../engine/util/record-source';
+import type { LoadedModel } from '../../engine/model/load';
+import type { HeldWeights } from '../../engine/model/spec';
 
 /** Prompts ROME's fluency samples per evaluation on the command line (10 × up to 100 tokens, one prompt at a time). */
 const DEFAULT_FLUENCY_SIZE = 10;
@@ -332,7 +338,14 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-const OUTPUTS = ['metrics.jsonl', 'evaluations.jsonl', 'report.json', 'edited.safetensors', 'checkpoint.bin'];
+const OUTPUTS = [
+  'metrics.jsonl',
+  'evaluations.jsonl',
+  'report.json',
+  'edited.safetensors',
+  'checkpoint.bin',
+  ...Object.values(PER_RECORD_FILES),
+];
 /** The redo journal of the outputs' commit (engine/io/commit-together.ts). */
 const JOURNAL = '.outputs.commit';
 /** Files only a finished run writes (committed with report.json). */
@@ -374,19 +387,25 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
   const gpu = await gpuFlag(flags);
   const model = await loadModelFlag(flags);
   checkModules(model, config.modules);
-  const targetAll = await loadRecordsFlag(flags, undefined, 'data', model);
-  const warmupFile =
-    plan.warmupData === undefined ? undefined : await loadRecordsFlag({ ...flags, data: plan.warmupData }, undefined, 'data', model);
-  const { target, warmup } = arrangeStreams(flags, targetAll, warmupFile);
+  // A JSON Lines --data is streamed: indexed here, its records read again by position as the run needs them.
+  const streamed = streamsData(str(flags, 'data'), config.editor);
+  const { target, warmup } = streamed
+    ? await streamedInputs(flags, plan.warmupData, model)
+    : arrangeStreams(
+        flags,
+        await loadRecordsFlag(flags, undefined, 'data', model),
+        plan.warmupData === undefined ? undefined : await loadRecordsFlag({ ...flags, data: plan.warmupData }, undefined, 'data', model),
+      );
   const bad = validateRunConfig(config, { targetRecords: target.length, warmupRecords: warmup?.length ?? 0 });
   if (Object.keys(bad).length)
     throw new InputError(`--data ${str(flags, 'data')}`, `the settings do not fit the data: ${describeProblems(bad)}`);
   if (isLocateEditor(config.editor)) {
     // Before any work: every record these editors will edit needs its subject (docs/design.md §7).
-    checkSubjects(config.turns === undefined ? target : target.slice(0, config.turns * config.nEdits), `--data ${str(flags, 'data')}`);
-    if (warmup && !config.warmupStatisticsOnly)
+    const [t, w] = [target as EditRecord[], warmup as EditRecord[] | undefined]; // never streamed (streamsData)
+    checkSubjects(config.turns === undefined ? t : t.slice(0, config.turns * config.nEdits), `--data ${str(flags, 'data')}`);
+    if (w && !config.warmupStatisticsOnly)
       checkSubjects(
-        warmup.slice(0, config.warmupTurns * config.nEdits),
+        w.slice(0, config.warmupTurns * config.nEdits),
         plan.warmupData === undefined ? `--warmup-split of --data ${str(flags, 'data')}` : `--warmup-data ${plan.warmupData}`,
       );
   }
@@ -455,6 +474,8 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
       ? null
       : await editorFlag(flags, config.editor, { lr: config.lr, ridge: config.ridge, niw: config.niw }, gpu);
   const store = new DirStore(out, killAtWrites);
+  // Streamed: the pre-edit and final evaluations' per-record scores go to disk as they are scored.
+  const perRecord = streamed ? new PerRecordFiles(out) : undefined;
   const resume = commandLine('run', argv);
   let editRun: LifelongRun | undefined;
   try {
@@ -467,6 +488,7 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
         store,
         emit,
         fingerprint,
+        perRecord,
         onMismatch: 'refuse',
         checkpointWhere: checkpointPath,
         ...(editor?.backend === 'gpu' ? { createEditor: () => editor.editor } : {}),
@@ -490,10 +512,19 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
       throw e;
     }
     const r = editRun;
-    // A resumed run rewrites metrics.jsonl from the checkpoint's turns, so the file never has gaps or repeats.
-    await writeFileAtomic(metricsPath, jsonLines(r.turns), killAtWrites);
+    // A resumed run rewrites metrics.jsonl from the checkpoint's turns, so the file never has gaps or repeats;
+    // a streamed one (whose checkpoint holds only their count) cuts it back to them.
+    if (!perRecord) await writeFileAtomic(metricsPath, jsonLines(r.turns), killAtWrites);
+    else if (!cutToLines(metricsPath, r.turnsDone))
+      throw new InputError(
+        metricsPath,
+        `holds fewer than the ${r.turnsDone} turns the checkpoint has run: restore the file, or pass --restart to run again`,
+      );
     const resumedAt = r.finalEvaluationResumedAt;
-    if (resumedAt !== null) process.stderr.write(`resuming the final evaluation at record ${resumedAt} of ${r.editsApplied}\n`);
+    if (resumedAt !== null) {
+      perRecord?.resumeFinal(resumedAt);
+      process.stderr.write(`resuming the final evaluation at record ${resumedAt} of ${r.editsApplied}\n`);
+    }
     const progress = new Progress(r.schedule.length, config.editor);
     progress.update(r.stepIndex);
     let failure: string | null = null;
@@ -527,7 +558,8 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
     await commitTogether(
       join(out, JOURNAL),
       [
-        { path: metricsPath, bytes: jsonLines(r.turns) },
+        // A streamed run's metrics.jsonl is whole on disk already (appended turn by turn, cut back on resume).
+        ...(perRecord ? [] : [{ path: metricsPath, bytes: jsonLines(r.turns) }]),
         // Every evaluation of the run (pre-edit, immediate, sampled, final) as the page's charts plot them.
         { path: join(out, 'evaluations.jsonl'), bytes: jsonLines(r.metrics) },
         { path: join(out, 'edited.safetensors'), bytes: edited },
@@ -538,7 +570,9 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
     await r.removeCheckpoint();
     killPoint('removed:checkpoint.bin');
     process.stderr.write(
-      `final (${report.targetEdits} edits, token accuracy): ${summarize(report.final.metrics)}\nwrote ${out}/metrics.jsonl, evaluations.jsonl, report.json, edited.safetensors\n`,
+      `final (${report.targetEdits} edits, token accuracy): ${summarize(report.final.metrics)}\nwrote ${out}/metrics.jsonl, evaluations.jsonl, report.json, edited.safetensors${
+        perRecord && config.finalEval ? `, ${Object.values(PER_RECORD_FILES).join(', ')}` : ''
+      }\n`,
     );
     return 0;
   } catch (e) {
@@ -570,12 +604,40 @@ async function stopHere(r: LifelongRun, store: DirStore, checkpointPath: string,
   return exitStatusOf(signal);
 }
 
-/** The edit stream and warm-up records after --shuffle and --warmup-split. */
-function arrangeStreams(
+/** A streamed run's edit stream and warm-up: --data indexed, arranged by position as arrangeStreams arranges records. */
+async function streamedInputs(
   flags: Flags,
-  targetAll: EditRecord[],
-  warmupFile: EditRecord[] | undefined,
-): { target: EditRecord[]; warmup: EditRecord[] | undefined } {
+  warmupData: string | undefined,
+  model: LoadedModel<HeldWeights>,
+): Promise<{ target: RecordSource; warmup: RecordSource | EditRecord[] | undefined }> {
+  const data = await indexRecordsFlag(flags, 'data', model);
+  const warmupFile =
+    warmupData === undefined
+      ? undefined
+      : streamsData(warmupData, str(flags, 'editor'))
+        ? await indexRecordsFlag({ ...flags, 'warmup-data': warmupData }, 'warmup-data', model)
+        : await loadRecordsFlag({ ...flags, data: warmupData }, undefined, 'data', model);
+  const { target, warmup } = arrangeStreams(
+    flags,
+    data.valid,
+    warmupFile === undefined || Array.isArray(warmupFile) ? undefined : warmupFile.valid,
+  );
+  return {
+    target: data.source(target),
+    // --warmup-split: positions of --data; --warmup-data: its own file
+    warmup:
+      flags['warmup-split'] !== undefined
+        ? data.source(warmup!)
+        : warmupFile === undefined
+          ? undefined
+          : Array.isArray(warmupFile)
+            ? warmupFile
+            : warmupFile.source(warmupFile.valid),
+  };
+}
+
+/** The edit stream and warm-up records (or their positions) after --shuffle and --warmup-split. */
+function arrangeStreams<T>(flags: Flags, targetAll: T[], warmupFile: T[] | undefined): { target: T[]; warmup: T[] | undefined } {
   const target = flags.shuffle === undefined ? targetAll : shuffled(targetAll, int(flags, 'shuffle'));
   if (flags['warmup-split'] === undefined) return { target, warmup: warmupFile };
   // The warm-up is the train split, the edit stream the rest ("eval"), in shuffled order when asked.

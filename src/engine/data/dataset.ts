@@ -87,14 +87,19 @@ export function readDataset(file: FileSource, opts: DatasetOptions = {}): Datase
   return reader;
 }
 
-async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: DatasetDetection) => void): AsyncGenerator<DatasetItem> {
-  const policy = opts.onInvalid ?? 'skip';
-  const norm: NormalizeOptions = {
+/** The normalization a reader applies under `opts` (indexed-jsonl.ts reads records again with it). */
+export function normalizeOptionsOf(opts: DatasetOptions): NormalizeOptions {
+  return {
     maxChars: opts.maxChars ?? 10_000,
     seed: opts.seed ?? 0,
     listPick: opts.listPick ?? 'seeded',
     zsreLocQuestionMark: opts.zsreLocQuestionMark ?? true,
   };
+}
+
+async function* iterate(file: FileSource, opts: DatasetOptions, onDetect: (d: DatasetDetection) => void): AsyncGenerator<DatasetItem> {
+  const policy = opts.onInvalid ?? 'skip';
+  const norm = normalizeOptionsOf(opts);
   const ext = /\.(jsonl|ndjson|csv|tsv)$/i.exec(file.name)?.[1].toLowerCase();
   let head: Uint8Array | null = null;
   if (!opts.container) ({ head, file } = await peekHead(file, 4096));
@@ -244,19 +249,29 @@ export async function loadDataset(
   opts: DatasetOptions & { maxIssues?: number } = {},
 ): Promise<{ records: EditRecord[]; report: DatasetReport }> {
   const records: EditRecord[] = [];
-  const report = await consume(file, opts, 0, records);
+  const report = await eachRecord(file, opts, (r) => records.push(r));
+  return { records, report };
+}
+
+/** loadDataset without keeping the records: each valid one goes to `onRecord`; a stop throws as loadDataset does. */
+export async function eachRecord(
+  file: FileSource,
+  opts: DatasetOptions & { maxIssues?: number },
+  onRecord: (record: EditRecord) => void,
+): Promise<DatasetReport> {
+  const report = await consume(file, opts, 0, onRecord);
   if (report.stopped) {
     const s = report.stopped;
     throw new InputError(`${file.name}: record ${s.index} (line ${s.line}), field ${s.field}`, `${s.problem} (reading stopped)`);
   }
-  return { records, report };
+  return report;
 }
 
 async function consume(
   file: FileSource,
   opts: DatasetOptions & { maxIssues?: number },
   previewCount: number,
-  keep: EditRecord[] | null,
+  keep: ((record: EditRecord) => void) | null,
 ): Promise<DatasetReport> {
   const reader = readDataset(file, opts);
   const maxIssues = opts.maxIssues ?? 1000;
@@ -276,7 +291,7 @@ async function consume(
       report.count++;
       report.seen = item.record.index + 1;
       if (report.preview.length < previewCount) report.preview.push(item.record);
-      keep?.push(item.record);
+      keep?.(item.record);
     } else if (item.issue) {
       const issue = item.issue;
       report.issueCount++;

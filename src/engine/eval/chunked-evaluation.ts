@@ -10,7 +10,16 @@
  */
 import type { EditRecord, TextTokenizer } from '../types';
 import type { ModelRuntime } from '../runtime/runtime';
-import { evaluate, METRIC_KINDS, type EvaluateOptions, type Evaluation, type MetricKind, type MetricSummary } from './evaluate';
+import {
+  evaluate,
+  METRIC_KINDS,
+  type EvaluateOptions,
+  type Evaluation,
+  type MetricKind,
+  type MetricSummary,
+  type RecordScores,
+} from './evaluate';
+import { asRecordSource, type RecordSource } from '../util/record-source';
 
 /** Per summary field, the sum over records of its value; `records` the count. */
 export type RunningSums = Record<string, number> & { records: number };
@@ -25,36 +34,42 @@ export interface ChunkedProgress {
   agreement?: RunningSums;
 }
 
-export interface ChunkedOptions extends Omit<EvaluateOptions, 'prepared'> {
+export interface ChunkedOptions extends Omit<EvaluateOptions, 'prepared' | 'baseline'> {
+  /** Pre-edit scores for the agreement metric: all of them, or those of each chunk's records (a run that streams them). */
+  baseline?: RecordScores | ((records: readonly EditRecord[]) => RecordScores);
   /** Records per chunk. */
   chunk: number;
   /** A pass to go on with (from a checkpoint); its `done` records are not scored again. */
   from?: ChunkedProgress;
-  /** After each chunk: the pass so far and the chunk's own evaluation (per-record scores, generated answers). */
-  onChunk?: (progress: ChunkedProgress, chunk: Evaluation) => Promise<void> | void;
+  /** After each chunk: the pass so far, the chunk's own evaluation (per-record scores, generated answers) and its records. */
+  onChunk?: (progress: ChunkedProgress, chunk: Evaluation, records: readonly EditRecord[]) => Promise<void> | void;
 }
 
 export async function evaluateInChunks(
   runtime: ModelRuntime,
   tok: TextTokenizer,
-  records: readonly EditRecord[],
+  records: readonly EditRecord[] | RecordSource,
   opts: ChunkedOptions,
 ): Promise<Pick<Evaluation, 'metrics' | 'specificityAgreement'>> {
   if (!(Number.isInteger(opts.chunk) && opts.chunk >= 1))
     throw new Error(`evaluation chunk must be a whole number ≥ 1 (got ${opts.chunk})`);
-  const { chunk, from, onChunk, ...evalOpts } = opts;
+  const { chunk, from, onChunk, baseline, ...evalOpts } = opts;
+  const source = asRecordSource(records);
   const progress: ChunkedProgress = structuredClone(from ?? { done: 0, chunks: 0, sums: {} });
   let only: Evaluation | null = null;
-  while (progress.done < records.length) {
-    const part = records.slice(progress.done, progress.done + chunk);
-    const ev = await evaluate(runtime, tok, part, evalOpts);
+  while (progress.done < source.length) {
+    const part = await source.range(progress.done, progress.done + chunk);
+    const ev = await evaluate(runtime, tok, part, {
+      ...evalOpts,
+      ...(baseline ? { baseline: typeof baseline === 'function' ? baseline(part) : baseline } : {}),
+    });
     for (const [kind, m] of Object.entries(ev.metrics) as [MetricKind, MetricSummary][])
       progress.sums[kind] = added(progress.sums[kind], m);
     if (ev.specificityAgreement) progress.agreement = added(progress.agreement, ev.specificityAgreement);
     progress.done += part.length;
     progress.chunks++;
     only = progress.chunks === 1 ? ev : null;
-    await onChunk?.(structuredClone(progress), ev);
+    await onChunk?.(structuredClone(progress), ev, part);
   }
   if (only) return { metrics: only.metrics, ...(only.specificityAgreement ? { specificityAgreement: only.specificityAgreement } : {}) };
   const metrics: Evaluation['metrics'] = {};

@@ -3,7 +3,8 @@
  * metrics.jsonl are both built from these records, so one turn means the same thing everywhere.
  */
 import type { TurnDiagnostics } from '../editors/editor';
-import type { MetricKind, MetricSummary } from '../eval/evaluate';
+import type { EditRecord } from '../types';
+import type { Evaluation, MetricKind, MetricSummary } from '../eval/evaluate';
 import type { FluencySummary } from '../eval/fluency';
 import type { DriftSummary, HiddenStates } from '../eval/drift';
 import type { GeneralSummary } from '../eval/general/general-capability';
@@ -86,4 +87,13 @@ export interface RunReport {
   seconds: number;
   turnsPerSecond: number;
   editsPerSecond: number;
+}
+
+/**
+ * Where a streamed run's per-record scores go (RunInputs.perRecord): each chunk of the pre-edit and
+ * final evaluations, its records in order with their scores and generated answers, as it is scored;
+ * `done` counts the pass's records scored with this chunk (a resumed final pass starts past 0).
+ */
+export interface PerRecordSink {
+  chunk(protocol: 'pre-edit' | 'final', records: readonly EditRecord[], part: Evaluation, done: number): Promise<void> | void;
 }

@@ -34,13 +34,24 @@ import { fluency } from '../eval/fluency';
 import { drift, finalStates, type HiddenStates } from '../eval/drift';
 import { generalCapability, type GeneralSet } from '../eval/general/general-capability';
 import { zeroUpdateWarning } from '../editors/zero-update';
+import { asRecordSource, isRecordSource, positions, sourceView, type RecordSource } from '../util/record-source';
+import { BaselineTable, type PackedBaseline } from './baseline-table';
+import type { PerRecordSink } from './events';
 
 export interface RunInputs {
   runtime: ModelRuntime;
   tokenizer: TextTokenizer;
-  target: readonly EditRecord[];
-  warmup?: readonly EditRecord[];
+  /** The edit stream: in memory (the page, the tests) or read by position (the CLI's JSON Lines, util/record-source.ts). */
+  target: readonly EditRecord[] | RecordSource;
+  warmup?: readonly EditRecord[] | RecordSource;
   store?: CheckpointStore;
+  /**
+   * Where the per-record scores of the pre-edit and final evaluations go, chunk by chunk. Given, the
+   * run keeps none of them in memory but the pre-edit locality predictions the agreement metric reads
+   * (baseline-table.ts), and preEditScores / finalEditScores / the generated answers are null. Its
+   * turn records are only emitted (the caller keeps them on disk), not held in `turns` or the checkpoint.
+   */
+  perRecord?: PerRecordSink;
   emit?: (e: RunEvent) => void;
   /** Where the editor math runs; default the float64 CPU editors (src/engine/editors/registry.ts). */
   createEditor?: (name: string, options: EditorOptions) => AnyEditor;
@@ -78,8 +89,12 @@ interface Checkpoint {
   /** Current weights of the edited modules (bit-exact resume; deltas = these − pre-edit weights). */
   weights: Record<string, Float32Array>;
   turns: TurnRecord[];
+  /** Turns run so far (a streamed run's checkpoint holds none of their records); absent: turns.length. */
+  turnCount?: number;
   metrics: MetricsRecord[];
   baseline: [string, { tokenAccuracy: number; exact: boolean; predicted: number[] }][] | null;
+  /** A run with RunInputs.perRecord: the pre-edit locality predictions only. */
+  baselineTable?: PackedBaseline;
   elapsedMs: number;
   /** The drift prompts' pre-edit states (runs with driftSize). */
   driftPre?: HiddenStates;
@@ -104,7 +119,9 @@ const CHECKPOINT = 'checkpoint.bin';
 
 export class LifelongRun {
   readonly schedule: ScheduledTurn[];
+  /** The turn records so far (none in a streamed run: RunInputs.perRecord). */
   readonly turns: TurnRecord[] = [];
+  private turnCount = 0;
   readonly metrics: MetricsRecord[] = [];
   /** The capture-based editor (editor core), or null for a locate-then-edit one. */
   private editor: AnyEditor | null = null;
@@ -112,6 +129,9 @@ export class LifelongRun {
   private locate: LocateEditor | null = null;
   private next = 0;
   private baseline: RecordScores | null = null;
+  private baselineTable: BaselineTable | null = null;
+  private readonly target: RecordSource;
+  private readonly warmup: RecordSource | null;
   private elapsedBefore = 0;
   private t0 = performance.now();
   private failed: string | null = null;
@@ -125,6 +145,8 @@ export class LifelongRun {
     readonly config: RunConfig,
     private readonly io: RunInputs,
   ) {
+    this.target = asRecordSource(io.target);
+    this.warmup = io.warmup ? asRecordSource(io.warmup) : null;
     const bad = validateRunConfig(config, { targetRecords: io.target.length, warmupRecords: io.warmup?.length ?? 0 });
     const keys = Object.keys(bad);
     if (keys.length) throw new InputError('run settings', keys.map((k) => `${k} ${bad[k]}`).join('; '));
@@ -145,10 +167,15 @@ export class LifelongRun {
       placement: config.warmupPlacement,
     });
     if (isLocateEditor(config.editor)) {
+      if (isRecordSource(io.target) || (io.warmup && isRecordSource(io.warmup)))
+        throw new InputError(
+          'run settings',
+          `editor ${config.editor} reads its records in memory (each is checked for its subject before the run)`,
+        );
       for (const t of this.schedule)
         if (!(t.kind === 'warmup' && config.warmupStatisticsOnly))
           checkSubjects(
-            (t.kind === 'warmup' ? io.warmup! : io.target).slice(t.start, t.end),
+            ((t.kind === 'warmup' ? io.warmup! : io.target) as readonly EditRecord[]).slice(t.start, t.end),
             t.kind === 'warmup' ? 'the warm-up stream' : 'the edit stream',
           );
     }
@@ -199,7 +226,7 @@ export class LifelongRun {
     });
     // a resumed run's pre-edit states come from its checkpoint; the page's map needs them again
     if (resumed && run.driftPre) run.emitEvent({ type: 'states', edits: 0, states: run.driftPre });
-    if (!resumed && (config.driftSize ?? 0) > 0) run.driftPre = await finalStates(io.runtime, io.tokenizer, run.driftPrompts());
+    if (!resumed && (config.driftSize ?? 0) > 0) run.driftPre = await finalStates(io.runtime, io.tokenizer, await run.driftPrompts());
     if (!resumed && config.finalEval) await run.measurePreEdit();
     // Sent after the pre-edit scoring: the page fits its drift map on these, on its main thread, and
     // would otherwise hold back the scoring's progress line while it does.
@@ -212,6 +239,10 @@ export class LifelongRun {
   }
   get stepIndex(): number {
     return this.next;
+  }
+  /** Turn records emitted so far, a resumed run's earlier ones included (held in `turns` unless streamed). */
+  get turnsDone(): number {
+    return this.turnCount;
   }
   get error(): string | null {
     return this.failed;
@@ -231,10 +262,16 @@ export class LifelongRun {
   private driftPre: HiddenStates | null = null;
 
   /** The prompts drift follows: the given ones, or a seeded draw of the stream's, driftSize of them. */
-  private driftPrompts(): string[] {
+  private async driftPrompts(): Promise<string[]> {
     const n = this.config.driftSize ?? 0;
     if (this.io.driftPrompts) return this.io.driftPrompts.slice(0, n);
-    return new Rng(this.config.seed * 7_919 + 2).shuffle(this.io.target.map((r) => r.prompt)).slice(0, n);
+    const drawn = new Rng(this.config.seed * 7_919 + 2).shuffle(positions(this.target.length)).slice(0, n);
+    return (await this.target.at(drawn)).map((r) => r.prompt);
+  }
+
+  /** Pre-edit scores for the agreement metric on these records, as the run keeps them. */
+  private baselineFor(records: readonly EditRecord[]): RecordScores | undefined {
+    return this.baselineTable ? this.baselineTable.scoresFor(records) : (this.baseline ?? undefined);
   }
   /** Each general set's seeded draw of generalSize examples, the same at every evaluation of the run. */
   private generalSets(): GeneralSet[] {
@@ -273,7 +310,7 @@ export class LifelongRun {
     if (this.done) return null;
     const s = this.schedule[this.next];
     const warm = s.kind === 'warmup';
-    const records = (warm ? this.io.warmup! : this.io.target).slice(s.start, s.end);
+    const records = await (warm ? this.warmup! : this.target).range(s.start, s.end);
     const { runtime, tokenizer } = this.io;
     const clock = stopwatch();
 
@@ -326,17 +363,18 @@ export class LifelongRun {
     if (immediate)
       record.immediate = this.record(
         'immediate',
-        await immediateEvaluation(runtime, tokenizer, records, { subBatches, captures }, this.baseline ?? undefined),
+        await immediateEvaluation(runtime, tokenizer, records, { subBatches, captures }, this.baselineFor(records)),
       );
     const isLastTarget = !warm && this.schedule.slice(this.next).every((t) => t.kind !== 'target');
     record.timings.evaluate = clock();
     record.timings.total = tokenize + capture + editor + apply + record.timings.evaluate;
-    this.turns.push(record);
+    if (!this.io.perRecord) this.turns.push(record);
+    this.turnCount++;
     this.emitEvent({ type: 'turn', record });
 
     if (!warm && this.config.sampleEvery > 0 && (s.turn + 1) % this.config.sampleEvery === 0 && !isLastTarget) {
       const every = this.config.generalEvery ?? this.config.sampleEvery;
-      await this.score('sample', this.sampleEdited(), undefined, every > 0 && (s.turn + 1) % every === 0);
+      await this.score('sample', await this.sampleEdited(), undefined, every > 0 && (s.turn + 1) % every === 0);
     }
     if (this.io.store && this.config.checkpointEvery > 0 && this.next % this.config.checkpointEvery === 0 && !this.done)
       await this.saveCheckpoint(this.io.store);
@@ -392,8 +430,10 @@ export class LifelongRun {
       editor: await this.editorState(),
       weights,
       turns: this.turns,
+      turnCount: this.turnCount,
       metrics: this.metrics,
       baseline: this.baseline ? [...this.baseline.entries()] : null,
+      ...(this.baselineTable ? { baselineTable: this.baselineTable.packed() } : {}),
       elapsedMs: this.elapsedMs(),
       ...(this.driftPre ? { driftPre: this.driftPre } : {}),
     };
@@ -431,9 +471,17 @@ export class LifelongRun {
     if (this.locate) this.locate.loadState(ckpt.editor);
     else await this.editor!.loadState(ckpt.editor);
     this.next = ckpt.nextStep;
-    this.turns.push(...ckpt.turns);
+    if (!this.io.perRecord) this.turns.push(...ckpt.turns);
+    this.turnCount = ckpt.turnCount ?? ckpt.turns.length;
     this.metrics.push(...ckpt.metrics);
     this.baseline = ckpt.baseline ? new Map(ckpt.baseline) : null;
+    if (ckpt.baselineTable) this.baselineTable = new BaselineTable(ckpt.baselineTable);
+    else if (this.io.perRecord && this.baseline) {
+      // a checkpoint written before the run streamed its scores: keep what agreement needs of it
+      this.baselineTable = new BaselineTable();
+      this.baselineTable.add(this.baseline);
+    }
+    if (this.io.perRecord) this.baseline = null;
     this.driftPre = ckpt.driftPre ?? null;
     this.elapsedBefore = ckpt.elapsedMs;
     this.checkpointStep = this.next;
@@ -483,7 +531,7 @@ export class LifelongRun {
    */
   private async score(
     protocol: EvalProtocol,
-    records: readonly EditRecord[],
+    records: readonly EditRecord[] | RecordSource,
     kinds: readonly MetricKind[] | undefined,
     withGeneral = protocol !== 'sample',
   ): Promise<MetricsRecord> {
@@ -496,6 +544,12 @@ export class LifelongRun {
           ? 'scoring every edit after the last turn'
           : 'scoring a sample of the edits';
     const final = protocol === 'final';
+    // Streamed (RunInputs.perRecord): the whole-stream passes' per-record scores go to the sink, not into memory.
+    const sink = protocol !== 'sample' ? this.io.perRecord : undefined;
+    const table = this.baselineTable;
+    const baseline =
+      protocol === 'pre-edit' ? undefined : table ? (part: readonly EditRecord[]) => table.scoresFor(part) : (this.baseline ?? undefined);
+    if (sink && protocol === 'pre-edit') this.baselineTable = new BaselineTable();
     const resume = final ? this.finalPass : null;
     const scores: RecordScores = new Map(resume?.scores);
     const generated = new Map<string, WildRow>(resume?.generated);
@@ -508,14 +562,19 @@ export class LifelongRun {
       kinds,
       chunk,
       from: resume?.progress,
-      baseline: this.baseline ?? undefined,
+      baseline,
       wild,
       ...(!chunked && protocol !== 'sample'
         ? { onProgress: (done: number, total: number) => this.emitEvent({ type: 'progress', what: `${what} (prompts)`, done, total }) }
         : {}),
-      onChunk: async (progress, part) => {
-        for (const [k, v] of part.scores) scores.set(k, v);
-        for (const [k, v] of part.generated ?? []) generated.set(k, v);
+      onChunk: async (progress, part, partRecords) => {
+        if (sink) {
+          if (protocol === 'pre-edit') this.baselineTable!.add(part.scores);
+          await sink.chunk(protocol as 'pre-edit' | 'final', partRecords, part, progress.done);
+        } else {
+          for (const [k, v] of part.scores) scores.set(k, v);
+          for (const [k, v] of part.generated ?? []) generated.set(k, v);
+        }
         if (chunked) {
           const perRecord = (performance.now() - started.ms) / 1000 / (progress.done - started.done);
           const etaSeconds = perRecord * (records.length - progress.done);
@@ -526,16 +585,17 @@ export class LifelongRun {
         await this.saveCheckpoint(this.io.store);
       },
     });
-    if (protocol === 'pre-edit') this.baseline = scores;
+    if (protocol === 'pre-edit' && !sink) this.baseline = scores;
     if (final) {
-      this.finalScores = scores;
-      this.finalGen = wild ? generated : null;
+      this.finalScores = sink ? null : scores;
+      this.finalGen = wild && !sink ? generated : null;
       this.finalPass = null;
     }
-    if (protocol === 'pre-edit') this.preGenerated = wild ? generated : null;
+    if (protocol === 'pre-edit') this.preGenerated = wild && !sink ? generated : null;
     const record = this.record(protocol, { ...ev, scores });
     if (this.driftPre) {
-      const now = protocol === 'pre-edit' ? this.driftPre : await finalStates(this.io.runtime, this.io.tokenizer, this.driftPrompts());
+      const now =
+        protocol === 'pre-edit' ? this.driftPre : await finalStates(this.io.runtime, this.io.tokenizer, await this.driftPrompts());
       record.drift = drift(this.driftPre, now);
       if (protocol !== 'pre-edit') this.emitEvent({ type: 'states', edits: this.editsApplied, states: now });
     }
@@ -544,7 +604,11 @@ export class LifelongRun {
     const n = this.config.fluencySize ?? 0;
     if (n > 0) {
       // The sample is already a seeded draw; the final and pre-edit sets are drawn here, the same for both.
-      const chosen = protocol === 'sample' ? records.slice(0, n) : new Rng(this.config.seed * 7_919 + 1).shuffle([...records]).slice(0, n);
+      const source = asRecordSource(records);
+      const chosen =
+        protocol === 'sample'
+          ? await source.range(0, n)
+          : await source.at(new Rng(this.config.seed * 7_919 + 1).shuffle(positions(source.length)).slice(0, n));
       record.fluency = await fluency(
         this.io.runtime,
         this.io.tokenizer,
@@ -563,19 +627,19 @@ export class LifelongRun {
     return record;
   }
 
-  private runTargetRecords(): readonly EditRecord[] {
+  private runTargetRecords(): RecordSource {
     const last = this.schedule.filter((t) => t.kind === 'target').at(-1);
-    return last ? this.io.target.slice(0, last.end) : [];
+    return sourceView(this.target, 0, last ? last.end : 0);
   }
 
-  private editedRecords(): readonly EditRecord[] {
-    return this.io.target.slice(0, this.editsApplied);
+  private editedRecords(): RecordSource {
+    return sourceView(this.target, 0, this.editsApplied);
   }
 
   /** A seeded sample of the edits so far: the same run and step always score the same records. */
-  private sampleEdited(): EditRecord[] {
-    const edited = [...this.editedRecords()];
-    return new Rng(this.config.seed * 1_000_003 + this.next).shuffle(edited).slice(0, this.config.sampleSize);
+  private async sampleEdited(): Promise<EditRecord[]> {
+    const drawn = new Rng(this.config.seed * 1_000_003 + this.next).shuffle(positions(this.editsApplied)).slice(0, this.config.sampleSize);
+    return this.target.at(drawn);
   }
 
   private elapsedMs() {

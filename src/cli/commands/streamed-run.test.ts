@@ -1,0 +1,56 @@
+/**
+ * A streamed run (a JSON Lines --data, docs/design.md §2, "records streamed"): the same numbers as the same records read
+ * into memory, per-record scores on disk, and a kill during the turns or during the final evaluation
+ * resumes to the outputs of an uninterrupted run — per-record files and metrics.jsonl included.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeFixture, normalize, outputs, runArgs, sha256, spawnCli, withFlag, type Fixture } from '../faults/harness';
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await makeFixture();
+});
+
+/** Five turns of 3 edits on the fixture's 24 records, the final evaluation in chunks of 4. */
+const args = (data: string, out: string) => withFlag(withFlag(runArgs(f, out, ['--eval-chunk', '4']), 'data', data), 'turns', '5');
+
+const lines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => normalize(JSON.parse(l)));
+
+describe('streamed run (JSON Lines --data)', () => {
+  it('gives the in-memory run’s numbers, writes per-record scores, and resumes from kills in turns and final evaluation', async () => {
+    const memory = join(f.dir, 'memory');
+    const streamed = join(f.dir, 'streamed');
+    const [a, b] = await Promise.all([spawnCli(args(f.data, memory)), spawnCli(args(f.dataJsonl, streamed))]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const ref = outputs(streamed);
+    // the same numbers; only the data file's SHA-256 differs (the same records, JSON array vs JSON Lines)
+    const withoutData = (o: ReturnType<typeof outputs>) => ({ ...o, report: { ...(o.report as object), fingerprint: undefined } });
+    expect(withoutData(ref)).toEqual(withoutData(outputs(memory)));
+    expect(existsSync(join(memory, 'final-scores.jsonl'))).toBe(false);
+    const finalScores = lines(join(streamed, 'final-scores.jsonl')) as { index: number; efficacy: { predicted: number[] } }[];
+    expect(finalScores.map((r) => r.index)).toEqual([...Array(15).keys()]);
+    expect(finalScores[0].efficacy.predicted.length).toBeGreaterThan(0);
+    expect(lines(join(streamed, 'pre-edit-scores.jsonl'))).toHaveLength(15);
+
+    // Killed after the second turn's line, then after the second chunk of the final evaluation.
+    const killed = join(f.dir, 'killed');
+    for (const at of ['appended:metrics.jsonl#2', 'appended:final-scores.jsonl#2']) {
+      const r = await spawnCli(args(f.dataJsonl, killed), { STABLEEDIT_KILL_AT: at });
+      expect(r.signal, `${at}: ${r.stderr}`).toBe('SIGKILL');
+    }
+    const r = await spawnCli(args(f.dataJsonl, killed));
+    expect(r.code, r.stderr).toBe(0);
+    // the second chunk's lines were on disk, its checkpoint not yet: final-scores.jsonl is cut back to the first chunk
+    expect(r.stderr).toMatch(/resuming the final evaluation at record 4 of 15/);
+    expect(outputs(killed)).toEqual(ref);
+    for (const name of ['final-scores.jsonl', 'pre-edit-scores.jsonl'])
+      expect(sha256(join(killed, name)), name).toBe(sha256(join(streamed, name)));
+  }, 240_000);
+});
