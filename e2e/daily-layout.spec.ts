@@ -68,7 +68,7 @@ test('eight runs at 1280×720 and the narrow layout at 800×900', async ({ page 
   await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(8);
 
   // --- the comparison at 1280×720: every row and every column on screen, no scroll box, no sideways overflow
-  const table = page.getByTestId('comparison').locator('table');
+  const table = page.getByTestId('comparison-scores');
   const rows = table.locator('tbody tr');
   await expect(rows).toHaveCount(9); // pre-edited + 8
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -129,7 +129,7 @@ test('eight runs at 1280×720 and the narrow layout at 800×900', async ({ page 
       expect(Math.max(...ticks), `${title}: in percent`).toBeGreaterThan(1);
     }
   }
-  await expect(page.getByTestId('comparison').locator('caption')).toContainText('Scores in %');
+  await expect(page.getByTestId('comparison-scores').locator('caption')).toContainText('Scores in %');
 
   // --- removing a run: undo names it and puts it back; nobody's colour changes
   await page.evaluate(() => window.scrollTo(0, 0));

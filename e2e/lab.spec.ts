@@ -105,7 +105,7 @@ test('runs: charts fill, pause/resume, two editors compared, exports, interactiv
   await page.getByTestId('set-editor').selectOption('ultraedit');
   expect(page.url()).toContain('editor=ultraedit');
   await runToEnd(page);
-  const table = page.getByTestId('comparison').locator('table');
+  const table = page.getByTestId('comparison-scores');
   await expect(table.locator('tbody tr')).toHaveCount(3); // pre-edited + 2 runs
   await expect(table).toContainText(`stableedit lr ${DEMO_RUN.lr}`);
   await expect(table).toContainText(`ultraedit lr ${DEMO_RUN.lr}`);
@@ -113,7 +113,22 @@ test('runs: charts fill, pause/resume, two editors compared, exports, interactiv
   await page.getByTestId('comparison').getByRole('combobox').selectOption('wildExactMatch');
   await expect(table.locator('caption')).toContainText('WILD exact match');
   await expect(table.locator('tbody tr').nth(1).locator('td').first()).toHaveText(/^\d+\.\d\d$/);
-  await expect(table.locator('thead')).toContainText('GC demo.located_in');
+  const gcTable = page.getByTestId('comparison-gc');
+  await expect(gcTable.locator('thead th')).toHaveCount(5); // method + the demo set's 4 tasks
+  await expect(gcTable.locator('thead')).toContainText('demo.located_in');
+  await expect(gcTable.locator('tbody tr')).toHaveCount(3);
+  await expect(gcTable.locator('tbody tr').nth(1).locator('td').first()).toHaveText(/^\d+\.\d\d$/);
+  // Both tables fit their box: no header runs over its neighbour, every run's name has room.
+  for (const t of [table, gcTable]) {
+    const cut = await t.evaluate((el) =>
+      [...el.querySelectorAll('thead th, tbody th')]
+        .filter((c) => (c.tagName === 'TH' && c.closest('thead') ? c.scrollWidth > c.clientWidth + 1 : c.clientWidth < 60))
+        .map((c) => c.textContent),
+    );
+    expect(cut, 'headers wider than their column, or run names squeezed under 60 px').toEqual([]);
+    const [inner, outer] = await t.evaluate((el) => [el.getBoundingClientRect().right, el.parentElement!.getBoundingClientRect().right]);
+    expect(inner).toBeLessThanOrEqual(outer + 1);
+  }
 
   // Exports: metrics CSV of the last run, EasyEdit per-edit JSON, edited weights.
   const csvDl = page.waitForEvent('download');
