@@ -24,7 +24,7 @@ import { createNetwork } from './rledit-network';
 import { rleditSettings } from './rledit-settings';
 import { RLEditEditor } from './rledit-editor';
 import { RLEditTrainer, type TrainerCheckpoint } from './rledit-train';
-import { mergeInto, MODULES, records, tiny } from './train-fixture';
+import { editLocalityModuleGrads, mergeInto, MODULES, records, tiny } from './train-fixture';
 
 // Small network, a learning rate that moves the model, and every part of the loss switched on.
 const SETTINGS = rleditSettings({ rank: 6, nBlocks: 2, lr: 2e-3, metaLr: 1e-2, backDepth: 2, regCoef: 1e-2, maxGradNorm: 0.05, seed: 3 });
@@ -202,26 +202,7 @@ describe('MEND meta-training', () => {
           ),
         };
       });
-      const moduleGrad = new Map(MODULES.map((n) => [n, new Float64Array(shifts[0].pred.shift.length)]));
-      const add = (g: Map<string, Float64Array>, w: number) => g.forEach((x, n) => x.forEach((y, i) => (moduleGrad.get(n)![i] += w * y)));
-      const pre = new Map<string, Float32Array>();
-      for (const n of MODULES) pre.set(n, Float32Array.from((await rt.weight(weightOf(n))).data));
-      const edit = async (on: boolean) => {
-        for (const x of shifts) {
-          await rt.setWeight(weightOf(x.name), pre.get(x.name)!);
-          if (on) await rt.applyDelta(x.name, Float32Array.from(x.pred.shift));
-        }
-      };
-      await edit(true);
-      for (const t of cut(tuples.map((r) => ({ id: r.index, prompt: r.rephrase!, target: r.answer }))))
-        add((await rt.lossGradient(t, MODULES)).grads, 1);
-      await edit(false);
-      for (const t of cut(tuples.map((r) => ({ id: r.index, prompt: r.locPrompt!, target: r.locAnswer! })))) {
-        const refer = await rt.labelLogprobs(t);
-        await edit(true);
-        add((await rt.lossGradient(t, MODULES, refer)).grads, settings.locCoef);
-        await edit(false);
-      }
+      const moduleGrad = await editLocalityModuleGrads(rt, weightOf, shifts, tuples, cut, settings.locCoef);
       // update_hypernet: opt.zero_grad(), backward, clip_grad_norm_, opt.step()
       const grads = zerosLike(sn.params);
       for (const x of shifts) mendBackward(sn.params, sn.shape, x.pred, moduleGrad.get(x.name)!, grads);
