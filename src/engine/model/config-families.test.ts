@@ -98,6 +98,34 @@ describe('other model types', () => {
   });
 });
 
+describe('the attention shape, checked alike in every family (attentionHeads)', () => {
+  const families: [string, Record<string, unknown>][] = [
+    ['llama', knownConfig('meta-llama/Llama-3.2-1B').config],
+    ['qwen3', knownConfig('Qwen/Qwen3-0.6B').config],
+    ['gemma2', largeConfig('google/gemma-2-2b').config],
+    ['gemma3_text', knownConfig('google/gemma-3-1b-pt').config],
+    ['phi3', largeConfig('microsoft/Phi-3-mini-4k-instruct').config],
+  ];
+  it.each(families)('%s: kv heads that do not divide the heads, an odd head_dim, a hidden size the heads do not divide', (arch, c) => {
+    expect(parseConfig(c).arch).toBe(arch);
+    const heads = parseConfig(c).heads;
+    expect(refusal({ ...c, num_key_value_heads: heads - 1 })).toMatch(
+      new RegExp(`num_attention_heads ${heads} is not a multiple of num_key_value_heads ${heads - 1}`),
+    );
+    // Phi-3 rotates part of the head: its odd-dimension refusal is partial_rotary_factor's.
+    expect(refusal({ ...c, head_dim: 63 })).toMatch(
+      arch === 'phi3' ? /partial_rotary_factor 1 gives 63 rotary dims/ : /head_dim 63 must be even/,
+    );
+    // Llama and Phi-3 derive head_dim as hidden_size / num_attention_heads; Qwen3 and Gemma default it (128, 256).
+    const derived = { ...c, head_dim: undefined, hidden_size: heads * 64 + 1 };
+    if (arch === 'llama' || arch === 'phi3')
+      expect(refusal(derived)).toMatch(
+        /hidden_size \d+ is not divisible by num_attention_heads \d+ \(and config\.json gives no head_dim\)/,
+      );
+    else expect(parseConfig(derived).headDim).toBe(arch === 'qwen3' ? 128 : 256);
+  });
+});
+
 describe('qwen3', () => {
   const Q = knownConfig('Qwen/Qwen3-0.6B').config;
   it('Qwen3-0.6B: q/k norms, head_dim 128 with hidden 1024 and 16 heads, tied, no windows', () => {

@@ -10,19 +10,14 @@
  */
 import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from '../safetensors/dtypes';
 import { InputError } from '../types';
-import { num, optInt, optNum, tokenId } from './config-fields';
+import { attentionHeads, num, optInt, optNum, tokenId } from './config-fields';
 import { ropeScaling, ropeTheta, windowsFromLayerTypes } from './config-layers';
 import type { ModelSpec } from './spec';
 
 export function parseGemma(arch: 'gemma2' | 'gemma3_text', c: Record<string, unknown>, where: string): ModelSpec {
   const g3 = arch === 'gemma3_text';
   const hidden = optInt(c, 'hidden_size', where) ?? 2304;
-  const heads = optInt(c, 'num_attention_heads', where) ?? 8;
-  const kvHeads = optInt(c, 'num_key_value_heads', where) ?? 4;
-  if (heads % kvHeads !== 0)
-    throw new InputError(where, `num_attention_heads ${heads} is not a multiple of num_key_value_heads ${kvHeads}`);
-  const headDim = optInt(c, 'head_dim', where) ?? 256;
-  if (headDim % 2 !== 0) throw new InputError(where, `head_dim ${headDim} must be even (RoPE rotates pairs)`);
+  const { heads, kvHeads, headDim } = attentionHeads(c, where, hidden, { heads: 8, kvHeads: 4, headDim: 256, wholeHeadRotates: true });
   const act = c.hidden_activation ?? c.hidden_act ?? 'gelu_pytorch_tanh';
   if (act !== 'gelu_pytorch_tanh' && act !== 'gelu_new')
     throw new InputError(where, `hidden_activation ${JSON.stringify(act)} is not supported (gelu_pytorch_tanh only)`);

@@ -5,18 +5,14 @@
  * factors and the attention factor), sliding_window on every layer when set (docs/design.md §1).
  */
 import { InputError } from '../types';
-import { int, num, optInt, tokenId } from './config-fields';
+import { attentionHeads, int, num, optInt, tokenId } from './config-fields';
 import { ropeTheta } from './config-layers';
 import type { LongRopeScaling, ModelSpec } from './spec';
 
 export function parsePhi3(c: Record<string, unknown>, where: string): ModelSpec {
   const hidden = optInt(c, 'hidden_size', where) ?? 3072;
-  const heads = optInt(c, 'num_attention_heads', where) ?? 32;
-  const kvHeads = optInt(c, 'num_key_value_heads', where) ?? heads;
-  if (heads % kvHeads !== 0)
-    throw new InputError(where, `num_attention_heads ${heads} is not a multiple of num_key_value_heads ${kvHeads}`);
-  const headDim = optInt(c, 'head_dim', where) ?? hidden / heads;
-  if (!Number.isInteger(headDim)) throw new InputError(where, `hidden_size ${hidden} is not divisible by num_attention_heads ${heads}`);
+  // Partial rotary: the rotated part's evenness is checked with partial_rotary_factor below.
+  const { heads, kvHeads, headDim } = attentionHeads(c, where, hidden, { heads: 32, wholeHeadRotates: false });
   const act = c.hidden_act ?? 'silu';
   if (act !== 'silu') throw new InputError(where, `hidden_act ${JSON.stringify(act)} is not supported (silu only)`);
   const factor = num(c, 'partial_rotary_factor', where, 1);

@@ -4,18 +4,13 @@
  * hidden / heads), no q/k/v bias, sliding windows only with use_sliding_window (docs/design.md §1).
  */
 import { InputError } from '../types';
-import { num, optInt, tokenId } from './config-fields';
+import { attentionHeads, num, optInt, tokenId } from './config-fields';
 import { ropeScaling, ropeTheta, windowsFromLayerTypes } from './config-layers';
 import type { ModelSpec } from './spec';
 
 export function parseQwen3(c: Record<string, unknown>, where: string): ModelSpec {
   const hidden = optInt(c, 'hidden_size', where) ?? 4096;
-  const heads = optInt(c, 'num_attention_heads', where) ?? 32;
-  const kvHeads = optInt(c, 'num_key_value_heads', where) ?? heads;
-  if (heads % kvHeads !== 0)
-    throw new InputError(where, `num_attention_heads ${heads} is not a multiple of num_key_value_heads ${kvHeads}`);
-  const headDim = optInt(c, 'head_dim', where) ?? 128;
-  if (headDim % 2 !== 0) throw new InputError(where, `head_dim ${headDim} must be even (RoPE rotates pairs)`);
+  const { heads, kvHeads, headDim } = attentionHeads(c, where, hidden, { heads: 32, headDim: 128, wholeHeadRotates: true });
   const act = c.hidden_act ?? 'silu';
   if (act !== 'silu') throw new InputError(where, `hidden_act ${JSON.stringify(act)} is not supported (silu only)`);
   if (c.attention_bias === true) throw new InputError(where, 'attention_bias=true is not supported (it also biases o_proj)');

@@ -6,7 +6,7 @@
  * ignored, and so is a config whose fields contradict each other.
  */
 import { InputError } from '../types';
-import { int, num, optInt, tokenId } from './config-fields';
+import { attentionHeads, int, num, optInt, tokenId } from './config-fields';
 import { ropeScaling } from './config-layers';
 import { parseGemma } from './config-gemma';
 import { parseGptj } from './config-gptj';
@@ -102,13 +102,7 @@ function parseGpt2(c: Record<string, unknown>, where: string): ModelSpec {
 
 function parseLlamaLike(arch: 'llama' | 'qwen2' | 'mistral', c: Record<string, unknown>, where: string): ModelSpec {
   const hidden = int(c, 'hidden_size', where);
-  const heads = int(c, 'num_attention_heads', where);
-  const kvHeads = optInt(c, 'num_key_value_heads', where) ?? heads;
-  if (heads % kvHeads !== 0)
-    throw new InputError(where, `num_attention_heads ${heads} is not a multiple of num_key_value_heads ${kvHeads}`);
-  const headDim = optInt(c, 'head_dim', where) ?? hidden / heads;
-  if (!Number.isInteger(headDim) || headDim % 2 !== 0)
-    throw new InputError(where, `head_dim ${headDim} must be an even integer (hidden_size / num_attention_heads)`);
+  const { heads, kvHeads, headDim } = attentionHeads(c, where, hidden, { wholeHeadRotates: true });
   const act = c.hidden_act ?? 'silu';
   if (act !== 'silu') throw new InputError(where, `hidden_act ${JSON.stringify(act)} is not supported (silu only)`);
   if (arch === 'llama' && c.attention_bias === true)
