@@ -12,7 +12,7 @@ import { nodeFile, nodeFolder } from '../engine/io/node-files';
 import { createCpuRuntime } from '../engine/runtime/cpu-runtime';
 import type { ModelRuntime } from '../engine/runtime/runtime';
 import type { SubBatch } from '../engine/types';
-import { indexJsonl } from '../engine/data/indexed-jsonl';
+import { indexRecords } from '../engine/data/indexed-records';
 import { loadDataset } from '../engine/data/dataset';
 import { Rng } from '../engine/util/rng';
 import { DirStore } from '../engine/run/dir-store';
@@ -59,7 +59,7 @@ const measure = () => {
 };
 const streamed = mode === 'streamed';
 const target = streamed
-  ? await indexJsonl(nodeFile(data), { onInvalid: 'stop' }).then((ix) => ix.source(ix.valid))
+  ? await indexRecords(nodeFile(data), { onInvalid: 'stop' }).then((ix) => ix.source(ix.valid))
   : (await loadDataset(nodeFile(data), { onInvalid: 'stop' })).records;
 const run = await LifelongRun.open(
   { ...DEFAULT_RUN, modules: [module.name], lr: 1e-2, ridge: 1, wildEval: false, fluencySize: 0 },

@@ -1,9 +1,10 @@
 /**
- * --data as a stream (docs/design.md §2, "records streamed"): a JSON Lines file is indexed, not loaded —
- * the run reads each turn's, chunk's or sample's records again from the file by byte range
- * (engine/data/indexed-jsonl.ts). The same records as loadRecordsFlag, the same warnings and stops.
+ * --data as a stream (docs/design.md §2, "records streamed"): a JSON Lines or JSON array file is
+ * indexed, not loaded — the run reads each turn's, chunk's or sample's records again from the file by
+ * byte range (engine/data/indexed-records.ts). The same records as loadRecordsFlag, the same warnings
+ * and stops.
  */
-import { indexJsonl, type IndexedJsonl } from '../engine/data/indexed-jsonl';
+import { indexRecords, type IndexedRecords } from '../engine/data/indexed-records';
 import { nodeFile } from '../engine/io/node-files';
 import { isLocateEditor } from '../engine/editors/locate/settings';
 import { recordFitCheck } from '../engine/run/record-fit';
@@ -12,17 +13,21 @@ import type { HeldWeights } from '../engine/model/spec';
 import { InputError } from '../engine/types';
 import { str, UsageError, type Flags } from './args';
 
-/** A run streams --data when it is JSON Lines and the editor reads records one turn at a time (not MEMIT / AlphaEdit). */
-export function streamsData(path: string, editor: string): boolean {
-  return /\.(jsonl|ndjson)$/i.test(path) && !isLocateEditor(editor);
+/**
+ * A run streams a data file when it is JSON Lines or a JSON array and the editor reads records one turn
+ * at a time (not MEMIT / AlphaEdit, which check every record's subject first), unless --in-memory asks
+ * for the records to be read whole (e.g. a file that may change while the run goes on).
+ */
+export function streamsData(path: string, editor: string, flags: Flags): boolean {
+  return /\.(jsonl|ndjson|json)$/i.test(path) && !isLocateEditor(editor) && flags['in-memory'] !== true;
 }
 
-export async function indexRecordsFlag(flags: Flags, flag: string, model: LoadedModel<HeldWeights>): Promise<IndexedJsonl> {
+export async function indexRecordsFlag(flags: Flags, flag: string, model: LoadedModel<HeldWeights>): Promise<IndexedRecords> {
   const path = str(flags, flag);
   const onInvalid = str(flags, 'on-invalid', 'stop');
   if (onInvalid !== 'skip' && onInvalid !== 'stop') throw new UsageError('--on-invalid must be skip or stop');
   const check = recordFitCheck(model.tokenizer, model.spec.maxPositions);
-  const indexed = await indexJsonl(nodeFile(path), { onInvalid, check });
+  const indexed = await indexRecords(nodeFile(path), { onInvalid, check });
   const { report } = indexed;
   if (report.skipped > 0) {
     const first = report.issues.find((i) => i.outcome === 'skipped');

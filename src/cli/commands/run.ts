@@ -65,13 +65,16 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
     [--warmup-data FILE --warmup-turns K] [--warmup-placement start|q1|middle|q3|end] [--warmup-stats-only]
     [--seed S] [--checkpoint-every K] [--sample-every K] [--sample-size N] [--eval-chunk N] [--no-immediate] [--no-final]
     [--no-wild] [--fluency-size N] [--drift-size N] [--general [TASK=]FILE[,…] [--general-every K] [--general-size N]]
-    [--on-invalid skip|stop] [--shuffle SEED] [--warmup-split FRACTION|COUNT] [--restart] [--debug]
+    [--on-invalid skip|stop] [--in-memory] [--shuffle SEED] [--warmup-split FRACTION|COUNT] [--restart] [--debug]
     [--backend native|wasm|webgpu [--allow-software-adapter] [--editor-math auto|gpu|cpu]] [--frozen16] [--threads N]
     MEMIT / AlphaEdit (--editor memit|alphaedit): [--stats-corpus FILE] [--stats-samples N] [--stats-cache DIR]
     [--v-steps N] [--v-lr X] [--clamp-norm X] [--kl-factor X] [--v-weight-decay X] [--mom2-weight X]
     [--nullspace-threshold X] [--alpha-l2 X] [--template-seed S]
     RLEdit, MEND, MALMEN (--editor rledit|mend|malmen): --hypernet DIR (a network from train-editor; no --lr, --ridge)
 
+A JSON array or JSON Lines --data (and --warmup-data) is streamed: indexed, not held, and read again by
+position as the run needs it, with the per-record pre-edit and final scores in pre-edit-scores.jsonl and
+final-scores.jsonl (MEMIT and AlphaEdit read their records whole); --in-memory reads them whole instead.
 --eval-chunk N: records per chunk of the pre-edit, sampled and final evaluations (default 1000): a pass of more
 than one chunk reports progress with ETA, and the final evaluation checkpoints after each chunk, so a kill
 during it resumes at the chunk it reached.
@@ -157,6 +160,7 @@ export const FLAGS = {
   'no-immediate': { kind: 'bool' },
   'no-final': { kind: 'bool' },
   'no-wild': { kind: 'bool' },
+  'in-memory': { kind: 'bool' },
   'fluency-size': { kind: 'int' },
   'drift-size': { kind: 'int' },
   general: { kind: 'string' },
@@ -387,8 +391,8 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
   const gpu = await gpuFlag(flags);
   const model = await loadModelFlag(flags);
   checkModules(model, config.modules);
-  // A JSON Lines --data is streamed: indexed here, its records read again by position as the run needs them.
-  const streamed = streamsData(str(flags, 'data'), config.editor);
+  // A JSON Lines or JSON array --data is streamed: indexed here, its records read again by position as the run needs them.
+  const streamed = streamsData(str(flags, 'data'), config.editor, flags);
   const { target, warmup } = streamed
     ? await streamedInputs(flags, plan.warmupData, model)
     : arrangeStreams(
@@ -614,7 +618,7 @@ async function streamedInputs(
   const warmupFile =
     warmupData === undefined
       ? undefined
-      : streamsData(warmupData, str(flags, 'editor'))
+      : streamsData(warmupData, str(flags, 'editor'), flags)
         ? await indexRecordsFlag({ ...flags, 'warmup-data': warmupData }, 'warmup-data', model)
         : await loadRecordsFlag({ ...flags, data: warmupData }, undefined, 'data', model);
   const { target, warmup } = arrangeStreams(

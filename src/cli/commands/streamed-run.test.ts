@@ -1,7 +1,8 @@
 /**
- * A streamed run (a JSON Lines --data, docs/design.md §2, "records streamed"): the same numbers as the same records read
- * into memory, per-record scores on disk, and a kill during the turns or during the final evaluation
- * resumes to the outputs of an uninterrupted run — per-record files and metrics.jsonl included.
+ * A streamed run (a JSON Lines or JSON array --data, docs/design.md §2, "records streamed"): the same
+ * numbers as the same records read into memory (--in-memory), per-record scores on disk, and a kill
+ * during the turns or during the final evaluation resumes to the outputs of an uninterrupted run —
+ * per-record files and metrics.jsonl included.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,18 +23,25 @@ const lines = (path: string) =>
     .split('\n')
     .map((l) => normalize(JSON.parse(l)));
 
-describe('streamed run (JSON Lines --data)', () => {
+describe('streamed run (JSON Lines or JSON array --data)', () => {
   it('gives the in-memory run’s numbers, writes per-record scores, and resumes from kills in turns and final evaluation', async () => {
     const memory = join(f.dir, 'memory');
     const streamed = join(f.dir, 'streamed');
-    const [a, b] = await Promise.all([spawnCli(args(f.data, memory)), spawnCli(args(f.dataJsonl, streamed))]);
-    expect(a.code, a.stderr).toBe(0);
-    expect(b.code, b.stderr).toBe(0);
+    const array = join(f.dir, 'streamed-array');
+    const runs = await Promise.all([
+      spawnCli([...args(f.data, memory), '--in-memory']),
+      spawnCli(args(f.dataJsonl, streamed)),
+      spawnCli(args(f.data, array)),
+    ]);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
     const ref = outputs(streamed);
     // the same numbers; only the data file's SHA-256 differs (the same records, JSON array vs JSON Lines)
     const withoutData = (o: ReturnType<typeof outputs>) => ({ ...o, report: { ...(o.report as object), fingerprint: undefined } });
     expect(withoutData(ref)).toEqual(withoutData(outputs(memory)));
+    expect(outputs(array)).toEqual(outputs(memory));
     expect(existsSync(join(memory, 'final-scores.jsonl'))).toBe(false);
+    for (const name of ['final-scores.jsonl', 'pre-edit-scores.jsonl'])
+      expect(sha256(join(array, name)), `${name} of the JSON array`).toBe(sha256(join(streamed, name)));
     const finalScores = lines(join(streamed, 'final-scores.jsonl')) as { index: number; efficacy: { predicted: number[] } }[];
     expect(finalScores.map((r) => r.index)).toEqual([...Array(15).keys()]);
     expect(finalScores[0].efficacy.predicted.length).toBeGreaterThan(0);

@@ -65,7 +65,15 @@ describe('fault suite: kills, resumes, locks and checkpoints', () => {
     tally.clearErrors++;
     reference = outputs(out);
     expect(reference.metrics.map((m) => (m as { step: number }).step)).toEqual([0, 1, 2, 3]);
-    expect(readdirSync(out).sort()).toEqual(['edited.safetensors', 'evaluations.jsonl', 'metrics.jsonl', 'report.json']);
+    // The fixture's data is a JSON array, so the run streams it and writes its per-record scores beside the outputs.
+    expect(readdirSync(out).sort()).toEqual([
+      'edited.safetensors',
+      'evaluations.jsonl',
+      'final-scores.jsonl',
+      'metrics.jsonl',
+      'pre-edit-scores.jsonl',
+      'report.json',
+    ]);
   }, 300_000);
 
   it('a finished run whose report.json was deleted is not overwritten by a rerun with other settings', async () => {

@@ -87,7 +87,7 @@ export function readDataset(file: FileSource, opts: DatasetOptions = {}): Datase
   return reader;
 }
 
-/** The normalization a reader applies under `opts` (indexed-jsonl.ts reads records again with it). */
+/** The normalization a reader applies under `opts` (indexed-records.ts reads records again with it). */
 export function normalizeOptionsOf(opts: DatasetOptions): NormalizeOptions {
   return {
     maxChars: opts.maxChars ?? 10_000,

@@ -2,7 +2,7 @@
  * A stream of edit records read by position, so a run can hold only what its protocol needs: the
  * records of the turn at hand, a chunk of an evaluation, a sample (docs/design.md §2, "records
  * streamed"). The page and the tests hand the run an array (`arraySource`); the CLI a JSON Lines file
- * read again by byte range (data/indexed-jsonl.ts).
+ * read again by byte range (data/indexed-records.ts).
  */
 import type { EditRecord } from '../types';
 
