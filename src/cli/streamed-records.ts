@@ -6,7 +6,6 @@
  */
 import { indexRecords, type IndexedRecords } from '../engine/data/indexed-records';
 import { nodeFile } from '../engine/io/node-files';
-import { isLocateEditor } from '../engine/editors/locate/settings';
 import { recordFitCheck } from '../engine/run/record-fit';
 import type { LoadedModel } from '../engine/model/load';
 import type { HeldWeights } from '../engine/model/spec';
@@ -14,12 +13,11 @@ import { InputError } from '../engine/types';
 import { str, UsageError, type Flags } from './args';
 
 /**
- * A run streams a data file when it is JSON Lines or a JSON array and the editor reads records one turn
- * at a time (not MEMIT / AlphaEdit, which check every record's subject first), unless --in-memory asks
- * for the records to be read whole (e.g. a file that may change while the run goes on).
+ * A run streams a data file when it is JSON Lines or a JSON array, unless --in-memory asks for the
+ * records to be read whole (e.g. a file that may change while the run goes on).
  */
-export function streamsData(path: string, editor: string, flags: Flags): boolean {
-  return /\.(jsonl|ndjson|json)$/i.test(path) && !isLocateEditor(editor) && flags['in-memory'] !== true;
+export function streamsData(path: string, flags: Flags): boolean {
+  return /\.(jsonl|ndjson|json)$/i.test(path) && flags['in-memory'] !== true;
 }
 
 export async function indexRecordsFlag(flags: Flags, flag: string, model: LoadedModel<HeldWeights>): Promise<IndexedRecords> {

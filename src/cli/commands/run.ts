@@ -22,7 +22,7 @@ import { checkInputDir, checkInputFile, checkOutputDir } from '../paths';
 import { acquireLock, mustBeAFileIfThere } from '../out-lock';
 import { commandLine, exitStatusOf, stopAtSafePoints, stopRequested } from '../signals';
 import { withNextStep } from '../failure';
-import { checkSubjects } from '../../engine/editors/locate/prompts';
+import { checkSourceSubjects, checkSubjects } from '../../engine/editors/locate/prompts';
 import { commitTogether, finishCommit } from '../../engine/io/commit-together';
 import { faultPoint, killAtWrites, killPoint } from '../kill-points';
 import { fileSha256, folderSha256 } from '../fingerprint';
@@ -52,7 +52,7 @@ import { deviceLost, editorFlag, EDITOR_MATH_FLAGS, GpuDeviceLost, gpuFlag } fro
 import { indexRecordsFlag, streamsData } from '../streamed-records';
 import { PER_RECORD_FILES, PerRecordFiles } from '../per-record-files';
 import { cutToLines } from '../line-files';
-import type { RecordSource } from '../../engine/util/record-source';
+import { isRecordSource, type RecordSource } from '../../engine/util/record-source';
 import type { LoadedModel } from '../../engine/model/load';
 import type { HeldWeights } from '../../engine/model/spec';
 
@@ -74,7 +74,7 @@ export const usage = `usage: stableedit-lab run --model DIR --data FILE --editor
 
 A JSON array or JSON Lines --data (and --warmup-data) is streamed: indexed, not held, and read again by
 position as the run needs it, with the per-record pre-edit and final scores in pre-edit-scores.jsonl and
-final-scores.jsonl (MEMIT and AlphaEdit read their records whole); --in-memory reads them whole instead.
+final-scores.jsonl; --in-memory reads them whole instead.
 --eval-chunk N: records per chunk of the pre-edit, sampled and final evaluations (default 1000): a pass of more
 than one chunk reports progress with ETA, and the final evaluation checkpoints after each chunk, so a kill
 during it resumes at the chunk it reached.
@@ -392,7 +392,7 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
   const model = await loadModelFlag(flags);
   checkModules(model, config.modules);
   // A JSON Lines or JSON array --data is streamed: indexed here, its records read again by position as the run needs them.
-  const streamed = streamsData(str(flags, 'data'), config.editor, flags);
+  const streamed = streamsData(str(flags, 'data'), flags);
   const { target, warmup } = streamed
     ? await streamedInputs(flags, plan.warmupData, model)
     : arrangeStreams(
@@ -405,11 +405,13 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
     throw new InputError(`--data ${str(flags, 'data')}`, `the settings do not fit the data: ${describeProblems(bad)}`);
   if (isLocateEditor(config.editor)) {
     // Before any work: every record these editors will edit needs its subject (docs/design.md §7).
-    const [t, w] = [target as EditRecord[], warmup as EditRecord[] | undefined]; // never streamed (streamsData)
-    checkSubjects(config.turns === undefined ? t : t.slice(0, config.turns * config.nEdits), `--data ${str(flags, 'data')}`);
-    if (w && !config.warmupStatisticsOnly)
-      checkSubjects(
-        w.slice(0, config.warmupTurns * config.nEdits),
+    const check = (records: EditRecord[] | RecordSource, end: number, where: string) =>
+      isRecordSource(records) ? checkSourceSubjects(records, 0, end, where) : checkSubjects(records.slice(0, end), where);
+    await check(target, config.turns === undefined ? target.length : config.turns * config.nEdits, `--data ${str(flags, 'data')}`);
+    if (warmup && !config.warmupStatisticsOnly)
+      await check(
+        warmup,
+        config.warmupTurns * config.nEdits,
         plan.warmupData === undefined ? `--warmup-split of --data ${str(flags, 'data')}` : `--warmup-data ${plan.warmupData}`,
       );
   }
@@ -618,7 +620,7 @@ async function streamedInputs(
   const warmupFile =
     warmupData === undefined
       ? undefined
-      : streamsData(warmupData, str(flags, 'editor'), flags)
+      : streamsData(warmupData, flags)
         ? await indexRecordsFlag({ ...flags, 'warmup-data': warmupData }, 'warmup-data', model)
         : await loadRecordsFlag({ ...flags, data: warmupData }, undefined, 'data', model);
   const { target, warmup } = arrangeStreams(

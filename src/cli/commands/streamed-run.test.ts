@@ -5,7 +5,7 @@
  * per-record files and metrics.jsonl included.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeFixture, normalize, outputs, runArgs, sha256, spawnCli, withFlag, type Fixture } from '../faults/harness';
 
@@ -60,5 +60,46 @@ describe('streamed run (JSON Lines or JSON array --data)', () => {
     expect(outputs(killed)).toEqual(ref);
     for (const name of ['final-scores.jsonl', 'pre-edit-scores.jsonl'])
       expect(sha256(join(killed, name)), name).toBe(sha256(join(streamed, name)));
+  }, 240_000);
+
+  it('MEMIT streams too: its subject check reads the stream in chunks, and a record without one is refused before any work', async () => {
+    const recs = Array.from({ length: 9 }, (_, i) => ({
+      src: `Where does person ${i} live?`,
+      ans: `City${i}`,
+      loc: `who wrote book ${i}`,
+      loc_ans: 'A',
+      subject: `person ${i}`,
+    }));
+    const jsonl = join(f.dir, 'subjects.jsonl');
+    const json = join(f.dir, 'subjects.json');
+    writeFileSync(jsonl, recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(json, JSON.stringify(recs));
+    const corpus = join(f.dir, 'corpus.txt');
+    writeFileSync(corpus, 'The river runs past the town.\nA city has many streets.\n');
+    const memit = (data: string, out: string) => [
+      ...withFlag(withFlag(withFlag(runArgs(f, out), 'data', data), 'editor', 'memit'), 'turns', '3'),
+      '--stats-corpus',
+      corpus,
+      '--stats-cache',
+      join(f.dir, 'memit-stats'),
+      '--v-steps',
+      '3',
+    ];
+    const [streamed, memory] = [join(f.dir, 'memit-streamed'), join(f.dir, 'memit-memory')];
+    const runs = await Promise.all([spawnCli(memit(jsonl, streamed)), spawnCli([...memit(json, memory), '--in-memory'])]);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const withoutData = (o: ReturnType<typeof outputs>) => ({ ...o, report: { ...(o.report as object), fingerprint: undefined } });
+    expect(withoutData(outputs(streamed))).toEqual(withoutData(outputs(memory)));
+    expect(lines(join(streamed, 'final-scores.jsonl'))).toHaveLength(9);
+
+    // record 7 loses its subject: found by the chunked check before the first turn, nothing written
+    const broken = recs.map((r, i) => (i === 7 ? { ...r, subject: undefined } : r));
+    const bad = join(f.dir, 'no-subject.jsonl');
+    writeFileSync(bad, broken.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const out = join(f.dir, 'memit-refused');
+    const r = await spawnCli(memit(bad, out));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--data .*no-subject\.jsonl: record 7: has no subject/);
+    expect(existsSync(join(out, 'metrics.jsonl'))).toBe(false);
   }, 240_000);
 });

@@ -12,7 +12,7 @@ import type { AnyEditor, EditorOptions, EditorState } from '../editors/editor';
 import { createEditor } from '../editors/registry';
 import { LocateEditor, type LocateContext } from '../editors/locate/locate-editor';
 import { isLocateEditor, locateSettings } from '../editors/locate/settings';
-import { checkSubjects } from '../editors/locate/prompts';
+import { checkSourceSubjects, checkSubjects } from '../editors/locate/prompts';
 import type { StatsCache } from '../editors/locate/key-stats';
 import { buildSubBatches, editPairs } from './batching';
 import type { Evaluation, MetricKind, RecordScores } from '../eval/evaluate';
@@ -166,19 +166,9 @@ export class LifelongRun {
       warmupTurns: config.warmupTurns,
       placement: config.warmupPlacement,
     });
-    if (isLocateEditor(config.editor)) {
-      if (isRecordSource(io.target) || (io.warmup && isRecordSource(io.warmup)))
-        throw new InputError(
-          'run settings',
-          `editor ${config.editor} reads its records in memory (each is checked for its subject before the run)`,
-        );
-      for (const t of this.schedule)
-        if (!(t.kind === 'warmup' && config.warmupStatisticsOnly))
-          checkSubjects(
-            ((t.kind === 'warmup' ? io.warmup! : io.target) as readonly EditRecord[]).slice(t.start, t.end),
-            t.kind === 'warmup' ? 'the warm-up stream' : 'the edit stream',
-          );
-    }
+    // Records in memory are checked here; a streamed source, read in chunks, when the run opens.
+    if (isLocateEditor(config.editor))
+      for (const t of this.subjectSpans()) if (!isRecordSource(t.records)) checkSubjects(t.records.slice(t.start, t.end), t.where);
     if (isLocateEditor(config.editor))
       this.locate = new LocateEditor(config.editor, locateSettings(config.editor, config.locate), config.modules);
     else if (isHypernetEditor(config.editor)) {
@@ -213,6 +203,7 @@ export class LifelongRun {
   /** Start a run, or resume it from the store's checkpoint when one exists for the same settings. */
   static async open(config: RunConfig, io: RunInputs): Promise<LifelongRun> {
     const run = new LifelongRun(config, io);
+    for (const t of run.subjectSpans()) if (isRecordSource(t.records)) await checkSourceSubjects(t.records, t.start, t.end, t.where);
     // Before a resume loads edited weights: C, P and the context templates come from the unedited model.
     await run.locate?.prepare(run.locateContext);
     const resumed = io.store ? await run.tryResume(io.store) : false;
@@ -232,6 +223,24 @@ export class LifelongRun {
     // would otherwise hold back the scoring's progress line while it does.
     if (!resumed && run.driftPre) run.emitEvent({ type: 'states', edits: 0, states: run.driftPre });
     return run;
+  }
+
+  /**
+   * What MEMIT / AlphaEdit must find a subject in before any work (docs/design.md §7): the records of
+   * each stream the schedule edits (a statistics-only warm-up edits none), as one span per stream.
+   */
+  private subjectSpans(): { records: readonly EditRecord[] | RecordSource; start: number; end: number; where: string }[] {
+    if (!isLocateEditor(this.config.editor)) return [];
+    const spans = [];
+    for (const kind of ['target', 'warmup'] as const) {
+      if (kind === 'warmup' && this.config.warmupStatisticsOnly) continue;
+      let [start, end] = [Infinity, -Infinity]; // the turns of one stream are consecutive ranges of it
+      for (const t of this.schedule) if (t.kind === kind) [start, end] = [Math.min(start, t.start), Math.max(end, t.end)];
+      if (end < start) continue;
+      const records = kind === 'warmup' ? this.io.warmup! : this.io.target;
+      spans.push({ records, start, end, where: kind === 'warmup' ? 'the warm-up stream' : 'the edit stream' });
+    }
+    return spans;
   }
 
   get done(): boolean {

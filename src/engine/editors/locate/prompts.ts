@@ -7,6 +7,7 @@ import { InputError, type EditRecord, type TextTokenizer } from '../../types';
 import { Rng } from '../../util/rng';
 import type { ModelRuntime } from '../../runtime/runtime';
 import { sampleTopK } from '../../runtime/decode';
+import type { RecordSource } from '../../util/record-source';
 
 /** Layouts whose records carry a subject field (data/layouts.ts), for the error message. */
 const SUBJECT_LAYOUTS = 'CounterFact (ROME and EasyEdit), ZsRE with a "subject" field (EasyEdit/MEMIT files), WikiBigEdit, MedCF, generic';
@@ -44,6 +45,16 @@ export function checkSubjects(records: readonly EditRecord[], where: string): vo
       throw e;
     }
 }
+
+/**
+ * checkSubjects over the records [start, end) of a streamed source (the CLI's indexed --data): read in
+ * chunks, so a 2M-record stream is checked without being held.
+ */
+export async function checkSourceSubjects(source: RecordSource, start: number, end: number, where: string): Promise<void> {
+  for (let a = start; a < end; a += SUBJECT_CHUNK) checkSubjects(await source.range(a, Math.min(end, a + SUBJECT_CHUNK)), where);
+}
+
+const SUBJECT_CHUNK = 4096;
 
 /** Replaces the one "{}" (Python's str.format with one positional argument). */
 export function fill(template: string, value: string): string {
