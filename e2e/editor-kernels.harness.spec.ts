@@ -2,7 +2,7 @@
  * The GPU editor in real Chromium WebGPU (SwiftShader here), built as a run on a WebGPU model builds
  * it (createRunEditor): the page's own WGSL path, shaders bundled by Vite. The exhaustive tables —
  * every editor kernel, every editor over 20 turns, checkpoints across backends, the Jacobi cases —
- * run the same checks on Dawn under Vitest (src/engine/gpu/checks/wgsl-checks.test.ts); what stays
+ * run the same checks on Dawn under Vitest (src/gpu-checks/wgsl-checks.test.ts); what stays
  * here is what needs the page. Opt-in here: the Jacobi whitening at larger d (EIGEN_DS=256,512).
  */
 import { expect, test } from '@playwright/test';
@@ -43,7 +43,7 @@ const EIGEN_CASES: EigenCase[] = EIGEN_DS.flatMap((d) => [
 ]);
 
 test('WGSL Jacobi whitening matches the float64 eigendecomposition at large d', async ({ page }) => {
-  test.skip(EIGEN_DS.length === 0, 'set EIGEN_DS=256,512 (the default cases run in src/engine/gpu/checks/wgsl-checks.test.ts)');
+  test.skip(EIGEN_DS.length === 0, 'set EIGEN_DS=256,512 (the default cases run in src/gpu-checks/wgsl-checks.test.ts)');
   test.setTimeout(6 * 3_600_000);
   page.on('console', (m) => m.type() === 'error' && console.log(`[page] ${m.text()}`));
   await page.goto('/e2e/pages/editor-kernels.html');

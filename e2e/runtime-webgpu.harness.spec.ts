@@ -4,7 +4,7 @@
  * so passing means every node ran on the GPU. This is the page's own onnxruntime-web in Chromium; the
  * op table (every op case of graph/cases.ts, outputs and VJPs, and argMax/topK, ≤1e-4 against the
  * float64 interpreter) runs on Dawn under Vitest with the model checks below
- * (src/engine/gpu/checks/runtime-checks.test.ts). Here:
+ * (src/gpu-checks/runtime-checks.test.ts). Here:
  *  - tiny gpt2 and llama (GQA): capture loss/keys ≤1e-4, grads ≤1e-3 vs finite differences of the
  *    float64 reference, predict and next-token top-k = reference, applyDelta reaches the GPU buffer;
  *  - warm capture time on the WebGPU EP vs the wasm EP, same batch (printed, not asserted:

@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasStackTrace, ROOT } from '../../cli/faults/harness';
-import { vulkanDiagnosis, vulkanLoaderFound } from './node-gpu';
+import { hasStackTrace, ROOT } from './faults/harness';
+import { vulkanDiagnosis, vulkanLoaderFound } from '../engine/gpu/node-gpu';
 
 const dir = mkdtempSync(join(tmpdir(), 'se-vulkan-'));
 const loaderDir = join(dir, 'lib');
@@ -89,7 +89,7 @@ describe.skipIf(process.platform !== 'linux')('what to install when Dawn finds n
   });
 
   it('the CLI without dawn.node: says to install the webgpu package, exit status 1, no trace', { timeout: 120_000 }, async () => {
-    const r = await cliChild(['--import', join(ROOT, 'src/engine/gpu/fixtures/no-dawn.mjs')], replayArgs(['--backend', 'webgpu']), {});
+    const r = await cliChild(['--import', join(ROOT, 'src/cli/fixtures/no-dawn.mjs')], replayArgs(['--backend', 'webgpu']), {});
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(
       /--backend webgpu needs Dawn's Node binding, which did not load \(Cannot find package 'webgpu'.*\)\. Install it with `npm install webgpu@0\.6\.2`/,

@@ -6,10 +6,10 @@
  * max-norm relative unless named otherwise. One file, so one device in one worker runs them in turn.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { editorNames } from '../../editors/registry';
-import { EDITOR_TOLERANCE, EIGEN_CASES, EIGEN_TOLERANCE, KERNEL_TOLERANCE } from '../../../../e2e/pages/check-bounds';
-import { runHarnessChecks, runKernelChecks } from '../../../../e2e/pages/kernel-checks';
-import { runCheckpointChecks, runEditorKernelChecks, runEigenChecks, runGpuEditorChecks } from '../../../../e2e/pages/editor-kernel-checks';
+import { editorNames } from '../engine/editors/registry';
+import { EDITOR_TOLERANCE, EIGEN_CASES, EIGEN_TOLERANCE, KERNEL_TOLERANCE } from '../../e2e/pages/check-bounds';
+import { runHarnessChecks, runKernelChecks } from '../../e2e/pages/kernel-checks';
+import { runCheckpointChecks, runEditorKernelChecks, runEigenChecks, runGpuEditorChecks } from '../../e2e/pages/editor-kernel-checks';
 import { dawnSkip, installDawn } from './dawn';
 
 const fmt = (errors: Record<string, number>) =>

@@ -8,8 +8,8 @@
  * for the page's own onnxruntime-web, and hands the op table to this file.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OP_TOLERANCE, RUNTIME_TOLERANCE } from '../../../../e2e/pages/check-bounds';
-import { runOpCases, runRuntimeChecks } from '../../../../e2e/pages/runtime-checks';
+import { OP_TOLERANCE, RUNTIME_TOLERANCE } from '../../e2e/pages/check-bounds';
+import { runOpCases, runRuntimeChecks } from '../../e2e/pages/runtime-checks';
 import { dawnSkip, installDawn } from './dawn';
 
 describe.skipIf(dawnSkip !== null)(`the WebGPU runtime vs float64 on Dawn${dawnSkip ? ` (skipped: ${dawnSkip})` : ''}`, () => {
