@@ -1,7 +1,7 @@
 /**
  * Opt-in: the blocked Cholesky and triangular solves against their float64 twin at the larger sizes,
  * `CHOLESKY_NS=512,1024,2048 npx playwright test e2e/cholesky.harness.spec.ts` (κ 1e6, λ 1e-6; minutes
- * on SwiftShader). The default sizes run in e2e/editor-kernels.harness.spec.ts; inputs and bounds:
+ * on SwiftShader). The default sizes run on Dawn in src/gpu-checks/wgsl-checks.test.ts; inputs and bounds:
  * e2e/pages/cholesky-checks.ts.
  */
 import { expect, test } from '@playwright/test';

@@ -1,9 +1,10 @@
 /**
  * The generated graphs on onnxruntime-web's WebGPU EP, on the lab's shared GPUDevice, with CPU
  * fallback disabled (`disable_cpu_ep_fallback`): a node the EP will not take fails session creation,
- * so passing means every node ran on the GPU.
- *  - every op case of graph/cases.ts (outputs and VJPs) and argMax/topK: fp32 vs the float64
- *    interpreter, normwise relative error ≤1e-4 (the bar ORT wasm is held to in graph/ort.test.ts);
+ * so passing means every node ran on the GPU. This is the page's own onnxruntime-web in Chromium; the
+ * op table (every op case of graph/cases.ts, outputs and VJPs, and argMax/topK, ≤1e-4 against the
+ * float64 interpreter) runs on Dawn under Vitest with the model checks below
+ * (src/gpu-checks/runtime-checks.test.ts). Here:
  *  - tiny gpt2 and llama (GQA): capture loss/keys ≤1e-4, grads ≤1e-3 vs finite differences of the
  *    float64 reference, predict and next-token top-k = reference, applyDelta reaches the GPU buffer;
  *  - warm capture time on the WebGPU EP vs the wasm EP, same batch (printed, not asserted:
@@ -13,24 +14,13 @@
  *    load's logits and weights bit for bit either way.
  */
 import { expect, test } from '@playwright/test';
-import type { OpResult } from './pages/runtime-checks';
-import { OP_TOLERANCE, RUNTIME_TOLERANCE } from './pages/check-bounds';
+import { RUNTIME_TOLERANCE } from './pages/check-bounds';
 import type { Frozen16Check, RuntimeCheck } from '../src/engine/runtime/webgpu-check';
 
 test.beforeEach(async ({ page }) => {
   page.on('console', (m) => (m.type() === 'error' || m.text().startsWith('[webgpu-check]')) && console.log(`[page] ${m.text()}`));
   await page.goto('/e2e/pages/runtime-webgpu.html');
   await page.waitForFunction(() => 'runtimeWebGpu' in window);
-});
-
-test('every graph op runs on the WebGPU EP without CPU fallback and matches float64', async ({ page }) => {
-  const results = (await page.evaluate(() => window.runtimeWebGpu.runOpCases())) as OpResult[];
-  for (const r of results) console.log(`${r.name.padEnd(48)} ${r.err === null ? 'FAILED ' + r.error : r.err.toExponential(2)}`);
-  expect(results.length).toBeGreaterThanOrEqual(45);
-  for (const r of results) {
-    expect(r.err, `${r.name}: ${r.error}`).not.toBeNull();
-    expect(r.err!, r.name).toBeLessThanOrEqual(OP_TOLERANCE);
-  }
 });
 
 test('capture, predict, next tokens and applyDelta on WebGPU match the float64 reference (gpt2, llama GQA); frozen16', async ({ page }) => {

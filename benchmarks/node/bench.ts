@@ -1,11 +1,12 @@
 /**
  * `npm run bench [-- --full | --profile NAME] [--only MODEL] [--editors a,b] [--turns N] [--layers L]
- * [--backend native|wasm] [--threads N] [--gemm native|js] [--spin] [--no-share-capture]
+ * [--backend native|wasm|webgpu [--allow-software-adapter] [--editor-math auto|gpu|cpu]] [--threads N] [--gemm native|js] [--spin] [--no-share-capture]
  * [--peer [FILE]] [--reps R] [--peer-python PY] [--out DIR]`: the benchmark on a Node CPU backend
  * (default native: onnxruntime-node, every core; wasm: onnxruntime-web, one thread). `--threads N`:
  * the float64 editor math's threads (default every core, at most 8); `--gemm js` keeps its large
  * products in the JS loops instead of onnxruntime-node's float64 Gemm (linalg/native-gemm.ts). The
- * other backend's MatMul is probed too, for the machine's peak. `--spin` lets native pool threads
+ * other backend's MatMul is probed too, for the machine's peak. `--backend webgpu`: the lab's GPU path
+ * on a Dawn device (webgpu-host.ts), the adapter named in the table; a software one only when asked for. `--spin` lets native pool threads
  * spin between ops (ORT's default; off in the lab). `--peer FILE` adds lab ÷ peer ratios from a
  * benchmarks/peer/turn.py JSON; `--peer` alone runs that script here at the same shapes (peer-run.ts),
  * lab and peer alternating `--reps` times (default 2) in this one command, and prints the medians.
@@ -31,6 +32,7 @@ import { defaultPeerPython, runPeer } from './peer-run';
 import { flagValue } from './flag';
 import { machineNote } from './machine';
 import { useNodePool } from '../../src/engine/linalg/parallel/node-pool';
+import { webGpuHost } from './webgpu-host';
 
 export function profileFromArgs(argv: string[]): BenchProfile {
   const name = argv.includes('--full') ? 'full' : (flagValue(argv, 'profile') ?? 'quick');
@@ -79,7 +81,8 @@ async function main() {
   const gemm = gemmChoice === 'native' ? useNativeGemm(f64.threads) : { gemm: null, note: '--gemm js' };
   const gemmNote = gemm.gemm ? `large products on ${gemm.gemm.label}` : `large products in JS (${gemm.note})`;
   console.error(`float64 editor math: ${f64.threads} thread(s), ${gemmNote}`);
-  const backend = (await CpuExecutor.create({ backend: parseCpuBackend(flagValue(argv, 'backend')) })).backend;
+  const webgpu = await webGpuHost(argv);
+  const backend = webgpu ? 'webgpu' : (await CpuExecutor.create({ backend: parseCpuBackend(flagValue(argv, 'backend')) })).backend;
   const spin = argv.includes('--spin');
   const others = async () => {
     const list: GraphExecutor[] = [];
@@ -89,8 +92,9 @@ async function main() {
   };
   let peakRss = 0;
   const host = {
-    newExecutor: () => CpuExecutor.create({ backend, spin }),
+    newExecutor: () => CpuExecutor.create({ backend: backend as 'native' | 'wasm', spin }),
     backendLabel: backend === 'wasm' ? 'wasm ×1' : 'native',
+    ...webgpu,
     otherExecutors: others,
     demoModel: nodeFolder('public/demo/model'),
     demoEdits: nodeFile('public/demo/data/edits.eval.json'),

@@ -13,7 +13,7 @@ import type { RuntimeBackend } from '../../src/engine/runtime/runtime';
 import { matmulPeak, type MatmulProbe } from './matmul-peak';
 import { parameterCount, randomModel } from './random-model';
 import type { BenchResult, MachinePeak } from './result';
-import { runCase, type MemorySample } from './run-case';
+import { runCase, type CaseInputs, type MemorySample } from './run-case';
 import { MODEL_SHAPES, type BenchProfile } from './shapes';
 
 export interface BenchHost {
@@ -26,6 +26,9 @@ export interface BenchHost {
   demoEdits: FileSource;
   memory(): MemorySample;
   log(line: string): void;
+  /** The runtime and the editor of each case, where the host's differ from the CPU defaults (runCase's; `--backend webgpu`). */
+  openRuntime?: CaseInputs['openRuntime'];
+  newEditor?: CaseInputs['newEditor'];
 }
 
 export interface ProfileReport {
@@ -97,6 +100,8 @@ export async function runProfile(p: BenchProfile, host: BenchHost, onResult?: (r
       machinePeak,
       memory: host.memory,
       log: host.log,
+      openRuntime: host.openRuntime,
+      newEditor: host.newEditor,
     });
     results.push(r);
     onResult?.(r);

@@ -19,7 +19,7 @@ export const OP_TOLERANCE = 1e-4;
 /** The runtime self-check (runtime/webgpu-check.ts): capture loss and keys, gradients vs finite differences, an edit. */
 export const RUNTIME_TOLERANCE = { loss: 1e-4, keys: 1e-4, grads: 1e-3, edit: 1e-4 } as const;
 
-/** The Jacobi cases `npm test` runs (larger d opt-in: EIGEN_DS, e2e/editor-kernels.harness.spec.ts). */
+/** The Jacobi cases `npm test` runs (src/gpu-checks/wgsl-checks.test.ts; larger d opt-in in Chromium: EIGEN_DS, e2e/editor-kernels.harness.spec.ts). */
 export const EIGEN_CASES = [
   { name: 'd 16, κ 1e2', d: 16, kappa: 1e2, warm: true },
   { name: 'd 33 (odd), κ 1e4', d: 33, kappa: 1e4, warm: true },

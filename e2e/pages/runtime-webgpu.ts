@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import * as ortWasm from 'onnxruntime-web';
 import asyncifyWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import jsepWasm from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
-import { runFrozen16Check, runOpCases, runRuntimeChecks } from './runtime-checks';
+import { runFrozen16Check, runRuntimeChecks } from './runtime-checks';
 
 // Vite pre-bundles ORT, which breaks its `new URL(wasm, import.meta.url)`: name the binaries ourselves
 // (the WebGPU bundle runs the asyncify build, the default bundle — our wasm runtime — the jsep one).
@@ -15,9 +15,9 @@ ortWasm.env.wasm.wasmPaths = { wasm: jsepWasm };
 
 declare global {
   interface Window {
-    runtimeWebGpu: { runOpCases: typeof runOpCases; runRuntimeChecks: typeof runRuntimeChecks; runFrozen16Check: typeof runFrozen16Check };
+    runtimeWebGpu: { runRuntimeChecks: typeof runRuntimeChecks; runFrozen16Check: typeof runFrozen16Check };
   }
 }
 
-window.runtimeWebGpu = { runOpCases, runRuntimeChecks, runFrozen16Check };
+window.runtimeWebGpu = { runRuntimeChecks, runFrozen16Check };
 document.getElementById('out')!.textContent = 'ready';

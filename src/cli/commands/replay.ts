@@ -1,6 +1,8 @@
 /**
- * `replay`: the editor math alone on a captured stream (docs/design.md §5), on the CPU backend, so streams
- * captured elsewhere (e.g. by the PyTorch reference code) can be compared delta for delta.
+ * `replay`: the editor math alone on a captured stream (docs/design.md §5), so streams captured elsewhere
+ * (e.g. by the PyTorch reference code) can be compared delta for delta: the float64 editor, or with
+ * `--backend webgpu` the WGSL GPU editor on a Dawn device, chosen by the helpers `run` uses (cli/gpu.ts,
+ * docs/design.md §4). Nothing is written before the last turn, so a lost device leaves no output behind.
  * In: `t{t}.sb{b}.{module}.keys` [N_b, dIn] and `.grads` [N_b, dOut] (optional `t{t}.sb{b}.loss` [1]).
  * Out: `t{t}.{module}.delta` [dIn, dOut] for every turn, and `<out minus .safetensors>.diagnostics.json`.
  */
@@ -12,19 +14,23 @@ import { readSafetensorsHeader, type TensorInfo } from '../../engine/safetensors
 import { readTensorF32 } from '../../engine/safetensors/read';
 import { encodeSafetensors, type TensorToWrite } from '../../engine/safetensors/encode';
 import type { EditorOptions, TurnDiagnostics } from '../../engine/editors/editor';
-import { createEditor, editorNames } from '../../engine/editors/registry';
+import { editorNames } from '../../engine/editors/registry';
 import { zeroUpdateWarning } from '../../engine/editors/zero-update';
 import { InputError, type FileSource, type ModuleCapture } from '../../engine/types';
 import { int, list, num, parseFlags, requireFlags, str, UsageError, type FlagTable, type Flags } from '../args';
 import { checkInputFile, checkOutputFile, sameFile } from '../paths';
 import { withFileLock } from '../out-lock';
-import { killAtWrites } from '../kill-points';
+import { faultPoint, killAtWrites } from '../kill-points';
+import { deviceLost, editorFlag, EDITOR_MATH_FLAGS, GPU_FLAGS, GpuDeviceLost, gpuFlag } from '../gpu';
+import type { SharedGpu } from '../../engine/gpu/device';
 
 export const summary = 'run an editor on a captured K/G stream and write every turn’s ΔW';
 
 export const usage = `usage: stableedit-lab replay --in STREAM.safetensors --editor NAME --lr X --ridge X
                             [--warmup-turns K] [--modules a,b] [--solve dual|primal]
-                            [--niw-mu0 X --niw-kappa0 X --niw-nu0 X --niw-psi0 X] --out D.safetensors
+                            [--niw-mu0 X --niw-kappa0 X --niw-nu0 X --niw-psi0 X]
+                            [--backend native|webgpu [--allow-software-adapter] [--editor-math auto|gpu|cpu]]
+                            --out D.safetensors
 
   --in            tensors t{t}.sb{b}.{module}.keys [N_b, d_in] and .grads [N_b, d_out]
                   (optional t{t}.sb{b}.loss [1], reported in the diagnostics)
@@ -33,6 +39,9 @@ export const usage = `usage: stableedit-lab replay --in STREAM.safetensors --edi
   --modules       module order for the statistics updates within a sub-batch
                   (default: names in natural order, so layers.2 precedes layers.10)
   --solve         force the ridge form (default: dual when N < d_in)
+  --backend       native (default): the float64 editor; webgpu: the WGSL GPU editor on a Dawn device, as
+                  \`run --backend webgpu\` (a software adapter only with --allow-software-adapter;
+                  --editor-math cpu keeps the float64 editor). A lost device stops it, writing nothing
   --out           writes t{t}.{module}.delta [d_in, d_out] (float32) and D.diagnostics.json beside it`;
 
 const CAPTURE = /^t(\d+)\.sb(\d+)\.(.+)\.(keys|grads)$/;
@@ -150,6 +159,9 @@ export const FLAGS = {
   'niw-kappa0': { kind: 'number' },
   'niw-nu0': { kind: 'number' },
   'niw-psi0': { kind: 'number' },
+  backend: { kind: 'string', choices: ['native', 'webgpu'] },
+  ...GPU_FLAGS,
+  ...EDITOR_MATH_FLAGS,
   out: { kind: 'string' },
 } satisfies FlagTable;
 
@@ -187,7 +199,19 @@ export async function run(argv: string[]): Promise<number> {
   await checkOutputFile('out', out);
   if ((await sameFile(input, out)) || (await sameFile(input, diagnosticsPath(out))))
     throw new UsageError(`--out ${out} would overwrite the input stream --in ${input}; choose another --out`);
-  return withFileLock('out', out, () => replay(input, out, name, warmupTurns, order, opts), [diagnosticsPath(out)]);
+  return withFileLock(
+    'out',
+    out,
+    async () => {
+      const gpu = await gpuFlag(flags);
+      try {
+        return await replay(input, out, name, warmupTurns, order, opts, flags, gpu);
+      } finally {
+        gpu?.device.destroy();
+      }
+    },
+    [diagnosticsPath(out)],
+  );
 }
 
 async function replay(
@@ -197,8 +221,12 @@ async function replay(
   warmupTurns: number,
   order: string[] | null,
   opts: EditorOptions,
+  flags: Flags,
+  gpu: SharedGpu | null,
 ): Promise<number> {
-  const editor = createEditor(name, opts);
+  const { editor } = await editorFlag(flags, name, opts, gpu);
+  const lost = deviceLost(gpu);
+  lost.catch(() => {}); // raced below; unobserved it would be an unhandled rejection
   const file = nodeFile(input);
   const { tensors } = await readSafetensorsHeader(file);
   const layout = streamLayout(tensors, input);
@@ -225,7 +253,17 @@ async function replay(
       const ls = await Promise.all(lossInfos.map(async (i) => (await readTensorF32(file, i!))[0]));
       loss = ls.reduce((s, v) => s + v, 0) / ls.length;
     }
-    const r = await editor.turn({ subBatches, warmup: t < warmupTurns, loss });
+    let r: Awaited<ReturnType<typeof editor.turn>>;
+    try {
+      r = await Promise.race([editor.turn({ subBatches, warmup: t < warmupTurns, loss }), lost]);
+      faultPoint('turn', gpu?.device);
+    } catch (e) {
+      // On the GPU a failed turn (a lost device, a kernel's own error) has written nothing: say so, no trace.
+      if (!gpu || e instanceof InputError || !(e instanceof Error)) throw e;
+      const why = e instanceof GpuDeviceLost ? e.message : `the GPU editor failed: ${e.message}`;
+      process.stderr.write(`replay stopped: turn ${t}: ${why}; nothing was written to ${out}: run the command again\n`);
+      return 1;
+    }
     const zero = zeroWarned ? null : zeroUpdateWarning(r.deltas, `${input}: turn ${t}`, opts);
     if (zero) {
       zeroWarned = true;

@@ -1,7 +1,7 @@
 /**
  * "Add an editor: one file and one line": a throwaway editor (e2e/fixtures/throwaway-editor.ts, UltraEdit's
  * unbiased batch variance with StableEdit's whitening) joins the registry by one line and runs on the
- * float64 backend exactly as its spec says; e2e/editor-kernels.harness.spec.ts runs the same file on the GPU.
+ * float64 backend exactly as its spec says; src/gpu-checks/wgsl-checks.test.ts runs the same file on the GPU (Dawn) and e2e/editor-kernels.harness.spec.ts one editor in Chromium.
  * Every editor saves exactly the checkpoint layout its spec declares.
  */
 import { describe, expect, it } from 'vitest';

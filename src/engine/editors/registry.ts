@@ -1,7 +1,7 @@
 /**
  * Every editor by name. Adding an editor: one file exporting `defineEditor({...})` (./define.ts), one
  * line in `builtinEditors` — both backends build it from its spec (add-an-editor.test.ts and
- * e2e/editor-kernels.harness.spec.ts do exactly that with a throwaway editor).
+ * src/gpu-checks/wgsl-checks.test.ts (on Dawn) do exactly that with a throwaway editor).
  */
 import { InputError } from '../types';
 import { diagonal } from './diagonal';

@@ -2,7 +2,7 @@
  * Static checks that need no GPU: every pipeline the editor requests names a WGSL file that exists,
  * an entry point declared @compute in it and override constants it declares; and the loader routes
  * 'editor/…' names to shaders/editor/ while the harness's shaders still resolve. (The kernels'
- * numerics are checked against their float64 twins in Chromium: e2e/editor-kernels.harness.spec.ts.)
+ * numerics are checked against their float64 twins on Dawn: src/gpu-checks/wgsl-checks.test.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
