@@ -39,9 +39,8 @@ const siteFetch: typeof fetch = async (input, init) => {
   return new Response(bytes, { status: 200 });
 };
 
-async function demoLab() {
+async function demoLab(stores = new Map<string, MemoryStore>()) {
   const events: WorkerEvent[] = [];
-  const stores = new Map<string, MemoryStore>();
   const lab = new Lab((e) => events.push(e), {
     siteUrl: 'http://lab.test/',
     gpu: async () => null,
@@ -56,6 +55,7 @@ async function demoLab() {
     else if (cmd.type === 'data/scan') await lab.scan(cmd);
     else if (cmd.type === 'hypernet/import') await lab.importHypernet(cmd);
     else if (cmd.type === 'run/start') await lab.startRun(cmd);
+    else if (cmd.type === 'run/reopen') await lab.reopenRun(cmd);
     else throw new Error(`not sent here: ${cmd.type}`);
   };
   await send({ type: 'model/load', source: { kind: 'demo' }, backend: 'wasm' });
@@ -91,6 +91,10 @@ async function networkFiles(patch: (d: NetworkDescription) => void = () => {}): 
   };
   patch(desc);
   return [new File([JSON.stringify(desc)], 'hypernet.json'), new File([bytes as Uint8Array<ArrayBuffer>], 'network.safetensors')];
+}
+
+async function until(ok: () => boolean, ms = 60_000): Promise<void> {
+  for (const end = Date.now() + ms; !ok(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() > end) throw new Error('timed out');
 }
 
 const RUN: RunConfig = {
@@ -155,4 +159,29 @@ describe('a trained network in the page', () => {
     await expect(h.send({ type: 'hypernet/import', files: [notJson, weights] })).rejects.toThrow(/^hypernet\.json: is not valid JSON/);
     expect(h.events.some((e) => e.type === 'hypernet/ready')).toBe(false);
   }, 60_000);
+
+  it('a run stopped after a checkpoint reopens in a fresh page with the copy of its network it kept, a damaged copy refused', async () => {
+    const h = await demoLab();
+    await h.send({ type: 'hypernet/import', files: await networkFiles() });
+    await h.send({ type: 'run/start', runId: 'r', config: { ...RUN, turns: 3 } });
+    await until(() => h.events.some((e) => e.type === 'run/event' && e.runId === 'r' && e.event.type === 'checkpoint'));
+    h.lab.controller('r').stop();
+    await until(() => h.events.some((e) => e.type === 'run/state' && e.runId === 'r' && e.state === 'stopped'));
+    // A reload: a new lab over the same storage, with no network imported.
+    const again = await demoLab(h.stores);
+    const store = h.stores.get('r')!;
+    const good = (await store.read('network.safetensors'))!;
+    const bad = good.slice();
+    bad[bad.length >> 1] ^= 0x10;
+    await store.write('network.safetensors', bad);
+    await expect(again.send({ type: 'run/reopen', runId: 'r' })).rejects.toThrow(
+      /network\.safetensors \(the copy run r saved of its network\): is not the \d+ bytes the run read: the stored copy is damaged/,
+    );
+    await store.write('network.safetensors', good);
+    await again.send({ type: 'run/reopen', runId: 'r' });
+    await until(() =>
+      again.events.some((e) => e.type === 'run/state' && e.runId === 'r' && (e.state === 'finished' || e.state === 'failed')),
+    );
+    expect(again.events.filter((e) => e.type === 'run/state' && e.runId === 'r').at(-1)).toMatchObject({ state: 'finished', step: 3 });
+  }, 120_000);
 });
