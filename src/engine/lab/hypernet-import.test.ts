@@ -4,10 +4,11 @@
  * lone file is refused naming the file and what is wrong, and a run of its editor goes through the
  * lab's run loop with it. The demo served from public/ as in lab.test.ts, the CPU backend.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { folderSha256 } from '../../cli/fingerprint';
+import { MODEL_FILE } from '../model/fingerprint';
 import { encodeNetwork, type NetworkDescription } from '../editors/hypernet/network-file';
 import { createNetwork } from '../editors/hypernet/rledit-network';
 import { rleditSettings } from '../editors/hypernet/rledit-settings';
@@ -63,6 +64,20 @@ async function demoLab(stores = new Map<string, MemoryStore>()) {
   return { lab, events, send, stores };
 }
 
+/** The CLI's folderSha256 written out with node:crypto over the folder on disk (cli/fingerprint.ts; the engine imports nothing of the CLI). */
+function diskFingerprint(dir: string): string {
+  const h = createHash('sha256');
+  for (const n of readdirSync(dir)
+    .filter((n) => MODEL_FILE.test(n))
+    .sort())
+    h.update(
+      `${n}\0${createHash('sha256')
+        .update(readFileSync(join(dir, n)))
+        .digest('hex')}\n`,
+    );
+  return h.digest('hex');
+}
+
 /** An untrained rank-4 RLEdit network for the demo's modules, described as train-editor describes one. */
 async function networkFiles(patch: (d: NetworkDescription) => void = () => {}): Promise<File[]> {
   const config = JSON.parse(readFileSync(join(PUBLIC, 'demo/model/config.json'), 'utf8'));
@@ -78,7 +93,7 @@ async function networkFiles(patch: (d: NetworkDescription) => void = () => {}): 
     version: 1,
     editor: 'rledit',
     model: {
-      fingerprint: await folderSha256(join(PUBLIC, 'demo/model')),
+      fingerprint: diskFingerprint(join(PUBLIC, 'demo/model')),
       arch: 'llama',
       layers: config.num_hidden_layers,
       hidden: config.hidden_size,
