@@ -105,6 +105,7 @@ const handlers: Handlers = {
   'edit/apply': (cmd) => lab.applyEdit(cmd),
   'export/weights': (cmd) => lab.exportWeights(cmd),
   'export/per-edit': (cmd) => lab.perEdit(cmd),
+  'hypernet/import': (cmd) => lab.importHypernet(cmd),
 };
 
 scope.addEventListener('message', (ev: MessageEvent) => {

@@ -7,9 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-
-/** The files a model folder is loaded from (loadModel); other files in the folder do not matter. */
-const MODEL_FILE = /^(config\.json|tokenizer(_config)?\.json|special_tokens_map\.json|.*\.safetensors(\.index\.json)?)$/;
+import { combineFileHashes, MODEL_FILE } from '../engine/model/fingerprint';
 
 export async function fileSha256(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -22,7 +20,7 @@ export async function folderSha256(dir: string): Promise<string> {
     .filter((e) => e.isFile() && MODEL_FILE.test(e.name))
     .map((e) => e.name)
     .sort();
-  const h = createHash('sha256');
-  for (const n of names) h.update(`${n}\0${await fileSha256(join(dir, n))}\n`);
-  return h.digest('hex');
+  const files = [];
+  for (const name of names) files.push({ name, sha256: await fileSha256(join(dir, name)) });
+  return combineFileHashes(files);
 }

@@ -21,6 +21,7 @@ import type {
   DataInput,
   DataSlot,
   EditorMath,
+  HypernetSummary,
   InteractiveSettings,
   ModelSource,
   ModelSummary,
@@ -30,7 +31,17 @@ import type {
 export const PROTOCOL_VERSION = 1;
 
 export type { GpuDeviceInfo, DatasetReport, RunEvent, RunState, ProbeAnswer, PerEditResult, SideEffect };
-export type { BackendChoice, DataInput, DataSlot, EditorMath, InteractiveSettings, ModelSource, ModelSummary, ScanOptions };
+export type {
+  BackendChoice,
+  DataInput,
+  DataSlot,
+  EditorMath,
+  HypernetSummary,
+  InteractiveSettings,
+  ModelSource,
+  ModelSummary,
+  ScanOptions,
+};
 export { EDITOR_MATHS } from '../engine/lab/lab-types';
 
 // ---------------------------------------------------------------- commands (page → worker)
@@ -76,7 +87,9 @@ export type Command =
       stem?: string;
     }
   /** Per-edit pre/post scores of the last run's edits on the model as it stands (EasyEdit layout). */
-  | { type: 'export/per-edit'; id: number; runId: string };
+  | { type: 'export/per-edit'; id: number; runId: string }
+  /** A trained network for MEND, MALMEN or RLEdit runs: train-editor's hypernet.json and network.safetensors. */
+  | { type: 'hypernet/import'; id: number; files: File[] };
 
 // ---------------------------------------------------------------- events (worker → page)
 
@@ -139,7 +152,9 @@ export type WorkerEvent =
       sideEffects?: SideEffect[];
     }
   | { type: 'export/ready'; replyTo: number; name: string; mime: string; bytes: Uint8Array }
-  | { type: 'export/per-edit'; replyTo: number; runId: string; results: PerEditResult[] };
+  | { type: 'export/per-edit'; replyTo: number; runId: string; results: PerEditResult[] }
+  /** The lab holds this network for the loaded model; runs of its editor use it. */
+  | { type: 'hypernet/ready'; replyTo: number; network: HypernetSummary };
 
 // ---------------------------------------------------------------- helpers
 
@@ -166,6 +181,7 @@ const COMMAND_TYPES: Record<CommandType, true> = {
   'edit/apply': true,
   'export/weights': true,
   'export/per-edit': true,
+  'hypernet/import': true,
 };
 const EVENT_TYPES: Record<EventType, true> = {
   'worker/ready': true,
@@ -184,6 +200,7 @@ const EVENT_TYPES: Record<EventType, true> = {
   'probe/result': true,
   'export/ready': true,
   'export/per-edit': true,
+  'hypernet/ready': true,
 };
 
 function hasType(x: unknown): x is { type: unknown } {

@@ -8,7 +8,7 @@ import { runFileStem } from './runs/file-names';
 import { downloadBlob } from './charts/export-png';
 import { easyEditJson } from './lib/easyedit-json';
 import { useLabStore } from './store';
-import { applyModelPreset } from './lab-settings';
+import { applyModelPreset, useSettings } from './lab-settings';
 
 export function routeEvent(ev: WorkerEvent): void {
   useLabStore.getState().applyEvent(ev);
@@ -50,6 +50,10 @@ export function routeEvent(ev: WorkerEvent): void {
     }
     case 'model/loaded':
       applyModelPreset(ev.model);
+      break;
+    case 'hypernet/ready':
+      // A network edits the modules it was trained for, in their order: the form takes them and its editor.
+      useSettings.getState().set({ editor: ev.network.editor, modules: [...ev.network.modules] });
       break;
     case 'export/ready':
       downloadBlob(new Blob([ev.bytes as Uint8Array<ArrayBuffer>], { type: ev.mime }), ev.name);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GpuDeviceInfo } from '../protocol/messages';
 import { formatLimit } from './format';
-import { initialLabState, MAX_GPU_ERRORS, reduceEvent } from './store';
+import { initialLabState, MAX_GPU_ERRORS, reduceEvent, reduceSent } from './store';
 
 const info: GpuDeviceInfo = {
   adapter: { vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallbackAdapter: false },
@@ -11,6 +11,34 @@ const info: GpuDeviceInfo = {
 };
 
 describe('store reducer', () => {
+  it('holds the imported network until another model loads, settling its import', () => {
+    const network = {
+      editor: 'rledit',
+      modules: ['a'],
+      files: 'hypernet.json + network.safetensors',
+      source: 'imported' as const,
+      sha256: '0'.repeat(64),
+    };
+    let s = reduceSent(initialLabState, 'hypernet/import', 7);
+    expect(s.pending['hypernet/import']).toBe(7);
+    s = reduceEvent(s, { type: 'hypernet/ready', replyTo: 7, network });
+    expect(s.hypernet).toEqual(network);
+    expect(s.pending['hypernet/import']).toBeUndefined();
+    const model = {
+      name: 'm',
+      arch: 'llama',
+      params: 1,
+      gpuBytes: 0,
+      modules: [],
+      backend: 'wasm' as const,
+      layers: 1,
+      hidden: 1,
+      vocabSize: 1,
+    };
+    s = reduceEvent(s, { type: 'model/loaded', replyTo: 8, model });
+    expect(s.hypernet).toBeNull();
+  });
+
   it('tracks the device from ready to lost, keeping what it was', () => {
     let s = reduceEvent(initialLabState, { type: 'worker/ready', protocolVersion: 1, crossOriginIsolated: true });
     expect(s.worker).toEqual({ ready: true, protocolVersion: 1, crossOriginIsolated: true });

@@ -8,6 +8,7 @@ import type {
   DataSlot,
   DatasetReport,
   GpuDeviceInfo,
+  HypernetSummary,
   ModelSummary,
   ProbeAnswer,
   SideEffect,
@@ -50,6 +51,8 @@ export interface LabState {
   /** Progress of runs going in this page; their status lives in the runs store (runs/status.ts). */
   runProgress: Record<string, { step: number; steps: number; editsPerSecond: number | null; etaSeconds: number | null }>;
   probe: { before?: ProbeAnswer; after?: ProbeAnswer; note?: string; sideEffects?: SideEffect[]; kind: 'probe' | 'edit' | 'reset' } | null;
+  /** The network MEND, MALMEN and RLEdit runs edit with, for the loaded model (the worker's; none after another model loads). */
+  hypernet: HypernetSummary | null;
 }
 
 /** Which command a `replyTo` belonged to; kept outside the state (ids are transport detail). */
@@ -71,6 +74,7 @@ export const initialLabState: LabState = {
   data: {},
   runProgress: {},
   probe: null,
+  hypernet: null,
 };
 
 /** A command was sent: it is pending and its previous error is cleared. */
@@ -116,7 +120,16 @@ export function reduceEvent(s: LabState, ev: WorkerEvent, now = Date.now()): Lab
     case 'model/progress':
       return s.model.status === 'loading' ? { ...s, model: { status: 'loading', progress: ev } } : s;
     case 'model/loaded':
-      return { ...s, pending: settle(s, ev.replyTo), model: { status: 'loaded', summary: ev.model }, lastModel: ev.model, probe: null };
+      return {
+        ...s,
+        pending: settle(s, ev.replyTo),
+        model: { status: 'loaded', summary: ev.model },
+        lastModel: ev.model,
+        probe: null,
+        hypernet: null,
+      };
+    case 'hypernet/ready':
+      return { ...s, pending: settle(s, ev.replyTo), hypernet: ev.network };
     case 'data/report':
       return {
         ...s,

@@ -10,7 +10,8 @@ import type { LoadedModel } from '../model/load';
 import type { RunController } from '../run/controller';
 import type { LifelongRun } from '../run/lifelong-run';
 import type { ModelRuntime } from '../runtime/runtime';
-import type { EditRecord, FileSource } from '../types';
+import type { EditRecord, FileSource, FolderSource } from '../types';
+import type { NetworkDescription } from '../editors/hypernet/network-file';
 import type { DataInput, DataSlot, ModelSummary } from './lab-types';
 import type { PerEditResult } from './per-edit';
 import type { LabPlatform, Post } from './platform';
@@ -23,6 +24,10 @@ export interface Model {
   summary: ModelSummary;
   /** Where it came from, as a run's saved inputs record it. */
   origin: SavedModel;
+  /** The folder it was read from and the paths the load opened: its fingerprint (model-fingerprint.ts). */
+  folder: FolderSource;
+  opened: ReadonlySet<string>;
+  fingerprint?: Promise<string>;
 }
 
 export interface Slot extends SavedReadOptions {
@@ -50,6 +55,18 @@ export interface LabState {
   runs: Map<string, RunEntry>;
   /** Editor kernels' context on the shared device; its pipelines are compiled once, for every run. */
   editorGpu: { device: GPUDevice; ctx: GpuContext } | null;
+  /**
+   * The hypernetwork runs of MEND, MALMEN and RLEdit edit with (hypernet-import.ts), for the loaded
+   * model; its files are kept, not the decoded network, so each run decodes its own (docs/design.md §8).
+   */
+  hypernet: HeldNetwork | null;
+}
+
+export interface HeldNetwork {
+  files: { json: FileSource; weights: FileSource };
+  desc: NetworkDescription;
+  /** The files' names, for messages. */
+  where: string;
 }
 
 export function needModel(lab: LabState): Model {

@@ -59,3 +59,16 @@ export interface InteractiveSettings {
   /** Records of the warm-up slot (else the edit stream) whose statistics precede the edit. */
   statisticsRecords: number;
 }
+
+/** A hypernetwork the lab holds for the loaded model (lab/hypernet-import.ts), as the page shows it. */
+export interface HypernetSummary {
+  editor: string;
+  modules: string[];
+  /** Where it came from: the files' names. */
+  files: string;
+  source: 'imported' | 'trained';
+  /** SHA-256 of its network.safetensors. */
+  sha256: string;
+  /** Meta-training steps it had, as its description records. */
+  steps?: number;
+}

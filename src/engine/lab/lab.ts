@@ -12,6 +12,7 @@
  *   start-run.ts    run/start                    reopen-run.ts  run/reopen (after a reload, or a stop)
  *   launch-run.ts   a run's life, either way     run-editor.ts  the editor a run uses, MEMIT's corpus
  *   interactive.ts  probe/ask, edit/apply        exports.ts     export/weights, export/per-edit
+ *   hypernet-import.ts  hypernet/import (the network MEND, MALMEN and RLEdit runs edit with)
  *
  * and lab-state.ts the state they share.
  */
@@ -24,6 +25,7 @@ import { activeRun, type LabState } from './lab-state';
 import { loadModel, resetModel } from './load-model';
 import type { LabPlatform, Post } from './platform';
 import { reopenRun } from './reopen-run';
+import { importHypernet } from './hypernet-import';
 import { startRun } from './start-run';
 
 export type { LabPlatform, Post } from './platform';
@@ -32,7 +34,7 @@ export class Lab {
   private readonly state: LabState;
 
   constructor(post: Post, platform: LabPlatform) {
-    this.state = { post, platform, model: null, slots: {}, runs: new Map(), editorGpu: null };
+    this.state = { post, platform, model: null, slots: {}, runs: new Map(), editorGpu: null, hypernet: null };
   }
 
   loadModel(cmd: CommandOf<'model/load'>): Promise<void> {
@@ -80,5 +82,9 @@ export class Lab {
 
   perEdit(cmd: CommandOf<'export/per-edit'>): Promise<void> {
     return perEdit(this.state, cmd);
+  }
+
+  importHypernet(cmd: CommandOf<'hypernet/import'>): Promise<void> {
+    return importHypernet(this.state, cmd);
   }
 }

@@ -19,6 +19,7 @@ import { locateCorpus, pageGeneralSets, runEditor, statsCache } from './run-edit
 import { removeRunInputs, runFingerprint, type SavedRunInputs } from './run-inputs';
 import { saveRunResults } from './run-results';
 import { TurnEta } from '../run/eta';
+import type { RLEditNetwork } from '../editors/hypernet/rledit-network';
 
 export interface Launch {
   runId: string;
@@ -30,6 +31,8 @@ export interface Launch {
   /** What the run's folder records of its inputs; null where nothing outlives the page. */
   saved: SavedRunInputs | null;
   editorMath: EditorMath;
+  /** MEND, MALMEN, RLEdit: the network the run edits with (hypernet-import.ts networkForRun). */
+  hypernet?: RLEditNetwork;
   /** This page's hold on the run, released when the run ends or fails to open. */
   release: () => void;
 }
@@ -50,6 +53,7 @@ export async function launchRun(lab: LabState, l: Launch): Promise<void> {
   const run = await LifelongRun.open(config, {
     corpus,
     general,
+    hypernet: l.hypernet,
     statsCache: corpus && statsCache(lab, m, corpus),
     runtime: m.runtime,
     tokenizer: m.loaded.tokenizer,

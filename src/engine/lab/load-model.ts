@@ -22,6 +22,7 @@ import type { ModelSummary } from './lab-types';
 import { adapterFacts, chooseBackend } from './backend-choice';
 import { activeRun, needModel, type LabState } from './lab-state';
 import type { SavedModel } from './run-inputs';
+import { recordingFolder } from './model-fingerprint';
 
 const CACHE = 'stableedit-lab-models-v2';
 
@@ -74,6 +75,8 @@ export async function loadModel(lab: LabState, cmd: CommandOf<'model/load'>): Pr
     folder = fileListFolder(src.files, src.name);
     byTensor = true;
   }
+  const recorded = recordingFolder(folder);
+  folder = recorded.folder;
   const target = await backendFor(lab, cmd.backend);
   // On WebGPU the frozen tensors of a 16-bit checkpoint are read in 16 bits (docs/design.md §4): exact, and
   // half the worker's memory while they load and upload. Not on the CPU: there ORT keeps the fp32
@@ -121,7 +124,9 @@ export async function loadModel(lab: LabState, cmd: CommandOf<'model/load'>): Pr
         : { kind: 'files', ...base };
   // The runtime has the weights now (on the GPU they are only there): the lab keeps no second copy.
   const { weights: _held, ...rest } = loaded;
-  lab.model = { loaded: rest, runtime: serialRuntime(runtime), summary, origin };
+  lab.model = { loaded: rest, runtime: serialRuntime(runtime), summary, origin, folder, opened: recorded.opened };
+  // A network belongs to the model it was trained for: another model starts without one.
+  lab.hypernet = null;
   lab.post({ type: 'model/loaded', replyTo: cmd.id, model: summary });
 }
 

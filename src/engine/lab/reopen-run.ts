@@ -12,7 +12,9 @@ import { recordCheck } from './datasets';
 import { needModel, refuseWhileBusy, type LabState } from './lab-state';
 import { claimRun, launchRun } from './launch-run';
 import { loadModel } from './load-model';
-import { modelMismatch, readRunInputs, savedDataSource, type SavedModel } from './run-inputs';
+import { modelMismatch, readRunInputs, savedDataSource, savedNetworkFiles, type SavedModel } from './run-inputs';
+import { openNetwork } from '../editors/hypernet/network-open';
+import { modelIdentity } from './model-fingerprint';
 
 export async function reopenRun(lab: LabState, cmd: CommandOf<'run/reopen'>): Promise<void> {
   const held = lab.runs.get(cmd.runId);
@@ -47,6 +49,15 @@ export async function reopenRun(lab: LabState, cmd: CommandOf<'run/reopen'>): Pr
   try {
     const target = await read('edits');
     const warmup = saved.config.warmupTurns > 0 ? await read('warmup') : undefined;
+    // The network it edits with is the copy in its folder, opened with the same checks as at its start.
+    let hypernet;
+    if (saved.hypernet) {
+      const files = await savedNetworkFiles(store, cmd.runId, saved.hypernet);
+      const m = needModel(lab);
+      const modules = saved.config.modules.map((name) => m.loaded.modules.find((x) => x.name === name)!);
+      const where = `${files.json.name} + ${files.weights.name} (run ${cmd.runId})`;
+      hypernet = (await openNetwork(files, { identity: await modelIdentity(m), modules, editor: saved.config.editor }, where)).net;
+    }
     // Checkpoints of either editor math resume with either, so the current choice applies.
     await launchRun(lab, {
       runId: cmd.runId,
@@ -57,6 +68,7 @@ export async function reopenRun(lab: LabState, cmd: CommandOf<'run/reopen'>): Pr
       store,
       saved,
       editorMath: cmd.editorMath ?? 'auto',
+      hypernet,
       release,
     });
   } catch (e) {

@@ -13,7 +13,7 @@ import type { StatsCache } from '../editors/locate/key-stats';
 import { isLocateEditor } from '../editors/locate/settings';
 import { createGpuContext } from '../gpu/context';
 import { createRunEditor } from '../gpu/editor/backend-choice';
-import type { RunConfig } from '../run/config';
+import { isHypernetEditor, type RunConfig } from '../run/config';
 import type { EditRecord } from '../types';
 import type { EditorMath } from './lab-types';
 import type { LabState, Model } from './lab-state';
@@ -34,6 +34,13 @@ export async function runEditor(
       ? {}
       : {
           fallback: `${config.editor} solves its closed forms in float64 on the CPU; its model passes run on the model's backend (docs/design.md §7)`,
+        };
+  // The hypernetwork editors' network and solve are float64 on the CPU, as in the CLI (docs/design.md §8).
+  if (isHypernetEditor(config.editor))
+    return math === 'cpu' || m.runtime.backend !== 'webgpu'
+      ? {}
+      : {
+          fallback: `${config.editor}'s network runs in float64 on the CPU; its model passes run on the model's backend (docs/design.md §8)`,
         };
   const gpu = m.runtime.backend === 'webgpu' && math !== 'cpu' ? await lab.platform.gpu() : null;
   if (gpu && lab.platform.editorShaders && lab.editorGpu?.device !== gpu.device)

@@ -38,7 +38,12 @@ export interface SavedRunInputs {
   config: RunConfig;
   model: SavedModel;
   data: Partial<Record<DataSlot, SavedData>>;
+  /** MEND, MALMEN, RLEdit: the network's two files, copied into the run's folder (NETWORK_COPIES). */
+  hypernet?: { json: SavedFile & { kind: 'copy' }; weights: SavedFile & { kind: 'copy' }; sha256: string };
 }
+
+/** Where a run keeps its copy of the network it edits with. */
+const NETWORK_COPIES = { json: 'hypernet.json', weights: 'network.safetensors' } as const;
 
 const MANIFEST = 'inputs.json';
 const copyName = (slot: DataSlot) => `${slot}.data`;
@@ -49,6 +54,7 @@ export async function saveRunInputs(
   config: RunConfig,
   model: SavedModel,
   slots: Partial<Record<DataSlot, SavedReadOptions & { input: DataInput }>>,
+  network?: { files: { json: FileSource; weights: FileSource }; sha256: string },
 ): Promise<SavedRunInputs> {
   const data: SavedRunInputs['data'] = {};
   for (const [slot, s] of Object.entries(slots) as [DataSlot, NonNullable<(typeof slots)[DataSlot]>][]) {
@@ -63,6 +69,15 @@ export async function saveRunInputs(
     data[slot] = { file, onInvalid: s.onInvalid, seed: s.seed, layout: s.layout, mapping: s.mapping };
   }
   const manifest: SavedRunInputs = { version: 1, config, model, data };
+  if (network) {
+    const copy = async (k: 'json' | 'weights') => {
+      const f = network.files[k];
+      const bytes = await f.read(0, await f.size());
+      await store.write(NETWORK_COPIES[k], bytes);
+      return { kind: 'copy' as const, name: f.name, size: bytes.length, sha256: await sha256Hex(bytes), stored: NETWORK_COPIES[k] };
+    };
+    manifest.hypernet = { json: await copy('json'), weights: await copy('weights'), sha256: network.sha256 };
+  }
   await store.write(MANIFEST, new TextEncoder().encode(JSON.stringify(manifest)));
   return manifest;
 }
@@ -102,6 +117,23 @@ export async function savedDataSource(
   return blobFile(new Blob([bytes as Uint8Array<ArrayBuffer>]), f.name);
 }
 
+/** The run's copy of its network's two files, each checked against its recorded size and SHA-256. */
+export async function savedNetworkFiles(
+  store: CheckpointStore,
+  runId: string,
+  h: NonNullable<SavedRunInputs['hypernet']>,
+): Promise<{ json: FileSource; weights: FileSource }> {
+  const open = async (f: SavedFile & { kind: 'copy' }) => {
+    const where = `${f.name} (the copy run ${runId} saved of its network)`;
+    const bytes = await store.read(f.stored);
+    if (!bytes) throw new InputError(where, 'is missing from the browser storage (OPFS): start the run again');
+    if (bytes.length !== f.size || (await sha256Hex(bytes)) !== f.sha256)
+      throw new InputError(where, `is not the ${f.size} bytes the run read: the stored copy is damaged`);
+    return blobFile(new Blob([bytes as Uint8Array<ArrayBuffer>]), f.name);
+  };
+  return { json: await open(h.json), weights: await open(h.weights) };
+}
+
 /**
  * What a run's checkpoint must belong to: the model and each dataset as saved (a URL, or the copy's
  * size and SHA-256) and how it was read. A checkpoint written for other inputs is refused on resume.
@@ -116,6 +148,7 @@ export function runFingerprint(saved: SavedRunInputs): Record<string, string> {
     fp[slot] = d.file.kind === 'url' ? d.file.url : `${d.file.name} (${d.file.size} bytes, sha256 ${d.file.sha256})`;
     fp[`${slot} reading`] = JSON.stringify({ onInvalid: d.onInvalid, seed: d.seed, layout: d.layout, mapping: d.mapping });
   }
+  if (saved.hypernet) fp.hypernet = saved.hypernet.sha256;
   return fp;
 }
 
@@ -123,6 +156,7 @@ export function runFingerprint(saved: SavedRunInputs): Record<string, string> {
 export async function removeRunInputs(store: CheckpointStore, saved: SavedRunInputs | null): Promise<void> {
   await store.remove(MANIFEST);
   for (const d of Object.values(saved?.data ?? {})) if (d.file.kind === 'copy') await store.remove(d.file.stored);
+  if (saved?.hypernet) for (const f of Object.values(NETWORK_COPIES)) await store.remove(f);
 }
 
 /** Why the loaded model cannot resume this run, or null when it can. */

@@ -5,7 +5,8 @@
  * can reopen it (reopen-run.ts).
  */
 import { MemoryStore } from '../run/checkpoint-store';
-import { validateRunConfig } from '../run/config';
+import { isHypernetEditor, validateRunConfig } from '../run/config';
+import { networkForRun } from './hypernet-import';
 import { InputError } from '../types';
 import type { CommandOf } from '../../protocol/messages';
 import { slotRecords } from './datasets';
@@ -23,12 +24,14 @@ export async function startRun(lab: LabState, cmd: CommandOf<'run/start'>): Prom
   const target = await slotRecords(lab, 'edits');
   const warmup = cmd.config.warmupTurns > 0 ? await slotRecords(lab, 'warmup') : undefined;
   scheduledTarget(cmd.config, target, warmup); // throws, naming the shortfall, when the streams are too short
+  const hypernet = isHypernetEditor(cmd.config.editor) ? await networkForRun(lab, m, cmd.config) : undefined;
   const release = await claimRun(lab, cmd.runId);
   const store = lab.platform.runStore(cmd.runId);
   let saved: SavedRunInputs | null = null;
   if (store) {
     const used = { edits: lab.slots.edits!, ...(warmup ? { warmup: lab.slots.warmup! } : {}) };
-    saved = await saveRunInputs(store, cmd.config, m.origin, used).catch((e: unknown) => {
+    const network = hypernet && lab.hypernet ? { files: lab.hypernet.files, sha256: hypernet.sha256 } : undefined;
+    saved = await saveRunInputs(store, cmd.config, m.origin, used, network).catch((e: unknown) => {
       release();
       throw e;
     });
@@ -42,6 +45,7 @@ export async function startRun(lab: LabState, cmd: CommandOf<'run/start'>): Prom
     store: store ?? new MemoryStore(),
     saved,
     editorMath: cmd.editorMath ?? 'auto',
+    hypernet: hypernet?.net,
     release,
   }).catch((e: unknown) => {
     release();

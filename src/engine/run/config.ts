@@ -86,8 +86,8 @@ export const runEditorNames: readonly string[] = [...editorNames, ...LOCATE_EDIT
 
 /**
  * Editors that edit with a meta-trained hypernetwork (editors/hypernet/, docs/design.md §8): a run
- * needs the trained network (RunInputs.hypernet; the CLI's --hypernet DIR). The command line runs
- * them; the page does not offer them yet.
+ * needs the trained network (RunInputs.hypernet; the CLI's --hypernet DIR, the page's imported
+ * network, lab/hypernet-import.ts).
  */
 export const HYPERNET_EDITORS = HYPERNET_EDITOR_NAMES;
 

@@ -1,6 +1,6 @@
 /** Editor settings, validated as typed; every value (and the seed) lives in the URL. */
 import { useId, type ReactNode } from 'react';
-import { runEditorNames } from '../../engine/run/config';
+import { HYPERNET_EDITORS, isHypernetEditor, runEditorNames } from '../../engine/run/config';
 import { isLocateEditor, LOCATE_DEFAULTS } from '../../engine/editors/locate/settings';
 import { DEMO_RUN } from '../../engine/lab/demo-defaults';
 import { WARMUP_PLACEMENTS } from '../../engine/run/schedule';
@@ -9,6 +9,10 @@ import { parseForm, type SettingsForm } from '../settings';
 import { useLabStore } from '../store';
 import { EDITOR_MATHS, type EditorMath } from '../../protocol/messages';
 import { Panel } from './panel';
+import { HypernetSection } from './hypernet-section';
+
+/** Every editor a run takes; MEND, MALMEN and RLEdit need a trained network (hypernet-section.tsx). */
+const EDITORS = [...runEditorNames, ...HYPERNET_EDITORS];
 
 export function useParsedSettings() {
   const form = useSettings((s) => s.form);
@@ -20,8 +24,9 @@ export function SettingsPanel() {
   const set = useSettings((s) => s.set);
   const model = useLabStore((s) => s.model);
   const modules = model.status === 'loaded' ? model.summary.modules : [];
-  const field = (k: keyof SettingsForm, label: string, hint?: string) => (
-    <Field label={label} error={errors[k]} hint={hint}>
+  const hypernet = isHypernetEditor(form.editor);
+  const field = (k: keyof SettingsForm, label: string, hint?: string, disabled = false) => (
+    <Field label={label} error={disabled ? undefined : errors[k]} hint={hint}>
       {(id, describedBy) => (
         <input
           id={id}
@@ -31,6 +36,7 @@ export function SettingsPanel() {
           onChange={(e) => set({ [k]: e.target.value })}
           inputMode="decimal"
           size={8}
+          disabled={disabled}
           data-testid={`set-${k}`}
         />
       )}
@@ -42,7 +48,7 @@ export function SettingsPanel() {
         <Field label="editor" error={errors.editor}>
           {(id) => (
             <select id={id} value={form.editor} onChange={(e) => set({ editor: e.target.value })} data-testid="set-editor">
-              {runEditorNames.map((n) => (
+              {EDITORS.map((n) => (
                 <option key={n}>{n}</option>
               ))}
             </select>
@@ -66,8 +72,9 @@ export function SettingsPanel() {
             </select>
           )}
         </Field>
-        {field('lr', 'lr', 'step of the value targets')}
-        {field('ridge', 'λ (ridge)')}
+        {/* Not used by the hypernetwork editors (their step sizes and λ are learned): shown disabled, not silently ignored. */}
+        {field('lr', 'lr', hypernet ? `not used by ${form.editor}` : 'step of the value targets', hypernet)}
+        {field('ridge', 'λ (ridge)', hypernet ? `not used by ${form.editor}` : undefined, hypernet)}
         {field('nEdits', 'n_edits per turn')}
         {field('subBatch', 'sub-batch')}
         {field('turns', 'turns', 'empty: the whole stream')}
@@ -102,6 +109,7 @@ export function SettingsPanel() {
             {field('psi0', 'NIW ψ₀ (Ψ₀ = ψ₀I)')}
           </>
         )}
+        {hypernet && <HypernetSection editor={form.editor} />}
         {isLocateEditor(form.editor) && (
           <>
             <p className="muted" data-testid="locate-note">
