@@ -5,7 +5,7 @@
  * lab's run loop with it. The demo served from public/ as in lab.test.ts, the CPU backend.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MODEL_FILE } from '../model/fingerprint';
@@ -18,27 +18,7 @@ import type { RunConfig } from '../run/config';
 import type { Command, CommandBody, WorkerEvent } from '../../protocol/messages';
 import { DEMO_DATA, DEMO_MODULES, DEMO_RUN } from './demo-defaults';
 import { Lab } from './lab';
-
-const PUBLIC = join(import.meta.dirname, '../../../public');
-
-const siteFetch: typeof fetch = async (input, init) => {
-  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-  const path = join(PUBLIC, decodeURIComponent(url.pathname));
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    return new Response(null, { status: 404 });
-  }
-  if (init?.method === 'HEAD') return new Response(null, { status: 200, headers: { 'content-length': String(size) } });
-  const bytes = readFileSync(path);
-  const range = new Headers(init?.headers).get('Range');
-  if (range) {
-    const [a, b] = range.replace('bytes=', '').split('-').map(Number);
-    return new Response(bytes.subarray(a, Math.min(b + 1, size)), { status: 206 });
-  }
-  return new Response(bytes, { status: 200 });
-};
+import { PUBLIC, siteFetch } from './site-fetch-fixture';
 
 async function demoLab(stores = new Map<string, MemoryStore>()) {
   const events: WorkerEvent[] = [];

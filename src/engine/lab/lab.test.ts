@@ -3,40 +3,18 @@
  * from public/ through a fetch that honours Range (as a static host does), the CPU backend, runs
  * kept in memory stores that outlive a Lab (a page reload is a new Lab over the same storage).
  */
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../run/checkpoint-store';
 import { DEMO_DATA, DEMO_MODULES, DEMO_RUN } from './demo-defaults';
 import { Lab, type LabPlatform } from './lab';
+import { siteFetch } from './site-fetch-fixture';
 import type { Command, CommandBody, WorkerEvent } from '../../protocol/messages';
 import type { RunConfig } from '../run/config';
 import { memoryFile } from '../io/memory';
 import { readSafetensorsHeader } from '../safetensors/header';
 import { readTensorF32 } from '../safetensors/read';
 
-const PUBLIC = join(import.meta.dirname, '../../../public');
 const SITE = 'http://lab.test/';
-
-/** public/ as a static host serves it: HEAD with content-length, Range → 206, missing → 404. */
-const siteFetch: typeof fetch = async (input, init) => {
-  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-  const path = join(PUBLIC, decodeURIComponent(url.pathname));
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    return new Response(null, { status: 404 });
-  }
-  if (init?.method === 'HEAD') return new Response(null, { status: 200, headers: { 'content-length': String(size) } });
-  const bytes = readFileSync(path);
-  const range = new Headers(init?.headers).get('Range');
-  if (range) {
-    const [a, b] = range.replace('bytes=', '').split('-').map(Number);
-    return new Response(bytes.subarray(a, Math.min(b + 1, size)), { status: 206 });
-  }
-  return new Response(bytes, { status: 200 });
-};
 
 function makeLab(stores = new Map<string, MemoryStore>(), claimRun?: LabPlatform['claimRun']) {
   const events: WorkerEvent[] = [];
