@@ -22,7 +22,7 @@ import { checkInputDir, checkInputFile, checkOutputDir } from '../paths';
 import { acquireLock, mustBeAFileIfThere } from '../out-lock';
 import { commandLine, exitStatusOf, stopAtSafePoints, stopRequested } from '../signals';
 import { withNextStep } from '../failure';
-import { checkSourceSubjects, checkSubjects } from '../../engine/editors/locate/prompts';
+import { checkSourceSubjects } from '../../engine/editors/locate/prompts';
 import { commitTogether, finishCommit } from '../../engine/io/commit-together';
 import { faultPoint, killAtWrites, killPoint } from '../kill-points';
 import { fileSha256, folderSha256 } from '../fingerprint';
@@ -52,7 +52,7 @@ import { deviceLost, editorFlag, EDITOR_MATH_FLAGS, GpuDeviceLost, gpuFlag } fro
 import { indexRecordsFlag, streamsData } from '../streamed-records';
 import { PER_RECORD_FILES, PerRecordFiles } from '../per-record-files';
 import { cutToLines } from '../line-files';
-import { isRecordSource, type RecordSource } from '../../engine/util/record-source';
+import { asRecordSource, type RecordSource } from '../../engine/util/record-source';
 import type { LoadedModel } from '../../engine/model/load';
 import type { HeldWeights } from '../../engine/model/spec';
 
@@ -406,7 +406,7 @@ async function runLocked(plan: RunPlan, argv: string[]): Promise<number> {
   if (isLocateEditor(config.editor)) {
     // Before any work: every record these editors will edit needs its subject (docs/design.md §7).
     const check = (records: EditRecord[] | RecordSource, end: number, where: string) =>
-      isRecordSource(records) ? checkSourceSubjects(records, 0, end, where) : checkSubjects(records.slice(0, end), where);
+      checkSourceSubjects(asRecordSource(records), 0, end, where);
     await check(target, config.turns === undefined ? target.length : config.turns * config.nEdits, `--data ${str(flags, 'data')}`);
     if (warmup && !config.warmupStatisticsOnly)
       await check(

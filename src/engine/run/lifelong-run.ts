@@ -12,7 +12,7 @@ import type { AnyEditor, EditorOptions, EditorState } from '../editors/editor';
 import { createEditor } from '../editors/registry';
 import { LocateEditor, type LocateContext } from '../editors/locate/locate-editor';
 import { isLocateEditor, locateSettings } from '../editors/locate/settings';
-import { checkSourceSubjects, checkSubjects } from '../editors/locate/prompts';
+import { checkSourceSubjects } from '../editors/locate/prompts';
 import type { StatsCache } from '../editors/locate/key-stats';
 import { buildSubBatches, editPairs } from './batching';
 import type { Evaluation, MetricKind, RecordScores } from '../eval/evaluate';
@@ -34,7 +34,7 @@ import { fluency } from '../eval/fluency';
 import { drift, finalStates, type HiddenStates } from '../eval/drift';
 import { generalCapability, type GeneralSet } from '../eval/general/general-capability';
 import { zeroUpdateWarning } from '../editors/zero-update';
-import { asRecordSource, isRecordSource, positions, sourceView, type RecordSource } from '../util/record-source';
+import { asRecordSource, positions, sourceView, type RecordSource } from '../util/record-source';
 import { BaselineTable, type PackedBaseline } from './baseline-table';
 import type { PerRecordSink } from './events';
 
@@ -166,9 +166,6 @@ export class LifelongRun {
       warmupTurns: config.warmupTurns,
       placement: config.warmupPlacement,
     });
-    // Records in memory are checked here; a streamed source, read in chunks, when the run opens.
-    if (isLocateEditor(config.editor))
-      for (const t of this.subjectSpans()) if (!isRecordSource(t.records)) checkSubjects(t.records.slice(t.start, t.end), t.where);
     if (isLocateEditor(config.editor))
       this.locate = new LocateEditor(config.editor, locateSettings(config.editor, config.locate), config.modules);
     else if (isHypernetEditor(config.editor)) {
@@ -203,7 +200,8 @@ export class LifelongRun {
   /** Start a run, or resume it from the store's checkpoint when one exists for the same settings. */
   static async open(config: RunConfig, io: RunInputs): Promise<LifelongRun> {
     const run = new LifelongRun(config, io);
-    for (const t of run.subjectSpans()) if (isRecordSource(t.records)) await checkSourceSubjects(t.records, t.start, t.end, t.where);
+    // Before any work, in memory or streamed alike (a streamed source is read in chunks).
+    for (const t of run.subjectSpans()) await checkSourceSubjects(t.records, t.start, t.end, t.where);
     // Before a resume loads edited weights: C, P and the context templates come from the unedited model.
     await run.locate?.prepare(run.locateContext);
     const resumed = io.store ? await run.tryResume(io.store) : false;
@@ -229,7 +227,7 @@ export class LifelongRun {
    * What MEMIT / AlphaEdit must find a subject in before any work (docs/design.md §7): the records of
    * each stream the schedule edits (a statistics-only warm-up edits none), as one span per stream.
    */
-  private subjectSpans(): { records: readonly EditRecord[] | RecordSource; start: number; end: number; where: string }[] {
+  private subjectSpans(): { records: RecordSource; start: number; end: number; where: string }[] {
     if (!isLocateEditor(this.config.editor)) return [];
     const spans = [];
     for (const kind of ['target', 'warmup'] as const) {
@@ -237,7 +235,7 @@ export class LifelongRun {
       let [start, end] = [Infinity, -Infinity]; // the turns of one stream are consecutive ranges of it
       for (const t of this.schedule) if (t.kind === kind) [start, end] = [Math.min(start, t.start), Math.max(end, t.end)];
       if (end < start) continue;
-      const records = kind === 'warmup' ? this.io.warmup! : this.io.target;
+      const records = kind === 'warmup' ? this.warmup! : this.target;
       spans.push({ records, start, end, where: kind === 'warmup' ? 'the warm-up stream' : 'the edit stream' });
     }
     return spans;

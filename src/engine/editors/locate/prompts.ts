@@ -47,8 +47,8 @@ export function checkSubjects(records: readonly EditRecord[], where: string): vo
 }
 
 /**
- * checkSubjects over the records [start, end) of a streamed source (the CLI's indexed --data): read in
- * chunks, so a 2M-record stream is checked without being held.
+ * checkSubjects over the records [start, end) of a source, in memory or streamed (the CLI's indexed
+ * --data): read in chunks, so a 2M-record stream is checked without being held.
  */
 export async function checkSourceSubjects(source: RecordSource, start: number, end: number, where: string): Promise<void> {
   for (let a = start; a < end; a += SUBJECT_CHUNK) checkSubjects(await source.range(a, Math.min(end, a + SUBJECT_CHUNK)), where);
